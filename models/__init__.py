@@ -1,0 +1,1 @@
+"""Data layer: SQLModel tables, engine set-up, migrations. No Qt here."""

@@ -1,0 +1,141 @@
+"""Engine and session set-up for SQLite (default, one local file) and PostgreSQL (shared).
+
+SQLite settings follow the design notes: WAL so readers never block the writer,
+``synchronous=FULL`` so a ticket logged during a call survives a power cut, foreign keys on,
+a busy timeout, and write transactions that take the write lock at ``BEGIN IMMEDIATE`` so two
+writers queue instead of one failing half-way through with "database is locked".
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smbfs",
+        "smb3",
+        "9p",
+        "afs",
+        "ncpfs",
+        "fuse.sshfs",
+        "davfs",
+        "glusterfs",
+    }
+)
+
+
+class DatabaseError(Exception):
+    """A database problem a person can act on (wrong path, damaged file, newer schema...)."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other back ends and in-memory databases."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser().resolve()
+
+
+def _mount_fstype(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str | None:
+    """The filesystem type of the mount holding ``path`` (Linux), or None if unknown."""
+    try:
+        lines = mounts_file.read_text().splitlines()
+    except OSError:
+        return None
+    best, best_type = "", None
+    target = str(path)
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount_point = fields[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) > len(best):
+            best, best_type = mount_point, fields[2]
+    return best_type
+
+
+def refuse_network_share(path: Path, mounts_file: Path = Path("/proc/mounts")) -> None:
+    """Raise if ``path`` lies on a network share, where SQLite locking is unreliable."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        kind = "a network (UNC) path"
+    else:
+        fstype = _mount_fstype(path, mounts_file)
+        if fstype is None or fstype not in NETWORK_FILESYSTEMS:
+            return
+        kind = f"a network share ({fstype})"
+    raise DatabaseError(
+        f"{path} is on {kind}. SQLite files must not be shared over the network: file locking "
+        "on shares is unreliable and can corrupt the database. Keep the file on a local disk, "
+        "or let several workstations share a PostgreSQL server with "
+        "--db postgresql+psycopg://user@server/dbname."
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, *, check_share: bool = True) -> Engine:
+    """Create the engine for ``url`` with the settings this program relies on."""
+    if not make_url(url).drivername.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    if path is not None and check_share:
+        refuse_network_share(path)
+    # Sessions never cross threads, but pooled connections are handed to worker threads.
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    _configure_sqlite(engine)
+    return engine
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A unit of work that writes: commits on success, rolls back on any exception."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A read-only unit of work; on SQLite it starts a deferred transaction (no write lock)."""
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
+    with Session(bind, expire_on_commit=False) as session:
+        yield session
+        session.rollback()
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

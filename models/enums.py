@@ -1,0 +1,118 @@
+"""Enumerations stored as small integers.
+
+Integers keep the queue indexes compact and make "sort by status" follow the workflow
+order and "sort by priority" follow urgency, which string values would not.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class TicketStatus(IntEnum):
+    """Where a ticket is in its lifecycle, in workflow order."""
+
+    NEW = 1
+    ASSIGNED = 2
+    IN_PROGRESS = 3
+    WAITING_CALLER = 4
+    WAITING_VENDOR = 5
+    RESOLVED = 6
+    CLOSED = 7
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Open means someone still has work to do (resolved and closed are not open)."""
+        return self < TicketStatus.RESOLVED
+
+
+_STATUS_LABELS = {
+    TicketStatus.NEW: "New",
+    TicketStatus.ASSIGNED: "Assigned",
+    TicketStatus.IN_PROGRESS: "In progress",
+    TicketStatus.WAITING_CALLER: "Waiting on caller",
+    TicketStatus.WAITING_VENDOR: "Waiting on vendor",
+    TicketStatus.RESOLVED: "Resolved",
+    TicketStatus.CLOSED: "Closed",
+}
+
+OPEN_STATUSES = frozenset(s for s in TicketStatus if s.is_open)
+
+
+class Priority(IntEnum):
+    """Ticket priority; 1 is the most urgent."""
+
+    CRITICAL = 1
+    HIGH = 2
+    MEDIUM = 3
+    LOW = 4
+
+    @property
+    def label(self) -> str:
+        return f"P{self.value} {self.name.capitalize()}"
+
+
+class Channel(IntEnum):
+    """How a ticket reached the service desk."""
+
+    PHONE = 1
+    EMAIL = 2
+    WALK_IN = 3
+    PORTAL = 4
+    MONITORING = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", "-").capitalize()
+
+
+class StaffRole(IntEnum):
+    """What a staff member does; managers receive hierarchical escalations."""
+
+    OPERATOR = 1
+    TECHNICIAN = 2
+    MANAGER = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class EventKind(IntEnum):
+    """Kinds of ticket events: the audit trail and the worklog share one table."""
+
+    CREATED = 1
+    FIELD_CHANGED = 2
+    STATUS_CHANGED = 3
+    ASSIGNED = 4
+    NOTE = 5
+    ESCALATED = 6
+    MANAGER_FLAGGED = 7
+    REOPENED = 8
+    SLA_BREACHED = 9
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ").capitalize()
+
+
+class AssetKind(IntEnum):
+    """Broad kinds of assets callers own or the team maintains."""
+
+    LAPTOP = 1
+    DESKTOP = 2
+    PHONE = 3
+    PRINTER = 4
+    SERVER = 5
+    ROUTER = 6
+    SWITCH = 7
+    SOFTWARE = 8
+    OTHER = 9
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()

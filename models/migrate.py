@@ -1,0 +1,171 @@
+"""Schema migrations at start-up: validate the file, back it up, upgrade, refuse newer schemas.
+
+A database is only ever touched once we know it is ours and older than the program: a file
+that is not SQLite, is damaged, belongs to another program or carries a newer schema is
+refused with a message and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, inspect, text
+
+from models.db import DatabaseError, is_sqlite, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+VERSION_TABLE = "alembic_version"
+
+
+class SchemaTooNewError(DatabaseError):
+    """The database was written by a newer Switchboard; this one must not touch it."""
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """What the database says about its schema."""
+
+    current: str | None
+    head: str
+    tables: frozenset[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tables
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def _alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+def head_revision() -> str:
+    head = _script().get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return head
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, before SQLite gets to write to it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file. Give a file path to --db.")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"{path} is not a SQLite database (it does not start with the SQLite header). "
+            "Switchboard leaves it untouched; choose another file with --db or SWITCHBOARD_DB."
+        )
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """SQLite's own integrity check; an empty list means the file is sound."""
+    if not is_sqlite(engine):
+        return []
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    messages = [str(row[0]) for row in rows]
+    return [] if messages == ["ok"] else messages
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Read the current revision and table list without changing anything."""
+    head = head_revision()
+    try:
+        tables = frozenset(inspect(engine).get_table_names())
+        current = None
+        if VERSION_TABLE in tables:
+            with engine.connect() as connection:
+                current = connection.execute(
+                    text(f"SELECT version_num FROM {VERSION_TABLE}")
+                ).scalar()
+    except Exception as error:  # sqlite3.DatabaseError and friends: damaged or foreign file
+        raise DatabaseError(f"The database cannot be read: {error}") from error
+    return SchemaState(current=current, head=head, tables=tables - {VERSION_TABLE})
+
+
+def validate(engine: Engine) -> SchemaState:
+    """Everything short of migrating: is this a sound Switchboard database we may upgrade?"""
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        check_sqlite_file(path)
+    state = schema_state(engine)
+    if state.current is None and not state.is_empty:
+        raise DatabaseError(
+            f"The database at {engine.url.render_as_string(hide_password=True)} has tables "
+            f"({', '.join(sorted(state.tables)[:5])}...) but no Switchboard schema version: it "
+            "belongs to another program. It was left untouched."
+        )
+    if state.current is not None and state.current not in _known_revisions():
+        raise SchemaTooNewError(
+            f"This database has schema version {state.current}, which this Switchboard does not "
+            f"know (newest known: {state.head}). It was written by a newer version; install that "
+            "version to open it. The database was left untouched."
+        )
+    if state.current is not None:
+        problems = integrity_problems(engine)
+        if problems:
+            raise DatabaseError(
+                "The database file is damaged (SQLite integrity check: "
+                f"{'; '.join(problems[:3])}). It was left untouched; restore a backup with "
+                "'switchboard restore FILE'."
+            )
+    return state
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in _script().walk_revisions()}
+
+
+def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> SchemaState:
+    """Validate, back up (when there is data to lose) and migrate to the newest schema."""
+    state = validate(engine)
+    if state.up_to_date:
+        return state
+    path = sqlite_path(str(engine.url))
+    if path is not None and state.current is not None:
+        from models.backup import backup_sqlite
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        folder = backup_dir or path.parent
+        target = folder / f"{path.stem}.before-{state.head[:8]}-{stamp}{path.suffix or '.db'}"
+        backup_sqlite(engine, target)
+        log.info("Backed up %s to %s before migrating", path, target)
+    _run_upgrade(engine)
+    log.info("Migrated database from %s to %s", state.current, state.head)
+    return schema_state(engine)
+
+
+def _run_upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,97 @@
+"""The organisation: sites, teams, staff, categories, SLA policies and the priority matrix."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.enums import Priority, StaffRole
+from models.types import IntEnumType, UTCDateTime, UUIDType, new_id, utcnow
+
+DEFAULT_BUSINESS_HOURS: dict[str, list[str]] = {str(day): ["08:00", "17:00"] for day in range(5)}
+
+
+class Site(SQLModel, table=True):
+    """An office. Its time zone, opening hours and holidays drive the SLA clock."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    code: str = Field(max_length=8, unique=True, description="Prefix of ticket numbers, e.g. HQ")
+    name: str = Field(max_length=120)
+    timezone: str = Field(max_length=64, default="UTC")
+    business_hours: dict[str, Any] = Field(
+        default_factory=lambda: dict(DEFAULT_BUSINESS_HOURS), sa_column=Column(JSON, nullable=False)
+    )
+    holiday_country: str | None = Field(default=None, max_length=8)
+    holiday_subdiv: str | None = Field(default=None, max_length=16)
+    next_ticket_seq: int = Field(default=1, description="Next number handed to a ticket here")
+
+
+class Team(SQLModel, table=True):
+    """A group tickets can be assigned or functionally escalated to."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    name: str = Field(max_length=80, unique=True)
+    email: str | None = Field(default=None, max_length=200)
+    is_service_desk: bool = Field(
+        default=False, description="First-level team: resolution here counts for FLR"
+    )
+
+
+class Staff(SQLModel, table=True):
+    """A person on the IT team."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    name: str = Field(max_length=120)
+    username: str = Field(max_length=64, unique=True)
+    email: str | None = Field(default=None, max_length=200)
+    role: StaffRole = Field(default=StaffRole.TECHNICIAN, sa_type=IntEnumType(StaffRole))
+    team_id: uuid.UUID | None = Field(
+        default=None, foreign_key="team.id", sa_type=UUIDType, index=True
+    )
+    active: bool = Field(default=True)
+
+
+class Category(SQLModel, table=True):
+    """What a ticket is about; may suggest the team that handles it."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    name: str = Field(max_length=80, unique=True)
+    default_team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", sa_type=UUIDType)
+
+
+class SlaPolicy(SQLModel, table=True):
+    """Targets for one priority: minutes to first response and to resolution."""
+
+    __tablename__ = "sla_policy"
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    priority: Priority = Field(sa_type=IntEnumType(Priority), unique=True)
+    name: str = Field(max_length=80)
+    response_minutes: int = Field(gt=0)
+    resolution_minutes: int = Field(gt=0)
+    around_the_clock: bool = Field(
+        default=False, description="Counted 24x7 instead of in the site's business hours"
+    )
+
+
+class PriorityRule(SQLModel, table=True):
+    """One cell of the impact x urgency matrix (1 = highest)."""
+
+    __tablename__ = "priority_rule"
+    __table_args__ = (UniqueConstraint("impact", "urgency"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    impact: int = Field(ge=1, le=4)
+    urgency: int = Field(ge=1, le=4)
+    priority: Priority = Field(sa_type=IntEnumType(Priority))
+
+
+class Setting(SQLModel, table=True):
+    """Small key/value settings shared by every workstation on the database."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=2000)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,56 @@
+"""Callers (the people who phone the desk), their phone numbers and their assets."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from models.enums import AssetKind
+from models.types import IntEnumType, UTCDateTime, UUIDType, new_id, utcnow
+
+
+class Caller(SQLModel, table=True):
+    """Someone who contacts the service desk."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    name: str = Field(max_length=160, index=True)
+    email: str | None = Field(default=None, max_length=200, index=True)
+    employee_id: str | None = Field(default=None, max_length=40, index=True)
+    department: str | None = Field(default=None, max_length=120)
+    site_id: uuid.UUID | None = Field(
+        default=None, foreign_key="site.id", sa_type=UUIDType, index=True
+    )
+    vip: bool = Field(default=False)
+    notes: str = Field(default="", max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CallerPhone(SQLModel, table=True):
+    """One of a caller's phone numbers, as entered and reduced to digits for lookup."""
+
+    __tablename__ = "caller_phone"
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    caller_id: uuid.UUID = Field(foreign_key="caller.id", sa_type=UUIDType, index=True)
+    number: str = Field(max_length=40)
+    digits: str = Field(max_length=24, index=True)
+    label: str = Field(default="work", max_length=20)
+
+
+class Asset(SQLModel, table=True):
+    """A piece of hardware or software, at a site, possibly owned by a caller."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    tag: str = Field(max_length=40, unique=True)
+    kind: AssetKind = Field(default=AssetKind.OTHER, sa_type=IntEnumType(AssetKind))
+    model: str = Field(default="", max_length=120)
+    serial: str = Field(default="", max_length=80)
+    site_id: uuid.UUID | None = Field(
+        default=None, foreign_key="site.id", sa_type=UUIDType, index=True
+    )
+    owner_id: uuid.UUID | None = Field(
+        default=None, foreign_key="caller.id", sa_type=UUIDType, index=True
+    )
+    notes: str = Field(default="", max_length=4000)

@@ -1,0 +1,26 @@
+"""Every table, imported in one place so metadata (and Alembic) sees them all."""
+
+from sqlmodel import SQLModel
+
+from models.org import Category, PriorityRule, Setting, Site, SlaPolicy, Staff, Team
+from models.people import Asset, Caller, CallerPhone
+from models.tickets import Call, Ticket, TicketEvent
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Asset",
+    "Call",
+    "Caller",
+    "CallerPhone",
+    "Category",
+    "PriorityRule",
+    "Setting",
+    "Site",
+    "SlaPolicy",
+    "Staff",
+    "Team",
+    "Ticket",
+    "TicketEvent",
+    "metadata",
+]

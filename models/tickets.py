@@ -1,0 +1,126 @@
+"""Tickets, their events (audit trail and worklog in one), and logged calls."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import Column, Index, Integer, Text
+from sqlmodel import Field, SQLModel
+
+from models.enums import Channel, EventKind, Priority, TicketStatus
+from models.types import IntEnumType, UTCDateTime, UUIDType, new_id, utcnow
+
+# Optimistic locking: SQLAlchemy bumps this on every UPDATE and refuses to overwrite a row
+# whose version moved on since it was read.
+_VERSION_COLUMN = Column("version", Integer, nullable=False)
+
+
+class Ticket(SQLModel, table=True):
+    """An incident or request.
+
+    ``caller_name``, ``assignee_name`` and ``team_name`` copy the names of the linked rows so
+    the queue can sort a million tickets by them through an index instead of a join; the
+    ticket service keeps them in step. ``sla_due_at`` is the next deadline that is running
+    (first response until responded, then resolution); it is empty while the clock is paused
+    or the ticket is resolved, so "breaching soon" is a short index range scan.
+    """
+
+    __table_args__ = (
+        Index("ix_ticket_priority_sort", "priority", "number"),
+        Index("ix_ticket_status_sort", "status", "number"),
+        Index("ix_ticket_summary_sort", "summary", "number"),
+        Index("ix_ticket_caller_sort", "caller_name", "number"),
+        Index("ix_ticket_assignee_sort", "assignee_name", "number"),
+        Index("ix_ticket_team_sort", "team_name", "number"),
+        Index("ix_ticket_created_sort", "created_at", "number"),
+        Index("ix_ticket_due_sort", "sla_due_at", "number"),
+        Index("ix_ticket_assignee_status", "assignee_id", "status"),
+        Index("ix_ticket_team_status", "team_id", "status"),
+        Index("ix_ticket_site_status", "site_id", "status"),
+        Index("ix_ticket_category_status", "category_id", "status"),
+        Index("ix_ticket_caller_created", "caller_id", "created_at"),
+        Index("ix_ticket_resolved_at", "resolved_at"),
+        Index("ix_ticket_closed_at", "closed_at"),
+        Index("ix_ticket_updated_at", "updated_at"),
+    )
+    __mapper_args__: ClassVar = {"version_id_col": _VERSION_COLUMN}
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    number: str = Field(max_length=16, unique=True, description="Human number, e.g. HQ-004211")
+    site_id: uuid.UUID = Field(foreign_key="site.id", sa_type=UUIDType)
+    caller_id: uuid.UUID | None = Field(default=None, foreign_key="caller.id", sa_type=UUIDType)
+    asset_id: uuid.UUID | None = Field(
+        default=None, foreign_key="asset.id", sa_type=UUIDType, index=True
+    )
+    category_id: uuid.UUID | None = Field(default=None, foreign_key="category.id", sa_type=UUIDType)
+    summary: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=Text)
+    channel: Channel = Field(default=Channel.PHONE, sa_type=IntEnumType(Channel))
+    status: TicketStatus = Field(default=TicketStatus.NEW, sa_type=IntEnumType(TicketStatus))
+    impact: int = Field(default=3)
+    urgency: int = Field(default=3)
+    priority: Priority = Field(default=Priority.MEDIUM, sa_type=IntEnumType(Priority))
+    assignee_id: uuid.UUID | None = Field(default=None, foreign_key="staff.id", sa_type=UUIDType)
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", sa_type=UUIDType)
+    created_by_id: uuid.UUID | None = Field(default=None, foreign_key="staff.id", sa_type=UUIDType)
+    caller_name: str = Field(default="", max_length=160)
+    assignee_name: str = Field(default="", max_length=120)
+    team_name: str = Field(default="", max_length=80)
+
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sla_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    waiting_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused_minutes: float = Field(default=0.0, description="Business minutes spent waiting")
+    response_breached: bool = Field(default=False)
+    resolution_breached: bool = Field(default=False)
+
+    reopen_count: int = Field(default=0)
+    first_contact_resolution: bool = Field(default=False)
+    escalated: bool = Field(default=False, description="Escalated to another team or manager")
+    manager_flagged: bool = Field(default=False)
+    manager_flag_reason: str = Field(default="", max_length=500)
+    version: int = Field(default=1, sa_column=_VERSION_COLUMN)
+
+
+class TicketEvent(SQLModel, table=True):
+    """One change to a ticket: who, when, what, old -> new; notes carry minutes spent."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (Index("ix_ticket_event_ticket_at", "ticket_id", "at"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    ticket_id: uuid.UUID = Field(foreign_key="ticket.id", sa_type=UUIDType)
+    ticket_version: int = Field(description="The ticket's version after this change")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="staff.id", sa_type=UUIDType)
+    kind: EventKind = Field(sa_type=IntEnumType(EventKind))
+    field: str = Field(default="", max_length=40)
+    old_value: str = Field(default="", max_length=400)
+    new_value: str = Field(default="", max_length=400)
+    note: str = Field(default="", sa_type=Text)
+    minutes_spent: int = Field(default=0, ge=0)
+
+
+class Call(SQLModel, table=True):
+    """A phone call taken by an operator, optionally linked to the ticket it produced."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    caller_id: uuid.UUID | None = Field(
+        default=None, foreign_key="caller.id", sa_type=UUIDType, index=True
+    )
+    number: str = Field(default="", max_length=40)
+    operator_id: uuid.UUID | None = Field(default=None, foreign_key="staff.id", sa_type=UUIDType)
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ticket_id: uuid.UUID | None = Field(
+        default=None, foreign_key="ticket.id", sa_type=UUIDType, index=True
+    )

@@ -1,0 +1,94 @@
+"""Column types shared by every table.
+
+UUIDs are stored as 16-byte blobs on SQLite (half the size of the hex text form, which
+matters for a million tickets and their indexes) and as native ``uuid`` on PostgreSQL.
+Timestamps are always UTC: stored naive-UTC on SQLite, ``timestamptz`` on PostgreSQL, and
+handed back timezone-aware so that arithmetic never mixes naive and aware values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import IntEnum
+from typing import Any
+
+from sqlalchemy import LargeBinary, SmallInteger, TypeDecorator
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeEngine
+
+
+class UUIDType(TypeDecorator[uuid.UUID]):
+    """A UUID column: native on PostgreSQL, 16 raw bytes elsewhere."""
+
+    impl = LargeBinary(16)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.UUID(as_uuid=True))
+        return dialect.type_descriptor(LargeBinary(16))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, uuid.UUID):
+            value = uuid.UUID(str(value))
+        return value if dialect.name == "postgresql" else value.bytes
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
+        if value is None:
+            return None
+        if isinstance(value, uuid.UUID):
+            return value
+        return uuid.UUID(bytes=bytes(value))
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always UTC and always timezone-aware in Python."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given; timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    """A new random primary key."""
+    return uuid.uuid4()
+
+
+class IntEnumType(TypeDecorator[IntEnum]):
+    """An IntEnum stored as a small integer and read back as the enum member."""
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def __init__(self, enum_class: type[IntEnum]) -> None:
+        super().__init__()
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        return None if value is None else int(self.enum_class(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> IntEnum | None:
+        return None if value is None else self.enum_class(value)
