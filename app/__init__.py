@@ -1,0 +1,1 @@
+"""Switchboard's use cases, CLI and composition root. No Qt here."""

@@ -1,0 +1,94 @@
+"""Reference data every database needs before the first ticket can be logged.
+
+A brand-new database gets SLA targets per priority, the 3x3 priority matrix, one site in the
+workstation's time zone and a service-desk team, so an operator can log a call at once;
+an administrator adjusts them later. Existing rows are never changed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.priority import DEFAULT_MATRICES, save_matrix
+from models.db import write_session
+from models.enums import Priority, StaffRole
+from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
+
+# (response, resolution) in business minutes; P1 runs around the clock.
+DEFAULT_SLA_MINUTES: dict[Priority, tuple[int, int]] = {
+    Priority.CRITICAL: (15, 4 * 60),
+    Priority.HIGH: (60, 8 * 60),
+    Priority.MEDIUM: (4 * 60, 3 * 9 * 60),
+    Priority.LOW: (8 * 60, 5 * 9 * 60),
+}
+
+
+def local_timezone_name() -> str:
+    """The workstation's IANA time zone name, or UTC when it cannot be told."""
+    tzinfo = datetime.now().astimezone().tzinfo
+    key = getattr(tzinfo, "key", None)
+    if key:
+        return str(key)
+    try:
+        link = Path("/etc/localtime").resolve()
+        return "/".join(link.parts[link.parts.index("zoneinfo") + 1 :])
+    except (OSError, ValueError):
+        return "UTC"
+
+
+def seed_sla_and_matrix(session: Session) -> None:
+    """Default SLA policies and priority matrix where none exist yet."""
+    if session.exec(select(SlaPolicy)).first() is None:
+        for priority, (response, resolution) in DEFAULT_SLA_MINUTES.items():
+            session.add(
+                SlaPolicy(
+                    priority=priority,
+                    name=priority.label,
+                    response_minutes=response,
+                    resolution_minutes=resolution,
+                    around_the_clock=priority == Priority.CRITICAL,
+                )
+            )
+    if session.exec(select(PriorityRule)).first() is None:
+        save_matrix(session, DEFAULT_MATRICES[3])
+
+
+def ensure_defaults(engine: Engine) -> None:
+    """Give an empty database what it needs to log the first ticket."""
+    with write_session(engine) as session:
+        seed_sla_and_matrix(session)
+        if session.exec(select(Site)).first() is None:
+            session.add(Site(code="HQ", name="Main office", timezone=local_timezone_name()))
+        if session.exec(select(Team)).first() is None:
+            session.add(Team(name="Service desk", is_service_desk=True))
+
+
+def current_username() -> str:
+    """The login name of the person at this workstation."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def ensure_staff(engine: Engine, username: str, display_name: str | None = None) -> uuid.UUID:
+    """The staff id for ``username``, adding them to the service desk on first use."""
+    with write_session(engine) as session:
+        staff = session.exec(select(Staff).where(Staff.username == username)).first()
+        if staff is None:
+            desk = session.exec(select(Team).where(Team.is_service_desk)).first()
+            staff = Staff(
+                name=display_name or username,
+                username=username,
+                role=StaffRole.OPERATOR,
+                team_id=desk.id if desk else None,
+            )
+            session.add(staff)
+            session.flush()
+        return staff.id
