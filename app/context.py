@@ -1,0 +1,16 @@
+"""What every use case needs to know about the running session: the database and who is
+at the keyboard. Built once by the composition root and handed to the UI."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+
+@dataclass(frozen=True)
+class AppContext:
+    engine: Engine
+    me: uuid.UUID
+    username: str

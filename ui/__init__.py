@@ -1,0 +1,1 @@
+"""PySide6 widgets, table models and dialogs. Imports app/ and models/, never the reverse."""
