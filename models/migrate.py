@@ -8,6 +8,9 @@ refused with a message and left exactly as it was.
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from models.db import DatabaseError, is_sqlite, sqlite_path
+from models.db import DatabaseError, sqlite_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -84,34 +87,69 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
+@contextmanager
+def _readonly(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection that cannot change the file (not even its journal mode)."""
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
 def integrity_problems(engine: Engine) -> list[str]:
-    """SQLite's own integrity check; an empty list means the file is sound."""
-    if not is_sqlite(engine):
+    """SQLite's own integrity check (slow on big files); an empty list means sound."""
+    path = sqlite_path(str(engine.url))
+    if path is None or not path.exists():
         return []
-    with engine.connect() as connection:
-        rows = connection.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    try:
+        with _readonly(path) as connection:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
     messages = [str(row[0]) for row in rows]
     return [] if messages == ["ok"] else messages
+
+
+def _read_state(engine: Engine) -> tuple[frozenset[str], str | None]:
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        if not path.exists() or path.stat().st_size == 0:
+            return frozenset(), None
+        with _readonly(path) as connection:
+            tables = frozenset(
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            )
+            current = None
+            if VERSION_TABLE in tables:
+                current = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+                current = current[0] if current else None
+            return tables, current
+    tables = frozenset(inspect(engine).get_table_names())
+    current = None
+    if VERSION_TABLE in tables:
+        with engine.connect() as connection:
+            current = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return tables, current
 
 
 def schema_state(engine: Engine) -> SchemaState:
     """Read the current revision and table list without changing anything."""
     head = head_revision()
     try:
-        tables = frozenset(inspect(engine).get_table_names())
-        current = None
-        if VERSION_TABLE in tables:
-            with engine.connect() as connection:
-                current = connection.execute(
-                    text(f"SELECT version_num FROM {VERSION_TABLE}")
-                ).scalar()
+        tables, current = _read_state(engine)
     except Exception as error:  # sqlite3.DatabaseError and friends: damaged or foreign file
         raise DatabaseError(f"The database cannot be read: {error}") from error
     return SchemaState(current=current, head=head, tables=tables - {VERSION_TABLE})
 
 
-def validate(engine: Engine) -> SchemaState:
-    """Everything short of migrating: is this a sound Switchboard database we may upgrade?"""
+def validate(engine: Engine, *, thorough: bool = False) -> SchemaState:
+    """Everything short of migrating: is this a Switchboard database we may open or upgrade?
+
+    ``thorough`` adds SQLite's full integrity check, which reads the whole file: worth it
+    before a migration or a restore, too slow for every start-up.
+    """
     path = sqlite_path(str(engine.url))
     if path is not None:
         check_sqlite_file(path)
@@ -122,13 +160,13 @@ def validate(engine: Engine) -> SchemaState:
             f"({', '.join(sorted(state.tables)[:5])}...) but no Switchboard schema version: it "
             "belongs to another program. It was left untouched."
         )
-    if state.current is not None and state.current not in _known_revisions():
+    if state.current is not None and state.current not in known_revisions():
         raise SchemaTooNewError(
             f"This database has schema version {state.current}, which this Switchboard does not "
             f"know (newest known: {state.head}). It was written by a newer version; install that "
             "version to open it. The database was left untouched."
         )
-    if state.current is not None:
+    if thorough and state.current is not None:
         problems = integrity_problems(engine)
         if problems:
             raise DatabaseError(
@@ -139,7 +177,7 @@ def validate(engine: Engine) -> SchemaState:
     return state
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
     return {rev.revision for rev in _script().walk_revisions()}
 
 
@@ -148,6 +186,8 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> SchemaState:
     state = validate(engine)
     if state.up_to_date:
         return state
+    if state.current is not None:
+        validate(engine, thorough=True)
     path = sqlite_path(str(engine.url))
     if path is not None and state.current is not None:
         from models.backup import backup_sqlite

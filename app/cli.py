@@ -1,0 +1,159 @@
+"""Command line: start the GUI (default) or run one of the maintenance commands.
+
+Every command resolves the database the same way (``--db``, ``SWITCHBOARD_DB``, default file)
+and reports problems as one clear message with exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import config
+from app.errors import SwitchboardError
+from models.db import DatabaseError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _add_db_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default,
+        help="SQLite file or database URL (postgresql+psycopg://user@host/db); "
+        f"default: ${config.ENV_DB}, else {config.data_dir() / config.DEFAULT_FILE}",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="switchboard", description="Switchboard help-desk console."
+    )
+    _add_db_option(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo database (created with made-up data on first use)",
+    )
+    parser.add_argument("--user", help="act as this staff username (default: your login)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="integrity check, schema version and row counts")
+    _add_db_option(check, argparse.SUPPRESS)
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("--out", required=True, type=Path, metavar="FILE")
+    _add_db_option(backup, argparse.SUPPRESS)
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (validated; current file kept)"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    _add_db_option(restore, argparse.SUPPRESS)
+
+    demo = commands.add_parser("demo-data", help="fill an empty database with realistic data")
+    demo.add_argument("--callers", type=int, default=2000, metavar="N")
+    demo.add_argument("--tickets", type=int, default=10000, metavar="M")
+    demo.add_argument("--months", type=int, default=12, metavar="K")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    _add_db_option(demo, argparse.SUPPRESS)
+    return parser
+
+
+def _cmd_check(args: argparse.Namespace, url: str) -> int:
+    from app.database import check_database
+
+    report = check_database(url)
+    print(f"Database:       {report.location}")
+    if not report.ok:
+        print("Integrity:      DAMAGED")
+        for problem in report.problems[:20]:
+            print(f"  {problem}")
+        print("Restore a backup with 'switchboard restore FILE'.")
+        return EXIT_FAILED
+    print("Integrity:      ok")
+    state = "current" if report.schema_version == report.head else f"will migrate to {report.head}"
+    print(f"Schema version: {report.schema_version or 'none (empty database)'} ({state})")
+    if report.row_counts:
+        print("Rows:")
+        width = max(len(name) for name in report.row_counts)
+        for name, count in report.row_counts.items():
+            print(f"  {name:<{width}}  {count:>12,}")
+    return EXIT_OK
+
+
+def _cmd_backup(args: argparse.Namespace, url: str) -> int:
+    from app.database import backup_database
+
+    target = backup_database(url, args.out)
+    print(f"Backed up to {target}")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace, url: str) -> int:
+    from app.database import restore_database
+
+    aside = restore_database(url, args.file)
+    print(f"Restored {args.file}.")
+    if aside is not None:
+        print(f"The previous database was kept as {aside}")
+    return EXIT_OK
+
+
+def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
+    from app.database import open_database
+    from app.defaults import current_username
+    from app.demo_data import DemoSpec, generate
+
+    for name in ("callers", "tickets", "months"):
+        if getattr(args, name) < 1:
+            raise SwitchboardError(f"--{name} must be at least 1.")
+    engine = open_database(url)
+    last = [0.0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 1 or done == total:
+            last[0] = now
+            print(f"\r{stage}: {done:,}/{total:,}   ", end="", file=sys.stderr, flush=True)
+
+    spec = DemoSpec(callers=args.callers, tickets=args.tickets, months=args.months, seed=args.seed)
+    summary = generate(engine, spec, progress, operator_username=current_username())
+    engine.dispose()
+    print(file=sys.stderr)
+    print(
+        f"Generated {summary.tickets:,} tickets, {summary.callers:,} callers, "
+        f"{summary.events:,} events and {summary.calls:,} calls in {summary.seconds:.1f} s."
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
+    "check": _cmd_check,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
+    "demo-data": _cmd_demo_data,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``switchboard`` and ``python -m app``."""
+    from app.logging_setup import setup_logging
+
+    args = build_parser().parse_args(argv)
+    setup_logging(verbose=args.verbose, to_stderr=args.command is not None)
+    url = config.database_url(args.db, demo=args.demo)
+    try:
+        if args.command is None:
+            from app.startup import start_gui
+
+            return start_gui(url, demo=args.demo, username=args.user)
+        return COMMANDS[args.command](args, url)
+    except (DatabaseError, SwitchboardError) as error:
+        print(f"switchboard: {error}", file=sys.stderr)
+        return EXIT_USAGE

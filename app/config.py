@@ -1,0 +1,45 @@
+"""Where the database and logs live: ``--db``, then ``SWITCHBOARD_DB``, then the user data dir."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "switchboard"
+ENV_DB = "SWITCHBOARD_DB"
+DEFAULT_FILE = "switchboard.db"
+DEMO_FILE = "demo.db"
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def to_url(value: str) -> str:
+    """Accept a database URL or a plain file path (relative to the working directory)."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def database_url(
+    cli_value: str | None = None, *, demo: bool = False, env: Mapping[str, str] | None = None
+) -> str:
+    """The database to open, by precedence: command line, environment, default file.
+
+    ``--demo`` without an explicit database uses a separate demo file, so trying the program
+    never mixes made-up tickets into the real database.
+    """
+    environment = os.environ if env is None else env
+    if cli_value:
+        return to_url(cli_value)
+    if not demo and environment.get(ENV_DB):
+        return to_url(environment[ENV_DB])
+    return to_url(str(data_dir() / (DEMO_FILE if demo else DEFAULT_FILE)))
