@@ -17,10 +17,8 @@ from app.defaults import ensure_defaults
 from models.backup import backup_sqlite
 from models.db import DatabaseError, make_engine, sqlite_path
 from models.migrate import (
-    SchemaTooNewError,
     check_sqlite_file,
     integrity_problems,
-    known_revisions,
     upgrade,
     validate,
 )
@@ -121,7 +119,8 @@ def open_existing(url: str) -> Engine:
 
 
 def validate_backup_file(source: Path) -> str:
-    """Refuse a restore source that is not a sound Switchboard database we can open."""
+    """The schema version of a restore source; refuses anything but a sound Switchboard
+    database this program can open."""
     if not source.is_file():
         raise DatabaseError(f"{source} does not exist or is not a file.")
     check_sqlite_file(source)
@@ -129,25 +128,21 @@ def validate_backup_file(source: Path) -> str:
         raise DatabaseError(f"{source} is empty, not a Switchboard backup.")
     engine = make_engine(f"sqlite:///{source.resolve()}", check_share=False)
     try:
-        problems = integrity_problems(engine)
-        if problems:
-            raise DatabaseError(f"{source} is damaged ({'; '.join(problems[:3])}); not restored.")
         state = validate(engine, thorough=True)
-    except SchemaTooNewError:
-        raise
-    except DatabaseError as error:
-        raise DatabaseError(f"{source} cannot be restored: {error}") from error
     finally:
         engine.dispose()
-    if state.current is None or state.current not in known_revisions():
-        raise DatabaseError(f"{source} is not a Switchboard database; not restored.")
+    if state.current is None:
+        raise DatabaseError(f"{source} is not a Switchboard database.")
     return state.current
 
 
 def restore_database(url: str, source: Path) -> Path | None:
     """Replace the database with ``source`` after validating it; the current file is kept
     aside (returned) so a wrong restore can be undone."""
-    validate_backup_file(source)
+    try:
+        validate_backup_file(source)
+    except DatabaseError as error:
+        raise DatabaseError(f"{error} Nothing was restored.") from error
     path = sqlite_path(url)
     if path is None:
         raise DatabaseError("Restore works on SQLite files; for PostgreSQL use pg_restore.")

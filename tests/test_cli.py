@@ -1,0 +1,181 @@
+"""The maintenance commands, run as a person would from a terminal."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from app import config
+from app.cli import main
+from app.database import open_database
+from app.tickets import TicketDraft, create_ticket
+from models.db import write_session
+from models.org import Site
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_db(path: Path, tickets: int = 3) -> None:
+    engine = open_database(config.to_url(str(path)))
+    with write_session(engine) as session:
+        site_id = session.exec(select(Site)).one().id
+    for n in range(tickets):
+        create_ticket(engine, TicketDraft(summary=f"Problem {n}", site_id=site_id), None)
+    engine.dispose()
+
+
+def corrupt(path: Path) -> None:
+    """Scribble over the middle of the file, as a failing disk would."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(2 * page, len(data) - page, page):
+        data[offset : offset + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+def test_database_url_precedence(tmp_path: Path) -> None:
+    env = {config.ENV_DB: str(tmp_path / "env.db")}
+    assert config.database_url(str(tmp_path / "cli.db"), env=env).endswith("/cli.db")
+    assert config.database_url(None, env=env).endswith("/env.db")
+    assert config.database_url(None, env={}).endswith("/switchboard.db")
+    assert config.database_url(None, demo=True, env=env).endswith("/demo.db")
+    url = "postgresql+psycopg://desk@db.example/switchboard"
+    assert config.database_url(url, env=env) == url
+
+
+def test_check_prints_version_and_row_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=3)
+    assert main(["check", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Integrity:      ok" in out
+    assert "Schema version: 0001 (current)" in out
+    assert "ticket" in out and "           3" in out
+
+
+def test_check_refuses_a_file_that_is_not_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "report.docx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 500)
+    before = digest(path)
+    assert main(["--db", str(path), "check"]) == 2
+    assert "not a SQLite database" in capsys.readouterr().err
+    assert digest(path) == before
+
+
+def test_check_reports_a_damaged_file_and_leaves_it_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=60)
+    corrupt(path)
+    before = digest(path)
+    assert main(["check", "--db", str(path)]) != 0
+    captured = capsys.readouterr()
+    assert "DAMAGED" in captured.out or "cannot be read" in captured.err
+    assert digest(path) == before
+
+
+def test_damaged_file_is_never_opened_for_writing(tmp_path: Path) -> None:
+    from app.database import check_database
+    from models.db import DatabaseError
+
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=60)
+    corrupt(path)
+    before = digest(path)
+    try:
+        report = check_database(config.to_url(str(path)))
+        assert not report.ok
+    except DatabaseError:
+        pass
+    assert digest(path) == before
+
+
+def test_backup_then_restore_round_trip_keeps_current_file_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=2)
+    backup = tmp_path / "backups" / "monday.db"
+    assert main(["backup", "--db", str(path), "--out", str(backup)]) == 0
+    make_db(path, tickets=3)  # more work after the backup
+    assert main(["restore", str(backup), "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "kept as" in out
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM ticket").fetchone()[0] == 2
+    aside = next(tmp_path.glob("desk.replaced-*.db"))
+    with sqlite3.connect(aside) as connection:
+        assert connection.execute("SELECT count(*) FROM ticket").fetchone()[0] == 5
+
+
+def test_backup_refuses_to_overwrite_an_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=1)
+    target = tmp_path / "exists.db"
+    target.write_text("keep me")
+    assert main(["backup", "--db", str(path), "--out", str(target)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("content", [b"", b"hello world" * 100])
+def test_restore_refuses_a_bad_source_and_keeps_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=2)
+    before = digest(path)
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(content)
+    assert main(["restore", str(bad), "--db", str(path)]) == 2
+    assert "Nothing was restored" in capsys.readouterr().err
+    assert digest(path) == before
+    assert not list(tmp_path.glob("desk.replaced-*"))
+
+
+def test_restore_refuses_a_damaged_backup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=2)
+    damaged = tmp_path / "damaged.db"
+    make_db(damaged, tickets=60)
+    corrupt(damaged)
+    before = digest(path)
+    assert main(["restore", str(damaged), "--db", str(path)]) == 2
+    assert "Nothing was restored" in capsys.readouterr().err
+    assert digest(path) == before
+
+
+def test_backup_of_postgres_points_to_pg_dump(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert main(["backup", "--db", url, "--out", str(tmp_path / "x.db")]) == 2
+    assert "pg_dump" in capsys.readouterr().err
+
+
+def test_module_and_console_script_both_start(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "check" in result.stdout and "demo-data" in result.stdout
+    script = Path(sys.executable).with_name("switchboard")
+    if script.exists():
+        result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
+        assert "backup" in result.stdout

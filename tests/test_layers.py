@@ -1,0 +1,41 @@
+"""app/ and models/ never import Qt: every use case runs and is tested without a window."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_app_and_models_import_no_pyside6() -> None:
+    modules = [
+        f"{package}.{info.name}"
+        for package in ("app", "models")
+        for info in pkgutil.iter_modules([str(ROOT / package)])
+    ]
+    assert "app.tickets" in modules and "models.tickets" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "leaked = sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6', 'ui'})\n"
+        "print(','.join(leaked))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_no_source_line_in_app_or_models_imports_pyside6() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("app", "models")
+        for path in (ROOT / package).rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if line.strip().startswith(("import PySide6", "from PySide6"))
+    ]
+    assert offenders == []
