@@ -132,9 +132,9 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def read_session(engine: Engine) -> Iterator[Session]:
     """A read-only unit of work; on SQLite it starts a deferred transaction (no write lock)."""
     bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
+    # Closing (not rolling back) ends the transaction and leaves loaded objects readable.
     with Session(bind, expire_on_commit=False) as session:
         yield session
-        session.rollback()
 
 
 def is_sqlite(engine: Engine) -> bool:
