@@ -97,7 +97,7 @@ def test_metainfo_parses_with_app_id() -> None:
     assert root.get("type") == "desktop-application"
     assert root.findtext("id") == APP_ID
     assert root.findtext("project_license") == "MIT"
-    for tag in ("name", "summary", "description", "url"):
+    for tag in ("name", "summary", "description", "launchable"):
         assert root.find(tag) is not None, tag
     launchable = root.find("launchable")
     assert launchable is not None
