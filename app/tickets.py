@@ -227,8 +227,13 @@ def _apply_sla_targets(m: _Mutation) -> None:
 
 
 def _apply_assignment(
-    m: _Mutation, assignee_id: uuid.UUID | None, team_id: uuid.UUID | None
+    m: _Mutation,
+    assignee_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    responds: bool = True,
 ) -> None:
+    """Set assignee and team; ``responds=False`` when routing at creation, which is not
+    yet anyone acknowledging the ticket (MTTA counts from creation to first response)."""
     ticket = m.ticket
     assignee: Staff | None = _require(m.session, Staff, assignee_id, "assignee")
     if assignee is not None and not assignee.active:
@@ -249,7 +254,8 @@ def _apply_assignment(
     ticket.assignee_name = assignee.name if assignee else ""
     ticket.team_name = team.name if team else ""
     if changed and (assignee or team):
-        m.responded()
+        if responds:
+            m.responded()
         if ticket.status == TicketStatus.NEW:
             m.set(
                 "status",
@@ -365,7 +371,7 @@ def create_ticket(
         ticket.priority = priority_for(load_matrix(session), draft.impact, draft.urgency)
         _apply_sla_targets(m)
         if draft.assignee_id or team_id:
-            _apply_assignment(m, draft.assignee_id, team_id)
+            _apply_assignment(m, draft.assignee_id, team_id, responds=False)
         if draft.resolved_on_first_contact:
             m.responded()
             ticket.first_contact_resolution = True
