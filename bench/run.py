@@ -1,0 +1,428 @@
+"""Queue benchmarks on a large demo database, each against a baseline measured in the same run.
+
+    python bench/run.py [--db FILE] [--tickets N] [--callers N] [--json]
+
+Without ``--db`` the database ``bench/out/bench.db`` is generated on first use with
+``switchboard demo-data`` (1,000,000 tickets and 200,000 callers by default: a few minutes).
+Prints one JSON object per figure with ``name``, ``value``, ``unit`` and, where a baseline
+exists, ``baseline`` and ``ratio``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sqlalchemy import event  # noqa: E402
+
+from app.config import to_url  # noqa: E402
+from app.queue import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
+from models.db import make_engine  # noqa: E402
+from models.enums import Priority, TicketStatus  # noqa: E402
+
+REPEAT = 5
+Figure = dict[str, Any]
+
+
+def figure(
+    name: str, value: float, unit: str, baseline: float | None = None, **extra: Any
+) -> Figure:
+    result: Figure = {"name": name, "value": round(value, 3), "unit": unit}
+    if baseline is not None:
+        result["baseline"] = round(baseline, 3)
+        result["ratio"] = round(value / baseline, 2) if baseline else None
+    result.update(extra)
+    return result
+
+
+def ensure_database(path: Path, tickets: int, callers: int) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    print(f"Generating {tickets:,} tickets into {path} (first run only)...", file=sys.stderr)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "demo-data",
+            "--db",
+            str(partial),
+            "--tickets",
+            str(tickets),
+            "--callers",
+            str(callers),
+            "--months",
+            "12",
+            "--seed",
+            "1",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    partial.replace(path)
+
+
+@contextmanager
+def captured_sql(engine: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL and parameters the program sends to the driver, to replay them raw."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+
+def median_ms(action: Callable[[], Any], repeat: int = REPEAT) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def raw_ms(path: Path, statement: str, parameters: Any) -> float:
+    """The same SELECT through the bare sqlite3 module: the floor any layer adds to."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(statement, parameters).fetchall()  # warm the page cache
+        return median_ms(lambda: connection.execute(statement, parameters).fetchall())
+    finally:
+        connection.close()
+
+
+class QueueBench:
+    """Drives the real queue model and view offscreen and times what a person waits for."""
+
+    def __init__(self, path: Path) -> None:
+        from PySide6.QtWidgets import QApplication, QTableView
+
+        from ui.queue_model import QueueModel
+
+        self.app = QApplication.instance() or QApplication(sys.argv)
+        self.path = path
+        self.engine = make_engine(to_url(str(path)))
+        self.me = self._busiest_assignee()
+        self.query = QueueQuery(self.engine, self.me)
+        self.model_class = QueueModel
+        self.view_class = QTableView
+
+    def _busiest_assignee(self) -> Any:
+        import uuid
+
+        with sqlite3.connect(self.path) as connection:
+            row = connection.execute(
+                "SELECT assignee_id FROM ticket WHERE assignee_id IS NOT NULL AND status < 6 "
+                "GROUP BY assignee_id ORDER BY count(*) DESC LIMIT 1"
+            ).fetchone()
+        return uuid.UUID(bytes=row[0])
+
+    def new_view(self) -> tuple[Any, Any]:
+        model = self.model_class(self.query, poll_ms=0)
+        view = self.view_class()
+        view.setModel(model)
+        view.resize(1280, 700)
+        view.show()
+        return model, view
+
+    def wait_first_page(self, model: Any, view: Any, change: Callable[[], None]) -> float:
+        """Milliseconds from ``change()`` until the first rows are painted."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        done = {"ok": False}
+
+        def check() -> None:
+            if model.rowCount() == 0 or model.is_loaded(0):
+                done["ok"] = True
+                loop.quit()
+
+        model.loaded.connect(check)
+        model.countChanged.connect(lambda _n: check() if model.rowCount() == 0 else None)
+        watchdog = QTimer()
+        watchdog.setSingleShot(True)
+        watchdog.timeout.connect(loop.quit)
+        watchdog.start(60_000)
+        start = time.perf_counter()
+        change()
+        loop.exec()
+        view.viewport().repaint()
+        elapsed = (time.perf_counter() - start) * 1000
+        model.loaded.disconnect(check)
+        if not done["ok"]:
+            raise RuntimeError("the queue did not load within 60 s")
+        return elapsed
+
+    def first_page(self, f: QueueFilter, sort: QueueSort) -> float:
+        model, view = self.new_view()
+        try:
+            return self.wait_first_page(model, view, lambda: model.set_query(f, sort))
+        finally:
+            view.close()
+            model.deleteLater()
+
+    def raw_first_page(self, f: QueueFilter, sort: QueueSort) -> float:
+        with captured_sql(self.engine) as statements:
+            self.query.page(f, sort, 0, 200)
+        statement, parameters = statements[-1]
+        return raw_ms(self.path, statement, parameters)
+
+
+def bench_first_page(bench: QueueBench) -> list[Figure]:
+    f, sort = QueueFilter(), QueueSort()
+    bench.first_page(f, sort)  # warm caches and imports
+    value = statistics.median(bench.first_page(f, sort) for _ in range(REPEAT))
+    return [
+        figure(
+            "queue_first_page_all_open",
+            value,
+            "ms",
+            bench.raw_first_page(f, sort),
+            target="<= 3x baseline and < 100 ms",
+        )
+    ]
+
+
+def filter_cases(bench: QueueBench) -> list[tuple[str, QueueFilter, QueueSort]]:
+    with sqlite3.connect(bench.path) as connection:
+        team = connection.execute("SELECT id FROM team ORDER BY name LIMIT 1").fetchone()[0]
+        site = connection.execute("SELECT id FROM site ORDER BY code DESC LIMIT 1").fetchone()[0]
+        category = connection.execute("SELECT id FROM category ORDER BY name").fetchone()[0]
+    import uuid
+
+    everything = frozenset(TicketStatus)
+    cases = [
+        ("me", QueueFilter(assignee="me"), QueueSort()),
+        ("unassigned", QueueFilter(assignee="unassigned"), QueueSort()),
+        ("breaching_next_hour", QueueFilter(due_within_minutes=60), QueueSort()),
+        ("priority_p1", QueueFilter(priorities=frozenset({Priority.CRITICAL})), QueueSort()),
+        ("team", QueueFilter(team_id=uuid.UUID(bytes=team)), QueueSort()),
+        (
+            "site_all_statuses",
+            QueueFilter(statuses=everything, site_id=uuid.UUID(bytes=site)),
+            QueueSort(SortColumn.AGE),
+        ),
+        (
+            "category_all_statuses",
+            QueueFilter(statuses=everything, category_id=uuid.UUID(bytes=category)),
+            QueueSort(SortColumn.AGE),
+        ),
+        ("text_open", QueueFilter(text="printer"), QueueSort()),
+        ("text_all_statuses", QueueFilter(statuses=everything, text="vpn"), QueueSort()),
+    ]
+    for column in SortColumn:
+        for descending in (False, True):
+            suffix = "desc" if descending else "asc"
+            cases.append(
+                (
+                    f"sort_open_{column.name.lower()}_{suffix}",
+                    QueueFilter(),
+                    QueueSort(column, descending),
+                )
+            )
+            cases.append(
+                (
+                    f"sort_all_{column.name.lower()}_{suffix}",
+                    QueueFilter(statuses=everything),
+                    QueueSort(column, descending),
+                )
+            )
+    return cases
+
+
+def bench_changes(bench: QueueBench) -> list[Figure]:
+    """Time from a filter or sort change in an open view to its new first page."""
+    model, view = bench.new_view()
+    bench.wait_first_page(model, view, lambda: model.set_query(QueueFilter(), QueueSort()))
+    figures = []
+    for name, f, sort in filter_cases(bench):
+        value = bench.wait_first_page(model, view, lambda f=f, sort=sort: model.set_query(f, sort))
+        raw = bench.raw_first_page(f, sort)
+        figures.append(figure(f"change_{name}", value, "ms", raw, rows=model.rowCount()))
+        # back to a neutral view so the next change is a real change
+        bench.wait_first_page(model, view, lambda: model.set_query(QueueFilter(), QueueSort()))
+    worst = max(figures, key=lambda item: item["value"])
+    figures.append(
+        figure("change_worst", worst["value"], "ms", case=worst["name"], target="< 150 ms")
+    )
+    view.close()
+    return figures
+
+
+def bench_scroll(bench: QueueBench) -> list[Figure]:
+    """Jump to the end of a ~100,000-row result and page through it: no full load."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    everything = frozenset(TicketStatus)
+    with sqlite3.connect(bench.path) as connection:
+        rows = connection.execute(
+            "SELECT category_id, count(*) FROM ticket GROUP BY category_id"
+        ).fetchall()
+    import uuid
+
+    category, _count = min(rows, key=lambda r: abs(r[1] - 100_000))
+    f = QueueFilter(statuses=everything, category_id=uuid.UUID(bytes=category))
+    sort = QueueSort(SortColumn.AGE)
+    model, view = bench.new_view()
+    bench.wait_first_page(model, view, lambda: model.set_query(f, sort))
+    total = model.rowCount()
+
+    def wait_row(row: int) -> float:
+        start = time.perf_counter()
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if model.is_loaded(row) else None)
+        timer.start(1)
+        view.scrollTo(model.index(row, 0))
+        view.viewport().repaint()
+        if not model.is_loaded(row):
+            loop.exec()
+        view.viewport().repaint()
+        return (time.perf_counter() - start) * 1000
+
+    to_end = wait_row(total - 1)
+    steps = [wait_row(min(total - 1, n * total // 50)) for n in range(50, -1, -1)]
+    cached_rows = sum(len(page.rows) for page in model._pages.values())
+    view.close()
+    return [
+        figure("scroll_jump_to_end", to_end, "ms", rows=total),
+        figure(
+            "scroll_page_p95",
+            statistics.quantiles(steps, n=20)[-1],
+            "ms",
+            rows=total,
+            max=round(max(steps), 3),
+            steps=len(steps),
+        ),
+        figure(
+            "scroll_rows_held",
+            cached_rows,
+            "rows",
+            rows=total,
+            note="rows held in memory after visiting 52 places in the result",
+        ),
+    ]
+
+
+def probe(db: Path, mode: str) -> dict[str, Any]:
+    """Run the real program (python -m app) until ``mode`` happens; it reports and quits."""
+    env = dict(os.environ, SWITCHBOARD_BENCH_EXIT_AFTER=mode)
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(db), "--user", "bench"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report["elapsed_ms"] = (report["at"] - started) * 1000
+    return report
+
+
+BARE_WINDOW = """
+import json, os, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(json.dumps({"at": time.time()}))
+            QTimer.singleShot(0, app.quit)
+            self.deleteLater()
+        return False
+window.installEventFilter(Painted(window))
+window.resize(1280, 800)
+window.show()
+app.exec()
+"""
+
+
+def bare_window_ms() -> float:
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, "-c", BARE_WINDOW],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return (json.loads(result.stdout.strip().splitlines()[-1])["at"] - started) * 1000
+
+
+def bench_process(db: Path) -> list[Figure]:
+    probe(db, "paint")  # warm the file cache once, as any second start would be
+    starts = [probe(db, "paint")["elapsed_ms"] for _ in range(REPEAT)]
+    bare = [bare_window_ms() for _ in range(REPEAT)]
+    with tempfile.TemporaryDirectory() as folder:
+        empty = Path(folder) / "empty.db"
+        rss_empty = statistics.median(probe(empty, "loaded")["rss_mb"] for _ in range(3))
+    rss_full = statistics.median(probe(db, "loaded")["rss_mb"] for _ in range(3))
+    return [
+        figure(
+            "cold_start_to_painted_window",
+            statistics.median(starts),
+            "ms",
+            statistics.median(bare),
+            target="<= 5x a bare PySide6 window",
+        ),
+        figure(
+            "rss_queue_open",
+            rss_full,
+            "MB",
+            rss_empty,
+            extra_mb=round(rss_full - rss_empty, 1),
+            target="within 60 MB of an empty database",
+        ),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, help="an existing Switchboard SQLite database")
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--callers", type=int, default=200_000)
+    parser.add_argument("--json", action="store_true", help="JSON lines only (no summary)")
+    args = parser.parse_args()
+    db = args.db or ROOT / "bench" / "out" / "bench.db"
+    ensure_database(db, args.tickets, args.callers)
+    bench = QueueBench(db)
+    figures: list[Figure] = []
+    for part in (bench_first_page, bench_changes, bench_scroll):
+        figures.extend(part(bench))
+    figures.extend(bench_process(db))
+    for item in figures:
+        print(json.dumps(item))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
