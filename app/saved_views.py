@@ -67,7 +67,8 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _assignee(value: str) -> AssigneeChoice:
+def parse_assignee(value: str) -> AssigneeChoice:
+    """The assignee choice written as text: "anyone", "me", "unassigned" or a staff id."""
     return _ASSIGNEE_WORDS[value] if value in _ASSIGNEE_WORDS else uuid.UUID(value)
 
 
@@ -77,7 +78,7 @@ def _decode(data: dict[str, Any]) -> SavedView:
     view_filter = QueueFilter(
         statuses=frozenset(TicketStatus(v) for v in raw.get("statuses", _DEFAULT_FILTER.statuses)),
         priorities=frozenset(Priority(v) for v in raw.get("priorities", ())),
-        assignee=_assignee(raw.get("assignee", "anyone")),
+        assignee=parse_assignee(raw.get("assignee", "anyone")),
         team_id=_optional_id(raw.get("team_id")),
         site_id=_optional_id(raw.get("site_id")),
         category_id=_optional_id(raw.get("category_id")),

@@ -324,6 +324,18 @@ class QueueModel(QAbstractTableModel):
         page = self._pages.get(row // self._page_size)
         return active is not None and page is not None and page.generation == active.generation
 
+    def ticket_id(self, row: int) -> uuid.UUID | None:
+        """The ticket shown on ``row``, or None while it loads. Plain Python, for callers
+        that would otherwise ask ``data(TicketIdRole)`` and convert through QVariant."""
+        if not 0 <= row < self.rowCount():
+            return None
+        found, _loading = self._lookup(row)
+        return found.id if found else None
+
+    def is_fetching(self) -> bool:
+        """Whether a count or pages are still on their way."""
+        return self._loading or bool(self._in_flight)
+
     def row_of(self, ticket_id: uuid.UUID) -> int | None:
         """The row of a ticket among the current pages in the cache, if it is there."""
         active = self._active
@@ -385,8 +397,6 @@ class QueueModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return Column(section).sort_column.value
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in _TIME_COLUMNS:
-            return _RIGHT
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -1,0 +1,304 @@
+"""The queue page driven like a user would: typing in the filter, keys in the table, saved
+views chosen and saved, header clicks, and changes arriving from another workstation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine
+
+from app.context import AppContext
+from app.queue import BUILT_IN_VIEWS, QueueSort, SortColumn
+from app.saved_views import list_views
+from app.ticket_detail import TicketDetail
+from app.tickets import TicketDraft, create_ticket, update_ticket
+from models.db import make_engine
+from models.enums import Priority, TicketStatus
+from tests.conftest import Org
+from tests.test_queue_model import drain_tasks, make_context
+from tests.test_queue_query import add_tickets
+from ui.queue_model import Column, TicketIdRole
+from ui.queue_view import QueueView
+
+
+@pytest.fixture
+def context(engine: Engine, org: Org) -> Iterator[AppContext]:
+    yield make_context(engine, org)
+    drain_tasks()
+
+
+@pytest.fixture
+def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
+    return add_tickets(engine, org, 24)
+
+
+def _open_view(qtbot: QtBot, context: AppContext, **options: Any) -> QueueView:
+    view = QueueView(context, **options)
+    qtbot.addWidget(view)
+    view.resize(1280, 700)
+    with qtbot.waitSignals([view.viewsChanged, view.model.countChanged]):
+        view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    return view
+
+
+@pytest.fixture
+def view(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[QueueView]:
+    widget = _open_view(qtbot, context, poll_ms=0)
+    yield widget
+    widget.close()
+
+
+def _numbers(view: QueueView) -> list[str]:
+    model = view.model
+    return [model.index(r, Column.NUMBER).data() for r in range(model.rowCount())]
+
+
+def _settled(view: QueueView, count: int) -> bool:
+    """The latest query is done: the label shows ``count`` and every row is on hand."""
+    model = view.model
+    rows = range(model.rowCount())
+    label = "1 ticket" if count == 1 else f"{count:,} tickets"
+    return (
+        not model.is_fetching()
+        and view.row_count.text() == label
+        and model.rowCount() == count
+        and all(model.index(r, 0).data() and model.is_loaded(r) for r in rows)
+    )
+
+
+def _choose(qtbot: QtBot, view: QueueView, name: str) -> None:
+    """Pick a saved view from the combo with the keyboard."""
+    combo = view.views_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == name:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == name
+
+
+def test_the_page_has_named_reachable_widgets(view: QueueView) -> None:
+    for name in ("filterBar", "queueFilter", "rowCount", "queueView", "savedViews"):
+        widget = view.findChild(QWidget, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+    assert view.filter_edit.placeholderText() == "Filter: number, summary or caller  (Ctrl+F)"
+    table = view.table
+    assert table.verticalHeader().isHidden()
+    assert table.alternatingRowColors() and table.isSortingEnabled()
+    assert table.editTriggers() == table.EditTrigger.NoEditTriggers
+    assert table.selectionBehavior() == table.SelectionBehavior.SelectRows
+    assert table.selectionMode() == table.SelectionMode.SingleSelection
+    assert [v.name for v in view.views[:5]] == [v.name for v in BUILT_IN_VIEWS]
+    assert view.views_combo.currentText() == "My open"
+
+
+def test_starts_on_my_open_tickets_with_the_first_row_selected(
+    qtbot: QtBot, view: QueueView, org: Org, tickets: list[TicketDetail]
+) -> None:
+    mine = [t for t in tickets if t.assignee_id == org.ann]
+    qtbot.waitUntil(lambda: _settled(view, len(mine)))
+    assert sorted(_numbers(view)) == sorted(t.number for t in mine)
+    assert view.table.currentIndex().row() == 0
+    assert view.assignee_filter.currentText() == "Me"
+
+
+def test_typing_in_the_filter_narrows_the_queue_and_esc_clears_it(
+    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    view.filter_edit.setFocus()
+    qtbot.keyClicks(view.filter_edit, "printer")
+    printers = [t.number for t in tickets if "printer" in t.summary]
+    qtbot.waitUntil(lambda: _settled(view, len(printers)))
+    assert sorted(_numbers(view)) == sorted(printers)
+    assert view.views_combo.currentIndex() == -1  # no longer exactly a saved view
+    assert view.views_combo.placeholderText() == "Custom filter"
+
+    qtbot.keyClick(view.filter_edit, Qt.Key.Key_Escape)
+    assert view.filter_edit.text() == ""
+    assert view.table.hasFocus()
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    assert view.views_combo.currentText() == "All open"
+
+
+def test_choosing_the_unassigned_view(
+    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "Unassigned")
+    unassigned = [t.number for t in tickets if t.assignee_id is None]
+    qtbot.waitUntil(lambda: _settled(view, len(unassigned)))
+    assert sorted(_numbers(view)) == sorted(unassigned)
+    assert view.assignee_filter.currentText() == "Unassigned"
+    assert not view.delete_view_button.isEnabled()  # built-in views cannot be deleted
+
+
+def test_status_priority_and_assignee_controls_filter(
+    qtbot: QtBot, view: QueueView, org: Org, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    menu = view.status_filter.menu
+    for label in ("Any", "New"):  # "Any" closes the menu, ticking a box leaves it open
+        qtbot.mouseClick(view.status_filter, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(menu.isVisible)
+        action = next(a for a in menu.actions() if a.text() == label)
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    assert menu.isVisible()
+    qtbot.keyClick(menu, Qt.Key.Key_Escape)
+    assert view.status_filter.placeholderText() == "Status: New"
+    new = [t.number for t in tickets if t.status == TicketStatus.NEW]
+    qtbot.waitUntil(lambda: _settled(view, len(new)))
+
+    view.status_filter.set_values(frozenset(TicketStatus))
+    view.priority_filter.menu.actions()[-1].trigger()  # P4 Low
+    assert view.priority_filter.placeholderText() == "Priority: P4 Low"
+    view.assignee_filter.setFocus()
+    qtbot.keyClicks(view.assignee_filter, "Bob")
+    assert view.assignee_filter.currentText() == "Bob Tech"
+    expected = [
+        t.number for t in tickets if t.priority == Priority.LOW and t.assignee_id == org.bob
+    ]
+    qtbot.waitUntil(lambda: _settled(view, len(expected)))
+    assert sorted(_numbers(view)) == sorted(expected)
+
+
+def test_enter_and_double_click_ask_to_open_the_ticket(
+    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    view.table.setFocus()
+    row = view.table.currentIndex().row()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.table.currentIndex().row() == row + 2
+    with qtbot.waitSignal(view.openRequested) as opened:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened.args == [view.model.index(row + 2, 0).data(TicketIdRole)]
+
+    index = view.model.index(4, Column.SUMMARY)
+    rect = view.table.visualRect(index)
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(view.openRequested) as opened:
+        qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [index.data(TicketIdRole)]
+
+
+def test_clicking_a_header_sorts_in_sql(
+    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    header = view.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.CALLER) + header.sectionSize(Column.CALLER) // 2
+    for descending in (False, True):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        assert view.model.query_sort == QueueSort(SortColumn.CALLER, descending)
+        qtbot.waitUntil(lambda: _settled(view, 24))
+        callers = [view.model.index(r, Column.CALLER).data() for r in range(24)]
+        assert callers == sorted(callers, reverse=descending)
+    assert view.views_combo.currentIndex() == -1
+
+
+def test_saving_and_deleting_a_user_view(
+    qtbot: QtBot,
+    view: QueueView,
+    context: AppContext,
+    tickets: list[TicketDetail],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _choose(qtbot, view, "All open")
+    qtbot.keyClicks(view.filter_edit, "network")
+    qtbot.waitUntil(lambda: view.model.query_filter.text == "network")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("Network tickets", True))
+    with qtbot.waitSignal(view.viewsChanged):
+        qtbot.mouseClick(view.save_view_button, Qt.MouseButton.LeftButton)
+    assert view.views_combo.currentText() == "Network tickets"
+    [saved] = [v for v in list_views(context.engine, "ann") if v.name == "Network tickets"]
+    assert saved.filter.text == "network" and saved.filter == view.model.query_filter
+    assert view.delete_view_button.isEnabled()
+
+    _choose(qtbot, view, "Unassigned")
+    assert not view.delete_view_button.isEnabled()
+    _choose(qtbot, view, "Network tickets")
+    assert view.filter_edit.text() == "network"
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(view.viewsChanged):
+        qtbot.mouseClick(view.delete_view_button, Qt.MouseButton.LeftButton)
+    assert view.views_combo.findText("Network tickets") == -1
+    assert "Network tickets" not in [v.name for v in list_views(context.engine, "ann")]
+
+
+def test_a_built_in_name_is_refused_with_a_message(
+    qtbot: QtBot, view: QueueView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("unassigned", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    qtbot.mouseClick(view.save_view_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warnings))
+    assert "built-in" in warnings[0]
+    assert len(view.views) == len(BUILT_IN_VIEWS)
+
+
+def test_ctrl_end_reaches_the_last_ticket(
+    qtbot: QtBot, engine: Engine, org: Org, context: AppContext
+) -> None:
+    details = add_tickets(engine, org, 60, assignee_id=None, category_id=None)
+    view = _open_view(qtbot, context, poll_ms=0, page_size=10)
+    _choose(qtbot, view, "Unassigned")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 60 and view.model.is_loaded(0))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert view.table.currentIndex().row() == 59
+    last = max(details, key=lambda d: (d.sla_due_at, d.number))
+    qtbot.waitUntil(lambda: view.current_ticket_id() == last.id)
+    view.close()
+
+
+def test_changes_from_another_workstation_appear_without_losing_place(
+    qtbot: QtBot, engine: Engine, org: Org, context: AppContext
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the second workstation opens the same SQLite file")
+    details = add_tickets(engine, org, 150, assignee_id=None, category_id=None)
+    view = _open_view(qtbot, context, poll_ms=30, page_size=40)
+    _choose(qtbot, view, "All tickets")  # youngest first: a new ticket arrives at the top
+    qtbot.waitUntil(lambda: view.model.rowCount() == 150 and view.model.is_loaded(0))
+    view.table.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(view.table, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: view.current_ticket_id() is not None)
+    selected, row = view.current_ticket_id(), view.table.currentIndex().row()
+    scroll = view.table.verticalScrollBar().value()
+    assert row > 20 and scroll > 0
+    neighbour = next(d for d in details if d.id == view.model.index(row + 1, 0).data(TicketIdRole))
+
+    other = make_engine(str(engine.url))
+    try:
+        update_ticket(
+            other, neighbour.id, neighbour.version, {"summary": "Changed elsewhere"}, org.bob
+        )
+        qtbot.waitUntil(
+            lambda: view.model.index(row + 1, Column.SUMMARY).data() == "Changed elsewhere"
+        )
+        assert view.current_ticket_id() == selected
+        assert view.table.currentIndex().row() == row
+
+        create_ticket(other, TicketDraft(summary="Logged next door", site_id=org.hq), org.bob)
+        qtbot.waitUntil(lambda: view.row_count.text() == "151 tickets")
+        qtbot.waitUntil(lambda: view.model.index(0, Column.SUMMARY).data() == "Logged next door")
+        qtbot.waitUntil(lambda: view.table.currentIndex().row() == row + 1)
+    finally:
+        other.dispose()
+    assert view.current_ticket_id() == selected
+    assert view.table.verticalScrollBar().value() == scroll
+    view.close()
