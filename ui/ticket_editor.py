@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -50,7 +49,14 @@ from app.tickets import (
 from app.workflow import Transition, is_reopen
 from models.enums import TicketStatus
 from ui.tasks import run_task
-from ui.ticket_form import Reference, TicketForm, error_label, load_reference
+from ui.ticket_form import (
+    Reference,
+    TicketForm,
+    error_label,
+    load_reference,
+    on_ctrl_enter,
+    text_box,
+)
 from ui.timeline import TicketHeader, WorklogPane
 
 log = logging.getLogger(__name__)
@@ -70,9 +76,10 @@ class _Banner(QFrame):
     dismiss a dialog for: a conflict with someone else's save, or a failed request."""
 
     def __init__(
-        self, name: str, colours: tuple[str, str], button: QPushButton, parent: QWidget
+        self, name: str, title: str, colours: tuple[str, str], button: QPushButton
     ) -> None:
-        super().__init__(parent, objectName=name)
+        super().__init__(objectName=name)
+        self.setAccessibleName(title)
         background, border = colours
         self.setStyleSheet(
             f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
@@ -81,7 +88,7 @@ class _Banner(QFrame):
         self.text = QLabel(objectName=f"{name}Text")
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setAccessibleName(name)
+        self.text.setAccessibleName(title)
         self.button = button
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
@@ -106,13 +113,11 @@ class _ActionPrompt(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(objectName="promptTitle")
         self.title.setWordWrap(True)
-        self.team_label = QLabel("To &team")
+        self.team_label = QLabel("Hand o&ver to")
         self.team_combo = QComboBox(objectName="escalateTeamCombo")
         self.team_combo.setAccessibleName("Escalate to team")
         self.team_label.setBuddy(self.team_combo)
-        self.edit = QPlainTextEdit(objectName="promptEdit")
-        self.edit.setTabChangesFocus(True)
-        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 3 + 12)
+        self.edit = text_box("promptEdit", "", lines=3)
         self.error = error_label("promptError")
         self.confirm_button = QPushButton(objectName="promptConfirmButton")
         self.confirm_button.setToolTip("Ctrl+Enter")
@@ -133,9 +138,7 @@ class _ActionPrompt(QFrame):
         layout.addLayout(buttons)
         self.confirm_button.clicked.connect(self._confirm)
         self.cancel_button.clicked.connect(self.hide)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self, self._confirm)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        on_ctrl_enter(self, self._confirm)
         self.hide()
 
     def ask(self, title: str, confirm: str, placeholder: str, teams: list[Choice]) -> None:
@@ -193,6 +196,9 @@ class TicketEditor(QWidget):
         self._prompt_action: PromptAction | None = None
         self._focus: QWidget | None = None
         self._build()
+        # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
+        self._clock = QTimer(self, interval=60_000, timeout=self._refresh_clocks)
+        self._clock.start()
 
     # ------------------------------------------------------------------ building
 
@@ -207,15 +213,15 @@ class TicketEditor(QWidget):
         self.header = TicketHeader()
         self.conflict_banner = _Banner(
             "conflictBanner",
+            "Not saved: someone else changed this ticket",
             ("#fff4e5", "#ffb74d"),
             self._button("Reload", "reloadButton", self._reload, "Discard your edits, reload"),
-            self,
         )
         self.error_banner = _Banner(
             "errorBanner",
+            "Problem",
             ("#fdecea", "#e57373"),
-            self._button("Dismiss", "dismissErrorButton", self._dismiss_error),
-            self,
+            self._button("Dismiss", "dismissErrorButton", self._hide_error),
         )
         self.form = TicketForm(self._context)
         self.transition_box = QWidget(objectName="transitionButtons")
@@ -354,7 +360,8 @@ class TicketEditor(QWidget):
         self.conflict_banner.hide()
         self.error_banner.hide()
         self.prompt.hide()
-        self.worklog.clear_note()
+        if detail is None or self._detail is None or detail.id != self._detail.id:
+            self.worklog.clear_note()  # a note typed for this ticket survives a reload
         if detail is None:
             self._show_new()
         else:
@@ -400,6 +407,10 @@ class TicketEditor(QWidget):
             )
             self.transition_layout.addWidget(button)
             button.show()  # now, not on the next event loop pass: ``saved`` follows
+
+    def _refresh_clocks(self) -> None:
+        if self._detail is not None:
+            self.header.show_ticket(self._detail, datetime.now(UTC))
 
     def _update_dirty(self) -> None:
         self.dirty_label.setVisible(self.has_unsaved_changes())
@@ -501,16 +512,19 @@ class TicketEditor(QWidget):
         detail = self._detail
         if detail is None or self._busy:
             return
-        engine, me = self._context.engine, self._context.me
         self._ask(
             f"Flag {detail.number} to the manager",
             "Flag to manager",
             "Why does the manager need to look at this?",
-            lambda reason, _team: self._perform(
-                lambda d: flag_manager(engine, d.id, d.version, reason, me),
-                (self.prompt,),
-                self.prompt.hide,
-            ),
+            self._flag,
+        )
+
+    def _flag(self, reason: str, _team: uuid.UUID | None) -> None:
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: flag_manager(engine, d.id, d.version, reason, me),
+            (self.prompt,),
+            self.prompt.hide,
         )
 
     def _ask(
@@ -540,7 +554,7 @@ class TicketEditor(QWidget):
         if self._detail is not None:
             self.open_ticket(self._detail.id)
 
-    def _dismiss_error(self) -> None:
+    def _hide_error(self) -> None:
         self.error_banner.hide()
 
     # ------------------------------------------------------------------ running work
@@ -559,7 +573,8 @@ class TicketEditor(QWidget):
         return True
 
     def _set_busy(self, busy: bool) -> None:
-        """While a request runs, nothing can be sent twice; the focus survives it."""
+        """While a request runs nothing can be sent twice. Disabling the focused button
+        moves the focus on, so it is put back afterwards, unless the user went elsewhere."""
         self._busy = busy
         if busy:
             self._focus = QApplication.focusWidget()
@@ -568,8 +583,15 @@ class TicketEditor(QWidget):
         buttons += self.transition_box.findChildren(QPushButton)
         for button in buttons:
             button.setEnabled(not busy)
-        focus = self._focus
-        if not busy and focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+        focus, now = self._focus, QApplication.focusWidget()
+        if (
+            not busy
+            and focus is not None
+            and shiboken6.isValid(focus)
+            and focus.isVisible()
+            and self.isAncestorOf(focus)
+            and (now is None or self.isAncestorOf(now))
+        ):
             focus.setFocus()
 
     def _run(
@@ -615,7 +637,7 @@ class TicketEditor(QWidget):
         elif isinstance(error, SQLAlchemyError | OSError):
             log.warning("Database request failed", exc_info=error)
             self.error_banner.show_message(
-                f"The database could not be reached, so nothing was saved. Try again in a "
+                "The database did not answer, so nothing was loaded or saved. Try again in a "
                 f"moment; if it keeps failing, tell your administrator.\n({error})"
             )
         else:

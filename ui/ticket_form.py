@@ -9,12 +9,12 @@ the caller's assets are looked up while typing, off the UI thread.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -72,6 +72,24 @@ def error_label(name: str = "fieldError") -> QLabel:
     label.setAccessibleName("Error")
     label.hide()
     return label
+
+
+def text_box(name: str, placeholder: str, lines: int) -> QPlainTextEdit:
+    """A multi-line field sized in lines of text. Tab moves to the next field, as it does
+    everywhere else in the editor, instead of typing a tab character."""
+    box = QPlainTextEdit(objectName=name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+def on_ctrl_enter(widget: QWidget, slot: Callable[[], None]) -> None:
+    """Ctrl+Enter (either Enter key) anywhere in ``widget`` runs ``slot``: the keyboard
+    way to confirm a note without leaving the text box."""
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(keys), widget, slot)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
 
 def show_problems(labels: Mapping[str, QLabel], problems: Mapping[str, str]) -> dict[str, str]:
@@ -167,7 +185,6 @@ class TicketForm(QWidget):
         super().__init__(parent)
         self._context = context
         self._matrix: list[list[Priority]] = []
-        self._baseline = FormValues()
         self._caller_id: uuid.UUID | None = None
         self._caller_name = ""
         self._caller_generation = 0
@@ -185,6 +202,7 @@ class TicketForm(QWidget):
         self._build_fields()
         self._build_caller_picker()
         self._connect_edits()
+        self._baseline = self.values()  # nothing to save before anything is shown
 
     # ------------------------------------------------------------------ building
 
@@ -226,9 +244,10 @@ class TicketForm(QWidget):
         self.asset_combo = QComboBox(objectName="assetCombo")
         self.summary_edit = QLineEdit(objectName="summaryEdit")
         self.summary_edit.setPlaceholderText("What is wrong, in a few words")
-        self.description_edit = QPlainTextEdit(objectName="descriptionEdit")
-        self.description_edit.setTabChangesFocus(True)
-        self.description_edit.setPlaceholderText("Details, error messages, what was tried")
+        # Room for a few paragraphs; the actions stay right under the fields.
+        self.description_edit = text_box(
+            "descriptionEdit", "Details, error messages, what was tried", lines=10
+        )
         self.category_combo = QComboBox(objectName="categoryCombo")
         self.channel_combo = QComboBox(objectName="channelCombo")
         for channel in Channel:
@@ -249,10 +268,7 @@ class TicketForm(QWidget):
         self.site_combo = QComboBox(objectName="siteCombo")
         self.fcr_check = QCheckBox("Resolved &on the call", objectName="fcrCheck")
         self.fcr_check.setAccessibleName("Resolved on the call")
-        self.resolution_edit = QPlainTextEdit(objectName="resolutionEdit")
-        self.resolution_edit.setTabChangesFocus(True)
-        self.resolution_edit.setPlaceholderText("How was it solved?")
-        self.resolution_edit.setMaximumHeight(70)
+        self.resolution_edit = text_box("resolutionEdit", "How was it solved?", lines=3)
 
         self._add("caller", "&Caller", self.caller_edit, (0, 0, 1))
         self._add("asset", "A&sset", self.asset_combo, (0, 1, 1))
@@ -267,8 +283,6 @@ class TicketForm(QWidget):
         self._add("site", "Sit&e", self.site_combo, (6, 0, 1))
         self._grid.addWidget(self.fcr_check, 6 * 2, 3)
         self._add("resolution", "Resolution", self.resolution_edit, (7, 0, 2))
-        # Room for a few paragraphs; the actions stay right under the fields.
-        self.description_edit.setFixedHeight(self.description_edit.fontMetrics().lineSpacing() * 10)
 
     def _build_caller_picker(self) -> None:
         """Type-ahead over callers: debounced, looked up off-thread, stale answers dropped."""

@@ -14,11 +14,10 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTextBrowser,
@@ -28,7 +27,14 @@ from PySide6.QtWidgets import (
 
 from app.ticket_detail import EventView, TicketDetail
 from models.enums import EventKind, TicketStatus
-from ui.ticket_form import chip_style, error_label, priority_chip_style, show_problems
+from ui.ticket_form import (
+    chip_style,
+    error_label,
+    on_ctrl_enter,
+    priority_chip_style,
+    show_problems,
+    text_box,
+)
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -216,11 +222,8 @@ class WorklogPane(QWidget):
         self.total_label = QLabel(objectName="minutesTotal")
         self.total_label.setStyleSheet(f"color: {MUTED};")
         self.total_label.setAccessibleName("Total minutes logged")
-        self.note_edit = QPlainTextEdit(objectName="noteEdit")
+        self.note_edit = text_box("noteEdit", "Add a note to the worklog (Ctrl+Enter)", lines=4)
         self.note_edit.setAccessibleName("Note")
-        self.note_edit.setPlaceholderText("Add a note to the worklog (Ctrl+Enter)")
-        self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 12)
         self.minutes_spin = QSpinBox(objectName="minutesSpin")
         self.minutes_spin.setRange(0, MAX_MINUTES)
         self.minutes_spin.setSingleStep(5)
@@ -249,9 +252,7 @@ class WorklogPane(QWidget):
         layout.addWidget(self._errors["minutes"])
 
         self.add_button.clicked.connect(self._request_add)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self.note_edit, self._request_add)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        on_ctrl_enter(self.note_edit, self._request_add)
 
     def show_ticket(self, detail: TicketDetail, now: datetime) -> None:
         self.timeline.setHtml(
