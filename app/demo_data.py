@@ -64,6 +64,7 @@ from models.db import is_sqlite, write_session
 from models.enums import AssetKind, Channel, EventKind, Priority, StaffRole, TicketStatus
 from models.org import Category, Site, SlaPolicy, Staff, Team
 from models.schema import metadata
+from models.search import is_search_object, rebuild_sqlite_search
 
 __all__ = ["DemoSpec", "DemoSummary", "Progress", "generate"]
 
@@ -831,7 +832,8 @@ class _SqliteWriter(_Writer):
             self._db.executemany(sql, rows)
 
     def drop_indexes(self, tables: Sequence[Table]) -> list[tuple[str, str]]:
-        """Drop the non-unique secondary indexes of ``tables``, returning their exact DDL.
+        """Drop the non-unique secondary indexes (and the search triggers) of ``tables``,
+        returning their exact DDL.
 
         Filling a table and then building each index with one sort is several times faster
         than updating seventeen B-trees row by row. The DDL is read back from
@@ -840,14 +842,14 @@ class _SqliteWriter(_Writer):
         """
         names = ", ".join(f"'{t.name}'" for t in tables)
         rows = self._db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({names}) ORDER BY name"
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            f"AND sql IS NOT NULL AND tbl_name IN ({names}) ORDER BY type, name"
         ).fetchall()
-        dropped = [(name, ddl) for name, ddl in rows if not ddl.upper().startswith("CREATE UNIQUE")]
+        dropped = [row for row in rows if not row[2].upper().startswith("CREATE UNIQUE")]
         with self.transaction():
-            for name, _ddl in dropped:
-                self._db.execute(f'DROP INDEX "{name}"')
-        return dropped
+            for kind, name, _ddl in dropped:
+                self._db.execute(f'DROP {kind.upper()} "{name}"')
+        return [(name, ddl) for _kind, name, ddl in dropped]
 
     def create_indexes(self, indexes: list[tuple[str, str]], progress: Progress | None) -> None:
         existing = {
@@ -859,6 +861,10 @@ class _SqliteWriter(_Writer):
                 self._db.execute(ddl)
             if progress is not None:
                 progress("Indexes", done, len(todo))
+        if any(is_search_object(name) for name, _ddl in todo):
+            # The search triggers were off during the load: index every ticket in one pass.
+            with self.transaction():
+                rebuild_sqlite_search(self._db.execute)
 
     def analyze(self) -> None:
         """Statistics for the planner: with a million tickets it must pick the sort index."""

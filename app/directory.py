@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import col, or_, select
 
-from app.queue import like_pattern
+from app.ticket_search import like_pattern
 from models.db import read_session
 from models.org import Category, Site, Staff, Team
 from models.people import Asset, Caller

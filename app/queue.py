@@ -13,15 +13,20 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Engine, Select, func, literal_column, select
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
+from app.ticket_search import text_condition
 from models.db import read_session
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from models.org import Site
-from models.tickets import Ticket
+from models.tickets import OPEN_CONDITION, Ticket
 from models.types import utcnow
+
+# Below this offset plain OFFSET paging is cheap; beyond it, pages past the middle are read
+# with the order reversed so the last page costs what the first does.
+REVERSE_FROM = 2000
 
 AssigneeChoice = Literal["anyone", "me", "unassigned"] | uuid.UUID
 
@@ -119,15 +124,19 @@ BUILT_IN_VIEWS: tuple[SavedView, ...] = (
 )
 
 
-def like_pattern(text: str) -> str:
-    """Escape LIKE wildcards so user text matches literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# Repeated literally (not as a bound parameter) so the planner can prove the partial
+# indexes over open tickets apply.
+_ONLY_OPEN = literal_column(f"ticket.{OPEN_CONDITION}", Boolean)
 
 
-def _conditions(f: QueueFilter, me: uuid.UUID | None, now: datetime) -> list[ColumnElement[bool]]:
+def _conditions(
+    f: QueueFilter, me: uuid.UUID | None, now: datetime, dialect: str
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.statuses and f.statuses != frozenset(TicketStatus):
         conditions.append(col(Ticket.status).in_(sorted(f.statuses)))
+        if all(status.is_open for status in f.statuses):
+            conditions.append(_ONLY_OPEN)
     if f.priorities:
         conditions.append(col(Ticket.priority).in_(sorted(f.priorities)))
     if f.assignee == "me":
@@ -146,16 +155,9 @@ def _conditions(f: QueueFilter, me: uuid.UUID | None, now: datetime) -> list[Col
     if f.due_within_minutes is not None:
         limit = now + timedelta(minutes=f.due_within_minutes)
         conditions.append(col(Ticket.sla_due_at) <= limit)
-    text = " ".join(f.text.split())
-    if text:
-        escaped = like_pattern(text)
-        conditions.append(
-            or_(
-                col(Ticket.number).ilike(f"%{escaped}%", escape="\\"),
-                col(Ticket.caller_name).ilike(f"{escaped}%", escape="\\"),
-                col(Ticket.summary).ilike(f"%{escaped}%", escape="\\"),
-            )
-        )
+    matches_text = text_condition(f.text, dialect)
+    if matches_text is not None:
+        conditions.append(matches_text)
     return conditions
 
 
@@ -214,9 +216,12 @@ class QueueQuery:
         self.engine = engine
         self.me = me
 
+    def _conditions(self, f: QueueFilter, now: datetime | None) -> list[ColumnElement[bool]]:
+        return _conditions(f, self.me, now or utcnow(), self.engine.dialect.name)
+
     def count(self, f: QueueFilter, now: datetime | None = None) -> int:
         statement = select(func.count()).select_from(Ticket)
-        statement = statement.where(*_conditions(f, self.me, now or utcnow()))
+        statement = statement.where(*self._conditions(f, now))
         with read_session(self.engine) as session:
             return int(session.execute(statement).scalar_one())
 
@@ -231,11 +236,11 @@ class QueueQuery:
     ) -> list[QueueRow]:
         """Rows ``offset .. offset+limit`` of the result; ``total`` enables reading from the end."""
         offset = max(0, offset)
-        reverse = total is not None and offset > total - offset - limit
+        reverse = total is not None and offset >= REVERSE_FROM and offset > total - offset - limit
         statement: Select[Any] = (
             select(*_ROW_COLUMNS)
             .join(Site, col(Site.id) == col(Ticket.site_id))
-            .where(*_conditions(f, self.me, now or utcnow()))
+            .where(*self._conditions(f, now))
         )
         if reverse:
             assert total is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,16 +25,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 PG_URL = os.environ.get("SWITCHBOARD_TEST_PG", "")
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-    ]
-)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A migrated, empty database on each back end."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'switchboard.db'}")
+@contextmanager
+def migrated_database(kind: str, folder: Path) -> Iterator[Engine]:
+    """A migrated, empty database: a SQLite file in ``folder``, or a PostgreSQL schema of its
+    own (dropped afterwards) when ``kind`` is "postgres" and SWITCHBOARD_TEST_PG is set."""
+    if kind == "sqlite":
+        eng = make_engine(f"sqlite:///{folder / 'switchboard.db'}")
         upgrade(eng)
         yield eng
         eng.dispose()
@@ -44,7 +41,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     admin = create_engine(PG_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    eng = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+        # Extensions are per database: keep them in public, outside the dropped schemas.
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
+    eng = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema},public"})
     try:
         upgrade(eng)
         yield eng
@@ -53,6 +52,16 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+BACK_ENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACK_ENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database on each back end."""
+    with migrated_database(request.param, tmp_path) as eng:
+        yield eng
 
 
 @dataclass(frozen=True)
