@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, ColumnElement, Engine, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
@@ -21,7 +21,7 @@ from app.ticket_search import text_condition
 from models.db import read_session
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from models.org import Site
-from models.tickets import OPEN_CONDITION, Ticket
+from models.tickets import Ticket
 from models.types import utcnow
 
 # Below this offset plain OFFSET paging is cheap; beyond it, pages past the middle are read
@@ -126,7 +126,7 @@ BUILT_IN_VIEWS: tuple[SavedView, ...] = (
 
 # Repeated literally (not as a bound parameter) so the planner can prove the partial
 # indexes over open tickets apply.
-_ONLY_OPEN = literal_column(f"ticket.{OPEN_CONDITION}", Boolean)
+_ONLY_OPEN = col(Ticket.status) < literal_column(str(int(TicketStatus.RESOLVED)))
 
 
 def _conditions(
@@ -169,6 +169,8 @@ def _order(sort: QueueSort, reverse: bool) -> list[UnaryExpression[Any]]:
     nulls_last = not reverse
     key = column.desc() if descending else column.asc()
     key = key.nulls_last() if nulls_last else key.nulls_first()
+    if column is Ticket.number:
+        return [key]
     number = col(Ticket.number).desc() if descending else col(Ticket.number).asc()
     return [key, number]
 
