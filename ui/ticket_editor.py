@@ -10,6 +10,7 @@ banner, naming who changed what, and nothing is saved.
 
 from __future__ import annotations
 
+import html
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -86,6 +87,7 @@ class _Banner(QFrame):
             " border-radius: 4px; }"
         )
         self.text = QLabel(objectName=f"{name}Text")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAccessibleName(title)
@@ -97,7 +99,10 @@ class _Banner(QFrame):
         self.hide()
 
     def show_message(self, text: str) -> None:
-        self.text.setText(text)
+        """Show ``text`` (plain, any user text in it stays text) with its first line bold."""
+        first, *rest = html.escape(text).split("\n")
+        indented = ("&nbsp;" * 4 + line.lstrip() if line.startswith(" ") else line for line in rest)
+        self.text.setText("<br>".join([f"<b>{first}</b>", *indented]))
         self.show()
         self.button.setFocus()
 

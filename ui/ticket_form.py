@@ -67,6 +67,7 @@ def error_label(name: str = "fieldError") -> QLabel:
     """A red message line under a field; hidden until there is something to say."""
     label = QLabel()
     label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setStyleSheet("color: #c62828;")
     label.setAccessibleName("Error")

@@ -117,6 +117,8 @@ class TicketHeader(QWidget):
         self.sla_label = QLabel(objectName="slaLabel")
         self.flag_label = QLabel(objectName="flagLabel")
         self.flag_label.setWordWrap(True)
+        for label in (self.number_label, self.info_label, self.flag_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons stay text
         self.flag_label.setStyleSheet("color: #b71c1c; font-weight: 600;")
         top = QHBoxLayout()
         top.setSpacing(10)
