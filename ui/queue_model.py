@@ -85,6 +85,7 @@ _SLA_COLOURS = {
 }
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TIME_COLUMNS = (Column.AGE, Column.SLA_DUE)
+_ELIDED_COLUMNS = (Column.SUMMARY, Column.CALLER, Column.ASSIGNEE, Column.TEAM)  # tooltip: all
 
 
 def format_duration(delta: timedelta) -> str:
@@ -416,8 +417,8 @@ class QueueModel(QAbstractTableModel):
             return row.id
         if role == RowRole:
             return row
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.SUMMARY:
-            return row.summary
+        if role == Qt.ItemDataRole.ToolTipRole and column in _ELIDED_COLUMNS:
+            return _display(row, column, self._now)
         if column == Column.SLA_DUE and role in (
             Qt.ItemDataRole.ForegroundRole,
             Qt.ItemDataRole.BackgroundRole,

@@ -61,14 +61,14 @@ _ASSIGNEE_WORDS = (("Anyone", "anyone"), ("Me", "me"), ("Unassigned", "unassigne
 # Widest text each fixed column must show, to size it from the font instead of from pixels.
 _COLUMN_SAMPLES = {
     Column.NUMBER: "HQ-000000",
-    Column.PRIORITY: "P1 Critical",
+    Column.PRIORITY: "P3 Medium",
     Column.STATUS: "Waiting on vendor",
-    Column.CALLER: "Katarzyna O'Connor",
-    Column.ASSIGNEE: "Hannah Schröder",
-    Column.TEAM: "Desktop support",
-    Column.SITE: "Site",
+    Column.CALLER: "Freya Esposito",  # longer names are elided; the tooltip has them whole
+    Column.ASSIGNEE: "Marcus Webb",
+    Column.TEAM: "Service desk",
+    Column.SITE: "HQ",
     Column.AGE: "23h 59m",
-    Column.SLA_DUE: "overdue 30d 23h",
+    Column.SLA_DUE: "overdue 9d 23h",
 }
 
 
@@ -247,6 +247,7 @@ class QueueView(QWidget):
         self.model.countChanged.connect(self._count_changed)
         self.model.failed.connect(self._query_failed)
         self.model.loaded.connect(self._reconcile_selection)
+        self._set_views(list(BUILT_IN_VIEWS))  # the user's own follow with the pick lists
         self.apply_view(BUILT_IN_VIEWS[0])
         self._load_choices()
 
@@ -376,7 +377,7 @@ class QueueView(QWidget):
                 column,  # room for the cell padding, and beside the title for the sort arrow
                 max(
                     metrics.horizontalAdvance(sample) + 20,
-                    header_metrics.horizontalAdvance(title) + 34,
+                    header_metrics.horizontalAdvance(title) + 30,
                 ),
             )
         header.setSortIndicator(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)

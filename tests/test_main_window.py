@@ -1,0 +1,197 @@
+"""The main window driven from the keyboard: menus show every shortcut, Enter opens a ticket
+in the editor, Esc comes back to the same row, Ctrl+F / Ctrl+N / F5 do what they say."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from app.context import AppContext
+from app.ticket_detail import TicketDetail
+from app.tickets import update_ticket
+from tests.conftest import Org
+from tests.test_queue_model import drain_tasks, make_context
+from tests.test_queue_query import add_tickets
+
+pytest.importorskip("ui.ticket_editor", reason="the ticket editor is not in this tree yet")
+
+from ui.app import run_gui
+from ui.main_window import MainWindow, database_label
+
+
+@pytest.fixture
+def context(engine: Engine, org: Org) -> Iterator[AppContext]:
+    yield make_context(engine, org)
+    drain_tasks()
+
+
+@pytest.fixture
+def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
+    return add_tickets(engine, org, 12, assignee_id=org.ann)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[MainWindow]:
+    widget = MainWindow(context, poll_ms=0)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.queue.model.loaded):
+        widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    qtbot.waitUntil(lambda: widget.queue.table.currentIndex().isValid())
+    yield widget
+    widget.close()
+
+
+def _shortcuts(window: MainWindow) -> dict[str, str]:
+    """Menu entry -> the shortcut text the menu shows."""
+    shown = {}
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            text, _tab, hint = action.text().partition("\t")
+            shown[text.replace("&", "")] = hint or action.shortcut().toString()
+    return shown
+
+
+def test_window_title_menus_navigation_and_status_bar(
+    window: MainWindow, context: AppContext
+) -> None:
+    assert window.windowTitle() == "Switchboard"
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles == ["File", "View", "Ticket", "Help"]
+    shortcuts = _shortcuts(window)
+    assert shortcuts["New ticket"] == "Ctrl+N"
+    assert shortcuts["Quit"] == "Ctrl+Q"
+    assert shortcuts["Find / filter"] == "Ctrl+F"
+    assert shortcuts["Refresh"] == "F5"
+    assert shortcuts["Open ticket"] == "Enter"
+    assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
+    navigation = window.navigation
+    assert navigation.objectName() == "navigation"
+    assert [navigation.item(i).text() for i in range(navigation.count())] == ["Queue"]
+    assert window.database_label.text() == database_label(context.engine.url)
+    assert window.user_label.text() == "User: ann"
+
+
+def test_the_database_label_hides_the_password() -> None:
+    url = make_url("postgresql+psycopg://desk:s3cret@db.example:5432/switchboard")
+    text = database_label(url)
+    assert "s3cret" not in text and "desk:***@db.example" in text
+
+
+def _label_shows(window: MainWindow, text: str) -> bool:
+    """Some visible label of the editor shows ``text``."""
+    return any(
+        text in label.text() and label.isVisible() for label in window.editor.findChildren(QLabel)
+    )
+
+
+def test_enter_opens_the_ticket_and_esc_returns_to_the_same_row(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    table = window.queue.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    row = table.currentIndex().row()
+    number = window.queue.model.index(row, 0).data()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.editor
+
+    qtbot.waitUntil(lambda: _label_shows(window, number))
+    focus = QApplication.focusWidget() or window.editor
+    qtbot.keyClick(focus, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.queue)
+    assert table.hasFocus()
+    assert table.currentIndex().row() == row
+    assert table.selectionModel().isRowSelected(row)
+
+
+def test_ctrl_f_focuses_the_filter_and_selects_its_text(qtbot: QtBot, window: MainWindow) -> None:
+    queue_filter = window.findChild(QLineEdit, "queueFilter")
+    queue_filter.setText("printer")
+    window.queue.table.setFocus()
+    qtbot.keyClick(window.queue.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert queue_filter.hasFocus()
+    assert queue_filter.selectedText() == "printer"
+
+
+def test_ctrl_n_opens_a_blank_ticket(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.queue.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.editor
+    qtbot.keyClick(QApplication.focusWidget() or window.editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.queue)
+
+
+def test_f5_and_a_save_in_the_editor_refresh_the_queue(
+    qtbot: QtBot, window: MainWindow, context: AppContext, org: Org, tickets: list[TicketDetail]
+) -> None:
+    first = tickets[0]
+    update_ticket(context.engine, first.id, first.version, {"summary": "Edited here"}, org.ann)
+    with qtbot.waitSignal(window.queue.model.countChanged):
+        qtbot.keyClick(window.queue.table, Qt.Key.Key_F5)
+    second = tickets[1]
+    detail = update_ticket(context.engine, second.id, second.version, {"summary": "Saved"}, org.ann)
+    with qtbot.waitSignal(window.queue.model.countChanged):
+        window.editor.saved.emit(detail)
+    model = window.queue.model
+    qtbot.waitUntil(
+        lambda: (
+            {"Edited here", "Saved"} <= {model.index(r, 3).data() for r in range(model.rowCount())}
+        )
+    )
+
+
+def test_about_and_saved_views_from_the_menus(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, _text: shown.append(title))
+    window.about_action.trigger()
+    assert shown == ["About Switchboard"]
+    window.views_menu.aboutToShow.emit()
+    names = [a.text() for a in window.views_menu.actions()]
+    assert names[:2] == ["My open", "Unassigned"]
+    assert window.views_menu.actions()[0].isChecked()
+    with qtbot.waitSignal(window.queue.model.countChanged):
+        window.views_menu.actions()[1].trigger()
+    assert window.queue.views_combo.currentText() == "Unassigned"
+
+
+def test_run_gui_styles_the_application_and_shows_the_window(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    shown: list[str] = []
+
+    def close_the_window() -> None:
+        """Runs inside run_gui's event loop until the main window is up, then ends it."""
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        if any(w.isVisible() for w in windows):
+            shown.extend(w.windowTitle() for w in windows if w.isVisible())
+            watcher.stop()
+            app.quit()
+
+    watcher = QTimer(interval=10, timeout=close_the_window)
+    watcher.start()
+    # The window goes away when run_gui returns: with quit-on-last-window-closed that would
+    # post one more Quit, which would end every later test's event loop at once.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        assert run_gui(context, []) == 0
+        assert shown == ["Switchboard"]
+        assert "QTableView" in app.styleSheet()
+        assert not app.windowIcon().isNull()
+        assert app.applicationName() == "Switchboard"
+    finally:
+        watcher.stop()
+        app.setStyleSheet(before)
+        app.setQuitOnLastWindowClosed(True)

@@ -1,0 +1,48 @@
+"""Application start-up: look and feel, then the main window until it closes.
+
+The stylesheet refers to icons as ``url(icons:NAME)``, so the icon folder is registered as a
+Qt search path before the sheet is applied; both come from :func:`resources.resource_path`,
+which works the same from a source tree, a wheel and a frozen bundle.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from PySide6.QtCore import QDir, QThreadPool
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app.context import AppContext
+from resources import resource_path
+from ui.main_window import TITLE, MainWindow
+
+log = logging.getLogger(__name__)
+
+DESKTOP_FILE = "io.switchboard.Switchboard"  # matches packaging/*.desktop (Wayland icon)
+
+
+def configure_application(app: QApplication) -> None:
+    """Name, icon and stylesheet; a missing stylesheet leaves the platform look."""
+    app.setApplicationName(TITLE)
+    app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    QDir.addSearchPath("icons", str(resource_path("icons")))
+    style = resource_path("style.qss")
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    else:
+        log.warning("No stylesheet at %s; using the platform look", style)
+
+
+def run_gui(context: AppContext, argv: list[str]) -> int:
+    """Show the main window and run the event loop; returns the exit code."""
+    app = cast(QApplication, QApplication.instance() or QApplication(argv))
+    configure_application(app)
+    window = MainWindow(context)
+    window.show()
+    code = app.exec()
+    # Let background queries finish while their window still exists to take the answer.
+    QThreadPool.globalInstance().waitForDone()
+    return code

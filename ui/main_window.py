@@ -1,0 +1,226 @@
+"""The main window: navigation on the left, the page stack (queue, ticket editor) on the right.
+
+The window owns the menus and the page switching; the pages own their work. Every menu
+action shows its shortcut, so the keyboard route is discoverable from the mouse route.
+"""
+
+from __future__ import annotations
+
+import uuid
+from importlib.metadata import PackageNotFoundError, version
+
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+from sqlalchemy.engine import URL
+
+from app.context import AppContext
+from app.queue import SavedView
+from app.ticket_detail import TicketDetail
+from resources import resource_path
+from ui.queue_model import POLL_MS
+from ui.queue_view import QueueView
+from ui.ticket_editor import TicketEditor
+
+TITLE = "Switchboard"
+
+
+def database_label(url: URL) -> str:
+    """The database for the status bar, never showing a password."""
+    return f"Database: {url.render_as_string(hide_password=True)}"
+
+
+def _icon(name: str) -> QIcon:
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
+
+
+def _program_version() -> str:
+    try:
+        return version("switchboard")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "(development version)"
+
+
+class MainWindow(QMainWindow):
+    """Switchboard's one window; see the module docstring."""
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, poll_ms: int = POLL_MS
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(TITLE)
+        self.resize(1280, 800)
+        self._context = context
+
+        self.queue = QueueView(context, poll_ms=poll_ms)
+        self.editor = TicketEditor(context)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        self.pages.addWidget(self.queue)
+        self.pages.addWidget(self.editor)
+        self.navigation = self._build_navigation()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self._build_status_bar()
+
+        self.queue.openRequested.connect(self.open_ticket)
+        self.editor.closed.connect(self._editor_closed)
+        self.editor.saved.connect(self._ticket_saved)
+        self.queue.focus_table()
+
+    # -- building -----------------------------------------------------------------------------
+    def _build_navigation(self) -> QListWidget:
+        navigation = QListWidget()
+        navigation.setObjectName("navigation")
+        navigation.setAccessibleName("Navigation")
+        navigation.ensurePolished()  # the stylesheet's item padding must be known before items
+        QListWidgetItem(_icon("queue"), "Queue", navigation)
+        navigation.setCurrentRow(0)
+        navigation.setFixedWidth(120)
+        navigation.itemActivated.connect(lambda _item: self.show_queue())
+        navigation.itemClicked.connect(lambda _item: self.show_queue())
+        return navigation
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, icon: str | None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(_icon(icon))
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action("&New ticket", "Ctrl+N", "new")
+        self.new_action.triggered.connect(self.new_ticket)
+        self.quit_action = self._action("&Quit", "Ctrl+Q", None)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view_menu = bar.addMenu("&View")
+        self.find_action = self._action("&Find / filter", "Ctrl+F", "filter")
+        self.find_action.triggered.connect(self.find)
+        self.refresh_action = self._action("&Refresh", "F5", "refresh")
+        self.refresh_action.triggered.connect(self.queue.refresh)
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        self.views_menu = view_menu.addMenu("Saved &views")
+        self.views_menu.aboutToShow.connect(self._fill_views_menu)
+        view_menu.addAction(self.queue.save_view_action)
+        view_menu.addAction(self.queue.delete_view_action)
+
+        ticket_menu = bar.addMenu("&Ticket")
+        self.queue.open_action.setIcon(_icon("ticket"))
+        ticket_menu.addAction(self.queue.open_action)
+        ticket_menu.addAction(self.new_action)
+
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action("&About Switchboard", None, None)
+        self.about_action.triggered.connect(self._about)
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.database_label = QLabel(database_label(self._context.engine.url))
+        self.database_label.setObjectName("databaseLabel")
+        self.user_label = QLabel(f"User: {self._context.username}")
+        self.user_label.setObjectName("userLabel")
+        status.addWidget(self.database_label, 1)
+        status.addPermanentWidget(self.user_label)
+
+    def _fill_views_menu(self) -> None:
+        """Rebuilt on every opening, so it always lists the views the queue knows."""
+        self.views_menu.clear()
+        current = self.queue.current_view
+        for view in self.queue.views:
+            action = self.views_menu.addAction(view.name)
+            action.setCheckable(True)
+            action.setChecked(current is not None and current.name == view.name)
+            action.triggered.connect(lambda _checked=False, v=view: self._choose_view(v))
+
+    # -- pages --------------------------------------------------------------------------------
+    def _leave_editor(self) -> bool:
+        """Whether the editor may be left (nothing unsaved, or the user lets it go)."""
+        if self.pages.currentWidget() is not self.editor or not self.editor.has_unsaved_changes():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Discard changes?",
+            "The ticket has changes that are not saved. Discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def show_queue(self) -> bool:
+        """Back to the queue with the keyboard in the table; False if the user stayed."""
+        if not self._leave_editor():
+            return False
+        self.pages.setCurrentWidget(self.queue)
+        self.navigation.setCurrentRow(0)
+        self.queue.focus_table()
+        return True
+
+    def _show_editor(self) -> None:
+        self.pages.setCurrentWidget(self.editor)
+        self.editor.setFocus()
+
+    def open_ticket(self, ticket_id: uuid.UUID) -> None:
+        self.editor.open_ticket(ticket_id)
+        self._show_editor()
+
+    def new_ticket(self) -> None:
+        if self._leave_editor():
+            self.editor.new_ticket()
+            self._show_editor()
+
+    def find(self) -> None:
+        if self.show_queue():
+            self.queue.focus_filter()
+
+    def _choose_view(self, view: SavedView) -> None:
+        if self.show_queue():
+            self.queue.apply_view(view)
+
+    def _editor_closed(self) -> None:
+        # The editor already asked about unsaved changes before it emitted ``closed``.
+        self.pages.setCurrentWidget(self.queue)
+        self.queue.focus_table()
+
+    def _ticket_saved(self, detail: TicketDetail) -> None:
+        self.queue.select_ticket(detail.id)
+        self.queue.refresh()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Switchboard",
+            f"<b>Switchboard</b> {_program_version()}<br>"
+            "A help-desk console: ticket queue, callers, roster and reports.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._leave_editor():
+            event.accept()
+        else:
+            event.ignore()
