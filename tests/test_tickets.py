@@ -587,27 +587,41 @@ def test_every_versioned_action_checks_the_version(engine: Engine, org: Org, act
 def test_a_race_lost_at_flush_becomes_a_conflict(
     engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Between reading the row and writing it, someone else's UPDATE lands (possible on
-    PostgreSQL, where the read takes no lock): SQLAlchemy's StaleDataError must surface as
-    the same ConflictError, with nothing of ours saved."""
+    """Between reading the row and writing it, someone else's save lands: SQLAlchemy's
+    StaleDataError must surface as the same ConflictError, with nothing of ours saved.
+
+    On PostgreSQL the read takes no lock, so Bob's save really commits in between. SQLite's
+    BEGIN IMMEDIATE makes that impossible (his save would wait for ours), so there the
+    rival UPDATE is slipped into our own transaction, and rolls back with it."""
     ticket = new(engine, org)
     finish = tickets._Mutation.finish
+    rivals: list[str] = []
 
-    def finish_after_a_rival_update(self: tickets._Mutation) -> None:
-        self.session.execute(
-            update(Ticket)
-            .where(col(Ticket.id) == self.ticket.id)
-            .values(version=col(Ticket.version) + 1)
-            .execution_options(synchronize_session=False)
-        )
+    def finish_after_a_rival_save(self: tickets._Mutation) -> None:
+        if not rivals:
+            rivals.append("Bob")
+            if engine.dialect.name == "postgresql":
+                update_ticket(engine, ticket.id, 1, {"summary": "Theirs"}, org.bob)
+            else:
+                self.session.execute(
+                    update(Ticket)
+                    .where(col(Ticket.id) == self.ticket.id)
+                    .values(version=col(Ticket.version) + 1)
+                    .execution_options(synchronize_session=False)
+                )
         finish(self)
 
-    monkeypatch.setattr(tickets._Mutation, "finish", finish_after_a_rival_update)
-    with pytest.raises(ConflictError, match="HQ-000001"):
-        update_ticket(engine, ticket.id, ticket.version, {"summary": "Mine"}, org.ann)
+    monkeypatch.setattr(tickets._Mutation, "finish", finish_after_a_rival_save)
+    with pytest.raises(ConflictError, match="HQ-000001") as raised:
+        update_ticket(engine, ticket.id, ticket.version, {"category_id": org.printing}, org.ann)
     monkeypatch.undo()
     current = get_ticket(engine, ticket.id)
-    assert (current.summary, current.version) == ("Printer jams", 1)
+    assert current.category_id is None
+    if engine.dialect.name == "postgresql":
+        assert [c.who for c in raised.value.changes] == ["Bob Tech"]
+        assert (current.summary, current.version) == ("Theirs", 2)
+    else:
+        assert (current.summary, current.version) == ("Printer jams", 1)
 
 
 def test_a_deleted_ticket_is_not_found(engine: Engine, org: Org) -> None:
