@@ -346,6 +346,7 @@ class TicketForm(QWidget):
         self._set_caller(detail.caller_id, detail.caller_name)
         self._fill_assets([], detail.asset_id, detail.asset_tag)
         self.summary_edit.setText(detail.summary)
+        self.summary_edit.setCursorPosition(0)  # a long summary shows its beginning
         self.description_edit.setPlainText(detail.description)
         _select(self.category_combo, detail.category_id, detail.category_name)
         _select(self.channel_combo, int(detail.channel))

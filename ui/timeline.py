@@ -195,9 +195,17 @@ def _line(event: EventView) -> str:
         text = f"<b>{text}</b>"
     elif event.kind == EventKind.MANAGER_FLAGGED:
         text = f"<b style='color:{RED}'>{text}</b>"
-    if event.note:
-        text += "<br>" + html.escape(event.note).replace("\n", "<br>")
+    note = event.note
+    if event.kind == EventKind.CREATED:
+        note = _preview(note)  # the original description; the field above shows it whole
+    if note:
+        text += "<br>" + html.escape(note).replace("\n", "<br>")
     return text
+
+
+def _preview(text: str, lines: int = 3) -> str:
+    kept = text.strip().splitlines()
+    return "\n".join(kept[:lines]) + ("\n…" if len(kept) > lines else "")
 
 
 def _save_html(save: list[EventView], timezone: str, now: datetime) -> str:
