@@ -7,10 +7,12 @@ test never sleeps and never asserts how long anything took.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +40,7 @@ from ui.ticket_editor import TicketEditor
 from ui.timeline import format_local, format_minutes
 
 S = TicketStatus
+T = TypeVar("T", bound=QObject)
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -57,15 +60,16 @@ def editor(qtbot: QtBot, engine: Engine, org: Org) -> Iterator[TicketEditor]:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def find(editor: QWidget, kind: type, name: str):
+def find(editor: QObject, kind: type[T], name: str) -> T:
+    """The child a person would look for, by its objectName."""
     widget = editor.findChild(kind, name)
     assert widget is not None, f"no {kind.__name__} named {name}"
     return widget
 
 
-def ticket(engine: Engine, org: Org, **fields) -> TicketDetail:
-    draft = TicketDraft(**{"summary": "Printer jams", "caller_id": org.alice} | fields)
-    return create_ticket(engine, draft, org.ann)
+def ticket(engine: Engine, org: Org, **fields: Any) -> TicketDetail:
+    draft = TicketDraft(summary="Printer jams", caller_id=org.alice)
+    return create_ticket(engine, replace(draft, **fields), org.ann)
 
 
 def open_ticket(qtbot: QtBot, editor: TicketEditor, detail: TicketDetail) -> None:
@@ -84,7 +88,8 @@ def pick_caller(qtbot: QtBot, editor: TicketEditor, typed: str) -> None:
     caller = find(editor, QLineEdit, "callerEdit")
     caller.setFocus()
     qtbot.keyClicks(caller, typed)
-    popup = find(editor, QCompleter, "").popup()  # a top-level window while shown
+    popup = find(editor, QCompleter, "").popup()  # its own window while shown
+    assert popup is not None
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
@@ -587,7 +592,7 @@ def test_a_stale_load_is_ignored(
     number = find(editor, QLabel, "numberLabel")
     qtbot.waitUntil(lambda: number.text() == second.number)
     QThreadPool.globalInstance().waitForDone()
-    qtbot.wait(0)  # deliver anything still queued
+    QCoreApplication.processEvents()  # deliver anything still queued
     assert number.text() == second.number
     assert find(editor, QLineEdit, "summaryEdit").text() == "Second"
 

@@ -7,7 +7,9 @@ business hours (08:00-17:00 Monday to Friday, England's bank holidays) to the mi
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,9 +32,9 @@ S = TicketStatus
 LONDON = ZoneInfo("Europe/London")
 
 
-def london(*args: int) -> datetime:
+def london(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
     """A London wall-clock time as an aware datetime."""
-    return datetime(*args, tzinfo=LONDON)
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 # A week without holidays; November is GMT, so London and UTC agree.
@@ -40,13 +42,15 @@ MONDAY_9 = london(2024, 11, 18, 9, 0)
 
 
 def new(
-    engine: Engine, org: Org, now: datetime = MONDAY_9, actor: uuid.UUID | None = None, **fields
+    engine: Engine,
+    org: Org,
+    now: datetime = MONDAY_9,
+    actor: uuid.UUID | None = None,
+    **fields: Any,
 ) -> TicketDetail:
     """A Medium ticket (impact 3 x urgency 1) at HQ for Alice, logged by Ann unless told."""
-    draft = TicketDraft(
-        **{"summary": "Printer jams", "caller_id": org.alice, "impact": 3, "urgency": 1} | fields
-    )
-    return create_ticket(engine, draft, actor or org.ann, now=now)
+    draft = TicketDraft(summary="Printer jams", caller_id=org.alice, impact=3, urgency=1)
+    return create_ticket(engine, replace(draft, **fields), actor or org.ann, now=now)
 
 
 def events(engine: Engine, ticket_id: uuid.UUID) -> list[TicketEvent]:

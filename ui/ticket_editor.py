@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 import shiboken6
@@ -55,6 +56,7 @@ from ui.ticket_form import (
     TicketForm,
     error_label,
     load_reference,
+    named,
     on_ctrl_enter,
     text_box,
 )
@@ -79,14 +81,15 @@ class _Banner(QFrame):
     def __init__(
         self, name: str, title: str, colours: tuple[str, str], button: QPushButton
     ) -> None:
-        super().__init__(objectName=name)
+        super().__init__()
+        self.setObjectName(name)
         self.setAccessibleName(title)
         background, border = colours
         self.setStyleSheet(
             f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
             " border-radius: 4px; }"
         )
-        self.text = QLabel(objectName=f"{name}Text")
+        self.text = named(QLabel(), f"{name}Text")
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -114,19 +117,20 @@ class _ActionPrompt(QFrame):
     confirmed = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="actionPrompt")
+        super().__init__(parent)
+        self.setObjectName("actionPrompt")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel(objectName="promptTitle")
+        self.title = named(QLabel(), "promptTitle")
         self.title.setWordWrap(True)
         self.team_label = QLabel("Hand o&ver to")
-        self.team_combo = QComboBox(objectName="escalateTeamCombo")
+        self.team_combo = named(QComboBox(), "escalateTeamCombo")
         self.team_combo.setAccessibleName("Escalate to team")
         self.team_label.setBuddy(self.team_combo)
         self.edit = text_box("promptEdit", "", lines=3)
         self.error = error_label("promptError")
-        self.confirm_button = QPushButton(objectName="promptConfirmButton")
+        self.confirm_button = named(QPushButton(), "promptConfirmButton")
         self.confirm_button.setToolTip("Ctrl+Enter")
-        self.cancel_button = QPushButton("Cancel", objectName="promptCancelButton")
+        self.cancel_button = named(QPushButton("Cancel"), "promptCancelButton")
         self.cancel_button.setToolTip("Esc")
         team_row = QHBoxLayout()
         team_row.addWidget(self.team_label)
@@ -202,13 +206,14 @@ class TicketEditor(QWidget):
         self._focus: QWidget | None = None
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
-        self._clock = QTimer(self, interval=60_000, timeout=self._refresh_clocks)
-        self._clock.start()
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._refresh_clocks)
+        self._clock.start(60_000)
 
     # ------------------------------------------------------------------ building
 
     def _button(self, text: str, name: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
-        button = QPushButton(text, objectName=name)
+        button = named(QPushButton(text), name)
         button.setAccessibleName(text.replace("&", "").rstrip("…"))
         button.setToolTip(tip)
         button.clicked.connect(lambda: slot())  # not passing "checked" on
@@ -229,7 +234,7 @@ class TicketEditor(QWidget):
             self._button("Dismiss", "dismissErrorButton", self._hide_error),
         )
         self.form = TicketForm(self._context)
-        self.transition_box = QWidget(objectName="transitionButtons")
+        self.transition_box = named(QWidget(), "transitionButtons")
         self.transition_box.setAccessibleName("Status changes")
         self.transition_layout = QHBoxLayout(self.transition_box)
         self.transition_layout.setContentsMargins(0, 0, 0, 0)
@@ -243,7 +248,7 @@ class TicketEditor(QWidget):
         self.prompt.confirmed.connect(self._prompt_confirmed)
         self.worklog = WorklogPane()
         self.worklog.add_requested.connect(self._add_note)
-        self.dirty_label = QLabel("Unsaved changes", objectName="dirtyLabel")
+        self.dirty_label = named(QLabel("Unsaved changes"), "dirtyLabel")
         self.dirty_label.setStyleSheet("color: #ef6c00;")
         self.close_button = self._button("Close", "closeButton", self.request_close, "Esc")
         self.save_button = self._button("Save", "saveButton", self.save, "Save (Ctrl+S)")
@@ -254,7 +259,7 @@ class TicketEditor(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.escalate_button)
         actions.addWidget(self.flag_button)
-        self.actions_row = QWidget(objectName="actionsRow")
+        self.actions_row = named(QWidget(), "actionsRow")
         self.actions_row.setLayout(actions)
         actions.setContentsMargins(0, 6, 0, 0)
         left = QWidget()
@@ -407,7 +412,7 @@ class TicketEditor(QWidget):
             button = self._button(
                 transition.label,
                 f"transition_{transition.target.name}",
-                lambda t=transition: self._transition(t),
+                partial(self._transition, transition),
                 f"Move the ticket to {transition.target.label}",
             )
             self.transition_layout.addWidget(button)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -51,6 +52,15 @@ PRIORITY_COLOURS = {
 }
 
 
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str) -> W:
+    """Give ``widget`` the objectName that tests and the stylesheet find it by."""
+    widget.setObjectName(name)
+    return widget
+
+
 def chip_style(background: str, foreground: str) -> str:
     """A small rounded label, used for status and priority so they read at a glance."""
     return (
@@ -78,7 +88,7 @@ def error_label(name: str = "fieldError") -> QLabel:
 def text_box(name: str, placeholder: str, lines: int) -> QPlainTextEdit:
     """A multi-line field sized in lines of text. Tab moves to the next field, as it does
     everywhere else in the editor, instead of typing a tab character."""
-    box = QPlainTextEdit(objectName=name)
+    box = named(QPlainTextEdit(), name)
     box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)
     box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
@@ -240,22 +250,22 @@ class TicketForm(QWidget):
         self._inputs[key] = field
 
     def _build_fields(self) -> None:
-        self.caller_edit = QLineEdit(objectName="callerEdit")
+        self.caller_edit = named(QLineEdit(), "callerEdit")
         self.caller_edit.setPlaceholderText("Type a name or e-mail…")
-        self.asset_combo = QComboBox(objectName="assetCombo")
-        self.summary_edit = QLineEdit(objectName="summaryEdit")
+        self.asset_combo = named(QComboBox(), "assetCombo")
+        self.summary_edit = named(QLineEdit(), "summaryEdit")
         self.summary_edit.setPlaceholderText("What is wrong, in a few words")
         # Room for a few paragraphs; the actions stay right under the fields.
         self.description_edit = text_box(
             "descriptionEdit", "Details, error messages, what was tried", lines=10
         )
-        self.category_combo = QComboBox(objectName="categoryCombo")
-        self.channel_combo = QComboBox(objectName="channelCombo")
+        self.category_combo = named(QComboBox(), "categoryCombo")
+        self.channel_combo = named(QComboBox(), "channelCombo")
         for channel in Channel:
             self.channel_combo.addItem(channel.label, int(channel))
-        self.impact_combo = QComboBox(objectName="impactCombo")
-        self.urgency_combo = QComboBox(objectName="urgencyCombo")
-        self.priority_label = QLabel("—", objectName="priorityLabel")
+        self.impact_combo = named(QComboBox(), "impactCombo")
+        self.urgency_combo = named(QComboBox(), "urgencyCombo")
+        self.priority_label = named(QLabel("—"), "priorityLabel")
         self.priority_label.setAccessibleName("Priority")
         self.priority_label.setToolTip("Priority from impact and urgency")
         urgency_row = QWidget()
@@ -264,10 +274,10 @@ class TicketForm(QWidget):
         urgency_box.addWidget(self.urgency_combo, 1)
         urgency_box.addWidget(QLabel("→"))
         urgency_box.addWidget(self.priority_label)
-        self.assignee_combo = QComboBox(objectName="assigneeCombo")
-        self.team_combo = QComboBox(objectName="teamCombo")
-        self.site_combo = QComboBox(objectName="siteCombo")
-        self.fcr_check = QCheckBox("Resolved &on the call", objectName="fcrCheck")
+        self.assignee_combo = named(QComboBox(), "assigneeCombo")
+        self.team_combo = named(QComboBox(), "teamCombo")
+        self.site_combo = named(QComboBox(), "siteCombo")
+        self.fcr_check = named(QCheckBox("Resolved &on the call"), "fcrCheck")
         self.fcr_check.setAccessibleName("Resolved on the call")
         self.resolution_edit = text_box("resolutionEdit", "How was it solved?", lines=3)
 
@@ -291,9 +301,14 @@ class TicketForm(QWidget):
         self._completer = QCompleter(self._caller_model, self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.setWidget(self.caller_edit)
-        self._completer.popup().setObjectName("callerPopup")
-        self._completer.activated[QModelIndex].connect(self._caller_picked)
-        self._caller_timer = QTimer(self, singleShot=True, interval=CALLER_DEBOUNCE_MS)
+        popup = self._completer.popup()
+        assert popup is not None  # QCompleter always makes one
+        popup.setObjectName("callerPopup")
+        self._popup: QAbstractItemView = popup
+        self._completer.activated[QModelIndex].connect(self._caller_picked)  # type: ignore[index]
+        self._caller_timer = QTimer(self)
+        self._caller_timer.setSingleShot(True)
+        self._caller_timer.setInterval(CALLER_DEBOUNCE_MS)
         self._caller_timer.timeout.connect(self._look_up_callers)
         self.caller_edit.textEdited.connect(self._caller_typed)
 
@@ -429,7 +444,7 @@ class TicketForm(QWidget):
         if found and self.caller_edit.hasFocus():
             self._completer.complete()
         else:
-            self._completer.popup().hide()
+            self._popup.hide()
 
     def _caller_picked(self, index: QModelIndex) -> None:
         choice: Choice = index.data(_CHOICE_ROLE)

@@ -30,6 +30,7 @@ from models.enums import EventKind, TicketStatus
 from ui.ticket_form import (
     chip_style,
     error_label,
+    named,
     on_ctrl_enter,
     priority_chip_style,
     show_problems,
@@ -102,20 +103,20 @@ class TicketHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.number_label = QLabel(objectName="numberLabel")
+        self.number_label = named(QLabel(), "numberLabel")
         font = QFont(self.number_label.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.number_label.setFont(font)
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_label = QLabel(objectName="statusLabel")
-        self.priority_chip = QLabel(objectName="priorityChip")
-        self.escalated_chip = QLabel("Escalated", objectName="escalatedChip")
+        self.status_label = named(QLabel(), "statusLabel")
+        self.priority_chip = named(QLabel(), "priorityChip")
+        self.escalated_chip = named(QLabel("Escalated"), "escalatedChip")
         self.escalated_chip.setStyleSheet(FLAG_CHIP)
-        self.info_label = QLabel(objectName="infoLabel")
+        self.info_label = named(QLabel(), "infoLabel")
         self.info_label.setStyleSheet(f"color: {MUTED};")
-        self.sla_label = QLabel(objectName="slaLabel")
-        self.flag_label = QLabel(objectName="flagLabel")
+        self.sla_label = named(QLabel(), "slaLabel")
+        self.flag_label = named(QLabel(), "flagLabel")
         self.flag_label.setWordWrap(True)
         for label in (self.number_label, self.info_label, self.flag_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons stay text
@@ -226,22 +227,22 @@ class WorklogPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         heading = QLabel("<b>Timeline</b>")
-        self.timeline = QTextBrowser(objectName="timeline")
+        self.timeline = named(QTextBrowser(), "timeline")
         self.timeline.setAccessibleName("Timeline")
         self.timeline.setOpenLinks(False)
-        self.total_label = QLabel(objectName="minutesTotal")
+        self.total_label = named(QLabel(), "minutesTotal")
         self.total_label.setStyleSheet(f"color: {MUTED};")
         self.total_label.setAccessibleName("Total minutes logged")
         self.note_edit = text_box("noteEdit", "Add a note to the worklog (Ctrl+Enter)", lines=4)
         self.note_edit.setAccessibleName("Note")
-        self.minutes_spin = QSpinBox(objectName="minutesSpin")
+        self.minutes_spin = named(QSpinBox(), "minutesSpin")
         self.minutes_spin.setRange(0, MAX_MINUTES)
         self.minutes_spin.setSingleStep(5)
         self.minutes_spin.setSuffix(" min")
         self.minutes_spin.setAccessibleName("Minutes spent")
         minutes_label = QLabel("Time s&pent")
         minutes_label.setBuddy(self.minutes_spin)
-        self.add_button = QPushButton("Add &note", objectName="addNoteButton")
+        self.add_button = named(QPushButton("Add &note"), "addNoteButton")
         self.add_button.setAccessibleName("Add note")
         self.add_button.setToolTip("Add the note to the worklog (Ctrl+Enter)")
         self._errors = {"note": error_label(), "minutes": error_label()}
