@@ -8,6 +8,7 @@ Workers never touch widgets.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -30,25 +31,34 @@ class _Relay(QObject):
         parent: QObject | None,
     ) -> None:
         super().__init__(parent)
-        self._on_success = on_success
-        self._on_failure = on_failure
+        self._on_success: Callable[[Any], None] | None = on_success
+        self._on_failure: Callable[[Exception], None] | None = on_failure
         self.succeeded.connect(self._deliver_result)
         self.failed.connect(self._deliver_error)
 
+    def _retire(self) -> tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]:
+        """Hand back the callbacks and let go of them before this relay is deleted: they may
+        hold the last reference to the parent, whose destruction would delete us twice."""
+        callbacks = self._on_success, self._on_failure
+        self._on_success = self._on_failure = None
+        _live.discard(self)
+        self.setParent(None)
+        self.deleteLater()
+        return callbacks
+
     @Slot(object)
     def _deliver_result(self, result: Any) -> None:
-        _live.discard(self)
-        self.deleteLater()
-        self._on_success(result)
+        on_success, _ = self._retire()
+        if on_success is not None:
+            on_success(result)
 
     @Slot(object)
     def _deliver_error(self, error: Exception) -> None:
-        _live.discard(self)
-        self.deleteLater()
-        if self._on_failure is None:
+        _, on_failure = self._retire()
+        if on_failure is None:
             log.error("Background task failed", exc_info=error)
         else:
-            self._on_failure(error)
+            on_failure(error)
 
 
 class _Job(QRunnable):
@@ -61,9 +71,12 @@ class _Job(QRunnable):
         try:
             result = self.fn()
         except Exception as error:  # handed to the caller's failure callback
-            self.relay.failed.emit(error)
+            outcome, value = self.relay.failed, error
         else:
-            self.relay.succeeded.emit(result)
+            outcome, value = self.relay.succeeded, result
+        # RuntimeError: the relay's parent was destroyed meanwhile; nobody wants the answer.
+        with contextlib.suppress(RuntimeError):
+            outcome.emit(value)
 
 
 # Relays without a parent are kept alive here until their result is delivered.
@@ -81,4 +94,5 @@ def run_task(
     is dropped, so a closed dialog never receives a late answer."""
     relay = _Relay(on_success, on_failure, parent)
     _live.add(relay)
+    relay.destroyed.connect(lambda: _live.discard(relay))
     QThreadPool.globalInstance().start(_Job(fn, relay))
