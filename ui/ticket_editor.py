@@ -131,6 +131,7 @@ class _ActionPrompt(QFrame):
         self.confirm_button = named(QPushButton(), "promptConfirmButton")
         self.confirm_button.setToolTip("Ctrl+Enter")
         self.cancel_button = named(QPushButton("Cancel"), "promptCancelButton")
+        self.cancel_button.setAccessibleName("Cancel")
         self.cancel_button.setToolTip("Esc")
         team_row = QHBoxLayout()
         team_row.addWidget(self.team_label)
