@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.context import AppContext
 from resources import resource_path
+from ui import startup_probe
 from ui.main_window import TITLE, MainWindow
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def run_gui(context: AppContext, argv: list[str]) -> int:
     app = cast(QApplication, QApplication.instance() or QApplication(argv))
     configure_application(app)
     window = MainWindow(context)
+    startup_probe.install(app, window)
     window.show()
     code = app.exec()
     # Let background queries finish while their window still exists to take the answer.

@@ -181,6 +181,7 @@ class QueueModel(QAbstractTableModel):
         self._token: tuple[Any, ...] | None = None
         self._pages: OrderedDict[int, _Page] = OrderedDict()
         self._in_flight: set[int] = set()
+        self._early_page: list[QueueRow] | None = None  # first page that beat its count
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_ms)
         self._poll_timer.timeout.connect(self.poll)
@@ -223,7 +224,28 @@ class QueueModel(QAbstractTableModel):
             token = self._query.change_token()
             return _Snapshot(f, sort, self._query.count(f, now), now, generation), token
 
+        def first_page() -> list[QueueRow]:
+            return self._query.page(f, sort, 0, self._page_size, now=now)
+
+        # The count and the first page are read side by side: the rows are on screen as soon
+        # as the slower of the two arrives, not after both one after the other.
+        self._early_page = None
         run_task(count, lambda result: self._count_arrived(*result), self._load_failed, parent=self)
+        run_task(
+            first_page,
+            lambda rows: self._first_page_arrived(generation, rows),
+            self._report,
+            parent=self,
+        )
+
+    def _first_page_arrived(self, generation: int, rows: list[QueueRow]) -> None:
+        if generation != self._generation:
+            return
+        active = self._active
+        if active is not None and active.generation == generation:
+            self._page_arrived(generation, 0, rows)
+        else:
+            self._early_page = rows  # installed when the count arrives
 
     def _count_arrived(self, snapshot: _Snapshot, token: tuple[Any, ...]) -> None:
         if snapshot.generation != self._generation:
@@ -243,6 +265,11 @@ class QueueModel(QAbstractTableModel):
             self._in_flight.clear()
             # Cached pages stay on screen until their fresh copy arrives: no flicker.
             self._announce(0, snapshot.total - 1)
+        early, self._early_page = self._early_page, None
+        if early is not None:
+            self._page_arrived(snapshot.generation, 0, early)
+        else:
+            self._in_flight.add(0)  # on its way since _load: the view must not ask again
         self.countChanged.emit(snapshot.total)
 
     def _resize(self, old_total: int, snapshot: _Snapshot) -> None:
