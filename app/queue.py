@@ -134,9 +134,10 @@ def _conditions(
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.statuses and f.statuses != frozenset(TicketStatus):
-        conditions.append(col(Ticket.status).in_(sorted(f.statuses)))
         if all(status.is_open for status in f.statuses):
             conditions.append(_ONLY_OPEN)
+        if f.statuses != OPEN_STATUSES:
+            conditions.append(col(Ticket.status).in_(sorted(f.statuses)))
     if f.priorities:
         conditions.append(col(Ticket.priority).in_(sorted(f.priorities)))
     if f.assignee == "me":

@@ -84,6 +84,18 @@ _SLA_COLOURS = {
     SlaState.BREACHED: (QColor("#b71c1c"), QColor("#fde3e1")),
 }
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        LoadingRole,
+        TicketIdRole,
+        RowRole,
+    }
+)
 _TIME_COLUMNS = (Column.AGE, Column.SLA_DUE)
 _ELIDED_COLUMNS = (Column.SUMMARY, Column.CALLER, Column.ASSIGNEE, Column.TEAM)  # tooltip: all
 
@@ -428,7 +440,9 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self.checkIndex(index, QAbstractTableModel.CheckIndexOption.IndexIsValid):
+        # Called for every cell and role on each repaint: unknown roles leave at once, and
+        # the index is checked with plain comparisons rather than checkIndex().
+        if role not in _ROLES or not index.isValid() or index.row() >= self.rowCount():
             return None
         row, loading = self._lookup(index.row())
         column = Column(index.column())
