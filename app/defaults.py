@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.priority import DEFAULT_MATRICES, save_matrix
-from models.db import write_session
+from models.db import read_session, write_session
 from models.enums import Priority, StaffRole
 from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
 
@@ -59,8 +59,21 @@ def seed_sla_and_matrix(session: Session) -> None:
         save_matrix(session, DEFAULT_MATRICES[3])
 
 
+def _has_defaults(engine: Engine) -> bool:
+    with read_session(engine) as session:
+        return all(
+            session.exec(select(model)).first() is not None
+            for model in (SlaPolicy, PriorityRule, Site, Team)
+        )
+
+
 def ensure_defaults(engine: Engine) -> None:
-    """Give an empty database what it needs to log the first ticket."""
+    """Give an empty database what it needs to log the first ticket.
+
+    Checked with a read first: every start-up asks, and only a new database needs the
+    write (and its wait for the write lock and a disk flush)."""
+    if _has_defaults(engine):
+        return
     with write_session(engine) as session:
         seed_sla_and_matrix(session)
         if session.exec(select(Site)).first() is None:
@@ -79,6 +92,10 @@ def current_username() -> str:
 
 def ensure_staff(engine: Engine, username: str, display_name: str | None = None) -> uuid.UUID:
     """The staff id for ``username``, adding them to the service desk on first use."""
+    with read_session(engine) as session:
+        known = session.exec(select(Staff.id).where(Staff.username == username)).first()
+    if known is not None:
+        return known
     with write_session(engine) as session:
         staff = session.exec(select(Staff).where(Staff.username == username)).first()
         if staff is None:

@@ -14,7 +14,6 @@ from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import LargeBinary, SmallInteger, TypeDecorator
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeEngine
 
@@ -27,6 +26,8 @@ class UUIDType(TypeDecorator[uuid.UUID]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql  # only PostgreSQL users pay the import
+
             return dialect.type_descriptor(postgresql.UUID(as_uuid=True))
         return dialect.type_descriptor(LargeBinary(16))
 

@@ -36,6 +36,33 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     assert diff == []
 
 
+def test_schema_head_constant_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from models.migrate import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == head_revision()
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.db"
+    upgrade(make_engine(f"sqlite:///{path}"))
+    code = (
+        "import sys\n"
+        "from app.database import open_database\n"
+        f"open_database('sqlite:///{path}')\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:
     assert upgrade(engine).up_to_date
     assert upgrade(engine).current == head_revision()

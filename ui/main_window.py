@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,7 +29,9 @@ from app.ticket_detail import TicketDetail
 from resources import resource_path
 from ui.queue_model import POLL_MS
 from ui.queue_view import QueueView
-from ui.ticket_editor import TicketEditor
+
+if TYPE_CHECKING:
+    from ui.ticket_editor import TicketEditor
 
 TITLE = "Switchboard"
 
@@ -62,11 +65,10 @@ class MainWindow(QMainWindow):
         self._context = context
 
         self.queue = QueueView(context, poll_ms=poll_ms)
-        self.editor = TicketEditor(context)
+        self._editor: TicketEditor | None = None  # built on first use: a faster start
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.pages.addWidget(self.queue)
-        self.pages.addWidget(self.editor)
         self.navigation = self._build_navigation()
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -79,9 +81,19 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.queue.openRequested.connect(self.open_ticket)
-        self.editor.closed.connect(self._editor_closed)
-        self.editor.saved.connect(self._ticket_saved)
         self.queue.focus_table()
+
+    @property
+    def editor(self) -> TicketEditor:
+        """The ticket editor page, created the first time a ticket is opened or started."""
+        if self._editor is None:
+            from ui import ticket_editor
+
+            self._editor = ticket_editor.TicketEditor(self._context)
+            self.pages.addWidget(self._editor)
+            self._editor.closed.connect(self._editor_closed)
+            self._editor.saved.connect(self._ticket_saved)
+        return self._editor
 
     # -- building -----------------------------------------------------------------------------
     def _build_navigation(self) -> QListWidget:
@@ -161,7 +173,10 @@ class MainWindow(QMainWindow):
     # -- pages --------------------------------------------------------------------------------
     def _leave_editor(self) -> bool:
         """Whether the editor may be left (nothing unsaved, or the user lets it go)."""
-        if self.pages.currentWidget() is not self.editor or not self.editor.has_unsaved_changes():
+        editor = self._editor
+        if editor is None or self.pages.currentWidget() is not editor:
+            return True
+        if not editor.has_unsaved_changes():
             return True
         answer = QMessageBox.question(
             self,
