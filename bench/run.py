@@ -130,6 +130,7 @@ class QueueBench:
         self.query = QueueQuery(self.engine, self.me)
         self.model_class = QueueModel
         self.view_class = QTableView
+        self.rows_ready_ms = 0.0
 
     def _busiest_assignee(self) -> Any:
         import uuid
@@ -170,6 +171,7 @@ class QueueBench:
         start = time.perf_counter()
         change()
         loop.exec()
+        self.rows_ready_ms = (time.perf_counter() - start) * 1000
         view.viewport().repaint()
         elapsed = (time.perf_counter() - start) * 1000
         model.loaded.disconnect(check)
@@ -195,15 +197,27 @@ class QueueBench:
 def bench_first_page(bench: QueueBench) -> list[Figure]:
     f, sort = QueueFilter(), QueueSort()
     bench.first_page(f, sort)  # warm caches and imports
-    value = statistics.median(bench.first_page(f, sort) for _ in range(REPEAT))
+    painted, ready = [], []
+    for _ in range(REPEAT):
+        painted.append(bench.first_page(f, sort))
+        ready.append(bench.rows_ready_ms)
+    raw = bench.raw_first_page(f, sort)
     return [
         figure(
-            "queue_first_page_all_open",
-            value,
+            "queue_first_page_painted",
+            statistics.median(painted),
             "ms",
-            bench.raw_first_page(f, sort),
+            raw,
             target="<= 3x baseline and < 100 ms",
-        )
+            view="All open, by SLA due",
+        ),
+        figure(
+            "queue_first_page_rows_in_model",
+            statistics.median(ready),
+            "ms",
+            raw,
+            note="from the query change to the rows in the model, before painting",
+        ),
     ]
 
 
@@ -306,26 +320,54 @@ def bench_scroll(bench: QueueBench) -> list[Figure]:
         return (time.perf_counter() - start) * 1000
 
     to_end = wait_row(total - 1)
-    steps = [wait_row(min(total - 1, n * total // 50)) for n in range(50, -1, -1)]
+    wait_row(0)
+
+    # A person drags the scroll bar from the top to the bottom in about a second: one step
+    # per frame. A 1 ms timer on the GUI thread measures the longest time it could not run.
+    fetched: list[int] = []
+    original_page = bench.query.page
+
+    def counting_page(*args: Any, **kwargs: Any) -> Any:
+        fetched.append(1)
+        return original_page(*args, **kwargs)
+
+    bench.query.page = counting_page  # type: ignore[method-assign]
+    ticks: list[float] = [time.perf_counter()]
+    stall = {"max": 0.0}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        stall["max"] = max(stall["max"], (now - ticks[-1]) * 1000)
+        ticks.append(now)
+
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(tick)
+    heartbeat.start(1)
+    bar = view.verticalScrollBar()
+    frames = 60
+    for step in range(1, frames + 1):
+        bar.setValue(bar.maximum() * step // frames)
+        frame = QEventLoop()
+        QTimer.singleShot(16, frame.quit)
+        frame.exec()
+    drag_stall = stall["max"]
+    settle = wait_row(total - 1)
+    heartbeat.stop()
+    bench.query.page = original_page  # type: ignore[method-assign]
     cached_rows = sum(len(page.rows) for page in model._pages.values())
     view.close()
     return [
         figure("scroll_jump_to_end", to_end, "ms", rows=total),
         figure(
-            "scroll_page_p95",
-            statistics.quantiles(steps, n=20)[-1],
+            "scroll_drag_max_gui_stall",
+            drag_stall,
             "ms",
             rows=total,
-            max=round(max(steps), 3),
-            steps=len(steps),
+            note="longest the GUI thread could not run while the bar was dragged to the end",
         ),
-        figure(
-            "scroll_rows_held",
-            cached_rows,
-            "rows",
-            rows=total,
-            note="rows held in memory after visiting 52 places in the result",
-        ),
+        figure("scroll_drag_rows_after_release", settle, "ms", rows=total),
+        figure("scroll_drag_pages_fetched", len(fetched), "pages", rows=total),
+        figure("scroll_rows_held", cached_rows, "rows", rows=total),
     ]
 
 

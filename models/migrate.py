@@ -52,7 +52,7 @@ class SchemaState:
         return self.current == self.head
 
 
-def _alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -63,7 +63,7 @@ def _alembic_config(engine: Engine | None = None) -> Config:
 def _script() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config())
+    return ScriptDirectory.from_config(alembic_config())
 
 
 # The newest revision in migrations/versions. Start-up compares the database with this
@@ -209,7 +209,7 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> SchemaState:
 def _run_upgrade(engine: Engine) -> None:
     from alembic import command
 
-    config = _alembic_config()
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

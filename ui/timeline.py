@@ -116,6 +116,7 @@ class TicketHeader(QWidget):
         self.info_label = named(QLabel(), "infoLabel")
         self.info_label.setStyleSheet(f"color: {MUTED};")
         self.sla_label = named(QLabel(), "slaLabel")
+        self.sla_label.setTextFormat(Qt.TextFormat.RichText)  # built by sla_html from our text
         self.flag_label = named(QLabel(), "flagLabel")
         self.flag_label.setWordWrap(True)
         for label in (self.number_label, self.info_label, self.flag_label):
