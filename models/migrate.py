@@ -52,7 +52,7 @@ class SchemaState:
         return self.current == self.head
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
