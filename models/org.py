@@ -7,15 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from models.enums import Priority, StaffRole
-from models.types import IntEnumType, UTCDateTime, UUIDType, new_id, utcnow
+from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id, utcnow
 
 DEFAULT_BUSINESS_HOURS: dict[str, list[str]] = {str(day): ["08:00", "17:00"] for day in range(5)}
 
 
-class Site(SQLModel, table=True):
+class Site(Table, table=True):
     """An office. Its time zone, opening hours and holidays drive the SLA clock."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
@@ -30,7 +30,7 @@ class Site(SQLModel, table=True):
     next_ticket_seq: int = Field(default=1, description="Next number handed to a ticket here")
 
 
-class Team(SQLModel, table=True):
+class Team(Table, table=True):
     """A group tickets can be assigned or functionally escalated to."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
@@ -41,7 +41,7 @@ class Team(SQLModel, table=True):
     )
 
 
-class Staff(SQLModel, table=True):
+class Staff(Table, table=True):
     """A person on the IT team."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
@@ -55,7 +55,7 @@ class Staff(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
-class Category(SQLModel, table=True):
+class Category(Table, table=True):
     """What a ticket is about; may suggest the team that handles it."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
@@ -63,7 +63,7 @@ class Category(SQLModel, table=True):
     default_team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", sa_type=UUIDType)
 
 
-class SlaPolicy(SQLModel, table=True):
+class SlaPolicy(Table, table=True):
     """Targets for one priority: minutes to first response and to resolution."""
 
     __tablename__ = "sla_policy"
@@ -77,7 +77,7 @@ class SlaPolicy(SQLModel, table=True):
     )
 
 
-class PriorityRule(SQLModel, table=True):
+class PriorityRule(Table, table=True):
     """One cell of the impact x urgency matrix (1 = highest)."""
 
     __tablename__ = "priority_rule"
@@ -89,7 +89,7 @@ class PriorityRule(SQLModel, table=True):
     priority: Priority = Field(sa_type=IntEnumType(Priority))
 
 
-class Setting(SQLModel, table=True):
+class Setting(Table, table=True):
     """Small key/value settings shared by every workstation on the database."""
 
     key: str = Field(primary_key=True, max_length=64)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from models.enums import AssetKind
-from models.types import IntEnumType, UTCDateTime, UUIDType, new_id, utcnow
+from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id, utcnow
 
 
-class Caller(SQLModel, table=True):
+class Caller(Table, table=True):
     """Someone who contacts the service desk."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
@@ -28,7 +28,7 @@ class Caller(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class CallerPhone(SQLModel, table=True):
+class CallerPhone(Table, table=True):
     """One of a caller's phone numbers, as entered and reduced to digits for lookup."""
 
     __tablename__ = "caller_phone"
@@ -39,7 +39,7 @@ class CallerPhone(SQLModel, table=True):
     label: str = Field(default="work", max_length=20)
 
 
-class Asset(SQLModel, table=True):
+class Asset(Table, table=True):
     """A piece of hardware or software, at a site, possibly owned by a caller."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy import Column, Index, Integer, Text, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from models.enums import Channel, EventKind, Priority, TicketStatus
-from models.types import IntEnumType, UTCDateTime, UUIDType, new_id, utcnow
+from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id, utcnow
 
 # Open tickets are a small slice of a long history. The queue's usual views show only open
 # tickets, and sort them through these partial indexes instead of walking past a million
@@ -30,9 +30,11 @@ OPEN_SORT_KEYS = (
 
 
 def _open_index(column: str) -> Index:
+    # Migration 0002 gives these the same condition on PostgreSQL; naming postgresql_where
+    # here too would load the PostgreSQL dialect at every start of a SQLite desk.
     columns = (column,) if column == "number" else (column, "number")
     where = text(OPEN_CONDITION)
-    return Index(f"ix_ticket_open_{column}", *columns, sqlite_where=where, postgresql_where=where)
+    return Index(f"ix_ticket_open_{column}", *columns, sqlite_where=where)
 
 
 # Optimistic locking: SQLAlchemy bumps this on every UPDATE and refuses to overwrite a row
@@ -40,7 +42,7 @@ def _open_index(column: str) -> Index:
 _VERSION_COLUMN = Column("version", Integer, nullable=False)
 
 
-class Ticket(SQLModel, table=True):
+class Ticket(Table, table=True):
     """An incident or request.
 
     ``caller_name``, ``assignee_name`` and ``team_name`` copy the names of the linked rows so
@@ -115,7 +117,7 @@ class Ticket(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_VERSION_COLUMN)
 
 
-class TicketEvent(SQLModel, table=True):
+class TicketEvent(Table, table=True):
     """One change to a ticket: who, when, what, old -> new; notes carry minutes spent."""
 
     __tablename__ = "ticket_event"
@@ -134,7 +136,7 @@ class TicketEvent(SQLModel, table=True):
     minutes_spent: int = Field(default=0, ge=0)
 
 
-class Call(SQLModel, table=True):
+class Call(Table, table=True):
     """A phone call taken by an operator, optionally linked to the ticket it produced."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)

@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import LargeBinary, SmallInteger, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeEngine
+from sqlmodel import SQLModel
 
 
 class UUIDType(TypeDecorator[uuid.UUID]):
@@ -93,3 +95,10 @@ class IntEnumType(TypeDecorator[IntEnum]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> IntEnum | None:
         return None if value is None else self.enum_class(value)
+
+
+class Table(SQLModel):
+    """Base of every table. Table classes never validate input (see the design notes), so
+    pydantic's schema for them is built on first use rather than at import: a faster start."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
