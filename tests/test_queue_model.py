@@ -330,3 +330,23 @@ def test_polling_notices_a_save_and_refreshes(
     change_status(engine, detail.id, detail.version, TicketStatus.IN_PROGRESS, org.ann)
     model.index(0, 0).data()
     qtbot.waitUntil(lambda: model.index(0, Column.STATUS).data() == "In progress")
+
+
+def test_fast_scrolling_reads_the_newest_pages_and_forgets_the_rest(
+    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy
+) -> None:
+    add_tickets(engine, org, 40)
+    model = _model(owner, query, page_size=2)
+    with qtbot.waitSignals([model.countChanged, model.loaded]):
+        model.set_query(EVERYTHING)
+    # The view asks for pages 1..10 in one go, as a dragged scroll bar does.
+    for page in range(1, 11):
+        model.index(page * 2, 0).data()
+    qtbot.waitUntil(lambda: not model.is_fetching())
+    asked = sorted(offset // 2 for offset in query.offsets[1:])
+    # Two were read at once, and of the rest only the three newest waited their turn.
+    assert asked == [1, 2, 8, 9, 10]
+    assert all(model.is_loaded(page * 2) for page in (8, 9, 10))
+    assert not model.is_loaded(3 * 2)
+    with qtbot.waitSignal(model.loaded):
+        model.index(3 * 2, 0).data()  # still wanted later: asked again, and read

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 MAX_PAGES = 20
+MAX_RUNNING = 2  # page reads at once (the thread pool has one thread per core)
+MAX_QUEUED = 3  # page requests kept waiting; older ones are dropped while scrolling fast
 POLL_MS = 2000
 DUE_SOON = timedelta(hours=1)
 
@@ -192,7 +194,9 @@ class QueueModel(QAbstractTableModel):
         self._polling = False
         self._token: tuple[Any, ...] | None = None
         self._pages: OrderedDict[int, _Page] = OrderedDict()
-        self._in_flight: set[int] = set()
+        self._in_flight: set[int] = set()  # pages asked for: waiting or being read
+        self._queued: OrderedDict[int, _Snapshot] = OrderedDict()  # waiting, newest last
+        self._running = 0
         self._early_page: list[QueueRow] | None = None  # first page that beat its count
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_ms)
@@ -271,10 +275,12 @@ class QueueModel(QAbstractTableModel):
             self._active = snapshot
             self._pages.clear()
             self._in_flight.clear()
+            self._queued.clear()
             self.endResetModel()
         else:
             self._resize(old.total, snapshot)
             self._in_flight.clear()
+            self._queued.clear()
             # Cached pages stay on screen until their fresh copy arrives: no flicker.
             self._announce(0, snapshot.total - 1)
         early, self._early_page = self._early_page, None
@@ -323,9 +329,28 @@ class QueueModel(QAbstractTableModel):
         return (page.rows[at] if at < len(page.rows) else None), False
 
     def _request(self, number: int, active: _Snapshot) -> None:
+        """Ask for a page. While a scroll bar is dragged the view asks for page after page;
+        only the newest few wait their turn, and older ones are forgotten (the view asks
+        again for any that is still on screen), so the rows under the bar come first."""
+        if number in self._queued:
+            self._queued.move_to_end(number)
+            return
         if number in self._in_flight:
             return
         self._in_flight.add(number)
+        self._queued[number] = active
+        while len(self._queued) > MAX_QUEUED:
+            dropped, _snapshot = self._queued.popitem(last=False)
+            self._in_flight.discard(dropped)
+        self._pump()
+
+    def _pump(self) -> None:
+        while self._running < MAX_RUNNING and self._queued:
+            number, active = self._queued.popitem(last=True)
+            self._running += 1
+            self._fetch(number, active)
+
+    def _fetch(self, number: int, active: _Snapshot) -> None:
         offset, size = number * self._page_size, self._page_size
 
         def fetch() -> list[QueueRow]:
@@ -333,12 +358,19 @@ class QueueModel(QAbstractTableModel):
                 active.filter, active.sort, offset, size, total=active.total, now=active.now
             )
 
-        run_task(
-            fetch,
-            lambda rows: self._page_arrived(active.generation, number, rows),
-            self._report,  # the page stays "in flight": no retry storm; the next refresh retries
-            parent=self,
-        )
+        def arrived(rows: list[QueueRow]) -> None:
+            self._fetched()
+            self._page_arrived(active.generation, number, rows)
+
+        def failed(error: Exception) -> None:
+            self._fetched()
+            self._report(error)  # the page stays "in flight": no retry storm; refresh retries
+
+        run_task(fetch, arrived, failed, parent=self)
+
+    def _fetched(self) -> None:
+        self._running -= 1
+        self._pump()
 
     def _page_arrived(self, generation: int, number: int, rows: list[QueueRow]) -> None:
         active = self._active
