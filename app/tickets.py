@@ -8,7 +8,7 @@ the running SLA deadline in step, and turns a lost race into a :class:`ConflictE
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -266,6 +266,20 @@ def _apply_assignment(
             )
 
 
+def _set_reference(
+    m: _Mutation,
+    field: str,
+    model: type[Any],
+    new_id: uuid.UUID | None,
+    label: Callable[[Any], str],
+) -> None:
+    """Point ``field`` at another row, recording both rows' labels in the event."""
+    current = getattr(m.ticket, field)
+    old = m.session.get(model, current) if current else None
+    new = _require(m.session, model, new_id, field.removesuffix("_id"))
+    m.set(field, new_id, label(old) if old else "", label(new) if new else "")
+
+
 def _apply_fields(m: _Mutation, changes: Mapping[str, Any]) -> None:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -286,23 +300,9 @@ def _apply_fields(m: _Mutation, changes: Mapping[str, Any]) -> None:
         ):
             ticket.caller_name = caller.name if caller else ""
     if "asset_id" in changes:
-        old_asset = session.get(Asset, ticket.asset_id) if ticket.asset_id else None
-        asset: Asset | None = _require(session, Asset, changes["asset_id"], "asset")
-        m.set(
-            "asset_id",
-            changes["asset_id"],
-            old_asset.tag if old_asset else "",
-            asset.tag if asset else "",
-        )
+        _set_reference(m, "asset_id", Asset, changes["asset_id"], lambda a: a.tag)
     if "category_id" in changes:
-        old_cat = session.get(Category, ticket.category_id) if ticket.category_id else None
-        category: Category | None = _require(session, Category, changes["category_id"], "category")
-        m.set(
-            "category_id",
-            changes["category_id"],
-            old_cat.name if old_cat else "",
-            category.name if category else "",
-        )
+        _set_reference(m, "category_id", Category, changes["category_id"], lambda c: c.name)
     if "impact" in changes or "urgency" in changes:
         _apply_priority(
             m,

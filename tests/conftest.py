@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from app.context import AppContext
 from app.defaults import seed_sla_and_matrix
 from models.db import make_engine, write_session
 from models.enums import StaffRole
@@ -118,6 +119,30 @@ def org(engine: Engine) -> Org:
             printing=printing.id,
             wan=wan.id,
         )
+
+
+def make_context(engine: Engine, org: Org) -> AppContext:
+    """The session of Ann, the service-desk operator."""
+    return AppContext(engine=engine, me=org.ann, username="ann")
+
+
+def drain_tasks() -> None:
+    """Let background queries finish and deliver, so none outlives the test's database."""
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    for _ in range(50):
+        pool.waitForDone()
+        QCoreApplication.processEvents()
+        if pool.activeThreadCount() == 0:
+            return
+
+
+@pytest.fixture
+def context(engine: Engine, org: Org) -> Iterator[AppContext]:
+    """Ann's session on the test database; background work is drained afterwards."""
+    yield make_context(engine, org)
+    drain_tasks()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

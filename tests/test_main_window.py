@@ -16,19 +16,12 @@ from app.context import AppContext
 from app.ticket_detail import TicketDetail
 from app.tickets import update_ticket
 from tests.conftest import Org
-from tests.test_queue_model import drain_tasks, make_context
 from tests.test_queue_query import add_tickets
 
 pytest.importorskip("ui.ticket_editor", reason="the ticket editor is not in this tree yet")
 
 from ui.app import run_gui
 from ui.main_window import MainWindow, database_label
-
-
-@pytest.fixture
-def context(engine: Engine, org: Org) -> Iterator[AppContext]:
-    yield make_context(engine, org)
-    drain_tasks()
 
 
 @pytest.fixture

@@ -1,8 +1,5 @@
 """QueueModel: right rows for filters and sorts, pages fetched lazily and only when needed,
-stale results dropped, refresh in place, SLA countdown texts and colours.
-
-``make_context`` and ``drain_tasks`` are shared with the other Qt queue tests.
-"""
+stale results dropped, refresh in place, SLA countdown texts and colours."""
 
 from __future__ import annotations
 
@@ -12,17 +9,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from app.context import AppContext
 from app.queue import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
 from app.tickets import change_status
 from models.enums import Priority, TicketStatus
-from tests.conftest import Org
+from tests.conftest import Org, drain_tasks
 from tests.test_queue_query import BASE, add_tickets
 from ui.queue_model import (
     Column,
@@ -36,20 +32,6 @@ from ui.queue_model import (
 )
 
 EVERYTHING = QueueFilter(statuses=frozenset(TicketStatus))
-
-
-def make_context(engine: Engine, org: Org) -> AppContext:
-    return AppContext(engine=engine, me=org.ann, username="ann")
-
-
-def drain_tasks() -> None:
-    """Let background queries finish and deliver, so none outlives the test's database."""
-    pool = QThreadPool.globalInstance()
-    for _ in range(50):
-        pool.waitForDone()
-        QCoreApplication.processEvents()
-        if pool.activeThreadCount() == 0:
-            return
 
 
 class PageSpy(QueueQuery):
@@ -280,10 +262,10 @@ def test_rows_show_a_placeholder_until_their_page_arrives(
     qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy
 ) -> None:
     add_tickets(engine, org, 3)
-    model = _model(owner, query)
-    with qtbot.waitSignal(model.countChanged):
-        model.set_query(EVERYTHING)
-    index = model.index(2, Column.SUMMARY)
+    model = _model(owner, query, page_size=2)
+    with qtbot.waitSignals([model.countChanged, model.loaded]):
+        model.set_query(EVERYTHING)  # the first page comes with the count
+    index = model.index(2, Column.SUMMARY)  # on the second page, not asked for yet
     with qtbot.waitSignal(model.dataChanged):
         assert index.data() == ""
         assert index.data(LoadingRole) is True

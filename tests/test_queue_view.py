@@ -20,16 +20,9 @@ from app.tickets import TicketDraft, create_ticket, update_ticket
 from models.db import make_engine
 from models.enums import Priority, TicketStatus
 from tests.conftest import Org
-from tests.test_queue_model import drain_tasks, make_context
 from tests.test_queue_query import add_tickets
 from ui.queue_model import Column, TicketIdRole
 from ui.queue_view import QueueView
-
-
-@pytest.fixture
-def context(engine: Engine, org: Org) -> Iterator[AppContext]:
-    yield make_context(engine, org)
-    drain_tasks()
 
 
 @pytest.fixture

@@ -442,6 +442,16 @@ class QueueView(QWidget):
     def refresh(self) -> None:
         self.model.refresh()
 
+    def _select_picks(self, f: QueueFilter) -> None:
+        """Show the filter's assignee, team, site and category in their combos."""
+        _select_data(self.assignee_filter, str(f.assignee))
+        for combo, value in (
+            (self.team_filter, f.team_id),
+            (self.site_filter, f.site_id),
+            (self.category_filter, f.category_id),
+        ):
+            _select_data(combo, str(value) if value else "")
+
     def apply_view(self, view: SavedView) -> None:
         """Show ``view``: set every control from it, then query once."""
         self._view = view
@@ -449,13 +459,7 @@ class QueueView(QWidget):
         with self._quiet():
             self.status_filter.set_values(f.statuses)
             self.priority_filter.set_values(f.priorities)
-            _select_data(self.assignee_filter, str(f.assignee))
-            for combo, value in (
-                (self.team_filter, f.team_id),
-                (self.site_filter, f.site_id),
-                (self.category_filter, f.category_id),
-            ):
-                _select_data(combo, str(value) if value else "")
+            self._select_picks(f)
             self.filter_edit.setText(f.text)
             self._due_minutes = f.due_within_minutes or DUE_SOON_MINUTES
             self.due_filter.setChecked(f.due_within_minutes is not None)
@@ -535,13 +539,7 @@ class QueueView(QWidget):
         f = self.model.query_filter
         with self._quiet():
             self._fill_choices(choices)
-            _select_data(self.assignee_filter, str(f.assignee))
-            for combo, value in (
-                (self.team_filter, f.team_id),
-                (self.site_filter, f.site_id),
-                (self.category_filter, f.category_id),
-            ):
-                _select_data(combo, str(value) if value else "")
+            self._select_picks(f)
         self._set_views(choices.views)
 
     def _fill_choices(self, choices: _Choices) -> None:
