@@ -622,7 +622,7 @@ def test_esc_with_unsaved_changes_asks_once(
         asked.append(True)
         return answers.pop(0)
 
-    monkeypatch.setattr(editor, "_confirm_discard", confirm)
+    monkeypatch.setattr(editor, "confirm_discard", confirm)
     summary = find(editor, QLineEdit, "summaryEdit")
     qtbot.keyClicks(summary, " (again)")
     with qtbot.assertNotEmitted(editor.closed):
@@ -637,7 +637,7 @@ def test_esc_without_changes_closes_without_asking(
     qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     open_ticket(qtbot, editor, ticket(engine, org))
-    monkeypatch.setattr(editor, "_confirm_discard", lambda: pytest.fail("asked"))
+    monkeypatch.setattr(editor, "confirm_discard", lambda: pytest.fail("asked"))
     with qtbot.waitSignal(editor.closed):
         qtbot.keyClick(find(editor, QComboBox, "teamCombo"), Qt.Key.Key_Escape)
 

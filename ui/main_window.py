@@ -176,16 +176,7 @@ class MainWindow(QMainWindow):
         editor = self._editor
         if editor is None or self.pages.currentWidget() is not editor:
             return True
-        if not editor.has_unsaved_changes():
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Discard changes?",
-            "The ticket has changes that are not saved. Discard them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
+        return not editor.has_unsaved_changes() or editor.confirm_discard()
 
     def show_queue(self) -> bool:
         """Back to the queue with the keyboard in the table; False if the user stayed."""

@@ -321,11 +321,12 @@ class TicketEditor(QWidget):
 
     def request_close(self) -> None:
         """Emit ``closed``, after asking once if that would lose edits."""
-        if self.has_unsaved_changes() and not self._confirm_discard():
+        if self.has_unsaved_changes() and not self.confirm_discard():
             return
         self.closed.emit()
 
-    def _confirm_discard(self) -> bool:
+    def confirm_discard(self) -> bool:
+        """Ask once whether unsaved edits may be thrown away (Esc here, or leaving the page)."""
         answer = QMessageBox.question(
             self,
             "Discard changes?",
