@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app import config
 from app.errors import SwitchboardError
-from models.db import DatabaseError
+from models.errors import DatabaseError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -107,7 +107,6 @@ def _cmd_restore(args: argparse.Namespace, url: str) -> int:
 
 def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     from app.database import open_database
-    from app.defaults import current_username
     from app.demo_data import DemoSpec, generate
 
     for name in ("callers", "tickets", "months"):
@@ -123,7 +122,7 @@ def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
             print(f"\r{stage}: {done:,}/{total:,}   ", end="", file=sys.stderr, flush=True)
 
     spec = DemoSpec(callers=args.callers, tickets=args.tickets, months=args.months, seed=args.seed)
-    summary = generate(engine, spec, progress, operator_username=current_username())
+    summary = generate(engine, spec, progress, operator_username=config.current_username())
     engine.dispose()
     print(file=sys.stderr)
     print(

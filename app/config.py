@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -43,3 +44,11 @@ def database_url(
     if not demo and environment.get(ENV_DB):
         return to_url(environment[ENV_DB])
     return to_url(str(data_dir() / (DEMO_FILE if demo else DEFAULT_FILE)))
+
+
+def current_username() -> str:
+    """The login name of the person at this workstation."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"

@@ -7,7 +7,6 @@ an administrator adjusts them later. Existing rows are never changed.
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -80,14 +79,6 @@ def ensure_defaults(engine: Engine) -> None:
             session.add(Site(code="HQ", name="Main office", timezone=local_timezone_name()))
         if session.exec(select(Team)).first() is None:
             session.add(Team(name="Service desk", is_service_desk=True))
-
-
-def current_username() -> str:
-    """The login name of the person at this workstation."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "operator"
 
 
 def ensure_staff(engine: Engine, username: str, display_name: str | None = None) -> uuid.UUID:

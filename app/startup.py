@@ -1,23 +1,21 @@
-"""Composition root of the GUI: open the database, know the user, hand over to ui/.
+"""Composition root of the GUI: show the window, open the database beside it, hand over.
 
-The Qt modules are imported only here, inside the function, so the CLI commands and every
-use case stay importable (and testable) without Qt.
+Only Qt and light modules stand between the command and a painted window: the database
+layer (SQLAlchemy, SQLModel, the tables) is imported and opened by :func:`open_session` on a
+worker thread while the window already says "Opening the database…". The Qt modules are
+imported inside :func:`start_gui`, so CLI commands and use cases stay importable without Qt.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.config import to_url
-from app.context import AppContext
-from app.database import open_database
-from app.defaults import current_username, ensure_staff
-from app.errors import SwitchboardError
-from models.db import DatabaseError, sqlite_path
+from app.config import current_username, to_url
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from app.context import AppContext
 
 # First-run demo database: big enough to feel real, small enough to build in seconds.
 DEMO_CALLERS = 600
@@ -27,6 +25,7 @@ DEMO_MONTHS = 6
 
 def _create_demo(path: Path, username: str) -> None:
     """Build the demo file under a temporary name, so an interrupted first run is redone."""
+    from app.database import open_database
     from app.demo_data import DemoSpec, generate
 
     partial = path.with_name(path.name + ".partial")
@@ -44,21 +43,30 @@ def _create_demo(path: Path, username: str) -> None:
     partial.replace(path)
 
 
+def open_session(url: str, *, demo: bool, username: str) -> AppContext:
+    """Open (creating, migrating, filling a first demo as needed) and know the user."""
+    from app.context import AppContext
+    from app.database import open_database
+    from app.defaults import ensure_staff
+    from models.db import sqlite_path
+
+    path = sqlite_path(url)
+    if demo and path is not None and not path.exists():
+        _create_demo(path, username)
+    engine = open_database(url)
+    try:
+        me = ensure_staff(engine, username)
+    except Exception:
+        engine.dispose()
+        raise
+    return AppContext(engine=engine, me=me, username=username)
+
+
 def start_gui(url: str, *, demo: bool = False, username: str | None = None) -> int:
-    """Open the database and run the main window until it closes."""
+    """Run the main window until it closes; returns the exit status."""
     from ui.app import run_gui
-    from ui.errors import install_excepthook, show_startup_error
+    from ui.errors import install_excepthook
 
     install_excepthook()
-    username = username or current_username()
-    try:
-        path = sqlite_path(url)
-        if demo and path is not None and not path.exists():
-            _create_demo(path, username)
-        engine = open_database(url)
-        me = ensure_staff(engine, username)
-    except (DatabaseError, SwitchboardError) as error:
-        log.error("Cannot open %s: %s", url, error)
-        show_startup_error(str(error))
-        raise
-    return run_gui(AppContext(engine=engine, me=me, username=username), sys.argv)
+    user = username or current_username()
+    return run_gui(lambda: open_session(url, demo=demo, username=user), sys.argv)

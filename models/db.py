@@ -19,6 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from models.errors import DatabaseError
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
@@ -37,10 +39,6 @@ NETWORK_FILESYSTEMS = frozenset(
         "glusterfs",
     }
 )
-
-
-class DatabaseError(Exception):
-    """A database problem a person can act on (wrong path, damaged file, newer schema...)."""
 
 
 def sqlite_path(url: str) -> Path | None:

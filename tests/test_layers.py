@@ -39,3 +39,17 @@ def test_no_source_line_in_app_or_models_imports_pyside6() -> None:
         if line.strip().startswith(("import PySide6", "from PySide6"))
     ]
     assert offenders == []
+
+
+def test_the_window_can_show_before_the_database_layer_is_imported() -> None:
+    """What runs before the first paint must not pull in SQLAlchemy: that import is most of
+    the start-up time, so it happens on a worker thread while the window is on screen."""
+    code = (
+        "import sys\n"
+        "import app.cli, app.startup, ui.app, ui.main_window, ui.errors, ui.startup_probe\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sqlalchemy', 'sqlmodel'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "[]"

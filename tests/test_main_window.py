@@ -3,7 +3,8 @@ in the editor, Esc comes back to the same row, Ctrl+F / Ctrl+N / F5 do what they
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -157,34 +158,88 @@ def test_about_and_saved_views_from_the_menus(
     assert window.queue.views_combo.currentText() == "Unassigned"
 
 
-def test_run_gui_styles_the_application_and_shows_the_window(
-    qtbot: QtBot, context: AppContext
-) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
-    shown: list[str] = []
+def _run_until(app: QApplication, done: Callable[[MainWindow], bool], opener: Any) -> int:
+    """run_gui with ``opener``, ended from inside its event loop once ``done(window)``."""
 
-    def close_the_window() -> None:
-        """Runs inside run_gui's event loop until the main window is up, then ends it."""
+    def check() -> None:
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
-        if any(w.isVisible() for w in windows):
-            shown.extend(w.windowTitle() for w in windows if w.isVisible())
+        if any(w.isVisible() and done(w) for w in windows):
             watcher.stop()
             app.quit()
 
-    watcher = QTimer(interval=10, timeout=close_the_window)
+    watcher = QTimer(interval=10, timeout=check)
     watcher.start()
     # The window goes away when run_gui returns: with quit-on-last-window-closed that would
     # post one more Quit, which would end every later test's event loop at once.
     app.setQuitOnLastWindowClosed(False)
     try:
-        assert run_gui(context, []) == 0
-        assert shown == ["Switchboard"]
+        return run_gui(opener, [])
+    finally:
+        watcher.stop()
+        app.setQuitOnLastWindowClosed(True)
+
+
+def test_run_gui_shows_the_window_then_opens_the_database_beside_it(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    opened: list[AppContext] = []
+
+    def opener() -> AppContext:
+        opened.append(context)
+        return context
+
+    def queue_is_in(window: MainWindow) -> bool:
+        return window.pages.currentWidget().objectName() == "queuePage"
+
+    try:
+        assert _run_until(app, queue_is_in, opener) == 0
+        assert opened == [context]
         assert "QTableView" in app.styleSheet()
         assert not app.windowIcon().isNull()
         assert app.applicationName() == "Switchboard"
     finally:
-        watcher.stop()
         app.setStyleSheet(before)
-        app.setQuitOnLastWindowClosed(True)
+
+
+def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ui.errors
+    from models.errors import DatabaseError
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    shown: list[str] = []
+    monkeypatch.setattr(ui.errors, "show_startup_error", shown.append)
+
+    def opener() -> AppContext:
+        raise DatabaseError("notes.txt is not a SQLite database.")
+
+    try:
+        assert _run_until(app, lambda _window: False, opener) == 2
+    finally:
+        app.setStyleSheet(before)
+    assert shown == ["notes.txt is not a SQLite database."]
+    assert "not a SQLite database" in capsys.readouterr().err
+
+
+def test_the_window_waits_for_the_database_with_its_actions_off(
+    qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]
+) -> None:
+    window = MainWindow(poll_ms=0)
+    qtbot.addWidget(window)
+    window.show()
+    opening = window.pages.currentWidget()
+    assert isinstance(opening, QLabel) and "Opening" in opening.text()
+    assert not window.new_action.isEnabled() and not window.refresh_action.isEnabled()
+    with qtbot.waitSignal(window.attached):
+        window.attach(context)
+    assert window.pages.currentWidget() is window.queue
+    assert window.new_action.isEnabled()
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == len(tickets))
+    qtbot.keyClick(window.queue.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.editor

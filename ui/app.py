@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import gc
 import logging
-from typing import cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDir, QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from app.context import AppContext
 from resources import resource_path
 from ui import startup_probe
+from ui.errors import report_startup_failure
 from ui.main_window import TITLE, MainWindow
+from ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from app.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +53,23 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def run_gui(context: AppContext, argv: list[str]) -> int:
-    """Show the main window and run the event loop; returns the exit code."""
+def run_gui(open_context: Callable[[], AppContext], argv: list[str]) -> int:
+    """Show the main window at once, open the database off the GUI thread with
+    ``open_context``, then run the event loop; returns the exit status."""
     app = cast(QApplication, QApplication.instance() or QApplication(argv))
     configure_application(app)
-    window = MainWindow(context)
+    window = MainWindow()
     startup_probe.install(app, window)
     window.show()
-    settle_heap()
+
+    def opened(context: AppContext) -> None:
+        window.attach(context)
+        settle_heap()
+
+    def failed(error: Exception) -> None:
+        app.exit(report_startup_failure(error))
+
+    run_task(open_context, opened, failed, parent=window)
     code = app.exec()
     # Let background queries finish while their window still exists to take the answer.
     QThreadPool.globalInstance().waitForDone()

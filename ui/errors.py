@@ -15,7 +15,9 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import log_dir
+from app.errors import SwitchboardError
 from app.logging_setup import LOG_FILE
+from models.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,17 @@ def show_startup_error(message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, "Switchboard cannot start", message)
     box.setObjectName("startupError")
     box.exec()
+
+
+def report_startup_failure(error: Exception) -> int:
+    """Say why the database could not be opened; returns the exit status for it."""
+    if not isinstance(error, (DatabaseError, SwitchboardError)):
+        _crash_hook(type(error), error, error.__traceback__)
+        return 1
+    log.error("Cannot open the database: %s", error)
+    print(f"switchboard: {error}", file=sys.stderr)
+    show_startup_error(str(error))
+    return 2
 
 
 def _crash_hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:

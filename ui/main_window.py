@@ -2,14 +2,18 @@
 
 The window owns the menus and the page switching; the pages own their work. Every menu
 action shows its shortcut, so the keyboard route is discoverable from the mouse route.
+
+The window can be shown before the database is open: it starts with an "Opening…" page and
+the database layer is imported and connected in the background; :meth:`MainWindow.attach`
+then puts the queue in. So only Qt stands between a double-click and a painted window.
 """
 
 from __future__ import annotations
 
 import uuid
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,16 +25,16 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
-from app.context import AppContext
-from app.queue import SavedView
-from app.ticket_detail import TicketDetail
 from resources import resource_path
-from ui.queue_model import POLL_MS
-from ui.queue_view import QueueView
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from app.context import AppContext
+    from app.queue import SavedView
+    from app.ticket_detail import TicketDetail
+    from ui.queue_view import QueueView
     from ui.ticket_editor import TicketEditor
 
 TITLE = "Switchboard"
@@ -46,6 +50,8 @@ def _icon(name: str) -> QIcon:
 
 
 def _program_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("switchboard")
     except PackageNotFoundError:  # running from a source tree that was never installed
@@ -55,20 +61,30 @@ def _program_version() -> str:
 class MainWindow(QMainWindow):
     """Switchboard's one window; see the module docstring."""
 
+    attached = Signal()  # the database is open and the queue is in the window
+
     def __init__(
-        self, context: AppContext, parent: QWidget | None = None, *, poll_ms: int = POLL_MS
+        self,
+        context: AppContext | None = None,
+        parent: QWidget | None = None,
+        *,
+        poll_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.resize(1280, 800)
-        self._context = context
-
-        self.queue = QueueView(context, poll_ms=poll_ms)
+        self._poll_ms = poll_ms
+        self._context: AppContext | None = None
+        self._queue: QueueView | None = None
         self._editor: TicketEditor | None = None  # built on first use: a faster start
+
+        self.opening = QLabel("Opening the database…")
+        self.opening.setObjectName("openingPage")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.pages.addWidget(self.queue)
+        self.pages.addWidget(self.opening)
         self.navigation = self._build_navigation()
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -79,9 +95,37 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self._build_status_bar()
+        if context is not None:
+            self.attach(context)
 
-        self.queue.openRequested.connect(self.open_ticket)
-        self.queue.focus_table()
+    def attach(self, context: AppContext) -> None:
+        """Put the queue in, once the database is open."""
+        from ui.queue_view import QueueView
+
+        self._context = context
+        options = {} if self._poll_ms is None else {"poll_ms": self._poll_ms}
+        queue = self._queue = QueueView(context, **options)
+        self.pages.addWidget(queue)
+        self.pages.setCurrentWidget(queue)
+        self.pages.removeWidget(self.opening)
+        self.opening.deleteLater()
+        queue.openRequested.connect(self.open_ticket)
+        self.refresh_action.triggered.connect(queue.refresh)
+        self.view_menu.addAction(queue.save_view_action)
+        self.view_menu.addAction(queue.delete_view_action)
+        queue.open_action.setIcon(_icon("ticket"))
+        self.ticket_menu.insertAction(self.new_action, queue.open_action)
+        for action in self._needs_database:
+            action.setEnabled(True)
+        self.database_label.setText(database_label(context.engine.url))
+        self.user_label.setText(f"User: {context.username}")
+        queue.focus_table()
+        self.attached.emit()
+
+    @property
+    def queue(self) -> QueueView:
+        assert self._queue is not None, "the queue exists once the database is attached"
+        return self._queue
 
     @property
     def editor(self) -> TicketEditor:
@@ -89,6 +133,7 @@ class MainWindow(QMainWindow):
         if self._editor is None:
             from ui import ticket_editor
 
+            assert self._context is not None
             self._editor = ticket_editor.TicketEditor(self._context)
             self.pages.addWidget(self._editor)
             self._editor.closed.connect(self._editor_closed)
@@ -128,34 +173,34 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        view_menu = bar.addMenu("&View")
+        self.view_menu = bar.addMenu("&View")
         self.find_action = self._action("&Find / filter", "Ctrl+F", "filter")
         self.find_action.triggered.connect(self.find)
         self.refresh_action = self._action("&Refresh", "F5", "refresh")
-        self.refresh_action.triggered.connect(self.queue.refresh)
-        view_menu.addAction(self.find_action)
-        view_menu.addAction(self.refresh_action)
-        view_menu.addSeparator()
-        self.views_menu = view_menu.addMenu("Saved &views")
+        self.view_menu.addAction(self.find_action)
+        self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addSeparator()
+        self.views_menu = self.view_menu.addMenu("Saved &views")
         self.views_menu.aboutToShow.connect(self._fill_views_menu)
-        view_menu.addAction(self.queue.save_view_action)
-        view_menu.addAction(self.queue.delete_view_action)
 
-        ticket_menu = bar.addMenu("&Ticket")
-        self.queue.open_action.setIcon(_icon("ticket"))
-        ticket_menu.addAction(self.queue.open_action)
-        ticket_menu.addAction(self.new_action)
+        self.ticket_menu = bar.addMenu("&Ticket")
+        self.ticket_menu.addAction(self.new_action)
 
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action("&About Switchboard", None, None)
         self.about_action.triggered.connect(self._about)
         help_menu.addAction(self.about_action)
 
+        # Until the database is open there is nothing for these to act on.
+        self._needs_database = (self.new_action, self.find_action, self.refresh_action)
+        for action in self._needs_database:
+            action.setEnabled(False)
+
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.database_label = QLabel(database_label(self._context.engine.url))
+        self.database_label = QLabel("Opening the database…")
         self.database_label.setObjectName("databaseLabel")
-        self.user_label = QLabel(f"User: {self._context.username}")
+        self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         status.addWidget(self.database_label, 1)
         status.addPermanentWidget(self.user_label)
@@ -163,6 +208,8 @@ class MainWindow(QMainWindow):
     def _fill_views_menu(self) -> None:
         """Rebuilt on every opening, so it always lists the views the queue knows."""
         self.views_menu.clear()
+        if self._queue is None:
+            return
         current = self.queue.current_view
         for view in self.queue.views:
             action = self.views_menu.addAction(view.name)
@@ -180,7 +227,7 @@ class MainWindow(QMainWindow):
 
     def show_queue(self) -> bool:
         """Back to the queue with the keyboard in the table; False if the user stayed."""
-        if not self._leave_editor():
+        if self._queue is None or not self._leave_editor():
             return False
         self.pages.setCurrentWidget(self.queue)
         self.navigation.setCurrentRow(0)
