@@ -288,10 +288,15 @@ def bench_changes(bench: QueueBench) -> list[Figure]:
     bench.wait_first_page(model, view, lambda: model.set_query(*neutral))
     figures = []
     for name, f, sort in filter_cases(bench):
-        value = bench.wait_first_page(model, view, lambda f=f, sort=sort: model.set_query(f, sort))
-        raw = bench.raw_first_page(f, sort)
-        figures.append(figure(f"change_{name}", value, "ms", raw, rows=model.rowCount()))
-        bench.wait_first_page(model, view, lambda: model.set_query(*neutral))
+        raw = bench.raw_first_page(f, sort)  # also warms the file cache for both sides
+        times = []
+        for _ in range(3):
+            change = lambda f=f, sort=sort: model.set_query(f, sort)  # noqa: E731
+            times.append(bench.wait_first_page(model, view, change))
+            rows = model.rowCount()
+            bench.wait_first_page(model, view, lambda: model.set_query(*neutral))
+        value = statistics.median(times)
+        figures.append(figure(f"change_{name}", value, "ms", raw, rows=rows))
     worst = max(figures, key=lambda item: item["value"])
     figures.append(
         figure("change_worst", worst["value"], "ms", case=worst["name"], target="< 150 ms")
