@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
 from app.errors import ValidationError
+from models.db import read_session, write_session
 from models.enums import Priority
 from models.org import PriorityRule
 
@@ -77,3 +79,16 @@ def matrix_size(session: Session) -> int:
         select(PriorityRule.impact).order_by(col(PriorityRule.impact).desc())
     ).first()
     return top or 3
+
+
+def current_matrix(engine: Engine) -> list[list[Priority]]:
+    """The matrix in force, read in its own short session."""
+    with read_session(engine) as session:
+        return load_matrix(session)
+
+
+def replace_matrix(engine: Engine, matrix: list[list[Priority]]) -> None:
+    """Store a new matrix for every workstation. Tickets keep the priority they have until
+    their impact or urgency is next changed."""
+    with write_session(engine) as session:
+        save_matrix(session, matrix)

@@ -58,7 +58,7 @@ def test_window_title_menus_navigation_and_status_bar(
 ) -> None:
     assert window.windowTitle() == "Switchboard"
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "View", "Ticket", "Help"]
+    assert titles == ["File", "View", "Ticket", "Settings", "Help"]
     shortcuts = _shortcuts(window)
     assert shortcuts["New ticket"] == "Ctrl+N"
     assert shortcuts["Quit"] == "Ctrl+Q"
@@ -71,6 +71,17 @@ def test_window_title_menus_navigation_and_status_bar(
     assert [navigation.item(i).text() for i in range(navigation.count())] == ["Queue"]
     assert window.database_label.text() == database_label(context.engine.url)
     assert window.user_label.text() == "User: ann"
+
+
+def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindow) -> None:
+    from ui.priority_matrix import PriorityMatrixDialog
+
+    window.matrix_action.trigger()
+    dialog = window.findChild(PriorityMatrixDialog, "priorityMatrixDialog")
+    assert dialog is not None
+    qtbot.waitUntil(lambda: len(dialog.cells) == 3)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
 def test_the_database_label_hides_the_password() -> None:

@@ -186,13 +186,23 @@ class MainWindow(QMainWindow):
         self.ticket_menu = bar.addMenu("&Ticket")
         self.ticket_menu.addAction(self.new_action)
 
+        settings_menu = bar.addMenu("&Settings")
+        self.matrix_action = self._action("&Priority matrix…", None, None)
+        self.matrix_action.triggered.connect(self.edit_priority_matrix)
+        settings_menu.addAction(self.matrix_action)
+
         help_menu = bar.addMenu("&Help")
         self.about_action = self._action("&About Switchboard", None, None)
         self.about_action.triggered.connect(self._about)
         help_menu.addAction(self.about_action)
 
         # Until the database is open there is nothing for these to act on.
-        self._needs_database = (self.new_action, self.find_action, self.refresh_action)
+        self._needs_database = (
+            self.new_action,
+            self.find_action,
+            self.refresh_action,
+            self.matrix_action,
+        )
         for action in self._needs_database:
             action.setEnabled(False)
 
@@ -263,6 +273,15 @@ class MainWindow(QMainWindow):
     def _ticket_saved(self, detail: TicketDetail) -> None:
         self.queue.select_ticket(detail.id)
         self.queue.refresh()
+
+    def edit_priority_matrix(self) -> None:
+        """Open the matrix editor (window-modal; it saves by itself)."""
+        from ui.priority_matrix import PriorityMatrixDialog
+
+        assert self._context is not None
+        dialog = PriorityMatrixDialog(self._context, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _about(self) -> None:
         QMessageBox.about(

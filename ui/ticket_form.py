@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 from app import directory
 from app.context import AppContext
 from app.directory import Choice
-from app.priority import IMPACT_LABELS, URGENCY_LABELS, load_matrix, priority_for
+from app.priority import IMPACT_LABELS, URGENCY_LABELS, current_matrix, priority_for
 from app.ticket_detail import TicketDetail
 from app.tickets import EDITABLE_FIELDS, FIRST_CONTACT_CHANNELS, TicketDraft
 from models.db import read_session
@@ -123,8 +123,7 @@ class Reference:
 
 
 def load_reference(engine: Engine) -> Reference:
-    with read_session(engine) as session:
-        matrix = load_matrix(session)
+    matrix = current_matrix(engine)
     return Reference(
         sites=directory.sites(engine),
         teams=directory.teams(engine),
