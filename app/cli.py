@@ -107,7 +107,7 @@ def _cmd_restore(args: argparse.Namespace, url: str) -> int:
 
 def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     from app.database import open_database
-    from app.demo_data import DemoSpec, generate
+    from app.demo import DemoSpec, generate
 
     for name in ("callers", "tickets", "months"):
         if getattr(args, name) < 1:

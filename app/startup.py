@@ -26,7 +26,7 @@ DEMO_MONTHS = 6
 def _create_demo(path: Path, username: str) -> None:
     """Build the demo file under a temporary name, so an interrupted first run is redone."""
     from app.database import open_database
-    from app.demo_data import DemoSpec, generate
+    from app.demo import DemoSpec, generate
 
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)

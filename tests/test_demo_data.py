@@ -1,4 +1,4 @@
-"""Demo data generator (app/demo_data.py) on every configured back end.
+"""Demo data generator (app/demo/) on every configured back end.
 
 The generator bypasses the ticket service for speed, so these tests hold its rows to the
 service's rules: SLA due dates computed by ``app.sla``, breach flags that follow from the
@@ -22,9 +22,11 @@ from sqlalchemy import Engine, Table, inspect, select
 from sqlmodel import col
 from sqlmodel import select as sm_select
 
-from app import demo_data, sla
+from app import sla
 from app.defaults import ensure_defaults, ensure_staff
-from app.demo_data import DemoSpec, DemoSummary, generate
+from app.demo import DemoSpec, DemoSummary, _generate, generate
+from app.demo.catalog import _FIRST_NAMES, _LAST_NAMES
+from app.demo.generator import _fold, _Generator
 from app.errors import SwitchboardError
 from app.tickets import change_status, update_ticket
 from models.db import is_sqlite, make_engine, read_session, write_session
@@ -198,10 +200,10 @@ def test_callers_phones_and_assets(engine: Engine) -> None:
 
 
 def test_names_include_accents_and_apostrophes() -> None:
-    names = demo_data._FIRST_NAMES + demo_data._LAST_NAMES
+    names = _FIRST_NAMES + _LAST_NAMES
     for needle in ("Müller", "O'Brien", "Łukasz", "José", "Zoë"):
         assert needle in names
-    assert demo_data._fold("Łukasz") == "lukasz" and demo_data._fold("O'Brien") == "obrien"
+    assert _fold("Łukasz") == "lukasz" and _fold("O'Brien") == "obrien"
 
 
 # ----------------------------------------------------------------------------- determinism
@@ -232,8 +234,8 @@ def test_fast_sqlite_path_writes_what_core_inserts_write(tmp_path: Path) -> None
     """The raw-driver path must store exactly what the type decorators would store."""
     fast, core = _second_sqlite(tmp_path, "fast.db"), _second_sqlite(tmp_path, "core.db")
     spec = DemoSpec(callers=60, tickets=300, months=2, seed=3, now=NOW)
-    demo_data._generate(fast, spec, None, None, fast=True)
-    demo_data._generate(core, spec, None, None, fast=False)
+    _generate(fast, spec, None, None, fast=True)
+    _generate(core, spec, None, None, fast=False)
     for table in BULK_TABLES:
         assert _rows(fast, table, "id") == _rows(core, table, "id"), table
     with fast.connect() as a, core.connect() as b:
@@ -283,7 +285,7 @@ def test_a_failed_load_leaves_the_database_empty_with_its_indexes(
     def boom(self: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo_data._Generator, "tickets", boom)
+    monkeypatch.setattr(_Generator, "tickets", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         generate(engine, SMALL)
     for table in BULK_TABLES:
