@@ -478,7 +478,9 @@ def main() -> int:
     parser.add_argument("--db", type=Path, help="an existing Switchboard SQLite database")
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--callers", type=int, default=200_000)
-    parser.add_argument("--json", action="store_true", help="JSON lines only (no summary)")
+    parser.add_argument(
+        "--json", action="store_true", help="only the JSON lines (no table on stderr)"
+    )
     args = parser.parse_args()
     db = args.db or ROOT / "bench" / "out" / "bench.db"
     ensure_database(db, args.tickets, args.callers)
@@ -489,7 +491,19 @@ def main() -> int:
     figures.extend(bench_process(db))
     for item in figures:
         print(json.dumps(item))
+    if not args.json:
+        print_summary(figures)
     return 0
+
+
+def print_summary(figures: list[Figure]) -> None:
+    """A table for people, on stderr so stdout stays one JSON object per line."""
+    width = max(len(item["name"]) for item in figures)
+    for item in figures:
+        ratio = f"  {item['ratio']:>7}x of {item['baseline']}" if item.get("ratio") else ""
+        target = f"  (target: {item['target']})" if "target" in item else ""
+        line = f"{item['name']:<{width}}  {item['value']:>10} {item['unit']:<5}{ratio}{target}"
+        print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":
