@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--months", type=int, default=12, metavar="K")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     _add_db_option(demo, argparse.SUPPRESS)
+
+    lookup = commands.add_parser(
+        "lookup", help="find callers by name, e-mail, phone, ticket number or asset tag"
+    )
+    lookup.add_argument("text", metavar="TEXT")
+    lookup.add_argument("--json", action="store_true", help="print the hits as a JSON list")
+    lookup.add_argument("--limit", type=int, default=20, metavar="N")
+    _add_db_option(lookup, argparse.SUPPRESS)
     return parser
 
 
@@ -132,11 +140,37 @@ def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
+def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
+    import dataclasses
+    import json
+
+    from app.caller_lookup import lookup
+    from app.database import open_database
+
+    if args.limit < 1:
+        raise SwitchboardError("--limit must be at least 1.")
+    engine = open_database(url)
+    try:
+        hits = lookup(engine, args.text, limit=args.limit)
+    finally:
+        engine.dispose()
+    if args.json:
+        rows = [dict(dataclasses.asdict(hit), id=str(hit.id)) for hit in hits]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for hit in hits:
+        flags = " ".join(flag for flag, on in (("VIP", hit.vip), ("recent", hit.recent)) if on)
+        fields = [hit.name, hit.email or "", hit.department or "", hit.site_code or "", flags]
+        print("  ".join([*fields, f"{hit.matched}: {hit.detail}"]))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
     "demo-data": _cmd_demo_data,
+    "lookup": _cmd_lookup,
 }
 
 

@@ -52,7 +52,9 @@ def fts_query(words: list[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
-def _number_condition(value: str) -> ColumnElement[bool] | None:
+def number_condition(value: str) -> ColumnElement[bool] | None:
+    """Ticket.number equal to ``value`` read as a ticket number ("HQ-004211", "hq4211",
+    "4211": with or without the site prefix and leading zeros), or None when it is not one."""
     match = TICKET_NUMBER.match(value)
     if match is None:
         return None
@@ -98,7 +100,7 @@ def text_condition(value: str, dialect: str) -> ColumnElement[bool] | None:
     if not words:
         return _substring_condition(value)
     terms = [_words_condition(words, dialect)]
-    number = _number_condition(value)
+    number = number_condition(value)
     if number is not None:
         terms.append(number)
     return or_(*terms) if len(terms) > 1 else terms[0]

@@ -44,6 +44,7 @@ def migrated_database(kind: str, folder: Path) -> Iterator[Engine]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         # Extensions are per database: keep them in public, outside the dropped schemas.
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     eng = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema},public"})
     try:
         upgrade(eng)

@@ -493,10 +493,9 @@ def test_indexes_are_back_as_the_migration_made_them(engine: Engine) -> None:
             # The generator's own speed settings do not leak into the pool.
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
             assert connection.exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar()
-            # The search triggers are back and the rebuilt index matches the tickets.
-            connection.exec_driver_sql(
-                "INSERT INTO ticket_fts(ticket_fts) VALUES ('integrity-check')"
-            )
+            # The search triggers are back and the rebuilt indexes match their tables.
+            for fts in ("ticket_fts", "caller_fts", "caller_phone_fts"):
+                connection.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
 
 
 def test_progress_is_reported(engine: Engine) -> None:

@@ -1,0 +1,341 @@
+"""Instant caller lookup: who is on the phone? One box, any text.
+
+The text is tried, in this order of rank, as:
+
+1. an exact phone number (in any format: "+1 (555) 123-4567", "0044 20 7946 0018",
+   "5551234567"; read with ``phonenumbers`` in the default region, but the raw digits are
+   always tried too), an exact e-mail address, a ticket number ("HQ-004211", "hq4211",
+   "4211"), an asset tag or an employee id (all case-insensitive);
+2. digits from anywhere in a phone number (at least three: "555-1234", "7946");
+3. words: each must start a word of the caller's name, e-mail or employee id, accents
+   folded ("Muller" finds "Müller").
+
+Every query stops early at ``limit`` rows: nothing is ever ranked over all matches. On
+SQLite the words go through the ``caller_fts`` FTS5 index and phone digits through the
+``caller_phone_fts`` trigram index (migration 0003); user text is never pasted into a MATCH
+expression (each word is quoted, inner quotes doubled, the prefix star outside). PostgreSQL
+applies the same rules with regular expressions over unaccent() and pg_trgm, so both back
+ends return the same callers. Any text is a valid query: control characters are dropped,
+very long input is cut, and nothing the user types can raise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+)
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from app.ticket_search import WORD, fold, fts_query, number_condition
+from models.db import is_sqlite, read_session
+from models.org import Site
+from models.people import Asset, Caller, CallerPhone
+from models.search import CALLER_FTS, CALLER_PHONE_FTS
+from models.tickets import Call, Ticket
+
+MAX_TEXT = 200  # longer input is cut: no name, number or address is longer
+MAX_WORDS = 8
+MIN_PHONE_DIGITS = 3  # the trigram index needs three characters
+RECENT_DAYS = 30
+DEFAULT_REGION = "GB"
+PHONE_TEXT = re.compile(r"[0-9\s+().\-/]+", re.ASCII)  # digits and phone punctuation only
+
+
+@dataclass(frozen=True)
+class CallerHit:
+    """One caller found by :func:`lookup`, and why."""
+
+    id: uuid.UUID
+    name: str
+    email: str | None
+    department: str | None
+    site_code: str | None
+    vip: bool
+    recent: bool  # a ticket or a call in the last RECENT_DAYS days
+    matched: str  # "phone", "email", "ticket", "asset", "employee id" or "name"
+    detail: str  # what matched: the number, address, ticket number, tag or name
+
+
+def clean(value: str) -> str:
+    """The text with control characters, surrogates and unassigned code points turned into
+    spaces (PostgreSQL refuses NUL, the drivers refuse lone surrogates), whitespace
+    collapsed and the length capped."""
+    kept = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cs", "Cn") else c for c in value[: MAX_TEXT * 2]
+    )
+    return " ".join(kept.split())[:MAX_TEXT].strip()
+
+
+def phone_candidates(value: str, region: str = DEFAULT_REGION) -> list[str]:
+    """The digit strings to look for when ``value`` looks like a phone number: its raw
+    digits and, when ``phonenumbers`` reads a possible number, the national significant
+    number and the same with the country code. Empty when it is no phone number."""
+    if not PHONE_TEXT.fullmatch(value):
+        return []
+    raw = re.sub(r"[^0-9]", "", value)
+    if len(raw) < MIN_PHONE_DIGITS:
+        return []
+    candidates = [raw]
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return candidates
+    if phonenumbers.is_possible_number(parsed):
+        national = phonenumbers.national_significant_number(parsed)
+        for candidate in (national, f"{parsed.country_code}{national}"):
+            if len(candidate) >= MIN_PHONE_DIGITS and candidate not in candidates:
+                candidates.append(candidate)
+    return candidates
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _fts_rowids(table: str, match: str, key: str) -> Any:
+    """``<table>.rowid IN (rows of the FTS index matching the bound expression)``."""
+    fts = CALLER_FTS if table == "caller" else CALLER_PHONE_FTS
+    matches = text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :{key}")
+    return literal_column(f"{table}.rowid").in_(
+        matches.bindparams(**{key: match}).columns(column("rowid", Integer))
+    )
+
+
+def _exact_column(
+    field: Any, fts_column: str, value: str, sqlite: bool
+) -> ColumnElement[bool] | None:
+    """Case-insensitive equality; on SQLite narrowed first through the FTS index (a phrase
+    of the value's words in that column), on PostgreSQL through an index on lower()."""
+    condition = func.lower(field) == value.lower()
+    if not sqlite:
+        return condition
+    words = WORD.findall(value)
+    if not words:
+        return None
+    phrase = f"{fts_column} : {_quoted(' '.join(words))}"
+    return and_(_fts_rowids("caller", phrase, f"{fts_column}_phrase"), condition)
+
+
+def _words_condition(words: list[str], sqlite: bool) -> ColumnElement[bool]:
+    if sqlite:
+        return _fts_rowids("caller", fts_query(words), "words")
+    # PostgreSQL: the FTS5 rule with regular expressions over accent-folded text. A word
+    # starts after any non-alphanumeric character, underscores included, as FTS5 splits.
+    fields = (col(Caller.name), col(Caller.email), col(Caller.employee_id))
+    return and_(
+        *(
+            or_(
+                *(
+                    func.unaccent(field).regexp_match(f"(^|[^[:alnum:]]){fold(word)}", flags="i")
+                    for field in fields
+                )
+            )
+            for word in words
+        )
+    )
+
+
+def _tokens(value: str | None) -> list[str]:
+    return [fold(t).casefold() for t in WORD.findall(value or "")]
+
+
+def _word_match(words: list[str], name: str, email: str | None, employee: str | None) -> str:
+    """Which field the typed words were found in, for the hit's label."""
+    folded = [fold(w).casefold() for w in words]
+
+    def all_in(tokens: list[str]) -> bool:
+        return all(any(t.startswith(w) for t in tokens) for w in folded)
+
+    if all_in(_tokens(name)):
+        return "name"
+    if all_in(_tokens(name) + _tokens(email)):
+        return "email"
+    return "employee id"
+
+
+class _Hits:
+    """Hits in rank order, one per caller, stopping at the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.found: dict[uuid.UUID, tuple[str, str]] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    @property
+    def want(self) -> int:
+        """Rows to ask for: enough that callers already found cannot crowd out new ones."""
+        return 2 * self.limit + len(self.found)
+
+    def add(self, rows: Iterable[Sequence[Any]], matched: str) -> None:
+        for caller_id, detail in rows:
+            if self.full:
+                return
+            if caller_id is not None and caller_id not in self.found:
+                self.found[caller_id] = (matched, str(detail or ""))
+
+
+def lookup(
+    engine: Engine,
+    text: str,
+    limit: int = 20,
+    now: datetime | None = None,
+    region: str = DEFAULT_REGION,
+) -> list[CallerHit]:
+    """Callers matching ``text``, best first (see the module docstring); at most ``limit``."""
+    value = clean(text)
+    if not value or limit < 1:
+        return []
+    sqlite = is_sqlite(engine)
+    hits = _Hits(limit)
+    phones = phone_candidates(value, region)
+    words = WORD.findall(value)[:MAX_WORDS]
+    with read_session(engine) as session:
+
+        def run(statement: Select[Any, Any], matched: str) -> None:
+            if not hits.full:
+                hits.add(session.execute(statement.limit(hits.want)).all(), matched)
+
+        # 1. Exact: phone, e-mail, ticket number, asset tag, employee id.
+        if phones:
+            run(
+                select(col(CallerPhone.caller_id), col(CallerPhone.number))
+                .where(col(CallerPhone.digits).in_(phones))
+                .order_by(col(CallerPhone.digits), col(CallerPhone.caller_id)),
+                "phone",
+            )
+        if "@" in value and " " not in value:
+            email = _exact_column(col(Caller.email), "email", value, sqlite)
+            if email is not None:
+                run(
+                    select(col(Caller.id), col(Caller.email)).where(email).order_by(col(Caller.id)),
+                    "email",
+                )
+        number = number_condition(value)
+        if number is not None:
+            run(
+                select(col(Ticket.caller_id), col(Ticket.number))
+                .where(number, col(Ticket.caller_id).is_not(None))
+                .order_by(col(Ticket.number)),
+                "ticket",
+            )
+        if " " not in value:
+            tags = sorted({value, value.upper(), value.lower()})
+            run(
+                select(col(Asset.owner_id), col(Asset.tag))
+                .where(col(Asset.tag).in_(tags), col(Asset.owner_id).is_not(None))
+                .order_by(col(Asset.tag)),
+                "asset",
+            )
+            employee = _exact_column(col(Caller.employee_id), "employee_id", value, sqlite)
+            if employee is not None:
+                run(
+                    select(col(Caller.id), col(Caller.employee_id))
+                    .where(employee)
+                    .order_by(col(Caller.id)),
+                    "employee id",
+                )
+        # 2. Digits from anywhere in a phone number.
+        if phones:
+            if sqlite:
+                within = _fts_rowids(
+                    "caller_phone", " OR ".join(_quoted(p) for p in phones), "digits"
+                )
+            else:  # digits only: nothing to escape in the pattern; pg_trgm serves it
+                within = or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in phones))
+            run(
+                select(col(CallerPhone.caller_id), col(CallerPhone.number))
+                .where(within)
+                .order_by(col(CallerPhone.digits), col(CallerPhone.caller_id)),
+                "phone",
+            )
+        # 3. Word prefixes of name, e-mail, employee id.
+        if words and not hits.full:
+            rows = session.execute(
+                select(col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
+                .where(_words_condition(words, sqlite))
+                .order_by(col(Caller.name), col(Caller.id))
+                .limit(hits.want)
+            ).all()
+            for caller_id, name, email, employee in rows:
+                matched = _word_match(words, name, email, employee)
+                detail = {"name": name, "email": email, "employee id": employee}[matched]
+                hits.add([(caller_id, detail)], matched)
+        return _hits(session, hits, now or datetime.now(UTC))
+
+
+def _hits(session: Session, hits: _Hits, now: datetime) -> list[CallerHit]:
+    ids = list(hits.found)
+    if not ids:
+        return []
+    callers = {
+        row[0]: row
+        for row in session.execute(
+            select(
+                col(Caller.id),
+                col(Caller.name),
+                col(Caller.email),
+                col(Caller.department),
+                col(Site.code),
+                col(Caller.vip),
+            )
+            .outerjoin(Site, col(Site.id) == col(Caller.site_id))
+            .where(col(Caller.id).in_(ids))
+        ).all()
+    }
+    since = now - timedelta(days=RECENT_DAYS)
+    recent = set(
+        session.execute(
+            union(
+                select(col(Ticket.caller_id)).where(
+                    col(Ticket.caller_id).in_(ids), col(Ticket.created_at) >= since
+                ),
+                select(col(Call.caller_id)).where(
+                    col(Call.caller_id).in_(ids), col(Call.started_at) >= since
+                ),
+            )
+        ).scalars()
+    )
+    result = []
+    for caller_id, (matched, detail) in hits.found.items():
+        row = callers.get(caller_id)
+        if row is None:  # deleted between the two queries
+            continue
+        _id, name, email, department, site_code, vip = row
+        result.append(
+            CallerHit(
+                id=caller_id,
+                name=name,
+                email=email,
+                department=department,
+                site_code=site_code,
+                vip=bool(vip),
+                recent=caller_id in recent,
+                matched=matched,
+                detail=detail,
+            )
+        )
+    return result

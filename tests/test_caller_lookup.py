@@ -1,0 +1,413 @@
+"""Caller lookup (app/caller_lookup.py): phone numbers in any format, e-mail, ticket numbers,
+asset tags, accent-folded name prefixes, ranking, flags, and text that must never raise, on
+both back ends; the ``switchboard lookup`` command; the 0002 -> 0003 migration."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, delete
+from sqlmodel import col
+
+from app.caller_lookup import CallerHit, clean, lookup, phone_candidates
+from app.tickets import TicketDraft, create_ticket
+from models.db import is_sqlite, make_engine, write_session
+from models.people import Caller, CallerPhone
+from models.tickets import Call
+from tests.conftest import Org
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+HOSTILE = [
+    '"',
+    "'",
+    "O'Brien",
+    "o'bri",
+    '"unterminated',
+    'a"b"c',
+    "-",
+    "--",
+    "-x",
+    "jean-luc",
+    ":",
+    "name:alice",
+    "email : x",
+    "*",
+    "**",
+    "a*",
+    "*a",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "alice AND NOT bob",
+    "NEAR(a b, 2)",
+    "(",
+    ")",
+    "[x]",
+    "{name}: a",
+    "^a",
+    "+",
+    "+ ()",
+    "%",
+    "_",
+    "\\",
+    "a\\%_b",
+    ".*",
+    "(?i)a",
+    "\x00",
+    "a\x00b",
+    "\t\n",
+    "🙂",
+    "👩‍💻 alice",
+    "\u0301",
+    "ÿ" * 50,
+    "9" * 40,
+    "a" * 10_000,
+    "alice " * 2000,
+    "1" * 10_000,
+    "@",
+    "@@",
+    "a@",
+    "HQ-",
+    "HQ-99999999999",
+    "0",
+    "+",
+    "+0",
+    "000",
+]
+
+
+@dataclass(frozen=True)
+class People:
+    alice: uuid.UUID  # Alice Müller, HQ, +44 20 7946 0018, laptop LT-0001, a ticket
+    zoe: uuid.UUID  # Zoe O'Brien, VIP, (555) 123-4567
+    bob: uuid.UUID  # Bob Smith, employee E-1042, 555-1234, a call 40 days before NOW
+    anna: uuid.UUID  # Anna Mullins, no phone
+    ticket: str  # Alice's ticket number
+
+
+@pytest.fixture
+def people(engine: Engine, org: Org) -> People:
+    with write_session(engine) as s:
+        bob = Caller(
+            name="Bob Smith",
+            email="Bob.Smith@Example.org",
+            employee_id="E-1042",
+            department="Finance",
+            site_id=org.hq,
+        )
+        anna = Caller(name="Anna Mullins", email="anna@example.net", site_id=org.branch)
+        s.add_all([bob, anna])
+        s.flush()
+        s.add_all(
+            [
+                CallerPhone(caller_id=org.alice, number="+44 20 7946 0018", digits="442079460018"),
+                CallerPhone(caller_id=org.zoe, number="(555) 123-4567", digits="5551234567"),
+                CallerPhone(caller_id=bob.id, number="555-1234", digits="5551234"),
+                Call(caller_id=bob.id, number="555-1234", started_at=NOW - timedelta(days=40)),
+            ]
+        )
+        bob_id, anna_id = bob.id, anna.id
+    ticket = create_ticket(
+        engine,
+        TicketDraft(summary="Screen flickers", site_id=org.hq, caller_id=org.alice),
+        org.ann,
+        now=NOW - timedelta(days=2),
+    )
+    return People(org.alice, org.zoe, bob_id, anna_id, ticket.number)
+
+
+def found(engine: Engine, text: str, region: str = "GB") -> list[tuple[uuid.UUID, str]]:
+    return [(hit.id, hit.matched) for hit in lookup(engine, text, now=NOW, region=region)]
+
+
+def ids(engine: Engine, text: str) -> list[uuid.UUID]:
+    return [hit.id for hit in lookup(engine, text, now=NOW)]
+
+
+# ----------------------------------------------------------------------------- phone numbers
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["+44 20 7946 0018", "0044 20 7946 0018", "020 7946 0018", "442079460018", "(020) 7946-0018"],
+)
+def test_a_uk_number_in_any_format_finds_its_caller_first(
+    engine: Engine, people: People, text: str
+) -> None:
+    assert found(engine, text)[0] == (people.alice, "phone")
+
+
+@pytest.mark.parametrize(
+    "text", ["+1 (555) 123-4567", "5551234567", "555.123.4567", "555 123 4567"]
+)
+def test_a_us_number_in_any_format_finds_its_caller(
+    engine: Engine, people: People, text: str
+) -> None:
+    assert found(engine, text, region="US")[0] == (people.zoe, "phone")
+    assert found(engine, text)[0] == (people.zoe, "phone")  # the raw digits, whatever region
+
+
+def test_an_exact_number_ranks_before_one_that_merely_contains_it(
+    engine: Engine, people: People
+) -> None:
+    hits = lookup(engine, "555-1234", now=NOW)
+    assert [(h.id, h.matched, h.detail) for h in hits] == [
+        (people.bob, "phone", "555-1234"),
+        (people.zoe, "phone", "(555) 123-4567"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["7946", "946 00", "2079", "018"])
+def test_digits_from_the_middle_of_a_number(engine: Engine, people: People, text: str) -> None:
+    assert (people.alice, "phone") in found(engine, text)
+
+
+def test_fewer_than_three_digits_are_no_phone_search(engine: Engine, people: People) -> None:
+    assert phone_candidates("55") == []
+    assert all(matched != "phone" for _id, matched in found(engine, "55"))
+
+
+def test_phone_candidates_keep_the_raw_digits() -> None:
+    assert phone_candidates("0044 20 7946 0018")[0] == "00442079460018"
+    assert "2079460018" in phone_candidates("0044 20 7946 0018")
+    assert "442079460018" in phone_candidates("020 7946 0018")
+    assert phone_candidates("555-1234")[0] == "5551234"
+    assert phone_candidates("call 555") == []
+    assert phone_candidates("5551234", region="nowhere") == ["5551234"]
+
+
+# ----------------------------------------------------------------------------- other keys
+
+
+def test_email_is_exact_and_case_insensitive(engine: Engine, people: People) -> None:
+    assert found(engine, "bob.smith@example.org") == [(people.bob, "email")]
+    assert found(engine, "ALICE@EXAMPLE.ORG")[0] == (people.alice, "email")
+
+
+def test_a_partly_typed_email_finds_by_word_prefix(engine: Engine, people: People) -> None:
+    assert found(engine, "anna@exa") == [(people.anna, "email")]
+
+
+def test_asset_tag_is_exact_and_case_insensitive(engine: Engine, people: People) -> None:
+    for text in ("LT-0001", "lt-0001"):
+        hits = lookup(engine, text, now=NOW)
+        assert (hits[0].id, hits[0].matched, hits[0].detail) == (people.alice, "asset", "LT-0001")
+    assert all(h.matched != "asset" for h in lookup(engine, "LT-000", now=NOW))
+
+
+@pytest.mark.parametrize("form", ["{n}", "hq{d}", "HQ-{n6}", "hq-0{d}", "{d}"])
+def test_ticket_number_with_or_without_prefix_and_zeros(
+    engine: Engine, people: People, form: str
+) -> None:
+    digits = str(int(people.ticket.split("-")[1]))
+    text = form.format(n=people.ticket, d=digits, n6=people.ticket.split("-")[1])
+    hits = lookup(engine, text, now=NOW)
+    assert (hits[0].id, hits[0].matched, hits[0].detail) == (people.alice, "ticket", people.ticket)
+
+
+def test_employee_id(engine: Engine, people: People) -> None:
+    assert found(engine, "e-1042")[0] == (people.bob, "employee id")
+
+
+# ----------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("text", ["Muller", "müller", "MÜL", "mu", "alice mu", "mul ali"])
+def test_name_words_by_prefix_accent_insensitive(engine: Engine, people: People, text: str) -> None:
+    assert (people.alice, "name") in found(engine, text)
+
+
+def test_name_hits_are_in_name_order(engine: Engine, people: People) -> None:
+    assert ids(engine, "mul") == [people.alice, people.anna]
+    assert ids(engine, "a") == [people.alice, people.anna]
+
+
+def test_apostrophes_and_hyphens_in_names(engine: Engine, people: People) -> None:
+    for text in ("O'Brien", "o'bri", "obrien zoe", "brien", "zoe o"):
+        if text == "obrien zoe":
+            assert ids(engine, text) == []  # "obrien" starts no word of "Zoe O'Brien"
+        else:
+            assert ids(engine, text) == [people.zoe], text
+
+
+def test_every_word_must_match(engine: Engine, people: People) -> None:
+    assert ids(engine, "alice smith") == []
+    assert ids(engine, "bob smi") == [people.bob]
+
+
+def test_exact_hits_rank_before_name_prefixes(engine: Engine, people: People) -> None:
+    with write_session(engine) as s:
+        s.add(Caller(name="Lt Zero", email="lt@example.com"))
+    hits = found(engine, "lt-0001")
+    assert hits[0] == (people.alice, "asset")
+
+
+# ----------------------------------------------------------------------------- flags and limit
+
+
+def test_vip_recent_and_the_card_fields(engine: Engine, people: People, org: Org) -> None:
+    [zoe] = lookup(engine, "zoe", now=NOW)
+    assert zoe.vip and not zoe.recent and zoe.site_code == "NY"
+    [alice] = lookup(engine, "alice", now=NOW)  # a ticket two days ago
+    assert alice.recent and not alice.vip and alice.email == "alice@example.org"
+    [alice_later] = lookup(engine, "alice", now=NOW + timedelta(days=40))
+    assert not alice_later.recent
+    [bob] = lookup(engine, "bob", now=NOW)  # a call 40 days ago
+    assert not bob.recent and bob.department == "Finance"
+    [bob_then] = lookup(engine, "bob", now=NOW - timedelta(days=20))
+    assert bob_then.recent
+
+
+def test_limit(engine: Engine, people: People) -> None:
+    with write_session(engine) as s:
+        s.add_all(Caller(name=f"Mullan {n:02d}") for n in range(30))
+    assert len(lookup(engine, "mul", now=NOW)) == 20
+    assert len(lookup(engine, "mul", limit=5, now=NOW)) == 5
+    assert lookup(engine, "mul", limit=0, now=NOW) == []
+    assert ids(engine, "mul")[:2] == [people.alice, people.anna]
+
+
+def test_changes_to_callers_and_phones_are_seen(engine: Engine, people: People) -> None:
+    with write_session(engine) as s:
+        anna = s.get(Caller, people.anna)
+        assert anna is not None
+        anna.name = "Anna Petrović"
+        s.add(CallerPhone(caller_id=people.anna, number="07700 900123", digits="07700900123"))
+    with write_session(engine) as s:  # Bob leaves: his calls, phones, then himself
+        s.execute(delete(Call).where(col(Call.caller_id) == people.bob))
+        s.execute(delete(CallerPhone).where(col(CallerPhone.caller_id) == people.bob))
+        s.execute(delete(Caller).where(col(Caller.id) == people.bob))
+    assert ids(engine, "petrovic") == [people.anna]
+    assert ids(engine, "mullins") == []
+    assert ids(engine, "07700 900123") == [people.anna]
+    assert ids(engine, "bob") == []
+    assert ids(engine, "555-1234") == [people.zoe]
+
+
+# ----------------------------------------------------------------------------- hostile text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_never_raises(engine: Engine, people: People, text: str) -> None:
+    hits = lookup(engine, text, now=NOW)
+    assert all(isinstance(hit, CallerHit) for hit in hits)
+
+
+def test_blank_text_finds_nothing(engine: Engine, people: People) -> None:
+    for text in ("", "   ", "\x00\x01", "\n"):
+        assert lookup(engine, text, now=NOW) == []
+
+
+def test_clean_caps_and_strips() -> None:
+    assert clean("a\x00b\tc") == "a b c"
+    assert len(clean("x" * 10_000)) == 200
+
+
+@pytest.fixture(scope="module")
+def module_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    from tests.conftest import migrated_database
+
+    with migrated_database("sqlite", tmp_path_factory.mktemp("lookup")) as engine:
+        with write_session(engine) as s:
+            zoe = Caller(name="Zoe O'Brien", email="zoe@example.org")
+            s.add(zoe)
+            s.flush()
+            s.add(CallerPhone(caller_id=zoe.id, number="555 123 4567", digits="5551234567"))
+        yield engine
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_no_text_raises_on_sqlite(module_engine: Engine, text: str) -> None:
+    lookup(module_engine, text, now=NOW)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789 +-()./*\"':@ANDOTR"), max_size=40))
+def test_no_phone_like_text_raises_on_sqlite(module_engine: Engine, text: str) -> None:
+    lookup(module_engine, text, now=NOW)
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def _cli_db(tmp_path: Path) -> str:
+    from app import config
+    from app.database import open_database
+
+    url = config.to_url(str(tmp_path / "cli.db"))
+    engine = open_database(url)
+    with write_session(engine) as s:
+        caller = Caller(name="Ingrid Sørensen", email="ingrid@example.org", vip=True)
+        s.add(caller)
+        s.flush()
+        s.add(CallerPhone(caller_id=caller.id, number="+44 7700 900456", digits="447700900456"))
+    engine.dispose()
+    return str(tmp_path / "cli.db")
+
+
+def test_lookup_command_prints_one_line_per_hit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    db = _cli_db(tmp_path)
+    assert main(["--db", db, "lookup", "ingrid"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and "Ingrid Sørensen" in lines[0] and "VIP" in lines[0]
+    assert main(["--db", db, "lookup", "07700 900456", "--json"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)
+    assert hit["name"] == "Ingrid Sørensen" and hit["matched"] == "phone" and hit["vip"] is True
+    assert main(["--db", db, "lookup", "nobody"]) == 0
+    assert capsys.readouterr().out.strip() == ""
+    assert main(["--db", db, "lookup", "nobody", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["--db", db, "lookup", "'\"*", "--limit", "3"]) == 0
+
+
+def test_lookup_command_refuses_a_bad_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    db = _cli_db(tmp_path)
+    assert main(["--db", db, "lookup", "ingrid", "--limit", "0"]) == 2
+    assert "--limit" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- the migration
+
+
+def test_upgrading_from_0002_makes_existing_callers_findable(tmp_path: Path) -> None:
+    from alembic import command
+
+    from models.migrate import alembic_config, head_revision, upgrade
+
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+    with write_session(engine) as s:
+        caller = Caller(name="Ólafur Jónsson", email="olafur@example.is")
+        s.add(caller)
+        s.flush()
+        s.add(CallerPhone(caller_id=caller.id, number="+354 555 1234", digits="3545551234"))
+        caller_id = caller.id
+    assert is_sqlite(engine)
+    assert upgrade(engine).current == head_revision()
+    assert ids(engine, "olafur") == [caller_id]
+    assert ids(engine, "jons") == [caller_id]
+    assert ids(engine, "551") == [caller_id]
+    assert ids(engine, "olafur@example.is") == [caller_id]
+    [backup] = tmp_path.glob("old.before-*.db")
+    assert backup.exists()
