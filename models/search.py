@@ -9,7 +9,9 @@ table: the queue and the caller lookup match word prefixes with regular expressi
 phone digits through a pg_trgm index (``caller_phone_fts_digits``), e-mail and employee id
 through expression indexes (``caller_fts_email``, ``caller_fts_employee_id``). Anything
 that rewrites these tables wholesale (a batch migration, a bulk load with the triggers
-dropped) must call :func:`rebuild_sqlite_search` afterwards.
+dropped) must call :func:`rebuild_sqlite_search` afterwards. So must a ``VACUUM``: the
+indexes follow SQLite's hidden rowids, which VACUUM may renumber on tables whose key is a
+UUID; Switchboard never runs VACUUM, and backups use the online backup API, which keeps them.
 """
 
 from __future__ import annotations
