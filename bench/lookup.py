@@ -1,6 +1,6 @@
 """Caller lookup benchmark: the operator's type-ahead against the raw FTS5 query it rests on.
 
-    python bench/lookup.py --db FILE [--json]
+    python bench/lookup.py --db FILE
 
 FILE is a Switchboard SQLite database (for the issue's figures: 200,000 callers and
 1,000,000 tickets, as ``switchboard demo-data`` makes them). Each query runs 50 times warm.
@@ -90,7 +90,6 @@ def sample_queries(connection: sqlite3.Connection) -> list[tuple[str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--json", action="store_true", help="JSON lines only")
     args = parser.parse_args()
     engine = make_engine(to_url(str(args.db)))
     connection = sqlite3.connect(args.db)
