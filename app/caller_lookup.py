@@ -87,13 +87,18 @@ def clean(value: str) -> str:
     return " ".join(kept.split())[:MAX_TEXT].strip()
 
 
+def phone_digits(value: str) -> str:
+    """The ASCII digits of a phone number as written: what ``caller_phone.digits`` holds."""
+    return re.sub(r"[^0-9]", "", value)
+
+
 def phone_candidates(value: str, region: str = DEFAULT_REGION) -> list[str]:
     """The digit strings to look for when ``value`` looks like a phone number: its raw
     digits and, when ``phonenumbers`` reads a possible number, the national significant
     number and the same with the country code. Empty when it is no phone number."""
     if not PHONE_TEXT.fullmatch(value):
         return []
-    raw = re.sub(r"[^0-9]", "", value)
+    raw = phone_digits(value)
     if len(raw) < MIN_PHONE_DIGITS:
         return []
     candidates = [raw]

@@ -70,6 +70,28 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--json", action="store_true", help="print the hits as a JSON list")
     lookup.add_argument("--limit", type=int, default=20, metavar="N")
     _add_db_option(lookup, argparse.SUPPRESS)
+
+    importing = commands.add_parser("import", help="import data from a file")
+    kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
+    callers = kinds.add_parser(
+        "callers",
+        help="import callers from a CSV export (Active Directory, Outlook, Google contacts)",
+    )
+    callers.add_argument("file", type=Path, metavar="FILE")
+    callers.add_argument("--dry-run", action="store_true", help="show what would change only")
+    callers.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map a column to a field (name, first_name, last_name, email, phone, mobile, "
+        "department, site, employee_id, vip, notes, ignore); repeatable",
+    )
+    callers.add_argument("--site", metavar="CODE", help="site of rows that name none")
+    callers.add_argument(
+        "--strict", action="store_true", help="import nothing if any row has an error"
+    )
+    _add_db_option(callers, argparse.SUPPRESS)
     return parser
 
 
@@ -165,12 +187,65 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace, url: str) -> int:
+    from app.caller_import import (
+        Field,
+        apply_import,
+        apply_overrides,
+        plan_import,
+        read_table,
+        suggest_mapping,
+    )
+    from app.database import open_database
+
+    table = read_table(args.file)
+    mapping = apply_overrides(table.headers, suggest_mapping(table.headers), args.map)
+    print(f"File:      {table.path}")
+    print(f"Encoding:  {table.encoding_label}")
+    print(f"Delimiter: {table.delimiter_label}")
+    print(f"Header:    line {table.header_line}, {len(table.rows):,} rows below it")
+    print("Columns:")
+    width = max(len(header) for header in table.headers)
+    for header in table.headers:
+        target = mapping[header]
+        shown = "(ignored)" if target is Field.IGNORE else target.value
+        print(f"  {header:<{width}}  -> {shown}")
+    engine = open_database(url)
+    try:
+        plan = plan_import(engine, table, mapping, default_site_code=args.site)
+        print(f"To create:        {len(plan.creates):,}")
+        print(f"To update:        {len(plan.updates):,}")
+        print(f"Unchanged:        {plan.unchanged:,}")
+        print(f"Rows with errors: {len(plan.errors):,}")
+        for error in plan.errors[:20]:
+            print(f"  {error}")
+        if len(plan.errors) > 20:
+            print(f"  ... and {len(plan.errors) - 20:,} more")
+        if args.strict and plan.errors:
+            raise SwitchboardError(
+                "strict mode: nothing was imported because rows have errors; fix them or "
+                "run without --strict to skip them."
+            )
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        result = apply_import(engine, plan, strict=args.strict)
+    finally:
+        engine.dispose()
+    print(
+        f"Imported: {result.created:,} created, {result.updated:,} updated, "
+        f"{result.unchanged:,} unchanged, {result.skipped:,} rows with errors skipped."
+    )
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
     "demo-data": _cmd_demo_data,
     "lookup": _cmd_lookup,
+    "import": _cmd_import,
 }
 
 

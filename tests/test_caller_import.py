@@ -1,0 +1,504 @@
+"""Importing callers from CSV: encodings, delimiters, known exports, bad rows, one transaction,
+re-import, renames reaching tickets, strict mode and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlmodel import col
+
+from app import caller_import, config
+from app.caller_import import (
+    Field,
+    apply_import,
+    apply_overrides,
+    plan_import,
+    read_table,
+    suggest_mapping,
+)
+from app.cli import main
+from app.database import open_database
+from app.errors import SwitchboardError
+from app.tickets import TicketDraft, create_ticket
+from models.db import read_session
+from models.people import Caller, CallerPhone
+from models.tickets import Ticket
+from tests.conftest import Org
+
+DATA = Path(__file__).parent / "data"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def callers(engine: Engine) -> dict[str, Caller]:
+    with read_session(engine) as s:
+        return {c.name: c for c in s.exec(select(Caller)).scalars()}
+
+
+def phones_of(engine: Engine, name: str) -> set[tuple[str, str, str]]:
+    with read_session(engine) as s:
+        rows = s.exec(
+            select(CallerPhone.number, CallerPhone.digits, CallerPhone.label)
+            .join(Caller, col(Caller.id) == col(CallerPhone.caller_id))
+            .where(col(Caller.name) == name)
+        ).all()
+    return {tuple(r) for r in rows}  # type: ignore[misc]
+
+
+def count(engine: Engine, model: type) -> int:
+    with read_session(engine) as s:
+        return int(s.exec(select(func.count()).select_from(model)).scalar_one())
+
+
+def run(engine: Engine, path: Path, **kwargs: object) -> caller_import.ImportResult:
+    table = read_table(path)
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    return apply_import(engine, plan, **kwargs)  # type: ignore[arg-type]
+
+
+SIMPLE = "name,email,phone,department,site,employee id,vip,notes\n"
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("cp1252", "Windows-1252")],
+)
+def test_encodings(tmp_path: Path, encoding: str, label: str) -> None:
+    path = write(tmp_path / "c.csv", "Name,Email\nJürgen Müller,jm@example.org\n", encoding)
+    table = read_table(path)
+    assert table.encoding_label == label
+    assert table.headers == ("Name", "Email")  # no BOM left on the first header
+    assert table.rows[0].values == ("Jürgen Müller", "jm@example.org")
+    assert not table.bad_lines
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "label"), [(",", "comma"), (";", "semicolon"), ("\t", "tab")]
+)
+def test_delimiters(tmp_path: Path, delimiter: str, label: str) -> None:
+    lines = [
+        ["Name", "E-mail", "Notes"],
+        ["Ann Lee", "ann@example.org", "likes, commas; and semicolons"],
+        ["Bo Ek", "bo@example.org", ""],
+    ]
+    text = "".join(
+        delimiter.join(f'"{cell}"' if ("," in cell or ";" in cell) else cell for cell in row)
+        + "\r\n"
+        for row in lines
+    )
+    table = read_table(write(tmp_path / "c.csv", text))
+    assert table.delimiter == delimiter
+    assert table.delimiter_label == label
+    assert [r.values for r in table.rows] == [tuple(r) for r in lines[1:]]
+
+
+def test_line_numbers_count_quoted_line_breaks_and_blank_lines(tmp_path: Path) -> None:
+    text = 'Name,Notes\n\nAnn Lee,"two\nlines"\nBo Ek,x\n'
+    table = read_table(write(tmp_path / "c.csv", text))
+    assert [(r.line, r.values[0]) for r in table.rows] == [(3, "Ann Lee"), (5, "Bo Ek")]
+
+
+def test_powershell_type_line_is_skipped(tmp_path: Path) -> None:
+    text = (
+        "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\n"
+        '"displayName","mail"\n"Ann Lee","ann@example.org"\n'
+    )
+    table = read_table(write(tmp_path / "c.csv", text))
+    assert table.header_line == 2
+    assert table.headers == ("displayName", "mail")
+    assert table.rows[0].line == 3
+
+
+def test_bad_bytes_are_reported_by_line_not_raised(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    data = "Name,Email\nJürgen Müller,jm@example.org\nÅsa Öberg,ao@example.org\n".encode()
+    data += b"Bad \xff\xfe Name,bad@example.org\nOk Person,ok@example.org\n"
+    path = tmp_path / "c.csv"
+    path.write_bytes(data)
+    table = read_table(path)
+    assert table.encoding == "utf-8"
+    assert table.bad_lines == {4}
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    assert [e.line for e in plan.errors] == [4]
+    assert "not valid text" in plan.errors[0].reason
+    assert len(plan.creates) == 3
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(SwitchboardError, match="Cannot read"):
+        read_table(tmp_path / "missing.csv")
+
+
+# --- mapping ------------------------------------------------------------------------------
+
+
+def test_active_directory_headers() -> None:
+    headers = [
+        "displayName",
+        "givenName",
+        "sn",
+        "mail",
+        "telephoneNumber",
+        "mobile",
+        "department",
+        "physicalDeliveryOfficeName",
+        "employeeID",
+        "sAMAccountName",
+        "title",
+    ]
+    mapping = suggest_mapping(headers)
+    assert mapping == {
+        "displayName": Field.NAME,
+        "givenName": Field.FIRST_NAME,
+        "sn": Field.LAST_NAME,
+        "mail": Field.EMAIL,
+        "telephoneNumber": Field.PHONE,
+        "mobile": Field.MOBILE,
+        "department": Field.DEPARTMENT,
+        "physicalDeliveryOfficeName": Field.SITE,
+        "employeeID": Field.EMPLOYEE_ID,
+        "sAMAccountName": Field.IGNORE,  # employeeID already gives the key
+        "title": Field.IGNORE,
+    }
+    # Without employeeID, the login is the stable key.
+    assert suggest_mapping(["displayName", "SamAccountName"])["SamAccountName"] is Field.EMPLOYEE_ID
+
+
+def test_outlook_headers() -> None:
+    headers = [
+        "Title",
+        "First Name",
+        "Last Name",
+        "Company",
+        "Department",
+        "Business Phone",
+        "Mobile Phone",
+        "E-mail Address",
+        "Notes",
+    ]
+    mapping = suggest_mapping(headers)
+    assert mapping["First Name"] is Field.FIRST_NAME
+    assert mapping["Last Name"] is Field.LAST_NAME
+    assert mapping["E-mail Address"] is Field.EMAIL
+    assert mapping["Business Phone"] is Field.PHONE
+    assert mapping["Mobile Phone"] is Field.MOBILE
+    assert mapping["Department"] is Field.DEPARTMENT
+    assert mapping["Notes"] is Field.NOTES
+    assert mapping["Company"] is Field.IGNORE
+    assert mapping["Title"] is Field.IGNORE
+
+
+def test_google_headers_case_and_spacing_insensitive() -> None:
+    headers = [
+        "Name",
+        "Given Name",
+        "Family Name",
+        "e-mail 1 - value",
+        "Phone 1 - Value",
+        "PHONE 2 - VALUE",
+        "Organization 1 - Department",
+        "Phone 1 - Type",
+    ]
+    mapping = suggest_mapping(headers)
+    assert mapping == {
+        "Name": Field.NAME,
+        "Given Name": Field.FIRST_NAME,
+        "Family Name": Field.LAST_NAME,
+        "e-mail 1 - value": Field.EMAIL,
+        "Phone 1 - Value": Field.PHONE,
+        "PHONE 2 - VALUE": Field.PHONE,
+        "Organization 1 - Department": Field.DEPARTMENT,
+        "Phone 1 - Type": Field.IGNORE,
+    }
+    assert suggest_mapping([" E-Mail ", "Employee  ID"]) == {
+        " E-Mail ": Field.EMAIL,
+        "Employee  ID": Field.EMPLOYEE_ID,
+    }
+
+
+def test_overrides() -> None:
+    headers = ["Who", "Company", "Mail"]
+    mapping = apply_overrides(headers, suggest_mapping(headers), ["who=name", "Mail=ignore"])
+    assert mapping == {"Who": Field.NAME, "Company": Field.IGNORE, "Mail": Field.IGNORE}
+    with pytest.raises(SwitchboardError, match="no column 'Boss'"):
+        apply_overrides(headers, mapping, ["Boss=name"])
+    with pytest.raises(SwitchboardError, match="Unknown field"):
+        apply_overrides(headers, mapping, ["Who=shoe size"])
+
+
+def test_a_file_without_a_name_column_is_refused(tmp_path: Path, engine: Engine, org: Org) -> None:
+    table = read_table(write(tmp_path / "c.csv", "Who,Mail\nAnn,ann@example.org\n"))
+    with pytest.raises(SwitchboardError, match="name"):
+        plan_import(engine, table, suggest_mapping(table.headers))
+
+
+# --- planning and applying ----------------------------------------------------------------
+
+
+def test_outlook_file_imports_callers_and_phones(tmp_path: Path, engine: Engine, org: Org) -> None:
+    text = (
+        "First Name,Last Name,E-mail Address,Business Phone,Mobile Phone,Department,Company\n"
+        "Jürgen,Müller,jm@example.org,+44 20 7946 0018,07700 900123,Sales,Acme\n"
+        "Ann,Lee,ann@example.org,(212) 555-0100,,IT,Acme\n"
+    )
+    path = write(tmp_path / "outlook.csv", text, "cp1252")
+    result = run(engine, path)
+    assert (result.created, result.updated, result.skipped) == (2, 0, 0)
+    found = callers(engine)
+    assert found["Jürgen Müller"].email == "jm@example.org"
+    assert found["Jürgen Müller"].department == "Sales"
+    assert phones_of(engine, "Jürgen Müller") == {
+        ("+44 20 7946 0018", "442079460018", "work"),
+        ("07700 900123", "07700900123", "mobile"),
+    }
+    assert phones_of(engine, "Ann Lee") == {("(212) 555-0100", "2125550100", "work")}
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_skipped(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    text = (
+        SIMPLE
+        + "Good One,good@example.org,555 0101 22,IT,HQ,E1,yes,\n"  # line 2
+        + ",nobody@example.org,,,,,,\n"  # 3: no name
+        + "Bad Mail,not-an-address,,,,,,\n"  # 4
+        + "Short Phone,short@example.org,12-34,,,,,\n"  # 5
+        + "Far Away,far@example.org,,,MARS,,,\n"  # 6
+        + "Maybe Vip,maybe@example.org,,,,,perhaps,\n"  # 7
+        + "Again,GOOD@example.org,,,,,,\n"  # 8: same e-mail as line 2
+        + "Twin,twin@example.org,,,,E1,,\n"  # 9: same employee id as line 2
+        + "Fine Too,fine@example.org,,,ny,,0,\n"  # 10
+    )
+    table = read_table(write(tmp_path / "c.csv", text))
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    reasons = {e.line: e.reason for e in plan.errors}
+    assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9]
+    assert "no name" in reasons[3]
+    assert "'not-an-address' is not an e-mail address" in reasons[4]
+    assert "phone '12-34' has 4 digits (at least 5)" in reasons[5]
+    assert "unknown site 'MARS'" in reasons[6] and "HQ, NY" in reasons[6]
+    assert "VIP must be yes/no" in reasons[7]
+    assert reasons[8] == "same e-mail as line 2: GOOD@example.org"
+    assert reasons[9] == "same employee id as line 2: E1"
+    assert str(plan.errors[0]).startswith("line 3: ")
+    assert [c.line for c in plan.creates] == [2, 10]
+    result = apply_import(engine, plan)
+    assert (result.created, result.updated, result.skipped) == (2, 0, 7)
+    found = callers(engine)
+    assert found["Good One"].vip is True and found["Good One"].site_id == org.hq
+    assert found["Fine Too"].vip is False and found["Fine Too"].site_id == org.branch
+
+
+def test_plan_writes_nothing_and_describes_changes(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    text = SIMPLE + "Alice Smith,ALICE@example.org,,Finance,,,,\nNew Person,new@example.org,,,,,,\n"
+    table = read_table(write(tmp_path / "c.csv", text))
+    before = count(engine, Caller)
+    plan = plan_import(engine, table, suggest_mapping(table.headers), default_site_code="NY")
+    assert [c.values.name for c in plan.creates] == ["New Person"]
+    assert [(u.caller_id, u.changes) for u in plan.updates] == [
+        (org.alice, ("name", "email", "department", "site"))
+    ]
+    assert count(engine, Caller) == before
+    assert callers(engine)["Alice Müller"].department is None
+
+
+def test_unknown_default_site(tmp_path: Path, engine: Engine, org: Org) -> None:
+    table = read_table(write(tmp_path / "c.csv", "name\nAnn\n"))
+    with pytest.raises(SwitchboardError, match="Unknown site 'XX'"):
+        plan_import(engine, table, suggest_mapping(table.headers), default_site_code="XX")
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path: Path, engine: Engine, org: Org) -> None:
+    first = SIMPLE + "Ann Lee,ann@example.org,555 0100 11,IT,HQ,E7,no,\nBo Ek,,555 0100 22,,,E8,,\n"
+    path = write(tmp_path / "c.csv", first)
+    assert run(engine, path).created == 2
+    total, phones = count(engine, Caller), count(engine, CallerPhone)
+    again = run(engine, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert (count(engine, Caller), count(engine, CallerPhone)) == (total, phones)
+    # Changed values update the same callers, matched by e-mail (any case) or employee id;
+    # the phone set is replaced by the file's.
+    second = (
+        SIMPLE + "Ann Lee,ANN@example.org,555 0199 99,Sales,NY,E7,yes,\n"
+        "Bo Ekström,bo@example.org,,,,E8,,\n"
+    )
+    result = run(engine, write(path, second))
+    assert (result.created, result.updated) == (0, 2)
+    assert count(engine, Caller) == total
+    found = callers(engine)
+    ann = found["Ann Lee"]
+    assert (ann.department, ann.site_id, ann.vip, ann.email) == (
+        "Sales",
+        org.branch,
+        True,
+        "ANN@example.org",
+    )
+    assert phones_of(engine, "Ann Lee") == {("555 0199 99", "555019999", "work")}
+    bo = found["Bo Ekström"]
+    assert bo.email == "bo@example.org"
+    # An empty cell keeps what the database holds.
+    assert phones_of(engine, "Bo Ekström") == {("555 0100 22", "555010022", "work")}
+
+
+def test_two_rows_for_one_existing_caller(tmp_path: Path, engine: Engine, org: Org) -> None:
+    run(engine, write(tmp_path / "a.csv", "name,email,employee id\nAnn Lee,ann@example.org,E7\n"))
+    text = "name,email,employee id\nAnn Lee,ann@example.org,\nAnn L.,ann.lee@example.org,E7\n"
+    table = read_table(write(tmp_path / "b.csv", text))
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    assert [str(e) for e in plan.errors] == ["line 3: is the same caller (Ann Lee) as line 2"]
+    conflict = "name,email,employee id\nZoe,zoe@example.org,E7\n"
+    table = read_table(write(tmp_path / "c.csv", conflict))
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    assert plan.errors[0].reason == (
+        "e-mail zoe@example.org belongs to Zoe O'Brien but employee id E7 to Ann Lee"
+    )
+
+
+def test_rename_updates_ticket_caller_name(tmp_path: Path, engine: Engine, org: Org) -> None:
+    ticket = create_ticket(
+        engine, TicketDraft(summary="Printer jam", site_id=org.hq, caller_id=org.alice), None
+    )
+    other = create_ticket(
+        engine, TicketDraft(summary="VPN", site_id=org.branch, caller_id=org.zoe), None
+    )
+    path = write(tmp_path / "c.csv", "name,email\nAlice Schmidt,alice@example.org\n")
+    assert run(engine, path).updated == 1
+    with read_session(engine) as s:
+        names = dict(s.exec(select(Ticket.id, Ticket.caller_name)).all())  # type: ignore[arg-type]
+    assert names[ticket.id] == "Alice Schmidt"
+    assert names[other.id] == "Zoe O'Brien"
+
+
+def test_one_transaction_failure_writes_nothing(
+    tmp_path: Path, engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(caller_import, "BATCH", 2)
+    rows = "".join(f"Person {n},p{n}@example.org,555 01{n:02d} 00,,,,,\n" for n in range(7))
+    rows += "Alice Renamed,alice@example.org,,,,,,\n"
+    path = write(tmp_path / "c.csv", SIMPLE + rows)
+    table = read_table(path)
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    before = (count(engine, Caller), count(engine, CallerPhone))
+    real = caller_import._phone_row
+    calls = []
+
+    def failing(*args: object) -> object:
+        calls.append(args)
+        if len(calls) == 5:
+            raise RuntimeError("disk full")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(caller_import, "_phone_row", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        apply_import(engine, plan)
+    assert (count(engine, Caller), count(engine, CallerPhone)) == before
+    assert "Alice Müller" in callers(engine)
+    monkeypatch.setattr(caller_import, "_phone_row", real)
+    result = apply_import(engine, plan)
+    assert (result.created, result.updated) == (7, 1)
+
+
+def test_strict_mode_refuses_a_file_with_errors(tmp_path: Path, engine: Engine, org: Org) -> None:
+    path = write(tmp_path / "c.csv", SIMPLE + "Ann Lee,ann@example.org,,,,,,\nBad,x@,,,,,,\n")
+    table = read_table(path)
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    before = count(engine, Caller)
+    with pytest.raises(SwitchboardError, match="strict"):
+        apply_import(engine, plan, strict=True)
+    assert count(engine, Caller) == before
+    assert apply_import(engine, plan).created == 1
+
+
+def test_caller_added_after_the_preview_is_updated_not_duplicated(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    path = write(tmp_path / "c.csv", "name,email,department\nAnn Lee,ann@example.org,IT\n")
+    table = read_table(path)
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    assert len(plan.creates) == 1
+    run(engine, write(tmp_path / "other.csv", "name,email\nAnn Lee,ann@example.org\n"))
+    result = apply_import(engine, plan)
+    assert (result.created, result.updated) == (0, 1)
+    assert callers(engine)["Ann Lee"].department == "IT"
+
+
+# --- command line (SQLite file) -----------------------------------------------------------
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "desk.db"
+    open_database(config.to_url(str(path))).dispose()
+    return path
+
+
+def db_callers(path: Path) -> set[str]:
+    engine = open_database(config.to_url(str(path)))
+    try:
+        return set(callers(engine))
+    finally:
+        engine.dispose()
+
+
+def test_cli_dry_run_then_import(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "Given Name;Family Name;E-mail 1 - Value;Phone 1 - Value\n"
+        "Åsa;Öberg;ao@example.org;08 123 456\nNo;Mail;nope;\n"
+    )
+    path = write(tmp_path / "google.csv", text, "utf-8-sig")
+    args = ["import", "callers", str(path), "--db", str(db_path)]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Encoding:  UTF-8 with BOM" in out
+    assert "Delimiter: semicolon" in out
+    assert "E-mail 1 - Value  -> email" in out
+    assert "To create:        1" in out
+    assert "Rows with errors: 1" in out
+    assert "line 3: 'nope' is not an e-mail address" in out
+    assert "Dry run: nothing was written." in out
+    assert db_callers(db_path) == set()
+    assert main(args) == 0
+    assert "Imported: 1 created, 0 updated" in capsys.readouterr().out
+    assert db_callers(db_path) == {"Åsa Öberg"}
+
+
+def test_cli_map_site_and_strict(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "c.csv", "Who\tMail\nAnn Lee\tann@example.org\nBo\tbad\n")
+    args = ["import", "callers", str(path), "--db", str(db_path), "--map", "Who=name"]
+    assert main([*args, "--strict"]) == 2
+    captured = capsys.readouterr()
+    assert "strict mode" in captured.err
+    assert db_callers(db_path) == set()
+    assert main([*args, "--site", "NOPE"]) == 2
+    assert "Unknown site 'NOPE'" in capsys.readouterr().err
+    assert main(args) == 0
+    assert db_callers(db_path) == {"Ann Lee"}  # Bo's row has an error: skipped
+
+
+def test_cli_unreadable_file(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "callers", str(tmp_path / "nope.csv"), "--db", str(db_path)]) == 2
+    assert "Cannot read" in capsys.readouterr().err
+
+
+def test_sample_files(engine: Engine, org: Org) -> None:
+    for name, expected in (("ad_export.csv", 3), ("outlook_contacts.csv", 2)):
+        table = read_table(DATA / name)
+        plan = plan_import(engine, table, suggest_mapping(table.headers))
+        assert len(plan.creates) == expected, (name, plan.errors)
