@@ -5,15 +5,19 @@
 1. share a phone number (the same digits, at least ``MIN_PHONE_DIGITS`` of them),
 2. share an e-mail address (case-insensitive), or
 3. have similar names (``rapidfuzz`` token_sort_ratio of the accent-folded names at least
-   ``name_threshold``) *and* the same site or the same department, so that two unrelated
-   "John Smith"s in different offices and departments are not flagged.
+   ``name_threshold``, and the words they do not share alike too, so a long shared last
+   name cannot pair "Aisha Łukaszewicz" with "Camila Łukaszewicz") *and* the same site or
+   the same department, so that two unrelated "John Smith"s in different offices and
+   departments are not flagged.
 
-Linked callers form a group (linking is transitive); each group says why its callers were
-linked. It stays usable on hundreds of thousands of callers: the exact keys are found in SQL
+Linked callers form a group (linking is transitive, but links by phone or e-mail and links
+by similar names make separate groups); each group says why its callers were linked. It
+stays usable on hundreds of thousands of callers: the exact keys are found in SQL
 (GROUP BY ... HAVING), and names are only compared within small blocks (the same first
-letters of the folded last name at the same site, or in the same department), never all
-pairs. A number or an address shared by more than ``MAX_SHARED`` callers is a switchboard
-line or a team mailbox, not a duplicate, and is ignored.
+letters of the folded first or last name at the same site, or in the same department),
+never all pairs (about 3 s for 200,000 callers on SQLite: run it off the UI thread). A number or an
+address shared by more than ``MAX_SHARED`` callers is a switchboard line or a team mailbox,
+not a duplicate, and is ignored.
 
 :func:`merge_callers` folds callers into one in a single write transaction: tickets (with
 their denormalised caller name, a version bump so editors holding the old version get a
@@ -48,11 +52,16 @@ from models.types import utcnow
 
 MIN_PHONE_DIGITS = 6  # shorter numbers are extensions, shared by design
 MAX_SHARED = 5  # more callers on one number or address: a shared line or mailbox
-BLOCK_PREFIX = 3  # letters of the folded last name that make a comparison block
+BLOCK_PREFIX = 3  # letters of the folded first or last name that make a comparison block
 MIN_WORD_SIMILARITY = 75  # % for the words two similar names do not share ("jon"/"john": 86)
 ID_CHUNK = 500  # ids per IN (...) list
 NOTES_MAX = 4000
 _NON_WORD = re.compile(r"[\W_]+")
+# Letters with a stroke or a ligature have no decomposition; fold them as unaccent does.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i"}
+    | {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"}
+)
 
 
 @dataclass(frozen=True)
@@ -100,19 +109,19 @@ def fold_name(name: str) -> str:
     if not name.isascii():
         decomposed = unicodedata.normalize("NFKD", name)
         name = "".join(c for c in decomposed if not unicodedata.combining(c))
+        name = name.translate(_UNDECOMPOSED)
     return " ".join(_NON_WORD.sub(" ", name.casefold()).split())
 
 
-def _block(name: str, folded: str) -> str:
-    if "," in name:  # "Smith, John": the last name comes first
-        words = fold_name(name.split(",", 1)[0]).split()
-        return words[0][:BLOCK_PREFIX] if words else ""
-    return folded.rsplit(" ", 1)[-1][:BLOCK_PREFIX]
-
-
-def block_key(name: str) -> str:
-    """The first letters of the folded last name ("Smith, John" and "John Smith" -> "smi")."""
-    return _block(name, fold_name(name))
+def block_keys(folded: str) -> tuple[str, ...]:
+    """The comparison blocks of a folded name: the first letters of its first and of its
+    last word, so a typo early in one of them ("Muller"/"Mueller") still meets the other,
+    and "Smith, John" meets "John Smith"."""
+    words = folded.split()
+    if not words:
+        return ()
+    first, last = words[0][:BLOCK_PREFIX], words[-1][:BLOCK_PREFIX]
+    return (first,) if first == last else (first, last)
 
 
 def words_agree(a: str, b: str) -> bool:
@@ -217,10 +226,10 @@ def _link_phones(session: Session, links: _Links) -> None:
 
 
 def _link_emails(session: Session, links: _Links) -> None:
-    address = func.lower(col(Caller.email))
+    address = func.lower(func.trim(col(Caller.email)))
     shared = (
         select(address)
-        .where(col(Caller.email).is_not(None), col(Caller.email) != "")
+        .where(address != "")
         .group_by(address)
         .having(func.count().between(2, MAX_SHARED))
     )
@@ -242,7 +251,7 @@ def _link_names(session: Session, links: _Links, threshold: int) -> None:
     blocks: dict[tuple[str, Any, str], dict[str, list[int]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    folded_names: dict[str, tuple[str, str]] = {}
+    folded_names: dict[str, tuple[str, tuple[str, ...]]] = {}
     departments: dict[str, str] = {}
     rows = session.execute(
         select(
@@ -256,17 +265,19 @@ def _link_names(session: Session, links: _Links, threshold: int) -> None:
         found = folded_names.get(name)
         if found is None:
             folded = fold_name(name or "")
-            found = folded_names[name] = (folded, _block(name or "", folded) if folded else "")
-        folded, key = found
-        if not key:
+            found = folded_names[name] = (folded, block_keys(folded))
+        folded, keys = found
+        if not keys:
             continue
         caller = links.key(caller_id)
-        if site_id is not None:
-            blocks[("site", site_id, key)][folded].append(caller)
+        dept = ""
         if department:
-            dept = departments.get(department)
-            if dept is None:
+            dept = departments.get(department) or ""
+            if not dept:
                 dept = departments[department] = fold_name(department)
+        for key in keys:
+            if site_id is not None:
+                blocks[("site", site_id, key)][folded].append(caller)
             if dept:
                 blocks[("department", dept, key)][folded].append(caller)
     for block in blocks.values():
@@ -352,23 +363,43 @@ def _details(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Dupl
     return result
 
 
+_Group = tuple[list[Any], list[tuple[int, str]]]
+
+
+def _combine(exact: list[_Group], names: list[_Group]) -> list[_Group]:
+    """The groups linked by phone or e-mail, and those linked by similar names. They are
+    kept apart: chaining a shared number onto a crowd of namesakes would make one group of
+    thousands. A name group inside one exact group only adds its reasons to it."""
+    group_of = {raw_id: n for n, (ids, _reasons) in enumerate(exact) for raw_id in ids}
+    combined = [(ids, list(reasons)) for ids, reasons in exact]
+    for ids, reasons in names:
+        homes = {group_of.get(raw_id) for raw_id in ids}
+        home = homes.pop() if len(homes) == 1 else None
+        if home is None:
+            combined.append((ids, reasons))
+        else:
+            combined[home][1].extend(r for r in reasons if r not in combined[home][1])
+    return combined
+
+
 def find_duplicates(
     engine: Engine, limit: int = 200, name_threshold: int = 90
 ) -> list[DuplicateGroup]:
     """Groups of callers that are probably the same person (see the module docstring), at
     most ``limit``: groups linked by phone or e-mail first, then by the most similar names.
-    Within a group, the caller with the most tickets comes first."""
+    Within a group, the caller with the most tickets comes first. A caller can be in one
+    group linked by phone or e-mail and in another linked by similar names."""
     if limit < 1:
         return []
     if not 0 < name_threshold <= 100:
         raise ValidationError({"name_threshold": "Give a similarity between 1 and 100 (%)."})
-    links = _Links()
+    exact, names = _Links(), _Links()
     with read_session(engine) as session:
-        _link_phones(session, links)
-        _link_emails(session, links)
-        _link_names(session, links, name_threshold)
-        found = links.groups()
-        found.sort(key=lambda group: (group[1][0][0], len(group[0]) * -1, min(group[0])))
+        _link_phones(session, exact)
+        _link_emails(session, exact)
+        _link_names(session, names, name_threshold)
+        found = _combine(exact.groups(), names.groups())
+        found.sort(key=lambda group: (group[1][0][0], -len(group[0]), min(group[0])))
         chosen = [([_as_uuid(i) for i in ids], reasons) for ids, reasons in found[:limit]]
         details = _details(session, [i for ids, _reasons in chosen for i in ids])
     groups = []

@@ -15,10 +15,11 @@ import app.caller_merge as caller_merge
 from app.caller_lookup import lookup
 from app.caller_merge import (
     DuplicateGroup,
-    block_key,
+    block_keys,
     find_duplicates,
     fold_name,
     merge_callers,
+    words_agree,
 )
 from app.errors import ConflictError, ValidationError
 from app.ticket_search import text_condition
@@ -57,10 +58,15 @@ def ids_of(group: DuplicateGroup | None) -> set[uuid.UUID]:
 
 def test_folding_and_blocks() -> None:
     assert fold_name("Müller-Lüdenscheidt, Jürgen") == "muller ludenscheidt jurgen"
-    assert block_key("John Smith") == "smi"
-    assert block_key("Smith, John") == "smi"
-    assert block_key("Zoë Ångström") == "ang"
-    assert block_key("  ") == ""
+    assert block_keys(fold_name("John Smith")) == ("joh", "smi")
+    assert block_keys(fold_name("Smith, John")) == ("smi", "joh")
+    assert block_keys(fold_name("Zoë Ångström")) == ("zoe", "ang")
+    assert block_keys("prince") == ("pri",)
+    assert fold_name("Łukasz Ørsted-Straße") == "lukasz orsted strasse"
+    assert block_keys("") == ()
+    assert words_agree("jon smith", "john smith")
+    assert words_agree("jurgen muller", "muller jurgen")
+    assert not words_agree("aisha lukaszewicz", "camila lukaszewicz")
 
 
 def test_nothing_to_report_on_distinct_callers(engine: Engine, org: Org) -> None:
@@ -79,7 +85,9 @@ def test_same_phone_in_another_format(engine: Engine, org: Org) -> None:
 
 
 def test_same_email_in_another_case(engine: Engine, org: Org) -> None:
-    other = add_caller(engine, "A. Mueller", org.branch, email="Alice@Example.ORG")
+    other = add_caller(engine, "A. Mueller", org.branch, email=" Alice@Example.ORG")
+    add_caller(engine, "No Mail", None, email="")
+    add_caller(engine, "Blank Mail", None, email="  ")
     group = group_with(find_duplicates(engine), org.alice)
     assert ids_of(group) == {org.alice, other}
     assert group is not None and group.reasons == ("same e-mail",)
@@ -101,6 +109,14 @@ def test_similar_names_accents_and_order(engine: Engine, org: Org) -> None:
     group = group_with(find_duplicates(engine), a)
     assert ids_of(group) == {a, b}
     assert group is not None and group.reasons == ("similar names (100%)",)
+
+
+def test_long_shared_last_name_is_not_enough(engine: Engine, org: Org) -> None:
+    aisha = add_caller(engine, "Aisha Łukaszewicz", org.hq)
+    add_caller(engine, "Camila Łukaszewicz", org.hq)  # token_sort_ratio 86
+    assert group_with(find_duplicates(engine, name_threshold=80), aisha) is None
+    aysha = add_caller(engine, "Aysha Lukaszewicz", org.hq)
+    assert ids_of(group_with(find_duplicates(engine, name_threshold=80), aisha)) == {aisha, aysha}
 
 
 def test_similar_names_at_different_sites_are_not_flagged(engine: Engine, org: Org) -> None:
@@ -143,6 +159,31 @@ def test_group_details_and_transitive_links(engine: Engine, org: Org) -> None:
     assert by_id[a2].last_contact == NOW.replace(month=12)
     assert by_id[a2].site_code == "NY"
     assert by_id[a3].ticket_count == 0 and by_id[a3].last_contact is None
+
+
+def test_phone_and_name_links_make_separate_groups(engine: Engine, org: Org) -> None:
+    # A shared number must not chain a crowd of namesakes into one group.
+    ann = add_caller(engine, "Ann Lee", org.hq, phones=["0161 496 0777"])
+    bob = add_caller(engine, "Bob Ray", org.hq, phones=["0161 496 0777"])
+    namesake = add_caller(engine, "Anne Lee", org.hq)
+    groups = [g for g in find_duplicates(engine) if ann in ids_of(g)]
+    assert sorted((sorted(g.reasons), ids_of(g)) for g in groups) == sorted(
+        [
+            (["same phone 0161 496 0777"], {ann, bob}),
+            (["similar names (93%)"], {ann, namesake}),
+        ]
+    )
+    assert groups[0].reasons == ("same phone 0161 496 0777",)  # exact links come first
+
+
+def test_name_link_inside_a_phone_group_adds_its_reason(
+    engine: Engine, org: Org, dupes: tuple[uuid.UUID, uuid.UUID]
+) -> None:
+    keep, dup = dupes
+    groups = [g for g in find_duplicates(engine) if keep in ids_of(g)]
+    assert len(groups) == 1 and ids_of(groups[0]) == {keep, dup}
+    assert groups[0].reasons[0].startswith("same phone ")
+    assert groups[0].reasons[1].startswith("similar names (")
 
 
 def test_shared_lines_and_short_numbers_are_ignored(engine: Engine, org: Org) -> None:
