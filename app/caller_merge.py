@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -283,11 +284,18 @@ def _link_names(session: Session, links: _Links, threshold: int) -> None:
     for block in blocks.values():
         for ids in block.values():
             links.link_keys(ids, 2, "similar names (100%)")
-        names = sorted(block)
+        # By length: a name can only reach the threshold against names at most
+        # (200 - threshold) / threshold longer, so each one looks at a short window.
+        names = sorted(block, key=lambda n: (len(n), n))
+        lengths = [len(n) for n in names]
+        stretch = (200 - threshold) / threshold
         for i, name in enumerate(names[:-1]):
+            end = bisect_right(lengths, int(len(name) * stretch) + 1, lo=i + 1)
+            if end <= i + 1:
+                continue
             for other, score, _j in process.extract(
                 name,
-                names[i + 1 :],
+                names[i + 1 : end],
                 scorer=fuzz.token_sort_ratio,
                 processor=None,
                 score_cutoff=threshold,
