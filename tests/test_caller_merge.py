@@ -325,10 +325,31 @@ def test_merge_moves_everything(engine: Engine, org: Org, dupes: tuple[uuid.UUID
 
 def test_merge_fills_empty_email_and_site(engine: Engine, org: Org) -> None:
     keep = add_caller(engine, "Sam Lee", None)
-    first = add_caller(engine, "Sam Lee", org.branch, email="sam@example.org", notes="Night shift")
-    second = add_caller(engine, "Samuel Lee", org.hq, email="samuel@example.org", notes="Remote")
-    result = merge_callers(engine, keep, [first, second], actor_id=org.ann)
+    first = add_caller(
+        engine,
+        "Sam Lee",
+        org.branch,
+        email="sam@example.org",
+        notes="Night shift",
+        phones=["0161 496 0123"],
+    )
+    second = add_caller(
+        engine,
+        "Samuel Lee",
+        org.hq,
+        email="samuel@example.org",
+        notes="Remote",
+        phones=["0161-496-0123", "0161 496 0999"],
+    )
+    result = merge_callers(engine, keep, [first, second, first], actor_id=org.ann)
+    assert result.merged_ids == (first, second)
+    assert result.phones_added == 2
     assert set(result.fields_filled) == {"email", "site_id", "notes"}
+    with read_session(engine) as s:
+        numbers = s.scalars(
+            select(col(CallerPhone.number)).where(col(CallerPhone.caller_id) == keep)
+        ).all()
+        assert sorted(numbers) == ["0161 496 0123", "0161 496 0999"]
     with read_session(engine) as s:
         kept = s.get(Caller, keep)
         assert kept is not None
