@@ -277,8 +277,10 @@ def lookup(
                 .order_by(col(CallerPhone.digits), col(CallerPhone.caller_id)),
                 "phone",
             )
-        # 3. Word prefixes of name, e-mail, employee id.
-        if words and not hits.full:
+        # 3. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
+        # found its caller: its words ("example", "com") would match half the directory.
+        email_found = any(matched == "email" for matched, _detail in hits.found.values())
+        if words and not hits.full and not email_found:
             rows = session.execute(
                 select(col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
                 .where(_words_condition(words, sqlite))

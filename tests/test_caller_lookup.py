@@ -192,6 +192,15 @@ def test_email_is_exact_and_case_insensitive(engine: Engine, people: People) -> 
     assert found(engine, "ALICE@EXAMPLE.ORG")[0] == (people.alice, "email")
 
 
+def test_a_whole_email_that_is_found_adds_no_word_matches(engine: Engine, people: People) -> None:
+    # Every word of the address also starts a word of this caller's name, but the exact
+    # address already answered the question.
+    with write_session(engine) as session:
+        session.add(Caller(name="Alice Example Org", email="aeo@elsewhere.net"))
+    assert found(engine, "alice@example.org") == [(people.alice, "email")]
+    assert (people.alice, "email") in found(engine, "alice@example")  # partly typed: words
+
+
 def test_a_partly_typed_email_finds_by_word_prefix(engine: Engine, people: People) -> None:
     assert found(engine, "anna@exa") == [(people.anna, "email")]
 
