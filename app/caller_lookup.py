@@ -179,6 +179,11 @@ def _word_match(words: list[str], name: str, email: str | None, employee: str | 
     return "employee id"
 
 
+def _found(hits: _Hits, matched: str) -> bool:
+    """Whether some hit so far was found by ``matched`` (e.g. "email")."""
+    return any(kind == matched for kind, _detail in hits.found.values())
+
+
 class _Hits:
     """Hits in rank order, one per caller, stopping at the limit."""
 
@@ -233,12 +238,13 @@ def lookup(
                 "phone",
             )
         if "@" in value and " " not in value:
+            # Addresses are mostly stored as typed or in lower case: the plain index answers
+            # those at once; any other spelling goes through the case-insensitive match.
+            by_email = select(col(Caller.id), col(Caller.email)).order_by(col(Caller.id))
+            run(by_email.where(col(Caller.email).in_({value, value.lower()})), "email")
             email = _exact_column(col(Caller.email), "email", value, sqlite)
-            if email is not None:
-                run(
-                    select(col(Caller.id), col(Caller.email)).where(email).order_by(col(Caller.id)),
-                    "email",
-                )
+            if email is not None and not _found(hits, "email"):
+                run(by_email.where(email), "email")
         number = number_condition(value)
         if number is not None:
             run(
@@ -247,7 +253,7 @@ def lookup(
                 .order_by(col(Ticket.number)),
                 "ticket",
             )
-        if " " not in value:
+        if " " not in value and "@" not in value:  # asset tags and employee ids have no "@"
             tags = sorted({value, value.upper(), value.lower()})
             run(
                 select(col(Asset.owner_id), col(Asset.tag))
@@ -279,8 +285,7 @@ def lookup(
             )
         # 3. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
         # found its caller: its words ("example", "com") would match half the directory.
-        email_found = any(matched == "email" for matched, _detail in hits.found.values())
-        if words and not hits.full and not email_found:
+        if words and not hits.full and not _found(hits, "email"):
             rows = session.execute(
                 select(col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
                 .where(_words_condition(words, sqlite))

@@ -201,6 +201,16 @@ def test_a_whole_email_that_is_found_adds_no_word_matches(engine: Engine, people
     assert (people.alice, "email") in found(engine, "alice@example")  # partly typed: words
 
 
+def test_an_email_stored_in_mixed_case_is_found_in_any_case(engine: Engine, people: People) -> None:
+    with write_session(engine) as session:
+        mixed = Caller(name="Mixed Case", email="Mixed.Case@Example.org")
+        session.add(mixed)
+        session.flush()
+        mixed_id = mixed.id
+    for text in ("mixed.case@example.org", "MIXED.CASE@EXAMPLE.ORG", "Mixed.Case@Example.org"):
+        assert found(engine, text) == [(mixed_id, "email")]
+
+
 def test_a_partly_typed_email_finds_by_word_prefix(engine: Engine, people: People) -> None:
     assert found(engine, "anna@exa") == [(people.anna, "email")]
 
