@@ -56,6 +56,20 @@ def migrated_database(kind: str, folder: Path) -> Iterator[Engine]:
         admin.dispose()
 
 
+def database_at_revision(path: Path, revision: str) -> Engine:
+    """A SQLite database migrated only as far as ``revision``, to test later upgrades."""
+    from alembic import command
+
+    from models.migrate import alembic_config
+
+    eng = make_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with eng.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return eng
+
+
 BACK_ENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -18,10 +18,10 @@ from sqlmodel import col
 
 from app.caller_lookup import CallerHit, clean, lookup, phone_candidates
 from app.tickets import TicketDraft, create_ticket
-from models.db import is_sqlite, make_engine, write_session
+from models.db import is_sqlite, write_session
 from models.people import Caller, CallerPhone
 from models.tickets import Call
-from tests.conftest import Org
+from tests.conftest import Org, database_at_revision
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 HOSTILE = [
@@ -406,16 +406,10 @@ def test_lookup_command_refuses_a_bad_limit(
 
 
 def test_upgrading_from_0002_makes_existing_callers_findable(tmp_path: Path) -> None:
-    from alembic import command
-
-    from models.migrate import alembic_config, head_revision, upgrade
+    from models.migrate import head_revision, upgrade
 
     path = tmp_path / "old.db"
-    engine = make_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
+    engine = database_at_revision(path, "0002")
     with write_session(engine) as s:
         caller = Caller(name="Ólafur Jónsson", email="olafur@example.is")
         s.add(caller)

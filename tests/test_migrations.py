@@ -149,21 +149,15 @@ def test_write_transactions_take_the_lock_at_begin(tmp_path: Path) -> None:
 def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     """A database from revision 0001 with a ticket in it: the start-up migration keeps a
     copy as it was, then upgrades, and the search index knows the old ticket."""
-    from alembic import command
-
     from app.defaults import seed_sla_and_matrix
     from app.queue import QueueFilter, QueueQuery
     from app.tickets import TicketDraft, create_ticket
     from models.db import write_session
-    from models.migrate import alembic_config
     from models.org import Site
+    from tests.conftest import database_at_revision
 
     path = tmp_path / "old.db"
-    engine = make_engine(f"sqlite:///{path}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    engine = database_at_revision(path, "0001")
     with write_session(engine) as session:
         seed_sla_and_matrix(session)
         site = Site(code="HQ", name="Head office", timezone="Europe/London")
