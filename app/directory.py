@@ -80,3 +80,13 @@ def caller_assets(engine: Engine, caller_id: uuid.UUID) -> list[Choice]:
     statement = select(Asset).where(Asset.owner_id == caller_id).order_by(col(Asset.tag))
     with read_session(engine) as s:
         return [Choice(r.id, r.tag, r.model) for r in s.exec(statement).all()]
+
+
+def caller_site_and_assets(
+    engine: Engine, caller_id: uuid.UUID
+) -> tuple[uuid.UUID | None, list[Choice]]:
+    """The caller's site (the default site of a new ticket) and the assets they own."""
+    with read_session(engine) as s:
+        caller = s.get(Caller, caller_id)
+        site_id = caller.site_id if caller else None
+    return site_id, caller_assets(engine, caller_id)

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app import sla
+from app.business_hours import BusinessCalendar
 from app.errors import ConflictError, NotFoundError, TransitionError, ValidationError
 from app.priority import load_matrix, priority_for
 from app.ticket_detail import TicketDetail, changes_since, load_detail
@@ -141,7 +142,7 @@ class _Mutation:
         self.event(kind, field.removesuffix("_id"), old_text, new_text)
         return True
 
-    def calendar_for(self, policy: SlaPolicy) -> Any:
+    def calendar_for(self, policy: SlaPolicy) -> BusinessCalendar:
         return sla.policy_calendar(self.site, policy)
 
     def policy(self) -> SlaPolicy | None:

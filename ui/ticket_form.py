@@ -35,9 +35,7 @@ from app.directory import Choice
 from app.priority import IMPACT_LABELS, URGENCY_LABELS, current_matrix, priority_for
 from app.ticket_detail import TicketDetail
 from app.tickets import EDITABLE_FIELDS, FIRST_CONTACT_CHANNELS, TicketDraft
-from models.db import read_session
 from models.enums import Channel, Priority
-from models.people import Caller
 from ui.tasks import run_task
 
 CALLER_DEBOUNCE_MS = 150
@@ -131,14 +129,6 @@ def load_reference(engine: Engine) -> Reference:
         categories=directory.categories(engine),
         matrix=matrix,
     )
-
-
-def caller_details(engine: Engine, caller_id: uuid.UUID) -> tuple[uuid.UUID | None, list[Choice]]:
-    """The caller's site (the default site of a new ticket) and the assets they own."""
-    with read_session(engine) as session:
-        caller = session.get(Caller, caller_id)
-        site_id = caller.site_id if caller else None
-    return site_id, directory.caller_assets(engine, caller_id)
 
 
 @dataclass(frozen=True)
@@ -455,7 +445,7 @@ class TicketForm(QWidget):
         """Fetch the caller's assets (and, for a new ticket, their site) in a worker."""
         generation, engine = self._caller_generation, self._context.engine
         run_task(
-            lambda: caller_details(engine, caller_id),
+            lambda: directory.caller_site_and_assets(engine, caller_id),
             lambda found: self._caller_loaded(generation, new_site, *found),
             parent=self,
         )
