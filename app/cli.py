@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--limit", type=int, default=20, metavar="N")
     _add_db_option(lookup, argparse.SUPPRESS)
 
+    call = commands.add_parser(
+        "call",
+        help="screen pop: show this caller in the running Switchboard (else start it)",
+        description="Hand an incoming call's number to the Switchboard running for this user, "
+        "which comes to the front with the caller's card or the quick-create form. If none is "
+        "running, start one with it. Meant for a softphone's 'run on incoming call' setting.",
+    )
+    call.add_argument("number", metavar="NUMBER", help="the caller id, in any format")
+    _add_db_option(call, argparse.SUPPRESS)
+
     importing = commands.add_parser("import", help="import data from a file")
     kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
     callers = kinds.add_parser(
@@ -239,6 +249,21 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
+def _cmd_call(args: argparse.Namespace, url: str) -> int:
+    # Qt is only needed to reach a running window: imported here, not by app/ modules.
+    from ui.single_instance import check_number, send_to_running
+
+    try:
+        number = check_number(args.number)
+    except ValueError as error:
+        raise SwitchboardError(str(error)) from None
+    if send_to_running(number):
+        return EXIT_OK
+    from app.startup import start_gui
+
+    return start_gui(url, demo=args.demo, username=args.user, call_number=number)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "backup": _cmd_backup,
@@ -246,6 +271,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "demo-data": _cmd_demo_data,
     "lookup": _cmd_lookup,
     "import": _cmd_import,
+    "call": _cmd_call,
 }
 
 

@@ -62,11 +62,20 @@ def open_session(url: str, *, demo: bool, username: str) -> AppContext:
     return AppContext(engine=engine, me=me, username=username)
 
 
-def start_gui(url: str, *, demo: bool = False, username: str | None = None) -> int:
-    """Run the main window until it closes; returns the exit status."""
+def start_gui(
+    url: str,
+    *,
+    demo: bool = False,
+    username: str | None = None,
+    call_number: str | None = None,
+) -> int:
+    """Run the main window until it closes; returns the exit status. With ``call_number``
+    the window takes that call as soon as the database is open (``switchboard call``)."""
     from ui.app import run_gui
     from ui.errors import install_excepthook
 
     install_excepthook()
     user = username or current_username()
-    return run_gui(lambda: open_session(url, demo=demo, username=user), sys.argv)
+    return run_gui(
+        lambda: open_session(url, demo=demo, username=user), sys.argv, call_number=call_number
+    )

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDir, QThreadPool
+from PySide6.QtCore import QDir, QObject, QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +20,7 @@ from resources import resource_path
 from ui import startup_probe
 from ui.errors import report_startup_failure
 from ui.main_window import TITLE, MainWindow
+from ui.single_instance import InstanceServer
 from ui.tasks import run_task
 
 if TYPE_CHECKING:
@@ -53,14 +54,68 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def run_gui(open_context: Callable[[], AppContext], argv: list[str]) -> int:
+def bring_to_front(window: MainWindow) -> None:
+    """Raise the window over whatever the operator is doing, restoring it if minimised.
+
+    Window managers may refuse focus to a program the user did not click (focus stealing
+    prevention, Wayland); the taskbar entry is then flashed instead, so the call is seen."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    QApplication.alert(window)
+
+
+class ScreenPop(QObject):
+    """Takes incoming calls to the window, holding one back until the database is attached.
+
+    ``MainWindow.take_call`` needs the database; a call that arrives while it is still
+    opening (Switchboard started by the ring itself, or just launched) waits for
+    ``attached``. Only the latest waiting call is kept: the operator answers the phone that
+    rings now, and taking each earlier one in turn would only flash past on screen."""
+
+    def __init__(self, window: MainWindow, *, attached: bool = False) -> None:
+        """``attached``: the window already has its database (``attached`` was emitted)."""
+        super().__init__(window)
+        self.window = window
+        self.ready = attached
+        self.waiting: str | None = None
+        window.attached.connect(self._attached)
+
+    def take(self, number: str) -> None:
+        bring_to_front(self.window)
+        if self.ready:
+            self.window.take_call(number)
+        else:
+            self.waiting = number
+
+    def _attached(self) -> None:
+        self.ready = True
+        number, self.waiting = self.waiting, None
+        if number is not None:
+            self.window.take_call(number)
+
+
+def run_gui(
+    open_context: Callable[[], AppContext], argv: list[str], call_number: str | None = None
+) -> int:
     """Show the main window at once, open the database off the GUI thread with
-    ``open_context``, then run the event loop; returns the exit status."""
+    ``open_context``, then run the event loop; returns the exit status.
+
+    The window listens for ``switchboard call NUMBER`` from then on; ``call_number`` is a
+    call to take as soon as the database is open (Switchboard was started by the ring)."""
     app = cast(QApplication, QApplication.instance() or QApplication(argv))
     configure_application(app)
     window = MainWindow()
     startup_probe.install(app, window)
     window.show()
+    screen_pop = ScreenPop(window)
+    server = InstanceServer(parent=window)
+    server.callReceived.connect(screen_pop.take)
+    server.listen()  # if it cannot, the window still works; calls just cannot reach it
+    if call_number:
+        screen_pop.take(call_number)
 
     def opened(context: AppContext) -> None:
         window.attach(context)
@@ -71,6 +126,8 @@ def run_gui(open_context: Callable[[], AppContext], argv: list[str]) -> int:
 
     run_task(open_context, opened, failed, parent=window)
     code = app.exec()
+    # From here on the window is going: a call must start a new Switchboard, not come here.
+    server.close()
     # Let background queries finish while their window still exists to take the answer.
     QThreadPool.globalInstance().waitForDone()
     return code

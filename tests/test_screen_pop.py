@@ -1,0 +1,452 @@
+"""Screen pop: ``switchboard call NUMBER`` reaches the Switchboard running for this user, which
+comes to the front and takes the call; with none running, Switchboard starts with the call.
+
+Every test uses a channel name of its own (``SWITCHBOARD_INSTANCE_NAME``), so tests never
+reach, or collide with, a Switchboard a developer has open, nor with each other."""
+
+from __future__ import annotations
+
+import os
+import socket as pysocket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.cli import main
+from app.context import AppContext
+from ui import single_instance
+from ui.app import ScreenPop, run_gui
+from ui.main_window import MainWindow
+from ui.single_instance import (
+    ENV_NAME,
+    MAX_NUMBER_LENGTH,
+    InstanceServer,
+    check_number,
+    clean_number,
+    send_to_running,
+    server_name,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 60  # bounds every wait on another process; a pass takes a fraction of it
+
+
+@pytest.fixture
+def channel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A channel name for this test only, as a socket path in its own folder."""
+    name = str(tmp_path / "sb.sock")
+    monkeypatch.setenv(ENV_NAME, name)
+    yield name
+    QLocalServer.removeServer(name)
+
+
+@pytest.fixture
+def server(qtbot: QtBot, channel: str) -> Iterator[InstanceServer]:
+    listening = InstanceServer()
+    assert listening.listen()
+    yield listening
+    listening.close()
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    """Clients block on their socket, so they run beside the event loop the server needs."""
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        yield executor
+
+
+def exchange(name: str, payload: bytes | list[bytes]) -> bytes:
+    """Send raw bytes (in pieces, if a list) as any local client could; return the answer.
+
+    Waits are short slices: PySide6 keeps the interpreter lock while it blocks, and the GUI
+    thread must run meanwhile to answer."""
+    deadline = time.monotonic() + 10
+    client = QLocalSocket()
+    client.connectToServer(name)
+    assert client.waitForConnected(1000), client.errorString()
+    for piece in payload if isinstance(payload, list) else [payload]:
+        client.write(piece)
+        while client.bytesToWrite() and time.monotonic() < deadline:
+            client.waitForBytesWritten(20)
+    answer = b""
+    while time.monotonic() < deadline:
+        client.waitForReadyRead(20)
+        answer += client.readAll().data()
+        if client.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+            break
+    client.abort()
+    return answer
+
+
+def finish(qtbot: QtBot, future: Future[Any]) -> Any:
+    """The client's result, with the GUI thread serving the server meanwhile."""
+    qtbot.waitUntil(future.done, timeout=10_000)
+    return future.result()
+
+
+# -- the channel inside one process ------------------------------------------------------------
+def test_a_number_sent_is_received_and_acknowledged(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+) -> None:
+    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+        sent = pool.submit(send_to_running, "+44 20 7946 0000")
+    assert received.args == ["+44 20 7946 0000"]
+    assert finish(qtbot, sent) is True
+
+
+def test_nobody_listening_means_not_delivered(channel: str) -> None:
+    assert send_to_running("+44 20 7946 0000", timeout_ms=1000) is False
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json\n",
+        b'["call", "123"]\n',
+        b'{"call": 12345}\n',
+        b'{"number": "123"}\n',
+        b'{"call": "\\u0000\\u001b\\u200b  "}\n',
+        b'{"call": "\xff\xfe"}\n',
+        b"x" * 10_000,  # no line end in sight
+    ],
+    ids=["text", "list", "not-a-string", "other-key", "only-controls", "bad-utf8", "endless"],
+)
+def test_malformed_messages_are_refused_and_the_server_keeps_working(
+    qtbot: QtBot,
+    server: InstanceServer,
+    pool: ThreadPoolExecutor,
+    payload: bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with qtbot.assertNotEmitted(server.callReceived):
+        answer = finish(qtbot, pool.submit(exchange, server.name, payload))
+    assert answer == b"error\n"
+    assert any("Screen pop" in record.message for record in caplog.records)
+    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+        sent = pool.submit(send_to_running, "0161 496 0000")
+    assert received.args == ["0161 496 0000"]
+    assert finish(qtbot, sent) is True
+
+
+def test_a_message_split_over_several_writes_is_put_together(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+) -> None:
+    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+        answer = pool.submit(
+            exchange, server.name, [b'{"ca', b'll": "+1 202', b' 555 0100"}', b"\n"]
+        )
+    assert received.args == ["+1 202 555 0100"]
+    assert finish(qtbot, answer) == b"ok\n"
+
+
+def test_control_characters_are_stripped_and_long_input_is_cut(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+) -> None:
+    sneaky = "+44\x1b[2J 20\u202e 7946\n0000\u200b" + "9" * 500
+    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+        pool.submit(exchange, server.name, single_instance.encode_call(sneaky))
+    number = received.args[0]
+    assert number.startswith("+44 [2J 20 7946 0000")
+    assert len(number) == MAX_NUMBER_LENGTH
+    assert all(char.isprintable() for char in number)
+
+
+def test_clean_number_keeps_what_a_lookup_needs() -> None:
+    assert clean_number("  +44 (20)\t7946-0000 ") == "+44 (20) 7946-0000"
+    assert clean_number('"Alice" <sip:%2B442079460000@pbx.example;user=phone>') == ("+442079460000")
+    assert clean_number("tel:+1-202-555-0100") == "+1-202-555-0100"
+    assert clean_number("\x00\x07") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "no phone number"),
+        ("  \t ", "no phone number"),
+        ("%callerid%", "placeholder"),
+        ("$n", "placeholder"),
+        ("{number}", "placeholder"),
+        ("1" * (MAX_NUMBER_LENGTH + 1), "longer than"),
+    ],
+)
+def test_check_number_refuses_what_cannot_be_a_caller_id(text: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        check_number(text)
+
+
+def test_a_stale_socket_left_by_a_crash_is_replaced(
+    qtbot: QtBot, channel: str, pool: ThreadPoolExecutor
+) -> None:
+    # A crashed server leaves its socket file behind, with nobody listening on it.
+    leftover = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+    leftover.bind(channel)
+    leftover.close()
+    assert Path(channel).exists()
+    assert send_to_running("123", timeout_ms=1000) is False
+
+    server = InstanceServer()
+    assert server.listen()
+    try:
+        with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+            sent = pool.submit(send_to_running, "123")
+        assert received.args == ["123"]
+        assert finish(qtbot, sent) is True
+    finally:
+        server.close()
+
+
+def test_a_second_server_leaves_the_live_one_alone(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+) -> None:
+    second = InstanceServer()
+    assert not second.listen()
+    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+        sent = pool.submit(send_to_running, "456")
+    assert received.args == ["456"]
+    assert finish(qtbot, sent) is True
+
+
+def test_the_name_is_per_user_stable_and_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_NAME, raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(single_instance, "current_username", lambda: "ann/../x y")
+    first = server_name()
+    assert first == server_name()
+    assert first.startswith("switchboard-") and len(first) < 40
+    assert "/" not in first and " " not in first
+    monkeypatch.setattr(single_instance, "current_username", lambda: "bob")
+    assert server_name() != first
+
+
+# -- the window taking calls -------------------------------------------------------------------
+def test_a_call_waits_until_the_database_is_attached(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(poll_ms=0)
+    qtbot.addWidget(window)
+    taken: list[str] = []
+    monkeypatch.setattr(window, "take_call", taken.append, raising=False)
+    screen_pop = ScreenPop(window)
+    screen_pop.take("0161 496 0001")
+    screen_pop.take("0161 496 0002")
+    assert taken == []
+    assert window.isVisible()
+    with qtbot.waitSignal(window.attached):
+        window.attach(context)
+    assert taken == ["0161 496 0002"]  # the phone ringing now, not one that rang before
+    screen_pop.take("0161 496 0003")
+    assert taken == ["0161 496 0002", "0161 496 0003"]
+
+
+def test_a_call_restores_a_minimised_window(
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(context, poll_ms=0)
+    qtbot.addWidget(window)
+    taken: list[str] = []
+    monkeypatch.setattr(window, "take_call", taken.append, raising=False)
+    screen_pop = ScreenPop(window, attached=True)
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized)
+    screen_pop.take("+44 20 7946 0000")
+    assert not window.isMinimized() and window.isVisible()
+    assert taken == ["+44 20 7946 0000"]
+
+
+def _run_gui_until(
+    app: QApplication, done: Callable[[], bool], opener: Callable[[], AppContext], number: str
+) -> int:
+    """run_gui ended from inside its event loop once ``done()``, or after TIMEOUT_S."""
+
+    def check() -> None:
+        if done():
+            app.quit()
+
+    watcher = QTimer(interval=10, timeout=check)
+    watcher.start()
+    QTimer.singleShot(TIMEOUT_S * 1000, app.quit)
+    app.setQuitOnLastWindowClosed(False)
+    before = app.styleSheet()
+    try:
+        return run_gui(opener, [], call_number=number)
+    finally:
+        watcher.stop()
+        app.setQuitOnLastWindowClosed(True)
+        app.setStyleSheet(before)
+
+
+def test_run_gui_takes_its_starting_call_once_open_then_calls_sent_to_it(
+    qtbot: QtBot,
+    context: AppContext,
+    channel: str,
+    pool: ThreadPoolExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    taken: list[tuple[str, bool]] = []
+    sent: list[Future[bool]] = []
+
+    def take_call(window: MainWindow, number: str = "") -> None:
+        taken.append((number, window.new_action.isEnabled()))  # attached by then
+        if not sent:  # the window is up and listening: the phone rings again
+            sent.append(pool.submit(send_to_running, "+1 202 555 0100"))
+
+    monkeypatch.setattr(MainWindow, "take_call", take_call, raising=False)
+    assert _run_gui_until(app, lambda: len(taken) == 2, lambda: context, "+44 20 7946 0000") == 0
+    assert taken == [("+44 20 7946 0000", True), ("+1 202 555 0100", True)]
+    assert sent[0].result(timeout=TIMEOUT_S) is True
+    # Closed, the window no longer takes calls: the next one starts a new Switchboard.
+    assert send_to_running("+1 202 555 0101", timeout_ms=1000) is False
+
+
+# -- the command -----------------------------------------------------------------------------
+def test_call_with_nobody_running_starts_the_gui_with_the_number(
+    channel: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import app.startup
+
+    started: list[dict[str, Any]] = []
+
+    def start_gui(url: str, **options: Any) -> int:
+        started.append({"url": url, **options})
+        return 0
+
+    monkeypatch.setattr(app.startup, "start_gui", start_gui)
+    db = tmp_path / "desk.db"
+    assert main(["--user", "ann", "call", " +44 20 7946 0000\n", "--db", str(db)]) == 0
+    assert started == [
+        {
+            "url": f"sqlite:///{db}",
+            "demo": False,
+            "username": "ann",
+            "call_number": "+44 20 7946 0000",
+        }
+    ]
+
+
+def test_call_hands_over_to_a_running_instance_without_starting_another(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.startup
+
+    def start_gui(*args: Any, **kwargs: Any) -> int:
+        raise AssertionError("a second Switchboard was started")
+
+    monkeypatch.setattr(app.startup, "start_gui", start_gui)
+    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
+        status = pool.submit(main, ["call", "0161 496 0000"])
+    assert received.args == ["0161 496 0000"]
+    assert finish(qtbot, status) == 0
+
+
+@pytest.mark.parametrize("number", ["", "%callerid%", "9" * 200])
+def test_call_refuses_an_absurd_number_with_status_2(
+    channel: str, number: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["call", number]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("switchboard: ") and err[-1] == "\n" and err.count("\n") == 1
+
+
+# -- two processes -----------------------------------------------------------------------------
+SERVER = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from ui.single_instance import InstanceServer
+
+app = QCoreApplication(sys.argv)
+server = InstanceServer()
+if not server.listen():
+    print("cannot listen", flush=True)
+    sys.exit(1)
+
+def received(number):
+    print("call:" + number, flush=True)
+    app.quit()
+
+server.callReceived.connect(received)
+print("listening", flush=True)
+sys.exit(app.exec())
+"""
+
+
+def _environment(tmp_path: Path, channel: str) -> dict[str, str]:
+    """Offscreen Qt, this test's channel, and logs and data kept inside tmp_path."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "QT_QPA_PLATFORM": "offscreen",
+            ENV_NAME: channel,
+            "XDG_STATE_HOME": str(tmp_path / "state"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "SWITCHBOARD_DB": str(tmp_path / "never-opened.db"),
+            "PYTHONIOENCODING": "utf-8",
+        }
+    )
+    return env
+
+
+def test_screen_pop_between_two_processes(tmp_path: Path) -> None:
+    channel = str(tmp_path / f"sb-{uuid.uuid4().hex[:8]}.sock")
+    env = _environment(tmp_path, channel)
+    listener = subprocess.Popen(
+        [sys.executable, "-c", SERVER],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert listener.stdout is not None
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            first = reader.submit(listener.stdout.readline).result(timeout=TIMEOUT_S)
+        assert first == "listening\n", listener.stderr.read() if listener.stderr else first
+
+        command = subprocess.run(
+            [sys.executable, "-m", "app", "call", "+44 20 7946 0000"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+        )
+        assert command.returncode == 0, command.stderr
+        assert command.stdout == ""
+
+        out, err = listener.communicate(timeout=TIMEOUT_S)
+        assert out == "call:+44 20 7946 0000\n", err
+        assert listener.returncode == 0
+    finally:
+        if listener.poll() is None:
+            listener.kill()
+            listener.communicate()
+        QLocalServer.removeServer(channel)
+    assert not (tmp_path / "never-opened.db").exists()
+
+
+def test_a_bad_number_from_the_command_line_is_explained(tmp_path: Path) -> None:
+    channel = str(tmp_path / "nobody.sock")
+    command = subprocess.run(
+        [sys.executable, "-m", "app", "call", "%callerid%"],
+        cwd=ROOT,
+        env=_environment(tmp_path, channel),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    assert command.returncode == 2
+    assert "placeholder" in command.stderr
+    assert not (tmp_path / "never-opened.db").exists()
