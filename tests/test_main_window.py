@@ -58,17 +58,19 @@ def test_window_title_menus_navigation_and_status_bar(
 ) -> None:
     assert window.windowTitle() == "Switchboard"
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "View", "Ticket", "Settings", "Help"]
+    assert titles == ["File", "View", "Ticket", "Call", "Settings", "Help"]
     shortcuts = _shortcuts(window)
     assert shortcuts["New ticket"] == "Ctrl+N"
     assert shortcuts["Quit"] == "Ctrl+Q"
     assert shortcuts["Find / filter"] == "Ctrl+F"
     assert shortcuts["Refresh"] == "F5"
     assert shortcuts["Open ticket"] == "Enter"
+    assert shortcuts["Take call"] == "F2"
+    assert shortcuts["End call"] == "F8"
     assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
     navigation = window.navigation
     assert navigation.objectName() == "navigation"
-    assert [navigation.item(i).text() for i in range(navigation.count())] == ["Queue"]
+    assert [navigation.item(i).text() for i in range(navigation.count())] == ["Queue", "Calls"]
     assert window.database_label.text() == database_label(context.engine.url)
     assert window.user_label.text() == "User: ann"
 

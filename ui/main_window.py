@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -34,10 +35,13 @@ if TYPE_CHECKING:
     from app.context import AppContext
     from app.queue import SavedView
     from app.ticket_detail import TicketDetail
+    from ui.call_desk import CallDesk
     from ui.queue_view import QueueView
     from ui.ticket_editor import TicketEditor
+    from ui.ticket_form import TicketPrefill
 
 TITLE = "Switchboard"
+NAV_QUEUE, NAV_CALLS = 0, 1  # rows of the navigation list
 
 
 def database_label(url: URL) -> str:
@@ -78,6 +82,8 @@ class MainWindow(QMainWindow):
         self._context: AppContext | None = None
         self._queue: QueueView | None = None
         self._editor: TicketEditor | None = None  # built on first use: a faster start
+        self._desk: CallDesk | None = None  # likewise
+        self._ticket_for_call = False  # the editor holds a ticket started from the call desk
 
         self.opening = QLabel("Opening the database…")
         self.opening.setObjectName("openingPage")
@@ -91,7 +97,12 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.pages, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.call_bar_slot = right  # the call bar goes on top once the call desk exists
+        right.addWidget(self.pages, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self._build_menus()
         self._build_status_bar()
@@ -140,6 +151,21 @@ class MainWindow(QMainWindow):
             self._editor.saved.connect(self._ticket_saved)
         return self._editor
 
+    @property
+    def desk(self) -> CallDesk:
+        """The call desk page, created the first time a call is taken or the page shown."""
+        if self._desk is None:
+            from ui.call_desk import CallDesk
+
+            assert self._context is not None
+            desk = self._desk = CallDesk(self._context)
+            self.pages.addWidget(desk)
+            self.call_bar_slot.insertWidget(0, desk.call_bar)
+            desk.newTicketRequested.connect(self._new_ticket_for_call)
+            desk.openTicketRequested.connect(self.open_ticket)
+            desk.callChanged.connect(self._call_changed)
+        return self._desk
+
     # -- building -----------------------------------------------------------------------------
     def _build_navigation(self) -> QListWidget:
         navigation = QListWidget()
@@ -147,11 +173,20 @@ class MainWindow(QMainWindow):
         navigation.setAccessibleName("Navigation")
         navigation.ensurePolished()  # the stylesheet's item padding must be known before items
         QListWidgetItem(_icon("queue"), "Queue", navigation)
+        QListWidgetItem(_icon("phone"), "Calls", navigation)
         navigation.setCurrentRow(0)
         navigation.setFixedWidth(120)
-        navigation.itemActivated.connect(lambda _item: self.show_queue())
-        navigation.itemClicked.connect(lambda _item: self.show_queue())
+        navigation.itemActivated.connect(self._navigate)
+        navigation.itemClicked.connect(self._navigate)
         return navigation
+
+    def _navigate(self, item: QListWidgetItem) -> None:
+        if self._context is None:
+            return
+        if self.navigation.row(item) == NAV_CALLS:
+            self.show_desk()
+        else:
+            self.show_queue()
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, icon: str | None) -> QAction:
         action = QAction(text, self)
@@ -186,6 +221,14 @@ class MainWindow(QMainWindow):
         self.ticket_menu = bar.addMenu("&Ticket")
         self.ticket_menu.addAction(self.new_action)
 
+        call_menu = bar.addMenu("&Call")
+        self.take_call_action = self._action("&Take call", "F2", "phone")
+        self.take_call_action.triggered.connect(lambda: self.take_call())
+        self.end_call_action = self._action("&End call", "F8", None)
+        self.end_call_action.triggered.connect(self.end_call)
+        call_menu.addAction(self.take_call_action)
+        call_menu.addAction(self.end_call_action)
+
         settings_menu = bar.addMenu("&Settings")
         self.matrix_action = self._action("&Priority matrix…", None, None)
         self.matrix_action.triggered.connect(self.edit_priority_matrix)
@@ -198,6 +241,7 @@ class MainWindow(QMainWindow):
 
         # Until the database is open there is nothing for these to act on.
         self._needs_database = (
+            self.take_call_action,
             self.new_action,
             self.find_action,
             self.refresh_action,
@@ -205,6 +249,7 @@ class MainWindow(QMainWindow):
         )
         for action in self._needs_database:
             action.setEnabled(False)
+        self.end_call_action.setEnabled(False)  # until a call is on
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -240,9 +285,42 @@ class MainWindow(QMainWindow):
         if self._queue is None or not self._leave_editor():
             return False
         self.pages.setCurrentWidget(self.queue)
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(NAV_QUEUE)
         self.queue.focus_table()
         return True
+
+    def show_desk(self) -> bool:
+        """The call desk, keyboard in the search box; False if the user stayed put."""
+        if self._context is None or not self._leave_editor():
+            return False
+        self.pages.setCurrentWidget(self.desk)
+        self.navigation.setCurrentRow(NAV_CALLS)
+        self.desk.focus_search()
+        return True
+
+    def take_call(self, number: str = "") -> None:
+        """F2, or a screen pop with the caller's ``number``: the call desk, a call started.
+        Unsaved edits in the ticket editor stay there (the page is only hidden)."""
+        if self._context is None:
+            return
+        self.pages.setCurrentWidget(self.desk)
+        self.navigation.setCurrentRow(NAV_CALLS)
+        self.desk.take_call(number)
+
+    def end_call(self) -> None:
+        if self._desk is not None:
+            self._desk.end_call()
+
+    def _call_changed(self) -> None:
+        self.end_call_action.setEnabled(self.desk.call is not None)
+
+    def _new_ticket_for_call(self, prefill: TicketPrefill) -> None:
+        editor = self._editor
+        if editor is not None and editor.has_unsaved_changes() and not editor.confirm_discard():
+            return
+        self.editor.new_ticket(prefill)
+        self._ticket_for_call = True
+        self._show_editor()
 
     def _show_editor(self) -> None:
         self.pages.setCurrentWidget(self.editor)
@@ -250,11 +328,13 @@ class MainWindow(QMainWindow):
 
     def open_ticket(self, ticket_id: uuid.UUID) -> None:
         self.editor.open_ticket(ticket_id)
+        self._ticket_for_call = False
         self._show_editor()
 
     def new_ticket(self) -> None:
         if self._leave_editor():
             self.editor.new_ticket()
+            self._ticket_for_call = False
             self._show_editor()
 
     def find(self) -> None:
@@ -267,12 +347,21 @@ class MainWindow(QMainWindow):
 
     def _editor_closed(self) -> None:
         # The editor already asked about unsaved changes before it emitted ``closed``.
+        if self._ticket_for_call:
+            self._ticket_for_call = False
+            self.show_desk()
+            return
         self.pages.setCurrentWidget(self.queue)
         self.queue.focus_table()
 
     def _ticket_saved(self, detail: TicketDetail) -> None:
         self.queue.select_ticket(detail.id)
         self.queue.refresh()
+        if self._ticket_for_call:
+            # Logged for the caller on the line: back to the call with the card updated.
+            self._ticket_for_call = False
+            self.desk.link_ticket(detail)
+            self.show_desk()
 
     def edit_priority_matrix(self) -> None:
         """Open the matrix editor (window-modal; it saves by itself)."""
@@ -292,7 +381,8 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._leave_editor():
-            event.accept()
-        else:
+        if not self._leave_editor():
             event.ignore()
+            return
+        self.end_call()  # a call still on is logged as ending now
+        event.accept()

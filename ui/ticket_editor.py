@@ -54,6 +54,7 @@ from ui.tasks import run_task
 from ui.ticket_form import (
     Reference,
     TicketForm,
+    TicketPrefill,
     error_label,
     load_reference,
     named,
@@ -204,6 +205,7 @@ class TicketEditor(QWidget):
         self._generation = 0
         self._busy = False
         self._prompt_action: PromptAction | None = None
+        self._prefill: TicketPrefill | None = None
         self._focus: QWidget | None = None
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
@@ -308,8 +310,9 @@ class TicketEditor(QWidget):
         engine = self._context.engine
         self._fetch(lambda: get_ticket(engine, ticket_id))
 
-    def new_ticket(self) -> None:
-        """Show a blank form for logging a new ticket."""
+    def new_ticket(self, prefill: TicketPrefill | None = None) -> None:
+        """Show a form for logging a new ticket: blank, or started from a call."""
+        self._prefill = prefill
         self._fetch(None)
 
     def has_unsaved_changes(self) -> bool:
@@ -384,12 +387,13 @@ class TicketEditor(QWidget):
         self._detail = None
         self.setWindowTitle("New ticket")
         self.header.show_new()
-        self.form.show_blank()
+        self.form.show_blank(self._prefill)
         self.actions_row.hide()
         self.worklog.hide()
         self.save_button.setText("Create ticket")
         self._update_dirty()
-        self.form.caller_edit.setFocus()
+        focus = self.form.summary_edit if self._prefill else self.form.caller_edit
+        focus.setFocus()
 
     def _show_detail(self, detail: TicketDetail) -> None:
         self._detail = detail
@@ -408,7 +412,8 @@ class TicketEditor(QWidget):
     def _show_transitions(self, transitions: tuple[Transition, ...]) -> None:
         while (item := self.transition_layout.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
-                widget.hide()  # until the event loop deletes it
+                widget.hide()
+                widget.setParent(None)  # gone from the editor now, deleted by the event loop
                 widget.deleteLater()
         for transition in transitions:
             button = self._button(

@@ -110,6 +110,19 @@ def show_problems(labels: Mapping[str, QLabel], problems: Mapping[str, str]) -> 
 
 
 @dataclass(frozen=True)
+class TicketPrefill:
+    """A new ticket's starting values when it comes from a call: caller, site, asset,
+    channel phone, and "resolved on the call" when the operator chose that outcome."""
+
+    caller_id: uuid.UUID
+    caller_name: str
+    site_id: uuid.UUID | None
+    asset_id: uuid.UUID | None = None
+    asset_label: str = ""
+    resolved_on_call: bool = False
+
+
+@dataclass(frozen=True)
 class Reference:
     """Pick lists and the priority matrix, loaded once per editor in a worker."""
 
@@ -362,7 +375,8 @@ class TicketForm(QWidget):
         if detail.caller_id is not None:
             self._load_caller(detail.caller_id, new_site=False)
 
-    def show_blank(self) -> None:
+    def show_blank(self, prefill: TicketPrefill | None = None) -> None:
+        """A new ticket: empty, or started from a call with ``prefill``."""
         self._set_new(True)
         blank = FormValues()
         self._set_caller(None, "")
@@ -381,7 +395,15 @@ class TicketForm(QWidget):
             (self.site_combo, None),
         ):
             _select(combo, data)
+        if prefill is not None:
+            self._set_caller(prefill.caller_id, prefill.caller_name)
+            self._fill_assets([], prefill.asset_id, prefill.asset_label)
+            _select(self.site_combo, prefill.site_id)
+            _select(self.channel_combo, int(Channel.PHONE))
+            self.fcr_check.setChecked(prefill.resolved_on_call)
         self._finish_showing()
+        if prefill is not None:
+            self._load_caller(prefill.caller_id, new_site=False)
 
     def _set_new(self, new: bool) -> None:
         """Site and "resolved on the call" only apply while logging a new ticket."""
