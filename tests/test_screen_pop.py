@@ -450,3 +450,49 @@ def test_a_bad_number_from_the_command_line_is_explained(tmp_path: Path) -> None
     assert command.returncode == 2
     assert "placeholder" in command.stderr
     assert not (tmp_path / "never-opened.db").exists()
+
+
+def _wait_for_file(path: Path, process: subprocess.Popen[str]) -> None:
+    """Another process gives no signal to wait on: look for the file it makes, within a bound,
+    and fail at once if the process died instead."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.05)
+
+
+def test_a_call_with_nobody_running_starts_switchboard_which_then_takes_the_next_call(
+    tmp_path: Path,
+) -> None:
+    """The whole path: the first ring starts the GUI (offscreen) on its database; the second
+    ring, from another process, is taken by that GUI and the command exits at once."""
+    channel = str(tmp_path / "desk.sock")
+    env = _environment(tmp_path, channel)
+    db = tmp_path / "desk.db"
+    gui = subprocess.Popen(
+        [sys.executable, "-m", "app", "call", "+44 20 7946 0000", "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_file(Path(channel), gui)
+
+        command = subprocess.run(
+            [sys.executable, "-m", "app", "call", "0161 496 0000"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+        )
+        assert command.returncode == 0, command.stderr
+        assert gui.poll() is None  # still running: the call went to it, not to a new window
+        _wait_for_file(db, gui)  # it opens the database given with the first call
+    finally:
+        gui.kill()
+        gui.communicate()
+        QLocalServer.removeServer(channel)

@@ -56,10 +56,11 @@ def server_name() -> str:
     """The channel's name: stable for one user, different for every other user.
 
     On Linux desktops the socket goes into ``$XDG_RUNTIME_DIR``, a directory only this user
-    can enter, so another account can neither squat the name nor read the numbers. Elsewhere
-    Qt places it (``/tmp`` on Unix, a named pipe on Windows) and access is limited to the user
-    by :attr:`QLocalServer.SocketOption.UserAccessOption`. The user name is hashed: it may hold
-    characters a socket name cannot, and a short name stays well inside Unix path limits.
+    can enter, so another account can neither take the name first nor connect. Without one,
+    Qt places it (``/tmp`` on Unix, a named pipe on Windows), where
+    :attr:`QLocalServer.SocketOption.UserAccessOption` still lets only this user connect. The
+    user name is hashed: it may hold characters a socket name cannot, and a short name stays
+    well inside the Unix socket path limit (about 100 bytes).
     """
     override = os.environ.get(ENV_NAME, "").strip()
     if override:
