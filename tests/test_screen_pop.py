@@ -167,6 +167,7 @@ def test_clean_number_keeps_what_a_lookup_needs() -> None:
     assert clean_number('"Alice" <sip:%2B442079460000@pbx.example;user=phone>') == ("+442079460000")
     assert clean_number("tel:+1-202-555-0100") == "+1-202-555-0100"
     assert clean_number("\x00\x07") == ""
+    assert clean_number("hotel:555") == "hotel:555"  # only a real URI scheme is taken apart
 
 
 @pytest.mark.parametrize(

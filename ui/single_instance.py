@@ -47,7 +47,7 @@ OK, ERROR = b"ok\n", b"error\n"
 
 # A SIP or tel URI, bare or in a display form such as '"Alice" <sip:+4420...@pbx;user=phone>':
 # softphones that pass the remote address instead of the number send this.
-_URI = re.compile(r"(?:sips?|tel):([^@;>\s]+)", re.IGNORECASE)
+_URI = re.compile(r"\b(?:sips?|tel):([^@;>\s]+)", re.IGNORECASE)
 # A softphone placeholder that was not filled in: %callerid%, $n, ${number}, {number}, [Number].
 _PLACEHOLDER = re.compile(r"^(%\w+%|\$\{?\w+\}?|\{\w+\}|\[\w+\])$")
 
