@@ -220,6 +220,9 @@ class CallDesk(QWidget):
         self.call_bar.start()
         self._clear()
         self.search_edit.setText(number)
+        self.search_status.setText(
+            "On a call: type a name, number, e-mail, asset tag or ticket number."
+        )
         self._pop_number = number
         self._call_changed()
         self.focus_search()
@@ -349,7 +352,7 @@ class CallDesk(QWidget):
         self.card_view.clear()
         self._show_note_target()
         if popped and phone_candidates(popped):
-            self.search_status.setText(f"No caller has the number {popped}. Add them below.")
+            self.search_status.setText(f"No caller has the number {popped}. Add them on the right.")
             self.quick_create()
         else:
             self.search_status.setText(
@@ -442,6 +445,8 @@ class CallDesk(QWidget):
 
     def _show_note_target(self) -> None:
         card, ticket = self.card_view.card, self.card_view.selected_open_ticket()
+        for widget in (self.note_edit, self.minutes_spin, self.add_note_button):
+            widget.setEnabled(ticket is not None)
         if ticket is not None:
             self.note_target.setText(
                 f"Note on <b>{ticket.number}</b> · {ticket.summary}"

@@ -68,11 +68,12 @@ def _list(name: str, accessible: str) -> QListWidget:
     return widget
 
 
-def _fit(widget: QListWidget, rows: int, lines_per_row: int) -> None:
+def _fit(widget: QListWidget) -> None:
     """As tall as its rows (up to MAX_LIST_ROWS), so short lists leave no empty box."""
-    line = widget.fontMetrics().lineSpacing()
-    shown = max(1, min(rows, MAX_LIST_ROWS))
-    widget.setFixedHeight(shown * (line * lines_per_row + 8) + 6)
+    widget.ensurePolished()  # the stylesheet's item padding counts in the row heights
+    shown = min(widget.count(), MAX_LIST_ROWS)
+    rows = sum(widget.sizeHintForRow(row) for row in range(shown))
+    widget.setFixedHeight(rows + 2 * widget.frameWidth() + 2)
 
 
 class CallerCardView(QScrollArea):
@@ -137,12 +138,12 @@ class CallerCardView(QScrollArea):
         for widget in (
             self.open_heading,
             self.open_list,
+            self.assets_heading,
+            self.assets_list,
             self.last_heading,
             self.last_list,
             self.calls_heading,
             self.calls_list,
-            self.assets_heading,
-            self.assets_list,
         ):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -243,14 +244,14 @@ class CallerCardView(QScrollArea):
             item.setToolTip(f"{ticket.number}: opened {local_time(ticket.created_at)}")
         if not tickets:
             self._placeholder(widget, empty)
-        _fit(widget, len(tickets), 2)
+        _fit(widget)
 
     def _fill_lines(self, widget: QListWidget, lines: list[str], empty: str) -> None:
         widget.clear()
         widget.addItems(lines)
         if not lines:
             self._placeholder(widget, empty)
-        _fit(widget, len(lines), 1)
+        _fit(widget)
 
     @staticmethod
     def _placeholder(widget: QListWidget, text: str) -> None:

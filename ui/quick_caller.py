@@ -76,7 +76,9 @@ class QuickCallerForm(QFrame):
             column.setSpacing(2)
             column.addWidget(field)
             column.addWidget(self._errors[key])
-            form.addRow(label, column)
+            caption = QLabel(label)
+            caption.setBuddy(field)  # Alt+letter jumps to the field
+            form.addRow(caption, column)
         form.addRow("", self.vip_check)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -111,6 +113,8 @@ class QuickCallerForm(QFrame):
         self.number_edit.setText(number)
         self.name_edit.setText(name)
         index = self.site_combo.findData(str(site_id)) if site_id else -1
+        if index < 0 and self.site_combo.count() == 2:  # one site: it is theirs
+            index = 1
         self.site_combo.setCurrentIndex(max(index, 0))
         self.show_problems({})
         self.name_edit.setFocus()
