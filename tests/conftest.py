@@ -22,6 +22,9 @@ from models.org import Category, Site, Staff, Team
 from models.people import Asset, Caller
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Windows started by tests listen for screen pops on a channel of this test run, never on
+# the one of a Switchboard the person running the tests has open.
+os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-tests-{os.getpid()}")
 
 PG_URL = os.environ.get("SWITCHBOARD_TEST_PG", "")
 
