@@ -338,6 +338,8 @@ class CallerImportDialog(QDialog):
         """Read ``path`` off the GUI thread; what was shown for another file goes away."""
         generation = self._next_generation()
         self.table = self.result = None
+        for combo in self._combos:  # deleted later with their cells; not to be found by name
+            combo.setObjectName("")
         self._combos = []
         self.mapping_table.setRowCount(0)
         self._show_counts(None)
