@@ -85,8 +85,8 @@ MAPPING_COLUMN, SAMPLE_COLUMN, FIELD_COLUMN = range(3)
 CHANGE_HEADERS = ("Line", "Action", "Caller", "What the file sets")
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else word + 's'}"
 
 
 def _message_label(name: str, accessible: str, colour: str) -> QLabel:
