@@ -10,7 +10,9 @@ Three steps, none of them touching Qt:
    exports (and plain names such as "name", "email", "phone") to caller fields; the user may
    override any of them. :func:`plan_import` validates every row, matches existing callers by
    e-mail (case-insensitive) or employee id and says what would be created or changed.
-   Nothing is written.
+   Phone numbers are compared and stored in the canonical form of :mod:`app.phones`, read
+   in the region of the caller's site: the same number written another way ("020 7946
+   0018", "+44 20 7946 0018") is one number, kept once and no change. Nothing is written.
 3. :func:`apply_import` writes the plan in one transaction: all rows or none. It checks the
    rows again inside that transaction, so a caller added since the preview is updated, not
    duplicated. Rows with errors are skipped (and counted), unless ``strict`` asks to refuse
@@ -23,6 +25,7 @@ through SQLAlchemy Core in batches (no ORM object per row), so 200,000 callers t
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 import re
@@ -36,8 +39,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
-from app.caller_lookup import phone_digits
 from app.errors import SwitchboardError
+from app.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_region
 from models.db import is_sqlite
 from models.org import Site
 from models.people import Caller, CallerPhone
@@ -218,6 +221,9 @@ class RawTable:
 
 @dataclass(frozen=True)
 class PhoneValue:
+    """A number as written in the file, its canonical digits (:mod:`app.phones`, in the
+    region of the caller's site) and its label."""
+
     number: str
     digits: str
     label: str
@@ -265,6 +271,7 @@ class ImportPlan:
     errors: tuple[RowError, ...]
     # What the row checks were made against, so that applying need not repeat them.
     sites: dict[str, uuid.UUID] = field(default_factory=dict, repr=False, compare=False)
+    regions: dict[uuid.UUID, str] = field(default_factory=dict, repr=False, compare=False)
     checked: list[tuple[int, CallerValues | None, str]] = field(
         default_factory=list, repr=False, compare=False
     )
@@ -486,9 +493,14 @@ class _Existing:
     callers: dict[uuid.UUID, tuple[Any, ...]]
     by_email: dict[str, uuid.UUID]
     by_employee: dict[str, uuid.UUID]
-    phones: dict[uuid.UUID, set[tuple[str, str]]]
+    phones: dict[uuid.UUID, set[tuple[str, str]]]  # (canonical digits, label)
     sites: dict[str, uuid.UUID]  # code and name, case-folded
     site_codes: list[str]
+    regions: dict[uuid.UUID, str]  # each site's phone region
+
+    def region(self, site_id: uuid.UUID | None) -> str:
+        """The region a caller at ``site_id`` writes phone numbers in."""
+        return self.regions.get(site_id, DEFAULT_REGION) if site_id else DEFAULT_REGION
 
 
 CALLER_COLUMNS = ("id", "name", "email", "employee_id", "department", "site_id", "vip", "notes")
@@ -506,20 +518,24 @@ def _load_existing(connection: Connection) -> _Existing:
         if row[3]:
             by_employee.setdefault(row[3].strip().casefold(), row[0])
     phones: dict[uuid.UUID, set[tuple[str, str]]] = {}
-    for caller_id, number, label in connection.execute(
-        select(PHONES.c.caller_id, PHONES.c.number, PHONES.c.label)
+    for caller_id, digits, label in connection.execute(
+        select(PHONES.c.caller_id, PHONES.c.digits, PHONES.c.label)
     ):
-        phones.setdefault(caller_id, set()).add((number, label))
+        phones.setdefault(caller_id, set()).add((digits, label))
     sites: dict[str, uuid.UUID] = {}
     codes = []
-    for site_id, code, name in connection.execute(
-        select(SITES.c.id, SITES.c.code, SITES.c.name).order_by(SITES.c.code)
+    regions: dict[uuid.UUID, str] = {}
+    for site_id, code, name, country in connection.execute(
+        select(SITES.c.id, SITES.c.code, SITES.c.name, SITES.c.holiday_country).order_by(
+            SITES.c.code
+        )
     ):
         codes.append(code)
         sites.setdefault(name.casefold(), site_id)
+        regions[site_id] = phone_region(country)
     for site_id, code, _name in connection.execute(select(SITES.c.id, SITES.c.code, SITES.c.name)):
         sites[code.casefold()] = site_id  # a code wins over another site's name
-    return _Existing(callers, by_email, by_employee, phones, sites, codes)
+    return _Existing(callers, by_email, by_employee, phones, sites, codes, regions)
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -533,6 +549,27 @@ def _parse_bool(text: str) -> bool | None:
 
 def _too_long(what: str, value: str, limit: int) -> str:
     return f"{what} is {len(value)} characters long (at most {limit})"
+
+
+def _phones(
+    numbers: Iterable[tuple[str, str]], region: str
+) -> tuple[tuple[PhoneValue, ...], list[str]]:
+    """The (number, label)s with their canonical digits in ``region``, one per number (the
+    same number in two columns or two formats is kept once), and what is wrong with them."""
+    phones: list[PhoneValue] = []
+    problems: list[str] = []
+    for number, label in numbers:
+        typed = phone_digits(number)
+        digits = canonical_digits(number, region)
+        if len(typed) < MIN_PHONE_DIGITS:
+            problems.append(
+                f"phone {number!r} has {len(typed)} digits (at least {MIN_PHONE_DIGITS})"
+            )
+        elif len(number) > NUMBER_MAX or max(len(typed), len(digits)) > DIGITS_MAX:
+            problems.append(f"phone {number!r} is too long (at most {DIGITS_MAX} digits)")
+        elif all(p.digits != digits for p in phones):
+            phones.append(PhoneValue(number, digits, label))
+    return tuple(phones), problems
 
 
 def _row_values(
@@ -593,17 +630,8 @@ def _row_values(
         vip = _parse_bool(cells[Field.VIP])
         if vip is None:
             problems.append(f"VIP must be yes/no, true/false or 1/0, not {cells[Field.VIP]!r}")
-    phones: list[PhoneValue] = []
-    for number, label in numbers:
-        digits = phone_digits(number)
-        if len(digits) < MIN_PHONE_DIGITS:
-            problems.append(
-                f"phone {number!r} has {len(digits)} digits (at least {MIN_PHONE_DIGITS})"
-            )
-        elif len(number) > NUMBER_MAX or len(digits) > DIGITS_MAX:
-            problems.append(f"phone {number!r} is too long (at most {DIGITS_MAX} digits)")
-        elif all(p.digits != digits for p in phones):
-            phones.append(PhoneValue(number, digits, label))
+    phones, phone_problems = _phones(numbers, existing.region(site_id))
+    problems.extend(phone_problems)
     if problems:
         return None, problems
     values = CallerValues(
@@ -614,7 +642,7 @@ def _row_values(
         site_id=site_id,
         vip=vip,
         notes=notes,
-        phones=tuple(phones) if phones else None,
+        phones=phones or None,
     )
     return values, []
 
@@ -635,7 +663,8 @@ def _changes(
     ):
         if new is not None and new != old:
             changed.append(what)
-    if values.phones is not None and {(p.number, p.label) for p in values.phones} != phones:
+    # By canonical digits: the same number written another way is no change.
+    if values.phones is not None and {(p.digits, p.label) for p in values.phones} != phones:
         changed.append("phones")
     return changed
 
@@ -681,7 +710,11 @@ def _plan(
                 f"(site codes: {known})."
             )
     # Row checks depend only on the sites: a plan made against the same sites is reused.
-    if previous is not None and previous.sites == existing.sites:
+    if (
+        previous is not None
+        and previous.sites == existing.sites
+        and previous.regions == existing.regions
+    ):
         checked = previous.checked
     else:
         checked = _check_rows(table, mapping, existing, default_site)
@@ -742,6 +775,7 @@ def _plan(
             creates.append(PlannedCreate(line, values))
             continue
         current = existing.callers[match]
+        values = _in_callers_region(values, current[5], existing)
         changed = _changes(values, current, existing.phones.get(match, set()))
         if changed:
             updates.append(PlannedUpdate(line, match, current, values, tuple(changed)))
@@ -756,8 +790,23 @@ def _plan(
         unchanged=unchanged,
         errors=tuple(errors),
         sites=existing.sites,
+        regions=existing.regions,
         checked=checked,
     )
+
+
+def _in_callers_region(
+    values: CallerValues, site_id: uuid.UUID | None, existing: _Existing
+) -> CallerValues:
+    """``values`` for an existing caller: a row that names no site keeps the caller's
+    site, so its numbers are read in that site's region."""
+    if values.site_id is not None or not values.phones:
+        return values
+    region = existing.region(site_id)
+    if region == existing.region(None):
+        return values
+    phones, _problems = _phones(((p.number, p.label) for p in values.phones), region)
+    return dataclasses.replace(values, phones=phones or None)
 
 
 def _read_bind(engine: Engine) -> Engine:

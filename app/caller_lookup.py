@@ -3,10 +3,12 @@
 The text is tried, in this order of rank, as:
 
 1. an exact phone number (in any format: "+1 (555) 123-4567", "0044 20 7946 0018",
-   "5551234567"; read with ``phonenumbers`` in the default region, but the raw digits are
-   always tried too), an exact e-mail address, a ticket number ("HQ-004211", "hq4211",
+   "020 7946 0018"; numbers are stored in the canonical form of :mod:`app.phones`, the
+   E.164 digits, and the text is matched in that form, read in the default region, and as
+   the digits typed), an exact e-mail address, a ticket number ("HQ-004211", "hq4211",
    "4211"), an asset tag or an employee id (all case-insensitive);
-2. digits from anywhere in a phone number (at least three: "555-1234", "7946");
+2. digits from anywhere in a phone number (at least three: "555-1234", "7946"; leading
+   zeros are also tried without, since the stored E.164 digits have no trunk "0");
 3. words: each must start a word of the caller's name, e-mail or employee id, accents
    folded ("Muller" finds "Müller").
 
@@ -21,7 +23,6 @@ very long input is cut, and nothing the user types can raise.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -47,6 +47,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app.phones import DEFAULT_REGION, phone_candidates, phone_fragments
+from app.phones import phone_digits as phone_digits  # for app/callers.py; use app.phones
 from app.ticket_search import WORD, fold, fts_query, number_condition
 from models.db import is_sqlite, read_session
 from models.org import Site
@@ -56,10 +58,7 @@ from models.tickets import Call, Ticket
 
 MAX_TEXT = 200  # longer input is cut: no name, number or address is longer
 MAX_WORDS = 8
-MIN_PHONE_DIGITS = 3  # the trigram index needs three characters
 RECENT_DAYS = 30
-DEFAULT_REGION = "GB"
-PHONE_TEXT = re.compile(r"[0-9\s+().\-/]+", re.ASCII)  # digits and phone punctuation only
 
 
 @dataclass(frozen=True)
@@ -85,33 +84,6 @@ def clean(value: str) -> str:
         " " if unicodedata.category(c) in ("Cc", "Cs", "Cn") else c for c in value[: MAX_TEXT * 2]
     )
     return " ".join(kept.split())[:MAX_TEXT].strip()
-
-
-def phone_digits(value: str) -> str:
-    """The ASCII digits of a phone number as written: what ``caller_phone.digits`` holds."""
-    return re.sub(r"[^0-9]", "", value)
-
-
-def phone_candidates(value: str, region: str = DEFAULT_REGION) -> list[str]:
-    """The digit strings to look for when ``value`` looks like a phone number: its raw
-    digits and, when ``phonenumbers`` reads a possible number, the national significant
-    number and the same with the country code. Empty when it is no phone number."""
-    if not PHONE_TEXT.fullmatch(value):
-        return []
-    raw = phone_digits(value)
-    if len(raw) < MIN_PHONE_DIGITS:
-        return []
-    candidates = [raw]
-    try:
-        parsed = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        return candidates
-    if phonenumbers.is_possible_number(parsed):
-        national = phonenumbers.national_significant_number(parsed)
-        for candidate in (national, f"{parsed.country_code}{national}"):
-            if len(candidate) >= MIN_PHONE_DIGITS and candidate not in candidates:
-                candidates.append(candidate)
-    return candidates
 
 
 def _quoted(value: str) -> str:
@@ -222,6 +194,7 @@ def lookup(
     sqlite = is_sqlite(engine)
     hits = _Hits(limit)
     phones = phone_candidates(value, region)
+    fragments = phone_fragments(value, region)
     words = WORD.findall(value)[:MAX_WORDS]
     with read_session(engine) as session:
 
@@ -270,13 +243,13 @@ def lookup(
                     "employee id",
                 )
         # 2. Digits from anywhere in a phone number.
-        if phones:
+        if fragments:
             if sqlite:
                 within = _fts_rowids(
-                    "caller_phone", " OR ".join(_quoted(p) for p in phones), "digits"
+                    "caller_phone", " OR ".join(_quoted(p) for p in fragments), "digits"
                 )
             else:  # digits only: nothing to escape in the pattern; pg_trgm serves it
-                within = or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in phones))
+                within = or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in fragments))
             run(
                 select(col(CallerPhone.caller_id), col(CallerPhone.number))
                 .where(within)

@@ -2,7 +2,9 @@
 
 :func:`find_duplicates` links callers that
 
-1. share a phone number (the same digits, at least ``MIN_PHONE_DIGITS`` of them),
+1. share a phone number (the same canonical digits, at least ``MIN_PHONE_DIGITS`` of
+   them: every writer stores the E.164 digits of :mod:`app.phones`, so "020 7946 0018" at
+   a UK site and "+44 20 7946 0018" are one number),
 2. share an e-mail address (case-insensitive), or
 3. have similar names (``rapidfuzz`` token_sort_ratio of the accent-folded names at least
    ``name_threshold``, and the words they do not share alike too, so a long shared last
@@ -22,7 +24,8 @@ switchboard line or a team mailbox, not a duplicate, and is ignored.
 :func:`merge_callers` folds callers into one in a single write transaction: tickets (with
 their denormalised caller name, a version bump so editors holding the old version get a
 conflict, and one audit event each), calls and assets move to the kept caller, phone numbers
-are united, the kept caller's empty fields are filled, and the merged callers are deleted.
+are united (one per canonical number), the kept caller's empty fields are filled, and the
+merged callers are deleted.
 """
 
 from __future__ import annotations
@@ -206,6 +209,7 @@ class _Links:
 
 
 def _link_phones(session: Session, links: _Links) -> None:
+    """Callers sharing a number: the stored canonical digits, grouped in SQL."""
     digits = col(CallerPhone.digits)
     shared = (
         select(digits)
@@ -500,7 +504,8 @@ def _move_rows(session: Session, keep: Caller, merged: list[Caller]) -> tuple[in
 
 
 def _unite_phones(session: Session, keep: Caller, merged: list[Caller]) -> int:
-    """Give the kept caller every number it lacks (by digits); drop the repeated ones."""
+    """Give the kept caller every number it lacks (by canonical digits, so one number
+    written two ways is kept once); drop the repeated ones."""
     have = set(
         session.scalars(
             select(col(CallerPhone.digits)).where(col(CallerPhone.caller_id) == keep.id)

@@ -256,11 +256,12 @@ def test_outlook_file_imports_callers_and_phones(tmp_path: Path, engine: Engine,
     found = callers(engine)
     assert found["Jürgen Müller"].email == "jm@example.org"
     assert found["Jürgen Müller"].department == "Sales"
+    # Canonical digits (app.phones), read in the default region for callers without a site.
     assert phones_of(engine, "Jürgen Müller") == {
         ("+44 20 7946 0018", "442079460018", "work"),
-        ("07700 900123", "07700900123", "mobile"),
+        ("07700 900123", "447700900123", "mobile"),
     }
-    assert phones_of(engine, "Ann Lee") == {("(212) 555-0100", "2125550100", "work")}
+    assert phones_of(engine, "Ann Lee") == {("(212) 555-0100", "442125550100", "work")}
 
 
 def test_bad_rows_are_reported_with_line_numbers_and_skipped(
@@ -344,11 +345,55 @@ def test_reimport_updates_instead_of_duplicating(tmp_path: Path, engine: Engine,
         True,
         "ANN@example.org",
     )
+    # Now in New York, where nine digits are no whole number: stored as typed.
     assert phones_of(engine, "Ann Lee") == {("555 0199 99", "555019999", "work")}
     bo = found["Bo Ekström"]
     assert bo.email == "bo@example.org"
     # An empty cell keeps what the database holds.
-    assert phones_of(engine, "Bo Ekström") == {("555 0100 22", "555010022", "work")}
+    assert phones_of(engine, "Bo Ekström") == {("555 0100 22", "44555010022", "work")}
+
+
+def test_numbers_are_read_in_the_region_of_the_callers_site(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    text = (
+        "name,email,site,phone,mobile\n"
+        "Ann London,al@example.org,HQ,(212) 555-0100,\n"
+        "Ann York,ay@example.org,NY,(212) 555-0100,+1 212 555 0100\n"
+        "Eve Local,el@example.org,HQ,020 7946 0018,+44 20 7946 0018\n"
+    )
+    assert run(engine, write(tmp_path / "c.csv", text)).created == 3
+    assert phones_of(engine, "Ann London") == {("(212) 555-0100", "442125550100", "work")}
+    # One number in two columns, written two ways: kept once, as the first column says.
+    assert phones_of(engine, "Ann York") == {("(212) 555-0100", "12125550100", "work")}
+    assert phones_of(engine, "Eve Local") == {("020 7946 0018", "442079460018", "work")}
+
+
+def test_reimport_with_the_number_written_another_way_changes_nothing(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    first = "name,email,site,phone\nEve Local,el@example.org,HQ,020 7946 0018\n"
+    first += "Ann York,ay@example.org,NY,(212) 555-0100\n"
+    path = write(tmp_path / "c.csv", first)
+    assert run(engine, path).created == 2
+    phones = count(engine, CallerPhone)
+    # Another export: international format, and no site column (the callers keep theirs,
+    # so Ann's number is still read as a New York number).
+    second = "name,email,phone\nEve Local,el@example.org,+44 20 7946 0018\n"
+    second += "Ann York,ay@example.org,212.555.0100\n"
+    result = run(engine, write(path, second))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert count(engine, CallerPhone) == phones
+    assert phones_of(engine, "Eve Local") == {("020 7946 0018", "442079460018", "work")}
+    assert phones_of(engine, "Ann York") == {("(212) 555-0100", "12125550100", "work")}
+    # A new number alongside replaces the set; the known one is not doubled.
+    third = "name,email,phone,mobile\nEve Local,el@example.org,+44 20 7946 0018,07700 900123\n"
+    result = run(engine, write(path, third))
+    assert result.updated == 1
+    assert phones_of(engine, "Eve Local") == {
+        ("+44 20 7946 0018", "442079460018", "work"),
+        ("07700 900123", "447700900123", "mobile"),
+    }
 
 
 def test_two_rows_for_one_existing_caller(tmp_path: Path, engine: Engine, org: Org) -> None:

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 from sqlmodel import col
 
-from app.caller_lookup import CallerHit, clean, lookup, phone_candidates
+from app.caller_lookup import CallerHit, clean, lookup
+from app.phones import canonical_digits, phone_candidates
 from app.tickets import TicketDraft, create_ticket
 from models.db import is_sqlite, write_session
 from models.people import Caller, CallerPhone
@@ -84,10 +85,15 @@ HOSTILE = [
 ]
 
 
+def phone(caller_id: uuid.UUID, number: str, region: str = "GB") -> CallerPhone:
+    """A number stored as every writer stores it: canonical digits in the site's region."""
+    return CallerPhone(caller_id=caller_id, number=number, digits=canonical_digits(number, region))
+
+
 @dataclass(frozen=True)
 class People:
     alice: uuid.UUID  # Alice Müller, HQ, +44 20 7946 0018, laptop LT-0001, a ticket
-    zoe: uuid.UUID  # Zoe O'Brien, VIP, (555) 123-4567
+    zoe: uuid.UUID  # Zoe O'Brien, VIP, New York, (555) 123-4567
     bob: uuid.UUID  # Bob Smith, employee E-1042, 555-1234, a call 40 days before NOW
     anna: uuid.UUID  # Anna Mullins, no phone
     ticket: str  # Alice's ticket number
@@ -108,9 +114,9 @@ def people(engine: Engine, org: Org) -> People:
         s.flush()
         s.add_all(
             [
-                CallerPhone(caller_id=org.alice, number="+44 20 7946 0018", digits="442079460018"),
-                CallerPhone(caller_id=org.zoe, number="(555) 123-4567", digits="5551234567"),
-                CallerPhone(caller_id=bob.id, number="555-1234", digits="5551234"),
+                phone(org.alice, "+44 20 7946 0018"),
+                phone(org.zoe, "(555) 123-4567", "US"),  # 15551234567
+                phone(bob.id, "555-1234"),  # 445551234: possible in the UK
                 Call(caller_id=bob.id, number="555-1234", started_at=NOW - timedelta(days=40)),
             ]
         )
@@ -137,7 +143,15 @@ def ids(engine: Engine, text: str) -> list[uuid.UUID]:
 
 @pytest.mark.parametrize(
     "text",
-    ["+44 20 7946 0018", "0044 20 7946 0018", "020 7946 0018", "442079460018", "(020) 7946-0018"],
+    [
+        "+44 20 7946 0018",
+        "0044 20 7946 0018",
+        "020 7946 0018",
+        "442079460018",
+        "+442079460018",
+        "(020) 7946-0018",
+        "+44 (0)20 7946 0018",
+    ],
 )
 def test_a_uk_number_in_any_format_finds_its_caller_first(
     engine: Engine, people: People, text: str
@@ -175,11 +189,51 @@ def test_fewer_than_three_digits_are_no_phone_search(engine: Engine, people: Peo
     assert all(matched != "phone" for _id, matched in found(engine, "55"))
 
 
-def test_phone_candidates_keep_the_raw_digits() -> None:
-    assert phone_candidates("0044 20 7946 0018")[0] == "00442079460018"
-    assert "2079460018" in phone_candidates("0044 20 7946 0018")
-    assert "442079460018" in phone_candidates("020 7946 0018")
-    assert phone_candidates("555-1234")[0] == "5551234"
+def test_a_screen_pop_finds_a_number_stored_in_national_format(
+    engine: Engine, people: People, org: Org
+) -> None:
+    """The phone system gives E.164; the caller was typed in as the operator says it."""
+    with write_session(engine) as s:
+        carl = Caller(name="Carl Nash", site_id=org.hq)
+        s.add(carl)
+        s.flush()
+        s.add(phone(carl.id, "020 7946 0991"))
+        carl_id = carl.id
+    for text in ("+442079460991", "+44 20 7946 0991", "0044 20 7946 0991", "020 7946 0991"):
+        assert found(engine, text) == [(carl_id, "phone")], text
+
+
+@pytest.mark.parametrize("text", ["020 7946", "0207946", "00442079", "+44 20 79"])
+def test_a_number_typed_in_part_with_its_prefix_finds_its_caller(
+    engine: Engine, people: People, text: str
+) -> None:
+    """Type-ahead: the trunk "0" or the "00" of a half-typed number are not in the stored
+    E.164 digits, so they are also tried without."""
+    assert (people.alice, "phone") in found(engine, text)
+
+
+def test_numbers_that_cannot_be_read_are_found_as_typed(
+    engine: Engine, people: People, org: Org
+) -> None:
+    with write_session(engine) as s:
+        desk = Caller(name="Reception Desk", site_id=org.hq)
+        old = Caller(name="Old Row", site_id=org.branch)
+        s.add_all([desk, old])
+        s.flush()
+        s.add(phone(desk.id, "4567"))  # an extension: stored as typed
+        # Stored before numbers were canonical (or by an old writer): raw digits.
+        s.add(CallerPhone(caller_id=old.id, number="(646) 555-0199", digits="6465550199"))
+        desk_id, old_id = desk.id, old.id
+    assert found(engine, "4567")[0] == (desk_id, "phone")
+    for text in ("(646) 555-0199", "+1 646 555 0199", "6465550199"):
+        assert found(engine, text, region="US")[0] == (old_id, "phone"), text
+
+
+def test_phone_candidates_are_the_canonical_and_the_typed_digits() -> None:
+    assert phone_candidates("0044 20 7946 0018") == ["442079460018", "00442079460018"]
+    assert phone_candidates("020 7946 0018") == ["442079460018", "02079460018"]
+    assert phone_candidates("+1 (555) 123-4567") == ["15551234567"]
+    assert phone_candidates("555-1234", region="US") == ["5551234"]  # local only: as typed
     assert phone_candidates("call 555") == []
     assert phone_candidates("5551234", region="nowhere") == ["5551234"]
 
@@ -299,7 +353,7 @@ def test_changes_to_callers_and_phones_are_seen(engine: Engine, people: People) 
         anna = s.get(Caller, people.anna)
         assert anna is not None
         anna.name = "Anna Petrović"
-        s.add(CallerPhone(caller_id=people.anna, number="07700 900123", digits="07700900123"))
+        s.add(phone(people.anna, "07700 900123", "US"))  # at the New York site: as typed
     with write_session(engine) as s:  # Bob leaves: his calls, phones, then himself
         s.execute(delete(Call).where(col(Call.caller_id) == people.bob))
         s.execute(delete(CallerPhone).where(col(CallerPhone.caller_id) == people.bob))
@@ -339,7 +393,7 @@ def module_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
             zoe = Caller(name="Zoe O'Brien", email="zoe@example.org")
             s.add(zoe)
             s.flush()
-            s.add(CallerPhone(caller_id=zoe.id, number="555 123 4567", digits="5551234567"))
+            s.add(phone(zoe.id, "555 123 4567"))
         yield engine
 
 
@@ -368,7 +422,7 @@ def _cli_db(tmp_path: Path) -> str:
         caller = Caller(name="Ingrid Sørensen", email="ingrid@example.org", vip=True)
         s.add(caller)
         s.flush()
-        s.add(CallerPhone(caller_id=caller.id, number="+44 7700 900456", digits="447700900456"))
+        s.add(phone(caller.id, "+44 7700 900456"))
     engine.dispose()
     return str(tmp_path / "cli.db")
 

@@ -22,10 +22,12 @@ from app.caller_merge import (
     words_agree,
 )
 from app.errors import ConflictError, ValidationError
+from app.phones import canonical_digits, phone_region
 from app.ticket_search import text_condition
 from app.tickets import TicketDraft, create_ticket, update_ticket
 from models.db import read_session, write_session
 from models.enums import EventKind
+from models.org import Site
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
 from tests.conftest import Org
@@ -39,8 +41,10 @@ def add_caller(engine: Engine, name: str, site: uuid.UUID | None, **fields: obje
         caller = Caller(name=name, site_id=site, **fields)  # type: ignore[arg-type]
         s.add(caller)
         s.flush()
+        where = s.get(Site, site) if site else None
+        region = phone_region(where.holiday_country if where else None)
         for number in phones:  # type: ignore[attr-defined]
-            digits = "".join(c for c in number if c.isdigit())
+            digits = canonical_digits(number, region)
             s.add(CallerPhone(caller_id=caller.id, number=number, digits=digits))
         return caller.id
 
@@ -82,6 +86,42 @@ def test_same_phone_in_another_format(engine: Engine, org: Org) -> None:
     assert group is not None
     assert any(r.startswith("same phone ") for r in group.reasons)
     assert any(r.endswith("0018") for r in group.reasons)
+
+
+def test_same_number_national_and_international(engine: Engine, org: Org) -> None:
+    """Stored in the canonical form, a UK number written nationally and internationally is
+    one number; so is an E.164 caller id without its "+"."""
+    a = add_caller(engine, "Peter Parker", org.hq, phones=["020 7946 0018"])
+    b = add_caller(engine, "Pete Parker-Jones", org.branch, phones=["+44 20 7946 0018"])
+    c = add_caller(engine, "Mary Jane", org.hq, phones=["0044 (0)20 7946-0018"])
+    d = add_caller(engine, "Harry Osborn", None, phones=["442079460018"])
+    assert ids_of(group_with(find_duplicates(engine), a)) == {a, b, c, d}
+
+
+def test_one_national_number_at_sites_in_two_countries_is_two_numbers(
+    engine: Engine, org: Org
+) -> None:
+    """ "(212) 555-0100" dialled in London and in New York are different numbers."""
+    london = add_caller(engine, "Ann London", org.hq, phones=["(212) 555-0100"])
+    york = add_caller(engine, "Ann York", org.branch, phones=["(212) 555-0100"])
+    caller = add_caller(engine, "Bo York", None, phones=["+1 212 555 0100"])
+    groups = find_duplicates(engine)
+    assert ids_of(group_with(groups, york)) == {york, caller}
+    assert group_with(groups, london) is None
+
+
+def test_merge_keeps_one_number_written_two_ways(engine: Engine, org: Org) -> None:
+    keep = add_caller(engine, "Peter Parker", org.hq, phones=["020 7946 0018"])
+    dup = add_caller(engine, "Pete Parker", org.hq, phones=["+44 20 7946 0018", "07700 900123"])
+    result = merge_callers(engine, keep, [dup], actor_id=org.ann)
+    assert result.phones_added == 1
+    with read_session(engine) as s:
+        numbers = s.execute(
+            select(col(CallerPhone.number), col(CallerPhone.digits)).where(
+                col(CallerPhone.caller_id) == keep
+            )
+        ).all()
+    assert sorted(numbers) == [("020 7946 0018", "442079460018"), ("07700 900123", "447700900123")]
 
 
 def test_same_email_in_another_case(engine: Engine, org: Org) -> None:
@@ -140,7 +180,7 @@ def test_group_details_and_transitive_links(engine: Engine, org: Org) -> None:
     a2 = add_caller(
         engine, "Alicia Moller", org.branch, email="ALICE@example.org", phones=["555 010 0200"]
     )
-    a3 = add_caller(engine, "A. M.", None, phones=["555-010-0200"])
+    a3 = add_caller(engine, "A. M.", None, phones=["+1 555-010-0200"])
     create_ticket(engine, TicketDraft(summary="Printer", caller_id=org.alice), org.ann, now=NOW)
     create_ticket(engine, TicketDraft(summary="Mail", caller_id=org.alice), org.ann, now=NOW)
     with write_session(engine) as s:
@@ -150,7 +190,7 @@ def test_group_details_and_transitive_links(engine: Engine, org: Org) -> None:
     assert group.callers[0].id == org.alice  # most tickets first
     assert ids_of(group) == {org.alice, a2, a3}
     assert len(group.reasons) == 2 and "same e-mail" in group.reasons
-    assert {"same phone 555 010 0200", "same phone 555-010-0200"} & set(group.reasons)
+    assert {"same phone 555 010 0200", "same phone +1 555-010-0200"} & set(group.reasons)
     by_id = {c.id: c for c in group.callers}
     assert by_id[org.alice].ticket_count == 2
     assert by_id[org.alice].last_contact == NOW
@@ -275,7 +315,7 @@ def test_merge_moves_everything(engine: Engine, org: Org, dupes: tuple[uuid.UUID
         phones = s.scalars(
             select(col(CallerPhone.digits)).where(col(CallerPhone.caller_id) == keep)
         ).all()
-        assert sorted(phones) == ["07700900123", "442079460018"]
+        assert sorted(phones) == ["442079460018", "447700900123"]
         assert s.scalar(select(func.count()).select_from(CallerPhone)) == 2
         tickets = {t.id: t for t in s.scalars(select(Ticket))}
         for moved in (old, other):
@@ -331,7 +371,7 @@ def test_merge_fills_empty_email_and_site(engine: Engine, org: Org) -> None:
         org.branch,
         email="sam@example.org",
         notes="Night shift",
-        phones=["0161 496 0123"],
+        phones=["+44 161 496 0123"],  # a UK number, at the New York site
     )
     second = add_caller(
         engine,
@@ -349,7 +389,7 @@ def test_merge_fills_empty_email_and_site(engine: Engine, org: Org) -> None:
         numbers = s.scalars(
             select(col(CallerPhone.number)).where(col(CallerPhone.caller_id) == keep)
         ).all()
-        assert sorted(numbers) == ["0161 496 0123", "0161 496 0999"]
+        assert sorted(numbers) == ["+44 161 496 0123", "0161 496 0999"]
     with read_session(engine) as s:
         kept = s.get(Caller, keep)
         assert kept is not None

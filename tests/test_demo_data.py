@@ -28,6 +28,7 @@ from app.demo import DemoSpec, DemoSummary, _generate, generate
 from app.demo.catalog import _FIRST_NAMES, _LAST_NAMES
 from app.demo.generator import _fold, _Generator
 from app.errors import SwitchboardError
+from app.phones import canonical_digits, phone_region
 from app.tickets import change_status, update_ticket
 from models.db import is_sqlite, make_engine, read_session, write_session
 from models.enums import Channel, EventKind, StaffRole, TicketStatus
@@ -178,6 +179,9 @@ def test_callers_phones_and_assets(engine: Engine) -> None:
         phones = list(s.exec(sm_select(CallerPhone)).all())
         assets = list(s.exec(sm_select(Asset)).all())
         sites = {site.id: site.code for site in s.exec(sm_select(Site)).all()}
+        regions = {
+            site.id: phone_region(site.holiday_country) for site in s.exec(sm_select(Site)).all()
+        }
     assert len({c.email for c in callers}) == len(callers)
     assert len({c.employee_id for c in callers}) == len(callers)
     hq_share = sum(sites[c.site_id] == "HQ" for c in callers if c.site_id) / len(callers)
@@ -187,8 +191,10 @@ def test_callers_phones_and_assets(engine: Engine) -> None:
     assert set(per_caller.values()) <= {1, 2, 3}
     assert len({p.digits for p in phones}) == len(phones)
     caller_site = {c.id: sites[c.site_id] for c in callers if c.site_id}
+    caller_region = {c.id: regions[c.site_id] for c in callers if c.site_id}
     for phone in phones:
-        assert phone.digits == re.sub(r"\D", "", phone.number)
+        # The canonical form every writer stores: E.164 digits in the site's region.
+        assert phone.digits == canonical_digits(phone.number, caller_region[phone.caller_id])
         if caller_site[phone.caller_id] == "HQ":
             assert phone.number.startswith("+44 ")
         else:

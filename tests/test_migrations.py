@@ -1,17 +1,22 @@
-"""Migrations: empty -> head, refusal of newer schemas and of files that are not ours."""
+"""Migrations: empty -> head, refusal of newer schemas and of files that are not ours; the
+phone numbers rewritten in canonical form by 0004, on both back ends."""
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from models.db import DatabaseError, make_engine, refuse_network_share
 from models.migrate import SchemaTooNewError, head_revision, schema_state, upgrade
 from models.schema import metadata
+from tests.conftest import BACK_ENDS
 
 
 def digest(path: Path) -> str:
@@ -174,3 +179,188 @@ def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
         assert old.execute("SELECT summary FROM ticket").fetchall() == [("Projector flickers",)]
     found = QueueQuery(engine, None).count(QueueFilter(text="projector"))
     assert found == 1
+
+
+# ----------------------------------------------------------------------------- 0004: phones
+
+
+@contextmanager
+def database_at(kind: str, folder: Path, revision: str) -> Iterator[Engine]:
+    """A database migrated only as far as ``revision``: a SQLite file, or a PostgreSQL
+    schema of its own (dropped afterwards) when SWITCHBOARD_TEST_PG is set."""
+    from alembic import command
+
+    from models.migrate import alembic_config
+    from tests.conftest import PG_URL, database_at_revision
+
+    if kind == "sqlite":
+        engine = database_at_revision(folder / "old.db", revision)
+        yield engine
+        engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("set SWITCHBOARD_TEST_PG to run against PostgreSQL")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+    engine = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema},public"})
+    try:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+# Numbers as revision 0003 stored them (the digits as typed), and what 0004 makes of them.
+OLD_PHONES = [
+    # (caller, site, number, digits at 0003, digits at 0004)
+    ("Alice London", "HQ", "020 7946 0018", "02079460018", "442079460018"),
+    ("Bob York", "NY", "(212) 555-0100", "2125550100", "12125550100"),
+    ("Carl Nosite", None, "+44 20 7946 0018", "442079460018", "442079460018"),
+    ("Dora Desk", "HQ", "4567", "4567", "4567"),
+    ("Ed Abroad", "NY", "+44 20 7946 0018 ext 12", "44207946001812", "44207946001812"),
+    ("Fay Mobile", "HQ", "07700 900123", "07700900123", "447700900123"),
+    ("Gus Paris", "PA", "01 23 45 67 89", "0123456789", "33123456789"),
+]
+BULK = 10_050  # more than one batch of the migration
+
+
+def _fill_at_0003(engine: Engine) -> dict[str, uuid.UUID]:
+    """Sites, the callers of OLD_PHONES and BULK more New York numbers, written as 0003's
+    writers wrote them."""
+    from sqlalchemy import insert
+
+    from models.db import write_session
+    from models.org import Site
+    from models.people import Caller, CallerPhone
+
+    with write_session(engine) as session:
+        sites = {
+            "HQ": Site(code="HQ", name="Head office", holiday_country="GB"),
+            "NY": Site(code="NY", name="New York", holiday_country="US"),
+            "PA": Site(code="PA", name="Paris", holiday_country="fr"),
+        }
+        session.add_all(sites.values())
+        session.flush()
+        ids = {}
+        for name, site, number, digits, _new in OLD_PHONES:
+            caller = Caller(name=name, site_id=sites[site].id if site else None)
+            session.add(caller)
+            session.flush()
+            session.add(CallerPhone(caller_id=caller.id, number=number, digits=digits))
+            ids[name] = caller.id
+        crowd = Caller(name="Crowd York", site_id=sites["NY"].id)
+        session.add(crowd)
+        session.flush()
+        crowd_id = crowd.id
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "caller_id": crowd_id,
+            "number": f"(646) {200 + n // 10_000:03d}-{n % 10_000:04d}",
+            "digits": f"646{200 + n // 10_000:03d}{n % 10_000:04d}",
+            "label": "work",
+        }
+        for n in range(BULK)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(CallerPhone.__table__), rows)  # type: ignore[attr-defined]
+    ids["Crowd York"] = crowd_id
+    return ids
+
+
+@pytest.mark.parametrize("kind", BACK_ENDS)
+def test_0004_stores_every_number_in_canonical_form(kind: str, tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+    from sqlmodel import col
+
+    from app.caller_lookup import lookup
+    from app.caller_merge import find_duplicates
+    from models.db import is_sqlite, read_session
+    from models.people import Caller, CallerPhone
+
+    with database_at(kind, tmp_path, "0003") as engine:
+        ids = _fill_at_0003(engine)
+        assert upgrade(engine).current == head_revision() == "0004"
+        with read_session(engine) as session:
+            stored = dict(
+                session.execute(
+                    select(col(Caller.name), col(CallerPhone.digits))
+                    .join(Caller, col(Caller.id) == col(CallerPhone.caller_id))
+                    .where(col(Caller.name) != "Crowd York")
+                ).all()
+            )
+            crowd = set(
+                session.scalars(
+                    select(col(CallerPhone.digits)).where(
+                        col(CallerPhone.caller_id) == ids["Crowd York"]
+                    )
+                )
+            )
+            total = session.scalar(select(func.count()).select_from(CallerPhone))
+        assert stored == {name: new for name, _s, _n, _old, new in OLD_PHONES}
+        assert total == len(OLD_PHONES) + BULK
+        assert len(crowd) == BULK and all(d.startswith("1646") and len(d) == 11 for d in crowd)
+
+        # The screen pop and the duplicate finder see one number where 0003 saw two.
+        hits = {hit.id for hit in lookup(engine, "+442079460018")}
+        assert {ids["Alice London"], ids["Carl Nosite"]} <= hits
+        assert [hit.id for hit in lookup(engine, "+1 212 555 0100")] == [ids["Bob York"]]
+        assert [hit.id for hit in lookup(engine, "7946 0018 12")] == [ids["Ed Abroad"]]
+        groups = [{c.id for c in group.callers} for group in find_duplicates(engine)]
+        assert {ids["Alice London"], ids["Carl Nosite"]} in groups
+
+        if is_sqlite(engine):  # the trigram index follows the rewritten digits
+            with engine.connect() as connection:
+                connection.exec_driver_sql(
+                    "INSERT INTO caller_phone_fts(caller_phone_fts, rank) "
+                    "VALUES ('integrity-check', 1)"
+                )
+
+                def matching(digits: str) -> int:
+                    return int(
+                        connection.exec_driver_sql(
+                            "SELECT count(*) FROM caller_phone_fts WHERE caller_phone_fts MATCH ?",
+                            (f'"{digits}"',),
+                        ).scalar_one()
+                    )
+
+                assert matching("12125550100") == 1
+                assert matching("02079460018") == 0  # the old digits are gone
+                assert matching("1646") == BULK
+
+
+def test_0004_downgrades_to_the_digits_as_typed(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from models.db import read_session
+    from models.migrate import alembic_config
+    from models.people import CallerPhone
+    from tests.conftest import database_at_revision
+
+    engine = database_at_revision(tmp_path / "old.db", "0003")
+    _fill_at_0003(engine)
+    upgrade(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    with read_session(engine) as session:
+        rows = dict(session.execute(select(col(CallerPhone.number), col(CallerPhone.digits))).all())
+    for _name, _site, number, old, _new in OLD_PHONES:
+        assert rows[number] == old
+    with engine.connect() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO caller_phone_fts(caller_phone_fts, rank) VALUES ('integrity-check', 1)"
+        )

@@ -438,7 +438,9 @@ class _Generator:
     # -- callers, phones, assets
 
     def _phone_number(self, site: _SiteRef, mobile: bool) -> tuple[str, str]:
-        """A unique number in the site's national format, and its digits."""
+        """A unique number in the site's national format, and its canonical digits (the
+        E.164 digits that app.phones.canonical_digits gives in the site's region, written
+        out here: parsing a million numbers would take minutes)."""
         randint = self.rng.randint
         while True:
             if site.d.country == "GB":
@@ -451,7 +453,7 @@ class _Generator:
             else:
                 area = (917, 347)[randint(0, 1)] if mobile else (212, 646, 718)[randint(0, 2)]
                 a, b = randint(200, 999), randint(0, 9999)
-                text, digits = f"({area}) {a:03d}-{b:04d}", f"{area}{a:03d}{b:04d}"
+                text, digits = f"({area}) {a:03d}-{b:04d}", f"1{area}{a:03d}{b:04d}"
             if digits not in self.digits:
                 self.digits.add(digits)
                 return text, digits
