@@ -75,6 +75,22 @@ def test_window_title_menus_navigation_and_status_bar(
     assert window.user_label.text() == "User: ann"
 
 
+def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: MainWindow) -> None:
+    from ui.caller_import_dialog import CallerImportDialog
+    from ui.caller_merge_dialog import CallerMergeDialog
+
+    for action, kind, name in (
+        (window.import_action, CallerImportDialog, "callerImportDialog"),
+        (window.duplicates_action, CallerMergeDialog, "callerMergeDialog"),
+    ):
+        action.trigger()
+        dialog = window.findChild(kind, name)
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isVisible)
+        dialog.close()
+        qtbot.waitUntil(lambda kind=kind, name=name: window.findChild(kind, name) is None)
+
+
 def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindow) -> None:
     from ui.priority_matrix import PriorityMatrixDialog
 

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
 RESULT_LIMIT = 20
-_HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -337,7 +337,7 @@ class CallDesk(QWidget):
         self.results.clear()
         for hit in hits:
             item = QListWidgetItem(hit_text(hit), self.results)
-            item.setData(_HIT_ROLE, hit)
+            item.setData(HIT_ROLE, hit)
             if hit.vip:
                 item.setToolTip("VIP caller")
         self.results.blockSignals(False)
@@ -368,7 +368,7 @@ class CallDesk(QWidget):
     # ------------------------------------------------------------------ the card
 
     def _result_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
-        hit: CallerHit | None = current.data(_HIT_ROLE) if current is not None else None
+        hit: CallerHit | None = current.data(HIT_ROLE) if current is not None else None
         if hit is not None:
             self._load_card(hit.id)
 

@@ -204,7 +204,10 @@ class MainWindow(QMainWindow):
         self.new_action.triggered.connect(self.new_ticket)
         self.quit_action = self._action("&Quit", "Ctrl+Q", None)
         self.quit_action.triggered.connect(self.close)
+        self.import_action = self._action("&Import callers…", None, None)
+        self.import_action.triggered.connect(self.import_callers)
         file_menu.addAction(self.new_action)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -226,8 +229,12 @@ class MainWindow(QMainWindow):
         self.take_call_action.triggered.connect(lambda: self.take_call())
         self.end_call_action = self._action("&End call", "F8", None)
         self.end_call_action.triggered.connect(self.end_call)
+        self.duplicates_action = self._action("Find &duplicate callers…", None, None)
+        self.duplicates_action.triggered.connect(self.merge_callers)
         call_menu.addAction(self.take_call_action)
         call_menu.addAction(self.end_call_action)
+        call_menu.addSeparator()
+        call_menu.addAction(self.duplicates_action)
 
         settings_menu = bar.addMenu("&Settings")
         self.matrix_action = self._action("&Priority matrix…", None, None)
@@ -242,6 +249,8 @@ class MainWindow(QMainWindow):
         # Until the database is open there is nothing for these to act on.
         self._needs_database = (
             self.take_call_action,
+            self.import_action,
+            self.duplicates_action,
             self.new_action,
             self.find_action,
             self.refresh_action,
@@ -371,6 +380,20 @@ class MainWindow(QMainWindow):
         dialog = PriorityMatrixDialog(self._context, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+    def import_callers(self) -> None:
+        """The import dialog: choose a CSV file, map its columns, preview, then import."""
+        from ui.caller_import_dialog import CallerImportDialog
+
+        assert self._context is not None
+        CallerImportDialog(self._context, self).open()  # deletes itself when closed
+
+    def merge_callers(self) -> None:
+        """Likely duplicate callers, to merge one group at a time."""
+        from ui.caller_merge_dialog import CallerMergeDialog
+
+        assert self._context is not None
+        CallerMergeDialog(self._context, self).open()  # deletes itself when closed
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -1,0 +1,216 @@
+"""Caller card benchmark: how long the operator waits for the card, against raw SQLite.
+
+    python bench/card.py --db FILE
+
+FILE is a Switchboard SQLite database (for the issue's figures: 200,000 callers and
+1,000,000 tickets from ``switchboard demo-data``). Callers are sampled from the data, the
+ones with the most tickets included (the longest cards). Figures, one JSON object each:
+
+- ``card_load``: :func:`app.caller_card.load_card`, warm, against the same seven SELECTs
+  through the bare ``sqlite3`` module (the floor any layer adds to);
+- ``card_shown``: in the real call desk, offscreen, from choosing a result (what Up/Down
+  does) until the card is painted: worker thread, hand-off to the GUI thread and painting;
+- ``screen_pop_to_card``: from ``take_call(NUMBER)`` (what a screen pop does) until that
+  caller's card is painted: the lookup, the card and the painting together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-bench-{os.getpid()}")
+
+from app.caller_card import load_card  # noqa: E402
+from app.config import to_url  # noqa: E402
+from models.db import make_engine  # noqa: E402
+
+SAMPLES = 60
+BUSY_CALLERS = 20  # of the samples, this many are the callers with the most tickets
+
+RAW_CARD = (
+    "SELECT c.*, s.code, s.name FROM caller c LEFT JOIN site s ON s.id = c.site_id "
+    "WHERE c.id = :id",
+    "SELECT number, label FROM caller_phone WHERE caller_id = :id ORDER BY label, number",
+    "SELECT id, number, summary, status, priority, created_at, assignee_name, sla_due_at "
+    "FROM ticket WHERE caller_id = :id AND status < 6 ORDER BY priority, created_at LIMIT 20",
+    "SELECT id, number, summary, status, priority, created_at, assignee_name, sla_due_at "
+    "FROM ticket WHERE caller_id = :id ORDER BY created_at DESC LIMIT 5",
+    "SELECT count(*) FROM ticket WHERE caller_id = :id AND created_at >= :since",
+    "SELECT id, tag, kind, model FROM asset WHERE owner_id = :id ORDER BY tag LIMIT 20",
+    "SELECT k.started_at, k.ended_at, k.number, s.name, t.number FROM call k "
+    "LEFT JOIN staff s ON s.id = k.operator_id LEFT JOIN ticket t ON t.id = k.ticket_id "
+    "WHERE k.caller_id = :id ORDER BY k.started_at DESC LIMIT 5",
+)
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def figure(name: str, ours: list[float], baseline: list[float] | None, target: str) -> dict:
+    item: dict[str, Any] = {
+        "name": name,
+        "p50": round(statistics.median(ours), 3),
+        "p95": round(p95(ours), 3),
+        "max": round(max(ours), 3),
+        "unit": "ms",
+        "samples": len(ours),
+        "target": target,
+    }
+    if baseline:
+        item["baseline_p95"] = round(p95(baseline), 3)
+        item["ratio_p95"] = round(p95(ours) / p95(baseline), 2)
+    return item
+
+
+def sample_callers(connection: sqlite3.Connection) -> list[tuple[bytes, str]]:
+    """(caller id as stored, a phone number of theirs): the busiest callers and a spread."""
+    busy = connection.execute(
+        "SELECT caller_id FROM ticket WHERE caller_id IS NOT NULL GROUP BY caller_id "
+        "ORDER BY count(*) DESC LIMIT ?",
+        (BUSY_CALLERS,),
+    ).fetchall()
+    total = connection.execute("SELECT count(*) FROM caller").fetchone()[0]
+    step = max(1, total // (SAMPLES - BUSY_CALLERS))
+    spread = connection.execute(
+        "SELECT id FROM caller WHERE rowid % ? = 0 LIMIT ?", (step, SAMPLES - BUSY_CALLERS)
+    ).fetchall()
+    chosen = []
+    for (raw_id,) in busy + spread:
+        phone = connection.execute(
+            "SELECT number FROM caller_phone WHERE caller_id = ? LIMIT 1", (raw_id,)
+        ).fetchone()
+        if phone is not None:
+            chosen.append((raw_id, phone[0]))
+    return chosen
+
+
+def timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def bench_load(db: Path, callers: list[tuple[bytes, str]]) -> list[dict]:
+    engine = make_engine(to_url(str(db)))
+    connection = sqlite3.connect(db)
+    since = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    ours, raw = [], []
+    for raw_id, _number in callers:
+        caller_id = uuid.UUID(bytes=raw_id)
+        load_card(engine, caller_id)  # warm
+        ours.append(timed(lambda caller_id=caller_id: load_card(engine, caller_id)))
+
+        def raw_card(raw_id: bytes = raw_id) -> None:
+            for statement in RAW_CARD:
+                connection.execute(statement, {"id": raw_id, "since": since}).fetchall()
+
+        raw_card()
+        raw.append(timed(raw_card))
+    engine.dispose()
+    return [figure("card_load", ours, raw, "part of < 50 ms card shown")]
+
+
+def bench_gui(db: Path, callers: list[tuple[bytes, str]]) -> list[dict]:
+    from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from app.context import AppContext
+    from ui.app import configure_application
+    from ui.call_desk import HIT_ROLE, CallDesk
+
+    # The offscreen platform warns on every window it cannot size; keep the JSON readable.
+    qInstallMessageHandler(lambda *_args: None)
+    app = QApplication.instance() or QApplication([])
+    configure_application(app)  # type: ignore[arg-type]
+    engine = make_engine(to_url(str(db)))
+    with sqlite3.connect(db) as connection:
+        (operator,) = connection.execute("SELECT id FROM staff LIMIT 1").fetchone()
+    context = AppContext(engine=engine, me=uuid.UUID(bytes=operator), username="bench")
+    desk = CallDesk(context)
+    desk.resize(1160, 740)
+    desk.show()
+
+    def wait_for(caller_id: uuid.UUID) -> None:
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.timeout.connect(
+            lambda: (
+                loop.quit()
+                if desk.card_view.card is not None and desk.card_view.card.id == caller_id
+                else None
+            )
+        )
+        poll.start(0)
+        QTimer.singleShot(30_000, loop.quit)
+        loop.exec()
+        poll.stop()
+        card = desk.card_view.card
+        if card is None or card.id != caller_id:
+            raise RuntimeError("the card did not appear within 30 s")
+        desk.repaint()  # painted, not only set
+
+    def pop(raw_id: bytes, number: str) -> float:
+        caller_id = uuid.UUID(bytes=raw_id)
+        desk.end_call()
+        desk.card_view.clear()
+        start = time.perf_counter()
+        desk.take_call(number)
+        wait_for(caller_id)
+        return (time.perf_counter() - start) * 1000
+
+    popped, shown = [], []
+    for raw_id, number in callers:
+        pop(raw_id, number)  # warm
+        popped.append(pop(raw_id, number))
+    for raw_id, number in callers:
+        desk.take_call(number)
+        wait_for(uuid.UUID(bytes=raw_id))
+        row = desk.results.currentRow()
+        hit = desk.results.item(row).data(HIT_ROLE)
+        desk.results.setCurrentRow(-1)
+        desk.card_view.clear()
+        start = time.perf_counter()
+        desk.results.setCurrentRow(row)
+        wait_for(hit.id)
+        shown.append((time.perf_counter() - start) * 1000)
+    desk.end_call()
+    desk.close()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()
+    engine.dispose()
+    return [
+        figure("card_shown", shown, None, "< 50 ms"),
+        figure("screen_pop_to_card", popped, None, "—"),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    args = parser.parse_args()
+    connection = sqlite3.connect(args.db)
+    callers = sample_callers(connection)
+    connection.close()
+    for item in bench_load(args.db, callers) + bench_gui(args.db, callers):
+        print(json.dumps(item))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
