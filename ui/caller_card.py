@@ -90,16 +90,23 @@ class CallerCardView(QScrollArea):
         self._card: CallerCard | None = None
         body = named(QWidget(), "callerCardBody")
         body.setStyleSheet("QWidget#callerCardBody { background: #ffffff; }")
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.setSpacing(4)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(14, 12, 14, 12)
 
         self.empty_label = named(
             QLabel("No caller chosen yet.\nSearch above, or press F7 to add a new caller."),
             "cardEmpty",
         )
         self.empty_label.setStyleSheet("color: #607d8b;")
-        layout.addWidget(self.empty_label)
+        outer.addWidget(self.empty_label)
+        # Everything below is shown and hidden as one: a widget shown costs a polish and a
+        # layout pass, which for a dozen sections would be most of the card's time.
+        self.content = named(QWidget(), "cardContent")
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        outer.addWidget(self.content)
+        outer.addStretch(1)
 
         title_row = QHBoxLayout()
         self.name_label = named(QLabel(), "cardName")
@@ -146,25 +153,9 @@ class CallerCardView(QScrollArea):
             self.calls_list,
         ):
             layout.addWidget(widget)
-        layout.addStretch(1)
         for ticket_list in (self.open_list, self.last_list):
             ticket_list.itemActivated.connect(self._activated)
         self.setWidget(body)
-        self._sections: tuple[QWidget, ...] = (
-            self.name_label,
-            self.vip_label,
-            self.repeat_label,
-            self.details_label,
-            self.notes_label,
-            self.open_heading,
-            self.open_list,
-            self.last_heading,
-            self.last_list,
-            self.calls_heading,
-            self.calls_list,
-            self.assets_heading,
-            self.assets_list,
-        )
         self.clear()
 
     @property
@@ -174,16 +165,14 @@ class CallerCardView(QScrollArea):
     def clear(self) -> None:
         """Back to "no caller chosen"."""
         self._card = None
-        for widget in self._sections:
-            widget.hide()
+        self.content.hide()
         self.empty_label.show()
 
     def show_card(self, card: CallerCard) -> None:
         """Show ``card``; the first open ticket is selected, ready for a note."""
         self._card = card
         self.empty_label.hide()
-        for widget in self._sections:
-            widget.show()
+        self.content.show()
         self.name_label.setText(card.name)
         self.vip_label.setVisible(card.vip)
         self.repeat_label.setText(f"Repeat caller · {card.recent_tickets} in {REPEAT_DAYS} days")
