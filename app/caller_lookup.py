@@ -48,7 +48,6 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.phones import DEFAULT_REGION, phone_candidates, phone_fragments
-from app.phones import phone_digits as phone_digits  # for app/callers.py; use app.phones
 from app.ticket_search import WORD, fold, fts_query, number_condition
 from models.db import is_sqlite, read_session
 from models.org import Site

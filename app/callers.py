@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import col
 
 from app.caller_import import EMAIL
-from app.caller_lookup import clean, phone_digits
+from app.caller_lookup import clean
 from app.errors import ValidationError
+from app.phones import canonical_digits, phone_digits, phone_region
 from models.db import write_session
 from models.org import Site
 from models.people import Caller, CallerPhone
@@ -68,7 +69,8 @@ def create_caller(engine: Engine, new: NewCaller) -> uuid.UUID:
     another caller already has is refused: that caller is the one on the phone."""
     new = _check(new)
     with write_session(engine) as session:
-        if new.site_id is not None and session.get(Site, new.site_id) is None:
+        site = session.get(Site, new.site_id) if new.site_id is not None else None
+        if new.site_id is not None and site is None:
             raise ValidationError({"site": "That site no longer exists; choose another."})
         if new.email:
             owner = session.execute(
@@ -90,6 +92,13 @@ def create_caller(engine: Engine, new: NewCaller) -> uuid.UUID:
         session.flush()
         if new.number:
             session.add(
-                CallerPhone(caller_id=caller.id, number=new.number, digits=phone_digits(new.number))
+                CallerPhone(
+                    caller_id=caller.id,
+                    number=new.number,
+                    # Stored as the directory import stores it: E.164, in the site's region.
+                    digits=canonical_digits(
+                        new.number, phone_region(site.holiday_country if site else None)
+                    ),
+                )
             )
         return caller.id

@@ -158,6 +158,17 @@ def test_quick_create_says_what_is_wrong_and_writes_nothing(
         assert len(s.exec(select(Caller)).all()) == 2
 
 
+def test_quick_create_stores_the_number_as_the_import_does(engine: Engine, org: Org) -> None:
+    caller_id = create_caller(
+        engine, NewCaller(name="Kim Lee", number="020 7946 0018", site_id=org.hq)
+    )
+
+    with read_session(engine) as s:
+        phone = s.exec(select(CallerPhone).where(col(CallerPhone.caller_id) == caller_id)).one()
+    assert (phone.number, phone.digits) == ("020 7946 0018", "442079460018")
+    assert [h.id for h in lookup(engine, "+44 20 7946 0018", now=NOW)] == [caller_id]
+
+
 def test_quick_create_without_a_number_adds_no_phone(engine: Engine, org: Org) -> None:
     caller_id = create_caller(engine, NewCaller(name="Kim Lee", email="kim@example.org"))
     with read_session(engine) as s:

@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
 
 from app import directory
 from app.caller_card import CallerCard, CallerNotFound, load_card
-from app.caller_lookup import CallerHit, lookup, phone_candidates
+from app.caller_lookup import CallerHit, lookup
 from app.calls import CallRecord, record_call
 from app.context import AppContext
 from app.errors import SwitchboardError
+from app.phones import phone_candidates
 from app.ticket_detail import TicketDetail
 from app.tickets import add_note
 from models.types import utcnow
