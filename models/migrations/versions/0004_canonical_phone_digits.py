@@ -75,9 +75,12 @@ def _rewrite(digits_for: Callable[[str, str], str]) -> int:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     key = "p.rowid" if sqlite else "p.id"
+    # The site's country through a subquery per row of the page: a join could make the
+    # planner scan both tables for every page.
     query = (
-        f"SELECT {key}, p.number, p.digits, s.holiday_country FROM caller_phone p "
-        "JOIN caller c ON c.id = p.caller_id LEFT JOIN site s ON s.id = c.site_id {where} "
+        f"SELECT {key}, p.number, p.digits, (SELECT s.holiday_country FROM caller c "
+        "JOIN site s ON s.id = c.site_id WHERE c.id = p.caller_id) "
+        "FROM caller_phone p {where} "
         f"ORDER BY {key} LIMIT {BATCH}"
     )
     first = sa.text(query.format(where=""))
