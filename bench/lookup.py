@@ -24,8 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.caller_lookup import WORD, clean, lookup, phone_candidates  # noqa: E402
+from app.caller_lookup import WORD, clean, lookup  # noqa: E402
 from app.config import to_url  # noqa: E402
+from app.phones import phone_fragments  # noqa: E402
 from app.ticket_search import fts_query  # noqa: E402
 from models.db import make_engine  # noqa: E402
 
@@ -50,7 +51,7 @@ def timed(action: Callable[[], Any]) -> list[float]:
 def raw_query(text: str) -> tuple[str, tuple[Any, ...]]:
     """The bare query a lookup for ``text`` cannot do without."""
     value = clean(text)
-    phones = phone_candidates(value)
+    phones = phone_fragments(value)  # the digit strings the lookup searches inside numbers
     if phones:
         match = " OR ".join('"' + p + '"' for p in phones)
         return (
