@@ -264,6 +264,22 @@ def _cmd_call(args: argparse.Namespace, url: str) -> int:
     return start_gui(url, demo=args.demo, username=args.user, call_number=number)
 
 
+def _cmd_gui(args: argparse.Namespace, url: str) -> int:
+    """One window per user: a second start shows the running one instead."""
+    from ui.single_instance import ENV_NAME, show_running
+
+    if show_running():
+        print(
+            "switchboard: already running for this user; its window was brought to the front "
+            f"(set {ENV_NAME} to a name of your own to run a second one).",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    from app.startup import start_gui
+
+    return start_gui(url, demo=args.demo, username=args.user)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "backup": _cmd_backup,
@@ -284,9 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = config.database_url(args.db, demo=args.demo)
     try:
         if args.command is None:
-            from app.startup import start_gui
-
-            return start_gui(url, demo=args.demo, username=args.user)
+            return _cmd_gui(args, url)
         return COMMANDS[args.command](args, url)
     except (DatabaseError, SwitchboardError) as error:
         print(f"switchboard: {error}", file=sys.stderr)

@@ -390,7 +390,12 @@ def bench_scroll(bench: QueueBench) -> list[Figure]:
 
 def probe(db: Path, mode: str) -> dict[str, Any]:
     """Run the real program (python -m app) until ``mode`` happens; it reports and quits."""
-    env = dict(os.environ, SWITCHBOARD_BENCH_EXIT_AFTER=mode)
+    # A channel of its own: a Switchboard open on this desktop must not take the start.
+    env = dict(
+        os.environ,
+        SWITCHBOARD_BENCH_EXIT_AFTER=mode,
+        SWITCHBOARD_INSTANCE_NAME=f"switchboard-bench-{os.getpid()}",
+    )
     started = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "app", "--db", str(db), "--user", "bench"],

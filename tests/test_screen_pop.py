@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 from app.cli import main
 from app.context import AppContext
 from ui import single_instance
-from ui.app import ScreenPop, run_gui
+from ui.app import ScreenPop, bring_to_front, run_gui
 from ui.main_window import MainWindow
 from ui.single_instance import (
     ENV_NAME,
@@ -350,6 +350,49 @@ def test_call_hands_over_to_a_running_instance_without_starting_another(
         status = pool.submit(main, ["call", "0161 496 0000"])
     assert received.args == ["0161 496 0000"]
     assert finish(qtbot, status) == 0
+
+
+def test_starting_switchboard_again_shows_the_running_window_instead(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.startup
+
+    def start_gui(*args: Any, **kwargs: Any) -> int:
+        raise AssertionError("a second Switchboard was started")
+
+    monkeypatch.setattr(app.startup, "start_gui", start_gui)
+    with qtbot.waitSignal(server.showRequested, timeout=10_000):
+        status = pool.submit(main, ["--user", "ann"])
+    assert finish(qtbot, status) == 0
+
+
+def test_starting_switchboard_with_nobody_running_opens_the_window(
+    channel: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import app.startup
+
+    started: list[str] = []
+    monkeypatch.setattr(app.startup, "start_gui", lambda url, **_options: started.append(url) or 0)
+    db = tmp_path / "desk.db"
+
+    assert main(["--db", str(db)]) == 0
+    assert started == [f"sqlite:///{db}"]
+
+
+def test_a_show_request_brings_the_window_to_the_front(
+    qtbot: QtBot, channel: str, pool: ThreadPoolExecutor, context: AppContext
+) -> None:
+    window = MainWindow(context, poll_ms=0)
+    qtbot.addWidget(window)
+    window.showMinimized()
+    server = InstanceServer(parent=window)
+    assert server.listen()
+    server.showRequested.connect(lambda: bring_to_front(window))
+
+    assert finish(qtbot, pool.submit(single_instance.show_running)) is True
+
+    qtbot.waitUntil(lambda: not window.isMinimized())
+    server.close()
 
 
 @pytest.mark.parametrize("number", ["", "%callerid%", "9" * 200])

@@ -113,6 +113,7 @@ def run_gui(
     screen_pop = ScreenPop(window)
     server = InstanceServer(parent=window)
     server.callReceived.connect(screen_pop.take)
+    server.showRequested.connect(lambda: bring_to_front(window))
     server.listen()  # if it cannot, the window still works; calls just cannot reach it
     if call_number:
         screen_pop.take(call_number)

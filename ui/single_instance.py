@@ -6,10 +6,11 @@ Switchboard already running for this user over a local socket (a Unix domain soc
 pipe on Windows) and exits. :class:`InstanceServer` is the listening end inside the GUI,
 :func:`send_to_running` the sending end inside the command.
 
-The protocol is one line of JSON per connection, ``{"call": "+44 20 7946 0000"}``, answered
-by ``ok`` or ``error`` and a newline. The answer matters: only an instance that took the
-number makes the command exit, so a socket left over from a crash, or a hung window, makes it
-start a fresh Switchboard instead of losing the call.
+The protocol is one line of JSON per connection, ``{"call": "+44 20 7946 0000"}`` (take this
+call) or ``{"show": true}`` (someone started Switchboard again: show the window instead of
+opening a second one), answered by ``ok`` or ``error`` and a newline. The answer matters:
+only an instance that took the number makes the command exit, so a socket left over from a
+crash, or a hung window, makes it start a fresh Switchboard instead of losing the call.
 
 What arrives is untrusted text from another process: it is size-limited, stripped of control
 and formatting characters and cut to :data:`MAX_NUMBER_LENGTH`; anything malformed is logged
@@ -118,6 +119,9 @@ def encode_call(number: str) -> bytes:
     return json.dumps({"call": number}, ensure_ascii=True).encode("ascii") + b"\n"
 
 
+SHOW_REQUEST = b'{"show": true}\n'
+
+
 def parse_call(line: bytes) -> str | None:
     """The cleaned number in a request line, or None (logged) if it is not one."""
     try:
@@ -167,6 +171,17 @@ def send_to_running(number: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> bool:
     False when no instance listens, or one does but does not answer ``ok`` within
     ``timeout_ms`` (hung, or an older version): the caller then starts Switchboard itself.
     Blocking calls are fine here: this runs in a command-line process with no event loop."""
+    return _request(encode_call(number), timeout_ms)
+
+
+def show_running(timeout_ms: int = DEFAULT_TIMEOUT_MS) -> bool:
+    """Ask the Switchboard running for this user to come to the front; True if it did, False
+    when none runs (or it does not answer): then this process opens the window itself."""
+    return _request(SHOW_REQUEST, timeout_ms)
+
+
+def _request(request: bytes, timeout_ms: int) -> bool:
+    """Send one request line to the running instance; True if it answered ``ok``."""
     name = server_name()
     deadline = time.monotonic() + timeout_ms / 1000
     socket = QLocalSocket()
@@ -183,7 +198,7 @@ def send_to_running(number: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> bool:
         if not _wait(socket, socket.waitForConnected, deadline):
             log.debug("Screen pop: no Switchboard listens on %s (%s)", name, socket.errorString())
             return False
-        socket.write(QByteArray(encode_call(number)))
+        socket.write(QByteArray(request))
         if not _wait(socket, socket.waitForBytesWritten, deadline):
             log.warning("Screen pop: could not send to %s: %s", name, socket.errorString())
             return False
@@ -201,9 +216,11 @@ def send_to_running(number: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> bool:
 
 
 class InstanceServer(QObject):
-    """The listening end, living in the GUI; emits :attr:`callReceived` with each number."""
+    """The listening end, living in the GUI; emits :attr:`callReceived` with each number and
+    :attr:`showRequested` when Switchboard is started a second time."""
 
     callReceived = Signal(str)
+    showRequested = Signal()
 
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -268,6 +285,10 @@ class InstanceServer(QObject):
                 self._answer(socket, ERROR)
             else:
                 self._buffers[socket] = data
+            return
+        if line + newline == SHOW_REQUEST:
+            self._answer(socket, OK)
+            self.showRequested.emit()
             return
         number = parse_call(line) if len(line) <= MAX_MESSAGE_BYTES else None
         self._answer(socket, OK if number is not None else ERROR)
