@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Engine,
+    Executable,
     Integer,
     Select,
     and_,
@@ -58,6 +59,8 @@ from models.tickets import Call, Ticket
 MAX_TEXT = 200  # longer input is cut: no name, number or address is longer
 MAX_WORDS = 8
 RECENT_DAYS = 30
+DENSE_MATCHES = 400  # more word matches than this: read them in name order (see below)
+NAME_INDEX = "ix_caller_name"
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,29 @@ def _words_condition(words: list[str], sqlite: bool) -> ColumnElement[bool]:
             for word in words
         )
     )
+
+
+# The same query, made to walk the name index (SQLAlchemy renders no INDEXED BY for SQLite).
+_DENSE_BY_NAME = text(
+    f"SELECT id, name, email, employee_id FROM caller INDEXED BY {NAME_INDEX} "
+    f"WHERE rowid IN (SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words) "
+    "ORDER BY name, id LIMIT :want"
+).columns(*(Caller.__table__.c[name] for name in ("id", "name", "email", "employee_id")))  # type: ignore[attr-defined]
+
+
+def _many_word_matches(session: Session, words: list[str]) -> bool:
+    """Whether the words match more than :data:`DENSE_MATCHES` callers (counting stops there).
+
+    Sorting every match by name costs in proportion to the matches: 10 ms for the 4,500
+    callers whose name starts with "Kow" among 200,000. With that many, walking the name
+    index in order and keeping the matching callers finds the first few at once; with few
+    matches that walk would cross the whole index, and sorting them is the quick way."""
+    probe = text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words "
+        "LIMIT :cap)"
+    )
+    found = session.execute(probe, {"words": fts_query(words), "cap": DENSE_MATCHES + 1})
+    return int(found.scalar_one()) > DENSE_MATCHES
 
 
 def _tokens(value: str | None) -> list[str]:
@@ -258,12 +284,16 @@ def lookup(
         # 3. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
         # found its caller: its words ("example", "com") would match half the directory.
         if words and not hits.full and not _found(hits, "email"):
-            rows = session.execute(
-                select(col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
+            fields = (col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
+            by_name: Executable = (
+                select(*fields)
                 .where(_words_condition(words, sqlite))
                 .order_by(col(Caller.name), col(Caller.id))
                 .limit(hits.want)
-            ).all()
+            )
+            if sqlite and _many_word_matches(session, words):
+                by_name = _DENSE_BY_NAME.bindparams(words=fts_query(words), want=hits.want)
+            rows = session.execute(by_name).all()
             for caller_id, name, email, employee in rows:
                 matched = _word_match(words, name, email, employee)
                 detail = {"name": name, "email": email, "employee id": employee}[matched]

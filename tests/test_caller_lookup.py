@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 from sqlmodel import col
 
+from app import caller_lookup
 from app.caller_lookup import CallerHit, clean, lookup
 from app.phones import canonical_digits, phone_candidates
 from app.tickets import TicketDraft, create_ticket
@@ -301,6 +302,19 @@ def test_name_words_by_prefix_accent_insensitive(engine: Engine, people: People,
 def test_name_hits_are_in_name_order(engine: Engine, people: People) -> None:
     assert ids(engine, "mul") == [people.alice, people.anna]
     assert ids(engine, "a") == [people.alice, people.anna]
+
+
+def test_many_name_matches_come_in_the_same_name_order(
+    engine: Engine, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with write_session(engine) as s:
+        s.add_all(Caller(name=f"Mullan {n:02d}") for n in range(30, 0, -1))
+    sorted_hits = ids(engine, "mul")
+
+    monkeypatch.setattr(caller_lookup, "DENSE_MATCHES", 3)  # now "many" on SQLite
+
+    assert ids(engine, "mul") == sorted_hits
+    assert len(sorted_hits) == 20 and sorted_hits[:2] == [people.alice, people.anna]
 
 
 def test_apostrophes_and_hyphens_in_names(engine: Engine, people: People) -> None:
