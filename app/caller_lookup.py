@@ -61,6 +61,7 @@ MAX_WORDS = 8
 RECENT_DAYS = 30
 DENSE_MATCHES = 400  # more word matches than this: read them in name order (see below)
 NAME_INDEX = "ix_caller_name"
+CONTAINS_SCAN = 200  # phone numbers containing typed digits that are ranked (see lookup)
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,12 @@ def _quoted(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _fts_rowids(table: str, match: str, key: str) -> Any:
-    """``<table>.rowid IN (rows of the FTS index matching the bound expression)``."""
+def _fts_rowids(table: str, match: str, key: str, first: int | None = None) -> Any:
+    """``<table>.rowid IN (rows of the FTS index matching the bound expression)``, only the
+    ``first`` of them (in index order) when given."""
     fts = CALLER_FTS if table == "caller" else CALLER_PHONE_FTS
-    matches = text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :{key}")
+    cap = f" LIMIT {int(first)}" if first is not None else ""
+    matches = text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :{key}{cap}")
     return literal_column(f"{table}.rowid").in_(
         matches.bindparams(**{key: match}).columns(column("rowid", Integer))
     )
@@ -267,11 +270,18 @@ def lookup(
                     .order_by(col(Caller.id)),
                     "employee id",
                 )
-        # 2. Digits from anywhere in a phone number.
+        # 2. Digits from anywhere in a phone number. A fragment inside another one finds
+        # all the longer one finds, so only the shortest are searched. Four digits are in
+        # thousands of numbers: on SQLite only the first CONTAINS_SCAN of them are sorted,
+        # so the answer never waits for a sort of all of them (typing more narrows it).
+        fragments = [f for f in fragments if not any(o != f and o in f for o in fragments)]
         if fragments:
             if sqlite:
                 within = _fts_rowids(
-                    "caller_phone", " OR ".join(_quoted(p) for p in fragments), "digits"
+                    "caller_phone",
+                    " OR ".join(_quoted(p) for p in fragments),
+                    "digits",
+                    CONTAINS_SCAN,
                 )
             else:  # digits only: nothing to escape in the pattern; pg_trgm serves it
                 within = or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in fragments))

@@ -185,6 +185,27 @@ def test_digits_from_the_middle_of_a_number(engine: Engine, people: People, text
     assert (people.alice, "phone") in found(engine, text)
 
 
+def test_common_digits_rank_only_the_first_numbers_found_and_exact_hits_stay_first(
+    engine: Engine, people: People, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with write_session(engine) as s:
+        for n in range(6):
+            caller = Caller(name=f"Line {n}", site_id=org.hq)
+            s.add(caller)
+            s.flush()
+            s.add(phone(caller.id, f"020 7946 10{n}0"))
+    monkeypatch.setattr(caller_lookup, "CONTAINS_SCAN", 3)
+
+    hits = lookup(engine, "7946", now=NOW)
+
+    # SQLite ranks only the first three of the seven numbers containing 7946; PostgreSQL's
+    # trigram index ranks them all (the two differ only past CONTAINS_SCAN such numbers).
+    assert len(hits) == (3 if is_sqlite(engine) else 7)
+    numbers = [h.detail for h in hits]
+    assert numbers == sorted(numbers, key=lambda n: canonical_digits(n))
+    assert found(engine, "020 7946 0018")[0] == (people.alice, "phone")
+
+
 def test_fewer_than_three_digits_are_no_phone_search(engine: Engine, people: People) -> None:
     assert phone_candidates("55") == []
     assert all(matched != "phone" for _id, matched in found(engine, "55"))
