@@ -8,7 +8,10 @@ The text is tried, in this order of rank, as:
    the digits typed), an exact e-mail address, a ticket number ("HQ-004211", "hq4211",
    "4211"), an asset tag or an employee id (all case-insensitive);
 2. digits from anywhere in a phone number (at least three: "555-1234", "7946"; leading
-   zeros are also tried without, since the stored E.164 digits have no trunk "0");
+   zeros are also tried without, since the stored E.164 digits have no trunk "0"); on
+   SQLite only the first :data:`CONTAINS_SCAN` numbers containing them are ranked, so
+   where more numbers contain them (four common digits) the two back ends may list
+   different ones;
 3. words: each must start a word of the caller's name, e-mail or employee id, accents
    folded ("Muller" finds "Müller").
 
@@ -17,7 +20,7 @@ SQLite the words go through the ``caller_fts`` FTS5 index and phone digits throu
 ``caller_phone_fts`` trigram index (migration 0003); user text is never pasted into a MATCH
 expression (each word is quoted, inner quotes doubled, the prefix star outside). PostgreSQL
 applies the same rules with regular expressions over unaccent() and pg_trgm, so both back
-ends return the same callers. Any text is a valid query: control characters are dropped,
+ends return the same callers (but for the case in 2.). Any text is a valid query: control characters are dropped,
 very long input is cut, and nothing the user types can raise.
 """
 
