@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Engine, bindparam, func, select
 
-from models.db import is_sqlite
+from models.db import read_connection
 from models.enums import AssetKind, Priority, TicketStatus
 from models.org import Site, Staff
 from models.people import Asset, Caller, CallerPhone
@@ -189,8 +189,7 @@ def load_card(engine: Engine, caller_id: uuid.UUID, now: datetime | None = None)
     """The card of ``caller_id``; raises :class:`CallerNotFound` if the caller is gone."""
     now = now or utcnow()
     key = {"caller_id": caller_id}
-    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
-    with bind.connect() as connection:
+    with read_connection(engine) as connection:
         row = connection.execute(_CALLER, key).first()
         if row is None:
             raise CallerNotFound(f"The caller {caller_id} no longer exists.")

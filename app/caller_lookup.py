@@ -20,8 +20,8 @@ SQLite the words go through the ``caller_fts`` FTS5 index and phone digits throu
 ``caller_phone_fts`` trigram index (migration 0003); user text is never pasted into a MATCH
 expression (each word is quoted, inner quotes doubled, the prefix star outside). PostgreSQL
 applies the same rules with regular expressions over unaccent() and pg_trgm, so both back
-ends return the same callers (but for the case in 2.). Any text is a valid query: control characters are dropped,
-very long input is cut, and nothing the user types can raise.
+ends return the same callers (but for the case in 2.). Any text is a valid query: control
+characters are dropped, very long input is cut, and nothing the user types can raise.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Executable,
     Integer,
@@ -48,12 +49,11 @@ from sqlalchemy import (
     text,
     union,
 )
-from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.phones import DEFAULT_REGION, phone_candidates, phone_fragments
 from app.ticket_search import WORD, fold, fts_query, number_condition
-from models.db import is_sqlite, read_session
+from models.db import is_sqlite, read_connection
 from models.org import Site
 from models.people import Asset, Caller, CallerPhone
 from models.search import CALLER_FTS, CALLER_PHONE_FTS
@@ -149,7 +149,7 @@ _DENSE_BY_NAME = text(
 ).columns(*(Caller.__table__.c[name] for name in ("id", "name", "email", "employee_id")))  # type: ignore[attr-defined]
 
 
-def _many_word_matches(session: Session, words: list[str]) -> bool:
+def _many_word_matches(session: Connection, words: list[str]) -> bool:
     """Whether the words match more than :data:`DENSE_MATCHES` callers (counting stops there).
 
     Sorting every match by name costs in proportion to the matches: 10 ms for the 4,500
@@ -227,7 +227,7 @@ def lookup(
     phones = phone_candidates(value, region)
     fragments = phone_fragments(value, region)
     words = WORD.findall(value)[:MAX_WORDS]
-    with read_session(engine) as session:
+    with read_connection(engine) as session:
 
         def run(statement: Select[Any, Any], matched: str) -> None:
             if not hits.full:
@@ -314,7 +314,7 @@ def lookup(
         return _hits(session, hits, now or datetime.now(UTC))
 
 
-def _hits(session: Session, hits: _Hits, now: datetime) -> list[CallerHit]:
+def _hits(session: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
     ids = list(hits.found)
     if not ids:
         return []

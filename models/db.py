@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -133,6 +133,15 @@ def read_session(engine: Engine) -> Iterator[Session]:
     # Closing (not rolling back) ends the transaction and leaves loaded objects readable.
     with Session(bind, expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A read-only unit of work without the ORM, for the hot type-ahead paths (caller lookup,
+    the caller card): a Core connection costs a fraction of a Session per statement."""
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
+    with bind.connect() as connection:
+        yield connection
 
 
 def is_sqlite(engine: Engine) -> bool:
