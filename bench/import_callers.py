@@ -656,7 +656,13 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         say(f"Removed {work}")
-    check("source_untouched (size, mtime of FILE, -wal, -shm)", before, source_state(source))
+    after = source_state(source)
+    check("source_unchanged_during_run (size, mtime of FILE, -wal, -shm)", before, after)
+    if after != before:
+        say(
+            f"{source} changed during the run: another process wrote to it (this script only "
+            "opens it read-only); the copy is the state at the start of the run."
+        )
     return 0 if check.ok else 1
 
 
