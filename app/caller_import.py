@@ -44,12 +44,14 @@ from app.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_reg
 from models.db import is_sqlite
 from models.org import Site
 from models.people import Caller, CallerPhone
+from models.search import sqlite_bulk_insert
 from models.tickets import Ticket
 from models.types import utcnow
 
 log = logging.getLogger(__name__)
 
 BATCH = 5_000
+BULK_INDEX_ROWS = 2_000  # creating this many callers: search indexes filled in one go
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (freed afterwards)
 MIN_PHONE_DIGITS = 5
 HEADER_SEARCH_ROWS = 5  # the header is one of the first non-empty rows
@@ -958,7 +960,11 @@ def apply_import(engine: Engine, plan: ImportPlan, *, strict: bool = False) -> I
                 f"Nothing was imported: {len(fresh.errors)} rows have errors and strict mode "
                 f"is on (first: {fresh.errors[0]})."
             )
-        _write(connection, fresh)
+        if is_sqlite(engine) and len(fresh.creates) >= BULK_INDEX_ROWS:
+            with sqlite_bulk_insert(connection, ("caller", "caller_phone")):
+                _write(connection, fresh)
+        else:
+            _write(connection, fresh)
         # Count before commit, so the counts match what the transaction did.
         result = ImportResult(
             created=len(fresh.creates),

@@ -18,11 +18,12 @@ from app.caller_import import (
     read_table,
     suggest_mapping,
 )
+from app.caller_lookup import lookup
 from app.cli import main
 from app.database import open_database
 from app.errors import SwitchboardError
 from app.tickets import TicketDraft, create_ticket
-from models.db import read_session
+from models.db import read_session, write_session
 from models.people import Caller, CallerPhone
 from models.tickets import Ticket
 from tests.conftest import Org
@@ -452,6 +453,35 @@ def test_one_transaction_failure_writes_nothing(
     monkeypatch.setattr(caller_import, "_phone_row", real)
     result = apply_import(engine, plan)
     assert (result.created, result.updated) == (7, 1)
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["imported", "failed"])
+def test_a_large_import_is_searchable_and_keeps_the_search_triggers(
+    tmp_path: Path, engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch, fail: bool
+) -> None:
+    """Past BULK_INDEX_ROWS new callers, SQLite fills the search indexes in one statement
+    with the insert triggers paused; afterwards (or after a failure) they are back."""
+    monkeypatch.setattr(caller_import, "BULK_INDEX_ROWS", 2)
+    rows = "".join(f"Person {n},p{n}@example.org,020 7946 11{n:02d},,,,,\n" for n in range(5))
+    path = write(tmp_path / "c.csv", SIMPLE + rows)
+    if fail:
+        real = caller_import._write
+
+        def failing(connection: object, plan: object) -> None:
+            real(connection, plan)  # type: ignore[arg-type]
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(caller_import, "_write", failing)
+        with pytest.raises(RuntimeError, match="disk full"):
+            run(engine, path)
+        assert lookup(engine, "Person") == []
+    else:
+        assert run(engine, path).created == 5
+        assert [h.name for h in lookup(engine, "pers 3")] == ["Person 3"]
+        assert [h.name for h in lookup(engine, "+44 20 7946 1104")] == ["Person 4"]
+    with write_session(engine) as s:  # a caller added by hand is still indexed at once
+        s.add(Caller(name="Walter Later", email="walter@example.org"))
+    assert [h.name for h in lookup(engine, "walt")] == ["Walter Later"]
 
 
 def test_strict_mode_refuses_a_file_with_errors(tmp_path: Path, engine: Engine, org: Org) -> None:
