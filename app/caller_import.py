@@ -30,7 +30,7 @@ import io
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -944,34 +944,62 @@ def _big_cache(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
-def apply_import(engine: Engine, plan: ImportPlan, *, strict: bool = False) -> ImportResult:
-    """Write ``plan`` in one transaction. The rows are checked again inside it (a caller
-    added since the preview is updated, not duplicated). Rows with errors are skipped; with
-    ``strict`` any error refuses the whole import and nothing is written."""
-    if strict and plan.errors:
+def _refuse_if_strict(strict: bool, errors: Sequence[RowError]) -> None:
+    if strict and errors:
         raise SwitchboardError(
-            f"Nothing was imported: {len(plan.errors)} rows have errors and strict mode is on "
-            f"(first: {plan.errors[0]})."
+            f"Nothing was imported: {len(errors)} rows have errors and strict mode is on "
+            f"(first: {errors[0]})."
         )
+
+
+def apply_import(engine: Engine, plan: ImportPlan, *, strict: bool = False) -> ImportResult:
+    """Write ``plan`` (the preview the user accepted) in one transaction. The rows are
+    checked again inside it (a caller added since the preview is updated, not duplicated).
+    Rows with errors are skipped; with ``strict`` any error refuses the whole import and
+    nothing is written."""
+    _refuse_if_strict(strict, plan.errors)
+    return _import(
+        engine,
+        lambda connection: _plan(
+            connection, plan.table, plan.mapping, plan.default_site_code, plan
+        ),
+        strict,
+    )
+
+
+def import_callers(
+    engine: Engine,
+    table: RawTable,
+    mapping: Mapping[str, Field],
+    default_site_code: str | None = None,
+    *,
+    strict: bool = False,
+) -> ImportResult:
+    """Plan and write in one transaction, for the command line: no preview to keep in step,
+    so the directory is read once instead of twice (8 s for 200,000 callers)."""
+    return _import(
+        engine, lambda connection: _plan(connection, table, mapping, default_site_code), strict
+    )
+
+
+def _import(
+    engine: Engine, make_plan: Callable[[Connection], ImportPlan], strict: bool
+) -> ImportResult:
     with engine.begin() as connection, _big_cache(connection):
-        fresh = _plan(connection, plan.table, plan.mapping, plan.default_site_code, plan)
-        if strict and fresh.errors:
-            raise SwitchboardError(
-                f"Nothing was imported: {len(fresh.errors)} rows have errors and strict mode "
-                f"is on (first: {fresh.errors[0]})."
-            )
-        if is_sqlite(engine) and len(fresh.creates) >= BULK_INDEX_ROWS:
+        plan = make_plan(connection)
+        _refuse_if_strict(strict, plan.errors)
+        if is_sqlite(engine) and len(plan.creates) >= BULK_INDEX_ROWS:
             with sqlite_bulk_insert(connection, ("caller", "caller_phone")):
-                _write(connection, fresh)
+                _write(connection, plan)
         else:
-            _write(connection, fresh)
+            _write(connection, plan)
         # Count before commit, so the counts match what the transaction did.
         result = ImportResult(
-            created=len(fresh.creates),
-            updated=len(fresh.updates),
-            unchanged=fresh.unchanged,
-            skipped=len(fresh.errors),
-            errors=fresh.errors,
+            created=len(plan.creates),
+            updated=len(plan.updates),
+            unchanged=plan.unchanged,
+            skipped=len(plan.errors),
+            errors=plan.errors,
         )
     log.info(
         "Imported %s: %d created, %d updated, %d unchanged, %d skipped",

@@ -200,8 +200,8 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
 def _cmd_import(args: argparse.Namespace, url: str) -> int:
     from app.caller_import import (
         Field,
-        apply_import,
         apply_overrides,
+        import_callers,
         plan_import,
         read_table,
         suggest_mapping,
@@ -222,31 +222,33 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         print(f"  {header:<{width}}  -> {shown}")
     engine = open_database(url)
     try:
-        plan = plan_import(engine, table, mapping, default_site_code=args.site)
-        print(f"To create:        {len(plan.creates):,}")
-        print(f"To update:        {len(plan.updates):,}")
-        print(f"Unchanged:        {plan.unchanged:,}")
-        print(f"Rows with errors: {len(plan.errors):,}")
-        for error in plan.errors[:20]:
-            print(f"  {error}")
-        if len(plan.errors) > 20:
-            print(f"  ... and {len(plan.errors) - 20:,} more")
-        if args.strict and plan.errors:
-            raise SwitchboardError(
-                "strict mode: nothing was imported because rows have errors; fix them or "
-                "run without --strict to skip them."
-            )
         if args.dry_run:
+            plan = plan_import(engine, table, mapping, default_site_code=args.site)
+            print(f"To create:        {len(plan.creates):,}")
+            print(f"To update:        {len(plan.updates):,}")
+            print(f"Unchanged:        {plan.unchanged:,}")
+            _print_import_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
-        result = apply_import(engine, plan, strict=args.strict)
+        result = import_callers(
+            engine, table, mapping, default_site_code=args.site, strict=args.strict
+        )
     finally:
         engine.dispose()
+    _print_import_errors(result.errors)
     print(
         f"Imported: {result.created:,} created, {result.updated:,} updated, "
         f"{result.unchanged:,} unchanged, {result.skipped:,} rows with errors skipped."
     )
     return EXIT_OK
+
+
+def _print_import_errors(errors: Sequence[object]) -> None:
+    print(f"Rows with errors: {len(errors):,}")
+    for error in errors[:20]:
+        print(f"  {error}")
+    if len(errors) > 20:
+        print(f"  ... and {len(errors) - 20:,} more")
 
 
 def _cmd_call(args: argparse.Namespace, url: str) -> int:
