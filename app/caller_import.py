@@ -37,7 +37,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 
 from app.errors import SwitchboardError
 from app.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_region
@@ -861,7 +861,7 @@ def _write(connection: Connection, plan: ImportPlan) -> None:
             )
             for phone in values.phones or ():
                 phone_rows.append(_phone_row(caller_id, phone))
-        connection.execute(insert(CALLERS), rows)
+        _insert_many(connection, CALLERS, rows)
 
     statement = (
         update(CALLERS)
@@ -908,7 +908,7 @@ def _write(connection: Connection, plan: ImportPlan) -> None:
         if replaced:
             connection.execute(delete(PHONES).where(PHONES.c.caller_id.in_(replaced)))
     for batch in _batches(phone_rows):
-        connection.execute(insert(PHONES), list(batch))
+        _insert_many(connection, PHONES, batch)
     rename = (
         update(TICKETS)
         .where(TICKETS.c.caller_id == bindparam("b_caller"))
@@ -916,6 +916,36 @@ def _write(connection: Connection, plan: ImportPlan) -> None:
     )
     for batch in _batches(renamed):
         connection.execute(rename, list(batch))
+
+
+def _insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys). On SQLite they go straight to the driver,
+    each value through its column's own bind processing: SQLAlchemy's generic per-row
+    parameter handling is most of an import's writing time (200,000 callers)."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    dialect = connection.dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    converters = [
+        (name, processor) if processor is not None else (name, _same)
+        for name, processor in zip(names, processors, strict=True)
+    ]
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    )
+    connection.exec_driver_sql(
+        statement, [tuple(convert(row[name]) for name, convert in converters) for row in rows]
+    )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _phone_row(caller_id: uuid.UUID, phone: PhoneValue) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from app.cli import main
 from app.database import open_database
 from app.errors import SwitchboardError
 from app.tickets import TicketDraft, create_ticket
-from models.db import read_session, write_session
+from models.db import is_sqlite, read_session, write_session
 from models.people import Caller, CallerPhone
 from models.tickets import Ticket
 from tests.conftest import Org
@@ -482,6 +482,32 @@ def test_a_large_import_is_searchable_and_keeps_the_search_triggers(
     with write_session(engine) as s:  # a caller added by hand is still indexed at once
         s.add(Caller(name="Walter Later", email="walter@example.org"))
     assert [h.name for h in lookup(engine, "walt")] == ["Walter Later"]
+
+
+def test_imported_values_are_stored_as_every_other_writer_stores_them(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    """The SQLite fast path writes through the driver: what it stores must read back the
+    same as rows written through the ORM (ids, timestamps, flags)."""
+    path = write(
+        tmp_path / "c.csv", SIMPLE + "Kim Lee,kim@example.org,020 7946 0777,IT,HQ,E7,yes,\n"
+    )
+    run(engine, path)
+    with read_session(engine) as s:
+        kim = s.exec(select(Caller).where(col(Caller.name) == "Kim Lee")).scalars().one()
+        phone = s.exec(select(CallerPhone).where(col(CallerPhone.caller_id) == kim.id)).scalars()
+        phone = phone.one()
+        alice = s.get(Caller, org.alice)
+    assert kim.vip is True and kim.site_id == org.hq and kim.created_at.tzinfo is not None
+    assert alice is not None and type(kim.created_at) is type(alice.created_at)
+    assert (phone.number, phone.digits, phone.label) == ("020 7946 0777", "442079460777", "work")
+    if is_sqlite(engine):
+        with engine.connect() as c:
+            stored = c.exec_driver_sql(
+                "SELECT typeof(id), typeof(created_at), created_at FROM caller WHERE name = ?",
+                ("Kim Lee",),
+            ).one()
+        assert stored[:2] == ("blob", "text") and len(stored[2]) == 26  # 2026-11-28 12:00:00.000000
 
 
 def test_strict_mode_refuses_a_file_with_errors(tmp_path: Path, engine: Engine, org: Org) -> None:
