@@ -19,6 +19,7 @@ numbers stored before; a test keeps the two in agreement.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -61,11 +62,53 @@ def _possible(number: str, region: str) -> phonenumbers.PhoneNumber | None:
     return parsed if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
 
 
+_INTERNATIONAL = re.compile(r"\+[0-9 ().\-/]+", re.ASCII)  # "+44 20 7946 0018", no extension
+
+
+@functools.cache
+def _national_prefix(country_code: int) -> re.Pattern[str] | None:
+    """What ``phonenumbers.parse`` would strip from the start of a national number of this
+    country (a trunk "0" for the UK, "1" for the US), or None."""
+    region = phonenumbers.region_code_for_country_code(country_code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    pattern = metadata.national_prefix_for_parsing if metadata is not None else None
+    return re.compile(pattern) if pattern else None
+
+
+def _international(number: str) -> str | None:
+    """The canonical digits of a number written in international form, found without
+    ``phonenumbers.parse`` (a sixth of the time: an import reads 300,000 numbers), or None
+    when only ``parse`` can tell: a leading zero, something it might strip as a national
+    prefix, or a number that is not plainly possible. When this answers, it is what
+    :func:`canonical_digits` would answer the long way (a test compares the two)."""
+    if len(number) > MAX_PARSE_LENGTH or not _INTERNATIONAL.fullmatch(number):
+        return None
+    digits = phone_digits(number)
+    if digits[:1] in ("", "0"):
+        return None
+    for size in (1, 2, 3):  # country codes are prefix-free: at most one of these is one
+        code = int(digits[:size] or "0")
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    prefix = _national_prefix(code)
+    if not national or national[0] == "0" or (prefix is not None and prefix.match(national)):
+        return None
+    parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    return digits if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
+
+
 def canonical_digits(number: str, region: str = DEFAULT_REGION) -> str:
     """The digits stored for ``number`` written by someone in ``region``: its E.164 digits
     without the "+" (and any extension after them, when the whole fits in
     :data:`MAX_DIGITS`) if ``phonenumbers`` reads it as a possible number there, else the
     digits as written (:func:`phone_digits`). Never raises; "" for text without digits."""
+    quick = _international(number)
+    if quick is not None:
+        return quick
     parsed = _possible(number, region)
     if parsed is None:
         return phone_digits(number)

@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -247,3 +248,21 @@ def test_the_migrations_copy_agrees_on_any_text(number: str, region: str) -> Non
 
 
 _FROZEN = migration()
+
+
+INTERNATIONAL = st.builds(
+    lambda code, separator, rest: f"+{code}{separator}{rest}",
+    st.sampled_from(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)),
+    st.sampled_from(["", " ", "-", " (", ") ", "/", "."]),
+    st.text(alphabet="0123456789 -", max_size=16),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(INTERNATIONAL, st.from_regex(r"\+0{0,2}[0-9 ]{1,18}", fullmatch=True)), REGIONS)
+def test_numbers_in_international_form_read_without_parse_read_the_same(
+    number: str, region: str
+) -> None:
+    """The quick path for "+44 20 7946 0018" must answer what phonenumbers.parse answers
+    (the migration's frozen copy has no quick path)."""
+    assert canonical_digits(number, region) == _FROZEN.canonical_digits(number, region)
