@@ -465,9 +465,10 @@ def load() -> float:
 
 
 def source_state(db: Path) -> list[Any]:
-    """Size and modification time of ``db`` and of its sidecar files (None if absent)."""
+    """Size and modification time of ``db`` and of its write-ahead log (None if absent).
+    The ``-shm`` index is left out: any reader of a WAL database touches it."""
     state: list[Any] = []
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal"):
         path = Path(f"{db}{suffix}")
         state.append([path.stat().st_size, path.stat().st_mtime_ns] if path.exists() else None)
     return state
