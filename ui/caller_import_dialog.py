@@ -58,7 +58,9 @@ from app.caller_import import (
 from app.context import AppContext
 from app.directory import Choice
 from app.errors import SwitchboardError
+from ui.messages import message_label, plural, show_message
 from ui.tasks import run_task
+from ui.ticket_form import named
 
 log = logging.getLogger(__name__)
 
@@ -85,28 +87,6 @@ MAPPING_COLUMN, SAMPLE_COLUMN, FIELD_COLUMN = range(3)
 CHANGE_HEADERS = ("Line", "Action", "Caller", "What the file sets")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word if count == 1 else word + 's'}"
-
-
-def _message_label(name: str, accessible: str, colour: str) -> QLabel:
-    """A wrapped plain-text line for what the user must read; hidden until it has text."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setAccessibleName(accessible)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(f"color: {colour};")
-    label.hide()
-    return label
-
-
-def _show_message(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
-
-
 def describe_error(error: Exception) -> str:
     """The text to show for a failed background request; re-raises bugs, so that the
     crash dialog (sys.excepthook) reports them instead of a misleading message."""
@@ -130,11 +110,6 @@ def _stat(name: str, accessible: str) -> QLabel:
     return label
 
 
-def _named(widget: QWidget, name: str, accessible: str) -> None:
-    widget.setObjectName(name)
-    widget.setAccessibleName(accessible)
-
-
 class CallerImportDialog(QDialog):
     """Choose a CSV file, map its columns, preview, then import; deletes itself on close.
 
@@ -149,7 +124,7 @@ class CallerImportDialog(QDialog):
         self, context: AppContext, parent: QWidget | None = None, path: Path | None = None
     ) -> None:
         super().__init__(parent)
-        _named(self, "callerImportDialog", "Import callers")
+        named(self, "callerImportDialog", "Import callers")
         self.setWindowTitle("Import callers")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(980, 740)
@@ -166,23 +141,23 @@ class CallerImportDialog(QDialog):
         self._preview_timer.timeout.connect(self._start_preview)
 
         self.choose_button = QPushButton("Choose file…")
-        _named(self.choose_button, "chooseFileButton", "Choose the file to import")
+        named(self.choose_button, "chooseFileButton", "Choose the file to import")
         self.choose_button.clicked.connect(self.choose_file)
         self.file_label = QLabel(
             "No file chosen yet: exports of Active Directory, Outlook or "
             "Google contacts, or any CSV file with a header row."
         )
-        _named(self.file_label, "fileName", "File")
+        named(self.file_label, "fileName", "File")
         self.file_label.setWordWrap(True)
         self.file_label.setTextFormat(Qt.TextFormat.PlainText)
         self.file_info = QLabel()
-        _named(self.file_info, "fileInfo", "How the file was read")
+        named(self.file_info, "fileInfo", "How the file was read")
         self.file_info.setStyleSheet("color: #607d8b;")
         self.file_info.hide()
-        self.message = _message_label("importMessage", "Problem", "#c62828")
+        self.message = message_label("importMessage", "Problem", "#c62828")
 
         self.mapping_table = QTableWidget(0, 3)
-        _named(self.mapping_table, "importMapping", "Columns of the file and what they hold")
+        named(self.mapping_table, "importMapping", "Columns of the file and what they hold")
         self.mapping_table.setHorizontalHeaderLabels(
             ["Column in the file", "Sample values", "Import as"]
         )
@@ -196,7 +171,7 @@ class CallerImportDialog(QDialog):
         header.setSectionResizeMode(FIELD_COLUMN, QHeaderView.ResizeMode.Fixed)
 
         self.site_combo = QComboBox()
-        _named(self.site_combo, "defaultSite", "Site for rows that name none")
+        named(self.site_combo, "defaultSite", "Site for rows that name none")
         self.site_combo.addItem("None (leave the site empty)", None)
         self.site_combo.currentIndexChanged.connect(self._request_preview)
         site_row = QHBoxLayout()
@@ -217,7 +192,7 @@ class CallerImportDialog(QDialog):
         self.count_unchanged = _stat("countUnchanged", "Callers unchanged")
         self.count_errors = _stat("countErrors", "Rows with errors")
         self.preview_state = QLabel()
-        _named(self.preview_state, "previewState", "Preview state")
+        named(self.preview_state, "previewState", "Preview state")
         self.preview_state.setStyleSheet("color: #607d8b;")
         counts_row = QHBoxLayout()
         for label in (self.count_create, self.count_update, self.count_unchanged):
@@ -228,7 +203,7 @@ class CallerImportDialog(QDialog):
         counts_row.addWidget(self.preview_state)
 
         self.errors = QListWidget()
-        _named(self.errors, "importErrors", "Rows that cannot be imported")
+        named(self.errors, "importErrors", "Rows that cannot be imported")
         self.errors.setWordWrap(True)
         self.errors.setAlternatingRowColors(True)
         self.errors.setSpacing(2)
@@ -249,7 +224,7 @@ class CallerImportDialog(QDialog):
         errors_layout.addWidget(errors_hint)
 
         self.changes = QTableWidget(0, len(CHANGE_HEADERS))
-        _named(self.changes, "importChanges", "What the import will change")
+        named(self.changes, "importChanges", "What the import will change")
         self.changes.setHorizontalHeaderLabels(list(CHANGE_HEADERS))
         self.changes.verticalHeader().hide()
         self.changes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -288,13 +263,13 @@ class CallerImportDialog(QDialog):
         body.addWidget(preview_box)
         body.setSizes([300, 380])
 
-        self.result_label = _message_label("importResult", "Import result", "#2e7d32")
+        self.result_label = message_label("importResult", "Import result", "#2e7d32")
         self.import_button = QPushButton("Import")
-        _named(self.import_button, "importButton", "Import the callers")
+        named(self.import_button, "importButton", "Import the callers")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_import)
         self.close_button = QPushButton("Close")
-        _named(self.close_button, "closeButton", "Close")
+        named(self.close_button, "closeButton", "Close")
         self.close_button.clicked.connect(self.reject)
         for button in (self.choose_button, self.import_button, self.close_button):
             button.setAutoDefault(False)  # Enter in a combo box must never import
@@ -344,18 +319,18 @@ class CallerImportDialog(QDialog):
         self.mapping_table.setRowCount(0)
         self._show_counts(None)
         self._enable_editing(True)
-        _show_message(self.message, "")
-        _show_message(self.result_label, "")
+        show_message(self.message, "")
+        show_message(self.result_label, "")
         self.file_label.setText(str(path))
-        _show_message(self.file_info, "Reading the file…")
+        show_message(self.file_info, "Reading the file…")
         self._run(lambda: read_table(path), generation, self._table_read)
 
     def _table_read(self, table: RawTable) -> None:
         self.table = table
-        _show_message(
+        show_message(
             self.file_info,
             f"{table.encoding_label}, {table.delimiter_label}-separated, header on line "
-            f"{table.header_line}, {_plural(len(table.rows), 'row')} below it.",
+            f"{table.header_line}, {plural(len(table.rows), 'row')} below it.",
         )
         suggested = suggest_mapping(table.headers)
         self.mapping_table.setRowCount(len(table.headers))
@@ -370,7 +345,7 @@ class CallerImportDialog(QDialog):
             sample.setToolTip("\n".join(samples))
             self.mapping_table.setItem(index, SAMPLE_COLUMN, sample)
             combo = QComboBox()
-            _named(combo, f"mapping_{index}", f"Import column {header} as")
+            named(combo, f"mapping_{index}", f"Import column {header} as")
             for target, label in FIELD_LABELS.items():
                 combo.addItem(label, target.value)
             combo.setCurrentIndex(combo.findData(suggested[header].value))
@@ -410,11 +385,11 @@ class CallerImportDialog(QDialog):
         try:
             check_mapping(mapping)
         except SwitchboardError as error:
-            _show_message(self.message, f"{error}\nChoose the fields under “Import as”.")
+            show_message(self.message, f"{error}\nChoose the fields under “Import as”.")
             self._show_counts(None)
             self.previewUpdated.emit()
             return
-        _show_message(self.message, "")
+        show_message(self.message, "")
         site = self.site_combo.currentData()
         engine = self._context.engine
         self._run(
@@ -481,7 +456,7 @@ class CallerImportDialog(QDialog):
         elif total > len(shown):
             title = f"<b>What will change</b> (the first {len(shown)} of {total} callers)"
         else:
-            title = f"<b>What will change</b> ({_plural(total, 'caller')})"
+            title = f"<b>What will change</b> ({plural(total, 'caller')})"
         self.changes_title.setText(title)
         self.changes.setRowCount(len(shown))
         for row, (line, action, name, detail) in enumerate(shown):
@@ -539,8 +514,8 @@ class CallerImportDialog(QDialog):
         self.close_button.setEnabled(True)
         self._enable_editing(True)
         self._request_preview()  # the preview now shows the file against the new state
-        skipped = f", {_plural(result.skipped, 'row')} skipped" if result.skipped else ""
-        _show_message(
+        skipped = f", {plural(result.skipped, 'row')} skipped" if result.skipped else ""
+        show_message(
             self.result_label,
             f"Imported: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged{skipped}.",
@@ -574,13 +549,13 @@ class CallerImportDialog(QDialog):
         self.choose_button.setEnabled(True)
         self.close_button.setEnabled(True)
         if self.table is None:
-            _show_message(self.file_info, "")
+            show_message(self.file_info, "")
         if was_importing:  # the transaction was rolled back: the same plan may be retried
             self._enable_editing(True)
             self.import_button.setEnabled(self.plan is not None)
         else:
             self._show_counts(None)
-        _show_message(self.message, describe_error(error))
+        show_message(self.message, describe_error(error))
         self.previewUpdated.emit()
 
     def _enable_editing(self, enabled: bool) -> None:
@@ -597,7 +572,7 @@ class CallerImportDialog(QDialog):
             self._show_changes(self.plan)
 
     def _sites_failed(self, error: Exception) -> None:
-        _show_message(self.message, describe_error(error))
+        show_message(self.message, describe_error(error))
 
     def reject(self) -> None:
         """Closing waits for a running import: its result must be seen, and the transaction

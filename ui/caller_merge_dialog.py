@@ -51,7 +51,9 @@ from app.caller_merge import (
 )
 from app.context import AppContext
 from app.errors import SwitchboardError
+from ui.messages import message_label, plural, show_message
 from ui.tasks import run_task
+from ui.ticket_form import named
 
 log = logging.getLogger(__name__)
 
@@ -70,32 +72,6 @@ CALLER_HEADERS = (
 )
 KEEP_COLUMN, MERGE_COLUMN, TICKETS_COLUMN = 0, 1, 7
 FIELD_NAMES = {"email": "e-mail", "employee_id": "employee id", "site_id": "site", "vip": "VIP"}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word if count == 1 else word + 's'}"
-
-
-def _named(widget: QWidget, name: str, accessible: str) -> None:
-    widget.setObjectName(name)
-    widget.setAccessibleName(accessible)
-
-
-def _message_label(name: str, accessible: str, colour: str) -> QLabel:
-    """A wrapped plain-text line for what the user must read; hidden until it has text."""
-    label = QLabel()
-    _named(label, name, accessible)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(f"color: {colour};")
-    label.hide()
-    return label
-
-
-def _show_message(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
 
 
 def _centred(button: QWidget) -> QWidget:
@@ -125,16 +101,16 @@ def describe_result(
 ) -> str:
     """What a merge did, in the words an operator uses."""
     moved = [
-        _plural(result.tickets_moved, "ticket"),
-        _plural(result.calls_moved, "call"),
-        _plural(result.assets_moved, "asset"),
+        plural(result.tickets_moved, "ticket"),
+        plural(result.calls_moved, "call"),
+        plural(result.assets_moved, "asset"),
     ]
     text = (
         f"Merged {', '.join(c.name for c in merged)} into {kept.name}: "
         f"moved {', '.join(moved[:-1])} and {moved[-1]}"
     )
     if result.phones_added:
-        text += f"; {_plural(result.phones_added, 'phone number')} added"
+        text += f"; {plural(result.phones_added, 'phone number')} added"
     if result.fields_filled:
         filled = (FIELD_NAMES.get(name, name) for name in result.fields_filled)
         text += f"; filled in its {', '.join(filled)}"
@@ -168,7 +144,7 @@ class CallerMergeDialog(QDialog):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _named(self, "callerMergeDialog", "Duplicate callers")
+        named(self, "callerMergeDialog", "Duplicate callers")
         self.setWindowTitle("Duplicate callers")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1160, 640)
@@ -180,10 +156,10 @@ class CallerMergeDialog(QDialog):
         self._merge_boxes: list[QCheckBox] = []
 
         self.status = QLabel()
-        _named(self.status, "mergeStatus", "Search status")
+        named(self.status, "mergeStatus", "Search status")
         self.status.setWordWrap(True)
         self.refresh_button = QPushButton("Look again")
-        _named(self.refresh_button, "refreshButton", "Look for duplicates again")
+        named(self.refresh_button, "refreshButton", "Look for duplicates again")
         self.refresh_button.clicked.connect(self.refresh)
         self.refresh_button.setAutoDefault(False)
         top = QHBoxLayout()
@@ -191,7 +167,7 @@ class CallerMergeDialog(QDialog):
         top.addWidget(self.refresh_button)
 
         self.group_list = QListWidget()
-        _named(self.group_list, "duplicateGroups", "Groups of likely duplicate callers")
+        named(self.group_list, "duplicateGroups", "Groups of likely duplicate callers")
         self.group_list.setAlternatingRowColors(True)
         self.group_list.setSpacing(2)
         self.group_list.setWordWrap(True)
@@ -199,11 +175,11 @@ class CallerMergeDialog(QDialog):
         self.group_list.currentRowChanged.connect(self._show_group)
 
         self.reasons = QLabel()
-        _named(self.reasons, "groupReasons", "Why these callers look like one person")
+        named(self.reasons, "groupReasons", "Why these callers look like one person")
         self.reasons.setWordWrap(True)
         self.reasons.setTextFormat(Qt.TextFormat.PlainText)
         self.callers = QTableWidget(0, len(CALLER_HEADERS))
-        _named(self.callers, "groupCallers", "Callers of the selected group")
+        named(self.callers, "groupCallers", "Callers of the selected group")
         self.callers.setHorizontalHeaderLabels(list(CALLER_HEADERS))
         self.callers.verticalHeader().hide()
         self.callers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -236,17 +212,17 @@ class CallerMergeDialog(QDialog):
         splitter.addWidget(detail)
         splitter.setSizes([260, 880])
 
-        self.message = _message_label("mergeMessage", "Problem", "#c62828")
-        self.result_label = _message_label("mergeResult", "Merge result", "#2e7d32")
+        self.message = message_label("mergeMessage", "Problem", "#c62828")
+        self.result_label = message_label("mergeResult", "Merge result", "#2e7d32")
         self.skip_button = QPushButton("Skip")
-        _named(self.skip_button, "skipButton", "Skip this group: leave its callers as they are")
+        named(self.skip_button, "skipButton", "Skip this group: leave its callers as they are")
         self.skip_button.setToolTip("Leave these callers as they are and go to the next group")
         self.skip_button.clicked.connect(self.skip)
         self.merge_button = QPushButton("Merge…")
-        _named(self.merge_button, "mergeButton", "Merge the ticked callers into the kept one")
+        named(self.merge_button, "mergeButton", "Merge the ticked callers into the kept one")
         self.merge_button.clicked.connect(self.merge)
         self.close_button = QPushButton("Close")
-        _named(self.close_button, "closeButton", "Close")
+        named(self.close_button, "closeButton", "Close")
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -269,8 +245,8 @@ class CallerMergeDialog(QDialog):
         if self._busy:
             return
         self._set_busy(True)
-        _show_message(self.message, "")
-        _show_message(self.result_label, "")
+        show_message(self.message, "")
+        show_message(self.result_label, "")
         self._set_groups([])
         engine = self._context.engine
         run_task(
@@ -311,7 +287,7 @@ class CallerMergeDialog(QDialog):
         else:
             more = f" (the first {GROUP_LIMIT}; look again after these)" if self._full else ""
             self.status.setText(
-                f"{_plural(len(self.groups), 'group')} of likely duplicates{more}. Select a "
+                f"{plural(len(self.groups), 'group')} of likely duplicates{more}. Select a "
                 "group, choose the caller to keep and tick those to merge into it."
             )
 
@@ -335,9 +311,9 @@ class CallerMergeDialog(QDialog):
         self.callers.setRowCount(len(group.callers))
         for index, caller in enumerate(group.callers):
             keep = QRadioButton()
-            _named(keep, f"keep_{index}", f"Keep {caller.name}")
+            named(keep, f"keep_{index}", f"Keep {caller.name}")
             merge = QCheckBox()
-            _named(merge, f"merge_{index}", f"Merge {caller.name} into the kept caller")
+            named(merge, f"merge_{index}", f"Merge {caller.name} into the kept caller")
             merge.setChecked(True)  # all but the kept one, unchecked below
             merge.toggled.connect(self._update_buttons)
             self.keep_group.addButton(keep, index)
@@ -396,14 +372,14 @@ class CallerMergeDialog(QDialog):
         row = self.group_list.currentRow()
         if self._busy or not 0 <= row < len(self.groups):
             return
-        _show_message(self.result_label, "")
+        show_message(self.result_label, "")
         self._set_groups(self.groups[:row] + self.groups[row + 1 :])
 
     # --- merging ----------------------------------------------------------------------
 
     def confirm(self, keep: DuplicateCaller, merged: list[DuplicateCaller]) -> bool:
         """Ask before a merge, which cannot be undone."""
-        names = "\n".join(f"  • {c.name} ({_plural(c.ticket_count, 'ticket')})" for c in merged)
+        names = "\n".join(f"  • {c.name} ({plural(c.ticket_count, 'ticket')})" for c in merged)
         answer = QMessageBox.question(
             self,
             "Merge callers?",
@@ -424,8 +400,8 @@ class CallerMergeDialog(QDialog):
             return
         self._merging = True
         self._set_busy(True)
-        _show_message(self.message, "")
-        _show_message(self.result_label, "")
+        show_message(self.message, "")
+        show_message(self.result_label, "")
         self.status.setText(f"Merging into {keep.name}…")
         engine, me = self._context.engine, self._context.me
         ids = [caller.id for caller in merged]
@@ -442,7 +418,7 @@ class CallerMergeDialog(QDialog):
         self._merging = False
         self._set_busy(False)
         self._set_groups(without_merged(self.groups, result))
-        _show_message(self.result_label, describe_result(keep, merged, result))
+        show_message(self.result_label, describe_result(keep, merged, result))
         self.merged.emit(result)
 
     # --- shared -----------------------------------------------------------------------
@@ -473,7 +449,7 @@ class CallerMergeDialog(QDialog):
             )
         else:
             raise error  # a bug: sys.excepthook shows the crash dialog
-        _show_message(self.message, text)
+        show_message(self.message, text)
         self.groupsLoaded.emit()
 
     def reject(self) -> None:

@@ -53,9 +53,12 @@ PRIORITY_COLOURS = {
 W = TypeVar("W", bound=QWidget)
 
 
-def named(widget: W, name: str) -> W:
-    """Give ``widget`` the objectName that tests and the stylesheet find it by."""
+def named(widget: W, name: str, accessible: str = "") -> W:
+    """Give ``widget`` the objectName that tests and the stylesheet find it by and, when
+    given, the name a screen reader says."""
     widget.setObjectName(name)
+    if accessible:
+        widget.setAccessibleName(accessible)
     return widget
 
 
