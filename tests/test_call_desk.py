@@ -84,6 +84,25 @@ def wait_for_card(qtbot: QtBot, desk: CallDesk, name: str) -> None:
     qtbot.waitUntil(lambda: card_name(desk) == name)
 
 
+def call_from_alice(qtbot: QtBot, window: MainWindow) -> CallDesk:
+    """F2, then "alice" typed until her card is on screen."""
+    desk = take_call(qtbot, window)
+    search(qtbot, desk, "alice")
+    wait_for_card(qtbot, desk, "Alice Müller")
+    return desk
+
+
+def press_for_new_ticket(
+    qtbot: QtBot, window: MainWindow, desk: CallDesk, key: Qt.Key
+) -> QLineEdit:
+    """F3 or F6 in the search box; returns the editor's summary once it has the keyboard."""
+    qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), key)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.editor)
+    summary = find(window.editor, QLineEdit, "summaryEdit")
+    qtbot.waitUntil(summary.hasFocus)
+    return summary
+
+
 def calls(engine: Engine) -> list[Call]:
     with read_session(engine) as s:
         return list(s.exec(select(Call).order_by(col(Call.started_at))).all())
@@ -178,16 +197,11 @@ def test_vip_and_repeat_caller_are_marked_on_the_card(
 def test_f3_logs_a_prefilled_phone_ticket_and_ending_the_call_records_it(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
-    desk = take_call(qtbot, window)
-    search(qtbot, desk, "alice")
-    wait_for_card(qtbot, desk, "Alice Müller")
+    desk = call_from_alice(qtbot, window)
 
-    qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_F3)
+    summary = press_for_new_ticket(qtbot, window, desk, Qt.Key.Key_F3)
 
     editor = window.editor
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is editor)
-    summary = find(editor, QLineEdit, "summaryEdit")
-    qtbot.waitUntil(summary.hasFocus)
     assert find(editor, QLineEdit, "callerEdit").text() == "Alice Müller"
     assert find(editor, QComboBox, "channelCombo").currentText() == "Phone"
     asset = find(editor, QComboBox, "assetCombo")
@@ -216,9 +230,7 @@ def test_f4_adds_a_note_to_the_callers_open_ticket(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
     older = open_ticket_for(engine, org, "Printer jams")
-    desk = take_call(qtbot, window)
-    search(qtbot, desk, "alice")
-    wait_for_card(qtbot, desk, "Alice Müller")
+    desk = call_from_alice(qtbot, window)
     assert older.number in find(desk, QLabel, "noteTarget").text()
 
     qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_F4)
@@ -256,16 +268,11 @@ def test_f4_without_open_tickets_says_what_to_do(qtbot: QtBot, window: MainWindo
 def test_f6_resolves_on_the_call_with_first_contact_resolution(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
-    desk = take_call(qtbot, window)
-    search(qtbot, desk, "alice")
-    wait_for_card(qtbot, desk, "Alice Müller")
+    desk = call_from_alice(qtbot, window)
 
-    qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_F6)
+    summary = press_for_new_ticket(qtbot, window, desk, Qt.Key.Key_F6)
 
     editor = window.editor
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is editor)
-    summary = find(editor, QLineEdit, "summaryEdit")
-    qtbot.waitUntil(summary.hasFocus)
     assert find(editor, QCheckBox, "fcrCheck").isChecked()
     qtbot.keyClicks(summary, "Forgot password")
     qtbot.keyClicks(find(editor, QPlainTextEdit, "resolutionEdit"), "Reset it with the caller")
@@ -364,9 +371,7 @@ def test_an_open_ticket_on_the_card_opens_in_the_editor(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
     older = open_ticket_for(engine, org, "Printer jams")
-    desk = take_call(qtbot, window)
-    search(qtbot, desk, "alice")
-    wait_for_card(qtbot, desk, "Alice Müller")
+    desk = call_from_alice(qtbot, window)
     open_list = find(desk, QListWidget, "openTickets")
 
     open_list.setFocus()
@@ -393,9 +398,7 @@ def test_the_card_lists_past_calls(
                 ticket_id=ticket.id,
             )
         )
-    desk = take_call(qtbot, window)
-    search(qtbot, desk, "alice")
-    wait_for_card(qtbot, desk, "Alice Müller")
+    desk = call_from_alice(qtbot, window)
 
     line = find(desk, QListWidget, "lastCalls").item(0).text()
     assert "2:05 min" in line and "Ann Operator" in line and detail.number in line
