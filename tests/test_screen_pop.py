@@ -337,30 +337,31 @@ def test_call_with_nobody_running_starts_the_gui_with_the_number(
     ]
 
 
-def test_call_hands_over_to_a_running_instance_without_starting_another(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def no_second_gui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the command starts a Switchboard of its own."""
     import app.startup
 
     def start_gui(*args: Any, **kwargs: Any) -> int:
         raise AssertionError("a second Switchboard was started")
 
     monkeypatch.setattr(app.startup, "start_gui", start_gui)
+
+
+@pytest.mark.usefixtures("no_second_gui")
+def test_call_hands_over_to_a_running_instance_without_starting_another(
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+) -> None:
     with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
         status = pool.submit(main, ["call", "0161 496 0000"])
     assert received.args == ["0161 496 0000"]
     assert finish(qtbot, status) == 0
 
 
+@pytest.mark.usefixtures("no_second_gui")
 def test_starting_switchboard_again_shows_the_running_window_instead(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
 ) -> None:
-    import app.startup
-
-    def start_gui(*args: Any, **kwargs: Any) -> int:
-        raise AssertionError("a second Switchboard was started")
-
-    monkeypatch.setattr(app.startup, "start_gui", start_gui)
     with qtbot.waitSignal(server.showRequested, timeout=10_000):
         status = pool.submit(main, ["--user", "ann"])
     assert finish(qtbot, status) == 0
