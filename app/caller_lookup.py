@@ -4,9 +4,10 @@ The text is tried, in this order of rank, as:
 
 1. an exact phone number (in any format: "+1 (555) 123-4567", "0044 20 7946 0018",
    "020 7946 0018"; numbers are stored in the canonical form of :mod:`app.phones`, the
-   E.164 digits, and the text is matched in that form, read in the default region, and as
-   the digits typed), an exact e-mail address, a ticket number ("HQ-004211", "hq4211",
-   "4211"), an asset tag or an employee id (all case-insensitive);
+   E.164 digits, and the text is matched in that form, read in the default region and in
+   the region of every site, and as the digits typed), an exact e-mail address, a ticket
+   number ("HQ-004211", "hq4211", "4211"), an asset tag or an employee id (all
+   case-insensitive);
 2. digits from anywhere in a phone number (at least three: "555-1234", "7946"; leading
    zeros are also tried without, since the stored E.164 digits have no trunk "0"); on
    SQLite only the first :data:`CONTAINS_SCAN` numbers containing them are ranked, so
@@ -51,7 +52,7 @@ from sqlalchemy import (
 )
 from sqlmodel import col
 
-from app.phones import DEFAULT_REGION, phone_candidates, phone_fragments
+from app.phones import DEFAULT_REGION, phone_candidates, phone_fragments, phone_region
 from app.ticket_search import WORD, fold, fts_query, number_condition
 from models.db import is_sqlite, read_connection
 from models.org import Site
@@ -149,6 +150,12 @@ _DENSE_BY_NAME = text(
 ).columns(*(Caller.__table__.c[name] for name in ("id", "name", "email", "employee_id")))  # type: ignore[attr-defined]
 
 
+def _site_regions(connection: Connection) -> list[str]:
+    """The phone regions of the sites (their countries), for reading national numbers."""
+    countries = connection.execute(select(col(Site.holiday_country)).distinct()).scalars()
+    return sorted({phone_region(country) for country in countries})
+
+
 def _many_word_matches(session: Connection, words: list[str]) -> bool:
     """Whether the words match more than :data:`DENSE_MATCHES` callers (counting stops there).
 
@@ -224,10 +231,17 @@ def lookup(
         return []
     sqlite = is_sqlite(engine)
     hits = _Hits(limit)
-    phones = phone_candidates(value, region)
     fragments = phone_fragments(value, region)
     words = WORD.findall(value)[:MAX_WORDS]
     with read_connection(engine) as session:
+        # A national number means what it means where the caller sits: read it in the
+        # region of every site (a handful), so "(212) 555-0100" is exact at a GB desk too.
+        phones: list[str] = []
+        if fragments:  # the text is a phone number
+            regions = (region, *_site_regions(session))
+            phones = list(
+                dict.fromkeys(c for each in regions for c in phone_candidates(value, each))
+            )
 
         def run(statement: Select[Any, Any], matched: str) -> None:
             if not hits.full:

@@ -180,6 +180,17 @@ def test_an_exact_number_ranks_before_one_that_merely_contains_it(
     ]
 
 
+def test_a_national_number_is_read_in_the_region_of_every_site(
+    engine: Engine, people: People
+) -> None:
+    """Zoe sits in New York: her number typed the American way at a UK desk is an exact
+    hit, before a number that merely contains its digits (and sorts first)."""
+    with write_session(engine) as s:
+        s.add(CallerPhone(caller_id=people.bob, number="1 1555 123 4567", digits="115551234567"))
+
+    assert ids(engine, "(555) 123-4567")[:2] == [people.zoe, people.bob]
+
+
 @pytest.mark.parametrize("text", ["7946", "946 00", "2079", "018"])
 def test_digits_from_the_middle_of_a_number(engine: Engine, people: People, text: str) -> None:
     assert (people.alice, "phone") in found(engine, text)
