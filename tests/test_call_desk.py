@@ -3,6 +3,7 @@ the card shows who it is, and F3 / F4 / F6 / F7 / F8 log what came of the call."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -22,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from app.caller_lookup import CallerHit
 from app.context import AppContext
 from app.ticket_detail import TicketDetail
 from app.tickets import TicketDraft, create_ticket
@@ -162,6 +164,37 @@ def test_up_and_down_in_the_search_move_through_the_callers(
     wait_for_card(qtbot, desk, second)
     assert {first, second} == {"Alice Müller", "Zoe O'Brien"}
     assert find(desk, QLineEdit, "callerSearch").hasFocus()
+
+
+def test_an_answer_for_text_typed_before_never_replaces_the_newest(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lookup for "ali" is held back until "zoe" has been answered and shown; when it
+    arrives late, it is dropped."""
+    from ui import call_desk
+
+    release = threading.Event()
+    real = call_desk.lookup
+
+    def slow_for_ali(engine: Engine, text: str, limit: int) -> list[CallerHit]:
+        if text == "ali":
+            release.wait(10)
+        return real(engine, text, limit)
+
+    monkeypatch.setattr(call_desk, "lookup", slow_for_ali)
+    desk = take_call(qtbot, window)
+    results = search(qtbot, desk, "ali")
+    desk._look_up_now()  # "ali" goes out now and waits
+
+    search(qtbot, desk, "zoe")
+    wait_for_card(qtbot, desk, "Zoe O'Brien")
+    release.set()
+    drain_tasks()  # the answer for "ali" has arrived
+
+    assert [results.item(i).text().split("  ")[0] for i in range(results.count())] == [
+        "Zoe O'Brien"
+    ]
+    assert card_name(desk) == "Zoe O'Brien"
 
 
 def test_any_text_is_a_search_and_none_shows_an_error(qtbot: QtBot, window: MainWindow) -> None:
