@@ -247,8 +247,14 @@ class CallDesk(QWidget):
             ticket_id=call.ticket_id,
         )
         engine = self._context.engine
-        # No parent: the record is written even if the window closes meanwhile.
-        run_task(lambda: record_call(engine, record), self._call_recorded, self._record_failed)
+        # The record is written even if the window closes meanwhile (the program waits for
+        # background work before it exits); only the answer is then dropped.
+        run_task(
+            lambda: record_call(engine, record),
+            self._call_recorded,
+            self._record_failed,
+            parent=self,
+        )
         self._clear()
         self.search_status.setText("Call ended and logged. Press F2 for the next call.")
         self._call_changed()
