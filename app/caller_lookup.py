@@ -156,7 +156,7 @@ def _site_regions(connection: Connection) -> list[str]:
     return sorted({phone_region(country) for country in countries})
 
 
-def _many_word_matches(session: Connection, words: list[str]) -> bool:
+def _many_word_matches(connection: Connection, words: list[str]) -> bool:
     """Whether the words match more than :data:`DENSE_MATCHES` callers (counting stops there).
 
     Sorting every match by name costs in proportion to the matches: 10 ms for the 4,500
@@ -167,7 +167,7 @@ def _many_word_matches(session: Connection, words: list[str]) -> bool:
         f"SELECT count(*) FROM (SELECT 1 FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words "
         "LIMIT :cap)"
     )
-    found = session.execute(probe, {"words": fts_query(words), "cap": DENSE_MATCHES + 1})
+    found = connection.execute(probe, {"words": fts_query(words), "cap": DENSE_MATCHES + 1})
     return int(found.scalar_one()) > DENSE_MATCHES
 
 
@@ -233,19 +233,19 @@ def lookup(
     hits = _Hits(limit)
     fragments = phone_fragments(value, region)
     words = WORD.findall(value)[:MAX_WORDS]
-    with read_connection(engine) as session:
+    with read_connection(engine) as connection:
         # A national number means what it means where the caller sits: read it in the
         # region of every site (a handful), so "(212) 555-0100" is exact at a GB desk too.
         phones: list[str] = []
         if fragments:  # the text is a phone number
-            regions = (region, *_site_regions(session))
+            regions = (region, *_site_regions(connection))
             phones = list(
                 dict.fromkeys(c for each in regions for c in phone_candidates(value, each))
             )
 
         def run(statement: Select[Any, Any], matched: str) -> None:
             if not hits.full:
-                hits.add(session.execute(statement.limit(hits.want)).all(), matched)
+                hits.add(connection.execute(statement.limit(hits.want)).all(), matched)
 
         # 1. Exact: phone, e-mail, ticket number, asset tag, employee id.
         if phones:
@@ -318,23 +318,23 @@ def lookup(
                 .order_by(col(Caller.name), col(Caller.id))
                 .limit(hits.want)
             )
-            if sqlite and _many_word_matches(session, words):
+            if sqlite and _many_word_matches(connection, words):
                 by_name = _DENSE_BY_NAME.bindparams(words=fts_query(words), want=hits.want)
-            rows = session.execute(by_name).all()
+            rows = connection.execute(by_name).all()
             for caller_id, name, email, employee in rows:
                 matched = _word_match(words, name, email, employee)
                 detail = {"name": name, "email": email, "employee id": employee}[matched]
                 hits.add([(caller_id, detail)], matched)
-        return _hits(session, hits, now or datetime.now(UTC))
+        return _hits(connection, hits, now or datetime.now(UTC))
 
 
-def _hits(session: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
+def _hits(connection: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
     ids = list(hits.found)
     if not ids:
         return []
     callers = {
         row[0]: row
-        for row in session.execute(
+        for row in connection.execute(
             select(
                 col(Caller.id),
                 col(Caller.name),
@@ -349,7 +349,7 @@ def _hits(session: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
     }
     since = now - timedelta(days=RECENT_DAYS)
     recent = set(
-        session.execute(
+        connection.execute(
             union(
                 select(col(Ticket.caller_id)).where(
                     col(Ticket.caller_id).in_(ids), col(Ticket.created_at) >= since

@@ -443,6 +443,18 @@ def _environment(tmp_path: Path, channel: str) -> dict[str, str]:
     return env
 
 
+def run_call(number: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -m app call NUMBER`` as a softphone runs it: its own process, output kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", "call", number],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+
+
 def test_screen_pop_between_two_processes(tmp_path: Path) -> None:
     channel = str(tmp_path / f"sb-{uuid.uuid4().hex[:8]}.sock")
     env = _environment(tmp_path, channel)
@@ -460,14 +472,7 @@ def test_screen_pop_between_two_processes(tmp_path: Path) -> None:
             first = reader.submit(listener.stdout.readline).result(timeout=TIMEOUT_S)
         assert first == "listening\n", listener.stderr.read() if listener.stderr else first
 
-        command = subprocess.run(
-            [sys.executable, "-m", "app", "call", "+44 20 7946 0000"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-        )
+        command = run_call("+44 20 7946 0000", env)
         assert command.returncode == 0, command.stderr
         assert command.stdout == ""
 
@@ -484,14 +489,7 @@ def test_screen_pop_between_two_processes(tmp_path: Path) -> None:
 
 def test_a_bad_number_from_the_command_line_is_explained(tmp_path: Path) -> None:
     channel = str(tmp_path / "nobody.sock")
-    command = subprocess.run(
-        [sys.executable, "-m", "app", "call", "%callerid%"],
-        cwd=ROOT,
-        env=_environment(tmp_path, channel),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-    )
+    command = run_call("%callerid%", _environment(tmp_path, channel))
     assert command.returncode == 2
     assert "placeholder" in command.stderr
     assert not (tmp_path / "never-opened.db").exists()
@@ -526,14 +524,7 @@ def test_a_call_with_nobody_running_starts_switchboard_which_then_takes_the_next
     try:
         _wait_for_file(Path(channel), gui)
 
-        command = subprocess.run(
-            [sys.executable, "-m", "app", "call", "0161 496 0000"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-        )
+        command = run_call("0161 496 0000", env)
         assert command.returncode == 0, command.stderr
         assert gui.poll() is None  # still running: the call went to it, not to a new window
         _wait_for_file(db, gui)  # it opens the database given with the first call
