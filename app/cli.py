@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_check(args: argparse.Namespace, url: str) -> int:
-    from app.database import check_database
+    from app.db_lifecycle import check_database
 
     report = check_database(url)
     print(f"Database:       {report.location}")
@@ -128,7 +128,7 @@ def _cmd_check(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace, url: str) -> int:
-    from app.database import backup_database
+    from app.db_lifecycle import backup_database
 
     target = backup_database(url, args.out)
     print(f"Backed up to {target}")
@@ -136,7 +136,7 @@ def _cmd_backup(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, url: str) -> int:
-    from app.database import restore_database
+    from app.db_lifecycle import restore_database
 
     aside = restore_database(url, args.file)
     print(f"Restored {args.file}.")
@@ -146,7 +146,7 @@ def _cmd_restore(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
-    from app.database import open_database
+    from app.db_lifecycle import open_database
     from app.demo import DemoSpec, generate
 
     for name in ("callers", "tickets", "months"):
@@ -176,8 +176,8 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
     import dataclasses
     import json
 
-    from app.caller_lookup import lookup
-    from app.database import open_database
+    from app.callers.lookup import lookup
+    from app.db_lifecycle import open_database
 
     if args.limit < 1:
         raise SwitchboardError("--limit must be at least 1.")
@@ -198,7 +198,7 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, url: str) -> int:
-    from app.caller_import import (
+    from app.callers.csv_import import (
         Field,
         apply_overrides,
         import_callers,
@@ -206,7 +206,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         read_table,
         suggest_mapping,
     )
-    from app.database import open_database
+    from app.db_lifecycle import open_database
 
     table = read_table(args.file)
     mapping = apply_overrides(table.headers, suggest_mapping(table.headers), args.map)
@@ -253,7 +253,7 @@ def _print_import_errors(errors: Sequence[object]) -> None:
 
 def _cmd_call(args: argparse.Namespace, url: str) -> int:
     # Qt is only needed to reach a running window: imported here, not by app/ modules.
-    from ui.single_instance import check_number, send_to_running
+    from ui.shell.screen_pop import check_number, send_to_running
 
     try:
         number = check_number(args.number)
@@ -268,7 +268,7 @@ def _cmd_call(args: argparse.Namespace, url: str) -> int:
 
 def _cmd_gui(args: argparse.Namespace, url: str) -> int:
     """One window per user: a second start shows the running one instead."""
-    from ui.single_instance import ENV_NAME, show_running
+    from ui.shell.screen_pop import ENV_NAME, show_running
 
     if show_running():
         print(

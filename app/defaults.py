@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from app.priority import DEFAULT_MATRICES, save_matrix
-from models.db import read_session, write_session
+from app.tickets.priority import DEFAULT_MATRICES, save_matrix
+from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole
 from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
 

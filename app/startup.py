@@ -25,7 +25,7 @@ DEMO_MONTHS = 6
 
 def _create_demo(path: Path, username: str) -> None:
     """Build the demo file under a temporary name, so an interrupted first run is redone."""
-    from app.database import open_database
+    from app.db_lifecycle import open_database
     from app.demo import DemoSpec, generate
 
     partial = path.with_name(path.name + ".partial")
@@ -46,9 +46,9 @@ def _create_demo(path: Path, username: str) -> None:
 def open_session(url: str, *, demo: bool, username: str) -> AppContext:
     """Open (creating, migrating, filling a first demo as needed) and know the user."""
     from app.context import AppContext
-    from app.database import open_database
+    from app.db_lifecycle import open_database
     from app.defaults import ensure_staff
-    from models.db import sqlite_path
+    from models.engine import sqlite_path
 
     path = sqlite_path(url)
     if demo and path is not None and not path.exists():
@@ -71,8 +71,8 @@ def start_gui(
 ) -> int:
     """Run the main window until it closes; returns the exit status. With ``call_number``
     the window takes that call as soon as the database is open (``switchboard call``)."""
-    from ui.app import run_gui
-    from ui.errors import install_excepthook
+    from ui.kit.errors import install_excepthook
+    from ui.shell.application import run_gui
 
     install_excepthook()
     user = username or current_username()

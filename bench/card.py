@@ -7,7 +7,7 @@ FILE is a Switchboard SQLite database (for the issue's figures: 200,000 callers 
 from the data, the ones with the most tickets included (the longest cards). Figures, one
 JSON object each:
 
-- ``card_load``: :func:`app.caller_card.load_card`, warm, against the same seven SELECTs
+- ``card_load``: :func:`app.callers.card.load_card`, warm, against the same seven SELECTs
   through the bare ``sqlite3`` module (the floor any layer adds to);
 - ``card_shown``: in the real call desk, offscreen, from choosing a result (what Up/Down
   does) until the card is painted: worker thread, hand-off to the GUI thread and painting;
@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-bench-{os.getpid()}")
 
-from app.caller_card import load_card  # noqa: E402
+from app.callers.card import load_card  # noqa: E402
 from app.config import to_url  # noqa: E402
-from models.db import make_engine  # noqa: E402
+from models.engine import make_engine  # noqa: E402
 
 SAMPLES = 60
 BUSY_CALLERS = 20  # of the samples, this many are the callers with the most tickets
@@ -131,9 +131,9 @@ def bench_gui(db: Path, callers: list[tuple[bytes, str]]) -> list[dict]:
     from PySide6.QtWidgets import QApplication
 
     from app.context import AppContext
-    from ui import call_desk
-    from ui.app import configure_application
-    from ui.call_desk import HIT_ROLE, CallDesk
+    from ui.calls import desk as call_desk
+    from ui.calls.desk import HIT_ROLE, CallDesk
+    from ui.shell.application import configure_application
 
     # The benchmark only reads: the calls it takes and ends are not logged in FILE.
     call_desk.record_call = lambda _engine, _record: uuid.uuid4()  # type: ignore[assignment]

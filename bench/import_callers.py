@@ -28,7 +28,7 @@ Figures, one JSON object each on stdout (progress goes to stderr), wall times me
   closed), in this process, so without interpreter start-up;
 - ``import_callers_dry_run``: the same command with ``--dry-run`` (read, check, plan);
 - ``reimport_callers``: the same file imported a second time: every good row unchanged;
-- ``process_startup``: ``python -c "import app.cli, app.caller_import, app.database"``,
+- ``process_startup``: ``python -c "import app.cli, app.callers.csv_import, app.db_lifecycle"``,
   what every command pays before it starts working.
 
 Checks, one JSON object each (``"check": true``), follow: caller and phone counts after the
@@ -63,9 +63,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.callers.phones import phone_digits, phone_region  # noqa: E402
 from app.config import to_url  # noqa: E402
-from app.database import open_database  # noqa: E402
-from app.phones import phone_digits, phone_region  # noqa: E402
+from app.db_lifecycle import open_database  # noqa: E402
 
 TARGET = "< 60 s"
 DOMAIN = "imp.example.com"
@@ -73,7 +73,7 @@ EMPLOYEE_PREFIX = "IMP"
 UNKNOWN_SITE = "ZZ9"
 MOBILE_SHARE = 0.55
 MAX_BAD_ROWS = 12
-IMPORT_CACHE_KIB = 256 * 1024  # as app.caller_import.IMPORT_CACHE_KIB
+IMPORT_CACHE_KIB = 256 * 1024  # as app.callers.csv_import.IMPORT_CACHE_KIB
 COMMAND_TIMEOUT = 3600
 STARTUP_RUNS = 3
 TYPE_LINE = "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser"
@@ -525,7 +525,7 @@ def bench(source: Path, rows: int, seed: int, work: Path, check: Checks) -> None
     startup = []
     for _ in range(STARTUP_RUNS):
         seconds, _out = run_command(
-            [sys.executable, "-c", "import app.cli, app.caller_import, app.database"], env
+            [sys.executable, "-c", "import app.cli, app.callers.csv_import, app.db_lifecycle"], env
         )
         startup.append(seconds)
     emit(
@@ -534,7 +534,7 @@ def bench(source: Path, rows: int, seed: int, work: Path, check: Checks) -> None
             "value": round(statistics.median(startup), 3),
             "unit": "s",
             "runs": STARTUP_RUNS,
-            "note": "python -c 'import app.cli, app.caller_import, app.database', median",
+            "note": "python -c 'import app.cli, app.callers.csv_import, app.db_lifecycle', median",
         }
     )
 

@@ -24,11 +24,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.caller_lookup import WORD, clean, lookup  # noqa: E402
+from app.callers.lookup import WORD, clean, lookup  # noqa: E402
+from app.callers.phones import phone_fragments  # noqa: E402
 from app.config import to_url  # noqa: E402
-from app.phones import phone_fragments  # noqa: E402
-from app.ticket_search import fts_query  # noqa: E402
-from models.db import make_engine  # noqa: E402
+from app.search_terms import fts_query  # noqa: E402
+from models.engine import make_engine  # noqa: E402
 
 RUNS = 50
 LIMIT = 20

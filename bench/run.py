@@ -31,8 +31,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sqlalchemy import event  # noqa: E402
 
 from app.config import to_url  # noqa: E402
-from app.queue import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
-from models.db import make_engine  # noqa: E402
+from app.queue.query import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
+from models.engine import make_engine  # noqa: E402
 from models.enums import Priority, TicketStatus  # noqa: E402
 
 REPEAT = 5
@@ -121,7 +121,7 @@ class QueueBench:
     def __init__(self, path: Path) -> None:
         from PySide6.QtWidgets import QApplication, QTableView
 
-        from ui.queue_model import QueueModel
+        from ui.queue.model import QueueModel
 
         self.app = QApplication.instance() or QApplication(sys.argv)
         self.path = path
@@ -130,7 +130,7 @@ class QueueBench:
         self.query = QueueQuery(self.engine, self.me)
         self.model_class = QueueModel
         self.view_class = QTableView
-        from ui.app import settle_heap
+        from ui.shell.application import settle_heap
 
         settle_heap()  # as the program does once its window is up
         self.rows_ready_ms = 0.0

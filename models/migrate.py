@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from models.db import DatabaseError, sqlite_path
+from models.engine import DatabaseError, sqlite_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -194,7 +194,7 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> SchemaState:
         validate(engine, thorough=True)
     path = sqlite_path(str(engine.url))
     if path is not None and state.current is not None:
-        from models.backup import backup_sqlite
+        from models.sqlite_backup import backup_sqlite
 
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         folder = backup_dir or path.parent

@@ -32,7 +32,7 @@ class CallerPhone(Table, table=True):
     """One of a caller's phone numbers: ``number`` as entered, ``digits`` its canonical form
     for lookup and duplicate detection (the E.164 digits without "+" in the region of the
     caller's site, else the digits as entered). Every writer computes it with
-    ``app.phones.canonical_digits``; migration 0004 rewrote the rows stored before."""
+    ``app.callers.phones.canonical_digits``; migration 0004 rewrote the rows stored before."""
 
     __tablename__ = "caller_phone"
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from app.context import AppContext
 from app.defaults import seed_sla_and_matrix
-from models.db import make_engine, write_session
+from models.engine import make_engine, write_session
 from models.enums import StaffRole
 from models.migrate import upgrade
 from models.org import Category, Site, Staff, Team

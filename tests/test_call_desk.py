@@ -23,18 +23,18 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.caller_lookup import CallerHit
+from app.callers.lookup import CallerHit
 from app.context import AppContext
-from app.ticket_detail import TicketDetail
-from app.tickets import TicketDraft, create_ticket
-from models.db import read_session, write_session
+from app.tickets.actions import TicketDraft, create_ticket
+from app.tickets.detail import TicketDetail
+from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
 from tests.conftest import Org, drain_tasks
-from ui.call_bar import elapsed_text
-from ui.call_desk import CallDesk
-from ui.main_window import MainWindow
+from ui.calls.call_bar import elapsed_text
+from ui.calls.desk import CallDesk
+from ui.shell.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -171,7 +171,7 @@ def test_an_answer_for_text_typed_before_never_replaces_the_newest(
 ) -> None:
     """The lookup for "ali" is held back until "zoe" has been answered and shown; when it
     arrives late, it is dropped."""
-    from ui import call_desk
+    from ui.calls import desk as call_desk
 
     release = threading.Event()
     real = call_desk.lookup

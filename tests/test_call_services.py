@@ -1,6 +1,6 @@
 """The use cases behind call intake, without a window, on every configured back end: the
-caller card (app/caller_card.py), quick-create (app/callers.py) and call records
-(app/calls.py)."""
+caller card (app/callers/card.py), quick-create (app/callers/quick_create.py) and call records
+(app/calls/records.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.caller_card import REPEAT_TICKETS, CallerNotFound, load_card
-from app.caller_lookup import lookup
-from app.callers import NewCaller, create_caller
-from app.calls import CallRecord, record_call
+from app.callers.card import REPEAT_TICKETS, CallerNotFound, load_card
+from app.callers.lookup import lookup
+from app.callers.quick_create import NewCaller, create_caller
+from app.calls.records import CallRecord, record_call
 from app.errors import ValidationError
-from app.tickets import TicketDraft, change_status, create_ticket
-from models.db import read_session, write_session
+from app.tickets.actions import TicketDraft, change_status, create_ticket
+from models.engine import read_session, write_session
 from models.enums import TicketStatus
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call

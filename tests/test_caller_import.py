@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import col
 
-from app import caller_import, config
-from app.caller_import import (
+from app import config
+from app.callers import csv_import as caller_import
+from app.callers.csv_import import (
     Field,
     apply_import,
     apply_overrides,
@@ -18,12 +19,12 @@ from app.caller_import import (
     read_table,
     suggest_mapping,
 )
-from app.caller_lookup import lookup
+from app.callers.lookup import lookup
 from app.cli import main
-from app.database import open_database
+from app.db_lifecycle import open_database
 from app.errors import SwitchboardError
-from app.tickets import TicketDraft, create_ticket
-from models.db import is_sqlite, read_session, write_session
+from app.tickets.actions import TicketDraft, create_ticket
+from models.engine import is_sqlite, read_session, write_session
 from models.people import Caller, CallerPhone
 from models.tickets import Ticket
 from tests.conftest import Org
@@ -257,7 +258,7 @@ def test_outlook_file_imports_callers_and_phones(tmp_path: Path, engine: Engine,
     found = callers(engine)
     assert found["Jürgen Müller"].email == "jm@example.org"
     assert found["Jürgen Müller"].department == "Sales"
-    # Canonical digits (app.phones), read in the default region for callers without a site.
+    # Canonical digits (app.callers.phones), read in the default region for callers without a site.
     assert phones_of(engine, "Jürgen Müller") == {
         ("+44 20 7946 0018", "442079460018", "work"),
         ("07700 900123", "447700900123", "mobile"),

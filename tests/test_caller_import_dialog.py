@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, func, select
 
 from app.context import AppContext
-from models.db import read_session
+from models.engine import read_session
 from models.people import Caller, CallerPhone
 from tests.conftest import Org, drain_tasks
-from ui.caller_import_dialog import CallerImportDialog
+from ui.callers.import_dialog import CallerImportDialog
 
 # Line 2 updates Alice (same e-mail), 3 is new, 4 and 5 are wrong, 6 is Zoe as she is.
 CONTACTS = (

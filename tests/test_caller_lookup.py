@@ -1,4 +1,4 @@
-"""Caller lookup (app/caller_lookup.py): phone numbers in any format, e-mail, ticket numbers,
+"""Caller lookup (app/callers/lookup.py): phone numbers in any format, e-mail, ticket numbers,
 asset tags, accent-folded name prefixes, ranking, flags, and text that must never raise, on
 both back ends; the ``switchboard lookup`` command; the 0002 -> 0003 migration."""
 
@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 from sqlmodel import col
 
-from app import caller_lookup
-from app.caller_lookup import CallerHit, clean, lookup
-from app.phones import canonical_digits, phone_candidates
-from app.tickets import TicketDraft, create_ticket
-from models.db import is_sqlite, write_session
+from app.callers import lookup as caller_lookup
+from app.callers.lookup import CallerHit, clean, lookup
+from app.callers.phones import canonical_digits, phone_candidates
+from app.tickets.actions import TicketDraft, create_ticket
+from models.engine import is_sqlite, write_session
 from models.people import Caller, CallerPhone
 from models.tickets import Call
 from tests.conftest import Org, database_at_revision
@@ -460,7 +460,7 @@ def test_no_phone_like_text_raises_on_sqlite(module_engine: Engine, text: str) -
 
 def _cli_db(tmp_path: Path) -> str:
     from app import config
-    from app.database import open_database
+    from app.db_lifecycle import open_database
 
     url = config.to_url(str(tmp_path / "cli.db"))
     engine = open_database(url)

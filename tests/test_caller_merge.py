@@ -1,4 +1,4 @@
-"""Duplicate callers (app/caller_merge.py): finding likely duplicates by phone, e-mail and
+"""Duplicate callers (app/callers/merge.py): finding likely duplicates by phone, e-mail and
 similar names at the same site or department; merging them in one transaction, on both
 back ends."""
 
@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import col
 
-import app.caller_merge as caller_merge
-from app.caller_lookup import lookup
-from app.caller_merge import (
+import app.callers.merge as caller_merge
+from app.callers.lookup import lookup
+from app.callers.merge import (
     DuplicateGroup,
     block_keys,
     find_duplicates,
@@ -21,11 +21,11 @@ from app.caller_merge import (
     merge_callers,
     words_agree,
 )
+from app.callers.phones import canonical_digits, phone_region
 from app.errors import ConflictError, ValidationError
-from app.phones import canonical_digits, phone_region
-from app.ticket_search import text_condition
-from app.tickets import TicketDraft, create_ticket, update_ticket
-from models.db import read_session, write_session
+from app.queue.text_filter import text_condition
+from app.tickets.actions import TicketDraft, create_ticket, update_ticket
+from models.engine import read_session, write_session
 from models.enums import EventKind
 from models.org import Site
 from models.people import Asset, Caller, CallerPhone

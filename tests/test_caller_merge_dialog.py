@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 
-from app.caller_merge import DuplicateCaller, DuplicateGroup, MergeResult
+from app.callers.merge import DuplicateCaller, DuplicateGroup, MergeResult
 from app.context import AppContext
-from app.tickets import TicketDraft, create_ticket
-from models.db import read_session, write_session
+from app.tickets.actions import TicketDraft, create_ticket
+from models.engine import read_session, write_session
 from models.people import Asset, Caller
 from models.tickets import Call, Ticket
 from tests.conftest import Org, drain_tasks
-from ui.caller_merge_dialog import CallerMergeDialog, without_merged
+from ui.callers.merge_dialog import CallerMergeDialog, without_merged
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

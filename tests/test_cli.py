@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from app import config
 from app.cli import main
-from app.database import open_database
-from app.tickets import TicketDraft, create_ticket
-from models.db import write_session
+from app.db_lifecycle import open_database
+from app.tickets.actions import TicketDraft, create_ticket
+from models.engine import write_session
 from models.migrate import head_revision
 from models.org import Site
 
@@ -89,8 +89,8 @@ def test_check_reports_a_damaged_file_and_leaves_it_alone(
 
 
 def test_damaged_file_is_never_opened_for_writing(tmp_path: Path) -> None:
-    from app.database import check_database
-    from models.db import DatabaseError
+    from app.db_lifecycle import check_database
+    from models.engine import DatabaseError
 
     path = tmp_path / "desk.db"
     make_db(path, tickets=60)

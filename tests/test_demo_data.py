@@ -1,7 +1,7 @@
 """Demo data generator (app/demo/) on every configured back end.
 
 The generator bypasses the ticket service for speed, so these tests hold its rows to the
-service's rules: SLA due dates computed by ``app.sla``, breach flags that follow from the
+service's rules: SLA due dates computed by ``app.tickets.sla``, breach flags that follow from the
 timestamps, the running deadline, gap-free numbers per site, consistent events; and they
 prove the service can carry on editing a generated ticket.
 """
@@ -22,15 +22,15 @@ from sqlalchemy import Engine, Table, inspect, select
 from sqlmodel import col
 from sqlmodel import select as sm_select
 
-from app import sla
+from app.callers.phones import canonical_digits, phone_region
 from app.defaults import ensure_defaults, ensure_staff
 from app.demo import DemoSpec, DemoSummary, _generate, generate
 from app.demo.catalog import _FIRST_NAMES, _LAST_NAMES
 from app.demo.generator import _fold, _Generator
 from app.errors import SwitchboardError
-from app.phones import canonical_digits, phone_region
-from app.tickets import change_status, update_ticket
-from models.db import is_sqlite, make_engine, read_session, write_session
+from app.tickets import sla
+from app.tickets.actions import change_status, update_ticket
+from models.engine import is_sqlite, make_engine, read_session, write_session
 from models.enums import Channel, EventKind, StaffRole, TicketStatus
 from models.migrate import upgrade
 from models.org import Site, SlaPolicy, Staff, Team
@@ -342,7 +342,7 @@ def test_timestamps_are_ordered(demo: Demo) -> None:
 
 
 def test_due_dates_are_the_services(demo: Demo) -> None:
-    """Recomputed with app.sla exactly as app/tickets.py does (pauses pushed on top)."""
+    """Recomputed with app.tickets.sla exactly as the ticket actions do (pauses on top)."""
     for t in demo.tickets:
         policy = demo.policies[int(t.priority)]
         calendar = sla.policy_calendar(demo.sites[t.site_id], policy)

@@ -12,11 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_app_and_models_import_no_pyside6() -> None:
     modules = [
-        f"{package}.{info.name}"
+        info.name
         for package in ("app", "models")
-        for info in pkgutil.iter_modules([str(ROOT / package)])
+        for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}.")
     ]
-    assert "app.tickets" in modules and "models.tickets" in modules
+    assert "app.tickets.actions" in modules and "models.tickets" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
@@ -46,7 +46,8 @@ def test_the_window_can_show_before_the_database_layer_is_imported() -> None:
     the start-up time, so it happens on a worker thread while the window is on screen."""
     code = (
         "import sys\n"
-        "import app.cli, app.startup, ui.app, ui.main_window, ui.errors, ui.startup_probe\n"
+        "import app.cli, app.startup, ui.shell.application, ui.shell.main_window\n"
+        "import ui.kit.errors, ui.shell.startup_probe\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sqlalchemy', 'sqlmodel'}))\n"
     )
     result = subprocess.run(

@@ -14,15 +14,15 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from app.context import AppContext
-from app.ticket_detail import TicketDetail
-from app.tickets import update_ticket
+from app.tickets.actions import update_ticket
+from app.tickets.detail import TicketDetail
 from tests.conftest import Org
 from tests.test_queue_query import add_tickets
 
-pytest.importorskip("ui.ticket_editor", reason="the ticket editor is not in this tree yet")
+pytest.importorskip("ui.tickets.editor", reason="the ticket editor is not in this tree yet")
 
-from ui.app import run_gui
-from ui.main_window import MainWindow, database_label
+from ui.shell.application import run_gui
+from ui.shell.main_window import MainWindow, database_label
 
 
 @pytest.fixture
@@ -76,8 +76,8 @@ def test_window_title_menus_navigation_and_status_bar(
 
 
 def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: MainWindow) -> None:
-    from ui.caller_import_dialog import CallerImportDialog
-    from ui.caller_merge_dialog import CallerMergeDialog
+    from ui.callers.import_dialog import CallerImportDialog
+    from ui.callers.merge_dialog import CallerMergeDialog
 
     for action, kind, name in (
         (window.import_action, CallerImportDialog, "callerImportDialog"),
@@ -92,7 +92,7 @@ def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: Ma
 
 
 def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindow) -> None:
-    from ui.priority_matrix import PriorityMatrixDialog
+    from ui.settings.priority_matrix import PriorityMatrixDialog
 
     window.matrix_action.trigger()
     dialog = window.findChild(PriorityMatrixDialog, "priorityMatrixDialog")
@@ -236,14 +236,14 @@ def test_run_gui_shows_the_window_then_opens_the_database_beside_it(
 def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import ui.errors
+    import ui.kit.errors
     from models.errors import DatabaseError
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.styleSheet()
     shown: list[str] = []
-    monkeypatch.setattr(ui.errors, "show_startup_error", shown.append)
+    monkeypatch.setattr(ui.kit.errors, "show_startup_error", shown.append)
 
     def opener() -> AppContext:
         raise DatabaseError("notes.txt is not a SQLite database.")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from models.db import DatabaseError, make_engine, refuse_network_share
+from models.engine import DatabaseError, make_engine, refuse_network_share
 from models.migrate import SchemaTooNewError, head_revision, schema_state, upgrade
 from models.schema import metadata
 from tests.conftest import BACK_ENDS
@@ -60,7 +60,7 @@ def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> Non
     upgrade(make_engine(f"sqlite:///{path}"))
     code = (
         "import sys\n"
-        "from app.database import open_database\n"
+        "from app.db_lifecycle import open_database\n"
         f"open_database('sqlite:///{path}')\n"
         "print('alembic' in sys.modules)\n"
     )
@@ -138,7 +138,7 @@ def test_sqlite_connections_use_the_durable_settings(tmp_path: Path) -> None:
 
 def test_write_transactions_take_the_lock_at_begin(tmp_path: Path) -> None:
     """A second writer waits for the lock instead of failing half-way (BEGIN IMMEDIATE)."""
-    from models.db import write_session
+    from models.engine import write_session
 
     path = tmp_path / "lock.db"
     engine = make_engine(f"sqlite:///{path}")
@@ -155,9 +155,9 @@ def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     """A database from revision 0001 with a ticket in it: the start-up migration keeps a
     copy as it was, then upgrades, and the search index knows the old ticket."""
     from app.defaults import seed_sla_and_matrix
-    from app.queue import QueueFilter, QueueQuery
-    from app.tickets import TicketDraft, create_ticket
-    from models.db import write_session
+    from app.queue.query import QueueFilter, QueueQuery
+    from app.tickets.actions import TicketDraft, create_ticket
+    from models.engine import write_session
     from models.org import Site
     from tests.conftest import database_at_revision
 
@@ -239,7 +239,7 @@ def _fill_at_0003(engine: Engine) -> dict[str, uuid.UUID]:
     writers wrote them."""
     from sqlalchemy import insert
 
-    from models.db import write_session
+    from models.engine import write_session
     from models.org import Site
     from models.people import Caller, CallerPhone
 
@@ -283,9 +283,9 @@ def test_0004_stores_every_number_in_canonical_form(kind: str, tmp_path: Path) -
     from sqlalchemy import func, select
     from sqlmodel import col
 
-    from app.caller_lookup import lookup
-    from app.caller_merge import find_duplicates
-    from models.db import is_sqlite, read_session
+    from app.callers.lookup import lookup
+    from app.callers.merge import find_duplicates
+    from models.engine import is_sqlite, read_session
     from models.people import Caller, CallerPhone
 
     with database_at(kind, tmp_path, "0003") as engine:
@@ -344,7 +344,7 @@ def test_0004_downgrades_to_the_digits_as_typed(tmp_path: Path) -> None:
     from sqlalchemy import select
     from sqlmodel import col
 
-    from models.db import read_session
+    from models.engine import read_session
     from models.migrate import alembic_config
     from models.people import CallerPhone
     from tests.conftest import database_at_revision

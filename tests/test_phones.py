@@ -1,4 +1,4 @@
-"""Phone number normalisation (app/phones.py): the canonical digits every writer stores, the
+"""Phone number normalisation (app/callers/phones.py): the canonical digits every writer stores, the
 region of a site, the digit strings a lookup tries; and the frozen copy in migration 0004
 that must agree with it."""
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.phones import (
+from app.callers.phones import (
     DEFAULT_REGION,
     MAX_DIGITS,
     canonical_digits,

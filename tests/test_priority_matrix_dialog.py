@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
-from app.priority import DEFAULT_MATRICES, current_matrix, replace_matrix
+from app.tickets.priority import DEFAULT_MATRICES, current_matrix, replace_matrix
 from models.enums import Priority
 from tests.conftest import Org
-from ui.priority_matrix import PriorityMatrixDialog
+from ui.settings.priority_matrix import PriorityMatrixDialog
 
 
 def _dialog(qtbot: QtBot, context: AppContext) -> PriorityMatrixDialog:

@@ -8,9 +8,15 @@ from sqlmodel import select
 
 from app.defaults import DEFAULT_SLA_MINUTES, ensure_defaults, ensure_staff
 from app.errors import ValidationError
-from app.priority import DEFAULT_MATRICES, load_matrix, matrix_size, priority_for, save_matrix
-from app.workflow import allowed_transitions, find_transition, is_reopen
-from models.db import read_session, write_session
+from app.tickets.priority import (
+    DEFAULT_MATRICES,
+    load_matrix,
+    matrix_size,
+    priority_for,
+    save_matrix,
+)
+from app.tickets.workflow import allowed_transitions, find_transition, is_reopen
+from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole, TicketStatus
 from models.org import Site, SlaPolicy, Staff, Team
 

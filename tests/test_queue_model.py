@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
-from app.queue import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
-from app.tickets import change_status
+from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
+from app.tickets.actions import change_status
 from models.enums import Priority, TicketStatus
 from tests.conftest import Org, drain_tasks
 from tests.test_queue_query import BASE, add_tickets
-from ui.queue_model import (
+from ui.queue.model import (
     Column,
     LoadingRole,
     QueueModel,

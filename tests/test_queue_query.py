@@ -1,4 +1,4 @@
-"""The queue in SQL (app/queue.py): filters, every sort both ways, paging from either end,
+"""The queue in SQL (app/queue/query.py): filters, every sort both ways, paging from either end,
 and free text that must match literally however hostile it is.
 
 ``add_tickets`` is shared with the Qt queue tests: it logs tickets through the real service
@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from app import queue
-from app.queue import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
-from app.ticket_detail import TicketDetail
-from app.tickets import TicketDraft, change_status, create_ticket
+from app.queue import query as queue
+from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
+from app.tickets.actions import TicketDraft, change_status, create_ticket
+from app.tickets.detail import TicketDetail
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from tests.conftest import Org
 

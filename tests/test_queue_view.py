@@ -13,16 +13,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from app.context import AppContext
-from app.queue import BUILT_IN_VIEWS, QueueSort, SortColumn
-from app.saved_views import list_views
-from app.ticket_detail import TicketDetail
-from app.tickets import TicketDraft, create_ticket, update_ticket
-from models.db import make_engine
+from app.queue.query import BUILT_IN_VIEWS, QueueSort, SortColumn
+from app.queue.saved_views import list_views
+from app.tickets.actions import TicketDraft, create_ticket, update_ticket
+from app.tickets.detail import TicketDetail
+from models.engine import make_engine
 from models.enums import Priority, TicketStatus
 from tests.conftest import Org
 from tests.test_queue_query import add_tickets
-from ui.queue_model import Column, TicketIdRole
-from ui.queue_view import QueueView
+from ui.queue.model import Column, TicketIdRole
+from ui.queue.page import QueueView
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Engine
 
 from app.errors import NotFoundError, ValidationError
-from app.queue import BUILT_IN_VIEWS, QueueFilter, QueueSort, SavedView, SortColumn
-from app.saved_views import delete_view, list_views, save_view
-from models.db import write_session
+from app.queue.query import BUILT_IN_VIEWS, QueueFilter, QueueSort, SavedView, SortColumn
+from app.queue.saved_views import delete_view, list_views, save_view
+from models.engine import write_session
 from models.enums import Priority, TicketStatus
 from models.org import Setting
 

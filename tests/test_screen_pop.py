@@ -25,10 +25,10 @@ from pytestqt.qtbot import QtBot
 
 from app.cli import main
 from app.context import AppContext
-from ui import single_instance
-from ui.app import ScreenPop, bring_to_front, run_gui
-from ui.main_window import MainWindow
-from ui.single_instance import (
+from ui.shell import screen_pop as single_instance
+from ui.shell.application import ScreenPop, bring_to_front, run_gui
+from ui.shell.main_window import MainWindow
+from ui.shell.screen_pop import (
     ENV_NAME,
     MAX_NUMBER_LENGTH,
     InstanceServer,
@@ -409,7 +409,7 @@ def test_call_refuses_an_absurd_number_with_status_2(
 SERVER = """
 import sys
 from PySide6.QtCore import QCoreApplication
-from ui.single_instance import InstanceServer
+from ui.shell.screen_pop import InstanceServer
 
 app = QCoreApplication(sys.argv)
 server = InstanceServer()

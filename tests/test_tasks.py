@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.tasks import run_task
+from ui.kit.tasks import run_task
 
 GUI_THREAD = threading.get_ident()
 

@@ -30,14 +30,14 @@ from sqlalchemy import Engine
 from sqlmodel import func, select
 
 from app.context import AppContext
-from app.ticket_detail import TicketDetail, get_ticket
-from app.tickets import TicketDraft, change_status, create_ticket, update_ticket
-from models.db import make_engine, read_session
+from app.tickets.actions import TicketDraft, change_status, create_ticket, update_ticket
+from app.tickets.detail import TicketDetail, get_ticket
+from models.engine import make_engine, read_session
 from models.enums import Channel, Priority, TicketStatus
 from models.tickets import Ticket
 from tests.conftest import Org
-from ui.ticket_editor import TicketEditor
-from ui.timeline import format_local, format_minutes
+from ui.tickets.editor import TicketEditor
+from ui.tickets.timeline import format_local, format_minutes
 
 S = TicketStatus
 T = TypeVar("T", bound=QObject)

@@ -1,4 +1,4 @@
-"""Ticket service (app/tickets.py) without a window, on every configured back end.
+"""Ticket service (app/tickets/actions.py) without a window, on every configured back end.
 
 Times are given explicitly (``now=``) so SLA arithmetic is checked against the site's
 business hours (08:00-17:00 Monday to Friday, England's bank holidays) to the minute.
@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
-from app import tickets
 from app.errors import ConflictError, NotFoundError, TransitionError, ValidationError
-from app.priority import DEFAULT_MATRICES, save_matrix
-from app.ticket_detail import TicketDetail, get_ticket
-from app.tickets import TicketDraft, add_note, change_status, create_ticket, update_ticket
-from app.workflow import TRANSITIONS
-from models.db import read_session, write_session
+from app.tickets import actions as tickets
+from app.tickets.actions import TicketDraft, add_note, change_status, create_ticket, update_ticket
+from app.tickets.detail import TicketDetail, get_ticket
+from app.tickets.priority import DEFAULT_MATRICES, save_matrix
+from app.tickets.workflow import TRANSITIONS
+from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, Priority, TicketStatus
 from models.org import Staff
 from models.tickets import Ticket, TicketEvent

@@ -5,7 +5,7 @@ behaviour (and their real speed) on a database that looks like a year of a busy 
 Trainers want a believable console to practise on, and the benchmarks in ``bench/`` need the
 same million tickets every time, so the same seed always gives the same rows, down to the ids.
 
-Why it does not use the ticket service: ``app.tickets`` does several queries per change and
+Why it does not use the ticket service: ``app.tickets.actions`` does several queries per change and
 one flush per ticket; a million tickets that way would take hours. Instead each ticket's
 life is simulated in plain Python (numbers, strings, epoch seconds) and the rows are written
 in large batches:
@@ -43,7 +43,7 @@ from app.demo.generator import _Generator
 from app.demo.spec import DemoSpec, DemoSummary
 from app.demo.writers import _SqliteWriter, _Writer
 from app.errors import SwitchboardError, ValidationError
-from models.db import is_sqlite
+from models.engine import is_sqlite
 
 __all__ = ["DemoSpec", "DemoSummary", "Progress", "generate"]
 

@@ -19,7 +19,6 @@ from sqlalchemy import Engine
 from sqlalchemy import update as sa_update
 from sqlmodel import col, select
 
-from app import sla
 from app.business_hours import BusinessCalendar
 from app.defaults import seed_sla_and_matrix
 from app.demo.catalog import (
@@ -116,8 +115,9 @@ from app.demo.common import (
 )
 from app.demo.spec import DemoSpec
 from app.demo.writers import _Writer
-from app.priority import load_matrix
-from models.db import write_session
+from app.tickets import sla
+from app.tickets.priority import load_matrix
+from models.engine import write_session
 from models.enums import AssetKind, Priority
 from models.org import Category, Site, SlaPolicy, Staff, Team
 
@@ -439,7 +439,7 @@ class _Generator:
 
     def _phone_number(self, site: _SiteRef, mobile: bool) -> tuple[str, str]:
         """A unique number in the site's national format, and its canonical digits (the
-        E.164 digits that app.phones.canonical_digits gives in the site's region, written
+        E.164 digits that app.callers.phones.canonical_digits gives in the site's region, written
         out here: parsing a million numbers would take minutes)."""
         randint = self.rng.randint
         while True:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 BATCH = 10_000
 CACHE_KIB = 256 * 1024  # SQLite page cache while rewriting (the default spills to the WAL)
 
-# Frozen copy of app/phones.py as of this revision (migrations must not change when the
+# Frozen copy of app/callers/phones.py as of this revision (migrations must not change when the
 # application does, and models/ may not import app/); tests/test_phones.py checks that the
 # two agree.
 DEFAULT_REGION = "GB"

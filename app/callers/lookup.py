@@ -1,0 +1,382 @@
+"""Instant caller lookup: who is on the phone? One box, any text.
+
+The text is tried, in this order of rank, as:
+
+1. an exact phone number (in any format: "+1 (555) 123-4567", "0044 20 7946 0018",
+   "020 7946 0018"; numbers are stored in the canonical form of :mod:`app.callers.phones`, the
+   E.164 digits, and the text is matched in that form, read in the default region and in
+   the region of every site, and as the digits typed), an exact e-mail address, a ticket
+   number ("HQ-004211", "hq4211", "4211"), an asset tag or an employee id (all
+   case-insensitive);
+2. digits from anywhere in a phone number (at least three: "555-1234", "7946"; leading
+   zeros are also tried without, since the stored E.164 digits have no trunk "0"); on
+   SQLite only the first :data:`CONTAINS_SCAN` numbers containing them are ranked, so
+   where more numbers contain them (four common digits) the two back ends may list
+   different ones;
+3. words: each must start a word of the caller's name, e-mail or employee id, accents
+   folded ("Muller" finds "Müller").
+
+Every query stops early at ``limit`` rows: nothing is ever ranked over all matches. On
+SQLite the words go through the ``caller_fts`` FTS5 index and phone digits through the
+``caller_phone_fts`` trigram index (migration 0003); user text is never pasted into a MATCH
+expression (each word is quoted, inner quotes doubled, the prefix star outside). PostgreSQL
+applies the same rules with regular expressions over unaccent() and pg_trgm, so both back
+ends return the same callers (but for the case in 2.). Any text is a valid query: control
+characters are dropped, very long input is cut, and nothing the user types can raise.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Executable,
+    Integer,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+)
+from sqlmodel import col
+
+from app.callers.phones import DEFAULT_REGION, phone_candidates, phone_fragments, phone_region
+from app.search_terms import WORD, fold, fts_query, number_condition
+from models.engine import is_sqlite, read_connection
+from models.org import Site
+from models.people import Asset, Caller, CallerPhone
+from models.search import CALLER_FTS, CALLER_PHONE_FTS
+from models.tickets import Call, Ticket
+
+MAX_TEXT = 200  # longer input is cut: no name, number or address is longer
+MAX_WORDS = 8
+RECENT_DAYS = 30
+DENSE_MATCHES = 400  # more word matches than this: read them in name order (see below)
+NAME_INDEX = "ix_caller_name"
+CONTAINS_SCAN = 200  # phone numbers containing typed digits that are ranked (see lookup)
+
+
+@dataclass(frozen=True)
+class CallerHit:
+    """One caller found by :func:`lookup`, and why."""
+
+    id: uuid.UUID
+    name: str
+    email: str | None
+    department: str | None
+    site_code: str | None
+    vip: bool
+    recent: bool  # a ticket or a call in the last RECENT_DAYS days
+    matched: str  # "phone", "email", "ticket", "asset", "employee id" or "name"
+    detail: str  # what matched: the number, address, ticket number, tag or name
+
+
+def clean(value: str) -> str:
+    """The text with control characters, surrogates and unassigned code points turned into
+    spaces (PostgreSQL refuses NUL, the drivers refuse lone surrogates), whitespace
+    collapsed and the length capped."""
+    kept = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cs", "Cn") else c for c in value[: MAX_TEXT * 2]
+    )
+    return " ".join(kept.split())[:MAX_TEXT].strip()
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _fts_rowids(table: str, match: str, key: str, first: int | None = None) -> Any:
+    """``<table>.rowid IN (rows of the FTS index matching the bound expression)``, only the
+    ``first`` of them (in index order) when given."""
+    fts = CALLER_FTS if table == "caller" else CALLER_PHONE_FTS
+    cap = f" LIMIT {int(first)}" if first is not None else ""
+    matches = text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :{key}{cap}")
+    return literal_column(f"{table}.rowid").in_(
+        matches.bindparams(**{key: match}).columns(column("rowid", Integer))
+    )
+
+
+def _exact_column(
+    field: Any, fts_column: str, value: str, sqlite: bool
+) -> ColumnElement[bool] | None:
+    """Case-insensitive equality; on SQLite narrowed first through the FTS index (a phrase
+    of the value's words in that column), on PostgreSQL through an index on lower()."""
+    condition = func.lower(field) == value.lower()
+    if not sqlite:
+        return condition
+    words = WORD.findall(value)
+    if not words:
+        return None
+    phrase = f"{fts_column} : {_quoted(' '.join(words))}"
+    return and_(_fts_rowids("caller", phrase, f"{fts_column}_phrase"), condition)
+
+
+def _words_condition(words: list[str], sqlite: bool) -> ColumnElement[bool]:
+    if sqlite:
+        return _fts_rowids("caller", fts_query(words), "words")
+    # PostgreSQL: the FTS5 rule with regular expressions over accent-folded text. A word
+    # starts after any non-alphanumeric character, underscores included, as FTS5 splits.
+    fields = (col(Caller.name), col(Caller.email), col(Caller.employee_id))
+    return and_(
+        *(
+            or_(
+                *(
+                    func.unaccent(field).regexp_match(f"(^|[^[:alnum:]]){fold(word)}", flags="i")
+                    for field in fields
+                )
+            )
+            for word in words
+        )
+    )
+
+
+# The same query, made to walk the name index (SQLAlchemy renders no INDEXED BY for SQLite).
+_DENSE_BY_NAME = text(
+    f"SELECT id, name, email, employee_id FROM caller INDEXED BY {NAME_INDEX} "
+    f"WHERE rowid IN (SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words) "
+    "ORDER BY name, id LIMIT :want"
+).columns(*(Caller.__table__.c[name] for name in ("id", "name", "email", "employee_id")))  # type: ignore[attr-defined]
+
+
+def _site_regions(connection: Connection) -> list[str]:
+    """The phone regions of the sites (their countries), for reading national numbers."""
+    countries = connection.execute(select(col(Site.holiday_country)).distinct()).scalars()
+    return sorted({phone_region(country) for country in countries})
+
+
+def _many_word_matches(connection: Connection, words: list[str]) -> bool:
+    """Whether the words match more than :data:`DENSE_MATCHES` callers (counting stops there).
+
+    Sorting every match by name costs in proportion to the matches: 10 ms for the 4,500
+    callers whose name starts with "Kow" among 200,000. With that many, walking the name
+    index in order and keeping the matching callers finds the first few at once; with few
+    matches that walk would cross the whole index, and sorting them is the quick way."""
+    probe = text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words "
+        "LIMIT :cap)"
+    )
+    found = connection.execute(probe, {"words": fts_query(words), "cap": DENSE_MATCHES + 1})
+    return int(found.scalar_one()) > DENSE_MATCHES
+
+
+def _tokens(value: str | None) -> list[str]:
+    return [fold(t).casefold() for t in WORD.findall(value or "")]
+
+
+def _word_match(words: list[str], name: str, email: str | None, employee: str | None) -> str:
+    """Which field the typed words were found in, for the hit's label."""
+    folded = [fold(w).casefold() for w in words]
+
+    def all_in(tokens: list[str]) -> bool:
+        return all(any(t.startswith(w) for t in tokens) for w in folded)
+
+    if all_in(_tokens(name)):
+        return "name"
+    if all_in(_tokens(name) + _tokens(email)):
+        return "email"
+    return "employee id"
+
+
+def _found(hits: _Hits, matched: str) -> bool:
+    """Whether some hit so far was found by ``matched`` (e.g. "email")."""
+    return any(kind == matched for kind, _detail in hits.found.values())
+
+
+class _Hits:
+    """Hits in rank order, one per caller, stopping at the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.found: dict[uuid.UUID, tuple[str, str]] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    @property
+    def want(self) -> int:
+        """Rows to ask for: enough that callers already found cannot crowd out new ones."""
+        return 2 * self.limit + len(self.found)
+
+    def add(self, rows: Iterable[Sequence[Any]], matched: str) -> None:
+        for caller_id, detail in rows:
+            if self.full:
+                return
+            if caller_id is not None and caller_id not in self.found:
+                self.found[caller_id] = (matched, str(detail or ""))
+
+
+def lookup(
+    engine: Engine,
+    text: str,
+    limit: int = 20,
+    now: datetime | None = None,
+    region: str = DEFAULT_REGION,
+) -> list[CallerHit]:
+    """Callers matching ``text``, best first (see the module docstring); at most ``limit``."""
+    value = clean(text)
+    if not value or limit < 1:
+        return []
+    sqlite = is_sqlite(engine)
+    hits = _Hits(limit)
+    fragments = phone_fragments(value, region)
+    words = WORD.findall(value)[:MAX_WORDS]
+    with read_connection(engine) as connection:
+        # A national number means what it means where the caller sits: read it in the
+        # region of every site (a handful), so "(212) 555-0100" is exact at a GB desk too.
+        phones: list[str] = []
+        if fragments:  # the text is a phone number
+            regions = (region, *_site_regions(connection))
+            phones = list(
+                dict.fromkeys(c for each in regions for c in phone_candidates(value, each))
+            )
+
+        def run(statement: Select[Any, Any], matched: str) -> None:
+            if not hits.full:
+                hits.add(connection.execute(statement.limit(hits.want)).all(), matched)
+
+        # 1. Exact: phone, e-mail, ticket number, asset tag, employee id.
+        if phones:
+            run(
+                select(col(CallerPhone.caller_id), col(CallerPhone.number))
+                .where(col(CallerPhone.digits).in_(phones))
+                .order_by(col(CallerPhone.digits), col(CallerPhone.caller_id)),
+                "phone",
+            )
+        if "@" in value and " " not in value:
+            # Addresses are mostly stored as typed or in lower case: the plain index answers
+            # those at once; any other spelling goes through the case-insensitive match.
+            by_email = select(col(Caller.id), col(Caller.email)).order_by(col(Caller.id))
+            run(by_email.where(col(Caller.email).in_({value, value.lower()})), "email")
+            email = _exact_column(col(Caller.email), "email", value, sqlite)
+            if email is not None and not _found(hits, "email"):
+                run(by_email.where(email), "email")
+        number = number_condition(value)
+        if number is not None:
+            run(
+                select(col(Ticket.caller_id), col(Ticket.number))
+                .where(number, col(Ticket.caller_id).is_not(None))
+                .order_by(col(Ticket.number)),
+                "ticket",
+            )
+        if " " not in value and "@" not in value:  # asset tags and employee ids have no "@"
+            tags = sorted({value, value.upper(), value.lower()})
+            run(
+                select(col(Asset.owner_id), col(Asset.tag))
+                .where(col(Asset.tag).in_(tags), col(Asset.owner_id).is_not(None))
+                .order_by(col(Asset.tag)),
+                "asset",
+            )
+            employee = _exact_column(col(Caller.employee_id), "employee_id", value, sqlite)
+            if employee is not None:
+                run(
+                    select(col(Caller.id), col(Caller.employee_id))
+                    .where(employee)
+                    .order_by(col(Caller.id)),
+                    "employee id",
+                )
+        # 2. Digits from anywhere in a phone number. A fragment inside another one finds
+        # all the longer one finds, so only the shortest are searched. Four digits are in
+        # thousands of numbers: on SQLite only the first CONTAINS_SCAN of them are sorted,
+        # so the answer never waits for a sort of all of them (typing more narrows it).
+        fragments = [f for f in fragments if not any(o != f and o in f for o in fragments)]
+        if fragments:
+            if sqlite:
+                within = _fts_rowids(
+                    "caller_phone",
+                    " OR ".join(_quoted(p) for p in fragments),
+                    "digits",
+                    CONTAINS_SCAN,
+                )
+            else:  # digits only: nothing to escape in the pattern; pg_trgm serves it
+                within = or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in fragments))
+            run(
+                select(col(CallerPhone.caller_id), col(CallerPhone.number))
+                .where(within)
+                .order_by(col(CallerPhone.digits), col(CallerPhone.caller_id)),
+                "phone",
+            )
+        # 3. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
+        # found its caller: its words ("example", "com") would match half the directory.
+        if words and not hits.full and not _found(hits, "email"):
+            fields = (col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
+            by_name: Executable = (
+                select(*fields)
+                .where(_words_condition(words, sqlite))
+                .order_by(col(Caller.name), col(Caller.id))
+                .limit(hits.want)
+            )
+            if sqlite and _many_word_matches(connection, words):
+                by_name = _DENSE_BY_NAME.bindparams(words=fts_query(words), want=hits.want)
+            rows = connection.execute(by_name).all()
+            for caller_id, name, email, employee in rows:
+                matched = _word_match(words, name, email, employee)
+                detail = {"name": name, "email": email, "employee id": employee}[matched]
+                hits.add([(caller_id, detail)], matched)
+        return _hits(connection, hits, now or datetime.now(UTC))
+
+
+def _hits(connection: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
+    ids = list(hits.found)
+    if not ids:
+        return []
+    callers = {
+        row[0]: row
+        for row in connection.execute(
+            select(
+                col(Caller.id),
+                col(Caller.name),
+                col(Caller.email),
+                col(Caller.department),
+                col(Site.code),
+                col(Caller.vip),
+            )
+            .outerjoin(Site, col(Site.id) == col(Caller.site_id))
+            .where(col(Caller.id).in_(ids))
+        ).all()
+    }
+    since = now - timedelta(days=RECENT_DAYS)
+    recent = set(
+        connection.execute(
+            union(
+                select(col(Ticket.caller_id)).where(
+                    col(Ticket.caller_id).in_(ids), col(Ticket.created_at) >= since
+                ),
+                select(col(Call.caller_id)).where(
+                    col(Call.caller_id).in_(ids), col(Call.started_at) >= since
+                ),
+            )
+        ).scalars()
+    )
+    result = []
+    for caller_id, (matched, detail) in hits.found.items():
+        row = callers.get(caller_id)
+        if row is None:  # deleted between the two queries
+            continue
+        _id, name, email, department, site_code, vip = row
+        result.append(
+            CallerHit(
+                id=caller_id,
+                name=name,
+                email=email,
+                department=department,
+                site_code=site_code,
+                vip=bool(vip),
+                recent=caller_id in recent,
+                matched=matched,
+                detail=detail,
+            )
+        )
+    return result

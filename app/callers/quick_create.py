@@ -1,0 +1,104 @@
+"""Adding a caller by hand: the operator's quick-create for a number nobody is known by.
+
+The directory import (:mod:`app.callers.csv_import`) is the bulk route; this is the one-caller
+route used during a call, with the same rules for names, e-mail addresses and numbers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlmodel import col
+
+from app.callers.csv_import import EMAIL
+from app.callers.lookup import clean
+from app.callers.phones import canonical_digits, phone_digits, phone_region
+from app.errors import ValidationError
+from models.engine import write_session
+from models.org import Site
+from models.people import Caller, CallerPhone
+
+MIN_PHONE_DIGITS = 3
+MAX_NAME = 160  # caller.name
+
+
+@dataclass(frozen=True)
+class NewCaller:
+    """What the quick-create form asks for; only the name is required."""
+
+    name: str
+    number: str = ""
+    email: str = ""
+    site_id: uuid.UUID | None = None
+    department: str = ""
+    vip: bool = False
+    notes: str = ""
+
+
+def _check(new: NewCaller) -> NewCaller:
+    """The form's values cleaned, or ValidationError naming each field that is wrong."""
+    name, number, email = clean(new.name), clean(new.number), new.email.strip()
+    problems = {}
+    if not name:
+        problems["name"] = "Type the caller's name."
+    elif len(name) > MAX_NAME:
+        problems["name"] = "The name is too long; use at most 160 characters."
+    if number and len(phone_digits(number)) < MIN_PHONE_DIGITS:
+        problems["number"] = "A phone number needs at least three digits (or leave it empty)."
+    elif len(number) > 40:
+        problems["number"] = "The number is too long; use at most 40 characters."
+    if email and not EMAIL.fullmatch(email):
+        problems["email"] = "That is not an e-mail address (name@example.org); fix or clear it."
+    if problems:
+        raise ValidationError(problems)
+    return NewCaller(
+        name=name,
+        number=number,
+        email=email,
+        site_id=new.site_id,
+        department=clean(new.department)[:120],
+        vip=new.vip,
+        notes=new.notes.strip()[:4000],
+    )
+
+
+def create_caller(engine: Engine, new: NewCaller) -> uuid.UUID:
+    """Add the caller (and their number); returns the new caller's id. An e-mail address
+    another caller already has is refused: that caller is the one on the phone."""
+    new = _check(new)
+    with write_session(engine) as session:
+        site = session.get(Site, new.site_id) if new.site_id is not None else None
+        if new.site_id is not None and site is None:
+            raise ValidationError({"site": "That site no longer exists; choose another."})
+        if new.email:
+            owner = session.execute(
+                select(col(Caller.name)).where(func.lower(col(Caller.email)) == new.email.lower())
+            ).first()
+            if owner is not None:
+                raise ValidationError(
+                    {"email": f"{owner[0]} already has this address; look them up instead."}
+                )
+        caller = Caller(
+            name=new.name,
+            email=new.email or None,
+            site_id=new.site_id,
+            department=new.department or None,
+            vip=new.vip,
+            notes=new.notes,
+        )
+        session.add(caller)
+        session.flush()
+        if new.number:
+            session.add(
+                CallerPhone(
+                    caller_id=caller.id,
+                    number=new.number,
+                    # Stored as the directory import stores it: E.164, in the site's region.
+                    digits=canonical_digits(
+                        new.number, phone_region(site.holiday_country if site else None)
+                    ),
+                )
+            )
+        return caller.id

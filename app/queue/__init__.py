@@ -1,0 +1,1 @@
+"""The ticket queue: its SQL query, the free-text filter and the saved views."""

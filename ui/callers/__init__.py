@@ -1,0 +1,1 @@
+"""Caller directory dialogs: importing callers from a CSV file and merging duplicates."""

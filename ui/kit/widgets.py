@@ -1,0 +1,185 @@
+"""The widget kit every page builds with: names, chips, message lines, text boxes, keys, tables.
+
+Pages and dialogs look and behave alike because they make these pieces here, once: a field's
+problem appears in the same red line under it, a result in the same green line, Ctrl+Enter
+confirms a text box everywhere, and a read-only table is set up the same way in every dialog.
+A page module then holds only what is particular to that page.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
+
+from models.enums import Priority
+
+W = TypeVar("W", bound=QWidget)
+
+RED = "#c62828"  # problems
+GREEN = "#2e7d32"  # results
+MUTED = "#607d8b"  # hints and secondary text
+
+PRIORITY_COLOURS = {
+    Priority.CRITICAL: ("#c62828", "#ffffff"),
+    Priority.HIGH: ("#ef6c00", "#ffffff"),
+    Priority.MEDIUM: ("#fbc02d", "#263238"),
+    Priority.LOW: ("#cfd8dc", "#263238"),
+}
+
+
+def named(widget: W, name: str, accessible: str = "") -> W:
+    """Give ``widget`` the objectName that tests and the stylesheet find it by and, when
+    given, the name a screen reader says."""
+    widget.setObjectName(name)
+    if accessible:
+        widget.setAccessibleName(accessible)
+    return widget
+
+
+def chip_style(background: str, foreground: str) -> str:
+    """A small rounded label, used for status and priority so they read at a glance."""
+    return (
+        f"QLabel {{ background: {background}; color: {foreground}; border-radius: 9px;"
+        " padding: 2px 10px; font-weight: 600; }"
+    )
+
+
+def priority_chip_style(priority: Priority) -> str:
+    return chip_style(*PRIORITY_COLOURS[priority])
+
+
+def error_label(name: str = "fieldError") -> QLabel:
+    """A red message line under a field; hidden until there is something to say."""
+    label = named(QLabel(), name, "Error")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {RED};")
+    label.hide()
+    return label
+
+
+def message_label(name: str, accessible: str, colour: str) -> QLabel:
+    """A hidden, selectable message line in ``colour`` (:data:`RED` for problems,
+    :data:`GREEN` for results): a dialog keeps one of each without empty gaps."""
+    label = named(QLabel(), name, accessible)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet(f"color: {colour};")
+    label.hide()
+    return label
+
+
+def show_message(label: QLabel, text: str) -> None:
+    """Show ``text`` in ``label``; an empty text hides the line."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def show_problems(labels: Mapping[str, QLabel], problems: Mapping[str, str]) -> dict[str, str]:
+    """Put each message under its field; return the ones no label here can show."""
+    for key, label in labels.items():
+        label.setText(problems.get(key, ""))
+        label.setVisible(key in problems)
+    return {key: text for key, text in problems.items() if key not in labels}
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 caller", "3 callers" (regular plurals only: the words are the program's own)."""
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
+def text_box(name: str, placeholder: str, lines: int) -> QPlainTextEdit:
+    """A multi-line field sized in lines of text. Tab moves to the next field, as it does
+    everywhere else, instead of typing a tab character."""
+    box = named(QPlainTextEdit(), name)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+def on_ctrl_enter(widget: QWidget, slot: Callable[[], None]) -> None:
+    """Ctrl+Enter (either Enter key) anywhere in ``widget`` runs ``slot``: the keyboard
+    way to confirm a note without leaving the text box."""
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(keys), widget, slot)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+
+@contextmanager
+def signals_blocked(target: QObject) -> Iterator[None]:
+    """Set a widget from code without its change signals firing. Like ``with
+    QSignalBlocker(target)``, whose exit drops a reference to None in PySide6 6.12 (often
+    enough, that kills the interpreter)."""
+    was_blocked = target.blockSignals(True)
+    try:
+        yield
+    finally:
+        target.blockSignals(was_blocked)
+
+
+def read_only_table(
+    name: str, accessible: str, headers: Sequence[str], *, selectable: bool = True
+) -> QTableWidget:
+    """A small table a dialog fills with results: no editing, no row numbers, alternating
+    rows; whole rows are selected, or nothing when ``selectable`` is False."""
+    table = named(QTableWidget(0, len(headers)), name, accessible)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    if selectable:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    else:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    return table
+
+
+class Banner(QFrame):
+    """A message strip inside a page, for what a person must see but need not dismiss a
+    dialog for: a conflict with someone else's save, or a request that failed."""
+
+    def __init__(
+        self, name: str, title: str, colours: tuple[str, str], button: QPushButton
+    ) -> None:
+        super().__init__()
+        named(self, name, title)
+        background, border = colours
+        self.setStyleSheet(
+            f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
+            " border-radius: 4px; }"
+        )
+        self.text = named(QLabel(), f"{name}Text", title)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.button = button
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` (plain, any user text in it stays text) with its first line bold."""
+        first, *rest = html.escape(text).split("\n")
+        indented = ("&nbsp;" * 4 + line.lstrip() if line.startswith(" ") else line for line in rest)
+        self.text.setText("<br>".join([f"<b>{first}</b>", *indented]))
+        self.show()
+        self.button.setFocus()

@@ -1,0 +1,1 @@
+"""The queue page: filters, saved views and the lazy ticket table."""

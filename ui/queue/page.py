@@ -1,0 +1,651 @@
+"""The queue page: a filter bar with saved views above the lazy ticket table.
+
+Filters are built from the controls into a :class:`QueueFilter` and handed to the model,
+which does the work in SQL; nothing here walks the rows. The page keeps the selected ticket
+by id, so a refresh that moves rows (or a new query that still contains it) keeps the same
+ticket selected without scrolling the table away from where the user was reading.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import pick_lists
+from app.context import AppContext
+from app.errors import ValidationError
+from app.pick_lists import Choice
+from app.queue.query import BUILT_IN_VIEWS, QueueFilter, QueueQuery, QueueSort, SavedView
+from app.queue.saved_views import delete_view, list_views, parse_assignee, save_view
+from models.enums import OPEN_STATUSES, Priority, TicketStatus
+from ui.kit.tasks import run_task
+from ui.kit.widgets import signals_blocked
+from ui.queue.model import PAGE_SIZE, POLL_MS, Column, QueueModel
+
+log = logging.getLogger(__name__)
+
+TEXT_DEBOUNCE_MS = 200
+DUE_SOON_MINUTES = 60
+FILTER_PLACEHOLDER = "Filter: number, summary or caller  (Ctrl+F)"
+_ASSIGNEE_WORDS = (("Anyone", "anyone"), ("Me", "me"), ("Unassigned", "unassigned"))
+# Widest text each fixed column must show, to size it from the font instead of from pixels.
+_COLUMN_SAMPLES = {
+    Column.NUMBER: "HQ-000000",
+    Column.PRIORITY: "P3 Medium",
+    Column.STATUS: "Waiting on vendor",
+    Column.CALLER: "Freya Esposito",  # longer names are elided; the tooltip has them whole
+    Column.ASSIGNEE: "Marcus Webb",
+    Column.TEAM: "Service desk",
+    Column.SITE: "HQ",
+    Column.AGE: "23h 59m",
+    Column.SLA_DUE: "overdue 9d 23h",
+}
+
+
+class _StickyMenu(QMenu):
+    """A menu that stays open while boxes are ticked with the mouse (multi-select)."""
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        action = self.activeAction()
+        if action is not None and action.isCheckable() and action.isEnabled():
+            action.trigger()
+            return
+        super().mouseReleaseEvent(event)
+
+
+class _MultiSelect(QComboBox):
+    """A drop-down of checkable values; no box ticked means "any".
+
+    It is a combo box without items whose placeholder shows the choice ("Status: open"), so
+    it looks and handles like the other filters (click, Space, Alt+Down), but its popup is a
+    menu of check boxes.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        title: str,
+        items: Iterable[tuple[str, Any]],
+        presets: Iterable[tuple[str, frozenset[Any]]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._title = title
+        self._presets = dict(presets)
+        self.setAccessibleName(f"{title} filter")
+        self.menu = _StickyMenu(self)
+        for label, values in self._presets.items():
+            self.menu.addAction(label).triggered.connect(
+                lambda _checked=False, v=values: self._choose(v)
+            )
+        self.menu.addSeparator()
+        self._actions: dict[Any, QAction] = {}
+        for label, value in items:
+            action = self.menu.addAction(label)
+            action.setCheckable(True)
+            action.toggled.connect(self._toggled)
+            self._actions[value] = action
+        self._update_text()
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for "Priority: 3 selected"; a longer single label is elided."""
+        hint = super().sizeHint()
+        text = self.fontMetrics().horizontalAdvance(f"{self._title}: 3 selected")
+        return QSize(text + 36, hint.height())  # frame, padding and the drop-down arrow
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def showPopup(self) -> None:
+        self.menu.setMinimumWidth(self.width())
+        self.menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
+
+    def values(self) -> frozenset[Any]:
+        return frozenset(v for v, a in self._actions.items() if a.isChecked())
+
+    def set_values(self, values: frozenset[Any]) -> None:
+        for value, action in self._actions.items():
+            with signals_blocked(action):
+                action.setChecked(value in values)
+        self._update_text()
+
+    def _choose(self, values: frozenset[Any]) -> None:
+        self.set_values(values)
+        self.changed.emit()
+
+    def _toggled(self) -> None:
+        self._update_text()
+        self.changed.emit()
+
+    def _update_text(self) -> None:
+        values = self.values()
+        labels = [a.text() for v, a in self._actions.items() if v in values]
+        named = {v: k for k, v in self._presets.items()}
+        if not values or values == frozenset(self._actions):
+            summary = "any"
+        elif values in named:
+            summary = named[values].lower()
+        elif len(labels) == 1:
+            summary = labels[0]
+        else:
+            summary = f"{len(labels)} selected"
+        self.setPlaceholderText(f"{self._title}: {summary}")
+        self.setToolTip(", ".join(labels) or "Any")
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """Everything the filter bar lists, loaded in one background task."""
+
+    staff: list[Choice]
+    teams: list[Choice]
+    sites: list[Choice]
+    categories: list[Choice]
+    views: list[SavedView]
+
+
+def _fill(combo: QComboBox, first: Iterable[tuple[str, str]], choices: Iterable[Choice]) -> None:
+    combo.clear()
+    for label, data in first:
+        combo.addItem(label, data)
+    combo.insertSeparator(combo.count())
+    for choice in choices:
+        combo.addItem(choice.label, str(choice.id))
+
+
+def _select_data(combo: QComboBox, data: str) -> None:
+    """Select the item holding ``data``, adding it if the list no longer offers it."""
+    index = combo.findData(data)
+    if index < 0:
+        combo.addItem("(no longer listed)", data)
+        index = combo.count() - 1
+    combo.setCurrentIndex(index)
+
+
+def _id_or_none(data: str) -> uuid.UUID | None:
+    return uuid.UUID(data) if data else None
+
+
+class QueueView(QWidget):
+    """Filter bar, saved views and the queue table; emits ``openRequested(ticket_id)``."""
+
+    openRequested = Signal(object)  # uuid.UUID of the ticket to open
+    viewsChanged = Signal()  # the list of saved views was (re)loaded
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        poll_ms: int = POLL_MS,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("queuePage")
+        self._context = context
+        self._views: list[SavedView] = list(BUILT_IN_VIEWS)
+        self._view: SavedView | None = None
+        self._selected_id: uuid.UUID | None = None
+        self._syncing = False
+        self._due_minutes = DUE_SOON_MINUTES
+        self.model = QueueModel(
+            QueueQuery(context.engine, context.me), self, page_size=page_size, poll_ms=poll_ms
+        )
+        self._text_timer = QTimer(self, singleShot=True, interval=TEXT_DEBOUNCE_MS)
+        self._text_timer.timeout.connect(self._apply_controls)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self._build_filter_bar())
+        layout.addWidget(self._build_table(), 1)
+        self.setFocusProxy(self.table)  # arriving on the page puts the keyboard in the queue
+        self._build_actions()
+
+        self.model.countChanged.connect(self._count_changed)
+        self.model.failed.connect(self._query_failed)
+        self.model.loaded.connect(self._reconcile_selection)
+        self._set_views(list(BUILT_IN_VIEWS))  # the user's own follow with the pick lists
+        self.apply_view(BUILT_IN_VIEWS[0])
+        self._load_choices()
+
+    # -- building -----------------------------------------------------------------------------
+    def _build_filter_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("filterBar")
+        bar.setAccessibleName("Queue filters")
+
+        self.filter_edit = QLineEdit(bar)
+        self.filter_edit.setObjectName("queueFilter")
+        self.filter_edit.setAccessibleName("Filter text")
+        self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(
+            self.filter_edit.fontMetrics().horizontalAdvance(FILTER_PLACEHOLDER) + 40
+        )
+        self.filter_edit.textChanged.connect(lambda _text: self._text_timer.start())
+        self.views_combo = QComboBox(bar)
+        self.views_combo.setObjectName("savedViews")
+        self.views_combo.setAccessibleName("Saved view")
+        self.views_combo.setPlaceholderText("Custom filter")
+        self.views_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.views_combo.setMinimumContentsLength(20)
+        self.views_combo.activated.connect(self._view_chosen)
+        view_label = QLabel("&View:", bar)
+        view_label.setBuddy(self.views_combo)
+        self.save_view_button = QPushButton("Save view as…", bar)
+        self.save_view_button.setObjectName("saveView")
+        self.delete_view_button = QPushButton("Delete view", bar)
+        self.delete_view_button.setObjectName("deleteView")
+
+        self.status_filter = _MultiSelect(
+            "Status",
+            [(s.label, s) for s in TicketStatus],
+            [("Open", OPEN_STATUSES), ("Any", frozenset())],
+            bar,
+        )
+        self.status_filter.setObjectName("statusFilter")
+        self.priority_filter = _MultiSelect(
+            "Priority", [(p.label, p) for p in Priority], [("Any", frozenset())], bar
+        )
+        self.priority_filter.setObjectName("priorityFilter")
+        for multi in (self.status_filter, self.priority_filter):
+            multi.changed.connect(self._apply_controls)
+        self.assignee_filter = self._combo(bar, "assigneeFilter", "Assignee filter")
+        self.team_filter = self._combo(bar, "teamFilter", "Team filter")
+        self.site_filter = self._combo(bar, "siteFilter", "Site filter")
+        self.category_filter = self._combo(bar, "categoryFilter", "Category filter")
+        self._fill_choices(_Choices([], [], [], [], []))
+        self.due_filter = QCheckBox(f"SLA due within {DUE_SOON_MINUTES} min", bar)
+        self.due_filter.setObjectName("dueSoonFilter")
+        self.due_filter.setAccessibleName("Only tickets whose SLA is due soon")
+        self.due_filter.toggled.connect(self._apply_controls)
+        self.row_count = QLabel("", bar)
+        self.row_count.setObjectName("rowCount")
+        self.row_count.setAccessibleName("Number of tickets")
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter_edit, 1)
+        top.addSpacing(12)
+        for widget in (view_label, self.views_combo, self.save_view_button):
+            top.addWidget(widget)
+        top.addWidget(self.delete_view_button)
+        bottom = QHBoxLayout()
+        for widget in (
+            self.status_filter,
+            self.priority_filter,
+            self.assignee_filter,
+            self.team_filter,
+            self.site_filter,
+            self.category_filter,
+            self.due_filter,
+        ):
+            bottom.addWidget(widget)
+        bottom.addStretch(1)
+        bottom.addWidget(self.row_count)
+        rows = QVBoxLayout(bar)
+        rows.setContentsMargins(6, 4, 6, 4)
+        rows.setSpacing(6)
+        rows.addLayout(top)
+        rows.addLayout(bottom)
+        return bar
+
+    def _combo(self, parent: QWidget, name: str, accessible: str) -> QComboBox:
+        combo = QComboBox(parent)
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.activated.connect(self._apply_controls)
+        return combo
+
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        self.table = table
+        table.setObjectName("queueView")
+        table.setAccessibleName("Ticket queue")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        table.setShowGrid(False)
+        table.setHorizontalScrollMode(QTableView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.hide()
+        # Fixed, uniform row heights: the view never measures rows, so scrolling a long
+        # queue never asks the model for rows that are not on screen.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        bold = header.font()
+        bold.setBold(True)
+        metrics, header_metrics = table.fontMetrics(), QFontMetrics(bold)
+        for column, sample in _COLUMN_SAMPLES.items():
+            title = column.sort_column.value
+            header.resizeSection(
+                column,  # room for the cell padding, and beside the title for the sort arrow
+                max(
+                    metrics.horizontalAdvance(sample) + 20,
+                    header_metrics.horizontalAdvance(title) + 30,
+                ),
+            )
+        header.setSortIndicator(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(lambda *_: self._mark_view())
+        table.doubleClicked.connect(self._open_index)
+        table.selectionModel().currentRowChanged.connect(self._current_changed)
+        return table
+
+    def _build_actions(self) -> None:
+        self.open_action = QAction("&Open ticket\tEnter", self)
+        self.open_action.setObjectName("openTicket")
+        self.open_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )
+        # Only while the table has focus: Enter must keep working in every other field.
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.open_action.setEnabled(False)
+        self.open_action.triggered.connect(lambda: self._open_index(self.table.currentIndex()))
+        self.table.addAction(self.open_action)
+
+        clear = QAction("Clear filter", self.filter_edit)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.triggered.connect(self._clear_text_and_leave)
+        self.filter_edit.addAction(clear)
+
+        self.save_view_action = QAction("&Save view as…", self)
+        self.save_view_action.triggered.connect(self._ask_save_view)
+        self.delete_view_action = QAction("&Delete view", self)
+        self.delete_view_action.triggered.connect(self._ask_delete_view)
+        self.save_view_button.clicked.connect(self.save_view_action.trigger)
+        self.delete_view_button.clicked.connect(self.delete_view_action.trigger)
+        self.delete_view_action.enabledChanged.connect(self.delete_view_button.setEnabled)
+
+    # -- public -------------------------------------------------------------------------------
+    @property
+    def views(self) -> list[SavedView]:
+        return list(self._views)
+
+    @property
+    def current_view(self) -> SavedView | None:
+        """The saved view on screen, or None once the filter was changed by hand."""
+        return self._view if self.views_combo.currentIndex() >= 0 else None
+
+    def current_ticket_id(self) -> uuid.UUID | None:
+        index = self.table.currentIndex()
+        return self.model.ticket_id(index.row()) if index.isValid() else None
+
+    def select_ticket(self, ticket_id: uuid.UUID) -> None:
+        """Select that ticket as soon as its row is on hand."""
+        self._selected_id = ticket_id
+        self._reconcile_selection()
+
+    def focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _select_picks(self, f: QueueFilter) -> None:
+        """Show the filter's assignee, team, site and category in their combos."""
+        _select_data(self.assignee_filter, str(f.assignee))
+        for combo, value in (
+            (self.team_filter, f.team_id),
+            (self.site_filter, f.site_id),
+            (self.category_filter, f.category_id),
+        ):
+            _select_data(combo, str(value) if value else "")
+
+    def apply_view(self, view: SavedView) -> None:
+        """Show ``view``: set every control from it, then query once."""
+        self._view = view
+        f = view.filter
+        with self._quiet():
+            self.status_filter.set_values(f.statuses)
+            self.priority_filter.set_values(f.priorities)
+            self._select_picks(f)
+            self.filter_edit.setText(f.text)
+            self._due_minutes = f.due_within_minutes or DUE_SOON_MINUTES
+            self.due_filter.setChecked(f.due_within_minutes is not None)
+            with signals_blocked(self.table.horizontalHeader()):
+                self.table.horizontalHeader().setSortIndicator(
+                    Column[view.sort.column.name], self._qt_order(view.sort)
+                )
+        self._text_timer.stop()
+        self.model.set_query(f, view.sort)
+        self._mark_view()
+
+    # -- filters ------------------------------------------------------------------------------
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Set controls from code without each change firing a query."""
+        self._syncing = True
+        try:
+            yield
+        finally:
+            self._syncing = False
+
+    @staticmethod
+    def _qt_order(sort: QueueSort) -> Qt.SortOrder:
+        return Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
+
+    def _current_filter(self) -> QueueFilter:
+        return QueueFilter(
+            statuses=self.status_filter.values(),
+            priorities=self.priority_filter.values(),
+            assignee=parse_assignee(self.assignee_filter.currentData() or "anyone"),
+            team_id=_id_or_none(self.team_filter.currentData() or ""),
+            site_id=_id_or_none(self.site_filter.currentData() or ""),
+            category_id=_id_or_none(self.category_filter.currentData() or ""),
+            text=self.filter_edit.text(),
+            due_within_minutes=self._due_minutes if self.due_filter.isChecked() else None,
+        )
+
+    def _apply_controls(self) -> None:
+        if self._syncing:
+            return
+        self._text_timer.stop()
+        self.model.set_query(self._current_filter())
+        self._mark_view()
+
+    def _mark_view(self) -> None:
+        """Show the saved view's name while the query is exactly that view, else "Custom"."""
+        view = self._view
+        query = (self.model.query_filter, self.model.query_sort)
+        matches = view is not None and (view.filter, view.sort) == query
+        names = [v.name for v in self._views]
+        index = self.views_combo.findText(view.name) if matches and view.name in names else -1
+        with signals_blocked(self.views_combo):
+            self.views_combo.setCurrentIndex(index)
+        self.delete_view_action.setEnabled(index >= 0 and view is not None and not view.built_in)
+
+    def _clear_text_and_leave(self) -> None:
+        self.filter_edit.clear()
+        self._apply_controls()
+        self.focus_table()
+
+    # -- background loading -------------------------------------------------------------------
+    def _load_choices(self) -> None:
+        engine, username = self._context.engine, self._context.username
+
+        def load() -> _Choices:
+            return _Choices(
+                staff=pick_lists.staff(engine),
+                teams=pick_lists.teams(engine),
+                sites=pick_lists.sites(engine),
+                categories=pick_lists.categories(engine),
+                views=list_views(engine, username),
+            )
+
+        run_task(load, self._choices_loaded, self._show_error, parent=self)
+
+    def _choices_loaded(self, choices: _Choices) -> None:
+        f = self.model.query_filter
+        with self._quiet():
+            self._fill_choices(choices)
+            self._select_picks(f)
+        self._set_views(choices.views)
+
+    def _fill_choices(self, choices: _Choices) -> None:
+        _fill(self.assignee_filter, _ASSIGNEE_WORDS, choices.staff)
+        _fill(self.team_filter, [("Any team", "")], choices.teams)
+        _fill(self.site_filter, [("Any site", "")], choices.sites)
+        _fill(self.category_filter, [("Any category", "")], choices.categories)
+
+    def _set_views(self, views: list[SavedView]) -> None:
+        self._views = views
+        with signals_blocked(self.views_combo):
+            self.views_combo.clear()
+            for view in views:
+                if not view.built_in and self.views_combo.count() == len(BUILT_IN_VIEWS):
+                    self.views_combo.insertSeparator(self.views_combo.count())
+                self.views_combo.addItem(view.name)
+        self._mark_view()
+        self.viewsChanged.emit()
+
+    def _view_chosen(self, index: int) -> None:
+        name = self.views_combo.itemText(index)
+        view = next((v for v in self._views if v.name == name), None)
+        if view is not None:
+            self.apply_view(view)
+
+    # -- saved views --------------------------------------------------------------------------
+    def _ask_save_view(self) -> None:
+        view = self.current_view
+        suggestion = view.name if view is not None and not view.built_in else ""
+        name, ok = QInputDialog.getText(
+            self, "Save view", "Name of the view:", QLineEdit.EchoMode.Normal, suggestion
+        )
+        if ok:
+            self.save_view_as(name)
+
+    def save_view_as(self, name: str) -> None:
+        """Store the filter and sort on screen as the user's view ``name`` (in the background)."""
+        engine, username = self._context.engine, self._context.username
+        view = SavedView(name, self.model.query_filter, self.model.query_sort)
+
+        def save() -> tuple[SavedView, list[SavedView]]:
+            return save_view(engine, username, view), list_views(engine, username)
+
+        run_task(save, self._view_saved, self._show_error, parent=self)
+
+    def _view_saved(self, result: tuple[SavedView, list[SavedView]]) -> None:
+        self._view = result[0]
+        self._set_views(result[1])
+
+    def _ask_delete_view(self) -> None:
+        view = self.current_view
+        if view is None or view.built_in:
+            return
+        answer = QMessageBox.question(self, "Delete view", f"Delete the saved view “{view.name}”?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        engine, username = self._context.engine, self._context.username
+
+        def delete() -> list[SavedView]:
+            delete_view(engine, username, view.name)
+            return list_views(engine, username)
+
+        run_task(delete, self._set_views, self._show_error, parent=self)
+
+    def _show_error(self, error: Exception) -> None:
+        if isinstance(error, ValidationError):
+            text = "\n".join(error.problems.values())
+        else:
+            log.error("Saved views or pick lists failed", exc_info=error)
+            text = str(error)
+        QMessageBox.warning(self, "Switchboard", text)
+
+    # -- table --------------------------------------------------------------------------------
+    def _count_changed(self, count: int) -> None:
+        self.row_count.setText("1 ticket" if count == 1 else f"{count:,} tickets")
+        self.row_count.setToolTip("")
+
+    def _query_failed(self, message: str) -> None:
+        self.row_count.setText("Queue not available")
+        self.row_count.setToolTip(message)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        ticket_id = self.model.ticket_id(index.row()) if index.isValid() else None
+        if ticket_id is not None:
+            self.openRequested.emit(ticket_id)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.open_action.setEnabled(current.isValid())
+        if current.isValid():
+            # None while the row is still loading; _reconcile_selection fills it in.
+            self._selected_id = self.model.ticket_id(current.row())
+
+    def _reconcile_selection(self) -> None:
+        """Keep the selected ticket selected by id once fresh rows are on hand."""
+        current = self.table.currentIndex()
+        if current.isValid() and not self.model.is_loaded(current.row()):
+            return  # wait for the current row's page
+        current_id = self.model.ticket_id(current.row()) if current.isValid() else None
+        wanted = self._selected_id
+        if wanted is not None and current_id != wanted:
+            row = self.model.row_of(wanted)
+            if row is not None:
+                self._select_row(row)
+                return
+            if self.model.is_fetching():
+                return  # it may be on a page still coming
+        if not current.isValid() and self.model.rowCount() and self.model.is_loaded(0):
+            self._select_row(0)
+        elif current_id is not None:
+            self._selected_id = current_id
+
+    def _select_row(self, row: int) -> None:
+        """Select without scrolling: a refresh must not move the table under the reader."""
+        self.table.setAutoScroll(False)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+        self.table.setAutoScroll(True)

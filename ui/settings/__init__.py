@@ -1,0 +1,1 @@
+"""Settings dialogs of the incident manager (the priority matrix)."""

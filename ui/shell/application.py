@@ -1,0 +1,134 @@
+"""Application start-up: look and feel, then the main window until it closes.
+
+The stylesheet refers to icons as ``url(icons:NAME)``, so the icon folder is registered as a
+Qt search path before the sheet is applied; both come from :func:`resources.resource_path`,
+which works the same from a source tree, a wheel and a frozen bundle.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QDir, QObject, QThreadPool
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from resources import resource_path
+from ui.kit.errors import report_startup_failure
+from ui.kit.tasks import run_task
+from ui.shell import startup_probe
+from ui.shell.main_window import TITLE, MainWindow
+from ui.shell.screen_pop import InstanceServer
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+
+log = logging.getLogger(__name__)
+
+DESKTOP_FILE = "io.switchboard.Switchboard"  # matches packaging/*.desktop (Wayland icon)
+
+
+def configure_application(app: QApplication) -> None:
+    """Name, icon and stylesheet; a missing stylesheet leaves the platform look."""
+    app.setApplicationName(TITLE)
+    app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
+    QDir.addSearchPath("icons", str(resource_path("icons")))
+    style = resource_path("style.qss")
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    else:
+        log.warning("No stylesheet at %s; using the platform look", style)
+
+
+def settle_heap() -> None:
+    """Hide everything built at start-up from the garbage collector.
+
+    The libraries and the window leave hundreds of thousands of long-lived objects; a full
+    collection walking them all stalls the GUI thread for tens of milliseconds, visibly
+    while scrolling. Frozen, they are skipped, and collections only see newer objects."""
+    gc.collect()
+    gc.freeze()
+
+
+def bring_to_front(window: MainWindow) -> None:
+    """Raise the window over whatever the operator is doing, restoring it if minimised.
+
+    Window managers may refuse focus to a program the user did not click (focus stealing
+    prevention, Wayland); the taskbar entry is then flashed instead, so the call is seen."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    QApplication.alert(window)
+
+
+class ScreenPop(QObject):
+    """Takes incoming calls to the window, holding one back until the database is attached.
+
+    ``MainWindow.take_call`` needs the database; a call that arrives while it is still
+    opening (Switchboard started by the ring itself, or just launched) waits for
+    ``attached``. Only the latest waiting call is kept: the operator answers the phone that
+    rings now, and taking each earlier one in turn would only flash past on screen."""
+
+    def __init__(self, window: MainWindow, *, attached: bool = False) -> None:
+        """``attached``: the window already has its database (``attached`` was emitted)."""
+        super().__init__(window)
+        self.window = window
+        self.ready = attached
+        self.waiting: str | None = None
+        window.attached.connect(self._attached)
+
+    def take(self, number: str) -> None:
+        bring_to_front(self.window)
+        if self.ready:
+            self.window.take_call(number)
+        else:
+            self.waiting = number
+
+    def _attached(self) -> None:
+        self.ready = True
+        number, self.waiting = self.waiting, None
+        if number is not None:
+            self.window.take_call(number)
+
+
+def run_gui(
+    open_context: Callable[[], AppContext], argv: list[str], call_number: str | None = None
+) -> int:
+    """Show the main window at once, open the database off the GUI thread with
+    ``open_context``, then run the event loop; returns the exit status.
+
+    The window listens for ``switchboard call NUMBER`` from then on; ``call_number`` is a
+    call to take as soon as the database is open (Switchboard was started by the ring)."""
+    app = cast(QApplication, QApplication.instance() or QApplication(argv))
+    configure_application(app)
+    window = MainWindow()
+    startup_probe.install(app, window)
+    window.show()
+    screen_pop = ScreenPop(window)
+    server = InstanceServer(parent=window)
+    server.callReceived.connect(screen_pop.take)
+    server.showRequested.connect(lambda: bring_to_front(window))
+    server.listen()  # if it cannot, the window still works; calls just cannot reach it
+    if call_number:
+        screen_pop.take(call_number)
+
+    def opened(context: AppContext) -> None:
+        window.attach(context)
+        settle_heap()
+
+    def failed(error: Exception) -> None:
+        app.exit(report_startup_failure(error))
+
+    run_task(open_context, opened, failed, parent=window)
+    code = app.exec()
+    # From here on the window is going: a call must start a new Switchboard, not come here.
+    server.close()
+    # Let background queries finish while their window still exists to take the answer.
+    QThreadPool.globalInstance().waitForDone()
+    return code

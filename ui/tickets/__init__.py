@@ -1,0 +1,1 @@
+"""The ticket editor page: its form, its header and the worklog timeline."""

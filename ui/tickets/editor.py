@@ -1,0 +1,625 @@
+"""The ticket editor: one ticket's header, fields, workflow actions and worklog.
+
+Every database call runs in a worker (run_task). Each request carries the editor's
+generation number, and an answer for an older generation (the user already opened another
+ticket) is dropped. Actions (status changes, escalation, notes) first save any field edits
+with the version that was loaded, then act on the saved version, so an action never throws
+away an edit and never overwrites someone else's change: a lost race shows the conflict
+banner, naming who changed what, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Protocol
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.context import AppContext
+from app.errors import ConflictError, SwitchboardError, ValidationError
+from app.pick_lists import Choice
+from app.tickets.actions import (
+    add_note,
+    change_status,
+    create_ticket,
+    escalate,
+    flag_manager,
+    update_ticket,
+)
+from app.tickets.detail import TicketDetail, get_ticket
+from app.tickets.workflow import Transition, is_reopen
+from models.enums import TicketStatus
+from ui.kit.tasks import run_task
+from ui.kit.widgets import Banner, error_label, named, on_ctrl_enter, text_box
+from ui.tickets.form import Reference, TicketForm, TicketPrefill, load_reference
+from ui.tickets.timeline import TicketHeader, WorklogPane
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[TicketDetail], TicketDetail | None]
+PromptAction = Callable[[str, uuid.UUID | None], None]
+
+
+class ProblemSink(Protocol):
+    """Something that shows ValidationError messages next to its fields."""
+
+    def show_problems(self, problems: Mapping[str, str]) -> dict[str, str]: ...
+
+
+class _ActionPrompt(QFrame):
+    """The inline box that asks for a note, a reason or a team before an action;
+    Ctrl+Enter confirms and Esc cancels, so no mouse is needed."""
+
+    confirmed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("actionPrompt")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = named(QLabel(), "promptTitle")
+        self.title.setWordWrap(True)
+        self.team_label = QLabel("Hand o&ver to")
+        self.team_combo = named(QComboBox(), "escalateTeamCombo")
+        self.team_combo.setAccessibleName("Escalate to team")
+        self.team_label.setBuddy(self.team_combo)
+        self.edit = text_box("promptEdit", "", lines=3)
+        self.error = error_label("promptError")
+        self.confirm_button = named(QPushButton(), "promptConfirmButton")
+        self.confirm_button.setToolTip("Ctrl+Enter")
+        self.cancel_button = named(QPushButton("Cancel"), "promptCancelButton")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.cancel_button.setToolTip("Esc")
+        team_row = QHBoxLayout()
+        team_row.addWidget(self.team_label)
+        team_row.addWidget(self.team_combo, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.confirm_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(team_row)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.confirm_button.clicked.connect(self._confirm)
+        self.cancel_button.clicked.connect(self.hide)
+        on_ctrl_enter(self, self._confirm)
+        self.hide()
+
+    def ask(self, title: str, confirm: str, placeholder: str, teams: list[Choice]) -> None:
+        """Show the question; ``teams`` non-empty adds a team picker (escalation)."""
+        self.title.setText(f"<b>{title}</b>")
+        self.confirm_button.setText(confirm)
+        self.confirm_button.setAccessibleName(confirm)
+        self.edit.clear()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setAccessibleName(placeholder)
+        self.team_combo.clear()
+        for team in teams:
+            self.team_combo.addItem(team.label, str(team.id))
+        self.team_label.setVisible(bool(teams))
+        self.team_combo.setVisible(bool(teams))
+        self.show_problems({})
+        self.show()
+        (self.team_combo if teams else self.edit).setFocus()
+
+    def has_text(self) -> bool:
+        return self.isVisible() and bool(self.edit.toPlainText().strip())
+
+    def show_problems(self, problems: Mapping[str, str]) -> dict[str, str]:
+        """Take the messages about the note, reason or team while the prompt is open."""
+        if not self.isVisible():
+            return dict(problems)
+        mine = {k: v for k, v in problems.items() if k in ("note", "reason", "team")}
+        self.error.setText(" ".join(mine.values()))
+        self.error.setVisible(bool(mine))
+        if mine:
+            self.edit.setFocus()
+        return {k: v for k, v in problems.items() if k not in mine}
+
+    def _confirm(self) -> None:
+        if self.isVisible() and self.confirm_button.isEnabled():
+            team = self.team_combo.currentData() if self.team_combo.isVisible() else None
+            self.confirmed.emit(self.edit.toPlainText(), uuid.UUID(team) if team else None)
+
+
+class TicketEditor(QWidget):
+    """View and edit one ticket, or log a new one; see the module docstring."""
+
+    closed = Signal()
+    saved = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketEditor")
+        self.setAccessibleName("Ticket editor")
+        self._context = context
+        self._reference: Reference | None = None
+        self._detail: TicketDetail | None = None
+        self._generation = 0
+        self._busy = False
+        self._prompt_action: PromptAction | None = None
+        self._prefill: TicketPrefill | None = None
+        self._focus: QWidget | None = None
+        self._build()
+        # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._refresh_clocks)
+        self._clock.start(60_000)
+
+    # ------------------------------------------------------------------ building
+
+    def _button(self, text: str, name: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
+        button = named(QPushButton(text), name)
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
+        button.setToolTip(tip)
+        button.clicked.connect(lambda: slot())  # not passing "checked" on
+        return button
+
+    def _build(self) -> None:
+        self.header = TicketHeader()
+        self.conflict_banner = Banner(
+            "conflictBanner",
+            "Not saved: someone else changed this ticket",
+            ("#fff4e5", "#ffb74d"),
+            self._button("Reload", "reloadButton", self._reload, "Discard your edits, reload"),
+        )
+        self.error_banner = Banner(
+            "errorBanner",
+            "Problem",
+            ("#fdecea", "#e57373"),
+            self._button("Dismiss", "dismissErrorButton", self._hide_error),
+        )
+        self.form = TicketForm(self._context)
+        self.transition_box = named(QWidget(), "transitionButtons")
+        self.transition_box.setAccessibleName("Status changes")
+        self.transition_layout = QHBoxLayout(self.transition_box)
+        self.transition_layout.setContentsMargins(0, 0, 0, 0)
+        self.escalate_button = self._button(
+            "Esc&alate…", "escalateButton", self._ask_escalation, "Hand over to another team"
+        )
+        self.flag_button = self._button(
+            "&Flag to manager…", "flagButton", self._ask_flag, "Draw the manager's attention"
+        )
+        self.prompt = _ActionPrompt()
+        self.prompt.confirmed.connect(self._prompt_confirmed)
+        self.worklog = WorklogPane()
+        self.worklog.add_requested.connect(self._add_note)
+        self.dirty_label = named(QLabel("Unsaved changes"), "dirtyLabel")
+        self.dirty_label.setStyleSheet("color: #ef6c00;")
+        self.close_button = self._button("Close", "closeButton", self.request_close, "Esc")
+        self.save_button = self._button("Save", "saveButton", self.save, "Save (Ctrl+S)")
+        self.save_button.setDefault(True)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.transition_box)
+        actions.addStretch(1)
+        actions.addWidget(self.escalate_button)
+        actions.addWidget(self.flag_button)
+        self.actions_row = named(QWidget(), "actionsRow")
+        self.actions_row.setLayout(actions)
+        actions.setContentsMargins(0, 6, 0, 0)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 8, 0)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(self.actions_row)
+        left_layout.addWidget(self.prompt)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.worklog)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.dirty_label)
+        bottom.addStretch(1)
+        bottom.addWidget(self.close_button)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(self.header)
+        layout.addWidget(self.conflict_banner)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bottom)
+
+        save = QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.form.edited.connect(self._update_dirty)
+        self.worklog.note_edit.textChanged.connect(self._update_dirty)
+        self.dirty_label.hide()
+        self.actions_row.hide()
+        self.worklog.hide()
+
+    # ------------------------------------------------------------------ public interface
+
+    def open_ticket(self, ticket_id: uuid.UUID) -> None:
+        """Load the ticket in a worker and show it; a newer request wins."""
+        engine = self._context.engine
+        self._fetch(lambda: get_ticket(engine, ticket_id))
+
+    def new_ticket(self, prefill: TicketPrefill | None = None) -> None:
+        """Show a form for logging a new ticket: blank, or started from a call."""
+        self._prefill = prefill
+        self._fetch(None)
+
+    def has_unsaved_changes(self) -> bool:
+        return self.form.is_dirty() or bool(self.worklog.pending_note()) or self.prompt.has_text()
+
+    def save(self) -> None:
+        """Save the edited fields (Ctrl+S); a new ticket is created."""
+        self._save()
+
+    def request_close(self) -> None:
+        """Emit ``closed``, after asking once if that would lose edits."""
+        if self.has_unsaved_changes() and not self.confirm_discard():
+            return
+        self.closed.emit()
+
+    def confirm_discard(self) -> bool:
+        """Ask once whether unsaved edits may be thrown away (Esc here, or leaving the page)."""
+        answer = QMessageBox.question(
+            self,
+            "Discard changes?",
+            "This ticket has changes that are not saved. Discard them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc closes the prompt if one is open, otherwise the editor. Children that use
+        Esc themselves (open combo lists, the caller picker) never pass it up here."""
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+        elif self.prompt.isVisible():
+            self.prompt.hide()
+        else:
+            self.request_close()
+
+    # ------------------------------------------------------------------ loading and showing
+
+    def _fetch(self, load: Callable[[], TicketDetail] | None) -> None:
+        """Load the pick lists (first time only) and the ticket in one worker."""
+        reference, engine = self._reference, self._context.engine
+        generation = self._start()
+
+        def work() -> tuple[Reference, TicketDetail | None]:
+            return reference or load_reference(engine), load() if load else None
+
+        run_task(
+            work,
+            lambda result: self._fetched(generation, *result),
+            lambda error: self._failed(generation, error, ()),
+            parent=self,
+        )
+
+    def _fetched(self, generation: int, reference: Reference, detail: TicketDetail | None) -> None:
+        if not self._finish(generation):
+            return
+        if self._reference is None:
+            self._reference = reference
+            self.form.set_reference(reference)
+        self.conflict_banner.hide()
+        self.error_banner.hide()
+        self.prompt.hide()
+        if detail is None or self._detail is None or detail.id != self._detail.id:
+            self.worklog.clear_note()  # a note typed for this ticket survives a reload
+        if detail is None:
+            self._show_new()
+        else:
+            self._show_detail(detail)
+            self.form.summary_edit.setFocus()
+
+    def _show_new(self) -> None:
+        self._detail = None
+        self.setWindowTitle("New ticket")
+        self.header.show_new()
+        self.form.show_blank(self._prefill)
+        self.actions_row.hide()
+        self.worklog.hide()
+        self.save_button.setText("Create ticket")
+        self._update_dirty()
+        focus = self.form.summary_edit if self._prefill else self.form.caller_edit
+        focus.setFocus()
+
+    def _show_detail(self, detail: TicketDetail) -> None:
+        self._detail = detail
+        self.setWindowTitle(f"{detail.number} {detail.summary}")
+        now = datetime.now(UTC)
+        self.header.show_ticket(detail, now)
+        self.form.show_ticket(detail)
+        self.worklog.show_ticket(detail, now)
+        self._show_transitions(detail.transitions)
+        self.escalate_button.setVisible(detail.status.is_open)
+        self.actions_row.show()
+        self.worklog.show()
+        self.save_button.setText("Save")
+        self._update_dirty()
+
+    def _show_transitions(self, transitions: tuple[Transition, ...]) -> None:
+        while (item := self.transition_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from the editor now, deleted by the event loop
+                widget.deleteLater()
+        for transition in transitions:
+            button = self._button(
+                transition.label,
+                f"transition_{transition.target.name}",
+                partial(self._transition, transition),
+                f"Move the ticket to {transition.target.label}",
+            )
+            self.transition_layout.addWidget(button)
+            button.show()  # now, not on the next event loop pass: ``saved`` follows
+
+    def _refresh_clocks(self) -> None:
+        if self._detail is not None:
+            self.header.show_ticket(self._detail, datetime.now(UTC))
+
+    def _update_dirty(self) -> None:
+        self.dirty_label.setVisible(self.has_unsaved_changes())
+
+    # ------------------------------------------------------------------ saving and actions
+
+    def _save(self, then: Callable[[], None] | None = None) -> None:
+        """Save field edits, then run ``then`` on the saved ticket (if the save worked)."""
+        if self._busy or self._reference is None:
+            return
+        problems = self.form.check()
+        if problems:
+            self.form.show_problems(problems)
+            return
+        engine, me, detail = self._context.engine, self._context.me, self._detail
+        if detail is None:
+            draft = self.form.draft()
+            self._run(lambda: create_ticket(engine, draft, me), (self.form,), then)
+            return
+        changes = self.form.changes()
+        if not changes:
+            self.form.show_problems({})
+            if then is not None:
+                then()
+            return
+        self._run(
+            lambda: update_ticket(engine, detail.id, detail.version, changes, me),
+            (self.form,),
+            then,
+        )
+
+    def _perform(
+        self, action: Action, sinks: tuple[ProblemSink, ...], done: Callable[[], None]
+    ) -> None:
+        """Save pending field edits, then run ``action`` on the ticket as saved."""
+        if self._busy or self._detail is None:
+            return
+
+        def act() -> None:
+            detail = self._detail
+            assert detail is not None
+            self._run(lambda: action(detail), sinks, done)
+
+        self._save(then=act)
+
+    def _transition(self, transition: Transition) -> None:
+        detail = self._detail
+        if detail is None or self._busy:
+            return
+        target = transition.target
+        if target == TicketStatus.RESOLVED or is_reopen(detail.status, target):
+            question = "how was it solved?" if target == TicketStatus.RESOLVED else "why reopen it?"
+            self._ask(
+                f"{transition.label} {detail.number}: {question}",
+                transition.label,
+                "Resolution note" if target == TicketStatus.RESOLVED else "Reason for reopening",
+                lambda note, _team: self._change_status(target, note),
+            )
+        else:
+            self._change_status(target, "")
+
+    def _change_status(self, target: TicketStatus, note: str) -> None:
+        engine, me = self._context.engine, self._context.me
+
+        def action(detail: TicketDetail) -> TicketDetail | None:
+            # Saving an assignee already moved a new ticket to Assigned.
+            if detail.status == target:
+                return None
+            return change_status(engine, detail.id, detail.version, target, me, note)
+
+        self._perform(action, (self.prompt, self.form), self.prompt.hide)
+
+    def _ask_escalation(self) -> None:
+        detail, reference = self._detail, self._reference
+        if detail is None or reference is None or self._busy:
+            return
+        # The ticket's own team goes last, so the first choice offered is a real move.
+        teams = sorted(reference.teams, key=lambda t: t.id == detail.team_id)
+        self._ask(
+            f"Escalate {detail.number} to another team",
+            "Escalate",
+            "Why does it go to that team?",
+            self._escalate,
+            teams,
+        )
+
+    def _escalate(self, reason: str, team: uuid.UUID | None) -> None:
+        if team is None:
+            self.prompt.show_problems({"team": "Choose the team to escalate to."})
+            return
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: escalate(engine, d.id, d.version, team, reason, me),
+            (self.prompt,),
+            self.prompt.hide,
+        )
+
+    def _ask_flag(self) -> None:
+        detail = self._detail
+        if detail is None or self._busy:
+            return
+        self._ask(
+            f"Flag {detail.number} to the manager",
+            "Flag to manager",
+            "Why does the manager need to look at this?",
+            self._flag,
+        )
+
+    def _flag(self, reason: str, _team: uuid.UUID | None) -> None:
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: flag_manager(engine, d.id, d.version, reason, me),
+            (self.prompt,),
+            self.prompt.hide,
+        )
+
+    def _ask(
+        self,
+        title: str,
+        confirm: str,
+        placeholder: str,
+        action: PromptAction,
+        teams: list[Choice] | None = None,
+    ) -> None:
+        self._prompt_action = action
+        self.prompt.ask(title, confirm, placeholder, teams or [])
+
+    def _prompt_confirmed(self, text: str, team: uuid.UUID | None) -> None:
+        if self._prompt_action is not None:
+            self._prompt_action(text, team)
+
+    def _add_note(self, note: str, minutes: int) -> None:
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: add_note(engine, d.id, note, me, minutes),
+            (self.worklog,),
+            self.worklog.clear_note,
+        )
+
+    def _reload(self) -> None:
+        if self._detail is not None:
+            self.open_ticket(self._detail.id)
+
+    def _hide_error(self) -> None:
+        self.error_banner.hide()
+
+    # ------------------------------------------------------------------ running work
+
+    def _start(self) -> int:
+        """A new request: later answers to earlier ones are ignored."""
+        self._generation += 1
+        self._set_busy(True)
+        return self._generation
+
+    def _finish(self, generation: int) -> bool:
+        """True when the answer belongs to the latest request."""
+        if generation != self._generation:
+            return False
+        self._set_busy(False)
+        return True
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a request runs nothing can be sent twice. Disabling the focused button
+        moves the focus on, so it is put back afterwards, unless the user went elsewhere."""
+        self._busy = busy
+        if busy:
+            self._focus = QApplication.focusWidget()
+        buttons = [self.save_button, self.escalate_button, self.flag_button]
+        buttons += [self.worklog.add_button, self.prompt.confirm_button]
+        buttons += self.transition_box.findChildren(QPushButton)
+        for button in buttons:
+            button.setEnabled(not busy)
+        focus, now = self._focus, QApplication.focusWidget()
+        if (
+            not busy
+            and focus is not None
+            and shiboken6.isValid(focus)
+            and focus.isVisible()
+            and self.isAncestorOf(focus)
+            and (now is None or self.isAncestorOf(now))
+        ):
+            focus.setFocus()
+
+    def _run(
+        self,
+        work: Callable[[], TicketDetail | None],
+        sinks: tuple[ProblemSink, ...],
+        done: Callable[[], None] | None,
+    ) -> None:
+        generation = self._start()
+        run_task(
+            work,
+            lambda detail: self._succeeded(generation, detail, done),
+            lambda error: self._failed(generation, error, sinks),
+            parent=self,
+        )
+
+    def _succeeded(
+        self, generation: int, detail: TicketDetail | None, done: Callable[[], None] | None
+    ) -> None:
+        if not self._finish(generation):
+            return
+        self.conflict_banner.hide()
+        self.error_banner.hide()
+        if detail is not None:
+            self._show_detail(detail)
+            self.saved.emit(detail)
+        if done is not None:
+            done()
+
+    def _failed(self, generation: int, error: Exception, sinks: tuple[ProblemSink, ...]) -> None:
+        if not self._finish(generation):
+            return
+        if isinstance(error, ConflictError):
+            self._show_conflict(error)
+        elif isinstance(error, ValidationError):
+            leftover: dict[str, Any] = dict(error.problems)
+            for sink in sinks:
+                leftover = sink.show_problems(leftover)
+            if leftover:
+                self.error_banner.show_message(" ".join(leftover.values()))
+        elif isinstance(error, SwitchboardError):
+            self.error_banner.show_message(str(error))
+        elif isinstance(error, SQLAlchemyError | OSError):
+            log.warning("Database request failed", exc_info=error)
+            self.error_banner.show_message(
+                "The database did not answer, so nothing was loaded or saved. Try again in a "
+                f"moment; if it keeps failing, tell your administrator.\n({error})"
+            )
+        else:
+            raise error  # a bug: sys.excepthook shows the crash dialog
+
+    def _show_conflict(self, error: ConflictError) -> None:
+        edits = self.form.describe_changes()
+        kept = (
+            "\n\nYour edits, not saved (Reload discards them):\n  " + "\n  ".join(edits)
+            if edits
+            else ""
+        )
+        self.conflict_banner.show_message(str(error) + kept)

@@ -1,0 +1,518 @@
+"""The editable fields of a ticket, with their validation messages, for the ticket editor.
+
+The form knows nothing about saving: it shows a ticket (or a blank one), reports what the
+user changed relative to what it showed, and puts each problem message under its field.
+Pick lists are loaded once per editor (:func:`load_reference`); only the caller picker and
+the caller's assets are looked up while typing, off the UI thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from app import pick_lists
+from app.context import AppContext
+from app.pick_lists import Choice
+from app.tickets.actions import EDITABLE_FIELDS, FIRST_CONTACT_CHANNELS, TicketDraft
+from app.tickets.detail import TicketDetail
+from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, current_matrix, priority_for
+from models.enums import Channel, Priority
+from ui.kit.tasks import run_task
+from ui.kit.widgets import error_label, named, priority_chip_style, show_problems, text_box
+
+CALLER_DEBOUNCE_MS = 150
+CALLER_PICKS = 20
+_CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class TicketPrefill:
+    """A new ticket's starting values when it comes from a call: caller, site, asset,
+    channel phone, and "resolved on the call" when the operator chose that outcome."""
+
+    caller_id: uuid.UUID
+    caller_name: str
+    site_id: uuid.UUID | None
+    asset_id: uuid.UUID | None = None
+    asset_label: str = ""
+    resolved_on_call: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Pick lists and the priority matrix, loaded once per editor in a worker."""
+
+    sites: list[Choice]
+    teams: list[Choice]
+    staff: list[Choice]
+    categories: list[Choice]
+    matrix: list[list[Priority]]
+
+
+def load_reference(engine: Engine) -> Reference:
+    matrix = current_matrix(engine)
+    return Reference(
+        sites=pick_lists.sites(engine),
+        teams=pick_lists.teams(engine),
+        staff=pick_lists.staff(engine),
+        categories=pick_lists.categories(engine),
+        matrix=matrix,
+    )
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What the form holds; field names match update_ticket's and TicketDraft's."""
+
+    caller_text: str = ""
+    caller_id: uuid.UUID | None = None
+    asset_id: uuid.UUID | None = None
+    summary: str = ""
+    description: str = ""
+    category_id: uuid.UUID | None = None
+    channel: Channel = Channel.PHONE
+    impact: int = 3
+    urgency: int = 3
+    assignee_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    site_id: uuid.UUID | None = None
+    resolved_on_first_contact: bool = False
+    resolution_note: str = ""
+
+
+def _combo_id(combo: QComboBox) -> uuid.UUID | None:
+    data = combo.currentData()
+    return uuid.UUID(data) if data else None
+
+
+def _fill(combo: QComboBox, none_label: str, choices: list[Choice]) -> None:
+    """Replace the items; ids are stored as text because QVariant cannot compare UUIDs."""
+    combo.clear()
+    if none_label:
+        combo.addItem(none_label, "")
+    for choice in choices:
+        combo.addItem(choice.label, str(choice.id))
+
+
+def _select(combo: QComboBox, data: Any, label: str = "") -> None:
+    """Select the item holding ``data``, adding it when the list no longer offers it
+    (an inactive assignee, an asset someone else owns) so the value survives a save."""
+    key = str(data) if isinstance(data, uuid.UUID) else ("" if data is None else data)
+    index = combo.findData(key)
+    if index < 0:
+        combo.addItem(label or str(data), key)
+        index = combo.count() - 1
+    combo.setCurrentIndex(index)
+
+
+class TicketForm(QWidget):
+    """Caller, asset, summary, description, classification and assignment of one ticket."""
+
+    edited = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._matrix: list[list[Priority]] = []
+        self._caller_id: uuid.UUID | None = None
+        self._caller_name = ""
+        self._caller_generation = 0
+        self._labels: dict[str, QLabel] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._cells: dict[str, QWidget] = {}
+        self._inputs: dict[str, QWidget] = {}
+        self._new = False
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(6)
+        self._grid.setColumnStretch(1, 1)
+        self._grid.setColumnStretch(3, 1)
+        self._build_fields()
+        self._build_caller_picker()
+        self._connect_edits()
+        self._baseline = self.values()  # nothing to save before anything is shown
+
+    # ------------------------------------------------------------------ building
+
+    def _add(
+        self,
+        key: str,
+        text: str,
+        field: QWidget,
+        place: tuple[int, int, int],
+        content: QWidget | None = None,
+    ) -> None:
+        """One labelled field with its error line underneath. ``key`` is the name the
+        service uses in ValidationError.problems; ``place`` is (row, column, columns
+        spanned) on a two-column grid; ``content`` wraps ``field`` when it has company."""
+        row, col, span = place
+        label = QLabel(text)
+        label.setBuddy(field)
+        top = isinstance(field, QPlainTextEdit)
+        label.setAlignment(
+            Qt.AlignmentFlag.AlignRight
+            | (Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter)
+        )
+        if top:
+            label.setContentsMargins(0, 4, 0, 0)
+        field.setAccessibleName(text.replace("&", ""))
+        cell = content or field
+        # Each field row is followed by its error row, which takes no room while hidden.
+        self._errors[key] = error_label()
+        self._grid.addWidget(label, row * 2, col * 2)
+        self._grid.addWidget(cell, row * 2, col * 2 + 1, 1, span * 2 - 1)
+        self._grid.addWidget(self._errors[key], row * 2 + 1, col * 2 + 1, 1, span * 2 - 1)
+        self._labels[key] = label
+        self._cells[key] = cell
+        self._inputs[key] = field
+
+    def _build_fields(self) -> None:
+        self.caller_edit = named(QLineEdit(), "callerEdit")
+        self.caller_edit.setPlaceholderText("Type a name or e-mail…")
+        self.asset_combo = named(QComboBox(), "assetCombo")
+        self.summary_edit = named(QLineEdit(), "summaryEdit")
+        self.summary_edit.setPlaceholderText("What is wrong, in a few words")
+        # Room for a few paragraphs; the actions stay right under the fields.
+        self.description_edit = text_box(
+            "descriptionEdit", "Details, error messages, what was tried", lines=10
+        )
+        self.category_combo = named(QComboBox(), "categoryCombo")
+        self.channel_combo = named(QComboBox(), "channelCombo")
+        for channel in Channel:
+            self.channel_combo.addItem(channel.label, int(channel))
+        self.impact_combo = named(QComboBox(), "impactCombo")
+        self.urgency_combo = named(QComboBox(), "urgencyCombo")
+        self.priority_label = named(QLabel("—"), "priorityLabel")
+        self.priority_label.setAccessibleName("Priority")
+        self.priority_label.setToolTip("Priority from impact and urgency")
+        urgency_row = QWidget()
+        urgency_box = QHBoxLayout(urgency_row)
+        urgency_box.setContentsMargins(0, 0, 0, 0)
+        urgency_box.addWidget(self.urgency_combo, 1)
+        urgency_box.addWidget(QLabel("→"))
+        urgency_box.addWidget(self.priority_label)
+        self.assignee_combo = named(QComboBox(), "assigneeCombo")
+        self.team_combo = named(QComboBox(), "teamCombo")
+        self.site_combo = named(QComboBox(), "siteCombo")
+        self.fcr_check = named(QCheckBox("Resolved &on the call"), "fcrCheck")
+        self.fcr_check.setAccessibleName("Resolved on the call")
+        self.resolution_edit = text_box("resolutionEdit", "How was it solved?", lines=3)
+
+        self._add("caller", "&Caller", self.caller_edit, (0, 0, 1))
+        self._add("asset", "A&sset", self.asset_combo, (0, 1, 1))
+        self._add("summary", "S&ummary", self.summary_edit, (1, 0, 2))
+        self._add("description", "&Description", self.description_edit, (2, 0, 2))
+        self._add("category", "Ca&tegory", self.category_combo, (3, 0, 1))
+        self._add("channel", "C&hannel", self.channel_combo, (3, 1, 1))
+        self._add("impact", "&Impact", self.impact_combo, (4, 0, 1))
+        self._add("urgency", "U&rgency", self.urgency_combo, (4, 1, 1), urgency_row)
+        self._add("assignee", "Assi&gnee", self.assignee_combo, (5, 0, 1))
+        self._add("team", "Tea&m", self.team_combo, (5, 1, 1))
+        self._add("site", "Sit&e", self.site_combo, (6, 0, 1))
+        self._grid.addWidget(self.fcr_check, 6 * 2, 3)
+        self._add("resolution", "Resolution", self.resolution_edit, (7, 0, 2))
+
+    def _build_caller_picker(self) -> None:
+        """Type-ahead over callers: debounced, looked up off-thread, stale answers dropped."""
+        self._caller_model = QStandardItemModel(self)
+        self._completer = QCompleter(self._caller_model, self)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self._completer.setWidget(self.caller_edit)
+        popup = self._completer.popup()
+        assert popup is not None  # QCompleter always makes one
+        popup.setObjectName("callerPopup")
+        self._popup: QAbstractItemView = popup
+        self._completer.activated[QModelIndex].connect(self._caller_picked)  # type: ignore[index]
+        self._caller_timer = QTimer(self)
+        self._caller_timer.setSingleShot(True)
+        self._caller_timer.setInterval(CALLER_DEBOUNCE_MS)
+        self._caller_timer.timeout.connect(self._look_up_callers)
+        self.caller_edit.textEdited.connect(self._caller_typed)
+
+    def _connect_edits(self) -> None:
+        for line in (self.caller_edit, self.summary_edit):
+            line.textChanged.connect(self.edited)
+        for text in (self.description_edit, self.resolution_edit):
+            text.textChanged.connect(self.edited)
+        for combo in (
+            self.asset_combo,
+            self.category_combo,
+            self.channel_combo,
+            self.impact_combo,
+            self.urgency_combo,
+            self.assignee_combo,
+            self.team_combo,
+            self.site_combo,
+        ):
+            combo.currentIndexChanged.connect(self.edited)
+        self.fcr_check.toggled.connect(self.edited)
+        self.impact_combo.currentIndexChanged.connect(self._update_priority)
+        self.urgency_combo.currentIndexChanged.connect(self._update_priority)
+        self.channel_combo.currentIndexChanged.connect(self._update_fcr)
+        self.fcr_check.toggled.connect(self._update_fcr)
+
+    # ------------------------------------------------------------------ showing
+
+    def set_reference(self, reference: Reference) -> None:
+        """Fill the pick lists; called once, before the first ticket is shown."""
+        self._matrix = reference.matrix
+        size = len(reference.matrix)
+        for combo, labels in (
+            (self.impact_combo, IMPACT_LABELS[size]),
+            (self.urgency_combo, URGENCY_LABELS[size]),
+        ):
+            combo.clear()
+            for level, text in enumerate(labels, start=1):
+                combo.addItem(f"{level} · {text}", level)
+        _fill(self.category_combo, "(none)", reference.categories)
+        _fill(self.assignee_combo, "(unassigned)", reference.staff)
+        _fill(self.team_combo, "(no team)", reference.teams)
+        _fill(
+            self.site_combo,
+            "(the caller's site)",
+            [Choice(s.id, f"{s.label} · {s.detail}") for s in reference.sites],
+        )
+
+    def show_ticket(self, detail: TicketDetail) -> None:
+        self._set_new(False)
+        self._set_caller(detail.caller_id, detail.caller_name)
+        self._fill_assets([], detail.asset_id, detail.asset_tag)
+        self.summary_edit.setText(detail.summary)
+        self.summary_edit.setCursorPosition(0)  # a long summary shows its beginning
+        self.description_edit.setPlainText(detail.description)
+        _select(self.category_combo, detail.category_id, detail.category_name)
+        _select(self.channel_combo, int(detail.channel))
+        _select(self.impact_combo, detail.impact)
+        _select(self.urgency_combo, detail.urgency)
+        _select(self.assignee_combo, detail.assignee_id, detail.assignee_name)
+        _select(self.team_combo, detail.team_id, detail.team_name)
+        self._finish_showing()
+        if detail.caller_id is not None:
+            self._load_caller(detail.caller_id, new_site=False)
+
+    def show_blank(self, prefill: TicketPrefill | None = None) -> None:
+        """A new ticket: empty, or started from a call with ``prefill``."""
+        self._set_new(True)
+        blank = FormValues()
+        self._set_caller(None, "")
+        self._fill_assets([], None, "")
+        self.summary_edit.clear()
+        self.description_edit.clear()
+        self.resolution_edit.clear()
+        self.fcr_check.setChecked(False)
+        for combo, data in (
+            (self.category_combo, None),
+            (self.channel_combo, int(blank.channel)),
+            (self.impact_combo, blank.impact),
+            (self.urgency_combo, blank.urgency),
+            (self.assignee_combo, None),
+            (self.team_combo, None),
+            (self.site_combo, None),
+        ):
+            _select(combo, data)
+        if prefill is not None:
+            self._set_caller(prefill.caller_id, prefill.caller_name)
+            self._fill_assets([], prefill.asset_id, prefill.asset_label)
+            _select(self.site_combo, prefill.site_id)
+            _select(self.channel_combo, int(Channel.PHONE))
+            self.fcr_check.setChecked(prefill.resolved_on_call)
+        self._finish_showing()
+        if prefill is not None:
+            self._load_caller(prefill.caller_id, new_site=False)
+
+    def _set_new(self, new: bool) -> None:
+        """Site and "resolved on the call" only apply while logging a new ticket."""
+        self._new = new
+        self._labels["site"].setVisible(new)
+        self._cells["site"].setVisible(new)
+        self.fcr_check.setVisible(new)
+
+    def _finish_showing(self) -> None:
+        self.show_problems({})
+        self._update_priority()
+        self._update_fcr()
+        self._baseline = self.values()
+
+    # ------------------------------------------------------------------ caller picker
+
+    def _set_caller(self, caller_id: uuid.UUID | None, name: str) -> None:
+        self._caller_id, self._caller_name = caller_id, name
+        self._caller_generation += 1  # an answer still on its way is for older text
+        self._caller_timer.stop()
+        self.caller_edit.setText(name)
+
+    def _caller_typed(self, text: str) -> None:
+        if text != self._caller_name:
+            self._caller_id = None
+        self._caller_timer.start()
+
+    def _look_up_callers(self) -> None:
+        self._caller_generation += 1
+        generation, text = self._caller_generation, self.caller_edit.text()
+        engine = self._context.engine
+        run_task(
+            lambda: pick_lists.find_callers(engine, text, CALLER_PICKS),
+            lambda found: self._callers_found(generation, found),
+            parent=self,
+        )
+
+    def _callers_found(self, generation: int, found: list[Choice]) -> None:
+        if generation != self._caller_generation:
+            return
+        self._caller_model.clear()
+        for choice in found:
+            item = QStandardItem(
+                f"{choice.label}  <{choice.detail}>" if choice.detail else choice.label
+            )
+            item.setData(choice, _CHOICE_ROLE)
+            item.setEditable(False)
+            self._caller_model.appendRow(item)
+        if found and self.caller_edit.hasFocus():
+            self._completer.complete()
+        else:
+            self._popup.hide()
+
+    def _caller_picked(self, index: QModelIndex) -> None:
+        choice: Choice = index.data(_CHOICE_ROLE)
+        self._set_caller(choice.id, choice.label)
+        self._fill_assets([], None, "")
+        self._load_caller(choice.id, new_site=True)
+
+    def _load_caller(self, caller_id: uuid.UUID, new_site: bool) -> None:
+        """Fetch the caller's assets (and, for a new ticket, their site) in a worker."""
+        generation, engine = self._caller_generation, self._context.engine
+        run_task(
+            lambda: pick_lists.caller_site_and_assets(engine, caller_id),
+            lambda found: self._caller_loaded(generation, new_site, *found),
+            parent=self,
+        )
+
+    def _caller_loaded(
+        self, generation: int, new_site: bool, site_id: uuid.UUID | None, assets: list[Choice]
+    ) -> None:
+        if generation != self._caller_generation:
+            return
+        self._fill_assets(assets, _combo_id(self.asset_combo), self.asset_combo.currentText())
+        if new_site and site_id is not None and self._new:
+            _select(self.site_combo, site_id)
+
+    def _fill_assets(self, assets: list[Choice], keep: uuid.UUID | None, keep_label: str) -> None:
+        self.asset_combo.blockSignals(True)
+        _fill(self.asset_combo, "(none)", [Choice(a.id, f"{a.label} · {a.detail}") for a in assets])
+        _select(self.asset_combo, keep, keep_label)
+        self.asset_combo.blockSignals(False)
+
+    # ------------------------------------------------------------------ live feedback
+
+    def _update_priority(self) -> None:
+        impact, urgency = self.impact_combo.currentData(), self.urgency_combo.currentData()
+        if not self._matrix or impact is None or urgency is None:
+            return
+        priority = priority_for(self._matrix, impact, urgency)
+        self.priority_label.setText(priority.label)
+        self.priority_label.setStyleSheet(priority_chip_style(priority))
+
+    def _update_fcr(self) -> None:
+        """Only phone and walk-in contacts can be resolved on the call."""
+        allowed = Channel(self.channel_combo.currentData()) in FIRST_CONTACT_CHANNELS
+        self.fcr_check.setEnabled(allowed)
+        if not allowed:
+            self.fcr_check.setChecked(False)
+        checked = self._new and self.fcr_check.isChecked()
+        self._labels["resolution"].setVisible(checked)
+        self._cells["resolution"].setVisible(checked)
+
+    # ------------------------------------------------------------------ reading
+
+    def values(self) -> FormValues:
+        return FormValues(
+            caller_text=self.caller_edit.text().strip(),
+            caller_id=self._caller_id,
+            asset_id=_combo_id(self.asset_combo),
+            summary=self.summary_edit.text(),
+            description=self.description_edit.toPlainText(),
+            category_id=_combo_id(self.category_combo),
+            channel=Channel(self.channel_combo.currentData()),
+            impact=self.impact_combo.currentData() or 0,
+            urgency=self.urgency_combo.currentData() or 0,
+            assignee_id=_combo_id(self.assignee_combo),
+            team_id=_combo_id(self.team_combo),
+            site_id=_combo_id(self.site_combo),
+            resolved_on_first_contact=self.fcr_check.isChecked(),
+            resolution_note=self.resolution_edit.toPlainText(),
+        )
+
+    def is_dirty(self) -> bool:
+        return self.values() != self._baseline
+
+    def changes(self) -> dict[str, Any]:
+        """The edited fields, as update_ticket takes them."""
+        now, then = self.values(), self._baseline
+        return {
+            name: getattr(now, name)
+            for name in sorted(EDITABLE_FIELDS)
+            if getattr(now, name) != getattr(then, name)
+        }
+
+    def draft(self) -> TicketDraft:
+        values = self.values()
+        return TicketDraft(**{f.name: getattr(values, f.name) for f in fields(TicketDraft)})
+
+    def check(self) -> dict[str, str]:
+        """Problems found without asking the database, in the service's wording style."""
+        values, problems = self.values(), {}
+        if not values.summary.strip():
+            problems["summary"] = "Write a short summary of the problem."
+        if values.caller_text and values.caller_id is None:
+            problems["caller"] = "Pick the caller from the list, or leave the field empty."
+        if values.resolved_on_first_contact and not values.resolution_note.strip():
+            problems["resolution"] = "Say how the problem was solved."
+        return problems
+
+    def describe_changes(self) -> list[str]:
+        """The user's unsaved edits in words, so a conflict message can keep them visible."""
+        described = []
+        for name in self.changes():
+            key = name.removesuffix("_id")
+            label = self._labels[key].text().replace("&", "")
+            described.append(f"{label}: {_shown_text(self._inputs[key])}")
+        return described
+
+    def show_problems(self, problems: Mapping[str, str]) -> dict[str, str]:
+        """Show messages under their fields, focus the first one; return the others."""
+        leftover = show_problems(self._errors, problems)
+        first = next((key for key in self._errors if key in problems), None)
+        if first is not None:
+            self._inputs[first].setFocus()
+        return leftover
+
+
+def _shown_text(widget: QWidget) -> str:
+    if isinstance(widget, QLineEdit):
+        return f"“{widget.text()}”"
+    if isinstance(widget, QPlainTextEdit):
+        text = " ".join(widget.toPlainText().split())
+        return f"“{text[:80]}{'…' if len(text) > 80 else ''}”"
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    return ""

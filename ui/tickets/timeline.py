@@ -1,0 +1,293 @@
+"""A ticket in time: the header with its SLA clocks and dates, and the worklog pane with
+the event timeline, the minutes logged and the box to add a note.
+
+Times are shown in the ticket site's time zone, because that is where the caller and the
+SLA clock live; a technician in another office reads the caller's day, not their own.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.tickets.detail import EventView, TicketDetail
+from models.enums import EventKind, TicketStatus
+from ui.kit.widgets import (
+    chip_style,
+    error_label,
+    named,
+    on_ctrl_enter,
+    priority_chip_style,
+    show_problems,
+    text_box,
+)
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MAX_MINUTES = 24 * 60
+MUTED = "#607d8b"
+RED = "#c62828"
+BREACHED = f"<span style='color:{RED}; font-weight:600'>breached</span>"
+PAUSED = "<span style='color:#ef6c00; font-weight:600'>paused while waiting on the caller</span>"
+OPEN_CHIP = chip_style("#e3f2fd", "#0d47a1")
+DONE_CHIP = chip_style("#e8f5e9", "#1b5e20")
+FLAG_CHIP = chip_style("#fdecea", "#b71c1c")
+_BOLD_KINDS = frozenset({EventKind.STATUS_CHANGED, EventKind.REOPENED, EventKind.ESCALATED})
+
+
+def format_local(moment: datetime, timezone: str, now: datetime | None = None) -> str:
+    """ "Mon 28 Nov 14:05" in ``timezone``; the year is added when it is not this year.
+
+    Names are spelled out here rather than with strftime, whose day and month names follow
+    the C locale that Qt switches to the user's language at start-up.
+    """
+    local = moment.astimezone(ZoneInfo(timezone))
+    this_year = (now or datetime.now(UTC)).astimezone(local.tzinfo).year
+    year = "" if local.year == this_year else f" {local.year}"
+    return (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}{year} "
+        f"{local.hour:02d}:{local.minute:02d}"
+    )
+
+
+def format_minutes(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def sla_html(detail: TicketDetail, now: datetime) -> str:
+    """Response and resolution clocks in words; "breached" in red, "paused" while the
+    ticket waits on the caller (the clock stops then, so nothing breaches)."""
+    paused = detail.status == TicketStatus.WAITING_CALLER
+    running = detail.status.is_open and not paused
+    clocks = (
+        ("Response", "Responded", detail.first_response_at, detail.response_due_at,
+         detail.response_breached),
+        ("Resolution", "Resolved", detail.resolved_at, detail.resolution_due_at,
+         detail.resolution_breached),
+    )  # fmt: skip
+    parts = []
+    for name, done, at, due, flagged in clocks:
+        if at is not None:
+            text, late = f"{done} {format_local(at, detail.site_timezone, now)}", flagged
+        elif due is not None:
+            text = f"{name} due {format_local(due, detail.site_timezone, now)}"
+            late = flagged or (running and now > due)
+        else:
+            continue
+        parts.append(text + (f" · {BREACHED}" if late else ""))
+    if paused:
+        parts.append(PAUSED)
+    return " &nbsp;|&nbsp; ".join(parts) or "No SLA target"
+
+
+class TicketHeader(QWidget):
+    """Number, status, priority, SLA clocks, dates and escalation at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number_label = named(QLabel(), "numberLabel")
+        font = QFont(self.number_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = named(QLabel(), "statusLabel")
+        self.priority_chip = named(QLabel(), "priorityChip")
+        self.escalated_chip = named(QLabel("Escalated"), "escalatedChip")
+        self.escalated_chip.setStyleSheet(FLAG_CHIP)
+        self.info_label = named(QLabel(), "infoLabel")
+        self.info_label.setStyleSheet(f"color: {MUTED};")
+        self.sla_label = named(QLabel(), "slaLabel")
+        self.sla_label.setTextFormat(Qt.TextFormat.RichText)  # built by sla_html from our text
+        self.flag_label = named(QLabel(), "flagLabel")
+        self.flag_label.setWordWrap(True)
+        for label in (self.number_label, self.info_label, self.flag_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons stay text
+        self.flag_label.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        for label, name in (
+            (self.number_label, "Ticket number"),
+            (self.status_label, "Status"),
+            (self.priority_chip, "Priority"),
+            (self.escalated_chip, "Escalated"),
+        ):
+            label.setAccessibleName(name)
+            top.addWidget(label)
+        top.addStretch(1)
+        top.addWidget(self.info_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        for label, name in (
+            (self.sla_label, "SLA"),
+            (self.flag_label, "Manager flag"),
+        ):
+            label.setAccessibleName(name)
+            layout.addWidget(label)
+        self.info_label.setAccessibleName("Dates")
+
+    def show_ticket(self, detail: TicketDetail, now: datetime) -> None:
+        def when(moment: datetime) -> str:
+            return format_local(moment, detail.site_timezone, now)
+
+        self.number_label.setText(detail.number)
+        self.status_label.setText(detail.status.label)
+        self.status_label.setStyleSheet(OPEN_CHIP if detail.status.is_open else DONE_CHIP)
+        self.priority_chip.setText(detail.priority.label)
+        self.priority_chip.setStyleSheet(priority_chip_style(detail.priority))
+        info = [detail.site_name, f"created {when(detail.created_at)}"]
+        if detail.updated_at != detail.created_at:
+            info.append(f"updated {when(detail.updated_at)}")
+        if detail.reopen_count:
+            info.append(f"reopened {detail.reopen_count}×")
+        self.info_label.setText(" · ".join(info))
+        self.sla_label.setText(sla_html(detail, now))
+        self.flag_label.setText(f"⚑ Flagged to manager: {detail.manager_flag_reason}")
+        for widget, shown in (
+            (self.status_label, True),
+            (self.priority_chip, True),
+            (self.sla_label, True),
+            (self.escalated_chip, detail.escalated),
+            (self.flag_label, detail.manager_flagged),
+        ):
+            widget.setVisible(shown)
+
+    def show_new(self) -> None:
+        self.number_label.setText("New ticket")
+        self.info_label.setText("Not saved yet")
+        for widget in (
+            self.status_label,
+            self.priority_chip,
+            self.escalated_chip,
+            self.sla_label,
+            self.flag_label,
+        ):
+            widget.hide()
+
+
+def _saves(events: Sequence[EventView]) -> Iterator[list[EventView]]:
+    """Events newest first, those written by one save (same moment, same person) together."""
+    for _key, group in groupby(reversed(events), key=lambda e: (e.at, e.actor)):
+        yield list(group)
+
+
+def _line(event: EventView) -> str:
+    text = html.escape(event.text[:1].upper() + event.text[1:])
+    if event.kind in _BOLD_KINDS:
+        text = f"<b>{text}</b>"
+    elif event.kind == EventKind.MANAGER_FLAGGED:
+        text = f"<b style='color:{RED}'>{text}</b>"
+    note = event.note
+    if event.kind == EventKind.CREATED:
+        note = _preview(note)  # the original description; the field above shows it whole
+    if note:
+        text += "<br>" + html.escape(note).replace("\n", "<br>")
+    return text
+
+
+def _preview(text: str, lines: int = 3) -> str:
+    kept = text.strip().splitlines()
+    return "\n".join(kept[:lines]) + ("\n…" if len(kept) > lines else "")
+
+
+def _save_html(save: list[EventView], timezone: str, now: datetime) -> str:
+    first = save[0]
+    heading = f"{format_local(first.at, timezone, now)} · {html.escape(first.actor)}"
+    # Shown oldest first within one save, as it happened (created, then routed...).
+    lines = "<br>".join(_line(e) for e in reversed(save))
+    return (
+        f"<p style='margin:0 0 10px 0'><span style='color:{MUTED}'>{heading}</span><br>{lines}</p>"
+    )
+
+
+class WorklogPane(QWidget):
+    """Newest saves first, so the latest work is visible without scrolling."""
+
+    add_requested = Signal(str, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel("<b>Timeline</b>")
+        self.timeline = named(QTextBrowser(), "timeline")
+        self.timeline.setAccessibleName("Timeline")
+        self.timeline.setOpenLinks(False)
+        self.total_label = named(QLabel(), "minutesTotal")
+        self.total_label.setStyleSheet(f"color: {MUTED};")
+        self.total_label.setAccessibleName("Total minutes logged")
+        self.note_edit = text_box("noteEdit", "Add a note to the worklog (Ctrl+Enter)", lines=4)
+        self.note_edit.setAccessibleName("Note")
+        self.minutes_spin = named(QSpinBox(), "minutesSpin")
+        self.minutes_spin.setRange(0, MAX_MINUTES)
+        self.minutes_spin.setSingleStep(5)
+        self.minutes_spin.setSuffix(" min")
+        self.minutes_spin.setAccessibleName("Minutes spent")
+        minutes_label = QLabel("Time s&pent")
+        minutes_label.setBuddy(self.minutes_spin)
+        self.add_button = named(QPushButton("Add &note"), "addNoteButton")
+        self.add_button.setAccessibleName("Add note")
+        self.add_button.setToolTip("Add the note to the worklog (Ctrl+Enter)")
+        self._errors = {"note": error_label(), "minutes": error_label()}
+
+        note_row = QHBoxLayout()
+        note_row.addWidget(minutes_label)
+        note_row.addWidget(self.minutes_spin)
+        note_row.addStretch(1)
+        note_row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.total_label)
+        layout.addWidget(self.note_edit)
+        layout.addWidget(self._errors["note"])
+        layout.addLayout(note_row)
+        layout.addWidget(self._errors["minutes"])
+
+        self.add_button.clicked.connect(self._request_add)
+        on_ctrl_enter(self.note_edit, self._request_add)
+
+    def show_ticket(self, detail: TicketDetail, now: datetime) -> None:
+        self.timeline.setHtml(
+            "".join(_save_html(s, detail.site_timezone, now) for s in _saves(detail.events))
+        )
+        self.total_label.setText(f"Total logged: {format_minutes(detail.minutes_logged)}")
+        self.show_problems({})
+
+    def clear_note(self) -> None:
+        self.note_edit.clear()
+        self.minutes_spin.setValue(0)
+
+    def pending_note(self) -> str:
+        return self.note_edit.toPlainText().strip()
+
+    def show_problems(self, problems: Mapping[str, str]) -> dict[str, str]:
+        leftover = show_problems(self._errors, problems)
+        if "note" in problems:
+            self.note_edit.setFocus()
+        elif "minutes" in problems:
+            self.minutes_spin.setFocus()
+        return leftover
+
+    def _request_add(self) -> None:
+        if self.add_button.isEnabled():
+            self.add_requested.emit(self.note_edit.toPlainText(), self.minutes_spin.value())
