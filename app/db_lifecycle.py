@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
 from app.defaults import ensure_defaults
+from models.clock import utcnow
 from models.engine import DatabaseError, make_engine, sqlite_path
 from models.migrate import (
     check_sqlite_file,
@@ -151,7 +151,7 @@ def restore_database(url: str, source: Path) -> Path | None:
     aside: Path | None = None
     if path.exists():
         check_sqlite_file(path)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
         aside = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix or '.db'}")
         current = make_engine(url)
         try:

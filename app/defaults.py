@@ -8,13 +8,13 @@ an administrator adjusts them later. Existing rows are never changed.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.tickets.priority import DEFAULT_MATRICES, save_matrix
+from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole
 from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
@@ -30,7 +30,7 @@ DEFAULT_SLA_MINUTES: dict[Priority, tuple[int, int]] = {
 
 def local_timezone_name() -> str:
     """The workstation's IANA time zone name, or UTC when it cannot be told."""
-    tzinfo = datetime.now().astimezone().tzinfo
+    tzinfo = utcnow().astimezone().tzinfo
     key = getattr(tzinfo, "key", None)
     if key:
         return str(key)

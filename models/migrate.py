@@ -12,12 +12,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from models.clock import utcnow
 from models.engine import DatabaseError, sqlite_path
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> SchemaState:
     if path is not None and state.current is not None:
         from models.sqlite_backup import backup_sqlite
 
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
         folder = backup_dir or path.parent
         target = folder / f"{path.stem}.before-{state.head[:8]}-{stamp}{path.suffix or '.db'}"
         backup_sqlite(engine, target)

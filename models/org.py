@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
+from models.clock import utcnow
 from models.enums import Priority, StaffRole
-from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id, utcnow
+from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id
 
 DEFAULT_BUSINESS_HOURS: dict[str, list[str]] = {str(day): ["08:00", "17:00"] for day in range(5)}
 

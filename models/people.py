@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlmodel import Field
 
+from models.clock import utcnow
 from models.enums import AssetKind
-from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id, utcnow
+from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id
 
 
 class Caller(Table, table=True):

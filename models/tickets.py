@@ -9,8 +9,9 @@ from typing import ClassVar
 from sqlalchemy import Column, Index, Integer, Text, text
 from sqlmodel import Field
 
+from models.clock import utcnow
 from models.enums import Channel, EventKind, Priority, TicketStatus
-from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id, utcnow
+from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id
 
 # Open tickets are a small slice of a long history. The queue's usual views show only open
 # tickets, and sort them through these partial indexes instead of walking past a million

@@ -70,11 +70,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    """The current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
 def new_id() -> uuid.UUID:
     """A new random primary key."""
     return uuid.uuid4()

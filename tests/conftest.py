@@ -1,25 +1,32 @@
-"""Shared fixtures: a fresh, migrated database per test on SQLite and, when configured, on
-PostgreSQL (each test in its own schema), plus a small organisation to work with."""
+"""Shared fixtures: a clock of the tests' own, a fresh, migrated database per test on SQLite
+and, when configured, on PostgreSQL (each test in its own schema), plus a small organisation
+to work with."""
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRunnable
 from sqlalchemy import Engine, create_engine, text
 
 from app.context import AppContext
 from app.defaults import seed_sla_and_matrix
+from models.clock import use_source
 from models.engine import make_engine, write_session
 from models.enums import StaffRole
 from models.migrate import upgrade
 from models.org import Category, Site, Staff, Team
 from models.people import Asset, Caller
+from ui.kit.tasks import pending as pending_tasks
+from ui.kit.tasks import use_pool
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Windows started by tests listen for screen pops on a channel of this test run, never on
@@ -27,6 +34,36 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-tests-{os.getpid()}")
 
 PG_URL = os.environ.get("SWITCHBOARD_TEST_PG", "")
+
+# "Now" in every test: a Tuesday morning, inside business hours at the sites of ``org``.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+class RunningClock:
+    """The tests' clock: it starts at a fixed moment and runs forward at the speed of the
+    monotonic clock. Dates never depend on the day the suite runs, and rows written one
+    after another still get increasing times, as they would in use."""
+
+    def __init__(self, start: datetime) -> None:
+        self.set(start)
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._base)
+
+    def set(self, moment: datetime) -> None:
+        """Jump to ``moment``; the clock runs on from there."""
+        self._start, self._base = moment, time.monotonic()
+
+    def advance(self, delta: timedelta) -> None:
+        self._start += delta
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[RunningClock]:
+    """Every test reads "now" from a :class:`RunningClock` that starts at :data:`NOW`."""
+    running = RunningClock(NOW)
+    with use_source(running):
+        yield running
 
 
 @contextmanager
@@ -144,16 +181,59 @@ def make_context(engine: Engine, org: Org) -> AppContext:
     return AppContext(engine=engine, me=org.ann, username="ann")
 
 
+class InlinePool:
+    """Runs each background task at once, on the GUI thread, instead of in a worker thread
+    (Picard's FakeThreadPool): a test has no workers to wait for, and each answer still
+    arrives later, from the event loop, as it does in the program. Tasks can be held back
+    (:meth:`holding`) and run afterwards, to show what becomes of an answer that comes late."""
+
+    def __init__(self) -> None:
+        self.held: list[QRunnable] = []
+        self._holding = False
+
+    def start(self, runnable: QRunnable) -> None:
+        if self._holding:
+            self.held.append(runnable)
+        else:
+            runnable.run()
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Tasks started inside the block wait until :meth:`run_held`."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def run_held(self) -> None:
+        held, self.held = self.held, []
+        for runnable in held:
+            runnable.run()
+
+
+@pytest.fixture(autouse=True)
+def tasks(request: pytest.FixtureRequest) -> Iterator[InlinePool | None]:
+    """Background tasks run inline (:class:`InlinePool`), except in tests marked
+    ``real_threads``, which are about running in other threads."""
+    if request.node.get_closest_marker("real_threads") is not None:
+        yield None
+        return
+    pool = InlinePool()
+    with use_pool(pool):
+        yield pool
+
+
 def drain_tasks() -> None:
-    """Let background queries finish and deliver, so none outlives the test's database."""
+    """Deliver every answer still on its way (waiting for worker threads, in a test that
+    has them), so none outlives the test's database."""
     from PySide6.QtCore import QCoreApplication, QThreadPool
 
-    pool = QThreadPool.globalInstance()
-    for _ in range(50):
-        pool.waitForDone()
-        QCoreApplication.processEvents()
-        if pool.activeThreadCount() == 0:
+    QThreadPool.globalInstance().waitForDone()
+    for _ in range(20):  # an answer may start another task, whose answer comes next
+        if not pending_tasks():
             return
+        QCoreApplication.sendPostedEvents()
 
 
 @pytest.fixture

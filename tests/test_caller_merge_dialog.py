@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,10 +19,8 @@ from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import read_session, write_session
 from models.people import Asset, Caller
 from models.tickets import Call, Ticket
-from tests.conftest import Org, drain_tasks
+from tests.conftest import NOW, Org, drain_tasks
 from ui.callers.merge_dialog import CallerMergeDialog, without_merged
-
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

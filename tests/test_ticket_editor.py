@@ -32,6 +32,7 @@ from sqlmodel import func, select
 from app.context import AppContext
 from app.tickets.actions import TicketDraft, change_status, create_ticket, update_ticket
 from app.tickets.detail import TicketDetail, get_ticket
+from models.clock import utcnow
 from models.engine import make_engine, read_session
 from models.enums import Channel, Priority, TicketStatus
 from models.tickets import Ticket
@@ -691,7 +692,7 @@ def test_fields_and_buttons_have_accessible_names(
 def test_resolution_due_dates_marked_breached_when_past(
     qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
 ) -> None:
-    long_ago = datetime.now(UTC) - timedelta(days=30)
+    long_ago = utcnow() - timedelta(days=30)
     detail = create_ticket(
         engine, TicketDraft(summary="Old", caller_id=org.alice), org.ann, long_ago
     )

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Engine, bindparam, func, select
 
+from models.clock import utcnow
 from models.engine import read_connection
 from models.enums import AssetKind, Priority, TicketStatus
 from models.org import Site, Staff
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call, Ticket
-from models.types import utcnow
 
 REPEAT_DAYS = 30
 REPEAT_TICKETS = 3  # this many tickets in REPEAT_DAYS makes a "repeat caller"

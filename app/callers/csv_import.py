@@ -41,12 +41,12 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, sel
 
 from app.callers.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_region
 from app.errors import SwitchboardError
+from models.clock import utcnow
 from models.engine import is_sqlite
 from models.org import Site
 from models.people import Caller, CallerPhone
 from models.search import sqlite_bulk_insert
 from models.tickets import Ticket
-from models.types import utcnow
 
 log = logging.getLogger(__name__)
 

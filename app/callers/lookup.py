@@ -31,7 +31,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -54,6 +54,7 @@ from sqlmodel import col
 
 from app.callers.phones import DEFAULT_REGION, phone_candidates, phone_fragments, phone_region
 from app.search_terms import WORD, fold, fts_query, number_condition
+from models.clock import utcnow
 from models.engine import is_sqlite, read_connection
 from models.org import Site
 from models.people import Asset, Caller, CallerPhone
@@ -325,7 +326,7 @@ def lookup(
                 matched = _word_match(words, name, email, employee)
                 detail = {"name": name, "email": email, "employee id": employee}[matched]
                 hits.add([(caller_id, detail)], matched)
-        return _hits(connection, hits, now or datetime.now(UTC))
+        return _hits(connection, hits, now or utcnow())
 
 
 def _hits(connection: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:

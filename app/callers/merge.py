@@ -47,12 +47,12 @@ from sqlalchemy.types import NullType
 from sqlmodel import col
 
 from app.errors import ValidationError
+from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import EventKind
 from models.org import Site, Staff
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from models.types import utcnow
 
 MIN_PHONE_DIGITS = 6  # shorter numbers are extensions, shared by design
 MAX_SHARED = 5  # more callers on one number or address: a shared line or mailbox

@@ -117,6 +117,7 @@ from app.demo.spec import DemoSpec
 from app.demo.writers import _Writer
 from app.tickets import sla
 from app.tickets.priority import load_matrix
+from models.clock import utcnow
 from models.engine import write_session
 from models.enums import AssetKind, Priority
 from models.org import Category, Site, SlaPolicy, Staff, Team
@@ -267,7 +268,7 @@ class _Generator:
         self.progress = progress
         self.operator_username = operator_username
         self.rng = random.Random(spec.seed)
-        now = spec.now or datetime.now(UTC)
+        now = spec.now or utcnow()
         self.now_dt = now.astimezone(UTC).replace(microsecond=0)
         self.now = int(self.now_dt.timestamp())
         self.start_dt = self.now_dt - relativedelta(months=spec.months)

@@ -18,11 +18,11 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
 from app.queue.text_filter import text_condition
+from models.clock import utcnow
 from models.engine import read_session
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from models.org import Site
 from models.tickets import Ticket
-from models.types import utcnow
 
 # Below this offset plain OFFSET paging is cheap; beyond it, pages past the middle are read
 # with the order reversed so the last page costs what the first does.
@@ -257,6 +257,11 @@ class QueueQuery:
         if reverse:
             rows.reverse()
         return rows
+
+    @staticmethod
+    def depends_on_now(f: QueueFilter) -> bool:
+        """Whether the rows of ``f`` change as time passes, with no ticket saved."""
+        return f.due_within_minutes is not None
 
     def change_token(self) -> tuple[Any, ...]:
         """Cheap fingerprint of the ticket table: it moves whenever any ticket is saved."""

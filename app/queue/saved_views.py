@@ -16,6 +16,7 @@ from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from app.errors import NotFoundError, ValidationError
 from app.queue.query import (
@@ -26,10 +27,10 @@ from app.queue.query import (
     SavedView,
     SortColumn,
 )
+from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Priority, TicketStatus
 from models.org import Setting
-from models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +116,10 @@ def _parse(value: str, username: str) -> list[SavedView]:
     return views
 
 
-def _user_views(engine: Engine, username: str) -> list[SavedView]:
-    with read_session(engine) as session:
-        setting = session.get(Setting, _key(username))
-        return _parse(setting.value, username) if setting else []
+def views_in(session: Session, username: str) -> list[SavedView]:
+    """Built-in views first, then the user's own in alphabetical order, read in ``session``."""
+    setting = session.get(Setting, _key(username))
+    return [*BUILT_IN_VIEWS, *(_parse(setting.value, username) if setting else [])]
 
 
 def _tidy(name: str) -> str:
@@ -150,7 +151,8 @@ def _write(
 
 def list_views(engine: Engine, username: str) -> list[SavedView]:
     """Built-in views first, then the user's own in alphabetical order."""
-    return [*BUILT_IN_VIEWS, *_user_views(engine, username)]
+    with read_session(engine) as session:
+        return views_in(session, username)
 
 
 def save_view(engine: Engine, username: str, view: SavedView) -> SavedView:

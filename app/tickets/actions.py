@@ -24,12 +24,12 @@ from app.tickets import sla
 from app.tickets.detail import TicketDetail, changes_since, load_detail
 from app.tickets.priority import load_matrix, priority_for
 from app.tickets.workflow import find_transition, is_reopen
+from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, Priority, TicketStatus
 from models.org import Category, Site, SlaPolicy, Staff, Team
 from models.people import Asset, Caller
 from models.tickets import Ticket, TicketEvent
-from models.types import utcnow
 
 SUMMARY_MAX = 200
 FIRST_CONTACT_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN})
