@@ -1,6 +1,9 @@
-"""Pick lists for filters and editors: sites, teams, staff, categories, callers, assets.
+"""Pick lists for filters and editors: sites, teams, staff, categories, a caller's assets.
 
-Returned as small frozen dataclasses (id + label) so widgets never hold ORM objects.
+Returned as small frozen dataclasses (id + label) so widgets never hold ORM objects. A form
+or a filter bar asks for everything it lists in one call (:func:`ticket_choices`,
+:func:`app.queue.choices.queue_choices`), answered from one session: one round trip to a
+shared server instead of one per list, and lists that agree with each other.
 """
 
 from __future__ import annotations
@@ -9,14 +12,13 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, select
 
-from app.search_terms import like_pattern
+from app.tickets.priority import load_matrix
 from models.engine import read_session
+from models.enums import Priority
 from models.org import Category, Site, Staff, Team
 from models.people import Asset, Caller
-
-PICK_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -28,65 +30,60 @@ class Choice:
     detail: str = ""
 
 
-def sites(engine: Engine) -> list[Choice]:
-    with read_session(engine) as s:
-        rows = s.exec(select(Site).order_by(col(Site.code))).all()
-        return [Choice(r.id, r.code, r.name) for r in rows]
+@dataclass(frozen=True)
+class OrganisationLists:
+    """The organisation as every ticket form and filter lists it; staff are active ones."""
+
+    sites: list[Choice]
+    teams: list[Choice]
+    staff: list[Choice]
+    categories: list[Choice]
 
 
-def teams(engine: Engine) -> list[Choice]:
-    with read_session(engine) as s:
-        rows = s.exec(select(Team).order_by(col(Team.name))).all()
-        return [Choice(r.id, r.name) for r in rows]
+@dataclass(frozen=True)
+class TicketChoices:
+    """What the ticket form offers: the organisation's lists and the priority matrix."""
+
+    lists: OrganisationLists
+    matrix: list[list[Priority]]
 
 
-def staff(engine: Engine, active_only: bool = True) -> list[Choice]:
-    statement = select(Staff).order_by(col(Staff.name))
-    if active_only:
-        statement = statement.where(col(Staff.active))
-    with read_session(engine) as s:
-        return [Choice(r.id, r.name, r.username) for r in s.exec(statement).all()]
+def _sites(session: Session) -> list[Choice]:
+    rows = session.exec(select(Site).order_by(col(Site.code))).all()
+    return [Choice(r.id, r.code, r.name) for r in rows]
 
 
-def categories(engine: Engine) -> list[Choice]:
-    with read_session(engine) as s:
-        rows = s.exec(select(Category).order_by(col(Category.name))).all()
-        return [Choice(r.id, r.name) for r in rows]
-
-
-def find_callers(engine: Engine, text: str, limit: int = PICK_LIMIT) -> list[Choice]:
-    """Callers whose name or e-mail starts with ``text`` (a simple picker for the editor)."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    pattern = like_pattern(text) + "%"
-    statement = (
-        select(Caller)
-        .where(
-            or_(
-                col(Caller.name).ilike(pattern, escape="\\"),
-                col(Caller.email).ilike(pattern, escape="\\"),
-            )
-        )
-        .order_by(col(Caller.name))
-        .limit(limit)
+def organisation_lists(session: Session) -> OrganisationLists:
+    """Sites by code, teams, active staff and categories by name, read in ``session``."""
+    teams = session.exec(select(Team).order_by(col(Team.name))).all()
+    staff = session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.name))).all()
+    categories = session.exec(select(Category).order_by(col(Category.name))).all()
+    return OrganisationLists(
+        sites=_sites(session),
+        teams=[Choice(r.id, r.name) for r in teams],
+        staff=[Choice(r.id, r.name, r.username) for r in staff],
+        categories=[Choice(r.id, r.name) for r in categories],
     )
-    with read_session(engine) as s:
-        return [Choice(r.id, r.name, r.email or "") for r in s.exec(statement).all()]
 
 
-def caller_assets(engine: Engine, caller_id: uuid.UUID) -> list[Choice]:
-    """The assets a caller owns, for the editor's asset list."""
-    statement = select(Asset).where(Asset.owner_id == caller_id).order_by(col(Asset.tag))
-    with read_session(engine) as s:
-        return [Choice(r.id, r.tag, r.model) for r in s.exec(statement).all()]
+def sites(engine: Engine) -> list[Choice]:
+    """The sites by code, with their names as detail."""
+    with read_session(engine) as session:
+        return _sites(session)
+
+
+def ticket_choices(engine: Engine) -> TicketChoices:
+    """Everything the ticket form lists, in one session."""
+    with read_session(engine) as session:
+        return TicketChoices(organisation_lists(session), load_matrix(session))
 
 
 def caller_site_and_assets(
     engine: Engine, caller_id: uuid.UUID
 ) -> tuple[uuid.UUID | None, list[Choice]]:
     """The caller's site (the default site of a new ticket) and the assets they own."""
-    with read_session(engine) as s:
-        caller = s.get(Caller, caller_id)
-        site_id = caller.site_id if caller else None
-    return site_id, caller_assets(engine, caller_id)
+    statement = select(Asset).where(Asset.owner_id == caller_id).order_by(col(Asset.tag))
+    with read_session(engine) as session:
+        caller = session.get(Caller, caller_id)
+        assets = [Choice(r.id, r.tag, r.model) for r in session.exec(statement).all()]
+        return (caller.site_id if caller else None), assets

@@ -1,5 +1,91 @@
-"""The data layer's error, importable without loading SQLAlchemy (the window shows first)."""
+"""The data layer's errors, and the words for failures of the world around the program.
+
+Importable without loading SQLAlchemy (the window shows first); the SQLAlchemy exception
+classes are looked at only once an error has actually arrived.
+"""
+
+from __future__ import annotations
+
+import errno
 
 
 class DatabaseError(Exception):
     """A database problem a person can act on (wrong path, damaged file, newer schema...)."""
+
+
+DAMAGED = (
+    "The database file is damaged, so nothing was read or saved. Stop using this copy: run "
+    "'switchboard check' to see the damage, then 'switchboard restore FILE' with a backup "
+    "(Switchboard keeps one from before every migration next to the database)."
+)
+DISK_FULL = (
+    "The disk holding the database is full, so nothing was saved. Free some space (or ask "
+    "your administrator to), then try again."
+)
+LOCKED = (
+    "The database is busy: another program or workstation is writing to it and did not "
+    "finish in time. Nothing was saved; try again in a moment."
+)
+READ_ONLY = (
+    "The database cannot be written: the file or its folder is read-only for your account. "
+    "Nothing was saved; ask your administrator to fix the file's permissions."
+)
+SERVER_GONE = (
+    "The database server did not answer, so nothing was read or saved. Check the network "
+    "connection to the server and try again; if it keeps failing, tell your administrator."
+)
+NO_ANSWER = (
+    "The database did not answer, so nothing was read or saved. Try again in a moment; if it "
+    "keeps failing, tell your administrator."
+)
+
+# Phrases of SQLite's and PostgreSQL's messages, with what they mean for the person at the
+# keyboard; the first phrase found in the error's text wins.
+_PHRASES = (
+    ("malformed", DAMAGED),
+    ("file is not a database", DAMAGED),
+    ("database disk image", DAMAGED),
+    ("database or disk is full", DISK_FULL),
+    ("no space left", DISK_FULL),
+    ("database is locked", LOCKED),
+    ("database table is locked", LOCKED),
+    ("readonly database", READ_ONLY),
+    ("read-only", READ_ONLY),
+    ("connection", SERVER_GONE),
+    ("server closed", SERVER_GONE),
+    ("terminating", SERVER_GONE),
+)
+
+
+def environment_problem(error: BaseException) -> str | None:
+    """What went wrong around the program, in words a person can act on; None when
+    ``error`` is not a problem of the environment (it is then a bug, or bad input that the
+    code raising it explains itself).
+
+    Environment problems are the database file or server (damaged, locked, full, read-only,
+    unreachable) and the file system (disk full, no permission)."""
+    if isinstance(error, OSError):
+        return _os_problem(error)
+    from sqlalchemy import exc
+
+    if not isinstance(error, exc.OperationalError | exc.InterfaceError):
+        if isinstance(error, exc.DatabaseError) and "malformed" in str(error).lower():
+            return DAMAGED  # SQLite reports a damaged page under several error classes
+        return None
+    text = str(error.orig if error.orig is not None else error).lower()
+    if error.connection_invalidated:
+        return SERVER_GONE
+    return next((meaning for phrase, meaning in _PHRASES if phrase in text), NO_ANSWER)
+
+
+def _os_problem(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return DISK_FULL
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"Switchboard may not read or write a file it needs{where}. Ask your "
+            "administrator to fix its permissions; nothing was saved."
+        )
+    reason = error.strerror or str(error)
+    return f"A file could not be read or written{where}: {reason}. Nothing was saved."

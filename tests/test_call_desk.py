@@ -3,7 +3,6 @@ the card shows who it is, and F3 / F4 / F6 / F7 / F8 log what came of the call."
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -23,7 +22,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.callers.lookup import CallerHit
 from app.context import AppContext
 from app.tickets.actions import TicketDraft, create_ticket
 from app.tickets.detail import TicketDetail
@@ -31,7 +29,7 @@ from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from tests.conftest import Org, drain_tasks
+from tests.conftest import InlinePool, Org, drain_tasks
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
 from ui.shell.main_window import MainWindow
@@ -167,29 +165,19 @@ def test_up_and_down_in_the_search_move_through_the_callers(
 
 
 def test_an_answer_for_text_typed_before_never_replaces_the_newest(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, tasks: InlinePool
 ) -> None:
     """The lookup for "ali" is held back until "zoe" has been answered and shown; when it
     arrives late, it is dropped."""
-    from ui.calls import desk as call_desk
-
-    release = threading.Event()
-    real = call_desk.lookup
-
-    def slow_for_ali(engine: Engine, text: str, limit: int) -> list[CallerHit]:
-        if text == "ali":
-            release.wait(10)
-        return real(engine, text, limit)
-
-    monkeypatch.setattr(call_desk, "lookup", slow_for_ali)
     desk = take_call(qtbot, window)
     results = search(qtbot, desk, "ali")
-    qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_Return)  # "ali" goes out
+    with tasks.holding():
+        qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_Return)  # "ali" goes out
 
     search(qtbot, desk, "zoe")
     wait_for_card(qtbot, desk, "Zoe O'Brien")
-    release.set()
-    drain_tasks()  # the answer for "ali" has arrived
+    tasks.run_held()  # the answer for "ali" arrives now
+    drain_tasks()
 
     assert [results.item(i).text().split("  ")[0] for i in range(results.count())] == [
         "Zoe O'Brien"

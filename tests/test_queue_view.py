@@ -21,7 +21,8 @@ from models.engine import make_engine
 from models.enums import Priority, TicketStatus
 from tests.conftest import Org
 from tests.test_queue_query import add_tickets
-from ui.queue.model import Column, TicketIdRole
+from ui.kit.paged_model import IdRole
+from ui.queue.model import Column
 from ui.queue.page import QueueView
 
 
@@ -176,14 +177,14 @@ def test_enter_and_double_click_ask_to_open_the_ticket(
     assert view.table.currentIndex().row() == row + 2
     with qtbot.waitSignal(view.openRequested) as opened:
         qtbot.keyClick(view.table, Qt.Key.Key_Return)
-    assert opened.args == [view.model.index(row + 2, 0).data(TicketIdRole)]
+    assert opened.args == [view.model.index(row + 2, 0).data(IdRole)]
 
     index = view.model.index(4, Column.SUMMARY)
     rect = view.table.visualRect(index)
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(view.openRequested) as opened:
         qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened.args == [index.data(TicketIdRole)]
+    assert opened.args == [index.data(IdRole)]
 
 
 def test_clicking_a_header_sorts_in_sql(
@@ -233,12 +234,13 @@ def test_saving_and_deleting_a_user_view(
 def test_a_built_in_name_is_refused_with_a_message(
     qtbot: QtBot, view: QueueView, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    warnings: list[str] = []
     monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("unassigned", True))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     qtbot.mouseClick(view.save_view_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(warnings))
-    assert "built-in" in warnings[0]
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "failureMessage") is not None)
+    message = view.findChild(QMessageBox, "failureMessage")
+    assert "built-in view" in message.text() and message.isVisible()
+    qtbot.keyClick(message, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.findChild(QMessageBox, "failureMessage") is None)
     assert len(view.views) == len(BUILT_IN_VIEWS)
 
 
@@ -273,7 +275,7 @@ def test_changes_from_another_workstation_appear_without_losing_place(
     selected, row = view.current_ticket_id(), view.table.currentIndex().row()
     scroll = view.table.verticalScrollBar().value()
     assert row > 20 and scroll > 0
-    neighbour = next(d for d in details if d.id == view.model.index(row + 1, 0).data(TicketIdRole))
+    neighbour = next(d for d in details if d.id == view.model.index(row + 1, 0).data(IdRole))
 
     other = make_engine(str(engine.url))
     try:

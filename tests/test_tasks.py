@@ -15,6 +15,8 @@ from ui.kit.tasks import run_task
 
 GUI_THREAD = threading.get_ident()
 
+pytestmark = pytest.mark.real_threads  # these tests are about running in worker threads
+
 
 def test_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
     seen: list[tuple[Any, bool]] = []

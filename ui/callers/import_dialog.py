@@ -9,14 +9,13 @@ site, so it always matches what the Import button would do. Only the Import butt
 in one transaction; rows with errors are skipped, and importing the same file again updates
 callers instead of duplicating them.
 
-Reading, planning and importing run off the GUI thread (run_task). Every request carries a
-generation number; an answer to an older request (the user has changed the mapping or
-chosen another file since) is dropped, so a slow preview can never overwrite a newer one.
+Reading, planning and importing run off the GUI thread (run_task) behind one stale-answer
+guard: an answer to an older request (the user has changed the mapping or chosen another
+file since) is dropped, so a slow preview can never overwrite a newer one.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from app import pick_lists
 from app.callers.csv_import import (
@@ -56,10 +54,9 @@ from app.callers.csv_import import (
 from app.context import AppContext
 from app.errors import SwitchboardError
 from app.pick_lists import Choice
-from ui.kit.tasks import run_task
+from ui.kit.errors import show_failure
+from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import message_label, named, plural, read_only_table, show_message
-
-log = logging.getLogger(__name__)
 
 PREVIEW_DEBOUNCE_MS = 250  # a burst of mapping changes makes one preview
 SAMPLE_ROWS = 3  # sample values shown per column
@@ -82,20 +79,6 @@ FIELD_LABELS = {
 }
 MAPPING_COLUMN, SAMPLE_COLUMN, FIELD_COLUMN = range(3)
 CHANGE_HEADERS = ("Line", "Action", "Caller", "What the file sets")
-
-
-def describe_error(error: Exception) -> str:
-    """The text to show for a failed background request; re-raises bugs, so that the
-    crash dialog (sys.excepthook) reports them instead of a misleading message."""
-    if isinstance(error, SwitchboardError):
-        return str(error)
-    if isinstance(error, SQLAlchemyError | OSError):
-        log.warning("Caller import request failed", exc_info=error)
-        return (
-            "The database did not answer, so nothing was imported. Try again in a moment; "
-            f"if it keeps failing, tell your administrator.\n({error})"
-        )
-    raise error
 
 
 def _stat(name: str, accessible: str) -> QLabel:
@@ -126,7 +109,7 @@ class CallerImportDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(980, 740)
         self._context = context
-        self._generation = 0
+        self._requests = StaleGuard()  # reading, planning and importing: the newest counts
         self._importing = False
         self._sites: dict[uuid.UUID, str] = {}  # site id -> code, to show a planned site
         self._combos: list[QComboBox] = []
@@ -301,7 +284,7 @@ class CallerImportDialog(QDialog):
 
     def load_file(self, path: Path) -> None:
         """Read ``path`` off the GUI thread; what was shown for another file goes away."""
-        generation = self._next_generation()
+        self._requests.drop_pending()
         self.table = self.result = None
         for combo in self._combos:  # deleted later with their cells; not to be found by name
             combo.setObjectName("")
@@ -313,7 +296,7 @@ class CallerImportDialog(QDialog):
         show_message(self.result_label, "")
         self.file_label.setText(str(path))
         show_message(self.file_info, "Reading the file…")
-        self._run(lambda: read_table(path), generation, self._table_read)
+        self._run(lambda: read_table(path), self._table_read)
 
     def _table_read(self, table: RawTable) -> None:
         self.table = table
@@ -362,7 +345,7 @@ class CallerImportDialog(QDialog):
         """Plan again once the user pauses; until then nothing can be imported."""
         if self.table is None:
             return
-        self._next_generation()
+        self._requests.drop_pending()
         self.plan = None
         self.import_button.setEnabled(False)
         self.preview_state.setText("Updating the preview…")
@@ -382,11 +365,7 @@ class CallerImportDialog(QDialog):
         show_message(self.message, "")
         site = self.site_combo.currentData()
         engine = self._context.engine
-        self._run(
-            lambda: plan_import(engine, table, mapping, site),
-            self._generation,
-            self._show_plan,
-        )
+        self._run(lambda: plan_import(engine, table, mapping, site), self._show_plan)
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -495,7 +474,7 @@ class CallerImportDialog(QDialog):
         self.close_button.setEnabled(False)
         self.preview_state.setText("Importing…")
         engine = self._context.engine
-        self._run(lambda: apply_import(engine, plan), self._next_generation(), self._imported)
+        self._run(lambda: apply_import(engine, plan), self._imported)
 
     def _imported(self, result: ImportResult) -> None:
         self._importing = False
@@ -514,23 +493,9 @@ class CallerImportDialog(QDialog):
 
     # --- shared -----------------------------------------------------------------------
 
-    def _next_generation(self) -> int:
-        """Make every answer still on its way stale."""
-        self._generation += 1
-        return self._generation
-
-    def _run(self, fn: Callable[[], Any], generation: int, done: Callable[[Any], None]) -> None:
+    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
         """``fn`` off the GUI thread; ``done`` with its result unless a newer request came."""
-
-        def succeeded(value: Any) -> None:
-            if generation == self._generation:
-                done(value)
-
-        def failed(error: Exception) -> None:
-            if generation == self._generation:
-                self._failed(error)
-
-        run_task(fn, succeeded, failed, parent=self)
+        run_task(fn, done, self._failed, parent=self, guard=self._requests)
 
     def _failed(self, error: Exception) -> None:
         """Say what went wrong; after a failed import the same plan may be tried again."""
@@ -545,7 +510,7 @@ class CallerImportDialog(QDialog):
             self.import_button.setEnabled(self.plan is not None)
         else:
             self._show_counts(None)
-        show_message(self.message, describe_error(error))
+        show_failure(error, lambda text: show_message(self.message, text))
         self.previewUpdated.emit()
 
     def _enable_editing(self, enabled: bool) -> None:
@@ -562,7 +527,7 @@ class CallerImportDialog(QDialog):
             self._show_changes(self.plan)
 
     def _sites_failed(self, error: Exception) -> None:
-        show_message(self.message, describe_error(error))
+        show_failure(error, lambda text: show_message(self.message, text))
 
     def reject(self) -> None:
         """Closing waits for a running import: its result must be seen, and the transaction

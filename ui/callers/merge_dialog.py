@@ -16,7 +16,6 @@ e-mail and in another linked by a similar name.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.callers.merge import (
     DuplicateCaller,
@@ -48,11 +46,9 @@ from app.callers.merge import (
     merge_callers,
 )
 from app.context import AppContext
-from app.errors import SwitchboardError
+from ui.kit.errors import show_failure
 from ui.kit.tasks import run_task
 from ui.kit.widgets import message_label, named, plural, read_only_table, show_message
-
-log = logging.getLogger(__name__)
 
 GROUP_LIMIT = 200  # groups fetched per search; more are found by looking again
 NAMES_IN_LIST = 3  # names shown per group in the list
@@ -432,17 +428,7 @@ class CallerMergeDialog(QDialog):
             self._show_status()
         else:
             self.status.setText("The search for duplicates failed.")
-        if isinstance(error, SwitchboardError):
-            text = str(error)
-        elif isinstance(error, SQLAlchemyError | OSError):
-            log.warning("Duplicate callers request failed", exc_info=error)
-            text = (
-                "The database did not answer, so nothing was changed. Try again in a moment; "
-                f"if it keeps failing, tell your administrator.\n({error})"
-            )
-        else:
-            raise error  # a bug: sys.excepthook shows the crash dialog
-        show_message(self.message, text)
+        show_failure(error, lambda text: show_message(self.message, text))
         self.groupsLoaded.emit()
 
     def reject(self) -> None:

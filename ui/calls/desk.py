@@ -2,8 +2,8 @@
 
 F2 ("Take call", a window action) starts the call and puts the keyboard in the search box
 (object name ``callerSearch``). Results follow the typing: debounced (~150 ms), looked up
-off the GUI thread, stale answers dropped by a generation counter. The card of the selected
-result loads the same way. From the card, one key each:
+off the GUI thread, stale answers dropped (:class:`ui.kit.tasks.StaleGuard`). The card of
+the selected result loads the same way. From the card, one key each:
 
 - F3: a new ticket, prefilled (caller, site, asset, channel phone), in the ticket editor;
 - F4: a note on the caller's selected open ticket, typed right here;
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -42,14 +43,14 @@ from app.callers.lookup import CallerHit, lookup
 from app.callers.phones import phone_candidates
 from app.calls.records import CallRecord, record_call
 from app.context import AppContext
-from app.errors import SwitchboardError
 from app.tickets.actions import add_note
 from app.tickets.detail import TicketDetail
-from models.types import utcnow
+from models.clock import utcnow
 from ui.calls.call_bar import CallBar
 from ui.calls.card import CallerCardView
 from ui.calls.quick_caller import QuickCallerForm
-from ui.kit.tasks import run_task
+from ui.kit.errors import show_failure
+from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, on_ctrl_enter, text_box
 from ui.tickets.form import TicketPrefill
 
@@ -93,8 +94,8 @@ class CallDesk(QWidget):
         self.setAccessibleName("Call desk")
         self._context = context
         self._call: ActiveCall | None = None
-        self._search_generation = 0
-        self._card_generation = 0
+        self._searches = StaleGuard()  # caller lookups: only the newest text's answer counts
+        self._cards = StaleGuard()  # caller cards: only the newest choice's card counts
         self._pop_number = ""  # a screen-popped number still waiting for its lookup
         self.call_bar = CallBar()
         self._build()
@@ -253,7 +254,7 @@ class CallDesk(QWidget):
         run_task(
             lambda: record_call(engine, record),
             self._call_recorded,
-            self._record_failed,
+            self._status_failure("The call was not logged."),
             parent=self,
         )
         self._clear()
@@ -287,13 +288,15 @@ class CallDesk(QWidget):
     def _call_recorded(self, _call_id: uuid.UUID) -> None:
         log.info("Call recorded")
 
-    def _record_failed(self, error: Exception) -> None:
-        log.error("The call could not be recorded", exc_info=error)
-        self.search_status.setText(f"The call could not be logged: {error}")
+    def _status_failure(self, what: str) -> Callable[[Exception], None]:
+        """A failure callback that says ``what`` did not happen, and why, in the status line."""
+        return lambda error: show_failure(
+            error, lambda text: self.search_status.setText(f"{what} {text}")
+        )
 
     def _clear(self) -> None:
-        self._search_generation += 1
-        self._card_generation += 1
+        self._searches.drop_pending()
+        self._cards.drop_pending()
         self._search_timer.stop()
         self.search_edit.clear()
         self.results.clear()
@@ -323,23 +326,22 @@ class CallDesk(QWidget):
         self._look_up()
 
     def _look_up(self) -> None:
-        self._search_generation += 1
-        generation, text = self._search_generation, self.search_edit.text()
+        text = self.search_edit.text()
         if not text.strip():
+            self._searches.drop_pending()
             self.results.clear()
             self.search_status.setText("Type a name, number, e-mail, asset tag or ticket number.")
             return
         engine = self._context.engine
         run_task(
             lambda: lookup(engine, text, RESULT_LIMIT),
-            lambda hits: self._found(generation, text, hits),
-            lambda error: self._search_failed(generation, error),
+            lambda hits: self._found(text, hits),
+            self._status_failure("The search failed."),
             parent=self,
+            guard=self._searches,
         )
 
-    def _found(self, generation: int, text: str, hits: list[CallerHit]) -> None:
-        if generation != self._search_generation:
-            return
+    def _found(self, text: str, hits: list[CallerHit]) -> None:
         popped, self._pop_number = self._pop_number, ""
         self.results.blockSignals(True)
         self.results.clear()
@@ -368,11 +370,6 @@ class CallDesk(QWidget):
                 "add a new caller."
             )
 
-    def _search_failed(self, generation: int, error: Exception) -> None:
-        if generation == self._search_generation:
-            log.error("Caller lookup failed", exc_info=error)
-            self.search_status.setText(f"The search failed: {error}")
-
     # ------------------------------------------------------------------ the card
 
     def _result_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
@@ -381,13 +378,13 @@ class CallDesk(QWidget):
             self._load_card(hit.id)
 
     def _load_card(self, caller_id: uuid.UUID) -> None:
-        self._card_generation += 1
-        generation, engine = self._card_generation, self._context.engine
+        engine = self._context.engine
         run_task(
             lambda: load_card(engine, caller_id),
-            lambda card: self._card_loaded(generation, card),
-            lambda error: self._card_failed(generation, error),
+            self._card_loaded,
+            self._card_failed,
             parent=self,
+            guard=self._cards,
         )
 
     def _reload_card(self) -> None:
@@ -395,9 +392,7 @@ class CallDesk(QWidget):
         if card is not None:
             self._load_card(card.id)
 
-    def _card_loaded(self, generation: int, card: CallerCard) -> None:
-        if generation != self._card_generation:
-            return
+    def _card_loaded(self, card: CallerCard) -> None:
         self.card_view.show_card(card)
         if self.side.currentWidget() is self.quick_form:
             self.side.setCurrentIndex(0)
@@ -407,14 +402,11 @@ class CallDesk(QWidget):
         self._show_note_target()
         self._update_actions()
 
-    def _card_failed(self, generation: int, error: Exception) -> None:
-        if generation != self._card_generation:
-            return
+    def _card_failed(self, error: Exception) -> None:
         if isinstance(error, CallerNotFound):
             self.search_status.setText("That caller was just removed or merged; search again.")
-        else:
-            log.error("Caller card failed", exc_info=error)
-            self.search_status.setText(f"The caller's card could not be loaded: {error}")
+            return
+        self._status_failure("The card was not loaded.")(error)
 
     # ------------------------------------------------------------------ outcomes
 
@@ -509,11 +501,7 @@ class CallDesk(QWidget):
 
     def _note_failed(self, error: Exception) -> None:
         self.add_note_button.setEnabled(True)
-        if isinstance(error, SwitchboardError):
-            self._note_problem(str(error))
-        else:
-            log.error("Adding a note failed", exc_info=error)
-            self._note_problem(f"The note could not be saved: {error}")
+        show_failure(error, self._note_problem)
 
     # ------------------------------------------------------------------ quick-create
 

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from app.callers.quick_create import NewCaller, create_caller
 from app.context import AppContext
-from app.errors import SwitchboardError, ValidationError
+from app.errors import ValidationError
 from app.pick_lists import Choice
+from ui.kit.errors import show_failure
 from ui.kit.tasks import run_task
 from ui.kit.widgets import error_label, named, on_ctrl_enter, show_problems
 
@@ -161,7 +162,5 @@ class QuickCallerForm(QFrame):
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationError):
             self.show_problems(error.problems)
-        elif isinstance(error, SwitchboardError):
-            self.show_problems({"": str(error)})
         else:
-            self.show_problems({"": f"The caller could not be saved: {error}"})
+            show_failure(error, lambda text: self.show_problems({"": text}))

@@ -1,21 +1,66 @@
 """Run slow work off the UI thread and deliver the outcome back on it.
 
-One helper for all background work (queries, saves, exports): the callable runs in the
-global QThreadPool, and its result or exception comes back through a queued signal to an
-object living on the GUI thread, so callbacks always run there and may touch widgets.
+One helper for all background work (queries, saves, exports): the callable runs in a thread
+pool, and its result or exception comes back through a queued signal to an object living on
+the GUI thread, so callbacks always run there, from the event loop, and may touch widgets.
 Workers never touch widgets.
+
+Two things every page needs come with it:
+
+- **Stale answers are dropped.** Requests of one kind (the lookups of a search box, the
+  loads of an editor) share a :class:`StaleGuard`; an answer to any but the newest request
+  is never delivered, so a slow answer cannot overwrite a newer one.
+- **One error path.** Without a failure callback, a failure is shown the way
+  :mod:`ui.kit.errors` shows every failure: a problem a person can act on (the database is
+  locked, the disk is full, the server is gone) in a message, a bug in the crash dialog.
+
+The pool can be replaced as a whole (:func:`use_pool`): the tests run tasks inline, on the
+GUI thread, and still receive each answer from the event loop as the program does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from ui.kit.errors import failure_message_box
 
 log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+FailureCallback = Callable[[Exception], None]
+
+
+class TaskPool(Protocol):
+    """Where tasks run: Qt's global thread pool, or the tests' inline pool."""
+
+    def start(self, runnable: QRunnable) -> None: ...
+
+
+class StaleGuard:
+    """Numbers the requests of one kind; only the answer to the newest is delivered.
+
+    Shared by every :func:`run_task` call of one kind (``guard=``); :meth:`drop_pending`
+    makes all answers still on their way stale, e.g. when the page is cleared."""
+
+    def __init__(self) -> None:
+        self._latest = 0
+
+    def next(self) -> int:
+        """A number for a new request; every earlier request is stale from now on."""
+        self._latest += 1
+        return self._latest
+
+    def is_latest(self, number: int) -> bool:
+        return number == self._latest
+
+    def drop_pending(self) -> None:
+        self._latest += 1
 
 
 class _Relay(QObject):
@@ -26,20 +71,25 @@ class _Relay(QObject):
 
     def __init__(
         self,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[Exception], None] | None,
+        on_success: Callback,
+        on_failure: FailureCallback,
         parent: QObject | None,
+        fresh: Callable[[], bool],
     ) -> None:
         super().__init__(parent)
-        self._on_success: Callable[[Any], None] | None = on_success
-        self._on_failure: Callable[[Exception], None] | None = on_failure
-        self.succeeded.connect(self._deliver_result)
-        self.failed.connect(self._deliver_error)
+        self._on_success: Callback | None = on_success
+        self._on_failure: FailureCallback | None = on_failure
+        self._fresh = fresh
+        # Queued even when the task ran on this thread: a callback never runs inside
+        # run_task, always later, from the event loop.
+        self.succeeded.connect(self._deliver_result, Qt.ConnectionType.QueuedConnection)
+        self.failed.connect(self._deliver_error, Qt.ConnectionType.QueuedConnection)
 
-    def _retire(self) -> tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]:
-        """Hand back the callbacks and let go of them before this relay is deleted: they may
-        hold the last reference to the parent, whose destruction would delete us twice."""
-        callbacks = self._on_success, self._on_failure
+    def _retire(self) -> tuple[Callback | None, FailureCallback | None]:
+        """Hand back the callbacks (none for a stale answer) and let go of them before this
+        relay is deleted: they may hold the last reference to the parent, whose destruction
+        would delete us twice."""
+        callbacks = (self._on_success, self._on_failure) if self._fresh() else (None, None)
         self._on_success = self._on_failure = None
         _live.discard(self)
         self.setParent(None)
@@ -55,10 +105,10 @@ class _Relay(QObject):
     @Slot(object)
     def _deliver_error(self, error: Exception) -> None:
         _, on_failure = self._retire()
-        if on_failure is None:
-            log.error("Background task failed", exc_info=error)
-        else:
+        if on_failure is not None:
             on_failure(error)
+        else:  # nobody waits for this answer any more, but its failure may tell something
+            log.warning("A request whose answer was no longer wanted failed", exc_info=error)
 
 
 class _Job(QRunnable):
@@ -79,20 +129,56 @@ class _Job(QRunnable):
             outcome.emit(value)
 
 
-# Relays without a parent are kept alive here until their result is delivered.
+# Relays whose answer is not delivered yet; relays without a parent are kept alive here.
 _live: set[_Relay] = set()
+_pool: TaskPool | None = None  # None: Qt's global thread pool
 
 
 def run_task(
     fn: Callable[[], Any],
-    on_success: Callable[[Any], None],
-    on_failure: Callable[[Exception], None] | None = None,
+    on_success: Callback,
+    on_failure: FailureCallback | None = None,
     parent: QObject | None = None,
+    *,
+    guard: StaleGuard | None = None,
 ) -> None:
     """Run ``fn()`` in the thread pool; then ``on_success(result)`` or ``on_failure(error)``
-    on the GUI thread. With a ``parent``, a result arriving after the parent was destroyed
-    is dropped, so a closed dialog never receives a late answer."""
-    relay = _Relay(on_success, on_failure, parent)
+    on the GUI thread.
+
+    With a ``parent``, a result arriving after the parent was destroyed is dropped, so a
+    closed dialog never receives a late answer. With a ``guard``, an answer is delivered only
+    if no newer request was made through the same guard. Without ``on_failure``, a failure
+    goes the program's one error path, in a message over ``parent``'s window."""
+    number = guard.next() if guard is not None else 0
+
+    def fresh() -> bool:
+        return guard is None or guard.is_latest(number)
+
+    window = parent if isinstance(parent, QWidget) else None
+    relay = _Relay(on_success, on_failure or failure_message_box(window), parent, fresh)
     _live.add(relay)
     relay.destroyed.connect(lambda: _live.discard(relay))
-    QThreadPool.globalInstance().start(_Job(fn, relay))
+    (_pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
+
+
+def pending() -> int:
+    """How many answers have not been delivered (or dropped) yet."""
+    return len(_live)
+
+
+def wait_for_workers() -> None:
+    """Block until every running task has finished (the program is closing: a call record
+    being written must still reach the database)."""
+    if _pool is None:
+        QThreadPool.globalInstance().waitForDone()
+
+
+@contextlib.contextmanager
+def use_pool(pool: TaskPool) -> Iterator[None]:
+    """Run tasks in ``pool`` inside the block (the tests run them inline)."""
+    global _pool
+    previous, _pool = _pool, pool
+    try:
+        yield
+    finally:
+        _pool = previous

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.errors import SwitchboardError
 from app.tickets.priority import (
     DEFAULT_MATRICES,
     IMPACT_LABELS,
@@ -28,7 +27,9 @@ from app.tickets.priority import (
     replace_matrix,
 )
 from models.enums import Priority
+from ui.kit.errors import show_failure
 from ui.kit.tasks import run_task
+from ui.kit.widgets import error_label, show_message
 
 
 class PriorityMatrixDialog(QDialog):
@@ -56,10 +57,7 @@ class PriorityMatrixDialog(QDialog):
 
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
-        self.error = QLabel()
-        self.error.setObjectName("fieldError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -122,8 +120,5 @@ class PriorityMatrixDialog(QDialog):
         )
 
     def _failed(self, error: Exception) -> None:
-        if not isinstance(error, SwitchboardError):
-            raise error
-        self.error.setText(str(error))
-        self.error.show()
+        show_failure(error, lambda text: show_message(self.error, text))
         self.buttons.setEnabled(True)

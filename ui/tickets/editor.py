@@ -1,19 +1,17 @@
 """The ticket editor: one ticket's header, fields, workflow actions and worklog.
 
-Every database call runs in a worker (run_task). Each request carries the editor's
-generation number, and an answer for an older generation (the user already opened another
-ticket) is dropped. Actions (status changes, escalation, notes) first save any field edits
-with the version that was loaded, then act on the saved version, so an action never throws
-away an edit and never overwrites someone else's change: a lost race shows the conflict
-banner, naming who changed what, and nothing is saved.
+Every database call runs in a worker (run_task), and all of them share one stale-answer
+guard: an answer to an older request (the user already opened another ticket) is dropped.
+Actions (status changes, escalation, notes) first save any field edits with the version that
+was loaded, then act on the saved version, so an action never throws away an edit and never
+overwrites someone else's change: a lost race shows the conflict banner, naming who changed
+what, and nothing is saved.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Protocol
 
@@ -33,11 +31,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.context import AppContext
-from app.errors import ConflictError, SwitchboardError, ValidationError
-from app.pick_lists import Choice
+from app.errors import ConflictError, ValidationError
+from app.pick_lists import Choice, TicketChoices, ticket_choices
 from app.tickets.actions import (
     add_note,
     change_status,
@@ -48,13 +45,13 @@ from app.tickets.actions import (
 )
 from app.tickets.detail import TicketDetail, get_ticket
 from app.tickets.workflow import Transition, is_reopen
+from models.clock import utcnow
 from models.enums import TicketStatus
-from ui.kit.tasks import run_task
+from ui.kit.errors import show_failure
+from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import Banner, error_label, named, on_ctrl_enter, text_box
-from ui.tickets.form import Reference, TicketForm, TicketPrefill, load_reference
+from ui.tickets.form import TicketForm, TicketPrefill
 from ui.tickets.timeline import TicketHeader, WorklogPane
-
-log = logging.getLogger(__name__)
 
 Action = Callable[[TicketDetail], TicketDetail | None]
 PromptAction = Callable[[str, uuid.UUID | None], None]
@@ -155,9 +152,9 @@ class TicketEditor(QWidget):
         self.setObjectName("ticketEditor")
         self.setAccessibleName("Ticket editor")
         self._context = context
-        self._reference: Reference | None = None
+        self._choices: TicketChoices | None = None
         self._detail: TicketDetail | None = None
-        self._generation = 0
+        self._requests = StaleGuard()
         self._busy = False
         self._prompt_action: PromptAction | None = None
         self._prefill: TicketPrefill | None = None
@@ -308,25 +305,17 @@ class TicketEditor(QWidget):
 
     def _fetch(self, load: Callable[[], TicketDetail] | None) -> None:
         """Load the pick lists (first time only) and the ticket in one worker."""
-        reference, engine = self._reference, self._context.engine
-        generation = self._start()
+        choices, engine = self._choices, self._context.engine
 
-        def work() -> tuple[Reference, TicketDetail | None]:
-            return reference or load_reference(engine), load() if load else None
+        def work() -> tuple[TicketChoices, TicketDetail | None]:
+            return choices or ticket_choices(engine), load() if load else None
 
-        run_task(
-            work,
-            lambda result: self._fetched(generation, *result),
-            lambda error: self._failed(generation, error, ()),
-            parent=self,
-        )
+        self._request(work, lambda result: self._fetched(*result), ())
 
-    def _fetched(self, generation: int, reference: Reference, detail: TicketDetail | None) -> None:
-        if not self._finish(generation):
-            return
-        if self._reference is None:
-            self._reference = reference
-            self.form.set_reference(reference)
+    def _fetched(self, choices: TicketChoices, detail: TicketDetail | None) -> None:
+        if self._choices is None:
+            self._choices = choices
+            self.form.set_choices(choices)
         self.conflict_banner.hide()
         self.error_banner.hide()
         self.prompt.hide()
@@ -353,7 +342,7 @@ class TicketEditor(QWidget):
     def _show_detail(self, detail: TicketDetail) -> None:
         self._detail = detail
         self.setWindowTitle(f"{detail.number} {detail.summary}")
-        now = datetime.now(UTC)
+        now = utcnow()
         self.header.show_ticket(detail, now)
         self.form.show_ticket(detail)
         self.worklog.show_ticket(detail, now)
@@ -382,7 +371,7 @@ class TicketEditor(QWidget):
 
     def _refresh_clocks(self) -> None:
         if self._detail is not None:
-            self.header.show_ticket(self._detail, datetime.now(UTC))
+            self.header.show_ticket(self._detail, utcnow())
 
     def _update_dirty(self) -> None:
         self.dirty_label.setVisible(self.has_unsaved_changes())
@@ -391,7 +380,7 @@ class TicketEditor(QWidget):
 
     def _save(self, then: Callable[[], None] | None = None) -> None:
         """Save field edits, then run ``then`` on the saved ticket (if the save worked)."""
-        if self._busy or self._reference is None:
+        if self._busy or self._choices is None:
             return
         problems = self.form.check()
         if problems:
@@ -456,11 +445,11 @@ class TicketEditor(QWidget):
         self._perform(action, (self.prompt, self.form), self.prompt.hide)
 
     def _ask_escalation(self) -> None:
-        detail, reference = self._detail, self._reference
-        if detail is None or reference is None or self._busy:
+        detail, choices = self._detail, self._choices
+        if detail is None or choices is None or self._busy:
             return
         # The ticket's own team goes last, so the first choice offered is a real move.
-        teams = sorted(reference.teams, key=lambda t: t.id == detail.team_id)
+        teams = sorted(choices.lists.teams, key=lambda t: t.id == detail.team_id)
         self._ask(
             f"Escalate {detail.number} to another team",
             "Escalate",
@@ -531,18 +520,24 @@ class TicketEditor(QWidget):
 
     # ------------------------------------------------------------------ running work
 
-    def _start(self) -> int:
-        """A new request: later answers to earlier ones are ignored."""
-        self._generation += 1
+    def _request(
+        self,
+        work: Callable[[], Any],
+        answered: Callable[[Any], None],
+        sinks: tuple[ProblemSink, ...],
+    ) -> None:
+        """Run ``work`` in a worker, busy until the answer; only the newest answer counts."""
         self._set_busy(True)
-        return self._generation
 
-    def _finish(self, generation: int) -> bool:
-        """True when the answer belongs to the latest request."""
-        if generation != self._generation:
-            return False
-        self._set_busy(False)
-        return True
+        def succeeded(result: Any) -> None:
+            self._set_busy(False)
+            answered(result)
+
+        def failed(error: Exception) -> None:
+            self._set_busy(False)
+            self._failed(error, sinks)
+
+        run_task(work, succeeded, failed, parent=self, guard=self._requests)
 
     def _set_busy(self, busy: bool) -> None:
         """While a request runs nothing can be sent twice. Disabling the focused button
@@ -572,19 +567,9 @@ class TicketEditor(QWidget):
         sinks: tuple[ProblemSink, ...],
         done: Callable[[], None] | None,
     ) -> None:
-        generation = self._start()
-        run_task(
-            work,
-            lambda detail: self._succeeded(generation, detail, done),
-            lambda error: self._failed(generation, error, sinks),
-            parent=self,
-        )
+        self._request(work, lambda detail: self._succeeded(detail, done), sinks)
 
-    def _succeeded(
-        self, generation: int, detail: TicketDetail | None, done: Callable[[], None] | None
-    ) -> None:
-        if not self._finish(generation):
-            return
+    def _succeeded(self, detail: TicketDetail | None, done: Callable[[], None] | None) -> None:
         self.conflict_banner.hide()
         self.error_banner.hide()
         if detail is not None:
@@ -593,9 +578,9 @@ class TicketEditor(QWidget):
         if done is not None:
             done()
 
-    def _failed(self, generation: int, error: Exception, sinks: tuple[ProblemSink, ...]) -> None:
-        if not self._finish(generation):
-            return
+    def _failed(self, error: Exception, sinks: tuple[ProblemSink, ...]) -> None:
+        """A conflict gets its banner, field problems go under their fields; anything else
+        takes the program's one error path, shown in the error banner."""
         if isinstance(error, ConflictError):
             self._show_conflict(error)
         elif isinstance(error, ValidationError):
@@ -604,16 +589,8 @@ class TicketEditor(QWidget):
                 leftover = sink.show_problems(leftover)
             if leftover:
                 self.error_banner.show_message(" ".join(leftover.values()))
-        elif isinstance(error, SwitchboardError):
-            self.error_banner.show_message(str(error))
-        elif isinstance(error, SQLAlchemyError | OSError):
-            log.warning("Database request failed", exc_info=error)
-            self.error_banner.show_message(
-                "The database did not answer, so nothing was loaded or saved. Try again in a "
-                f"moment; if it keeps failing, tell your administrator.\n({error})"
-            )
         else:
-            raise error  # a bug: sys.excepthook shows the crash dialog
+            show_failure(error, self.error_banner.show_message)
 
     def _show_conflict(self, error: ConflictError) -> None:
         edits = self.form.describe_changes()

@@ -2,8 +2,9 @@
 
 The form knows nothing about saving: it shows a ticket (or a blank one), reports what the
 user changed relative to what it showed, and puts each problem message under its field.
-Pick lists are loaded once per editor (:func:`load_reference`); only the caller picker and
-the caller's assets are looked up while typing, off the UI thread.
+Pick lists are loaded once per editor (:func:`app.pick_lists.ticket_choices`); only the
+caller picker (the call desk's ranked lookup) and the caller's assets are looked up while
+typing, off the UI thread.
 """
 
 from __future__ import annotations
@@ -27,21 +28,21 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
-from sqlalchemy import Engine
 
 from app import pick_lists
+from app.callers.lookup import CallerHit, lookup
 from app.context import AppContext
-from app.pick_lists import Choice
+from app.pick_lists import Choice, TicketChoices
 from app.tickets.actions import EDITABLE_FIELDS, FIRST_CONTACT_CHANNELS, TicketDraft
 from app.tickets.detail import TicketDetail
-from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, current_matrix, priority_for
+from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, priority_for
 from models.enums import Channel, Priority
-from ui.kit.tasks import run_task
+from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, priority_chip_style, show_problems, text_box
 
 CALLER_DEBOUNCE_MS = 150
 CALLER_PICKS = 20
-_CHOICE_ROLE = Qt.ItemDataRole.UserRole + 1
+_HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -55,28 +56,6 @@ class TicketPrefill:
     asset_id: uuid.UUID | None = None
     asset_label: str = ""
     resolved_on_call: bool = False
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Pick lists and the priority matrix, loaded once per editor in a worker."""
-
-    sites: list[Choice]
-    teams: list[Choice]
-    staff: list[Choice]
-    categories: list[Choice]
-    matrix: list[list[Priority]]
-
-
-def load_reference(engine: Engine) -> Reference:
-    matrix = current_matrix(engine)
-    return Reference(
-        sites=pick_lists.sites(engine),
-        teams=pick_lists.teams(engine),
-        staff=pick_lists.staff(engine),
-        categories=pick_lists.categories(engine),
-        matrix=matrix,
-    )
 
 
 @dataclass(frozen=True)
@@ -135,7 +114,7 @@ class TicketForm(QWidget):
         self._matrix: list[list[Priority]] = []
         self._caller_id: uuid.UUID | None = None
         self._caller_name = ""
-        self._caller_generation = 0
+        self._caller_requests = StaleGuard()  # lookups and loads of the caller
         self._labels: dict[str, QLabel] = {}
         self._errors: dict[str, QLabel] = {}
         self._cells: dict[str, QWidget] = {}
@@ -273,10 +252,10 @@ class TicketForm(QWidget):
 
     # ------------------------------------------------------------------ showing
 
-    def set_reference(self, reference: Reference) -> None:
+    def set_choices(self, choices: TicketChoices) -> None:
         """Fill the pick lists; called once, before the first ticket is shown."""
-        self._matrix = reference.matrix
-        size = len(reference.matrix)
+        self._matrix, lists = choices.matrix, choices.lists
+        size = len(choices.matrix)
         for combo, labels in (
             (self.impact_combo, IMPACT_LABELS[size]),
             (self.urgency_combo, URGENCY_LABELS[size]),
@@ -284,13 +263,13 @@ class TicketForm(QWidget):
             combo.clear()
             for level, text in enumerate(labels, start=1):
                 combo.addItem(f"{level} · {text}", level)
-        _fill(self.category_combo, "(none)", reference.categories)
-        _fill(self.assignee_combo, "(unassigned)", reference.staff)
-        _fill(self.team_combo, "(no team)", reference.teams)
+        _fill(self.category_combo, "(none)", lists.categories)
+        _fill(self.assignee_combo, "(unassigned)", lists.staff)
+        _fill(self.team_combo, "(no team)", lists.teams)
         _fill(
             self.site_combo,
             "(the caller's site)",
-            [Choice(s.id, f"{s.label} · {s.detail}") for s in reference.sites],
+            [Choice(s.id, f"{s.label} · {s.detail}") for s in lists.sites],
         )
 
     def show_ticket(self, detail: TicketDetail) -> None:
@@ -357,7 +336,7 @@ class TicketForm(QWidget):
 
     def _set_caller(self, caller_id: uuid.UUID | None, name: str) -> None:
         self._caller_id, self._caller_name = caller_id, name
-        self._caller_generation += 1  # an answer still on its way is for older text
+        self._caller_requests.drop_pending()  # an answer still on its way is for older text
         self._caller_timer.stop()
         self.caller_edit.setText(name)
 
@@ -367,51 +346,48 @@ class TicketForm(QWidget):
         self._caller_timer.start()
 
     def _look_up_callers(self) -> None:
-        self._caller_generation += 1
-        generation, text = self._caller_generation, self.caller_edit.text()
-        engine = self._context.engine
+        """The call desk's ranked lookup: a name, number, e-mail, asset tag or ticket."""
+        text, engine = self.caller_edit.text(), self._context.engine
         run_task(
-            lambda: pick_lists.find_callers(engine, text, CALLER_PICKS),
-            lambda found: self._callers_found(generation, found),
+            lambda: lookup(engine, text, CALLER_PICKS),
+            self._callers_found,
             parent=self,
+            guard=self._caller_requests,
         )
 
-    def _callers_found(self, generation: int, found: list[Choice]) -> None:
-        if generation != self._caller_generation:
-            return
+    def _callers_found(self, hits: list[CallerHit]) -> None:
         self._caller_model.clear()
-        for choice in found:
-            item = QStandardItem(
-                f"{choice.label}  <{choice.detail}>" if choice.detail else choice.label
-            )
-            item.setData(choice, _CHOICE_ROLE)
+        for hit in hits:
+            found = hit.email if hit.matched == "name" else f"{hit.matched}: {hit.detail}"
+            shown = "  ·  ".join(part for part in (hit.name, found, hit.site_code) if part)
+            item = QStandardItem(shown)
+            item.setData(hit, _HIT_ROLE)
             item.setEditable(False)
             self._caller_model.appendRow(item)
-        if found and self.caller_edit.hasFocus():
+        if hits and self.caller_edit.hasFocus():
             self._completer.complete()
         else:
             self._popup.hide()
 
     def _caller_picked(self, index: QModelIndex) -> None:
-        choice: Choice = index.data(_CHOICE_ROLE)
-        self._set_caller(choice.id, choice.label)
+        hit: CallerHit = index.data(_HIT_ROLE)
+        self._set_caller(hit.id, hit.name)
         self._fill_assets([], None, "")
-        self._load_caller(choice.id, new_site=True)
+        self._load_caller(hit.id, new_site=True)
 
     def _load_caller(self, caller_id: uuid.UUID, new_site: bool) -> None:
         """Fetch the caller's assets (and, for a new ticket, their site) in a worker."""
-        generation, engine = self._caller_generation, self._context.engine
+        engine = self._context.engine
         run_task(
             lambda: pick_lists.caller_site_and_assets(engine, caller_id),
-            lambda found: self._caller_loaded(generation, new_site, *found),
+            lambda found: self._caller_loaded(new_site, *found),
             parent=self,
+            guard=self._caller_requests,
         )
 
     def _caller_loaded(
-        self, generation: int, new_site: bool, site_id: uuid.UUID | None, assets: list[Choice]
+        self, new_site: bool, site_id: uuid.UUID | None, assets: list[Choice]
     ) -> None:
-        if generation != self._caller_generation:
-            return
         self._fill_assets(assets, _combo_id(self.asset_combo), self.asset_combo.currentText())
         if new_site and site_id is not None and self._new:
             _select(self.site_combo, site_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tickets.detail import EventView, TicketDetail
+from models.clock import utcnow
 from models.enums import EventKind, TicketStatus
 from ui.kit.widgets import (
     chip_style,
@@ -57,7 +58,7 @@ def format_local(moment: datetime, timezone: str, now: datetime | None = None) -
     the C locale that Qt switches to the user's language at start-up.
     """
     local = moment.astimezone(ZoneInfo(timezone))
-    this_year = (now or datetime.now(UTC)).astimezone(local.tzinfo).year
+    this_year = (now or utcnow()).astimezone(local.tzinfo).year
     year = "" if local.year == this_year else f" {local.year}"
     return (
         f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}{year} "
