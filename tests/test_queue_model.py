@@ -20,16 +20,8 @@ from app.tickets.actions import change_status
 from models.enums import Priority, TicketStatus
 from tests.conftest import Org, drain_tasks
 from tests.test_queue_query import BASE, add_tickets
-from ui.queue.model import (
-    Column,
-    LoadingRole,
-    QueueModel,
-    RowRole,
-    SlaState,
-    TicketIdRole,
-    format_duration,
-    sla_due,
-)
+from ui.kit.paged_model import IdRole, LoadingRole, RowRole
+from ui.queue.model import Column, QueueModel, SlaState, format_duration, sla_due
 
 EVERYTHING = QueueFilter(statuses=frozenset(TicketStatus))
 
@@ -154,7 +146,7 @@ def test_columns_show_labels_and_the_ticket_behind_each_row(
     assert headers[0] == "Number" and headers[-1] == "SLA due"
     index = model.index(0, Column.NUMBER)
     assert index.data() == detail.number
-    assert index.data(TicketIdRole) == detail.id
+    assert index.data(IdRole) == detail.id
     assert index.data(RowRole).summary == detail.summary
     assert index.data(LoadingRole) is False
     assert model.index(0, Column.PRIORITY).data() == "P1 Critical"
@@ -269,7 +261,7 @@ def test_rows_show_a_placeholder_until_their_page_arrives(
     with qtbot.waitSignal(model.dataChanged):
         assert index.data() == ""
         assert index.data(LoadingRole) is True
-        assert index.data(TicketIdRole) is None
+        assert index.data(IdRole) is None
     assert index.data() == "Ticket 0002 about laptop"
     assert index.data(LoadingRole) is False
 

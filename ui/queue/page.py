@@ -12,7 +12,6 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -41,16 +40,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import pick_lists
 from app.context import AppContext
-from app.errors import ValidationError
-from app.pick_lists import Choice
+from app.pick_lists import Choice, OrganisationLists
+from app.queue.choices import QueueChoices, queue_choices
 from app.queue.query import BUILT_IN_VIEWS, QueueFilter, QueueQuery, QueueSort, SavedView
 from app.queue.saved_views import delete_view, list_views, parse_assignee, save_view
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
+from ui.kit.paged_model import PAGE_SIZE, POLL_MS
 from ui.kit.tasks import run_task
 from ui.kit.widgets import signals_blocked
-from ui.queue.model import PAGE_SIZE, POLL_MS, Column, QueueModel
+from ui.queue.model import Column, QueueModel
 
 log = logging.getLogger(__name__)
 
@@ -164,17 +163,6 @@ class _MultiSelect(QComboBox):
         self.setToolTip(", ".join(labels) or "Any")
 
 
-@dataclass(frozen=True)
-class _Choices:
-    """Everything the filter bar lists, loaded in one background task."""
-
-    staff: list[Choice]
-    teams: list[Choice]
-    sites: list[Choice]
-    categories: list[Choice]
-    views: list[SavedView]
-
-
 def _fill(combo: QComboBox, first: Iterable[tuple[str, str]], choices: Iterable[Choice]) -> None:
     combo.clear()
     for label, data in first:
@@ -286,7 +274,7 @@ class QueueView(QWidget):
         self.team_filter = self._combo(bar, "teamFilter", "Team filter")
         self.site_filter = self._combo(bar, "siteFilter", "Site filter")
         self.category_filter = self._combo(bar, "categoryFilter", "Category filter")
-        self._fill_choices(_Choices([], [], [], [], []))
+        self._fill_choices(OrganisationLists([], [], [], []))
         self.due_filter = QCheckBox(f"SLA due within {DUE_SOON_MINUTES} min", bar)
         self.due_filter.setObjectName("dueSoonFilter")
         self.due_filter.setAccessibleName("Only tickets whose SLA is due soon")
@@ -414,7 +402,7 @@ class QueueView(QWidget):
 
     def current_ticket_id(self) -> uuid.UUID | None:
         index = self.table.currentIndex()
-        return self.model.ticket_id(index.row()) if index.isValid() else None
+        return self.model.row_id(index.row()) if index.isValid() else None
 
     def select_ticket(self, ticket_id: uuid.UUID) -> None:
         """Select that ticket as soon as its row is on hand."""
@@ -512,26 +500,16 @@ class QueueView(QWidget):
     # -- background loading -------------------------------------------------------------------
     def _load_choices(self) -> None:
         engine, username = self._context.engine, self._context.username
+        run_task(lambda: queue_choices(engine, username), self._choices_loaded, parent=self)
 
-        def load() -> _Choices:
-            return _Choices(
-                staff=pick_lists.staff(engine),
-                teams=pick_lists.teams(engine),
-                sites=pick_lists.sites(engine),
-                categories=pick_lists.categories(engine),
-                views=list_views(engine, username),
-            )
-
-        run_task(load, self._choices_loaded, self._show_error, parent=self)
-
-    def _choices_loaded(self, choices: _Choices) -> None:
+    def _choices_loaded(self, choices: QueueChoices) -> None:
         f = self.model.query_filter
         with self._quiet():
-            self._fill_choices(choices)
+            self._fill_choices(choices.lists)
             self._select_picks(f)
         self._set_views(choices.views)
 
-    def _fill_choices(self, choices: _Choices) -> None:
+    def _fill_choices(self, choices: OrganisationLists) -> None:
         _fill(self.assignee_filter, _ASSIGNEE_WORDS, choices.staff)
         _fill(self.team_filter, [("Any team", "")], choices.teams)
         _fill(self.site_filter, [("Any site", "")], choices.sites)
@@ -572,7 +550,7 @@ class QueueView(QWidget):
         def save() -> tuple[SavedView, list[SavedView]]:
             return save_view(engine, username, view), list_views(engine, username)
 
-        run_task(save, self._view_saved, self._show_error, parent=self)
+        run_task(save, self._view_saved, parent=self)
 
     def _view_saved(self, result: tuple[SavedView, list[SavedView]]) -> None:
         self._view = result[0]
@@ -591,15 +569,7 @@ class QueueView(QWidget):
             delete_view(engine, username, view.name)
             return list_views(engine, username)
 
-        run_task(delete, self._set_views, self._show_error, parent=self)
-
-    def _show_error(self, error: Exception) -> None:
-        if isinstance(error, ValidationError):
-            text = "\n".join(error.problems.values())
-        else:
-            log.error("Saved views or pick lists failed", exc_info=error)
-            text = str(error)
-        QMessageBox.warning(self, "Switchboard", text)
+        run_task(delete, self._set_views, parent=self)
 
     # -- table --------------------------------------------------------------------------------
     def _count_changed(self, count: int) -> None:
@@ -611,7 +581,7 @@ class QueueView(QWidget):
         self.row_count.setToolTip(message)
 
     def _open_index(self, index: QModelIndex) -> None:
-        ticket_id = self.model.ticket_id(index.row()) if index.isValid() else None
+        ticket_id = self.model.row_id(index.row()) if index.isValid() else None
         if ticket_id is not None:
             self.openRequested.emit(ticket_id)
 
@@ -619,14 +589,14 @@ class QueueView(QWidget):
         self.open_action.setEnabled(current.isValid())
         if current.isValid():
             # None while the row is still loading; _reconcile_selection fills it in.
-            self._selected_id = self.model.ticket_id(current.row())
+            self._selected_id = self.model.row_id(current.row())
 
     def _reconcile_selection(self) -> None:
         """Keep the selected ticket selected by id once fresh rows are on hand."""
         current = self.table.currentIndex()
         if current.isValid() and not self.model.is_loaded(current.row()):
             return  # wait for the current row's page
-        current_id = self.model.ticket_id(current.row()) if current.isValid() else None
+        current_id = self.model.row_id(current.row()) if current.isValid() else None
         wanted = self._selected_id
         if wanted is not None and current_id != wanted:
             row = self.model.row_of(wanted)
