@@ -13,6 +13,9 @@ JSON object each:
   does) until the card is painted: worker thread, hand-off to the GUI thread and painting;
 - ``screen_pop_to_card``: from ``take_call(NUMBER)`` (what a screen pop does) until that
   caller's card is painted: the lookup, the card and the painting together.
+
+"Now" (the card counts a caller's tickets of the last 30 days) is the moment the benchmark
+database ends, ``BENCH_NOW`` of ``bench/run.py``, for the program and the baseline alike.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +38,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-bench-{os.getpid()}")
 
-from app.callers.card import load_card  # noqa: E402
+from app.callers.card import REPEAT_DAYS, load_card  # noqa: E402
 from app.config import to_url  # noqa: E402
+from bench.run import BENCH_NOW, bench_clock, check_as_of  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 
 SAMPLES = 60
@@ -109,12 +113,14 @@ def timed(action: Callable[[], Any]) -> float:
 def bench_load(db: Path, callers: list[tuple[bytes, str]]) -> list[dict]:
     engine = make_engine(to_url(str(db)))
     connection = sqlite3.connect(db)
-    since = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # One "now" for both sides: the moment the benchmark database ends (see bench/run.py).
+    now = BENCH_NOW
+    since = (now - timedelta(days=REPEAT_DAYS)).strftime("%Y-%m-%d %H:%M:%S.%f")
     ours, raw = [], []
     for raw_id, _number in callers:
         caller_id = uuid.UUID(bytes=raw_id)
-        load_card(engine, caller_id)  # warm
-        ours.append(timed(lambda caller_id=caller_id: load_card(engine, caller_id)))
+        load_card(engine, caller_id, now=now)  # warm
+        ours.append(timed(lambda caller_id=caller_id: load_card(engine, caller_id, now=now)))
 
         def raw_card(raw_id: bytes = raw_id) -> None:
             for statement in RAW_CARD:
@@ -209,10 +215,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True)
     args = parser.parse_args()
+    check_as_of(args.db)
     connection = sqlite3.connect(args.db)
     callers = sample_callers(connection)
     connection.close()
-    for item in bench_load(args.db, callers) + bench_gui(args.db, callers):
+    # The call desk reads "now" from the program's clock: the database's own, as above.
+    with bench_clock():
+        figures = bench_load(args.db, callers) + bench_gui(args.db, callers)
+    for item in figures:
         print(json.dumps(item))
     return 0
 

@@ -3,7 +3,11 @@
     python bench/run.py [--db FILE] [--tickets N] [--callers N] [--json]
 
 Without ``--db`` the database ``bench/out/bench.db`` is generated on first use with
-``switchboard demo-data`` (1,000,000 tickets and 200,000 callers by default: a few minutes).
+``switchboard demo-data --as-of BENCH_AS_OF`` (1,000,000 tickets and 200,000 callers by
+default: a few minutes), so it holds the same rows whatever the day it is made on. While the
+queue is measured, the program's clock starts at the end of that day's period
+(:data:`BENCH_NOW`), so "now" in the queries (e.g. "due within the next hour") is the
+database's own.
 Prints one JSON object per figure with ``name``, ``value``, ``unit`` and, where a baseline
 exists, ``baseline`` and ``ratio``.
 """
@@ -21,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +36,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sqlalchemy import event  # noqa: E402
 
 from app.config import to_url  # noqa: E402
+from app.demo.spec import parse_as_of  # noqa: E402
 from app.queue.query import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
+from models.clock import use_source  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from models.enums import Priority, TicketStatus  # noqa: E402
 
 REPEAT = 5
 Figure = dict[str, Any]
+
+# Every benchmark database ends on this day (``demo-data --as-of``), and BENCH_NOW, the
+# moment its period ends, is "now" for the code measured on it.
+BENCH_AS_OF = "2026-11-30"
+BENCH_NOW = parse_as_of(BENCH_AS_OF)
 
 
 def figure(
@@ -50,8 +62,42 @@ def figure(
     return result
 
 
+@contextmanager
+def bench_clock() -> Iterator[None]:
+    """Inside the block the program's clock starts at BENCH_NOW and runs on in real time."""
+    base = time.monotonic()
+    with use_source(lambda: BENCH_NOW + timedelta(seconds=time.monotonic() - base)):
+        yield
+
+
+def check_as_of(path: Path) -> None:
+    """Warn (on stderr) when ``path`` does not look made with ``--as-of BENCH_AS_OF``: then
+    "now" is not the database's own and the figures do not compare with other runs."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        newest, oldest, count = connection.execute(
+            "SELECT max(created_at), min(created_at), count(*) FROM ticket"
+        ).fetchone()
+    finally:
+        connection.close()
+    if not count:
+        return
+    end = BENCH_NOW.replace(tzinfo=None)
+    # The newest ticket comes shortly before the end: sooner the more tickets there are.
+    slack = max(timedelta(days=3), (end - datetime.fromisoformat(oldest)) * 30 / count)
+    if end - slack <= datetime.fromisoformat(newest) < end:
+        return
+    print(
+        f"warning: {path} does not look generated with 'demo-data --as-of {BENCH_AS_OF}' "
+        f"(its newest ticket is from {newest[:16]}): figures that depend on the date will not "
+        "compare with other runs. Delete it to have it generated again.",
+        file=sys.stderr,
+    )
+
+
 def ensure_database(path: Path, tickets: int, callers: int) -> None:
     if path.exists():
+        check_as_of(path)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -73,6 +119,8 @@ def ensure_database(path: Path, tickets: int, callers: int) -> None:
             "12",
             "--seed",
             "1",
+            "--as-of",
+            BENCH_AS_OF,
         ],
         cwd=ROOT,
         check=True,
@@ -489,10 +537,13 @@ def main() -> int:
     args = parser.parse_args()
     db = args.db or ROOT / "bench" / "out" / "bench.db"
     ensure_database(db, args.tickets, args.callers)
-    bench = QueueBench(db)
     figures: list[Figure] = []
-    for part in (bench_first_page, bench_changes, bench_scroll):
-        figures.extend(part(bench))
+    with bench_clock():
+        bench = QueueBench(db)
+        for part in (bench_first_page, bench_changes, bench_scroll):
+            figures.extend(part(bench))
+    # The program started in a subprocess reads the system clock; the view it opens on
+    # (all open tickets, by SLA due) selects the same rows on any date.
     figures.extend(bench_process(db))
     for item in figures:
         print(json.dumps(item))

@@ -6,7 +6,9 @@ import hashlib
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -18,6 +20,7 @@ from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import write_session
 from models.migrate import head_revision
 from models.org import Site
+from tests.conftest import RunningClock
 
 
 def digest(path: Path) -> str:
@@ -169,6 +172,98 @@ def test_backup_of_postgres_points_to_pg_dump(
     url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     assert main(["backup", "--db", url, "--out", str(tmp_path / "x.db")]) == 2
     assert "pg_dump" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- demo-data
+
+DEMO = ["demo-data", "--callers", "20", "--tickets", "40", "--months", "1", "--seed", "5"]
+
+
+def dump(path: Path) -> dict[str, list[str]]:
+    """Every row of every table, sorted; ids of the reference rows replaced by their names.
+
+    A new database starts with a site, a team, SLA policies and a priority matrix under
+    random ids (the generator then reuses them), so those ids differ between any two files.
+    """
+    connection = sqlite3.connect(path)
+    try:
+        names: dict[Any, str] = {}
+        for query in (
+            "SELECT id, 'site ' || code FROM site",
+            "SELECT id, 'team ' || name FROM team",
+            "SELECT id, 'sla ' || priority FROM sla_policy",
+            "SELECT id, 'rule ' || impact || urgency FROM priority_rule",
+        ):
+            names.update(connection.execute(query).fetchall())
+        tables = [
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return {
+            table: sorted(
+                repr(tuple(names.get(value, value) for value in row))
+                for row in connection.execute(f'SELECT * FROM "{table}"')
+            )
+            for table in tables
+        }
+    finally:
+        connection.close()
+
+
+def newest_and_oldest_ticket(path: Path) -> tuple[datetime, datetime]:
+    with sqlite3.connect(path) as connection:
+        newest, oldest = connection.execute(
+            "SELECT max(created_at), min(created_at) FROM ticket"
+        ).fetchone()
+    return (
+        datetime.fromisoformat(newest).replace(tzinfo=UTC),
+        datetime.fromisoformat(oldest).replace(tzinfo=UTC),
+    )
+
+
+def test_demo_data_as_of_gives_the_same_database_on_any_day(
+    tmp_path: Path, clock: RunningClock
+) -> None:
+    clock.set(datetime(2026, 12, 4, 9, 15, tzinfo=UTC))
+    assert main([*DEMO, "--as-of", "2026-11-30", "--db", str(tmp_path / "a.db")]) == 0
+    clock.set(datetime(2027, 7, 19, 23, 40, tzinfo=UTC))
+    assert main([*DEMO, "--as-of", "2026-11-30", "--db", str(tmp_path / "b.db")]) == 0
+    first, second = dump(tmp_path / "a.db"), dump(tmp_path / "b.db")
+    assert len(first["ticket"]) == 40 and len(first["ticket_event"]) > 40
+    assert first == second
+    # The period ends on that day at 16:00 UTC, whatever the clock says.
+    end = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    newest, oldest = newest_and_oldest_ticket(tmp_path / "a.db")
+    assert end - timedelta(days=31) <= oldest <= newest < end
+
+
+def test_demo_data_without_as_of_ends_now(tmp_path: Path, clock: RunningClock) -> None:
+    today = datetime(2027, 7, 19, 23, 40, tzinfo=UTC)
+    clock.set(today)
+    assert main([*DEMO, "--db", str(tmp_path / "now.db")]) == 0
+    newest, oldest = newest_and_oldest_ticket(tmp_path / "now.db")
+    assert today - timedelta(days=31) <= oldest <= newest < today + timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("30/11/2026", "write it as YYYY-MM-DD, e.g. 2026-11-30"),
+        ("2026-11-30T17:00", "write it as YYYY-MM-DD, e.g. 2026-11-30"),
+        ("2026-02-30", "day is out of range for month"),
+        ("", "write it as YYYY-MM-DD"),
+        ("0026-11-30", "choose a day from 2000-01-01 to 2099-12-31"),
+    ],
+)
+def test_demo_data_refuses_a_date_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, says: str
+) -> None:
+    path = tmp_path / "demo.db"
+    assert main([*DEMO, "--as-of", text, "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "switchboard: --as-of:" in err and says in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_module_and_console_script_both_start(tmp_path: Path) -> None:

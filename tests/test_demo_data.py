@@ -13,9 +13,10 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, Table, inspect, select
@@ -24,7 +25,7 @@ from sqlmodel import select as sm_select
 
 from app.callers.phones import canonical_digits, phone_region
 from app.defaults import ensure_defaults, ensure_staff
-from app.demo import DemoSpec, DemoSummary, _generate, generate
+from app.demo import DemoSpec, DemoSummary, _generate, as_of, generate, parse_as_of
 from app.demo.catalog import _FIRST_NAMES, _LAST_NAMES
 from app.demo.generator import _fold, _Generator
 from app.errors import SwitchboardError
@@ -234,6 +235,18 @@ def test_another_seed_gives_other_data(engine: Engine, other_sqlite: Engine) -> 
     generate(engine, SPEC)
     generate(other_sqlite, DemoSpec(callers=200, tickets=1000, months=3, seed=8, now=NOW))
     assert _rows(engine, "ticket", "number") != _rows(other_sqlite, "ticket", "number")
+
+
+def test_as_of_a_day_is_that_afternoon_in_utc() -> None:
+    """Both demo sites are open then, in winter and in summer time."""
+    assert parse_as_of("2026-11-30") == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+    assert parse_as_of(" 2026-07-01 ") == as_of(date(2026, 7, 1))
+    for moment in (parse_as_of("2026-11-30"), parse_as_of("2026-07-01")):
+        london = moment.astimezone(ZoneInfo("Europe/London")).time()
+        new_york = moment.astimezone(ZoneInfo("America/New_York")).time()
+        assert time(8) <= london < time(18) and time(8, 30) <= new_york < time(17, 30)
+    with pytest.raises(SwitchboardError, match="not a date: write it as YYYY-MM-DD"):
+        parse_as_of("20261130")
 
 
 def test_fast_sqlite_path_writes_what_core_inserts_write(tmp_path: Path) -> None:

@@ -40,12 +40,12 @@ from sqlalchemy import select as sa_select
 from app.demo.catalog import _BULK_TABLES
 from app.demo.common import EMPTY_ONLY, Progress, log
 from app.demo.generator import _Generator
-from app.demo.spec import DemoSpec, DemoSummary
+from app.demo.spec import DemoSpec, DemoSummary, as_of, parse_as_of
 from app.demo.writers import _SqliteWriter, _Writer
 from app.errors import SwitchboardError, ValidationError
 from models.engine import is_sqlite
 
-__all__ = ["DemoSpec", "DemoSummary", "Progress", "generate"]
+__all__ = ["DemoSpec", "DemoSummary", "Progress", "as_of", "generate", "parse_as_of"]
 
 # ----------------------------------------------------------------------------- entry point
 
@@ -73,7 +73,7 @@ def _check_spec(spec: DemoSpec) -> None:
     if not 1 <= spec.months <= 120:
         problems["months"] = "Choose between 1 and 120 months."
     if spec.now is not None and spec.now.tzinfo is None:
-        problems["now"] = "Give an aware UTC time, e.g. datetime.now(UTC)."
+        problems["now"] = "Give an aware UTC time, e.g. datetime(2026, 3, 18, tzinfo=UTC)."
     if problems:
         raise ValidationError(problems)
 
