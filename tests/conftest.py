@@ -120,6 +120,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield eng
 
 
+# Options of the main window's pages in tests: the queue does not poll the database (a
+# test refreshes by hand, and nothing changes under it while it looks).
+QUIET = {"queue": {"poll_ms": 0}}
+
+
 @dataclass(frozen=True)
 class Org:
     """Ids of a small organisation: two sites, two teams, three staff, callers, an asset."""

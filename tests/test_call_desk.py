@@ -29,9 +29,10 @@ from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from tests.conftest import InlinePool, Org, drain_tasks
+from tests.conftest import QUIET, InlinePool, Org, drain_tasks
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
+from ui.shell.application import ScreenPop
 from ui.shell.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -39,9 +40,9 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
-    widget = MainWindow(context, poll_ms=0)
+    widget = MainWindow(context, page_options=QUIET)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.queue.model.loaded):
+    with qtbot.waitSignal(widget.page("queue").model.loaded):
         widget.show()
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
@@ -57,7 +58,7 @@ def find(parent: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def
 
 
 def desk_of(window: MainWindow) -> CallDesk:
-    return window.desk
+    return window.page("calls")
 
 
 def take_call(qtbot: QtBot, window: MainWindow) -> CallDesk:
@@ -66,6 +67,11 @@ def take_call(qtbot: QtBot, window: MainWindow) -> CallDesk:
     desk = desk_of(window)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is desk)
     return desk
+
+
+def screen_pop(window: MainWindow, number: str) -> None:
+    """The softphone hands over the caller id of a ringing call."""
+    ScreenPop(window, attached=True).take(number)
 
 
 def search(qtbot: QtBot, desk: CallDesk, text: str) -> QListWidget:
@@ -97,8 +103,8 @@ def press_for_new_ticket(
 ) -> QLineEdit:
     """F3 or F6 in the search box; returns the editor's summary once it has the keyboard."""
     qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), key)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.editor)
-    summary = find(window.editor, QLineEdit, "summaryEdit")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("ticket"))
+    summary = find(window.page("ticket"), QLineEdit, "summaryEdit")
     qtbot.waitUntil(summary.hasFocus)
     return summary
 
@@ -122,7 +128,7 @@ def test_f2_takes_a_call_and_puts_the_keyboard_in_the_search(
     bar = desk.call_bar
     assert bar.isVisible() and find(bar, QLabel, "callTimer").text() == "00:00"
     assert "caller not chosen yet" in find(bar, QLabel, "callSummary").text()
-    assert window.end_call_action.isEnabled()
+    assert window.action("endCall").isEnabled()
     assert window.navigation.currentItem().text() == "Calls"
 
 
@@ -222,7 +228,7 @@ def test_f3_logs_a_prefilled_phone_ticket_and_ending_the_call_records_it(
 
     summary = press_for_new_ticket(qtbot, window, desk, Qt.Key.Key_F3)
 
-    editor = window.editor
+    editor = window.page("ticket")
     assert find(editor, QLineEdit, "callerEdit").text() == "Alice Müller"
     assert find(editor, QComboBox, "channelCombo").currentText() == "Phone"
     asset = find(editor, QComboBox, "assetCombo")
@@ -244,7 +250,7 @@ def test_f3_logs_a_prefilled_phone_ticket_and_ending_the_call_records_it(
     call = calls(engine)[0]
     assert (call.caller_id, call.ticket_id, call.operator_id) == (org.alice, detail.id, org.ann)
     assert call.ended_at is not None and call.ended_at >= call.started_at
-    assert not desk.call_bar.isVisible() and not window.end_call_action.isEnabled()
+    assert not desk.call_bar.isVisible() and not window.action("endCall").isEnabled()
 
 
 def test_f4_adds_a_note_to_the_callers_open_ticket(
@@ -293,7 +299,7 @@ def test_f6_resolves_on_the_call_with_first_contact_resolution(
 
     summary = press_for_new_ticket(qtbot, window, desk, Qt.Key.Key_F6)
 
-    editor = window.editor
+    editor = window.page("ticket")
     assert find(editor, QCheckBox, "fcrCheck").isChecked()
     qtbot.keyClicks(summary, "Forgot password")
     qtbot.keyClicks(find(editor, QPlainTextEdit, "resolutionEdit"), "Reset it with the caller")
@@ -305,7 +311,7 @@ def test_f6_resolves_on_the_call_with_first_contact_resolution(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is desk)
     outcome = find(desk, QLabel, "outcomeLabel")
     assert outcome.text() == f"{detail.number} logged and resolved."
-    window.end_call_action.trigger()
+    window.action("endCall").trigger()
     qtbot.waitUntil(lambda: len(calls(engine)) == 1)
     assert calls(engine)[0].ticket_id == detail.id
 
@@ -313,8 +319,8 @@ def test_f6_resolves_on_the_call_with_first_contact_resolution(
 def test_a_screen_popped_unknown_number_opens_quick_create(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
-    window.take_call("+1 (555) 777-8888")
-    desk = window.desk
+    screen_pop(window, "+1 (555) 777-8888")
+    desk = window.page("calls")
     form = find(desk, QWidget, "quickCreateForm")
     qtbot.waitUntil(form.isVisible)
     assert find(form, QLineEdit, "newCallerNumber").text() == "+1 (555) 777-8888"
@@ -326,7 +332,7 @@ def test_a_screen_popped_unknown_number_opens_quick_create(
 
     wait_for_card(qtbot, desk, "Jean-Luc Picard")
     assert "+1 (555) 777-8888" in find(desk, QLabel, "cardDetails").text()
-    window.end_call()
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F8)  # End call, from anywhere
     qtbot.waitUntil(lambda: len(calls(engine)) == 1)
     call = calls(engine)[0]
     with read_session(engine) as s:
@@ -360,21 +366,24 @@ def test_a_screen_popped_known_number_shows_the_card(
     with write_session(engine) as s:
         s.add(CallerPhone(caller_id=org.zoe, number="+1 212 555 0199", digits="12125550199"))
 
-    window.take_call("12125550199")
+    screen_pop(window, "12125550199")
 
-    wait_for_card(qtbot, window.desk, "Zoe O'Brien")
-    assert not find(window.desk, QWidget, "quickCreateForm").isVisible()
+    wait_for_card(qtbot, window.page("calls"), "Zoe O'Brien")
+    assert not find(window.page("calls"), QWidget, "quickCreateForm").isVisible()
 
 
 def test_a_new_number_while_on_a_call_logs_the_first_call(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
-    window.take_call("020 7946 0000")
-    window.take_call("020 7946 0001")
+    screen_pop(window, "020 7946 0000")
+    screen_pop(window, "020 7946 0001")
 
     qtbot.waitUntil(lambda: len(calls(engine)) == 1)
     assert calls(engine)[0].number == "020 7946 0000"
-    assert window.desk.call is not None and window.desk.call.number == "020 7946 0001"
+    assert (
+        window.page("calls").call is not None
+        and window.page("calls").call.number == "020 7946 0001"
+    )
 
 
 def test_closing_the_window_logs_the_call_on_the_line(
@@ -398,8 +407,10 @@ def test_an_open_ticket_on_the_card_opens_in_the_editor(
     open_list.setFocus()
     qtbot.keyClick(open_list, Qt.Key.Key_Return)
 
-    qtbot.waitUntil(lambda: find(window.editor, QLabel, "numberLabel").text() == older.number)
-    assert window.pages.currentWidget() is window.editor
+    qtbot.waitUntil(
+        lambda: find(window.page("ticket"), QLabel, "numberLabel").text() == older.number
+    )
+    assert window.pages.currentWidget() is window.page("ticket")
 
 
 def test_the_card_lists_past_calls(

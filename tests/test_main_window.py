@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -16,13 +16,14 @@ from sqlalchemy.engine import make_url
 from app.context import AppContext
 from app.tickets.actions import update_ticket
 from app.tickets.detail import TicketDetail
-from tests.conftest import Org
+from tests.conftest import QUIET, Org
 from tests.test_queue_query import add_tickets
 
 pytest.importorskip("ui.tickets.editor", reason="the ticket editor is not in this tree yet")
 
 from ui.shell.application import run_gui
 from ui.shell.main_window import MainWindow, database_label
+from ui.tickets.requests import TicketSaved
 
 
 @pytest.fixture
@@ -32,13 +33,13 @@ def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[MainWindow]:
-    widget = MainWindow(context, poll_ms=0)
+    widget = MainWindow(context, page_options=QUIET)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.queue.model.loaded):
+    with qtbot.waitSignal(widget.page("queue").model.loaded):
         widget.show()
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
-    qtbot.waitUntil(lambda: widget.queue.table.currentIndex().isValid())
+    qtbot.waitUntil(lambda: widget.page("queue").table.currentIndex().isValid())
     yield widget
     widget.close()
 
@@ -80,8 +81,8 @@ def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: Ma
     from ui.callers.merge_dialog import CallerMergeDialog
 
     for action, kind, name in (
-        (window.import_action, CallerImportDialog, "callerImportDialog"),
-        (window.duplicates_action, CallerMergeDialog, "callerMergeDialog"),
+        (window.action("importCallers"), CallerImportDialog, "callerImportDialog"),
+        (window.action("findDuplicates"), CallerMergeDialog, "callerMergeDialog"),
     ):
         action.trigger()
         dialog = window.findChild(kind, name)
@@ -94,7 +95,7 @@ def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: Ma
 def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindow) -> None:
     from ui.settings.priority_matrix import PriorityMatrixDialog
 
-    window.matrix_action.trigger()
+    window.action("priorityMatrix").trigger()
     dialog = window.findChild(PriorityMatrixDialog, "priorityMatrixDialog")
     assert dialog is not None
     qtbot.waitUntil(lambda: len(dialog.cells) == 3)
@@ -108,29 +109,36 @@ def test_the_database_label_hides_the_password() -> None:
     assert "s3cret" not in text and "desk:***@db.example" in text
 
 
+def views_menu(window: MainWindow) -> QMenu:
+    menu = window.findChild(QMenu, "savedViews")
+    assert menu is not None
+    return menu
+
+
 def _label_shows(window: MainWindow, text: str) -> bool:
     """Some visible label of the editor shows ``text``."""
     return any(
-        text in label.text() and label.isVisible() for label in window.editor.findChildren(QLabel)
+        text in label.text() and label.isVisible()
+        for label in window.page("ticket").findChildren(QLabel)
     )
 
 
 def test_enter_opens_the_ticket_and_esc_returns_to_the_same_row(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    table = window.queue.table
+    table = window.page("queue").table
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Down)
     qtbot.keyClick(table, Qt.Key.Key_Down)
     row = table.currentIndex().row()
-    number = window.queue.model.index(row, 0).data()
+    number = window.page("queue").model.index(row, 0).data()
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    assert window.pages.currentWidget() is window.editor
+    assert window.pages.currentWidget() is window.page("ticket")
 
     qtbot.waitUntil(lambda: _label_shows(window, number))
-    focus = QApplication.focusWidget() or window.editor
+    focus = QApplication.focusWidget() or window.page("ticket")
     qtbot.keyClick(focus, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.queue)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("queue"))
     assert table.hasFocus()
     assert table.currentIndex().row() == row
     assert table.selectionModel().isRowSelected(row)
@@ -139,17 +147,17 @@ def test_enter_opens_the_ticket_and_esc_returns_to_the_same_row(
 def test_ctrl_f_focuses_the_filter_and_selects_its_text(qtbot: QtBot, window: MainWindow) -> None:
     queue_filter = window.findChild(QLineEdit, "queueFilter")
     queue_filter.setText("printer")
-    window.queue.table.setFocus()
-    qtbot.keyClick(window.queue.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    window.page("queue").table.setFocus()
+    qtbot.keyClick(window.page("queue").table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert queue_filter.hasFocus()
     assert queue_filter.selectedText() == "printer"
 
 
 def test_ctrl_n_opens_a_blank_ticket(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClick(window.queue.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentWidget() is window.editor
-    qtbot.keyClick(QApplication.focusWidget() or window.editor, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.queue)
+    qtbot.keyClick(window.page("queue").table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.page("ticket")
+    qtbot.keyClick(QApplication.focusWidget() or window.page("ticket"), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("queue"))
 
 
 def test_f5_and_a_save_in_the_editor_refresh_the_queue(
@@ -157,13 +165,13 @@ def test_f5_and_a_save_in_the_editor_refresh_the_queue(
 ) -> None:
     first = tickets[0]
     update_ticket(context.engine, first.id, first.version, {"summary": "Edited here"}, org.ann)
-    with qtbot.waitSignal(window.queue.model.countChanged):
-        qtbot.keyClick(window.queue.table, Qt.Key.Key_F5)
+    with qtbot.waitSignal(window.page("queue").model.countChanged):
+        qtbot.keyClick(window.page("queue").table, Qt.Key.Key_F5)
     second = tickets[1]
     detail = update_ticket(context.engine, second.id, second.version, {"summary": "Saved"}, org.ann)
-    with qtbot.waitSignal(window.queue.model.countChanged):
-        window.editor.saved.emit(detail)
-    model = window.queue.model
+    with qtbot.waitSignal(window.page("queue").model.countChanged):
+        window.page("ticket").announce.emit(TicketSaved(detail, None))
+    model = window.page("queue").model
     qtbot.waitUntil(
         lambda: (
             {"Edited here", "Saved"} <= {model.index(r, 3).data() for r in range(model.rowCount())}
@@ -176,15 +184,15 @@ def test_about_and_saved_views_from_the_menus(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, _text: shown.append(title))
-    window.about_action.trigger()
+    window.action("about").trigger()
     assert shown == ["About Switchboard"]
-    window.views_menu.aboutToShow.emit()
-    names = [a.text() for a in window.views_menu.actions()]
+    views_menu(window).aboutToShow.emit()
+    names = [a.text() for a in views_menu(window).actions()]
     assert names[:2] == ["My open", "Unassigned"]
-    assert window.views_menu.actions()[0].isChecked()
-    with qtbot.waitSignal(window.queue.model.countChanged):
-        window.views_menu.actions()[1].trigger()
-    assert window.queue.views_combo.currentText() == "Unassigned"
+    assert views_menu(window).actions()[0].isChecked()
+    with qtbot.waitSignal(window.page("queue").model.countChanged):
+        views_menu(window).actions()[1].trigger()
+    assert window.page("queue").views_combo.currentText() == "Unassigned"
 
 
 def _run_until(app: QApplication, done: Callable[[MainWindow], bool], opener: Any) -> int:
@@ -259,16 +267,16 @@ def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
 def test_the_window_waits_for_the_database_with_its_actions_off(
     qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]
 ) -> None:
-    window = MainWindow(poll_ms=0)
+    window = MainWindow(page_options=QUIET)
     qtbot.addWidget(window)
     window.show()
     opening = window.pages.currentWidget()
     assert isinstance(opening, QLabel) and "Opening" in opening.text()
-    assert not window.new_action.isEnabled() and not window.refresh_action.isEnabled()
+    assert not window.action("newTicket").isEnabled() and not window.action("refresh").isEnabled()
     with qtbot.waitSignal(window.attached):
         window.attach(context)
-    assert window.pages.currentWidget() is window.queue
-    assert window.new_action.isEnabled()
-    qtbot.waitUntil(lambda: window.queue.model.rowCount() == len(tickets))
-    qtbot.keyClick(window.queue.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentWidget() is window.editor
+    assert window.pages.currentWidget() is window.page("queue")
+    assert window.action("newTicket").isEnabled()
+    qtbot.waitUntil(lambda: window.page("queue").model.rowCount() == len(tickets))
+    qtbot.keyClick(window.page("queue").table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.page("ticket")

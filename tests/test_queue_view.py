@@ -23,7 +23,7 @@ from tests.conftest import Org
 from tests.test_queue_query import add_tickets
 from ui.kit.paged_model import IdRole
 from ui.queue.model import Column
-from ui.queue.page import QueueView
+from ui.queue.page import QueuePage
 
 
 @pytest.fixture
@@ -31,8 +31,8 @@ def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
     return add_tickets(engine, org, 24)
 
 
-def _open_view(qtbot: QtBot, context: AppContext, **options: Any) -> QueueView:
-    view = QueueView(context, **options)
+def _open_view(qtbot: QtBot, context: AppContext, **options: Any) -> QueuePage:
+    view = QueuePage(context, **options)
     qtbot.addWidget(view)
     view.resize(1280, 700)
     with qtbot.waitSignals([view.viewsChanged, view.model.countChanged]):
@@ -43,18 +43,18 @@ def _open_view(qtbot: QtBot, context: AppContext, **options: Any) -> QueueView:
 
 
 @pytest.fixture
-def view(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[QueueView]:
+def view(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[QueuePage]:
     widget = _open_view(qtbot, context, poll_ms=0)
     yield widget
     widget.close()
 
 
-def _numbers(view: QueueView) -> list[str]:
+def _numbers(view: QueuePage) -> list[str]:
     model = view.model
     return [model.index(r, Column.NUMBER).data() for r in range(model.rowCount())]
 
 
-def _settled(view: QueueView, count: int) -> bool:
+def _settled(view: QueuePage, count: int) -> bool:
     """The latest query is done: the label shows ``count`` and every row is on hand."""
     model = view.model
     rows = range(model.rowCount())
@@ -67,7 +67,7 @@ def _settled(view: QueueView, count: int) -> bool:
     )
 
 
-def _choose(qtbot: QtBot, view: QueueView, name: str) -> None:
+def _choose(qtbot: QtBot, view: QueuePage, name: str) -> None:
     """Pick a saved view from the combo with the keyboard."""
     combo = view.views_combo
     combo.setFocus()
@@ -79,7 +79,7 @@ def _choose(qtbot: QtBot, view: QueueView, name: str) -> None:
     assert combo.currentText() == name
 
 
-def test_the_page_has_named_reachable_widgets(view: QueueView) -> None:
+def test_the_page_has_named_reachable_widgets(view: QueuePage) -> None:
     for name in ("filterBar", "queueFilter", "rowCount", "queueView", "savedViews"):
         widget = view.findChild(QWidget, name)
         assert widget is not None, name
@@ -96,7 +96,7 @@ def test_the_page_has_named_reachable_widgets(view: QueueView) -> None:
 
 
 def test_starts_on_my_open_tickets_with_the_first_row_selected(
-    qtbot: QtBot, view: QueueView, org: Org, tickets: list[TicketDetail]
+    qtbot: QtBot, view: QueuePage, org: Org, tickets: list[TicketDetail]
 ) -> None:
     mine = [t for t in tickets if t.assignee_id == org.ann]
     qtbot.waitUntil(lambda: _settled(view, len(mine)))
@@ -106,7 +106,7 @@ def test_starts_on_my_open_tickets_with_the_first_row_selected(
 
 
 def test_typing_in_the_filter_narrows_the_queue_and_esc_clears_it(
-    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
 ) -> None:
     _choose(qtbot, view, "All open")
     qtbot.waitUntil(lambda: _settled(view, 24))
@@ -126,7 +126,7 @@ def test_typing_in_the_filter_narrows_the_queue_and_esc_clears_it(
 
 
 def test_choosing_the_unassigned_view(
-    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
 ) -> None:
     _choose(qtbot, view, "Unassigned")
     unassigned = [t.number for t in tickets if t.assignee_id is None]
@@ -137,7 +137,7 @@ def test_choosing_the_unassigned_view(
 
 
 def test_status_priority_and_assignee_controls_filter(
-    qtbot: QtBot, view: QueueView, org: Org, tickets: list[TicketDetail]
+    qtbot: QtBot, view: QueuePage, org: Org, tickets: list[TicketDetail]
 ) -> None:
     _choose(qtbot, view, "All open")
     menu = view.status_filter.menu
@@ -166,7 +166,7 @@ def test_status_priority_and_assignee_controls_filter(
 
 
 def test_enter_and_double_click_ask_to_open_the_ticket(
-    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
 ) -> None:
     _choose(qtbot, view, "All open")
     qtbot.waitUntil(lambda: _settled(view, 24))
@@ -175,20 +175,21 @@ def test_enter_and_double_click_ask_to_open_the_ticket(
     qtbot.keyClick(view.table, Qt.Key.Key_Down)
     qtbot.keyClick(view.table, Qt.Key.Key_Down)
     assert view.table.currentIndex().row() == row + 2
-    with qtbot.waitSignal(view.openRequested) as opened:
+    with qtbot.waitSignal(view.navigate) as opened:
         qtbot.keyClick(view.table, Qt.Key.Key_Return)
-    assert opened.args == [view.model.index(row + 2, 0).data(IdRole)]
+    assert opened.args[0] == "ticket"
+    assert opened.args[1].ticket_id == view.model.index(row + 2, 0).data(IdRole)
 
     index = view.model.index(4, Column.SUMMARY)
     rect = view.table.visualRect(index)
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    with qtbot.waitSignal(view.openRequested) as opened:
+    with qtbot.waitSignal(view.navigate) as opened:
         qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened.args == [index.data(IdRole)]
+    assert opened.args[1].ticket_id == index.data(IdRole)
 
 
 def test_clicking_a_header_sorts_in_sql(
-    qtbot: QtBot, view: QueueView, tickets: list[TicketDetail]
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
 ) -> None:
     _choose(qtbot, view, "All open")
     header = view.table.horizontalHeader()
@@ -204,7 +205,7 @@ def test_clicking_a_header_sorts_in_sql(
 
 def test_saving_and_deleting_a_user_view(
     qtbot: QtBot,
-    view: QueueView,
+    view: QueuePage,
     context: AppContext,
     tickets: list[TicketDetail],
     monkeypatch: pytest.MonkeyPatch,
@@ -232,7 +233,7 @@ def test_saving_and_deleting_a_user_view(
 
 
 def test_a_built_in_name_is_refused_with_a_message(
-    qtbot: QtBot, view: QueueView, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, view: QueuePage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("unassigned", True))
     qtbot.mouseClick(view.save_view_button, Qt.MouseButton.LeftButton)

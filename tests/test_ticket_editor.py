@@ -473,7 +473,7 @@ def test_esc_closes_the_prompt_before_the_editor(
     open_ticket(qtbot, editor, ticket(engine, org))
     click(qtbot, editor, "flagButton")
     prompt = find(editor, QWidget, "actionPrompt")
-    with qtbot.assertNotEmitted(editor.closed):
+    with qtbot.assertNotEmitted(editor.done):
         qtbot.keyClick(find(editor, QPlainTextEdit, "promptEdit"), Qt.Key.Key_Escape)
     assert not prompt.isVisible()
 
@@ -626,10 +626,10 @@ def test_esc_with_unsaved_changes_asks_once(
     monkeypatch.setattr(editor, "confirm_discard", confirm)
     summary = find(editor, QLineEdit, "summaryEdit")
     qtbot.keyClicks(summary, " (again)")
-    with qtbot.assertNotEmitted(editor.closed):
+    with qtbot.assertNotEmitted(editor.done):
         qtbot.keyClick(summary, Qt.Key.Key_Escape)
     assert asked == [True]
-    with qtbot.waitSignal(editor.closed):
+    with qtbot.waitSignal(editor.done):
         qtbot.keyClick(summary, Qt.Key.Key_Escape)
     assert asked == [True, True]
 
@@ -639,7 +639,7 @@ def test_esc_without_changes_closes_without_asking(
 ) -> None:
     open_ticket(qtbot, editor, ticket(engine, org))
     monkeypatch.setattr(editor, "confirm_discard", lambda: pytest.fail("asked"))
-    with qtbot.waitSignal(editor.closed):
+    with qtbot.waitSignal(editor.done):
         qtbot.keyClick(find(editor, QComboBox, "teamCombo"), Qt.Key.Key_Escape)
 
 

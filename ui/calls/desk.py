@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -49,10 +49,12 @@ from models.clock import utcnow
 from ui.calls.call_bar import CallBar
 from ui.calls.card import CallerCardView
 from ui.calls.quick_caller import QuickCallerForm
+from ui.calls.requests import IncomingCall
 from ui.kit.errors import show_failure
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, on_ctrl_enter, text_box
-from ui.tickets.form import TicketPrefill
+from ui.shell.pages import Page
+from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +83,9 @@ def hit_text(hit: CallerHit) -> str:
     return f"{hit.name}{marks}\n" + " · ".join(p for p in (found, where) if p)
 
 
-class CallDesk(QWidget):
+class CallDesk(Page):
     """The call-intake page (object name ``callDesk``); see the module docstring."""
 
-    newTicketRequested = Signal(object)  # TicketPrefill
-    openTicketRequested = Signal(object)  # uuid.UUID
     callChanged = Signal()  # started, ended, caller or ticket changed
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -97,6 +97,8 @@ class CallDesk(QWidget):
         self._searches = StaleGuard()  # caller lookups: only the newest text's answer counts
         self._cards = StaleGuard()  # caller cards: only the newest choice's card counts
         self._pop_number = ""  # a screen-popped number still waiting for its lookup
+        self._asked: TicketRequest | None = None  # the ticket being logged for this call
+        self._end_action: QAction | None = None  # the window's End call, once bound
         self.call_bar = CallBar()
         self._build()
         self._search_timer = QTimer(self)
@@ -107,7 +109,7 @@ class CallDesk(QWidget):
         self.search_edit.returnPressed.connect(self._look_up_now)
         self.search_edit.installEventFilter(self)
         self.results.currentItemChanged.connect(self._result_changed)
-        self.card_view.ticketActivated.connect(self.openTicketRequested)
+        self.card_view.ticketActivated.connect(self._open_ticket)
         self.card_view.open_list.currentItemChanged.connect(lambda *_: self._show_note_target())
         self.quick_form.created.connect(self._caller_created)
         self.quick_form.cancelled.connect(self._quick_cancelled)
@@ -205,6 +207,32 @@ class CallDesk(QWidget):
         layout.addLayout(columns, 1)
         self._update_actions()
 
+    # ------------------------------------------------------------------ as a page
+
+    def strip(self) -> QWidget:
+        return self.call_bar
+
+    def bind(self, actions: Mapping[str, QAction]) -> None:
+        self._end_action = actions["endCall"]
+        self._end_action.setEnabled(self._call is not None)
+
+    def shown(self) -> None:
+        self.focus_search()
+
+    def handle(self, request: object) -> bool:
+        """A call popped by the softphone."""
+        if isinstance(request, IncomingCall):
+            self.take_call(request.number)
+        return True
+
+    def notice(self, event: object) -> None:
+        """The ticket logged for this call was saved: it becomes the call's ticket."""
+        if isinstance(event, TicketSaved) and event.request is self._asked:
+            self.link_ticket(event.detail)
+
+    def closing(self) -> None:
+        self.end_call()  # a call still on is logged as ending now
+
     # ------------------------------------------------------------------ the call
 
     @property
@@ -283,6 +311,8 @@ class CallDesk(QWidget):
         if call is not None:
             self.call_bar.set_summary(call.number, call.caller_name, call.ticket_number)
         self._update_actions()
+        if self._end_action is not None:
+            self._end_action.setEnabled(call is not None)
         self.callChanged.emit()
 
     def _call_recorded(self, _call_id: uuid.UUID) -> None:
@@ -433,15 +463,21 @@ class CallDesk(QWidget):
 
     def new_ticket(self) -> None:
         """F3: the ticket editor with caller, site, asset and channel phone filled in."""
-        prefill = self._prefill(resolved=False)
-        if prefill is not None:
-            self.newTicketRequested.emit(prefill)
+        self._log_ticket(resolved=False)
 
     def resolve_on_call(self) -> None:
         """F6: a new ticket already marked "resolved on the call" (first-contact resolution)."""
-        prefill = self._prefill(resolved=True)
+        self._log_ticket(resolved=True)
+
+    def _log_ticket(self, resolved: bool) -> None:
+        """The editor, for a ticket of this call: once saved, it comes back here."""
+        prefill = self._prefill(resolved)
         if prefill is not None:
-            self.newTicketRequested.emit(prefill)
+            self._asked = TicketRequest(prefill=prefill, back_when_saved=True)
+            self.navigate.emit("ticket", self._asked)
+
+    def _open_ticket(self, ticket_id: uuid.UUID) -> None:
+        self.navigate.emit("ticket", TicketRequest(ticket_id=ticket_id))
 
     def _show_note_target(self) -> None:
         card, ticket = self.card_view.card, self.card_view.selected_open_ticket()

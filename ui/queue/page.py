@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,6 +50,8 @@ from ui.kit.paged_model import PAGE_SIZE, POLL_MS
 from ui.kit.tasks import run_task
 from ui.kit.widgets import signals_blocked
 from ui.queue.model import Column, QueueModel
+from ui.shell.pages import Page
+from ui.tickets.requests import TicketRequest, TicketSaved
 
 log = logging.getLogger(__name__)
 
@@ -185,10 +187,10 @@ def _id_or_none(data: str) -> uuid.UUID | None:
     return uuid.UUID(data) if data else None
 
 
-class QueueView(QWidget):
-    """Filter bar, saved views and the queue table; emits ``openRequested(ticket_id)``."""
+class QueuePage(Page):
+    """Filter bar, saved views and the queue table; Enter or a double click asks for the
+    ticket in the editor (a :class:`TicketRequest`)."""
 
-    openRequested = Signal(object)  # uuid.UUID of the ticket to open
     viewsChanged = Signal()  # the list of saved views was (re)loaded
 
     def __init__(
@@ -206,6 +208,7 @@ class QueueView(QWidget):
         self._view: SavedView | None = None
         self._selected_id: uuid.UUID | None = None
         self._syncing = False
+        self._ready = False
         self._due_minutes = DUE_SOON_MINUTES
         self.model = QueueModel(
             QueueQuery(context.engine, context.me), self, page_size=page_size, poll_ms=poll_ms
@@ -224,6 +227,8 @@ class QueueView(QWidget):
         self.model.countChanged.connect(self._count_changed)
         self.model.failed.connect(self._query_failed)
         self.model.loaded.connect(self._reconcile_selection)
+        self.model.loaded.connect(self._first_rows)
+        self.model.countChanged.connect(lambda total: None if total else self._first_rows())
         self._set_views(list(BUILT_IN_VIEWS))  # the user's own follow with the pick lists
         self.apply_view(BUILT_IN_VIEWS[0])
         self._load_choices()
@@ -365,16 +370,16 @@ class QueueView(QWidget):
         return table
 
     def _build_actions(self) -> None:
-        self.open_action = QAction("&Open ticket\tEnter", self)
-        self.open_action.setObjectName("openTicket")
-        self.open_action.setShortcuts(
+        self._open_action = QAction("Open ticket", self)
+        self._open_action.setShortcuts(
             [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
         )
         # Only while the table has focus: Enter must keep working in every other field.
-        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.open_action.setEnabled(False)
-        self.open_action.triggered.connect(lambda: self._open_index(self.table.currentIndex()))
-        self.table.addAction(self.open_action)
+        self._open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self._open_action.setEnabled(False)
+        self._open_action.triggered.connect(self.open_current)
+        self.table.addAction(self._open_action)
+        self._bound: Mapping[str, QAction] = {}  # the window's actions for the queue's commands
 
         clear = QAction("Clear filter", self.filter_edit)
         clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
@@ -382,13 +387,49 @@ class QueueView(QWidget):
         clear.triggered.connect(self._clear_text_and_leave)
         self.filter_edit.addAction(clear)
 
-        self.save_view_action = QAction("&Save view as…", self)
-        self.save_view_action.triggered.connect(self._ask_save_view)
-        self.delete_view_action = QAction("&Delete view", self)
-        self.delete_view_action.triggered.connect(self._ask_delete_view)
-        self.save_view_button.clicked.connect(self.save_view_action.trigger)
-        self.delete_view_button.clicked.connect(self.delete_view_action.trigger)
-        self.delete_view_action.enabledChanged.connect(self.delete_view_button.setEnabled)
+        self.save_view_button.clicked.connect(self.ask_save_view)
+        self.delete_view_button.clicked.connect(self.ask_delete_view)
+
+    # -- as a page of the window --------------------------------------------------------------
+    def bind(self, actions: Mapping[str, QAction]) -> None:
+        self._bound = actions
+        self._open_action.enabledChanged.connect(actions["openTicket"].setEnabled)
+        actions["openTicket"].setEnabled(self._open_action.isEnabled())
+        actions["deleteView"].setEnabled(self.delete_view_button.isEnabled())
+
+    def shown(self) -> None:
+        self.focus_table()
+
+    def handle(self, request: object) -> bool:
+        """A saved view chosen in the View menu."""
+        if isinstance(request, SavedView):
+            self.apply_view(request)
+        return True
+
+    def notice(self, event: object) -> None:
+        """A ticket saved anywhere is selected here and the rows are read again."""
+        if isinstance(event, TicketSaved):
+            self.select_ticket(event.detail.id)
+            self.refresh()
+
+    def fill_views_menu(self, menu: QMenu) -> None:
+        """The saved views, the one on screen ticked (View › Saved views)."""
+        current = self.current_view
+        for view in self._views:
+            action = menu.addAction(view.name)
+            action.setCheckable(True)
+            action.setChecked(current is not None and current.name == view.name)
+            action.triggered.connect(lambda _checked=False, v=view: self.navigate.emit("queue", v))
+
+    def _first_rows(self) -> None:
+        """The first rows (or the news that there are none) are on screen: the page is ready."""
+        if not self._ready:
+            self._ready = True
+            self.ready.emit()
+
+    def open_current(self) -> None:
+        """Open the selected ticket in the editor (Enter)."""
+        self._open_index(self.table.currentIndex())
 
     # -- public -------------------------------------------------------------------------------
     @property
@@ -490,7 +531,10 @@ class QueueView(QWidget):
         index = self.views_combo.findText(view.name) if matches and view.name in names else -1
         with signals_blocked(self.views_combo):
             self.views_combo.setCurrentIndex(index)
-        self.delete_view_action.setEnabled(index >= 0 and view is not None and not view.built_in)
+        deletable = index >= 0 and view is not None and not view.built_in
+        self.delete_view_button.setEnabled(deletable)
+        if "deleteView" in self._bound:
+            self._bound["deleteView"].setEnabled(deletable)
 
     def _clear_text_and_leave(self) -> None:
         self.filter_edit.clear()
@@ -533,7 +577,7 @@ class QueueView(QWidget):
             self.apply_view(view)
 
     # -- saved views --------------------------------------------------------------------------
-    def _ask_save_view(self) -> None:
+    def ask_save_view(self) -> None:
         view = self.current_view
         suggestion = view.name if view is not None and not view.built_in else ""
         name, ok = QInputDialog.getText(
@@ -556,7 +600,7 @@ class QueueView(QWidget):
         self._view = result[0]
         self._set_views(result[1])
 
-    def _ask_delete_view(self) -> None:
+    def ask_delete_view(self) -> None:
         view = self.current_view
         if view is None or view.built_in:
             return
@@ -583,10 +627,10 @@ class QueueView(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         ticket_id = self.model.row_id(index.row()) if index.isValid() else None
         if ticket_id is not None:
-            self.openRequested.emit(ticket_id)
+            self.navigate.emit("ticket", TicketRequest(ticket_id=ticket_id))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.open_action.setEnabled(current.isValid())
+        self._open_action.setEnabled(current.isValid())
         if current.isValid():
             # None while the row is still loading; _reconcile_selection fills it in.
             self._selected_id = self.model.row_id(current.row())

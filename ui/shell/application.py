@@ -12,13 +12,13 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDir, QObject, QThreadPool
+from PySide6.QtCore import QDir, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from resources import resource_path
 from ui.kit.errors import report_startup_failure
-from ui.kit.tasks import run_task
+from ui.kit.tasks import run_task, wait_for_workers
 from ui.shell import startup_probe
 from ui.shell.main_window import TITLE, MainWindow
 from ui.shell.screen_pop import InstanceServer
@@ -68,12 +68,13 @@ def bring_to_front(window: MainWindow) -> None:
 
 
 class ScreenPop(QObject):
-    """Takes incoming calls to the window, holding one back until the database is attached.
+    """Takes incoming calls to the call desk, holding one back until the database is
+    attached.
 
-    ``MainWindow.take_call`` needs the database; a call that arrives while it is still
-    opening (Switchboard started by the ring itself, or just launched) waits for
-    ``attached``. Only the latest waiting call is kept: the operator answers the phone that
-    rings now, and taking each earlier one in turn would only flash past on screen."""
+    The call desk needs the database; a call that arrives while it is still opening
+    (Switchboard started by the ring itself, or just launched) waits for ``attached``. Only
+    the latest waiting call is kept: the operator answers the phone that rings now, and
+    taking each earlier one in turn would only flash past on screen."""
 
     def __init__(self, window: MainWindow, *, attached: bool = False) -> None:
         """``attached``: the window already has its database (``attached`` was emitted)."""
@@ -86,7 +87,7 @@ class ScreenPop(QObject):
     def take(self, number: str) -> None:
         bring_to_front(self.window)
         if self.ready:
-            self.window.take_call(number)
+            self._deliver(number)
         else:
             self.waiting = number
 
@@ -94,7 +95,14 @@ class ScreenPop(QObject):
         self.ready = True
         number, self.waiting = self.waiting, None
         if number is not None:
-            self.window.take_call(number)
+            self._deliver(number)
+
+    def _deliver(self, number: str) -> None:
+        """To the call desk, without asking the page on screen: edits in the ticket editor
+        stay there (it is only hidden), and the phone rings now."""
+        from ui.calls.requests import IncomingCall
+
+        self.window.deliver("calls", IncomingCall(number), ask=False)
 
 
 def run_gui(
@@ -130,5 +138,5 @@ def run_gui(
     # From here on the window is going: a call must start a new Switchboard, not come here.
     server.close()
     # Let background queries finish while their window still exists to take the answer.
-    QThreadPool.globalInstance().waitForDone()
+    wait_for_workers()
     return code

@@ -1,17 +1,23 @@
-"""The main window: navigation on the left, the page stack (queue, ticket editor) on the right.
+"""The main window: navigation on the left, the page stack on the right, menus on top.
 
-The window owns the menus and the page switching; the pages own their work. Every menu
-action shows its shortcut, so the keyboard route is discoverable from the mouse route.
+Everything it lists comes from the registry (:mod:`ui.contents`, :mod:`ui.shell.pages`): the
+navigation entries and their shortcuts, the menus and every command in them. It knows no
+page by name. It builds a page the first time it is needed, passes requests between pages
+(:attr:`Page.navigate`), hands announcements to every built page (:attr:`Page.announce`),
+and goes back to where a page was reached from when that page is done (:attr:`Page.done`).
 
 The window can be shown before the database is open: it starts with an "Opening…" page and
 the database layer is imported and connected in the background; :meth:`MainWindow.attach`
-then puts the queue in. So only Qt stands between a double-click and a painted window.
+then puts the first page in. So only Qt stands between a double-click and a painted window.
+Every menu action shows its shortcut, so the keyboard route is discoverable from the mouse
+route.
 """
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING
+import importlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -21,27 +27,24 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+import ui.contents  # noqa: F401 - registers the pages and commands
 from resources import resource_path
+from ui.shell.pages import COMMANDS, MENUS, PAGES, Command, Page, PageInfo
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from app.context import AppContext
-    from app.queue.query import SavedView
-    from app.tickets.detail import TicketDetail
-    from ui.calls.desk import CallDesk
-    from ui.queue.page import QueueView
-    from ui.tickets.editor import TicketEditor
-    from ui.tickets.form import TicketPrefill
 
 TITLE = "Switchboard"
-NAV_QUEUE, NAV_CALLS = 0, 1  # rows of the navigation list
+_KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the page key of a navigation entry
 
 
 def database_label(url: URL) -> str:
@@ -65,25 +68,26 @@ def _program_version() -> str:
 class MainWindow(QMainWindow):
     """Switchboard's one window; see the module docstring."""
 
-    attached = Signal()  # the database is open and the queue is in the window
+    attached = Signal()  # the database is open and the first page is in the window
 
     def __init__(
         self,
         context: AppContext | None = None,
         parent: QWidget | None = None,
         *,
-        poll_ms: int | None = None,
+        page_options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        """``page_options``: keyword arguments for a page's factory, by page key (tests
+        switch the queue's polling off this way)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.resize(1280, 800)
-        self._poll_ms = poll_ms
+        self._page_options = dict(page_options or {})
         self._context: AppContext | None = None
-        self._queue: QueueView | None = None
-        self._editor: TicketEditor | None = None  # built on first use: a faster start
-        self._desk: CallDesk | None = None  # likewise
-        self._ticket_for_call = False  # the editor holds a ticket started from the call desk
+        self._built: dict[str, Page] = {}
+        self._came_from: dict[str, str] = {}  # page key -> the page it was reached from
+        self._actions: dict[str, QAction] = {}
 
         self.opening = QLabel("Opening the database…")
         self.opening.setObjectName("openingPage")
@@ -97,12 +101,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)
-        right = QVBoxLayout()
-        right.setContentsMargins(0, 0, 0, 0)
-        right.setSpacing(0)
-        self.call_bar_slot = right  # the call bar goes on top once the call desk exists
-        right.addWidget(self.pages, 1)
-        layout.addLayout(right, 1)
+        self._right = QVBoxLayout()  # page strips (the call bar) go above the pages
+        self._right.setContentsMargins(0, 0, 0, 0)
+        self._right.setSpacing(0)
+        self._right.addWidget(self.pages, 1)
+        layout.addLayout(self._right, 1)
         self.setCentralWidget(central)
         self._build_menus()
         self._build_status_bar()
@@ -110,61 +113,86 @@ class MainWindow(QMainWindow):
             self.attach(context)
 
     def attach(self, context: AppContext) -> None:
-        """Put the queue in, once the database is open."""
-        from ui.queue.page import QueueView
-
+        """Put the first page in, once the database is open."""
         self._context = context
-        options = {} if self._poll_ms is None else {"poll_ms": self._poll_ms}
-        queue = self._queue = QueueView(context, **options)
-        self.pages.addWidget(queue)
-        self.pages.setCurrentWidget(queue)
-        self.pages.removeWidget(self.opening)
-        self.opening.deleteLater()
-        queue.openRequested.connect(self.open_ticket)
-        self.refresh_action.triggered.connect(queue.refresh)
-        self.view_menu.addAction(queue.save_view_action)
-        self.view_menu.addAction(queue.delete_view_action)
-        queue.open_action.setIcon(_icon("ticket"))
-        self.ticket_menu.insertAction(self.new_action, queue.open_action)
-        for action in self._needs_database:
-            action.setEnabled(True)
+        for command in COMMANDS:
+            self._actions[command.name].setEnabled(command.enabled)
+        for info in self._navigation_pages():
+            self._actions[f"goTo:{info.key}"].setEnabled(True)
         self.database_label.setText(database_label(context.engine.url))
         self.user_label.setText(f"User: {context.username}")
-        queue.focus_table()
+        first = self._navigation_pages()[0]
+        self.show_page(first.key)
+        self.pages.removeWidget(self.opening)
+        self.opening.deleteLater()
         self.attached.emit()
 
-    @property
-    def queue(self) -> QueueView:
-        assert self._queue is not None, "the queue exists once the database is attached"
-        return self._queue
+    # -- pages --------------------------------------------------------------------------------
+    def page(self, key: str) -> Page:
+        """The page registered under ``key``, built the first time it is asked for."""
+        page = self._built.get(key)
+        if page is not None:
+            return page
+        info = self._info(key)
+        if info.needs_database and self._context is None:
+            raise RuntimeError(f"the {info.title} page needs the database, which is not open")
+        page = info.build(self._context, **self._page_options.get(key, {}))
+        self._built[key] = page
+        self.pages.addWidget(page)
+        page.navigate.connect(self.deliver)
+        page.announce.connect(self._announce)
+        page.done.connect(lambda key=key: self._go_back(key))
+        page.bind({c.name: self._actions[c.name] for c in COMMANDS if c.page == key})
+        strip = page.strip()
+        if strip is not None:
+            self._right.insertWidget(0, strip)
+        return page
 
-    @property
-    def editor(self) -> TicketEditor:
-        """The ticket editor page, created the first time a ticket is opened or started."""
-        if self._editor is None:
-            from ui.tickets import editor as ticket_editor
+    def current_page(self) -> Page | None:
+        widget = self.pages.currentWidget()
+        return widget if isinstance(widget, Page) else None
 
-            assert self._context is not None
-            self._editor = ticket_editor.TicketEditor(self._context)
-            self.pages.addWidget(self._editor)
-            self._editor.closed.connect(self._editor_closed)
-            self._editor.saved.connect(self._ticket_saved)
-        return self._editor
+    def show_page(self, key: str, *, ask: bool = True) -> Page | None:
+        """Bring a page on screen and let it take the keyboard; None if the page on screen
+        may not be left now (``ask``: ask it first, else it is only hidden)."""
+        current = self.current_page()
+        page = self.page(key)
+        if current is not page:
+            if ask and current is not None and not current.may_leave():
+                return None
+            if current is not None:
+                self._came_from[key] = self._key_of(current)
+            self.pages.setCurrentWidget(page)
+        self._select_navigation(key)
+        page.shown()
+        return page
 
-    @property
-    def desk(self) -> CallDesk:
-        """The call desk page, created the first time a call is taken or the page shown."""
-        if self._desk is None:
-            from ui.calls.desk import CallDesk
+    def deliver(self, key: str, request: object = None, *, ask: bool = True) -> None:
+        """Hand the page ``key`` a ``request`` (a ticket to open, a call to take) and show it,
+        unless the page on screen may not be left or the page cannot take the request."""
+        current, page = self.current_page(), self.page(key)
+        if ask and current is not None and current is not page and not current.may_leave():
+            return
+        if request is None or page.handle(request):
+            self.show_page(key, ask=False)
 
-            assert self._context is not None
-            desk = self._desk = CallDesk(self._context)
-            self.pages.addWidget(desk)
-            self.call_bar_slot.insertWidget(0, desk.call_bar)
-            desk.newTicketRequested.connect(self._new_ticket_for_call)
-            desk.openTicketRequested.connect(self.open_ticket)
-            desk.callChanged.connect(self._call_changed)
-        return self._desk
+    def _announce(self, event: object) -> None:
+        for page in list(self._built.values()):
+            page.notice(event)
+
+    def _go_back(self, key: str) -> None:
+        """A page is done: back to the page it was reached from (it asked already)."""
+        back = self._came_from.get(key, self._navigation_pages()[0].key)
+        self.show_page(back, ask=False)
+
+    def _info(self, key: str) -> PageInfo:
+        return next(info for info in PAGES if info.key == key)
+
+    def _key_of(self, page: Page) -> str:
+        return next(key for key, built in self._built.items() if built is page)
+
+    def _navigation_pages(self) -> list[PageInfo]:
+        return [info for info in PAGES if info.in_navigation]
 
     # -- building -----------------------------------------------------------------------------
     def _build_navigation(self) -> QListWidget:
@@ -172,8 +200,10 @@ class MainWindow(QMainWindow):
         navigation.setObjectName("navigation")
         navigation.setAccessibleName("Navigation")
         navigation.ensurePolished()  # the stylesheet's item padding must be known before items
-        QListWidgetItem(_icon("queue"), "Queue", navigation)
-        QListWidgetItem(_icon("phone"), "Calls", navigation)
+        for info in self._navigation_pages():
+            item = QListWidgetItem(_icon(info.icon), info.title, navigation)
+            item.setData(_KEY_ROLE, info.key)
+            item.setToolTip(f"{info.title} ({info.shortcut})" if info.shortcut else info.title)
         navigation.setCurrentRow(0)
         navigation.setFixedWidth(120)
         navigation.itemActivated.connect(self._navigate)
@@ -181,84 +211,56 @@ class MainWindow(QMainWindow):
         return navigation
 
     def _navigate(self, item: QListWidgetItem) -> None:
-        if self._context is None:
-            return
-        if self.navigation.row(item) == NAV_CALLS:
-            self.show_desk()
-        else:
-            self.show_queue()
+        if self._context is not None:
+            self.show_page(item.data(_KEY_ROLE))
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, icon: str | None) -> QAction:
+    def _select_navigation(self, key: str) -> None:
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(_KEY_ROLE) == key:
+                self.navigation.setCurrentRow(row)
+
+    def _action(self, name: str, text: str, shortcut: str, icon: str) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        action.setObjectName(name)
+        if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        if icon is not None:
+        if icon:
             action.setIcon(_icon(icon))
         self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        self._actions[name] = action
         return action
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.new_action = self._action("&New ticket", "Ctrl+N", "new")
-        self.new_action.triggered.connect(self.new_ticket)
-        self.quit_action = self._action("&Quit", "Ctrl+Q", None)
-        self.quit_action.triggered.connect(self.close)
-        self.import_action = self._action("&Import callers…", None, None)
-        self.import_action.triggered.connect(self.import_callers)
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.import_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        menus = {title: self.menuBar().addMenu(title) for title in MENUS}
+        for info in self._navigation_pages():
+            go = self._action(f"goTo:{info.key}", f"Go to {info.title}", info.shortcut, info.icon)
+            go.triggered.connect(lambda _checked=False, key=info.key: self.show_page(key))
+            go.setEnabled(not info.needs_database)
+        for command in COMMANDS:
+            if command.separator_before:
+                menus[command.menu].addSeparator()
+            if command.submenu:
+                self._add_submenu(menus[command.menu], command)
+                continue
+            action = self._action(command.name, command.text, command.shortcut, command.icon)
+            action.triggered.connect(lambda _checked=False, c=command: self.run(c))
+            action.setEnabled(not command.needs_database)
+            for title in (command.menu, *command.also_in):
+                menus[title].addAction(action)
 
-        self.view_menu = bar.addMenu("&View")
-        self.find_action = self._action("&Find / filter", "Ctrl+F", "filter")
-        self.find_action.triggered.connect(self.find)
-        self.refresh_action = self._action("&Refresh", "F5", "refresh")
-        self.view_menu.addAction(self.find_action)
-        self.view_menu.addAction(self.refresh_action)
-        self.view_menu.addSeparator()
-        self.views_menu = self.view_menu.addMenu("Saved &views")
-        self.views_menu.aboutToShow.connect(self._fill_views_menu)
+    def _add_submenu(self, menu: QMenu, command: Command) -> None:
+        """A submenu its page fills each time it opens, so it always lists what is current."""
+        submenu = menu.addMenu(command.text)
+        submenu.setObjectName(command.name)
+        self._actions[command.name] = submenu.menuAction()
+        submenu.menuAction().setEnabled(not command.needs_database)
 
-        self.ticket_menu = bar.addMenu("&Ticket")
-        self.ticket_menu.addAction(self.new_action)
+        def fill() -> None:
+            submenu.clear()
+            if self._context is not None:
+                getattr(self.page(command.page), command.method)(submenu)
 
-        call_menu = bar.addMenu("&Call")
-        self.take_call_action = self._action("&Take call", "F2", "phone")
-        self.take_call_action.triggered.connect(lambda: self.take_call())
-        self.end_call_action = self._action("&End call", "F8", None)
-        self.end_call_action.triggered.connect(self.end_call)
-        self.duplicates_action = self._action("Find &duplicate callers…", None, None)
-        self.duplicates_action.triggered.connect(self.merge_callers)
-        call_menu.addAction(self.take_call_action)
-        call_menu.addAction(self.end_call_action)
-        call_menu.addSeparator()
-        call_menu.addAction(self.duplicates_action)
-
-        settings_menu = bar.addMenu("&Settings")
-        self.matrix_action = self._action("&Priority matrix…", None, None)
-        self.matrix_action.triggered.connect(self.edit_priority_matrix)
-        settings_menu.addAction(self.matrix_action)
-
-        help_menu = bar.addMenu("&Help")
-        self.about_action = self._action("&About Switchboard", None, None)
-        self.about_action.triggered.connect(self._about)
-        help_menu.addAction(self.about_action)
-
-        # Until the database is open there is nothing for these to act on.
-        self._needs_database = (
-            self.take_call_action,
-            self.import_action,
-            self.duplicates_action,
-            self.new_action,
-            self.find_action,
-            self.refresh_action,
-            self.matrix_action,
-        )
-        for action in self._needs_database:
-            action.setEnabled(False)
-        self.end_call_action.setEnabled(False)  # until a call is on
+        submenu.aboutToShow.connect(fill)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -269,133 +271,36 @@ class MainWindow(QMainWindow):
         status.addWidget(self.database_label, 1)
         status.addPermanentWidget(self.user_label)
 
-    def _fill_views_menu(self) -> None:
-        """Rebuilt on every opening, so it always lists the views the queue knows."""
-        self.views_menu.clear()
-        if self._queue is None:
-            return
-        current = self.queue.current_view
-        for view in self.queue.views:
-            action = self.views_menu.addAction(view.name)
-            action.setCheckable(True)
-            action.setChecked(current is not None and current.name == view.name)
-            action.triggered.connect(lambda _checked=False, v=view: self._choose_view(v))
+    # -- commands -----------------------------------------------------------------------------
+    def action(self, name: str) -> QAction:
+        """The window's action for the command (or navigation entry ``goTo:KEY``) ``name``."""
+        return self._actions[name]
 
-    # -- pages --------------------------------------------------------------------------------
-    def _leave_editor(self) -> bool:
-        """Whether the editor may be left (nothing unsaved, or the user lets it go)."""
-        editor = self._editor
-        if editor is None or self.pages.currentWidget() is not editor:
-            return True
-        return not editor.has_unsaved_changes() or editor.confirm_discard()
+    def run(self, command: Command) -> None:
+        """Carry out a menu command: a page's method, a dialog, or the window's own."""
+        if command.window:
+            getattr(self, command.window)()
+        elif command.dialog:
+            self._open_dialog(command.dialog)
+        elif command.shows_page:
+            page = self.show_page(command.page, ask=command.asks_to_leave)
+            if page is not None:
+                getattr(page, command.method)()
+        else:
+            getattr(self.page(command.page), command.method)()
 
-    def show_queue(self) -> bool:
-        """Back to the queue with the keyboard in the table; False if the user stayed."""
-        if self._queue is None or not self._leave_editor():
-            return False
-        self.pages.setCurrentWidget(self.queue)
-        self.navigation.setCurrentRow(NAV_QUEUE)
-        self.queue.focus_table()
-        return True
-
-    def show_desk(self) -> bool:
-        """The call desk, keyboard in the search box; False if the user stayed put."""
-        if self._context is None or not self._leave_editor():
-            return False
-        self.pages.setCurrentWidget(self.desk)
-        self.navigation.setCurrentRow(NAV_CALLS)
-        self.desk.focus_search()
-        return True
-
-    def take_call(self, number: str = "") -> None:
-        """F2, or a screen pop with the caller's ``number``: the call desk, a call started.
-        Unsaved edits in the ticket editor stay there (the page is only hidden)."""
-        if self._context is None:
-            return
-        self.pages.setCurrentWidget(self.desk)
-        self.navigation.setCurrentRow(NAV_CALLS)
-        self.desk.take_call(number)
-
-    def end_call(self) -> None:
-        if self._desk is not None:
-            self._desk.end_call()
-
-    def _call_changed(self) -> None:
-        self.end_call_action.setEnabled(self.desk.call is not None)
-
-    def _new_ticket_for_call(self, prefill: TicketPrefill) -> None:
-        editor = self._editor
-        if editor is not None and editor.has_unsaved_changes() and not editor.confirm_discard():
-            return
-        self.editor.new_ticket(prefill)
-        self._ticket_for_call = True
-        self._show_editor()
-
-    def _show_editor(self) -> None:
-        self.pages.setCurrentWidget(self.editor)
-        self.editor.setFocus()
-
-    def open_ticket(self, ticket_id: uuid.UUID) -> None:
-        self.editor.open_ticket(ticket_id)
-        self._ticket_for_call = False
-        self._show_editor()
-
-    def new_ticket(self) -> None:
-        if self._leave_editor():
-            self.editor.new_ticket()
-            self._ticket_for_call = False
-            self._show_editor()
-
-    def find(self) -> None:
-        if self.show_queue():
-            self.queue.focus_filter()
-
-    def _choose_view(self, view: SavedView) -> None:
-        if self.show_queue():
-            self.queue.apply_view(view)
-
-    def _editor_closed(self) -> None:
-        # The editor already asked about unsaved changes before it emitted ``closed``.
-        if self._ticket_for_call:
-            self._ticket_for_call = False
-            self.show_desk()
-            return
-        self.pages.setCurrentWidget(self.queue)
-        self.queue.focus_table()
-
-    def _ticket_saved(self, detail: TicketDetail) -> None:
-        self.queue.select_ticket(detail.id)
-        self.queue.refresh()
-        if self._ticket_for_call:
-            # Logged for the caller on the line: back to the call with the card updated.
-            self._ticket_for_call = False
-            self.desk.link_ticket(detail)
-            self.show_desk()
-
-    def edit_priority_matrix(self) -> None:
-        """Open the matrix editor (window-modal; it saves by itself)."""
-        from ui.settings.priority_matrix import PriorityMatrixDialog
-
-        assert self._context is not None
-        dialog = PriorityMatrixDialog(self._context, self)
-        dialog.finished.connect(dialog.deleteLater)
+    def _open_dialog(self, factory: str) -> None:
+        module, _, name = factory.partition(":")
+        dialog = getattr(importlib.import_module(module), name)(self._context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    def import_callers(self) -> None:
-        """The import dialog: choose a CSV file, map its columns, preview, then import."""
-        from ui.callers.import_dialog import CallerImportDialog
+    def refresh_page(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.refresh()
 
-        assert self._context is not None
-        CallerImportDialog(self._context, self).open()  # deletes itself when closed
-
-    def merge_callers(self) -> None:
-        """Likely duplicate callers, to merge one group at a time."""
-        from ui.callers.merge_dialog import CallerMergeDialog
-
-        assert self._context is not None
-        CallerMergeDialog(self._context, self).open()  # deletes itself when closed
-
-    def _about(self) -> None:
+    def about(self) -> None:
         QMessageBox.about(
             self,
             "About Switchboard",
@@ -404,8 +309,10 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._leave_editor():
+        current = self.current_page()
+        if current is not None and not current.may_leave():
             event.ignore()
             return
-        self.end_call()  # a call still on is logged as ending now
+        for page in self._built.values():
+            page.closing()  # a call still on is logged as ending now
         event.accept()

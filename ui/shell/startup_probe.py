@@ -1,9 +1,10 @@
 """Start-up measurement for bench/run.py, off unless SWITCHBOARD_BENCH_EXIT_AFTER is set.
 
 With ``paint`` the program reports the moment the main window was first painted; with
-``loaded``, the moment the queue's first rows arrived. The report is one JSON line on
-stdout (wall-clock time and resident memory), then the program quits. Measuring the real
-entry point this way keeps the benchmark honest: imports, migrations check, window and all.
+``loaded``, the moment the first page showed its first content (the queue's first rows).
+The report is one JSON line on stdout (wall-clock time and resident memory), then the
+program quits. Measuring the real entry point this way keeps the benchmark honest: imports,
+migrations check, window and all.
 """
 
 from __future__ import annotations
@@ -65,9 +66,9 @@ def install(app: QApplication, window: MainWindow) -> None:
         window.navigation.viewport().installEventFilter(probe)
         return
 
-    def watch_queue() -> None:
-        model = window.queue.model
-        model.loaded.connect(probe.report)
-        model.countChanged.connect(lambda total: probe.report() if not total else None)
+    def watch_first_page() -> None:
+        page = window.current_page()
+        assert page is not None, "attached: the first page is on screen"
+        page.ready.connect(probe.report)
 
-    window.attached.connect(watch_queue)
+    window.attached.connect(watch_first_page)

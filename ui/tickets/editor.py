@@ -50,7 +50,9 @@ from models.enums import TicketStatus
 from ui.kit.errors import show_failure
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import Banner, error_label, named, on_ctrl_enter, text_box
-from ui.tickets.form import TicketForm, TicketPrefill
+from ui.shell.pages import Page
+from ui.tickets.form import TicketForm
+from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
 from ui.tickets.timeline import TicketHeader, WorklogPane
 
 Action = Callable[[TicketDetail], TicketDetail | None]
@@ -141,11 +143,11 @@ class _ActionPrompt(QFrame):
             self.confirmed.emit(self.edit.toPlainText(), uuid.UUID(team) if team else None)
 
 
-class TicketEditor(QWidget):
-    """View and edit one ticket, or log a new one; see the module docstring."""
+class TicketEditor(Page):
+    """View and edit one ticket, or log a new one; see the module docstring. Other pages
+    send it a :class:`TicketRequest`; every save is announced as :class:`TicketSaved`."""
 
-    closed = Signal()
-    saved = Signal(object)
+    saved = Signal(object)  # the TicketDetail as saved
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,7 +159,8 @@ class TicketEditor(QWidget):
         self._requests = StaleGuard()
         self._busy = False
         self._prompt_action: PromptAction | None = None
-        self._prefill: TicketPrefill | None = None
+        self._asked = TicketRequest()  # what the page shows, as it was asked for
+        self._back_when_saved = False
         self._focus: QWidget | None = None
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
@@ -257,15 +260,34 @@ class TicketEditor(QWidget):
 
     # ------------------------------------------------------------------ public interface
 
+    def handle(self, request: object) -> bool:
+        """Show the ticket asked for, after asking once if that would lose edits; False
+        (nothing changes) if the person keeps them."""
+        if not isinstance(request, TicketRequest):
+            return False
+        if self.has_unsaved_changes() and not self.confirm_discard():
+            return False
+        self._asked, self._back_when_saved = request, request.back_when_saved
+        if request.ticket_id is None:
+            self._fetch(None)
+        else:
+            self._load_ticket(request.ticket_id)
+        return True
+
     def open_ticket(self, ticket_id: uuid.UUID) -> None:
         """Load the ticket in a worker and show it; a newer request wins."""
-        engine = self._context.engine
-        self._fetch(lambda: get_ticket(engine, ticket_id))
+        self.handle(TicketRequest(ticket_id=ticket_id))
 
     def new_ticket(self, prefill: TicketPrefill | None = None) -> None:
-        """Show a form for logging a new ticket: blank, or started from a call."""
-        self._prefill = prefill
-        self._fetch(None)
+        """Show a form for logging a new ticket: blank, or started from a call (Ctrl+N)."""
+        self.handle(TicketRequest(prefill=prefill))
+
+    def may_leave(self) -> bool:
+        return not self.has_unsaved_changes() or self.confirm_discard()
+
+    def _load_ticket(self, ticket_id: uuid.UUID) -> None:
+        engine = self._context.engine
+        self._fetch(lambda: get_ticket(engine, ticket_id))
 
     def has_unsaved_changes(self) -> bool:
         return self.form.is_dirty() or bool(self.worklog.pending_note()) or self.prompt.has_text()
@@ -275,10 +297,9 @@ class TicketEditor(QWidget):
         self._save()
 
     def request_close(self) -> None:
-        """Emit ``closed``, after asking once if that would lose edits."""
-        if self.has_unsaved_changes() and not self.confirm_discard():
-            return
-        self.closed.emit()
+        """Done here (Esc, Close), after asking once if that would lose edits."""
+        if self.may_leave():
+            self.done.emit()
 
     def confirm_discard(self) -> bool:
         """Ask once whether unsaved edits may be thrown away (Esc here, or leaving the page)."""
@@ -331,12 +352,12 @@ class TicketEditor(QWidget):
         self._detail = None
         self.setWindowTitle("New ticket")
         self.header.show_new()
-        self.form.show_blank(self._prefill)
+        self.form.show_blank(self._asked.prefill)
         self.actions_row.hide()
         self.worklog.hide()
         self.save_button.setText("Create ticket")
         self._update_dirty()
-        focus = self.form.summary_edit if self._prefill else self.form.caller_edit
+        focus = self.form.summary_edit if self._asked.prefill else self.form.caller_edit
         focus.setFocus()
 
     def _show_detail(self, detail: TicketDetail) -> None:
@@ -513,7 +534,7 @@ class TicketEditor(QWidget):
 
     def _reload(self) -> None:
         if self._detail is not None:
-            self.open_ticket(self._detail.id)
+            self._load_ticket(self._detail.id)  # the Reload button: the edits go
 
     def _hide_error(self) -> None:
         self.error_banner.hide()
@@ -575,8 +596,12 @@ class TicketEditor(QWidget):
         if detail is not None:
             self._show_detail(detail)
             self.saved.emit(detail)
+            self.announce.emit(TicketSaved(detail, self._asked))
         if done is not None:
             done()
+        if detail is not None and self._back_when_saved:
+            self._back_when_saved = False
+            self.done.emit()
 
     def _failed(self, error: Exception, sinks: tuple[ProblemSink, ...]) -> None:
         """A conflict gets its banner, field problems go under their fields; anything else

@@ -39,23 +39,11 @@ from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, priority_for
 from models.enums import Channel, Priority
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, priority_chip_style, show_problems, text_box
+from ui.tickets.requests import TicketPrefill
 
 CALLER_DEBOUNCE_MS = 150
 CALLER_PICKS = 20
 _HIT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class TicketPrefill:
-    """A new ticket's starting values when it comes from a call: caller, site, asset,
-    channel phone, and "resolved on the call" when the operator chose that outcome."""
-
-    caller_id: uuid.UUID
-    caller_name: str
-    site_id: uuid.UUID | None
-    asset_id: uuid.UUID | None = None
-    asset_label: str = ""
-    resolved_on_call: bool = False
 
 
 @dataclass(frozen=True)

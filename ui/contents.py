@@ -1,0 +1,156 @@
+"""Everything the main window holds: its menus, its pages and every menu command, in the
+order a person sees them. The window builds its navigation, menu bar and shortcuts from this
+list and nothing else.
+
+Adding a page: write its module (a :class:`ui.shell.pages.Page`; ``docs/adding-a-page.md``
+walks through a real one) and register it here, with the commands it answers to.
+"""
+
+from __future__ import annotations
+
+from ui.shell.pages import Command, PageInfo, register_command, register_menu, register_page
+
+FILE, VIEW, TICKET, CALL, SETTINGS, HELP = (
+    "&File",
+    "&View",
+    "&Ticket",
+    "&Call",
+    "&Settings",
+    "&Help",
+)
+for title in (FILE, VIEW, TICKET, CALL, SETTINGS, HELP):
+    register_menu(title)
+
+# -- pages, in the order of the navigation ---------------------------------------------------
+register_page(PageInfo("queue", "Queue", "queue", "ui.queue.page:QueuePage", "Ctrl+1"))
+register_page(PageInfo("calls", "Calls", "phone", "ui.calls.desk:CallDesk", "Ctrl+2"))
+register_page(
+    PageInfo("ticket", "Ticket", "ticket", "ui.tickets.editor:TicketEditor", in_navigation=False)
+)
+
+# -- File ------------------------------------------------------------------------------------
+register_command(
+    Command(
+        "newTicket",
+        FILE,
+        "&New ticket",
+        page="ticket",
+        method="new_ticket",
+        shortcut="Ctrl+N",
+        icon="new",
+        also_in=(TICKET,),
+    )
+)
+register_command(
+    Command(
+        "importCallers",
+        FILE,
+        "&Import callers…",
+        dialog="ui.callers.import_dialog:CallerImportDialog",
+    )
+)
+register_command(
+    Command(
+        "quit",
+        FILE,
+        "&Quit",
+        window="close",
+        shortcut="Ctrl+Q",
+        separator_before=True,
+        needs_database=False,
+    )
+)
+
+# -- View ------------------------------------------------------------------------------------
+register_command(
+    Command(
+        "find",
+        VIEW,
+        "&Find / filter",
+        page="queue",
+        method="focus_filter",
+        shortcut="Ctrl+F",
+        icon="filter",
+    )
+)
+register_command(
+    Command("refresh", VIEW, "&Refresh", window="refresh_page", shortcut="F5", icon="refresh")
+)
+register_command(
+    Command(
+        "savedViews",
+        VIEW,
+        "Saved &views",
+        page="queue",
+        method="fill_views_menu",
+        submenu=True,
+        separator_before=True,
+    )
+)
+register_command(Command("saveView", VIEW, "&Save view as…", page="queue", method="ask_save_view"))
+register_command(
+    Command(
+        "deleteView", VIEW, "&Delete view", page="queue", method="ask_delete_view", enabled=False
+    )
+)
+
+# -- Ticket ----------------------------------------------------------------------------------
+register_command(
+    Command(
+        "openTicket",
+        TICKET,
+        "&Open ticket\tEnter",
+        page="queue",
+        method="open_current",  # Enter in the queue's table; elsewhere Enter keeps its meaning
+        icon="ticket",
+        enabled=False,
+    )
+)
+
+# -- Call ------------------------------------------------------------------------------------
+register_command(
+    Command(
+        "takeCall",
+        CALL,
+        "&Take call",
+        page="calls",
+        method="take_call",
+        shortcut="F2",
+        icon="phone",
+        asks_to_leave=False,  # edits in the editor stay there; the phone rings now
+    )
+)
+register_command(
+    Command(
+        "endCall",
+        CALL,
+        "&End call",
+        page="calls",
+        method="end_call",
+        shortcut="F8",
+        shows_page=False,
+        enabled=False,
+    )
+)
+register_command(
+    Command(
+        "findDuplicates",
+        CALL,
+        "Find &duplicate callers…",
+        dialog="ui.callers.merge_dialog:CallerMergeDialog",
+        separator_before=True,
+    )
+)
+
+# -- Settings --------------------------------------------------------------------------------
+register_command(
+    Command(
+        "priorityMatrix",
+        SETTINGS,
+        "&Priority matrix…",
+        dialog="ui.settings.priority_matrix:PriorityMatrixDialog",
+    )
+)
+
+# -- Help ------------------------------------------------------------------------------------
+register_command(Command("about", HELP, "&About Switchboard", window="about", needs_database=False))
