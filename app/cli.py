@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--tickets", type=int, default=10000, metavar="M")
     demo.add_argument("--months", type=int, default=12, metavar="K")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="end the generated period on DATE (YYYY-MM-DD) at 16:00 UTC, so the same seed "
+        "gives the same data on any day; default: now",
+    )
     _add_db_option(demo, argparse.SUPPRESS)
 
     lookup = commands.add_parser(
@@ -147,11 +153,17 @@ def _cmd_restore(args: argparse.Namespace, url: str) -> int:
 
 def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     from app.db_lifecycle import open_database
-    from app.demo import DemoSpec, generate
+    from app.demo import DemoSpec, generate, parse_as_of
 
     for name in ("callers", "tickets", "months"):
         if getattr(args, name) < 1:
             raise SwitchboardError(f"--{name} must be at least 1.")
+    end = None
+    if args.as_of is not None:
+        try:
+            end = parse_as_of(args.as_of)
+        except SwitchboardError as error:
+            raise SwitchboardError(f"--as-of: {error}") from None
     engine = open_database(url)
     last = [0.0]
 
@@ -161,7 +173,9 @@ def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
             last[0] = now
             print(f"\r{stage}: {done:,}/{total:,}   ", end="", file=sys.stderr, flush=True)
 
-    spec = DemoSpec(callers=args.callers, tickets=args.tickets, months=args.months, seed=args.seed)
+    spec = DemoSpec(
+        callers=args.callers, tickets=args.tickets, months=args.months, seed=args.seed, now=end
+    )
     summary = generate(engine, spec, progress, operator_username=config.current_username())
     engine.dispose()
     print(file=sys.stderr)
@@ -252,13 +266,16 @@ def _print_import_errors(errors: Sequence[object]) -> None:
 
 
 def _cmd_call(args: argparse.Namespace, url: str) -> int:
-    # Qt is only needed to reach a running window: imported here, not by app/ modules.
-    from ui.shell.screen_pop import check_number, send_to_running
+    from app.calls.caller_id import check_number
 
     try:
         number = check_number(args.number)
     except ValueError as error:
         raise SwitchboardError(str(error)) from None
+    # Qt is only needed to reach a running window: imported here, not by app/ modules, and
+    # only once the number is known to be worth sending.
+    from ui.shell.screen_pop import send_to_running
+
     if send_to_running(number):
         return EXIT_OK
     from app.startup import start_gui

@@ -211,7 +211,11 @@ class InlinePool:
         finally:
             self._holding = False
 
-    def run_held(self) -> None:
+    def run_held(self, which: int | None = None) -> None:
+        """Run the held tasks in the order they were started, or only the one at ``which``."""
+        if which is not None:
+            self.held.pop(which).run()
+            return
         held, self.held = self.held, []
         for runnable in held:
             runnable.run()

@@ -144,7 +144,7 @@ def test_enter_in_a_mapping_box_does_not_import(
     qtbot.keyClick(mapping, Qt.Key.Key_Return)
     assert dialog.import_button.isEnabled() and dialog.isVisible()  # no import started
     drain_tasks()
-    assert dialog.result is None and caller_count(context.engine) == 2
+    assert dialog.import_result is None and caller_count(context.engine) == 2
 
 
 def test_import_writes_and_importing_again_updates_instead_of_duplicating(
@@ -155,7 +155,7 @@ def test_import_writes_and_importing_again_updates_instead_of_duplicating(
     wait_for_preview(qtbot, dialog)
     click_import(qtbot, dialog)
 
-    assert dialog.result is not None
+    assert dialog.import_result is not None
     assert dialog.result_label.text() == (
         "Imported: 1 created, 1 updated, 1 unchanged, 2 rows skipped."
     )

@@ -54,3 +54,15 @@ def test_the_window_can_show_before_the_database_layer_is_imported() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_no_ui_module_handles_database_exceptions_itself() -> None:
+    """Pages show failures through ui.kit.errors, which asks the data layer what an error
+    means; a page that caught SQLAlchemy's exceptions would be a second error path."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "ui").rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "SQLAlchemyError" in line or "sqlalchemy.exc" in line or "sqlalchemy import exc" in line
+    ]
+    assert offenders == []

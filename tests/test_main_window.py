@@ -3,11 +3,12 @@ in the editor, Esc comes back to the same row, Ctrl+F / Ctrl+N / F5 do what they
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
@@ -195,7 +196,9 @@ def test_about_and_saved_views_from_the_menus(
     assert window.page("queue").views_combo.currentText() == "Unassigned"
 
 
-def _run_until(app: QApplication, done: Callable[[MainWindow], bool], opener: Any) -> int:
+def _run_until(
+    app: QApplication, done: Callable[[MainWindow], bool], opener: Any, **options: Any
+) -> int:
     """run_gui with ``opener``, ended from inside its event loop once ``done(window)``."""
 
     def check() -> None:
@@ -210,7 +213,7 @@ def _run_until(app: QApplication, done: Callable[[MainWindow], bool], opener: An
     # post one more Quit, which would end every later test's event loop at once.
     app.setQuitOnLastWindowClosed(False)
     try:
-        return run_gui(opener, [])
+        return run_gui(opener, [], **options)
     finally:
         watcher.stop()
         app.setQuitOnLastWindowClosed(True)
@@ -262,6 +265,29 @@ def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
         app.setStyleSheet(before)
     assert shown == ["notes.txt is not a SQLite database."]
     assert "not a SQLite database" in capsys.readouterr().err
+
+
+@pytest.mark.real_threads
+def test_closing_the_window_while_the_database_opens_does_not_wait_for_it(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    gate, abandoned = threading.Event(), []
+
+    def opener() -> AppContext:
+        gate.wait(60)  # still importing, checking, migrating when the window closes
+        return context
+
+    try:
+        # Closed as soon as it is on screen, long before the database is open.
+        code = _run_until(app, lambda _window: True, opener, abandon=abandoned.append)
+        assert (code, abandoned) == (0, [0])
+    finally:
+        gate.set()
+        QThreadPool.globalInstance().waitForDone()
+        app.setStyleSheet(before)
 
 
 def test_the_window_waits_for_the_database_with_its_actions_off(

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
 from app.tickets.actions import change_status
 from models.enums import Priority, TicketStatus
-from tests.conftest import Org, drain_tasks
+from tests.conftest import InlinePool, Org, drain_tasks
 from tests.test_queue_query import BASE, add_tickets
 from ui.kit.paged_model import IdRole, LoadingRole, RowRole
 from ui.queue.model import Column, QueueModel, SlaState, format_duration, sla_due
@@ -324,3 +324,45 @@ def test_fast_scrolling_reads_the_newest_pages_and_forgets_the_rest(
     assert not model.is_loaded(3 * 2)
     with qtbot.waitSignal(model.loaded):
         model.index(3 * 2, 0).data()  # still wanted later: asked again, and read
+
+
+def test_a_new_query_is_on_screen_with_its_first_page_before_its_count(
+    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
+) -> None:
+    add_tickets(engine, org, 7)
+    model = _model(owner, query, page_size=3)
+    counts: list[int] = []
+    model.countChanged.connect(counts.append)
+    with tasks.holding():
+        model.set_query(EVERYTHING, QueueSort(SortColumn.NUMBER))
+    count_job_first = 0
+    tasks.run_held(1)  # the first page; the count is still being read
+    with qtbot.waitSignal(model.loaded):
+        pass
+    assert model.rowCount() == 3 and not model.count_known and counts == []
+    assert _column(model, Column.NUMBER) == ["HQ-000001", "HQ-000002", "HQ-000003"]
+
+    tasks.run_held(count_job_first)
+    with qtbot.waitSignal(model.rowsInserted):
+        pass
+    assert model.rowCount() == 7 and model.count_known and counts == [7]
+    _load_all(qtbot, model)
+    assert len(set(_column(model, Column.NUMBER))) == 7
+
+
+def test_a_short_first_page_is_the_whole_count(
+    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
+) -> None:
+    add_tickets(engine, org, 2)
+    model = _model(owner, query, page_size=3)
+    counts: list[int] = []
+    model.countChanged.connect(counts.append)
+    with tasks.holding():
+        model.set_query(EVERYTHING)
+    tasks.run_held(1)
+    with qtbot.waitSignal(model.countChanged):
+        pass
+    assert model.rowCount() == 2 and model.count_known
+    tasks.run_held()  # the count agrees: nothing changes, nothing is announced twice
+    drain_tasks()
+    assert counts == [2] and model.rowCount() == 2

@@ -2,7 +2,12 @@
 comes to the front and takes the call; with none running, Switchboard starts with the call.
 
 Every test uses a channel name of its own (``SWITCHBOARD_INSTANCE_NAME``), so tests never
-reach, or collide with, a Switchboard a developer has open, nor with each other."""
+reach, or collide with, a Switchboard a developer has open, nor with each other.
+
+The server answers from the event loop of the test's (GUI) thread, so a blocking client in the
+same process runs in a QThread of its own (:class:`Client`): the Qt objects it makes belong to
+that thread. No Qt object is made or used on a plain Python thread. The caller-id rules and
+request lines themselves are tested in test_caller_id.py."""
 
 from __future__ import annotations
 
@@ -13,33 +18,32 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QThread, QTimer
+from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from pytestqt.wait_signal import SignalBlocker
 
+from app.calls.caller_id import MAX_NUMBER_LENGTH, encode_call
 from app.cli import main
 from app.context import AppContext
+from tests.conftest import QUIET
+from ui.calls.requests import IncomingCall
 from ui.shell import screen_pop as single_instance
 from ui.shell.application import ScreenPop, bring_to_front, run_gui
 from ui.shell.main_window import MainWindow
-from ui.shell.screen_pop import (
-    ENV_NAME,
-    MAX_NUMBER_LENGTH,
-    InstanceServer,
-    check_number,
-    clean_number,
-    send_to_running,
-    server_name,
-)
+from ui.shell.screen_pop import ENV_NAME, InstanceServer, send_to_running, server_name
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 60  # bounds every wait on another process; a pass takes a fraction of it
+CLIENT_TIMEOUT_MS = 10_000  # bounds every wait on a client thread of this process
+# Client threads that never ended, kept alive: destroying a running QThread ends the process.
+_HUNG: list[QThread] = []
 
 
 @pytest.fixture
@@ -59,50 +63,99 @@ def server(qtbot: QtBot, channel: str) -> Iterator[InstanceServer]:
     listening.close()
 
 
+class Client(QThread):
+    """One blocking client call (``send_to_running``, ``main([...])``, :func:`exchange`) in a
+    thread of its own, while the test's thread runs the event loop the server answers from.
+
+    Whatever Qt objects the call makes are made in :meth:`run`, so they belong to this
+    thread. Made with :func:`start_client`, which waits for every client before the test
+    ends."""
+
+    def __init__(self, qtbot: QtBot, function: Callable[..., Any], *args: Any) -> None:
+        super().__init__()
+        self._call = function
+        self._args = args
+        self._result: Any = None
+        self._error: BaseException | None = None
+        # Listening before the thread starts, so the end cannot pass unseen.
+        self._ended: SignalBlocker | None = qtbot.waitSignal(
+            self.finished, timeout=CLIENT_TIMEOUT_MS
+        )
+
+    def run(self) -> None:
+        try:
+            self._result = self._call(*self._args)
+        except BaseException as error:  # handed to the test's thread by result()
+            self._error = error
+
+    def result(self) -> Any:
+        """What the call returned (or raised); the event loop runs until it has ended."""
+        assert self._ended is not None, "the client was already joined"
+        self._ended.wait()
+        self.wait()  # run() has returned; this lets the thread itself wind up
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def join(self) -> bool:
+        """Block until the thread has ended, however the test went; False if it still runs
+        after TIMEOUT_S. The wait on :attr:`finished` is let go here, on this thread."""
+        if not self.wait(TIMEOUT_S * 1000):
+            return False
+        self._ended = None
+        return True
+
+
 @pytest.fixture
-def pool() -> Iterator[ThreadPoolExecutor]:
-    """Clients block on their socket, so they run beside the event loop the server needs."""
-    with ThreadPoolExecutor(max_workers=2) as executor:
-        yield executor
+def start_client(qtbot: QtBot) -> Iterator[Callable[..., Client]]:
+    """``start_client(function, *args)`` runs the call in a started :class:`Client`.
+
+    Every client has ended before the test does, failed or not: the clients give up on
+    their own (their socket timeouts), so a plain wait is bounded."""
+    clients: list[Client] = []
+
+    def start(function: Callable[..., Any], *args: Any) -> Client:
+        client = Client(qtbot, function, *args)
+        clients.append(client)
+        client.start()
+        return client
+
+    yield start
+    hung = [client for client in clients if not client.join()]
+    _HUNG.extend(hung)
+    assert not hung, f"{len(hung)} client thread(s) never ended"
 
 
 def exchange(name: str, payload: bytes | list[bytes]) -> bytes:
-    """Send raw bytes (in pieces, if a list) as any local client could; return the answer.
+    """Send raw bytes (in pieces, if a list) as any local client could; return the answer,
+    all the server sent until it hung up.
 
-    Waits are short slices: PySide6 keeps the interpreter lock while it blocks, and the GUI
-    thread must run meanwhile to answer."""
-    deadline = time.monotonic() + 10
-    client = QLocalSocket()
-    client.connectToServer(name)
-    assert client.waitForConnected(1000), client.errorString()
-    for piece in payload if isinstance(payload, list) else [payload]:
-        client.write(piece)
-        while client.bytesToWrite() and time.monotonic() < deadline:
-            client.waitForBytesWritten(20)
+    A plain socket, not a Qt one: this is what another program on the machine would do."""
     answer = b""
-    while time.monotonic() < deadline:
-        client.waitForReadyRead(20)
-        answer += client.readAll().data()
-        if client.state() == QLocalSocket.LocalSocketState.UnconnectedState:
-            break
-    client.abort()
+    with pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM) as client:
+        client.settimeout(CLIENT_TIMEOUT_MS / 1000)
+        client.connect(name)
+        try:
+            for piece in payload if isinstance(payload, list) else [payload]:
+                client.sendall(piece)
+        except BrokenPipeError:
+            pass  # hung up on before all was sent: its answer is still there to read
+        try:
+            while chunk := client.recv(4096):
+                answer += chunk
+        except ConnectionResetError:
+            pass  # hung up on with bytes unread; what it answered before that was read
     return answer
-
-
-def finish(qtbot: QtBot, future: Future[Any]) -> Any:
-    """The client's result, with the GUI thread serving the server meanwhile."""
-    qtbot.waitUntil(future.done, timeout=10_000)
-    return future.result()
 
 
 # -- the channel inside one process ------------------------------------------------------------
 def test_a_number_sent_is_received_and_acknowledged(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
-    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-        sent = pool.submit(send_to_running, "+44 20 7946 0000")
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        sent = start_client(send_to_running, "+44 20 7946 0000")
     assert received.args == ["+44 20 7946 0000"]
-    assert finish(qtbot, sent) is True
+    assert sent.result() is True
 
 
 def test_nobody_listening_means_not_delivered(channel: str) -> None:
@@ -125,69 +178,46 @@ def test_nobody_listening_means_not_delivered(channel: str) -> None:
 def test_malformed_messages_are_refused_and_the_server_keeps_working(
     qtbot: QtBot,
     server: InstanceServer,
-    pool: ThreadPoolExecutor,
+    start_client: Callable[..., Client],
     payload: bytes,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with qtbot.assertNotEmitted(server.callReceived):
-        answer = finish(qtbot, pool.submit(exchange, server.name, payload))
+        answer = start_client(exchange, server.name, payload).result()
     assert answer == b"error\n"
     assert any("Screen pop" in record.message for record in caplog.records)
-    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-        sent = pool.submit(send_to_running, "0161 496 0000")
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        sent = start_client(send_to_running, "0161 496 0000")
     assert received.args == ["0161 496 0000"]
-    assert finish(qtbot, sent) is True
+    assert sent.result() is True
 
 
 def test_a_message_split_over_several_writes_is_put_together(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
-    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-        answer = pool.submit(
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        answer = start_client(
             exchange, server.name, [b'{"ca', b'll": "+1 202', b' 555 0100"}', b"\n"]
         )
     assert received.args == ["+1 202 555 0100"]
-    assert finish(qtbot, answer) == b"ok\n"
+    assert answer.result() == b"ok\n"
 
 
 def test_control_characters_are_stripped_and_long_input_is_cut(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
     sneaky = "+44\x1b[2J 20\u202e 7946\n0000\u200b" + "9" * 500
-    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-        pool.submit(exchange, server.name, single_instance.encode_call(sneaky))
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        answer = start_client(exchange, server.name, encode_call(sneaky))
+    assert answer.result() == b"ok\n"
     number = received.args[0]
     assert number.startswith("+44 [2J 20 7946 0000")
     assert len(number) == MAX_NUMBER_LENGTH
     assert all(char.isprintable() for char in number)
 
 
-def test_clean_number_keeps_what_a_lookup_needs() -> None:
-    assert clean_number("  +44 (20)\t7946-0000 ") == "+44 (20) 7946-0000"
-    assert clean_number('"Alice" <sip:%2B442079460000@pbx.example;user=phone>') == ("+442079460000")
-    assert clean_number("tel:+1-202-555-0100") == "+1-202-555-0100"
-    assert clean_number("\x00\x07") == ""
-    assert clean_number("hotel:555") == "hotel:555"  # only a real URI scheme is taken apart
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("", "no phone number"),
-        ("  \t ", "no phone number"),
-        ("%callerid%", "placeholder"),
-        ("$n", "placeholder"),
-        ("{number}", "placeholder"),
-        ("1" * (MAX_NUMBER_LENGTH + 1), "longer than"),
-    ],
-)
-def test_check_number_refuses_what_cannot_be_a_caller_id(text: str, problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
-        check_number(text)
-
-
 def test_a_stale_socket_left_by_a_crash_is_replaced(
-    qtbot: QtBot, channel: str, pool: ThreadPoolExecutor
+    qtbot: QtBot, channel: str, start_client: Callable[..., Client]
 ) -> None:
     # A crashed server leaves its socket file behind, with nobody listening on it.
     leftover = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
@@ -199,23 +229,23 @@ def test_a_stale_socket_left_by_a_crash_is_replaced(
     server = InstanceServer()
     assert server.listen()
     try:
-        with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-            sent = pool.submit(send_to_running, "123")
+        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+            sent = start_client(send_to_running, "123")
         assert received.args == ["123"]
-        assert finish(qtbot, sent) is True
+        assert sent.result() is True
     finally:
         server.close()
 
 
 def test_a_second_server_leaves_the_live_one_alone(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
     second = InstanceServer()
     assert not second.listen()
-    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-        sent = pool.submit(send_to_running, "456")
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        sent = start_client(send_to_running, "456")
     assert received.args == ["456"]
-    assert finish(qtbot, sent) is True
+    assert sent.result() is True
 
 
 def test_the_name_is_per_user_stable_and_short(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,13 +261,24 @@ def test_the_name_is_per_user_stable_and_short(monkeypatch: pytest.MonkeyPatch) 
 
 
 # -- the window taking calls -------------------------------------------------------------------
+def calls_delivered(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The numbers the window hands to its call desk, recorded instead of taken."""
+    taken: list[str] = []
+
+    def deliver(key: str, request: object = None, *, ask: bool = True) -> None:
+        assert key == "calls" and isinstance(request, IncomingCall) and not ask
+        taken.append(request.number)
+
+    monkeypatch.setattr(window, "deliver", deliver)
+    return taken
+
+
 def test_a_call_waits_until_the_database_is_attached(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = MainWindow(poll_ms=0)
+    window = MainWindow(page_options=QUIET)
     qtbot.addWidget(window)
-    taken: list[str] = []
-    monkeypatch.setattr(window, "take_call", taken.append, raising=False)
+    taken = calls_delivered(window, monkeypatch)
     screen_pop = ScreenPop(window)
     screen_pop.take("0161 496 0001")
     screen_pop.take("0161 496 0002")
@@ -253,10 +294,9 @@ def test_a_call_waits_until_the_database_is_attached(
 def test_a_call_restores_a_minimised_window(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = MainWindow(context, poll_ms=0)
+    window = MainWindow(context, page_options=QUIET)
     qtbot.addWidget(window)
-    taken: list[str] = []
-    monkeypatch.setattr(window, "take_call", taken.append, raising=False)
+    taken = calls_delivered(window, monkeypatch)
     screen_pop = ScreenPop(window, attached=True)
     window.showMinimized()
     qtbot.waitUntil(window.isMinimized)
@@ -291,23 +331,24 @@ def test_run_gui_takes_its_starting_call_once_open_then_calls_sent_to_it(
     qtbot: QtBot,
     context: AppContext,
     channel: str,
-    pool: ThreadPoolExecutor,
+    start_client: Callable[..., Client],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     taken: list[tuple[str, bool]] = []
-    sent: list[Future[bool]] = []
+    sent: list[Client] = []
 
-    def take_call(window: MainWindow, number: str = "") -> None:
-        taken.append((number, window.new_action.isEnabled()))  # attached by then
+    def deliver(window: MainWindow, key: str, request: object = None, **_how: Any) -> None:
+        assert key == "calls" and isinstance(request, IncomingCall)
+        taken.append((request.number, window.action("newTicket").isEnabled()))  # attached
         if not sent:  # the window is up and listening: the phone rings again
-            sent.append(pool.submit(send_to_running, "+1 202 555 0100"))
+            sent.append(start_client(send_to_running, "+1 202 555 0100"))
 
-    monkeypatch.setattr(MainWindow, "take_call", take_call, raising=False)
+    monkeypatch.setattr(MainWindow, "deliver", deliver)
     assert _run_gui_until(app, lambda: len(taken) == 2, lambda: context, "+44 20 7946 0000") == 0
     assert taken == [("+44 20 7946 0000", True), ("+1 202 555 0100", True)]
-    assert sent[0].result(timeout=TIMEOUT_S) is True
+    assert sent[0].result() is True
     # Closed, the window no longer takes calls: the next one starts a new Switchboard.
     assert send_to_running("+1 202 555 0101", timeout_ms=1000) is False
 
@@ -350,21 +391,21 @@ def no_second_gui(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("no_second_gui")
 def test_call_hands_over_to_a_running_instance_without_starting_another(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
-    with qtbot.waitSignal(server.callReceived, timeout=10_000) as received:
-        status = pool.submit(main, ["call", "0161 496 0000"])
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        status = start_client(main, ["call", "0161 496 0000"])
     assert received.args == ["0161 496 0000"]
-    assert finish(qtbot, status) == 0
+    assert status.result() == 0
 
 
 @pytest.mark.usefixtures("no_second_gui")
 def test_starting_switchboard_again_shows_the_running_window_instead(
-    qtbot: QtBot, server: InstanceServer, pool: ThreadPoolExecutor
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
-    with qtbot.waitSignal(server.showRequested, timeout=10_000):
-        status = pool.submit(main, ["--user", "ann"])
-    assert finish(qtbot, status) == 0
+    with qtbot.waitSignal(server.showRequested, timeout=CLIENT_TIMEOUT_MS):
+        status = start_client(main, ["--user", "ann"])
+    assert status.result() == 0
 
 
 def test_starting_switchboard_with_nobody_running_opens_the_window(
@@ -381,16 +422,16 @@ def test_starting_switchboard_with_nobody_running_opens_the_window(
 
 
 def test_a_show_request_brings_the_window_to_the_front(
-    qtbot: QtBot, channel: str, pool: ThreadPoolExecutor, context: AppContext
+    qtbot: QtBot, channel: str, start_client: Callable[..., Client], context: AppContext
 ) -> None:
-    window = MainWindow(context, poll_ms=0)
+    window = MainWindow(context, page_options=QUIET)
     qtbot.addWidget(window)
     window.showMinimized()
     server = InstanceServer(parent=window)
     assert server.listen()
     server.showRequested.connect(lambda: bring_to_front(window))
 
-    assert finish(qtbot, pool.submit(single_instance.show_running)) is True
+    assert start_client(single_instance.show_running).result() is True
 
     qtbot.waitUntil(lambda: not window.isMinimized())
     server.close()

@@ -136,6 +136,28 @@ def timeline_text(editor: TicketEditor) -> str:
 # ---------------------------------------------------------------------------- new tickets
 
 
+def test_the_caller_is_found_as_at_the_call_desk_by_asset_tag_or_ticket_number(
+    qtbot: QtBot,
+    editor: TicketEditor,
+    engine: Engine,
+    org: Org,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The picker is the call desk's ranked lookup, not a search of names alone."""
+    zoes = ticket(engine, org, caller_id=org.zoe, summary="VPN drops")
+    new_ticket(qtbot, editor)
+    pick_caller(qtbot, editor, zoes.number)
+    assert find(editor, QLineEdit, "callerEdit").text() == "Zoe O'Brien"
+
+    monkeypatch.setattr(editor, "confirm_discard", lambda: True)  # the pick is let go
+    new_ticket(qtbot, editor)
+    qtbot.waitUntil(lambda: find(editor, QLineEdit, "callerEdit").text() == "")
+    pick_caller(qtbot, editor, "LT-0001")
+    assert find(editor, QLineEdit, "callerEdit").text() == "Alice Müller"
+    popup = find(editor, QCompleter, "").popup()
+    assert popup is not None and "asset: LT-0001" in popup.model().index(0, 0).data()
+
+
 def test_new_ticket_is_typed_and_saved(
     qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
 ) -> None:

@@ -94,7 +94,7 @@ class CallerImportDialog(QDialog):
     """Choose a CSV file, map its columns, preview, then import; deletes itself on close.
 
     ``plan`` is the preview on screen (None while one is being made or when the mapping
-    cannot work) and ``result`` what the import did; the signals tell tests and callers
+    cannot work) and ``import_result`` what the import did; the signals tell tests and callers
     when either changes."""
 
     previewUpdated = Signal()  # a preview, or the reason there is none, is on screen
@@ -115,7 +115,7 @@ class CallerImportDialog(QDialog):
         self._combos: list[QComboBox] = []
         self.table: RawTable | None = None
         self.plan: ImportPlan | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
 
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DEBOUNCE_MS)
         self._preview_timer.timeout.connect(self._start_preview)
@@ -285,7 +285,7 @@ class CallerImportDialog(QDialog):
     def load_file(self, path: Path) -> None:
         """Read ``path`` off the GUI thread; what was shown for another file goes away."""
         self._requests.drop_pending()
-        self.table = self.result = None
+        self.table = self.import_result = None
         for combo in self._combos:  # deleted later with their cells; not to be found by name
             combo.setObjectName("")
         self._combos = []
@@ -478,7 +478,7 @@ class CallerImportDialog(QDialog):
 
     def _imported(self, result: ImportResult) -> None:
         self._importing = False
-        self.result = result
+        self.import_result = result
         self.choose_button.setEnabled(True)
         self.close_button.setEnabled(True)
         self._enable_editing(True)

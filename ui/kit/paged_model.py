@@ -71,16 +71,26 @@ class Row(Protocol):
 R = TypeVar("R", bound=Row)
 F = TypeVar("F", bound=Hashable)  # what is shown (a filter)
 S = TypeVar("S", bound=Hashable)  # in which order (a sort)
+R_co = TypeVar("R_co", bound=Row, covariant=True)
+F_contra = TypeVar("F_contra", bound=Hashable, contravariant=True)
+S_contra = TypeVar("S_contra", bound=Hashable, contravariant=True)
 
 
-class PagedQuery(Protocol[R, F, S]):
+class PagedQuery(Protocol[R_co, F_contra, S_contra]):
     """The feature's side of a paged table; plain Python, called on worker threads."""
 
-    def count(self, f: F, now: datetime) -> int: ...
+    def count(self, f: F_contra, now: datetime) -> int: ...
 
     def page(
-        self, f: F, sort: S, offset: int, limit: int, *, total: int | None, now: datetime
-    ) -> list[R]:
+        self,
+        f: F_contra,
+        sort: S_contra,
+        offset: int,
+        limit: int,
+        *,
+        total: int | None,
+        now: datetime,
+    ) -> Sequence[R_co]:
         """Rows ``offset .. offset+limit``; ``total`` lets a page near the end be read from
         the end."""
         ...
@@ -89,7 +99,7 @@ class PagedQuery(Protocol[R, F, S]):
         """A cheap fingerprint of the table that moves whenever a row is saved."""
         ...
 
-    def depends_on_now(self, f: F) -> bool:
+    def depends_on_now(self, f: F_contra) -> bool:
         """Whether the rows of ``f`` change as time passes (e.g. "due within the hour")."""
         ...
 
@@ -123,7 +133,7 @@ class _Snapshot(Generic[F, S]):
 @dataclass(frozen=True)
 class _Page(Generic[R]):
     generation: int
-    rows: list[R]
+    rows: Sequence[R]
 
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -181,7 +191,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         self._in_flight: set[int] = set()  # pages asked for: waiting or being read
         self._queued: OrderedDict[int, _Snapshot[F, S]] = OrderedDict()  # waiting, newest last
         self._running = 0
-        self._early_page: list[R] | None = None  # a refresh's first page that beat its count
+        self._early_page: Sequence[R] | None = None  # a refresh's first page that beat its count
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(poll_ms)
         self._poll_timer.timeout.connect(self.poll)
@@ -232,7 +242,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
             token = query.change_token()
             return _Snapshot(f, sort, query.count(f, now), now, generation), token
 
-        def first_page() -> list[R]:
+        def first_page() -> Sequence[R]:
             return query.page(f, sort, 0, size, total=None, now=now)
 
         # The count and the first page are read side by side; a new query is on screen as
@@ -250,7 +260,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         old = self._active
         return old is None or (old.filter, old.sort) != (f, sort)
 
-    def _first_page_arrived(self, generation: int, now: datetime, rows: list[R]) -> None:
+    def _first_page_arrived(self, generation: int, now: datetime, rows: Sequence[R]) -> None:
         if generation != self._generation:
             return
         active = self._active
@@ -373,10 +383,10 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         query, offset, size = self._query, number * self._page_size, self._page_size
         total = active.total if active.counted else None
 
-        def fetch() -> list[R]:
+        def fetch() -> Sequence[R]:
             return query.page(active.filter, active.sort, offset, size, total=total, now=active.now)
 
-        def arrived(rows: list[R]) -> None:
+        def arrived(rows: Sequence[R]) -> None:
             self._fetched()
             self._page_arrived(active.generation, number, rows)
 
@@ -390,7 +400,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         self._running -= 1
         self._pump()
 
-    def _page_arrived(self, generation: int, number: int, rows: list[R]) -> None:
+    def _page_arrived(self, generation: int, number: int, rows: Sequence[R]) -> None:
         active = self._active
         if active is None or generation != active.generation:
             return

@@ -291,9 +291,8 @@ class QueuePage(Page):
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
         top.addSpacing(12)
-        for widget in (view_label, self.views_combo, self.save_view_button):
-            top.addWidget(widget)
-        top.addWidget(self.delete_view_button)
+        for item in (view_label, self.views_combo, self.save_view_button, self.delete_view_button):
+            top.addWidget(item)
         bottom = QHBoxLayout()
         for widget in (
             self.status_filter,
@@ -526,9 +525,9 @@ class QueuePage(Page):
         """Show the saved view's name while the query is exactly that view, else "Custom"."""
         view = self._view
         query = (self.model.query_filter, self.model.query_sort)
-        matches = view is not None and (view.filter, view.sort) == query
         names = [v.name for v in self._views]
-        index = self.views_combo.findText(view.name) if matches and view.name in names else -1
+        shown = view is not None and (view.filter, view.sort) == query and view.name in names
+        index = self.views_combo.findText(view.name) if view is not None and shown else -1
         with signals_blocked(self.views_combo):
             self.views_combo.setCurrentIndex(index)
         deletable = index >= 0 and view is not None and not view.built_in

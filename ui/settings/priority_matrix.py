@@ -83,10 +83,9 @@ class PriorityMatrixDialog(QDialog):
         """Rebuild the grid for ``matrix`` (its size decides the labels)."""
         size = len(matrix)
         self.size_combo.setCurrentIndex(self.size_combo.findData(size))
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        while (item := self.grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         for column, label in enumerate(URGENCY_LABELS[size], start=1):
             self.grid.addWidget(QLabel(f"<b>Urgency {column}</b><br>{label}"), 0, column)
         self.cells = []

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
@@ -105,14 +108,30 @@ class ScreenPop(QObject):
         self.window.deliver("calls", IncomingCall(number), ask=False)
 
 
+def exit_now(code: int) -> None:
+    """End the process at once, with the log written out: no thread is waited for."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def run_gui(
-    open_context: Callable[[], AppContext], argv: list[str], call_number: str | None = None
+    open_context: Callable[[], AppContext],
+    argv: list[str],
+    call_number: str | None = None,
+    *,
+    abandon: Callable[[int], None] = exit_now,
 ) -> int:
     """Show the main window at once, open the database off the GUI thread with
     ``open_context``, then run the event loop; returns the exit status.
 
     The window listens for ``switchboard call NUMBER`` from then on; ``call_number`` is a
-    call to take as soon as the database is open (Switchboard was started by the ring)."""
+    call to take as soon as the database is open (Switchboard was started by the ring).
+
+    A window closed while the database is still opening is not kept waiting for that: the
+    opening (imports, checks, one migration transaction that the next start does again) is
+    ``abandon``-ed with the exit status, which by default ends the process at once."""
     app = cast(QApplication, QApplication.instance() or QApplication(argv))
     configure_application(app)
     window = MainWindow()
@@ -133,10 +152,22 @@ def run_gui(
     def failed(error: Exception) -> None:
         app.exit(report_startup_failure(error))
 
-    run_task(open_context, opened, failed, parent=window)
+    opening_done = threading.Event()
+
+    def open_database() -> AppContext:
+        try:
+            return open_context()
+        finally:
+            opening_done.set()
+
+    run_task(open_database, opened, failed, parent=window)
     code = app.exec()
     # From here on the window is going: a call must start a new Switchboard, not come here.
     server.close()
-    # Let background queries finish while their window still exists to take the answer.
+    if not opening_done.is_set():
+        log.info("Closed while the database was still opening; not waiting for it")
+        abandon(code)
+        return code
+    # Let background work finish (a call record being written) before the program ends.
     wait_for_workers()
     return code

@@ -10,47 +10,40 @@ The protocol is one line of JSON per connection, ``{"call": "+44 20 7946 0000"}`
 call) or ``{"show": true}`` (someone started Switchboard again: show the window instead of
 opening a second one), answered by ``ok`` or ``error`` and a newline. The answer matters:
 only an instance that took the number makes the command exit, so a socket left over from a
-crash, or a hung window, makes it start a fresh Switchboard instead of losing the call.
+crash, or a hung window, makes it start a fresh Switchboard instead of losing the call. The
+request lines and the caller-id rules are plain Python in :mod:`app.calls.caller_id`; this
+module is the Qt side that carries them.
 
-What arrives is untrusted text from another process: it is size-limited, stripped of control
-and formatting characters and cut to :data:`MAX_NUMBER_LENGTH`; anything malformed is logged
-and dropped, never raised inside the event loop.
+What arrives is untrusted text from another process: it is size-limited here, then stripped
+of control and formatting characters and cut to ``MAX_NUMBER_LENGTH`` by
+:func:`app.calls.caller_id.parse_call`; anything malformed is logged and dropped, never
+raised inside the event loop.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
-import re
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
+from app.calls.caller_id import SHOW_REQUEST, encode_call, parse_call
 from app.config import APP_NAME, current_username
 
 log = logging.getLogger(__name__)
 
 ENV_NAME = "SWITCHBOARD_INSTANCE_NAME"  # overrides the server name (tests, several profiles)
-MAX_NUMBER_LENGTH = 64  # longer than any dialable number or SIP user part seen in practice
 MAX_MESSAGE_BYTES = 4096  # one request line; more is not a Switchboard client talking
 DEFAULT_TIMEOUT_MS = 3000  # the running window answers from its event loop; allow a busy one
 _SLICE_MS = 20  # longest single blocking wait in the client; see _wait
 IDLE_CLIENT_MS = 10_000  # a client that connects and never finishes its line is hung up on
 OK, ERROR = b"ok\n", b"error\n"
-
-# A SIP or tel URI, bare or in a display form such as '"Alice" <sip:+4420...@pbx;user=phone>':
-# softphones that pass the remote address instead of the number send this.
-_URI = re.compile(r"\b(?:sips?|tel):([^@;>\s]+)", re.IGNORECASE)
-# A softphone placeholder that was not filled in: %callerid%, $n, ${number}, {number}, [Number].
-_PLACEHOLDER = re.compile(r"^(%\w+%|\$\{?\w+\}?|\{\w+\}|\[\w+\])$")
 
 
 def server_name() -> str:
@@ -72,72 +65,6 @@ def server_name() -> str:
     if sys.platform != "win32" and runtime and Path(runtime).is_dir():
         return str(Path(runtime) / f"{name}.sock")
     return name
-
-
-def _normalise(text: str) -> str:
-    """Control and formatting characters out, white space collapsed, a URI to its user."""
-    visible = "".join(" " if unicodedata.category(char).startswith("C") else char for char in text)
-    uri = _URI.search(visible)
-    if uri is not None:
-        visible = unquote(uri.group(1))
-    return " ".join(visible.split())
-
-
-def clean_number(text: str) -> str:
-    """The caller id as a lookup can use it, or "" if nothing usable is left.
-
-    Control and formatting characters (newlines, escapes, bidi overrides, zero-width marks)
-    are removed and runs of white space become one space; a SIP/tel URI is reduced to its
-    user part (``sip:%2B4420...@pbx`` -> ``+4420...``); the result is cut to
-    :data:`MAX_NUMBER_LENGTH` characters so a runaway sender cannot fill the window."""
-    return _normalise(text)[:MAX_NUMBER_LENGTH].strip()
-
-
-def check_number(text: str) -> str:
-    """The cleaned number for ``switchboard call``; ValueError with a message a person can act
-    on for text that cannot be a caller id (empty, too long, an unfilled placeholder).
-
-    The command is strict where the server is lenient: a person or a softphone setting is
-    there to fix the mistake, so it is reported instead of cut to size."""
-    number = _normalise(text)
-    if not number:
-        raise ValueError("no phone number given (was the caller id empty?).")
-    if _PLACEHOLDER.match(number):
-        raise ValueError(
-            f"'{number}' is a placeholder, not a number: check how the softphone's setting "
-            "writes the caller id."
-        )
-    if len(number) > MAX_NUMBER_LENGTH:
-        raise ValueError(
-            f"that is not a phone number: it is longer than {MAX_NUMBER_LENGTH} characters."
-        )
-    return number
-
-
-def encode_call(number: str) -> bytes:
-    """The request line for ``number``."""
-    return json.dumps({"call": number}, ensure_ascii=True).encode("ascii") + b"\n"
-
-
-SHOW_REQUEST = b'{"show": true}\n'
-
-
-def parse_call(line: bytes) -> str | None:
-    """The cleaned number in a request line, or None (logged) if it is not one."""
-    try:
-        message = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        log.warning("Screen pop: ignored a message that is not JSON: %r", line[:80])
-        return None
-    number = message.get("call") if isinstance(message, dict) else None
-    if not isinstance(number, str):
-        log.warning("Screen pop: ignored a message without a 'call' string: %r", line[:80])
-        return None
-    cleaned = clean_number(number)
-    if not cleaned:
-        log.warning("Screen pop: ignored a call with an empty number")
-        return None
-    return cleaned
 
 
 def _answers(name: str, timeout_ms: int = 500) -> bool:

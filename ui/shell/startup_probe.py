@@ -36,17 +36,17 @@ def resident_mb() -> float:
 class _Probe(QObject):
     """Reports once, on the window's first paint or the queue's first loaded rows."""
 
-    def __init__(self, app: QApplication, window: MainWindow, event: str) -> None:
+    def __init__(self, app: QApplication, window: MainWindow, moment: str) -> None:
         super().__init__(window)
         self.app = app
-        self.event = event
+        self.moment = moment
         self.reported = False
 
     def report(self) -> None:
         if self.reported:
             return
         self.reported = True
-        record = {"event": self.event, "at": time.time(), "rss_mb": round(resident_mb(), 1)}
+        record = {"event": self.moment, "at": time.time(), "rss_mb": round(resident_mb(), 1)}
         print(json.dumps(record), flush=True)
         QTimer.singleShot(0, self.app.quit)
 
