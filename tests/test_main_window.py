@@ -69,6 +69,7 @@ def test_window_title_menus_navigation_and_status_bar(
     assert shortcuts["Open ticket"] == "Enter"
     assert shortcuts["Take call"] == "F2"
     assert shortcuts["End call"] == "F8"
+    assert (shortcuts["Queue"], shortcuts["Calls"]) == ("Ctrl+1", "Ctrl+2")  # every page
     assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
     navigation = window.navigation
     assert navigation.objectName() == "navigation"

@@ -326,23 +326,34 @@ def test_fast_scrolling_reads_the_newest_pages_and_forgets_the_rest(
         model.index(3 * 2, 0).data()  # still wanted later: asked again, and read
 
 
-def test_a_new_query_is_on_screen_with_its_first_page_before_its_count(
-    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
-) -> None:
-    add_tickets(engine, org, 7)
-    model = _model(owner, query, page_size=3)
+COUNT_TASK, FIRST_PAGE_TASK = 0, 1  # the order in which a query starts its two reads
+
+
+def _first_page_only(
+    owner: QWidget, query: PageSpy, tasks: InlinePool, page_size: int
+) -> tuple[QueueModel, list[int]]:
+    """A model whose new query has read its first page, while its count is still held
+    back; with the counts it announced."""
+    model = _model(owner, query, page_size=page_size)
     counts: list[int] = []
     model.countChanged.connect(counts.append)
     with tasks.holding():
         model.set_query(EVERYTHING, QueueSort(SortColumn.NUMBER))
-    count_job_first = 0
-    tasks.run_held(1)  # the first page; the count is still being read
+    tasks.run_held(FIRST_PAGE_TASK)
+    return model, counts
+
+
+def test_a_new_query_is_on_screen_with_its_first_page_before_its_count(
+    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
+) -> None:
+    add_tickets(engine, org, 7)
+    model, counts = _first_page_only(owner, query, tasks, page_size=3)
     with qtbot.waitSignal(model.loaded):
-        pass
+        pass  # the answer is delivered from the event loop
     assert model.rowCount() == 3 and not model.count_known and counts == []
     assert _column(model, Column.NUMBER) == ["HQ-000001", "HQ-000002", "HQ-000003"]
 
-    tasks.run_held(count_job_first)
+    tasks.run_held(COUNT_TASK)
     with qtbot.waitSignal(model.rowsInserted):
         pass
     assert model.rowCount() == 7 and model.count_known and counts == [7]
@@ -354,12 +365,7 @@ def test_a_short_first_page_is_the_whole_count(
     qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
 ) -> None:
     add_tickets(engine, org, 2)
-    model = _model(owner, query, page_size=3)
-    counts: list[int] = []
-    model.countChanged.connect(counts.append)
-    with tasks.holding():
-        model.set_query(EVERYTHING)
-    tasks.run_held(1)
+    model, counts = _first_page_only(owner, query, tasks, page_size=3)
     with qtbot.waitSignal(model.countChanged):
         pass
     assert model.rowCount() == 2 and model.count_known

@@ -19,7 +19,7 @@ FILE, VIEW, TICKET, CALL, SETTINGS, HELP = (
     "&Help",
 )
 for title in (FILE, VIEW, TICKET, CALL, SETTINGS, HELP):
-    register_menu(title)
+    register_menu(title, lists_pages=title == VIEW)
 
 # -- pages, in the order of the navigation ---------------------------------------------------
 register_page(PageInfo("queue", "Queue", "queue", "ui.queue.page:QueuePage", "Ctrl+1"))

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 import ui.contents  # noqa: F401 - registers the pages and commands
 from resources import resource_path
-from ui.shell.pages import COMMANDS, MENUS, PAGES, Command, Page, PageInfo
+from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -233,9 +233,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = {title: self.menuBar().addMenu(title) for title in MENUS}
         for info in self._navigation_pages():
-            go = self._action(f"goTo:{info.key}", f"Go to {info.title}", info.shortcut, info.icon)
+            go = self._action(f"goTo:{info.key}", info.title, info.shortcut, info.icon)
             go.triggered.connect(lambda _checked=False, key=info.key: self.show_page(key))
             go.setEnabled(not info.needs_database)
+            for title in PAGES_MENU:
+                menus[title].addAction(go)
+        for title in PAGES_MENU:
+            menus[title].addSeparator()
         for command in COMMANDS:
             if command.separator_before:
                 menus[command.menu].addSeparator()

@@ -118,12 +118,17 @@ class Command:
 
 
 MENUS: list[str] = []  # menu titles, in the order of the menu bar
+PAGES_MENU: list[str] = []  # the menu that lists the navigation's pages first, if any
 PAGES: list[PageInfo] = []  # in the order of the navigation
 COMMANDS: list[Command] = []  # in the order of their menus
 
 
-def register_menu(title: str) -> None:
+def register_menu(title: str, *, lists_pages: bool = False) -> None:
+    """A menu of the menu bar; ``lists_pages``: it starts with an entry for each page of the
+    navigation, with the page's shortcut (the keyboard route to every page, discoverable)."""
     MENUS.append(title)
+    if lists_pages:
+        PAGES_MENU[:] = [title]
 
 
 def register_page(info: PageInfo) -> None:
