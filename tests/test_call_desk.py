@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QLabel,
@@ -411,6 +412,10 @@ def test_an_open_ticket_on_the_card_opens_in_the_editor(
         lambda: find(window.page("ticket"), QLabel, "numberLabel").text() == older.number
     )
     assert window.pages.currentWidget() is window.page("ticket")
+
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is desk)  # back where it was opened
+    assert find(desk, QLineEdit, "callerSearch").hasFocus()
 
 
 def test_the_card_lists_past_calls(

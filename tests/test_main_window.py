@@ -26,6 +26,8 @@ from ui.shell.application import run_gui
 from ui.shell.main_window import MainWindow, database_label
 from ui.tickets.requests import TicketSaved
 
+CTRL = Qt.KeyboardModifier.ControlModifier
+
 
 @pytest.fixture
 def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
@@ -153,6 +155,39 @@ def test_ctrl_f_focuses_the_filter_and_selects_its_text(qtbot: QtBot, window: Ma
     qtbot.keyClick(window.page("queue").table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert queue_filter.hasFocus()
     assert queue_filter.selectedText() == "printer"
+
+
+def test_each_page_has_its_shortcut(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.page("queue").table, Qt.Key.Key_2, CTRL)
+    desk = window.page("calls")
+    assert window.pages.currentWidget() is desk
+    assert window.navigation.currentItem().text() == "Calls"
+    assert desk.findChild(QLineEdit, "callerSearch").hasFocus()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_1, CTRL)
+    assert window.pages.currentWidget() is window.page("queue")
+    assert window.page("queue").table.hasFocus()
+
+
+def test_leaving_unsaved_edits_asks_first_and_staying_keeps_everything(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qtbot.keyClick(window.page("queue").table, Qt.Key.Key_Return)
+    editor = window.page("ticket")
+    summary = editor.findChild(QLineEdit, "summaryEdit")
+    qtbot.waitUntil(lambda: summary.text() != "")
+    qtbot.keyClick(summary, Qt.Key.Key_End)
+    qtbot.keyClicks(summary, " (urgent)")
+    answers = [False, True]
+    monkeypatch.setattr(editor, "confirm_discard", lambda: answers.pop(0))
+    calls = window.navigation.item(1)
+
+    window.navigation.itemClicked.emit(calls)  # a click on "Calls"; "keep my edits"
+    assert window.pages.currentWidget() is editor and summary.text().endswith("(urgent)")
+    assert window.navigation.currentItem().text() == "Queue"  # where it was
+
+    window.navigation.itemClicked.emit(calls)  # again; "discard them"
+    assert window.pages.currentWidget() is window.page("calls") and answers == []
+    assert window.navigation.currentItem().text() == "Calls"
 
 
 def test_ctrl_n_opens_a_blank_ticket(qtbot: QtBot, window: MainWindow) -> None:

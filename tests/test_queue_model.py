@@ -217,7 +217,7 @@ def test_only_the_pages_on_screen_are_fetched_and_the_end_is_one_jump_away(
     view.setModel(model)
     view.show()
     qtbot.waitExposed(view)
-    with qtbot.waitSignal(model.loaded):
+    with qtbot.waitSignals([model.loaded, model.countChanged]):
         model.set_query(EVERYTHING, QueueSort(SortColumn.NUMBER))
     assert model.rowCount() == 1000
     assert query.offsets in ([0], [0, 50])
@@ -326,20 +326,20 @@ def test_fast_scrolling_reads_the_newest_pages_and_forgets_the_rest(
         model.index(3 * 2, 0).data()  # still wanted later: asked again, and read
 
 
-COUNT_TASK, FIRST_PAGE_TASK = 0, 1  # the order in which a query starts its two reads
-
-
 def _first_page_only(
-    owner: QWidget, query: PageSpy, tasks: InlinePool, page_size: int
+    qtbot: QtBot, owner: QWidget, query: PageSpy, tasks: InlinePool, page_size: int
 ) -> tuple[QueueModel, list[int]]:
-    """A model whose new query has read its first page, while its count is still held
-    back; with the counts it announced."""
+    """A model showing the first page of a new query, whose count is still held back; with
+    the counts it announced."""
     model = _model(owner, query, page_size=page_size)
     counts: list[int] = []
     model.countChanged.connect(counts.append)
     with tasks.holding():
         model.set_query(EVERYTHING, QueueSort(SortColumn.NUMBER))
-    tasks.run_held(FIRST_PAGE_TASK)
+        tasks.run_held()  # the first page alone is read
+        with qtbot.waitSignal(model.loaded):
+            pass  # its answer comes from the event loop, and starts the count (held)
+    assert len(tasks.held) == 1
     return model, counts
 
 
@@ -347,13 +347,11 @@ def test_a_new_query_is_on_screen_with_its_first_page_before_its_count(
     qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
 ) -> None:
     add_tickets(engine, org, 7)
-    model, counts = _first_page_only(owner, query, tasks, page_size=3)
-    with qtbot.waitSignal(model.loaded):
-        pass  # the answer is delivered from the event loop
+    model, counts = _first_page_only(qtbot, owner, query, tasks, page_size=3)
     assert model.rowCount() == 3 and not model.count_known and counts == []
     assert _column(model, Column.NUMBER) == ["HQ-000001", "HQ-000002", "HQ-000003"]
 
-    tasks.run_held(COUNT_TASK)
+    tasks.run_held()  # the count
     with qtbot.waitSignal(model.rowsInserted):
         pass
     assert model.rowCount() == 7 and model.count_known and counts == [7]
@@ -365,10 +363,8 @@ def test_a_short_first_page_is_the_whole_count(
     qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy, tasks: InlinePool
 ) -> None:
     add_tickets(engine, org, 2)
-    model, counts = _first_page_only(owner, query, tasks, page_size=3)
-    with qtbot.waitSignal(model.countChanged):
-        pass
-    assert model.rowCount() == 2 and model.count_known
+    model, counts = _first_page_only(qtbot, owner, query, tasks, page_size=3)
+    assert model.rowCount() == 2 and model.count_known and counts == [2]
     tasks.run_held()  # the count agrees: nothing changes, nothing is announced twice
     drain_tasks()
     assert counts == [2] and model.rowCount() == 2

@@ -12,8 +12,8 @@ queue, the roster or a problem list:
   first), so the rows under the bar come first and the rows flown over are never read.
 - Each load carries a generation number; an answer for an older filter, sort or refresh is
   dropped instead of painting the wrong rows.
-- A new filter or sort is painted as soon as its first page arrives: the count, read beside
-  it, follows and the table grows to its full length (:attr:`PagedTableModel.count_known`).
+- A new filter or sort is painted as soon as its first page is read; its count is read next,
+  and the table grows to its full length (:attr:`PagedTableModel.count_known`).
 - A change made anywhere on the database (seen through the token, polled) refreshes the rows
   in place, with targeted ``dataChanged`` and inserted or removed rows at the end but no
   reset, so the view keeps its scroll position and selection. Columns that show time
@@ -28,6 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import (
@@ -245,33 +246,34 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         def first_page() -> Sequence[R]:
             return query.page(f, sort, 0, size, total=None, now=now)
 
-        # The count and the first page are read side by side; a new query is on screen as
-        # soon as its first page is, and a refresh as soon as the slower of the two arrives.
+        def counted(result: tuple[_Snapshot[F, S], Hashable]) -> None:
+            self._count_arrived(*result)
+
         self._early_page = None
-        run_task(count, lambda result: self._count_arrived(*result), self._load_failed, self)
-        run_task(
-            first_page,
-            lambda rows: self._first_page_arrived(generation, now, rows),
-            self._report,
-            self,
-        )
+        if self._is_new_query(f, sort):
+            # A new query is on screen as soon as its first page is read, with the machine
+            # to itself; its count is read next, and the table grows to its full length.
+            def painted(rows: Sequence[R]) -> None:
+                if self._show_first_page(generation, now, rows):
+                    run_task(count, counted, self._load_failed, self)
+
+            run_task(first_page, painted, self._load_failed, self)
+            return
+        # A refresh: the count and the first page are read side by side, and the rows on
+        # screen are replaced once both are in (the cached pages stay meanwhile: no flicker).
+        run_task(count, counted, self._load_failed, self)
+        run_task(first_page, partial(self._refreshed_first_page, generation), self._report, self)
 
     def _is_new_query(self, f: F, sort: S) -> bool:
         old = self._active
         return old is None or (old.filter, old.sort) != (f, sort)
 
-    def _first_page_arrived(self, generation: int, now: datetime, rows: Sequence[R]) -> None:
+    def _show_first_page(self, generation: int, now: datetime, rows: Sequence[R]) -> bool:
+        """Put a new query's first page on screen; False if a newer load came since. A short
+        page is the whole result, so its count is known already."""
         if generation != self._generation:
-            return
-        active = self._active
-        if active is not None and active.generation == generation:
-            self._page_arrived(generation, 0, rows)  # the count came first
-            return
+            return False
         f, sort = self._requested
-        if not self._is_new_query(f, sort):
-            self._early_page = rows  # a refresh: installed with its count, without flicker
-            return
-        # A new query: paint its first page now. A short page is the whole result.
         counted = len(rows) < self._page_size
         self._now = now
         self.beginResetModel()
@@ -282,6 +284,16 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         self.loaded.emit()
         if counted:
             self.countChanged.emit(len(rows))
+        return True
+
+    def _refreshed_first_page(self, generation: int, rows: Sequence[R]) -> None:
+        if generation != self._generation:
+            return
+        active = self._active
+        if active is not None and active.generation == generation:
+            self._page_arrived(generation, 0, rows)  # the count came first
+        else:
+            self._early_page = rows  # installed with its count
 
     def _count_arrived(self, snapshot: _Snapshot[F, S], token: Hashable) -> None:
         if snapshot.generation != self._generation:
@@ -290,24 +302,18 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         self._token = token
         self._now = snapshot.now
         old = self._active
-        if old is not None and old.generation == snapshot.generation:
-            # The first page is on screen already: the table grows to its full length.
+        assert old is not None, "a count follows a first page on screen, or refreshes one"
+        if old.generation == snapshot.generation:
+            # A new query's first page is on screen: the table grows to its full length.
             self._resize(old.total, snapshot)
             if not old.counted or old.total != snapshot.total:
                 self.countChanged.emit(snapshot.total)
             return
-        if self._is_new_query(snapshot.filter, snapshot.sort):
-            self.beginResetModel()
-            self._active = snapshot
-            self._clear_pages()
-            self.endResetModel()
-        else:
-            assert old is not None
-            self._resize(old.total, snapshot)
-            self._in_flight.clear()
-            self._queued.clear()
-            # Cached pages stay on screen until their fresh copy arrives: no flicker.
-            self._announce(0, snapshot.total - 1)
+        self._resize(old.total, snapshot)
+        self._in_flight.clear()
+        self._queued.clear()
+        # Cached pages stay on screen until their fresh copy arrives: no flicker.
+        self._announce(0, snapshot.total - 1)
         early, self._early_page = self._early_page, None
         if early is not None:
             self._page_arrived(snapshot.generation, 0, early)

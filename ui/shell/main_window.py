@@ -205,19 +205,21 @@ class MainWindow(QMainWindow):
             item.setData(_KEY_ROLE, info.key)
             item.setToolTip(f"{info.title} ({info.shortcut})" if info.shortcut else info.title)
         navigation.setCurrentRow(0)
+        self._navigation_row = 0  # the entry of the page on screen (or last on screen)
         navigation.setFixedWidth(120)
         navigation.itemActivated.connect(self._navigate)
         navigation.itemClicked.connect(self._navigate)
         return navigation
 
     def _navigate(self, item: QListWidgetItem) -> None:
-        if self._context is not None:
-            self.show_page(item.data(_KEY_ROLE))
+        if self._context is not None and self.show_page(item.data(_KEY_ROLE)) is None:
+            self.navigation.setCurrentRow(self._navigation_row)  # stayed where it was
 
     def _select_navigation(self, key: str) -> None:
         for row in range(self.navigation.count()):
             if self.navigation.item(row).data(_KEY_ROLE) == key:
                 self.navigation.setCurrentRow(row)
+                self._navigation_row = row
 
     def _action(self, name: str, text: str, shortcut: str, icon: str) -> QAction:
         action = QAction(text, self)
