@@ -19,7 +19,7 @@ from app.tickets.actions import TicketDraft, create_ticket, update_ticket
 from app.tickets.detail import TicketDetail
 from models.engine import make_engine
 from models.enums import Priority, TicketStatus
-from tests.conftest import Org
+from tests.conftest import InlinePool, Org
 from tests.test_queue_query import add_tickets
 from ui.kit.paged_model import IdRole
 from ui.queue.model import Column
@@ -298,3 +298,23 @@ def test_changes_from_another_workstation_appear_without_losing_place(
     assert view.current_ticket_id() == selected
     assert view.table.verticalScrollBar().value() == scroll
     view.close()
+
+
+def test_the_first_rows_come_before_the_count_and_the_label_says_so(
+    qtbot: QtBot, context: AppContext, tickets: list[TicketDetail], tasks: InlinePool
+) -> None:
+    view = _open_view(qtbot, context, poll_ms=0, page_size=10)
+    _choose(qtbot, view, "All tickets")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    with tasks.holding():
+        view.filter_edit.setFocus()
+        qtbot.keyClicks(view.filter_edit, "ticket")
+        qtbot.waitUntil(lambda: bool(tasks.held))  # typed, and the filter went out
+        tasks.run_held()  # its first page is read
+        with qtbot.waitSignal(view.model.loaded):
+            pass  # ...and shown; the count it starts waits
+    assert view.model.rowCount() == 10
+    assert view.row_count.text() == "10+ tickets, counting…"
+    tasks.run_held()
+    qtbot.waitUntil(lambda: view.row_count.text() == "24 tickets")
+    assert view.model.rowCount() == 24

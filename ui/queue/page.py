@@ -228,6 +228,7 @@ class QueuePage(Page):
         self.model.failed.connect(self._query_failed)
         self.model.loaded.connect(self._reconcile_selection)
         self.model.loaded.connect(self._first_rows)
+        self.model.loaded.connect(self._counting)
         self.model.countChanged.connect(lambda total: None if total else self._first_rows())
         self._set_views(list(BUILT_IN_VIEWS))  # the user's own follow with the pick lists
         self.apply_view(BUILT_IN_VIEWS[0])
@@ -615,6 +616,11 @@ class QueuePage(Page):
         run_task(delete, self._set_views, parent=self)
 
     # -- table --------------------------------------------------------------------------------
+    def _counting(self) -> None:
+        """A new query's first rows are on screen before its count."""
+        if not self.model.count_known:
+            self.row_count.setText(f"{self.model.rowCount():,}+ tickets, counting…")
+
     def _count_changed(self, count: int) -> None:
         self.row_count.setText("1 ticket" if count == 1 else f"{count:,} tickets")
         self.row_count.setToolTip("")
