@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from app.context import AppContext
 from app.tickets.actions import update_ticket
 from app.tickets.detail import TicketDetail
-from tests.conftest import QUIET, Org
+from tests.conftest import QUIET, Org, drain_tasks
 from tests.test_queue_query import add_tickets
 
 pytest.importorskip("ui.tickets.editor", reason="the ticket editor is not in this tree yet")
@@ -305,12 +305,13 @@ def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
 
 @pytest.mark.real_threads
 def test_closing_the_window_while_the_database_opens_does_not_wait_for_it(
-    qtbot: QtBot, context: AppContext
+    qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.styleSheet()
-    gate, abandoned = threading.Event(), []
+    gate, abandoned, attached = threading.Event(), [], []
+    monkeypatch.setattr(MainWindow, "attach", lambda _window, context: attached.append(context))
 
     def opener() -> AppContext:
         gate.wait(60)  # still importing, checking, migrating when the window closes
@@ -324,6 +325,8 @@ def test_closing_the_window_while_the_database_opens_does_not_wait_for_it(
         gate.set()
         QThreadPool.globalInstance().waitForDone()
         app.setStyleSheet(before)
+    drain_tasks()  # the opening ends now, with nobody to take its database
+    assert attached == []
 
 
 def test_the_window_waits_for_the_database_with_its_actions_off(

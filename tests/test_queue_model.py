@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exc
 
 from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
 from app.tickets.actions import change_status
+from models import errors
 from models.enums import Priority, TicketStatus
 from tests.conftest import InlinePool, Org, drain_tasks
 from tests.test_queue_query import BASE, add_tickets
@@ -45,13 +46,15 @@ def query(engine: Engine, org: Org) -> Iterator[PageSpy]:
 
 
 @pytest.fixture
-def owner(qtbot: QtBot) -> QWidget:
+def owner(qtbot: QtBot, engine: Engine) -> Iterator[QWidget]:
     """Owns the models under test for the whole test. A model only Python held would be
     freed from inside the deletion of a finished task's relay (the relay's callbacks hold
-    the last reference) and delete that relay a second time."""
+    the last reference) and delete that relay a second time. Its models are deleted with it
+    before the test's database goes: none polls a database that is not there."""
     widget = QWidget()
-    qtbot.addWidget(widget)
-    return widget
+    yield widget
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _model(owner: QWidget, query: QueueQuery, **options: Any) -> QueueModel:
@@ -368,3 +371,31 @@ def test_a_short_first_page_is_the_whole_count(
     tasks.run_held()  # the count agrees: nothing changes, nothing is announced twice
     drain_tasks()
     assert counts == [2] and model.rowCount() == 2
+
+
+def test_a_failing_poll_is_told_once_until_a_poll_works_again(
+    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy
+) -> None:
+    add_tickets(engine, org, 2)
+    model = _model(owner, query)
+    _load(qtbot, model, EVERYTHING)
+    told: list[str] = []
+    model.failed.connect(told.append)
+    working = query.change_token
+
+    def server_gone() -> Any:
+        raise exc.OperationalError("SELECT max(...)", {}, Exception("server closed the connection"))
+
+    query.change_token = server_gone  # type: ignore[method-assign]
+    for _ in range(3):  # every few seconds, while the server is away
+        model.poll()
+        drain_tasks()
+    assert told == [errors.SERVER_GONE]
+
+    query.change_token = working  # type: ignore[method-assign]
+    model.poll()
+    drain_tasks()
+    query.change_token = server_gone  # type: ignore[method-assign]
+    model.poll()
+    drain_tasks()
+    assert told == [errors.SERVER_GONE, errors.SERVER_GONE]  # gone again: said again

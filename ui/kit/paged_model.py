@@ -187,6 +187,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         self._generation = 0
         self._loading = False
         self._polling = False
+        self._poll_failing = False  # the last poll failed, and that was said already
         self._token: Hashable | None = None
         self._pages: OrderedDict[int, _Page[R]] = OrderedDict()
         self._in_flight: set[int] = set()  # pages asked for: waiting or being read
@@ -461,14 +462,19 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         run_task(self._query.change_token, self._token_arrived, self._poll_failed, parent=self)
 
     def _token_arrived(self, token: Hashable) -> None:
-        self._polling = False
+        self._polling = self._poll_failing = False
         ticked = self._tick()
         time_bound = ticked and self._query.depends_on_now(self.query_filter)
         if not self._loading and (token != self._token or time_bound):
             self.refresh()
 
     def _poll_failed(self, error: Exception) -> None:
+        """Said once while polls keep failing (every few seconds), logged after that."""
         self._polling = False
+        if self._poll_failing:
+            log.warning("The table's poll failed again: %s", error)
+            return
+        self._poll_failing = True
         self._report(error)
 
     def _tick(self) -> bool:

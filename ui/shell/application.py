@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDir, QObject
+from PySide6.QtCore import QCoreApplication, QDir, QEvent, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -164,10 +164,14 @@ def run_gui(
     code = app.exec()
     # From here on the window is going: a call must start a new Switchboard, not come here.
     server.close()
-    if not opening_done.is_set():
+    if opening_done.is_set():
+        # Let background work finish (a call record being written) before the program ends.
+        wait_for_workers()
+    else:
         log.info("Closed while the database was still opening; not waiting for it")
         abandon(code)
-        return code
-    # Let background work finish (a call record being written) before the program ends.
-    wait_for_workers()
+    # Nothing of the window outlives the event loop: no page polls the database any more,
+    # and an answer still on its way (the database, opened too late) finds nobody to take it.
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return code
