@@ -10,7 +10,7 @@ from types import ModuleType
 
 import phonenumbers
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.callers.phones import (
@@ -201,13 +201,39 @@ def test_canonical_digits_never_raise_and_are_digits(number: str, region: str) -
     phone_fragments(number, region)
 
 
+def _significant_digits_start_with_zero(digits: str) -> bool:
+    """Whether the number's significant digits (after the country code) begin with zeros,
+    what phonenumbers calls an Italian leading zero. Read from a national form such zeros
+    are kept ("00000000000" in GB is +44 0000000000); read from the international form they
+    are taken for a trunk prefix where one is dialled, and dropped. No real number of such a
+    country has them (see the next test), so the round trip is not asked of them."""
+    try:
+        return bool(phonenumbers.parse("+" + digits).italian_leading_zero)
+    except phonenumbers.NumberParseException:
+        return False
+
+
 @settings(max_examples=200, deadline=None)
 @given(PHONEISH, REGIONS)
 def test_canonical_digits_of_the_e164_form_are_the_same(number: str, region: str) -> None:
     """Written with "+" and the canonical digits, a number read as a whole is itself."""
     digits = canonical_digits(number, region)
     if digits != phone_digits(number) and "x" not in number and "e" not in number:
+        assume(not _significant_digits_start_with_zero(digits))
         assert canonical_digits("+" + digits, region) == digits
+
+
+@pytest.mark.parametrize("region", sorted(phonenumbers.SUPPORTED_REGIONS))
+def test_every_regions_own_numbers_read_back_as_themselves(region: str) -> None:
+    """phonenumbers' example fixed-line and mobile numbers of every region, written as
+    people there write them: the canonical digits, written with "+", are the same number."""
+    for kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        written = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        digits = canonical_digits(written, region)
+        assert canonical_digits("+" + digits, region) == digits, written
 
 
 # ----------------------------------------------------------------------------- migration 0004
