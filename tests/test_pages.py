@@ -4,7 +4,6 @@ between pages, and goes back to where a page was reached from."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,23 +17,18 @@ from app.context import AppContext
 from tests.conftest import QUIET
 from ui.shell import pages
 from ui.shell.main_window import MainWindow
-from ui.shell.pages import Command, Page, PageInfo, register_command, register_page
+from ui.shell.pages import Command, Page, PageInfo, load, register_command, register_page
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _factory(path: str) -> Any:
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def test_every_command_names_something_that_exists() -> None:
     for command in pages.COMMANDS:
         if command.page:
             info = next(p for p in pages.PAGES if p.key == command.page)
-            assert callable(getattr(_factory(info.factory), command.method)), command.name
+            assert callable(getattr(load(info.factory), command.method)), command.name
         elif command.dialog:
-            assert callable(_factory(command.dialog)), command.name
+            assert callable(load(command.dialog)), command.name
         else:
             assert callable(getattr(MainWindow, command.window)), command.name
 

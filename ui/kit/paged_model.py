@@ -304,13 +304,12 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         self._now = snapshot.now
         old = self._active
         assert old is not None, "a count follows a first page on screen, or refreshes one"
+        self._resize(old.total, snapshot)
         if old.generation == snapshot.generation:
-            # A new query's first page is on screen: the table grows to its full length.
-            self._resize(old.total, snapshot)
+            # A new query's first page was on screen: the table grew to its full length.
             if not old.counted or old.total != snapshot.total:
                 self.countChanged.emit(snapshot.total)
             return
-        self._resize(old.total, snapshot)
         self._in_flight.clear()
         self._queued.clear()
         # Cached pages stay on screen until their fresh copy arrives: no flicker.

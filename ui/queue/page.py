@@ -8,7 +8,6 @@ ticket selected without scrolling the table away from where the user was reading
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -52,8 +51,6 @@ from ui.kit.widgets import signals_blocked
 from ui.queue.model import Column, QueueModel
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest, TicketSaved
-
-log = logging.getLogger(__name__)
 
 TEXT_DEBOUNCE_MS = 200
 DUE_SOON_MINUTES = 60

@@ -15,7 +15,6 @@ route.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 
 import ui.contents  # noqa: F401 - registers the pages and commands
 from resources import resource_path
-from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo
+from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -296,8 +295,7 @@ class MainWindow(QMainWindow):
             getattr(self.page(command.page), command.method)()
 
     def _open_dialog(self, factory: str) -> None:
-        module, _, name = factory.partition(":")
-        dialog = getattr(importlib.import_module(module), name)(self._context, self)
+        dialog = load(factory)(self._context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

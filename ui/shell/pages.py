@@ -85,8 +85,7 @@ class PageInfo:
     def build(self, context: AppContext | None, **options: Any) -> Page:
         """Import the page's module (on first use: the window shows before pages load) and
         make the page."""
-        module, _, name = self.factory.partition(":")
-        factory = cast(Callable[..., Page], getattr(importlib.import_module(module), name))
+        factory = cast(Callable[..., Page], load(self.factory))
         return factory(context, **options)
 
 
@@ -115,6 +114,13 @@ class Command:
     submenu: bool = False  # the page fills a submenu with ``method(menu)`` as it opens
     separator_before: bool = False
     needs_database: bool = True
+
+
+def load(path: str) -> Any:
+    """What a "module:name" path names, its module imported now (pages and dialogs are
+    imported when first needed: the window shows before they load)."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 MENUS: list[str] = []  # menu titles, in the order of the menu bar
