@@ -7,16 +7,33 @@ and reports problems as one clear message with exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import config
 from app.errors import SwitchboardError
-from models.errors import DatabaseError
+from models.errors import DatabaseError, environment_problem
+
+if TYPE_CHECKING:
+    from models.sqlite_backup import BackupFile
+
+log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_LIMIT = 1000
+# Control characters (C0 but tab, DEL, C1) in data printed to a terminal: imported text
+# could otherwise move the cursor, recolour or retitle the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters shown as ``?``, for printing data to a terminal."""
+    return _CONTROL.sub("?", text)
 
 
 def _add_db_option(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -43,8 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="integrity check, schema version and row counts")
+    check = commands.add_parser(
+        "check", help="integrity check, schema version, row counts and backups (read-only)"
+    )
     _add_db_option(check, argparse.SUPPRESS)
+
+    init = commands.add_parser("init", help="create a new, empty Switchboard database")
+    _add_db_option(init, argparse.SUPPRESS)
 
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("--out", required=True, type=Path, metavar="FILE")
@@ -74,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lookup.add_argument("text", metavar="TEXT")
     lookup.add_argument("--json", action="store_true", help="print the hits as a JSON list")
-    lookup.add_argument("--limit", type=int, default=20, metavar="N")
+    lookup.add_argument(
+        "--limit", type=int, default=20, metavar="N", help=f"at most N hits (1-{MAX_LIMIT})"
+    )
     _add_db_option(lookup, argparse.SUPPRESS)
 
     call = commands.add_parser(
@@ -120,6 +144,7 @@ def _cmd_check(args: argparse.Namespace, url: str) -> int:
         print("Integrity:      DAMAGED")
         for problem in report.problems[:20]:
             print(f"  {problem}")
+        _print_backups(report.backups)
         print("Restore a backup with 'switchboard restore FILE'.")
         return EXIT_FAILED
     print("Integrity:      ok")
@@ -130,6 +155,27 @@ def _cmd_check(args: argparse.Namespace, url: str) -> int:
         width = max(len(name) for name in report.row_counts)
         for name, count in report.row_counts.items():
             print(f"  {name:<{width}}  {count:>12,}")
+    if report.location.startswith("/"):
+        _print_backups(report.backups)
+    return EXIT_OK
+
+
+def _print_backups(backups: Sequence[BackupFile]) -> None:
+    from app.backups import age_text
+
+    if not backups:
+        print("Backups:        none yet")
+        return
+    newest = backups[0]
+    print(f"Backups:        {len(backups)}, newest {age_text(newest.taken)} ({newest.kind})")
+    print(f"  {newest.path.parent}")
+
+
+def _cmd_init(args: argparse.Namespace, url: str) -> int:
+    from app.db_lifecycle import init_database
+
+    where = init_database(url)
+    print(f"Created a new Switchboard database at {where}")
     return EXIT_OK
 
 
@@ -164,7 +210,7 @@ def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
             end = parse_as_of(args.as_of)
         except SwitchboardError as error:
             raise SwitchboardError(f"--as-of: {error}") from None
-    engine = open_database(url)
+    engine = open_database(url, create=True)
     last = [0.0]
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -193,8 +239,8 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
     from app.callers.lookup import lookup
     from app.db_lifecycle import open_database
 
-    if args.limit < 1:
-        raise SwitchboardError("--limit must be at least 1.")
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise SwitchboardError(f"--limit must be a number from 1 to {MAX_LIMIT}.")
     engine = open_database(url)
     try:
         hits = lookup(engine, args.text, limit=args.limit)
@@ -202,12 +248,15 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
         engine.dispose()
     if args.json:
         rows = [dict(dataclasses.asdict(hit), id=str(hit.id)) for hit in hits]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        text = json.dumps(rows, ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; C1 controls (also terminal commands) are escaped
+        # here, which is still the same JSON.
+        print(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m[0]):04x}", text))
         return EXIT_OK
     for hit in hits:
         flags = " ".join(flag for flag, on in (("VIP", hit.vip), ("recent", hit.recent)) if on)
         fields = [hit.name, hit.email or "", hit.department or "", hit.site_code or "", flags]
-        print("  ".join([*fields, f"{hit.matched}: {hit.detail}"]))
+        print(terminal_safe("  ".join([*fields, f"{hit.matched}: {hit.detail}"])))
     return EXIT_OK
 
 
@@ -220,7 +269,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         read_table,
         suggest_mapping,
     )
-    from app.db_lifecycle import open_database
+    from app.db_lifecycle import open_database, require_sound_database
 
     table = read_table(args.file)
     mapping = apply_overrides(table.headers, suggest_mapping(table.headers), args.map)
@@ -233,7 +282,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
     for header in table.headers:
         target = mapping[header]
         shown = "(ignored)" if target is Field.IGNORE else target.value
-        print(f"  {header:<{width}}  -> {shown}")
+        print(terminal_safe(f"  {header:<{width}}  -> {shown}"))
     engine = open_database(url)
     try:
         if args.dry_run:
@@ -244,6 +293,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
             _print_import_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
+        require_sound_database(engine)
         result = import_callers(
             engine, table, mapping, default_site_code=args.site, strict=args.strict
         )
@@ -260,7 +310,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
 def _print_import_errors(errors: Sequence[object]) -> None:
     print(f"Rows with errors: {len(errors):,}")
     for error in errors[:20]:
-        print(f"  {error}")
+        print(terminal_safe(f"  {error}"))
     if len(errors) > 20:
         print(f"  ... and {len(errors) - 20:,} more")
 
@@ -301,6 +351,7 @@ def _cmd_gui(args: argparse.Namespace, url: str) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
+    "init": _cmd_init,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
     "demo-data": _cmd_demo_data,
@@ -322,5 +373,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_gui(args, url)
         return COMMANDS[args.command](args, url)
     except (DatabaseError, SwitchboardError) as error:
-        print(f"switchboard: {error}", file=sys.stderr)
+        print(f"switchboard: {terminal_safe(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:
+        # The world around the program (disk full, no permission, a damaged page met while
+        # writing): one line that says what to do. Anything else is a bug: its traceback.
+        problem = environment_problem(error)
+        if problem is None:
+            raise
+        log.info("%s failed: %s", args.command or "start-up", error)
+        print(f"switchboard: {problem}", file=sys.stderr)
         return EXIT_USAGE

@@ -23,6 +23,10 @@ def log_dir() -> Path:
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
+def cache_dir() -> Path:
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+
+
 def to_url(value: str) -> str:
     """Accept a database URL or a plain file path (relative to the working directory)."""
     if "://" in value:

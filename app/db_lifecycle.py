@@ -1,46 +1,158 @@
-"""Opening, checking, backing up and restoring the database: the CLI's and GUI's entry points.
+"""Creating, opening, checking, backing up and restoring the database: the entry points of
+the CLI and the GUI.
 
-Opening = validate (never touching a foreign, damaged or newer file), back up, migrate, then
-make sure the reference data needed to log a first ticket exists.
+Nothing here writes to a file before it is known to be Switchboard's, sound enough for what
+is about to happen, and not from a newer version. Only three things create a database: the
+GUI's first start, ``demo-data`` and ``init``; every other command says there is none.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
+from app import config
 from app.defaults import ensure_defaults
 from models.clock import utcnow
 from models.engine import DatabaseError, make_engine, sqlite_path
-from models.migrate import (
+from models.migrate import schema_state, upgrade, validate
+from models.private_files import create_file, make_folder
+from models.schema import metadata
+from models.sqlite_backup import BackupFile, backup_sqlite, list_backups, remove_stale_partials
+from models.sqlite_file import (
+    DamagedError,
+    IntegrityCache,
     check_sqlite_file,
     integrity_problems,
-    upgrade,
-    validate,
+    read_schema,
+    readonly,
+    refuse_unreachable,
+    require_sound,
 )
-from models.schema import metadata
-from models.sqlite_backup import backup_sqlite
+
+log = logging.getLogger(__name__)
 
 
-def open_database(url: str) -> Engine:
-    """An engine on a sound, current database, created and migrated as needed."""
+def integrity_cache() -> IntegrityCache:
+    """Where clean integrity checks are remembered (the user's cache folder)."""
+    return IntegrityCache(config.cache_dir() / "integrity.json")
+
+
+def _no_database(where: str) -> DatabaseError:
+    return DatabaseError(
+        f"There is no Switchboard database at {where}. Check the path (--db or "
+        f"SWITCHBOARD_DB), or create one with 'switchboard init --db {where}'."
+    )
+
+
+def _refuse_if_not_ours(path: Path) -> None:
+    """Refuse an existing file that is not a Switchboard database: an empty file, another
+    program's SQLite file, a file from a newer version (read without changing it)."""
+    check_sqlite_file(path)
+    try:
+        tables, current = read_schema(path)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"The database {path} cannot be read: {error}") from error
+    if current is None and not tables:
+        what = "an empty file" if path.stat().st_size == 0 else "a SQLite file with no tables"
+        raise DatabaseError(
+            f"{path} is {what}, not a Switchboard database. Switchboard leaves it untouched; "
+            "give the path of your database, or a path where no file exists yet for a new one."
+        )
+    if current is None:
+        raise DatabaseError(
+            f"{path} has tables ({', '.join(sorted(tables)[:5])}...) but no Switchboard schema "
+            "version: it belongs to another program, not a Switchboard database. It was left "
+            "untouched."
+        )
+
+
+def create_database(path: Path, fill: Callable[[Engine], None] | None = None) -> None:
+    """Build a new database at ``path`` under a temporary name, then move it into place, so
+    an interrupted creation leaves nothing that looks like a database. ``fill`` adds data
+    (the first run's demo). Refuses a path where a file already exists."""
+    refuse_unreachable(path, write=True)
+    make_folder(path.parent)
+    remove_stale_partials(path.parent)
+    partial = path.with_name(f"{path.name}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    create_file(partial)
+    try:
+        engine = make_engine(config.to_url(str(partial)))
+        try:
+            upgrade(engine)
+            ensure_defaults(engine)
+            if fill is not None:
+                fill(engine)
+        finally:
+            engine.dispose()
+        os.link(partial, path)  # unlike a rename, never replaces a file made meanwhile
+    except FileExistsError:
+        raise DatabaseError(f"{path} already exists; Switchboard did not change it.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def open_database(url: str, *, create: bool = False) -> Engine:
+    """An engine on a sound, current Switchboard database, migrated as needed.
+
+    ``create``: make the database if there is none (a new SQLite file, or the tables in an
+    empty PostgreSQL database); otherwise a missing database is an error."""
     path = sqlite_path(url)
     if path is not None:
-        if path.exists():
-            check_sqlite_file(path)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        refuse_unreachable(path, write=True)
+        if not path.exists():
+            if not create:
+                raise _no_database(str(path))
+            create_database(path)
+        _refuse_if_not_ours(path)
     engine = make_engine(url)
     try:
-        upgrade(engine)
+        if path is None and schema_state(engine).is_empty and not create:
+            raise _no_database(engine.url.render_as_string(hide_password=True))
+        upgrade(engine, cache=integrity_cache())
         ensure_defaults(engine)
     except Exception:
         engine.dispose()
         raise
     return engine
+
+
+def init_database(url: str) -> str:
+    """``switchboard init``: a new, empty Switchboard database; refuses an existing one."""
+    path = sqlite_path(url)
+    if path is not None:
+        if path.exists():
+            _refuse_if_not_ours(path)
+            raise DatabaseError(f"{path} is already a Switchboard database; it was left as it is.")
+        create_database(path)
+        return str(path)
+    engine = make_engine(url)
+    try:
+        where = engine.url.render_as_string(hide_password=True)
+        if not schema_state(engine).is_empty:
+            validate(engine)
+            raise DatabaseError(f"{where} already holds a Switchboard database; left as it is.")
+        upgrade(engine)
+        ensure_defaults(engine)
+    finally:
+        engine.dispose()
+    return where
+
+
+def require_sound_database(engine: Engine) -> None:
+    """Before a bulk write (import, merge): refuse a damaged SQLite file. Checked once per
+    state of the file; PostgreSQL looks after its own pages."""
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        require_sound(path, integrity_cache())
 
 
 @dataclass(frozen=True)
@@ -52,6 +164,7 @@ class CheckReport:
     head: str
     problems: list[str]
     row_counts: dict[str, int]
+    backups: list[BackupFile] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,63 +172,84 @@ class CheckReport:
 
 
 def check_database(url: str) -> CheckReport:
-    """Integrity, schema version and row counts, without changing anything.
+    """Integrity, schema version, row counts and backups, without changing a byte: a
+    read-only file is checked as it is.
 
     Raises DatabaseError for files that are not databases at all or carry a newer schema.
     """
     path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise DatabaseError(f"There is no database at {path}.")
-    if path is not None:
-        check_sqlite_file(path)
+    if path is None:
+        return _check_server(url)
+    refuse_unreachable(path, write=False)
+    if not path.exists():
+        raise _no_database(str(path))
+    _refuse_if_not_ours(path)
+    location = str(path)
+    stamp = path.stat()
+    problems = integrity_problems(path)
+    if problems:
+        return CheckReport(location, None, "", problems, {}, list_backups(path))
+    integrity_cache().remember_clean(path, [stamp.st_size, stamp.st_mtime_ns, stamp.st_ino])
+    engine = make_engine(url)  # never connected: validate reads the file read-only
+    try:
+        state = validate(engine)
+    finally:
+        engine.dispose()
+    with readonly(path) as connection:
+        counts = {
+            table.name: connection.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            for table in sorted(metadata.tables.values(), key=lambda t: t.name)
+            if table.name in state.tables
+        }
+    return CheckReport(location, state.current, state.head, [], counts, list_backups(path))
+
+
+def _check_server(url: str) -> CheckReport:
+    from sqlalchemy import func, select
+
     engine = make_engine(url)
     try:
-        problems = integrity_problems(engine)
-        if problems:
-            return CheckReport(_location(engine), None, "", problems, {})
         state = validate(engine)
         counts: dict[str, int] = {}
-        if state.current is not None:
-            with engine.connect() as connection:
-                for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+        with engine.connect() as connection:
+            for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+                if table.name in state.tables:
                     counts[table.name] = connection.execute(
                         select(func.count()).select_from(table)
                     ).scalar_one()
-        return CheckReport(_location(engine), state.current, state.head, [], counts)
-    except DatabaseError:
-        raise
-    except Exception as error:
-        raise DatabaseError(f"The database cannot be read: {error}") from error
+        location = engine.url.render_as_string(hide_password=True)
+        return CheckReport(location, state.current, state.head, [], counts)
     finally:
         engine.dispose()
 
 
-def _location(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
-
-
-def backup_database(url: str, target: Path) -> Path:
-    """A consistent copy of the live SQLite database (online backup API)."""
-    if target.exists():
-        raise DatabaseError(f"{target} already exists; choose a new file name for the backup.")
-    engine = open_existing(url)
-    try:
-        return backup_sqlite(engine, target)
-    finally:
-        engine.dispose()
-
-
-def open_existing(url: str) -> Engine:
+def _existing_file(url: str, *, write: bool) -> Path:
     path = sqlite_path(url)
     if path is None:
         raise DatabaseError(
             "Backup and restore work on SQLite files; for a PostgreSQL server use pg_dump and "
             "pg_restore."
         )
+    refuse_unreachable(path, write=write)
     if not path.exists():
-        raise DatabaseError(f"There is no database at {path}.")
-    check_sqlite_file(path)
-    return make_engine(url)
+        raise _no_database(str(path))
+    _refuse_if_not_ours(path)
+    return path
+
+
+def backup_database(url: str, target: Path) -> Path:
+    """A consistent copy of the SQLite database (online backup API), read without changing
+    it. A damaged file is refused: its copy would be just as damaged."""
+    target = target.expanduser().resolve()
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose a new file name for the backup.")
+    path = _existing_file(url, write=False)
+    refuse_unreachable(target, write=True)
+    try:
+        require_sound(path, integrity_cache())
+    except DamagedError as error:
+        raise DatabaseError(f"No backup was made. {error}") from None
+    return backup_sqlite(path, target)
 
 
 def validate_backup_file(source: Path) -> str:
@@ -123,6 +257,7 @@ def validate_backup_file(source: Path) -> str:
     database this program can open."""
     if not source.is_file():
         raise DatabaseError(f"{source} does not exist or is not a file.")
+    refuse_unreachable(source, write=False)
     check_sqlite_file(source)
     if source.stat().st_size == 0:
         raise DatabaseError(f"{source} is empty, not a Switchboard backup.")
@@ -136,36 +271,68 @@ def validate_backup_file(source: Path) -> str:
     return state.current
 
 
+def _keep_aside(path: Path) -> Path:
+    """Keep the database being replaced, so a wrong restore can be undone. A damaged file
+    (the usual reason to restore) cannot go through the backup API; its bytes are kept."""
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix or '.db'}")
+    try:
+        return backup_sqlite(path, aside)
+    except sqlite3.DatabaseError:
+        for suffix in ("", "-wal"):
+            original = path.with_name(path.name + suffix)
+            if original.exists():
+                copy = aside.with_name(aside.name + suffix)
+                create_file(copy)
+                shutil.copyfile(original, copy)
+        return aside
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    with readonly(source) as source_connection:
+        target_connection = sqlite3.connect(target)
+        try:
+            source_connection.backup(target_connection)
+        finally:
+            target_connection.close()
+
+
 def restore_database(url: str, source: Path) -> Path | None:
-    """Replace the database with ``source`` after validating it; the current file is kept
-    aside (returned) so a wrong restore can be undone."""
+    """Replace the database with ``source`` after validating both: the backup must be sound,
+    and the file it replaces must be Switchboard's and not newer (it may be damaged: that is
+    what a restore is for). The current file is kept aside (returned)."""
     try:
         validate_backup_file(source)
+        path = sqlite_path(url)
+        if path is None:
+            raise DatabaseError("Restore works on SQLite files; for PostgreSQL use pg_restore.")
+        if path == source.resolve():
+            raise DatabaseError("That file is the database itself; nothing to restore.")
+        refuse_unreachable(path, write=True)
+        if path.exists():
+            _refuse_if_not_ours(path)
+            current = make_engine(url)
+            try:
+                validate(current)
+            finally:
+                current.dispose()
     except DatabaseError as error:
         raise DatabaseError(f"{error} Nothing was restored.") from error
-    path = sqlite_path(url)
-    if path is None:
-        raise DatabaseError("Restore works on SQLite files; for PostgreSQL use pg_restore.")
-    if path == source.resolve():
-        raise DatabaseError("That file is the database itself; nothing to restore.")
     aside: Path | None = None
     if path.exists():
-        check_sqlite_file(path)
-        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-        aside = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix or '.db'}")
-        current = make_engine(url)
-        try:
-            backup_sqlite(current, aside)
-        finally:
-            current.dispose()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    source_connection = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
-    target_connection = sqlite3.connect(path)
+        aside = _keep_aside(path)
+    else:
+        make_folder(path.parent)
+        create_file(path)
     try:
-        source_connection.backup(target_connection)
-    finally:
-        source_connection.close()
-        target_connection.close()
+        _copy_into(source.resolve(), path)
+    except sqlite3.DatabaseError:
+        # The file being replaced is too damaged to be written page by page: it is kept
+        # aside, so start from an empty file.
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        create_file(path)
+        _copy_into(source.resolve(), path)
     engine = open_database(url)
     engine.dispose()
     return aside

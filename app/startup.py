@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.config import current_username, to_url
+from app.config import current_username
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from app.context import AppContext
 
 # First-run demo database: big enough to feel real, small enough to build in seconds.
@@ -24,23 +26,20 @@ DEMO_MONTHS = 6
 
 
 def _create_demo(path: Path, username: str) -> None:
-    """Build the demo file under a temporary name, so an interrupted first run is redone."""
-    from app.db_lifecycle import open_database
+    """Build the demo file; it appears under its name only once complete, so an
+    interrupted first run is redone."""
+    from app.db_lifecycle import create_database
     from app.demo import DemoSpec, generate
 
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
-    engine = open_database(to_url(str(partial)))
-    try:
+    def fill(engine: Engine) -> None:
         print("Creating the demo database (first run only)...", file=sys.stderr)
         generate(
             engine,
             DemoSpec(callers=DEMO_CALLERS, tickets=DEMO_TICKETS, months=DEMO_MONTHS),
             operator_username=username,
         )
-    finally:
-        engine.dispose()
-    partial.replace(path)
+
+    create_database(path, fill)
 
 
 def open_session(url: str, *, demo: bool, username: str) -> AppContext:
@@ -53,7 +52,7 @@ def open_session(url: str, *, demo: bool, username: str) -> AppContext:
     path = sqlite_path(url)
     if demo and path is not None and not path.exists():
         _create_demo(path, username)
-    engine = open_database(url)
+    engine = open_database(url, create=True)
     try:
         me = ensure_staff(engine, username)
     except Exception:

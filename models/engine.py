@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -103,7 +104,19 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "IMMEDIATE" and engine in _WRITES_REFUSED:
+            raise DatabaseError(_WRITES_REFUSED[engine])
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+# Engines on a file found damaged after it was opened: every write transaction is refused
+# with the reason, reads go on (the window stays usable to look things up).
+_WRITES_REFUSED: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def refuse_writes(engine: Engine, reason: str) -> None:
+    """From now on, every write on ``engine`` (SQLite) fails with ``reason``."""
+    _WRITES_REFUSED[engine] = reason
 
 
 def make_engine(url: str, *, check_share: bool = True) -> Engine:

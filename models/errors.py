@@ -7,6 +7,7 @@ classes are looked at only once an error has actually arrived.
 from __future__ import annotations
 
 import errno
+import sqlite3
 
 
 class DatabaseError(Exception):
@@ -30,6 +31,10 @@ READ_ONLY = (
     "The database cannot be written: the file or its folder is read-only for your account. "
     "Nothing was saved; ask your administrator to fix the file's permissions."
 )
+CANNOT_OPEN = (
+    "The database file cannot be opened: it or its folder is missing, or your account may "
+    "not use it. Check the path (--db or SWITCHBOARD_DB) and the file's permissions."
+)
 SERVER_GONE = (
     "The database server did not answer, so nothing was read or saved. Check the network "
     "connection to the server and try again; if it keeps failing, tell your administrator."
@@ -50,6 +55,7 @@ _PHRASES = (
     ("database is locked", LOCKED),
     ("database table is locked", LOCKED),
     ("readonly database", READ_ONLY),
+    ("unable to open database file", CANNOT_OPEN),
     ("read-only", READ_ONLY),
     ("connection", SERVER_GONE),
     ("server closed", SERVER_GONE),
@@ -66,6 +72,8 @@ def environment_problem(error: BaseException) -> str | None:
     unreachable) and the file system (disk full, no permission)."""
     if isinstance(error, OSError):
         return _os_problem(error)
+    if isinstance(error, sqlite3.Error):  # met outside SQLAlchemy: backups, checks
+        return _phrase_problem(str(error).lower(), None)
     from sqlalchemy import exc
 
     if not isinstance(error, exc.OperationalError | exc.InterfaceError):
@@ -75,7 +83,11 @@ def environment_problem(error: BaseException) -> str | None:
     text = str(error.orig if error.orig is not None else error).lower()
     if error.connection_invalidated:
         return SERVER_GONE
-    return next((meaning for phrase, meaning in _PHRASES if phrase in text), NO_ANSWER)
+    return _phrase_problem(text, NO_ANSWER)
+
+
+def _phrase_problem(text: str, otherwise: str | None) -> str | None:
+    return next((meaning for phrase, meaning in _PHRASES if phrase in text), otherwise)
 
 
 def _os_problem(error: OSError) -> str:

@@ -8,17 +8,20 @@ refused with a message and left exactly as it was.
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from models.clock import utcnow
 from models.engine import DatabaseError, sqlite_path
+from models.sqlite_file import (
+    VERSION_TABLE,
+    IntegrityCache,
+    check_sqlite_file,
+    read_schema,
+    require_sound,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,8 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-SQLITE_MAGIC = b"SQLite format 3\x00"
-VERSION_TABLE = "alembic_version"
 
 
 class SchemaTooNewError(DatabaseError):
@@ -76,60 +77,12 @@ def head_revision() -> str:
     return SCHEMA_HEAD
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not a SQLite database, before SQLite gets to write to it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a database file. Give a file path to --db.")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
-        raise DatabaseError(
-            f"{path} is not a SQLite database (it does not start with the SQLite header). "
-            "Switchboard leaves it untouched; choose another file with --db or SWITCHBOARD_DB."
-        )
-
-
-@contextmanager
-def _readonly(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection that cannot change the file (not even its journal mode)."""
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def integrity_problems(engine: Engine) -> list[str]:
-    """SQLite's own integrity check (slow on big files); an empty list means sound."""
-    path = sqlite_path(str(engine.url))
-    if path is None or not path.exists():
-        return []
-    try:
-        with _readonly(path) as connection:
-            rows = connection.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as error:
-        return [str(error)]
-    messages = [str(row[0]) for row in rows]
-    return [] if messages == ["ok"] else messages
-
-
 def _read_state(engine: Engine) -> tuple[frozenset[str], str | None]:
     path = sqlite_path(str(engine.url))
     if path is not None:
-        if not path.exists() or path.stat().st_size == 0:
+        if not path.exists():
             return frozenset(), None
-        with _readonly(path) as connection:
-            tables = frozenset(
-                row[0]
-                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            )
-            current = None
-            if VERSION_TABLE in tables:
-                current = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
-                current = current[0] if current else None
-            return tables, current
+        return read_schema(path)
     tables = frozenset(inspect(engine).get_table_names())
     current = None
     if VERSION_TABLE in tables:
@@ -148,11 +101,14 @@ def schema_state(engine: Engine) -> SchemaState:
     return SchemaState(current=current, head=head, tables=tables - {VERSION_TABLE})
 
 
-def validate(engine: Engine, *, thorough: bool = False) -> SchemaState:
+def validate(
+    engine: Engine, *, thorough: bool = False, cache: IntegrityCache | None = None
+) -> SchemaState:
     """Everything short of migrating: is this a Switchboard database we may open or upgrade?
 
-    ``thorough`` adds SQLite's full integrity check, which reads the whole file: worth it
-    before a migration or a restore, too slow for every start-up.
+    ``thorough`` adds SQLite's full integrity check, which reads the whole file (unless
+    ``cache`` knows it clean): worth it before a migration, a restore or a bulk write, too
+    slow for every start-up.
     """
     path = sqlite_path(str(engine.url))
     if path is not None:
@@ -170,14 +126,8 @@ def validate(engine: Engine, *, thorough: bool = False) -> SchemaState:
             f"know (newest known: {state.head}). It was written by a newer version; install that "
             "version to open it. The database was left untouched."
         )
-    if thorough and state.current is not None:
-        problems = integrity_problems(engine)
-        if problems:
-            raise DatabaseError(
-                "The database file is damaged (SQLite integrity check: "
-                f"{'; '.join(problems[:3])}). It was left untouched; restore a backup with "
-                "'switchboard restore FILE'."
-            )
+    if thorough and path is not None and state.current is not None:
+        require_sound(path, cache or IntegrityCache(None))
     return state
 
 
@@ -185,21 +135,18 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in _script().walk_revisions()}
 
 
-def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> SchemaState:
-    """Validate, back up (when there is data to lose) and migrate to the newest schema."""
+def upgrade(engine: Engine, *, cache: IntegrityCache | None = None) -> SchemaState:
+    """Validate, check and back up (when there is data to lose), then migrate to the newest
+    schema. A damaged file is refused before anything is written."""
     state = validate(engine)
     if state.up_to_date:
         return state
-    if state.current is not None:
-        validate(engine, thorough=True)
     path = sqlite_path(str(engine.url))
     if path is not None and state.current is not None:
-        from models.sqlite_backup import backup_sqlite
+        from models.sqlite_backup import migration_backup
 
-        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-        folder = backup_dir or path.parent
-        target = folder / f"{path.stem}.before-{state.head[:8]}-{stamp}{path.suffix or '.db'}"
-        backup_sqlite(engine, target)
+        validate(engine, thorough=True, cache=cache)
+        target = migration_backup(path, state.current, state.head)
         log.info("Backed up %s to %s before migrating", path, target)
     _run_upgrade(engine)
     log.info("Migrated database from %s to %s", state.current, state.head)

@@ -5,6 +5,7 @@ to work with."""
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,6 +30,11 @@ from ui.kit.tasks import pending as pending_tasks
 from ui.kit.tasks import use_pool
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user folders (data, cache with the integrity-check memo, logs) of a test run are its
+# own, never those of the person running the tests.
+_USER_DIRS = Path(tempfile.mkdtemp(prefix="switchboard-tests-"))
+for _name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+    os.environ[_name] = str(_USER_DIRS / _name.lower())
 # Windows started by tests listen for screen pops on a channel of this test run, never on
 # the one of a Switchboard the person running the tests has open.
 os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-tests-{os.getpid()}")

@@ -463,7 +463,7 @@ def _cli_db(tmp_path: Path) -> str:
     from app.db_lifecycle import open_database
 
     url = config.to_url(str(tmp_path / "cli.db"))
-    engine = open_database(url)
+    engine = open_database(url, create=True)
     with write_session(engine) as s:
         caller = Caller(name="Ingrid Sørensen", email="ingrid@example.org", vip=True)
         s.add(caller)
@@ -522,5 +522,5 @@ def test_upgrading_from_0002_makes_existing_callers_findable(tmp_path: Path) -> 
     assert ids(engine, "jons") == [caller_id]
     assert ids(engine, "551") == [caller_id]
     assert ids(engine, "olafur@example.is") == [caller_id]
-    [backup] = tmp_path.glob("old.before-*.db")
+    [backup] = tmp_path.glob("backups/old.migration-0002-to-*.db")
     assert backup.exists()

@@ -28,7 +28,7 @@ def digest(path: Path) -> str:
 
 
 def make_db(path: Path, tickets: int = 3) -> None:
-    engine = open_database(config.to_url(str(path)))
+    engine = open_database(config.to_url(str(path)), create=True)
     with write_session(engine) as session:
         site_id = session.exec(select(Site)).one().id
     for n in range(tickets):

@@ -108,6 +108,19 @@ class ScreenPop(QObject):
         self.window.deliver("calls", IncomingCall(number), ask=False)
 
 
+def back_up_at_exit(window: MainWindow) -> None:
+    """The exit backup of a SQLite database that changed; the window is already gone, so a
+    failure (a full disk) is logged for the administrator instead of shown."""
+    if window.context is None:
+        return
+    from app.backups import backup_at_exit
+
+    try:
+        backup_at_exit(window.context.engine)
+    except Exception:
+        log.exception("No backup could be taken at exit")
+
+
 def exit_now(code: int) -> None:
     """End the process at once, with the log written out: no thread is waited for."""
     logging.shutdown()
@@ -167,6 +180,7 @@ def run_gui(
     if opening_done.is_set():
         # Let background work finish (a call record being written) before the program ends.
         wait_for_workers()
+        back_up_at_exit(window)
     else:
         log.info("Closed while the database was still opening; not waiting for it")
         abandon(code)

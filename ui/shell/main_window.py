@@ -15,12 +15,14 @@ route.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -35,11 +38,20 @@ from PySide6.QtWidgets import (
 
 import ui.contents  # noqa: F401 - registers the pages and commands
 from resources import resource_path
+from ui.kit.tasks import run_task
+from ui.kit.widgets import Banner
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
+
+READ_ONLY_DAMAGED = (
+    "This database is damaged, so Switchboard only shows what it holds: nothing can be saved. "
+    "Close Switchboard, run 'switchboard check' to see the damage, then 'switchboard restore "
+    "FILE' with a backup from the 'backups' folder next to the database."
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
+    from app.backups import OpeningCheck
     from app.context import AppContext
 
 TITLE = "Switchboard"
@@ -103,6 +115,15 @@ class MainWindow(QMainWindow):
         self._right = QVBoxLayout()  # page strips (the call bar) go above the pages
         self._right.setContentsMargins(0, 0, 0, 0)
         self._right.setSpacing(0)
+        self.damaged_banner = Banner(
+            "damagedBanner",
+            "Database damaged",
+            ("#fdecea", "#e57373"),
+            QPushButton("Copy the check command"),
+        )
+        self.damaged_banner.button.setObjectName("copyCheckButton")
+        self.damaged_banner.button.clicked.connect(self._copy_check_command)
+        self._right.addWidget(self.damaged_banner)
         self._right.addWidget(self.pages, 1)
         layout.addLayout(self._right, 1)
         self.setCentralWidget(central)
@@ -125,6 +146,37 @@ class MainWindow(QMainWindow):
         self.pages.removeWidget(self.opening)
         self.opening.deleteLater()
         self.attached.emit()
+        # The database layer is loaded by now (the window showed before it was).
+        from app.backups import check_after_opening
+        from models.engine import is_sqlite
+
+        if is_sqlite(context.engine):
+            engine = context.engine
+            run_task(lambda: check_after_opening(engine), self._opening_checked, parent=self)
+
+    @property
+    def context(self) -> AppContext | None:
+        return self._context
+
+    def _opening_checked(self, check: OpeningCheck) -> None:
+        """The background check after opening: a damaged file makes the window read-only."""
+        from app.backups import age_text
+        from models.engine import refuse_writes
+
+        if check.newest_backup is not None:
+            self.backup_label.setText(f"Backup: {age_text(check.newest_backup)}")
+        else:
+            self.backup_label.setText("Backup: none yet")
+        if check.damaged is None or self._context is None:
+            return
+        refuse_writes(self._context.engine, READ_ONLY_DAMAGED)
+        self.damaged_banner.show_message(f"{READ_ONLY_DAMAGED}\n{check.damaged}")
+
+    def _copy_check_command(self) -> None:
+        if self._context is not None:
+            path = self._context.engine.url.database or ""
+            QApplication.clipboard().setText(f"switchboard check --db {shlex.quote(path)}")
+            self.statusBar().showMessage("Copied: paste it into a terminal.", 5000)
 
     # -- pages --------------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -274,6 +326,9 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         status.addWidget(self.database_label, 1)
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupLabel")
+        status.addPermanentWidget(self.backup_label)
         status.addPermanentWidget(self.user_label)
 
     # -- commands -----------------------------------------------------------------------------
