@@ -639,3 +639,42 @@ def test_timestamps_come_back_in_utc(engine: Engine, org: Org) -> None:
     ticket = new(engine, org, now=london(2024, 5, 24, 16, 0))
     assert ticket.created_at == datetime(2024, 5, 24, 15, 0, tzinfo=UTC)
     assert ticket.created_at.tzinfo is not None
+
+
+@pytest.mark.real_threads
+def test_notes_written_at_once_on_one_ticket_all_land(engine: Engine, org: Org) -> None:
+    """Several technicians note work on one ticket at the same moment: notes never
+    conflict, so every one is saved (on PostgreSQL they used to race on the version)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ticket = new(engine, org)
+    writers, each = 4, 15
+
+    def write_notes(writer: int) -> int:
+        for n in range(each):
+            add_note(engine, ticket.id, f"Writer {writer}, note {n}", org.bob)
+        return writer
+
+    with ThreadPoolExecutor(writers) as pool:
+        assert sorted(pool.map(write_notes, range(writers))) == list(range(writers))
+    notes = [e for e in events(engine, ticket.id) if e.kind == EventKind.NOTE]
+    assert len(notes) == writers * each
+    assert get_ticket(engine, ticket.id).version > writers * each
+
+
+def test_a_conflict_lists_only_the_changes_it_lost_to(
+    engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    ticket = new(engine, org)
+    ticket = update_ticket(engine, ticket.id, ticket.version, {"summary": "Jams again"}, org.bob)
+    update_ticket(engine, ticket.id, ticket.version, {"category_id": org.printing}, org.bob)
+
+    def lost_the_race(self: tickets._Mutation) -> None:
+        raise StaleDataError("the row changed under us")
+
+    monkeypatch.setattr(tickets._Mutation, "finish", lost_the_race)
+    with pytest.raises(ConflictError) as raised:
+        add_note(engine, ticket.id, "Replaced the roller", org.ann)
+    assert raised.value.changes == []  # nothing landed after the version it read

@@ -179,12 +179,18 @@ def _mutation(
 ) -> Iterator[_Mutation]:
     """Open the ticket for change, refusing if it moved past ``expected_version``."""
     number = ""
+    read_version = expected_version or 0
     try:
         with write_session(engine) as session:
-            ticket = session.get(Ticket, ticket_id)
+            # A change that checks no version (a note) must not lose a race it cannot
+            # conflict in: on PostgreSQL the row is locked as it is read, so a concurrent
+            # note waits for this one and then reads the new version. (SQLite's write
+            # transactions are serial already.)
+            ticket = session.get(Ticket, ticket_id, with_for_update=expected_version is None)
             if ticket is None:
                 raise NotFoundError("That ticket no longer exists.")
             number = ticket.number
+            read_version = ticket.version
             if expected_version is not None and ticket.version != expected_version:
                 raise ConflictError(number, changes_since(session, ticket_id, expected_version))
             mutation = _Mutation(session, ticket, actor_id, now or utcnow())
@@ -193,8 +199,9 @@ def _mutation(
                 yield mutation
             mutation.finish()
     except StaleDataError as error:
+        # Only what landed after the version this save was made on: the conflicting change.
         with read_session(engine) as session:
-            changes = changes_since(session, ticket_id, expected_version or 0)
+            changes = changes_since(session, ticket_id, read_version)
         raise ConflictError(number, changes) from error
 
 
