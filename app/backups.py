@@ -44,7 +44,7 @@ def take_backup(path: Path, kind: str) -> Path:
 class OpeningCheck:
     """What the window learns in the background after opening a database."""
 
-    damaged: str | None  # what to tell the person, when the file is damaged
+    damaged: list[str] | None  # what SQLite's integrity check found, when it found damage
     newest_backup: datetime | None
 
 
@@ -58,7 +58,7 @@ def check_after_opening(engine: Engine) -> OpeningCheck:
         require_sound(path, integrity_cache())
     except DamagedError as error:
         log.error("%s", error)
-        return OpeningCheck(str(error), _newest(path))
+        return OpeningCheck(error.problems, _newest(path))
     today = utcnow().astimezone().date()
     if not any(b.taken.astimezone().date() == today for b in list_backups(path)):
         take_backup(path, "daily")

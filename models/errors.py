@@ -17,7 +17,7 @@ class DatabaseError(Exception):
 DAMAGED = (
     "The database file is damaged, so nothing was read or saved. Stop using this copy: run "
     "'switchboard check' to see the damage, then 'switchboard restore FILE' with a backup "
-    "(Switchboard keeps one from before every migration next to the database)."
+    "(Switchboard keeps them in the 'backups' folder next to the database)."
 )
 DISK_FULL = (
     "The disk holding the database is full, so nothing was saved. Free some space (or ask "

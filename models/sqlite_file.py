@@ -25,6 +25,10 @@ VERSION_TABLE = "alembic_version"
 class DamagedError(DatabaseError):
     """SQLite's integrity check found the file damaged: nothing may write to it."""
 
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(damaged_message(path, problems))
+        self.problems = problems
+
 
 def damaged_message(path: Path, problems: list[str]) -> str:
     """What ``check`` says about a damaged file, and what to do next."""
@@ -189,5 +193,5 @@ def require_sound(path: Path, cache: IntegrityCache) -> None:
     stamp = IntegrityCache._stamp(path)
     problems = integrity_problems(path)
     if problems:
-        raise DamagedError(damaged_message(path, problems))
+        raise DamagedError(path, problems)
     cache.remember_clean(path, stamp)

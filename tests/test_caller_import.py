@@ -541,7 +541,7 @@ def test_caller_added_after_the_preview_is_updated_not_duplicated(
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "desk.db"
-    open_database(config.to_url(str(path))).dispose()
+    open_database(config.to_url(str(path)), create=True).dispose()
     return path
 
 

@@ -586,3 +586,43 @@ def test_a_new_database_in_a_folder_without_permission_is_one_line(open_area: Pa
     assert code == 2, err
     assert "may not create files in" in err and "CRASH" not in err
     assert list(locked.iterdir()) == []
+
+
+def test_merge_refuses_a_damaged_database(tmp_path: Path) -> None:
+    from app.callers.merge import merge_callers
+    from models.people import Caller
+
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=400)
+    engine = make_engine(config.to_url(str(path)))
+    with write_session(engine) as session:
+        keep, twin = Caller(name="Ada Lovelace"), Caller(name="Ada Lovelace")
+        session.add_all([keep, twin])
+    damage_one_page(path)
+    before = digest(path)
+    with pytest.raises(sqlite_file.DamagedError, match="switchboard restore"):
+        merge_callers(engine, keep.id, [twin.id], None)
+    engine.dispose()
+    assert digest(path) == before
+
+
+def test_closing_the_window_backs_up_what_changed(tmp_path: Path, qtbot, tasks) -> None:  # type: ignore[no-untyped-def]
+    from app.context import AppContext
+    from app.defaults import ensure_staff
+    from tests.conftest import QUIET
+    from ui.shell.application import back_up_at_exit
+    from ui.shell.main_window import MainWindow
+
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=1)
+    engine = make_engine(config.to_url(str(path)))
+    me = ensure_staff(engine, "ann")
+    window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("Backup: just now"))
+    make_db(path, tickets=1)  # work done during the day
+    window.close()
+    back_up_at_exit(window)
+    assert [b.kind for b in list_backups(path)] == ["exit", "daily"]
+    engine.dispose()

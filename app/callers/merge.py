@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
+from app.db_lifecycle import require_sound_database
 from app.errors import ValidationError
 from models.clock import utcnow
 from models.engine import read_session, write_session
@@ -570,9 +571,11 @@ def merge_callers(
 ) -> MergeResult:
     """Fold the callers ``merge_ids`` into ``keep_id`` in one transaction: all of it or,
     on any error, nothing. Raises ValidationError for an empty list, the kept caller among
-    the merged ones, ids that do not exist, or an unknown ``actor_id``."""
+    the merged ones, ids that do not exist, or an unknown ``actor_id``; DamagedError for a
+    damaged database file."""
     ids = _check_ids(keep_id, merge_ids)
     now = now or utcnow()
+    require_sound_database(engine)  # merging rewrites many rows: never into a damaged file
     with write_session(engine) as session:
         if actor_id is not None and session.get(Staff, actor_id) is None:
             raise ValidationError({"actor": "Unknown staff member; sign in again."})

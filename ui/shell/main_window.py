@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -43,9 +44,7 @@ from ui.kit.widgets import Banner
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
 
 READ_ONLY_DAMAGED = (
-    "This database is damaged, so Switchboard only shows what it holds: nothing can be saved. "
-    "Close Switchboard, run 'switchboard check' to see the damage, then 'switchboard restore "
-    "FILE' with a backup from the 'backups' folder next to the database."
+    "This database is damaged: Switchboard shows what it holds, nothing can be saved."
 )
 
 if TYPE_CHECKING:
@@ -162,6 +161,7 @@ class MainWindow(QMainWindow):
         """The background check after opening: a damaged file makes the window read-only."""
         from app.backups import age_text
         from models.engine import refuse_writes
+        from models.errors import DAMAGED
 
         if check.newest_backup is not None:
             self.backup_label.setText(f"Backup: {age_text(check.newest_backup)}")
@@ -169,8 +169,14 @@ class MainWindow(QMainWindow):
             self.backup_label.setText("Backup: none yet")
         if check.damaged is None or self._context is None:
             return
-        refuse_writes(self._context.engine, READ_ONLY_DAMAGED)
-        self.damaged_banner.show_message(f"{READ_ONLY_DAMAGED}\n{check.damaged}")
+        folder = Path(self._context.engine.url.database or "").parent / "backups"
+        refuse_writes(self._context.engine, f"{READ_ONLY_DAMAGED} {DAMAGED}")
+        self.damaged_banner.show_message(
+            f"{READ_ONLY_DAMAGED}\n"
+            "Close Switchboard, run 'switchboard check' to see the damage, then "
+            f"'switchboard restore FILE' with a backup from {folder}.\n"
+            f"SQLite's integrity check found: {'; '.join(check.damaged[:2])}"
+        )
 
     def _copy_check_command(self) -> None:
         if self._context is not None:
