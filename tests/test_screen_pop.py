@@ -1,8 +1,9 @@
 """Screen pop: ``switchboard call NUMBER`` reaches the Switchboard running for this user, which
 comes to the front and takes the call; with none running, Switchboard starts with the call.
 
-Every test uses a channel name of its own (``SWITCHBOARD_INSTANCE_NAME``), so tests never
-reach, or collide with, a Switchboard a developer has open, nor with each other.
+Every test uses a channel name of its own (``SWITCHBOARD_INSTANCE_NAME``), or a temporary
+directory of its own for the channel's folder, so tests never reach, or collide with, a
+Switchboard a developer has open, nor with each other.
 
 The server answers from the event loop of the test's (GUI) thread, so a blocking client in the
 same process runs in a QThread of its own (:class:`Client`): the Qt objects it makes belong to
@@ -13,12 +14,15 @@ from __future__ import annotations
 
 import os
 import socket as pysocket
+import struct
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from pytestqt.wait_signal import SignalBlocker
 
-from app.calls.caller_id import MAX_NUMBER_LENGTH, encode_call
+from app.calls.caller_id import MAX_NUMBER_LENGTH, SHOW_REQUEST, encode_call
 from app.cli import main
 from app.context import AppContext
 from tests.conftest import QUIET
@@ -37,7 +41,14 @@ from ui.calls.requests import IncomingCall
 from ui.shell import screen_pop as single_instance
 from ui.shell.application import ScreenPop, bring_to_front, run_gui
 from ui.shell.main_window import MainWindow
-from ui.shell.screen_pop import ENV_NAME, InstanceServer, send_to_running, server_name
+from ui.shell.screen_pop import (
+    ENV_NAME,
+    MAX_CLIENTS,
+    InstanceServer,
+    UnsafeChannel,
+    send_to_running,
+    server_name,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 60  # bounds every wait on another process; a pass takes a fraction of it
@@ -172,8 +183,22 @@ def test_nobody_listening_means_not_delivered(channel: str) -> None:
         b'{"call": "\\u0000\\u001b\\u200b  "}\n',
         b'{"call": "\xff\xfe"}\n',
         b"x" * 10_000,  # no line end in sight
+        b"[" * 3000 + b"\n",  # parsed naively, deep enough to exhaust the recursion limit
+        b'{"call": ' + b'{"a":' * 800 + b"\n",  # as deep, inside a request
+        b'{"show": 1}\n',
     ],
-    ids=["text", "list", "not-a-string", "other-key", "only-controls", "bad-utf8", "endless"],
+    ids=[
+        "text",
+        "list",
+        "not-a-string",
+        "other-key",
+        "only-controls",
+        "bad-utf8",
+        "endless",
+        "deep",
+        "deep-inside",
+        "show-not-true",
+    ],
 )
 def test_malformed_messages_are_refused_and_the_server_keeps_working(
     qtbot: QtBot,
@@ -203,6 +228,19 @@ def test_a_message_split_over_several_writes_is_put_together(
     assert answer.result() == b"ok\n"
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [SHOW_REQUEST, b'{"show":true}\n', b'\t{ "show" :true }\r\n'],
+    ids=["as-sent", "no-spaces", "other-spacing"],
+)
+def test_a_show_request_is_read_as_json_not_compared_byte_for_byte(
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client], payload: bytes
+) -> None:
+    with qtbot.waitSignal(server.showRequested, timeout=CLIENT_TIMEOUT_MS):
+        answer = start_client(exchange, server.name, payload)
+    assert answer.result() == b"ok\n"
+
+
 def test_control_characters_are_stripped_and_long_input_is_cut(
     qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
@@ -214,6 +252,113 @@ def test_control_characters_are_stripped_and_long_input_is_cut(
     assert number.startswith("+44 [2J 20 7946 0000")
     assert len(number) == MAX_NUMBER_LENGTH
     assert all(char.isprintable() for char in number)
+
+
+def test_brackets_and_quotes_inside_the_number_are_not_nesting(
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
+) -> None:
+    number = '"[{\\' * 100  # each one escaped in JSON, none of them opens anything
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        answer = start_client(exchange, server.name, encode_call(number))
+    assert answer.result() == b"ok\n"
+    assert received.args == [number[:MAX_NUMBER_LENGTH]]
+
+
+def open_idle(name: str, count: int) -> list[pysocket.socket]:
+    """``count`` connections to ``name`` that never send anything, as a stuck or hostile
+    program would hold them."""
+    idle: list[pysocket.socket] = []
+    # Blocking, so connect waits while the server's backlog is full (a Python timeout would
+    # make it fail at once instead); the kernel's send timeout bounds that wait.
+    bound = struct.pack("ll", CLIENT_TIMEOUT_MS // 1000, 0)
+    try:
+        for _ in range(count):
+            idle.append(pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM))
+            idle[-1].setsockopt(pysocket.SOL_SOCKET, pysocket.SO_SNDTIMEO, bound)
+            idle[-1].connect(name)
+    except BaseException:
+        close_all(idle)
+        raise
+    return idle
+
+
+def close_all(connections: list[pysocket.socket]) -> None:
+    for connection in connections:
+        connection.close()
+
+
+def hung_up(connection: pysocket.socket) -> bool:
+    """Whether the server has closed ``connection`` (which never got an answer to read)."""
+    connection.setblocking(False)
+    try:
+        return connection.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_idle_connections_cannot_keep_a_call_out(
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
+) -> None:
+    idle = start_client(open_idle, server.name, 200).result()
+    try:
+        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+            sent = start_client(send_to_running, "0161 496 0000")
+        assert sent.result() is True
+        assert received.args == ["0161 496 0000"]
+        # The call got in because the server keeps only a few connections waiting for their
+        # line: each one over that made room by dropping the one waiting longest.
+        assert sum(hung_up(connection) for connection in idle) >= len(idle) - MAX_CLIENTS
+    finally:
+        close_all(idle)
+
+
+def test_a_line_that_came_while_the_window_was_busy_is_taken_not_timed_out(
+    qtbot: QtBot, server: InstanceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The client has connected and sent its line before the event loop runs again (as when
+    # the window was busy): the idle time is over as the server first looks.
+    monkeypatch.setattr(single_instance, "IDLE_CLIENT_MS", 0)
+    assert server.name is not None
+    with pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM) as client:
+        client.settimeout(CLIENT_TIMEOUT_MS / 1000)
+        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+            client.connect(server.name)
+            client.sendall(encode_call("123"))
+        assert received.args == ["123"]
+        assert client.recv(16) == b"ok\n"
+
+
+def test_a_connection_from_another_user_is_dropped_unanswered(
+    qtbot: QtBot,
+    channel: str,
+    start_client: Callable[..., Client],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Nobody else can be made to connect in a test: the server is told to expect someone else.
+    server = InstanceServer(peer_uid=os.getuid() + 1)
+    assert server.listen()
+    try:
+        with qtbot.assertNotEmitted(server.callReceived):
+            assert start_client(exchange, channel, encode_call("123")).result() == b""
+            assert start_client(send_to_running, "123").result() is False
+        # The kernel did tell who connected: this user, not the one the server expects.
+        assert f"another user (user id {os.getuid()})" in caplog.text
+    finally:
+        server.close()
+
+
+def test_the_command_does_not_hand_a_number_to_a_server_of_another_user(
+    qtbot: QtBot,
+    server: InstanceServer,
+    start_client: Callable[..., Client],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with qtbot.assertNotEmitted(server.callReceived):
+        sent = start_client(partial(send_to_running, "123", peer_uid=os.getuid() + 1))
+        assert sent.result() is False
+    assert f"another user (user id {os.getuid()})" in caplog.text
 
 
 def test_a_stale_socket_left_by_a_crash_is_replaced(
@@ -248,16 +393,112 @@ def test_a_second_server_leaves_the_live_one_alone(
     assert sent.result() is True
 
 
-def test_the_name_is_per_user_stable_and_short(monkeypatch: pytest.MonkeyPatch) -> None:
+# -- where the channel lives ------------------------------------------------------------------
+@pytest.fixture
+def fallback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No XDG_RUNTIME_DIR and no channel name of the test's own: the channel is in a folder of
+    this user's in the temporary directory, here ``tmp_path``. The folder is yielded."""
     monkeypatch.delenv(ENV_NAME, raising=False)
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    monkeypatch.setattr(single_instance, "current_username", lambda: "ann/../x y")
-    first = server_name()
-    assert first == server_name()
-    assert first.startswith("switchboard-") and len(first) < 40
-    assert "/" not in first and " " not in first
-    monkeypatch.setattr(single_instance, "current_username", lambda: "bob")
-    assert server_name() != first
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = tmp_path / f"switchboard-{os.getuid()}"
+    yield folder
+    QLocalServer.removeServer(str(folder / "switchboard.sock"))
+
+
+def test_without_a_runtime_directory_the_channel_is_in_a_private_folder_made_for_it(
+    qtbot: QtBot, fallback: Path, start_client: Callable[..., Client]
+) -> None:
+    name = server_name()
+    assert name == str(fallback / "switchboard.sock")
+    assert server_name() == name  # the command finds the window where it listens
+    assert fallback.is_dir() and fallback.stat().st_mode & 0o777 == 0o700
+    assert len(name.encode()) < 100  # well inside the Unix socket path limit
+
+    server = InstanceServer()
+    assert server.listen()
+    try:
+        assert server.name == name
+        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+            sent = start_client(send_to_running, "123")
+        assert received.args == ["123"]
+        assert sent.result() is True
+    finally:
+        server.close()
+
+
+def test_a_channel_name_of_ones_own_is_a_socket_in_the_private_folder(
+    fallback: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_NAME, "second")
+    assert server_name() == str(fallback / "second")
+    monkeypatch.setenv(ENV_NAME, "../elsewhere")
+    with pytest.raises(UnsafeChannel, match="elsewhere"):
+        server_name()
+
+
+def _squat(folder: Path, how: str) -> None:
+    """Prepare ``folder`` as a careless user, or another user who came first, might."""
+    if how == "symlink":
+        target = folder.with_name("target")
+        target.mkdir(mode=0o700)
+        folder.symlink_to(target)
+    elif how == "file":
+        folder.write_text("")
+    else:
+        folder.mkdir()
+        folder.chmod({"group": 0o750, "world": 0o777, "sticky-world": 0o1777}[how])
+
+
+@pytest.mark.parametrize("how", ["group", "world", "sticky-world", "symlink", "file"])
+def test_a_folder_others_can_reach_is_refused_and_switchboard_runs_without_screen_pop(
+    qtbot: QtBot, fallback: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    _squat(fallback, how)
+    with pytest.raises(UnsafeChannel, match=str(fallback)):
+        server_name()
+    server = InstanceServer()
+    assert not server.listen()
+    assert not server.isListening()
+    assert f"Screen pop is off: {fallback}" in caplog.text
+    # Nor does the command talk there: it starts a Switchboard of its own instead.
+    assert send_to_running("123", timeout_ms=1000) is False
+    assert fallback.is_file() or list(fallback.iterdir()) == []
+
+
+def test_a_folder_of_another_user_is_refused(fallback: Path) -> None:
+    # Nobody else can own a file in a test: this user claims to be someone else instead.
+    fallback.mkdir(mode=0o700)
+    with pytest.raises(UnsafeChannel, match="belongs to"):
+        server_name(uid=os.getuid() + 1)
+
+
+def test_the_runtime_directory_is_used_once_checked(
+    fallback: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert server_name() == str(runtime / "switchboard.sock")
+    assert not fallback.exists()
+    with pytest.raises(UnsafeChannel, match="belongs to"):
+        server_name(uid=os.getuid() + 1)
+    runtime.chmod(0o755)
+    with pytest.raises(UnsafeChannel, match="other users"):
+        server_name()
+
+
+def test_a_channel_path_of_ones_own_must_be_in_a_private_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    monkeypatch.setenv(ENV_NAME, str(shared / "sb.sock"))
+    with pytest.raises(UnsafeChannel, match="other users"):
+        server_name()
+    shared.chmod(0o700)
+    assert server_name() == str(shared / "sb.sock")
 
 
 # -- the window taking calls -------------------------------------------------------------------
