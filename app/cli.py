@@ -269,7 +269,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         read_table,
         suggest_mapping,
     )
-    from app.db_lifecycle import open_database, require_sound_database
+    from app.db_lifecycle import open_database
 
     table = read_table(args.file)
     mapping = apply_overrides(table.headers, suggest_mapping(table.headers), args.map)
@@ -293,7 +293,6 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
             _print_import_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
-        require_sound_database(engine)
         result = import_callers(
             engine, table, mapping, default_site_code=args.site, strict=args.strict
         )

@@ -22,6 +22,7 @@ from app import config
 from app.defaults import ensure_defaults
 from models.clock import utcnow
 from models.engine import DatabaseError, make_engine, sqlite_path
+from models.imports import recover_interrupted_imports
 from models.migrate import schema_state, upgrade, validate
 from models.private_files import create_file, make_folder
 from models.schema import metadata
@@ -119,6 +120,7 @@ def open_database(url: str, *, create: bool = False) -> Engine:
             raise _no_database(engine.url.render_as_string(hide_password=True))
         upgrade(engine, cache=integrity_cache())
         ensure_defaults(engine)
+        recover_interrupted_imports(engine)  # a crashed import is rolled back at the next start
     except Exception:
         engine.dispose()
         raise
@@ -186,7 +188,7 @@ def check_database(url: str) -> CheckReport:
     _refuse_if_not_ours(path)
     location = str(path)
     stamp = path.stat()
-    problems = integrity_problems(path)
+    problems = integrity_problems(path, thorough=True)
     if problems:
         return CheckReport(location, None, "", problems, {}, list_backups(path))
     integrity_cache().remember_clean(path, [stamp.st_size, stamp.st_mtime_ns, stamp.st_ino])

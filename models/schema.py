@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from models.imports import CallerImport, CallerImportUndo
 from models.org import Category, PriorityRule, Setting, Site, SlaPolicy, Staff, Team
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
@@ -12,6 +13,8 @@ __all__ = [
     "Asset",
     "Call",
     "Caller",
+    "CallerImport",
+    "CallerImportUndo",
     "CallerPhone",
     "Category",
     "PriorityRule",

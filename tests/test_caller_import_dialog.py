@@ -232,6 +232,11 @@ def test_remapping_columns_by_keyboard_changes_the_preview(
     [
         ("missing.csv", None, "Cannot read"),
         ("empty.csv", "\n\n", "holds no table"),
+        (
+            "mixed.csv",
+            "Name,E-mail\nLi Chen;l.chen@example.org\nRavi Patel;r.patel@example.org\n",
+            "separated by commas, but its rows by semicolons",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_shows_why_and_nothing_else(

@@ -2,10 +2,13 @@
 
 Three steps, none of them touching Qt:
 
-1. :func:`read_table` reads the file: its encoding (UTF-8 with or without a byte-order mark,
-   else Windows-1252; bytes that are not valid text are reported by line, never raised), its
-   delimiter (``,`` ``;`` or tab) and its header row (PowerShell's ``#TYPE`` line and other
-   lines before the header are skipped).
+1. :func:`read_table` reads the file: its encoding (UTF-8, UTF-16 or UTF-32 with a byte-order
+   mark, else UTF-8 or Windows-1252; bytes that are not valid text are reported by line, never
+   raised), its delimiter (``,`` ``;`` or tab) and its header row (PowerShell's ``#TYPE`` line
+   and other lines before the header are skipped). A file that would be imported as garbage
+   is refused with what was found and how to fix it: UTF-16 without a byte-order mark,
+   Shift-JIS, more than :data:`MAX_COLUMNS` columns, a quote that swallows the rows after it,
+   rows split by another delimiter than the header.
 2. :func:`suggest_mapping` maps the columns of Active Directory, Outlook and Google contacts
    exports (and plain names such as "name", "email", "phone") to caller fields; the user may
    override any of them. :func:`plan_import` validates every row, matches existing callers by
@@ -13,10 +16,14 @@ Three steps, none of them touching Qt:
    Phone numbers are compared and stored in the canonical form of :mod:`app.callers.phones`, read
    in the region of the caller's site: the same number written another way ("020 7946
    0018", "+44 20 7946 0018") is one number, kept once and no change. Nothing is written.
-3. :func:`apply_import` writes the plan in one transaction: all rows or none. It checks the
-   rows again inside that transaction, so a caller added since the preview is updated, not
-   duplicated. Rows with errors are skipped (and counted), unless ``strict`` asks to refuse
-   the whole file. Callers that are renamed get their tickets' ``caller_name`` updated too.
+3. :func:`apply_import` writes the plan: all rows or none, as the user sees it, though in
+   short transactions of :data:`BATCH` rows so that other workstations' saves never wait
+   for the whole import (an import that fails is undone, one interrupted by a crash is
+   undone at the next start: :mod:`models.imports`; meanwhile others see its callers appear).
+   It checks each chunk's rows again inside its transaction, so a caller added since the
+   preview is updated, not duplicated. Rows with errors are skipped (and counted), unless
+   ``strict`` asks to refuse the whole file. Callers that are renamed get their tickets'
+   ``caller_name`` updated too.
 
 A cell left empty never erases what the database holds: it means "not in the file". Writes go
 through SQLAlchemy Core in batches (no ORM object per row), so 200,000 callers take seconds.
@@ -26,10 +33,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
+import itertools
 import logging
 import re
+import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,12 +48,27 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
 from app.callers.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_region
+from app.db_lifecycle import require_sound_database
 from app.errors import SwitchboardError
-from models.clock import utcnow
 from models.engine import is_sqlite
+from models.imports import ImportRun, caller_before, recover_interrupted_imports
 from models.org import Site
 from models.people import Caller, CallerPhone
 from models.search import sqlite_bulk_insert
@@ -50,12 +76,37 @@ from models.tickets import Ticket
 
 log = logging.getLogger(__name__)
 
-BATCH = 5_000
+BATCH = 2_500  # rows per chunk, each in its own write transaction (~0.15 s on SQLite)
 BULK_INDEX_ROWS = 2_000  # creating this many callers: search indexes filled in one go
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (freed afterwards)
 MIN_PHONE_DIGITS = 5
 HEADER_SEARCH_ROWS = 5  # the header is one of the first non-empty rows
 SNIFF_BYTES = 64 * 1024
+# Far more than any directory or contacts export has (Outlook's full export: under 100); a
+# wider file is another kind of file, and a dialog with a row per column would not open.
+MAX_COLUMNS = 500
+SHAPE_ROWS = 100  # rows looked at to tell a header and rows split by different delimiters
+# Byte-order marks, UTF-32's before UTF-16's (FF FE 00 00 starts with FF FE), and the codecs
+# that read the text after them; UTF-8's is handled with the BOM-less reading.
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+ASCII_BYTES = bytes(range(0x80))
+# A Shift-JIS character whose first byte is 0x81-0x9F (kana, common kanji) and whose second
+# is not ASCII: Windows-1252 text, with one accented letter (0xC0-0xFF) at a time and only
+# punctuation in 0x80-0x9F, practically never has such a pair.
+SHIFT_JIS_PAIR = re.compile(rb"[\x81-\x9f][\x80-\xfc]")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+FIX_QUOTE = (
+    'Fix that quote (a quote inside a field is written twice: ""), then import the file again.'
+)
+SAVE_AS_UTF8 = (
+    "Open it in a spreadsheet or text editor and save it again as UTF-8 CSV "
+    "(in Excel: Save As > CSV UTF-8)."
+)
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 EMAIL = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+")
@@ -201,7 +252,8 @@ class RawTable:
     """A CSV file as read: how it was read, its headers and its records."""
 
     path: Path
-    encoding: str  # "utf-8", "utf-8-sig" (with byte-order mark) or "cp1252"
+    # "utf-8", "cp1252", or with a byte-order mark "utf-8-sig", "utf-16" or "utf-32"
+    encoding: str
     delimiter: str
     header_line: int
     headers: tuple[str, ...]
@@ -213,6 +265,8 @@ class RawTable:
         return {
             "utf-8": "UTF-8",
             "utf-8-sig": "UTF-8 with BOM",
+            "utf-16": "UTF-16 with BOM",
+            "utf-32": "UTF-32 with BOM",
             "cp1252": "Windows-1252",
         }.get(self.encoding, self.encoding)
 
@@ -295,8 +349,26 @@ class ImportResult:
 # --- reading the file ---------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str, frozenset[int]]:
-    """The text, the encoding used and the (1-based) lines holding undecodable bytes."""
+def _decode(data: bytes, path: Path) -> tuple[str, str, frozenset[int]]:
+    """The text, the encoding used and the (1-based) lines holding undecodable bytes.
+
+    A byte-order mark names the encoding. Without one the file is UTF-8, or else
+    Windows-1252, once two encodings that would pass for those and be imported as garbage
+    are refused: UTF-16 without a BOM (its ASCII is valid UTF-8, with a zero byte between
+    letters) and Shift-JIS (nearly every byte is valid Windows-1252).
+    """
+    for mark, encoding in BOMS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding), encoding, frozenset()
+            except UnicodeDecodeError:
+                text = data.decode(encoding, errors="replace")
+            # Lines counted as the CSV reader counts them.
+            numbered = enumerate(io.StringIO(text, newline=""), start=1)
+            return text, encoding, frozenset(n for n, line in numbered if "\ufffd" in line)
+    problem = _zero_bytes_problem(data[:SNIFF_BYTES])
+    if problem:
+        raise SwitchboardError(f"{path} {problem}. {SAVE_AS_UTF8}")
     bom = data.startswith(b"\xef\xbb\xbf")
     lines = data.splitlines()
     utf8_bad: set[int] = set()
@@ -313,6 +385,11 @@ def _decode(data: bytes) -> tuple[str, str, frozenset[int]]:
     if bom or not utf8_bad or utf8_good > len(utf8_bad):
         encoding = "utf-8-sig" if bom else "utf-8"
         return data.decode(encoding, errors="replace"), encoding, frozenset(utf8_bad)
+    if _looks_like_shift_jis(data):
+        raise SwitchboardError(
+            f"{path} is Japanese text in Shift-JIS, which would be read as Windows-1252 "
+            f"and imported as garbage. {SAVE_AS_UTF8}"
+        )
     # Windows-1252 leaves five byte values undefined.
     cp_bad = set()
     for number, line in enumerate(lines, start=1):
@@ -321,6 +398,43 @@ def _decode(data: bytes) -> tuple[str, str, frozenset[int]]:
         except UnicodeDecodeError:
             cp_bad.add(number)
     return data.decode("cp1252", errors="replace"), "cp1252", frozenset(cp_bad)
+
+
+def _zero_bytes_problem(sample: bytes) -> str | None:
+    """What the zero bytes at the start of a file without a byte-order mark say it is, if
+    it is not UTF-8 or Windows-1252 text. A stray one is a damaged field (its row is reported);
+    zeros at every other byte are UTF-16 (ASCII letters with a zero byte beside each:
+    LE after, BE before), and a file a tenth zeros otherwise is no text at all."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for zeros, others, order in ((odd, even, "LE"), (even, odd, "BE")):
+        if zeros * 8 >= half and others * 10 < zeros:
+            return (
+                f"looks like UTF-16{order} text without a byte-order mark "
+                "(every other byte is zero)"
+            )
+    if (even + odd) * 10 >= len(sample) > 0:
+        return (
+            f"is not UTF-8 or Windows-1252 text: {(even + odd) * 100 // len(sample)}% of its "
+            "first bytes are zero (UTF-32 text without a byte-order mark, or a workbook "
+            "rather than a CSV file?)"
+        )
+    return None
+
+
+def _looks_like_shift_jis(data: bytes) -> bool:
+    """Whether ``data``, which is not UTF-8, is Japanese text in Shift-JIS (Windows code
+    page 932) rather than Windows-1252: it decodes as Shift-JIS, and at least a third of its
+    non-ASCII bytes are :data:`SHIFT_JIS_PAIR` characters (two of them at least). Kana and
+    the common kanji are such pairs; Windows-1252 names ("O’Brien", "Hélène", "Conceição")
+    may decode as Shift-JIS too, but with no such pair."""
+    try:
+        data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    sample = data[: 16 * SNIFF_BYTES]  # a megabyte is plenty to judge by
+    pairs = len(SHIFT_JIS_PAIR.findall(sample))
+    return pairs >= 2 and 2 * pairs * 3 >= len(sample.translate(None, ASCII_BYTES))
 
 
 def _count_delimiter(line: str) -> str | None:
@@ -354,18 +468,70 @@ def _detect_delimiter(text: str) -> str:
 
 
 def _unique_headers(cells: Sequence[str]) -> tuple[str, ...]:
+    """The header cells as column names: stripped, "Column N" for an empty one (N its
+    position), and a name seen before numbered "Name (2)", "Name (3)"... In linear time: the
+    names taken are a set and each name remembers the next number to try, so 4,000
+    identical cells do not try 4,000 numbers each against a list."""
     headers: list[str] = []
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
     for number, cell in enumerate(cells, start=1):
         name = cell.strip() or f"Column {number}"
-        candidate, n = name, 2
-        while candidate in headers:
+        candidate, n = name, next_number.get(name, 2)
+        while candidate in taken:
             candidate, n = f"{name} ({n})", n + 1
+        next_number[name] = n
+        taken.add(candidate)
         headers.append(candidate)
     return tuple(headers)
 
 
 def _known_columns(cells: Sequence[str]) -> int:
-    return sum(1 for cell in cells if _key(cell) in ALIASES or _key(cell) in FALLBACK_ALIASES)
+    """How many of ``cells`` name a column of a known export: the header names the most."""
+    keys = map(_key, cells)
+    return sum(1 for key in keys if key in ALIASES or key in FALLBACK_ALIASES)
+
+
+def _swallowed_line(record: RawRow, delimiter: str, width: int) -> int | None:
+    """The first line read into a field of ``record`` that looks like a row of its own: it
+    holds as many delimiters as a row of ``width`` columns (two at least: a line of notes may
+    hold a comma). Only a quote that is missing or stray puts rows inside a field."""
+    if record.end_line <= record.line:  # one line: no line break inside a field
+        return None
+    needed = max(2, width - 1)
+    offset = 0  # line breaks in the cells before this one
+    for cell in record.values:
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        lines = LINE_BREAK.split(cell)
+        for number, line in enumerate(lines[1:], start=1):
+            if line.count(delimiter) >= needed:
+                return record.line + offset + number
+        offset += len(lines) - 1
+    return None
+
+
+def _rows_delimiter(width: int, rows: Sequence[RawRow], delimiter: str) -> tuple[str, int] | None:
+    """Another delimiter that most of the first rows are split by, where ``delimiter`` splits
+    the header into ``width`` cells, and the line of the first such row. A row counts when it
+    has fewer cells than the header and holds at least as many of the other delimiter as it
+    lacks cells: a row whose quoted notes hold semicolons has all its cells, and one with
+    empty fields still has its delimiters."""
+    sample = rows[:SHAPE_ROWS]
+    split_by: Counter[str] = Counter()
+    first_line: dict[str, int] = {}
+    for row in sample:
+        missing = width - len(row.values)
+        if missing <= 0:
+            continue
+        for other in DELIMITERS:
+            if other != delimiter and sum(cell.count(other) for cell in row.values) >= missing:
+                split_by[other] += 1
+                first_line.setdefault(other, row.line)
+    for other, rows_split in split_by.most_common(1):
+        if rows_split * 2 > len(sample):
+            return other, first_line[other]
+    return None
 
 
 def read_table(path: Path) -> RawTable:
@@ -374,7 +540,7 @@ def read_table(path: Path) -> RawTable:
         data = path.read_bytes()
     except OSError as error:
         raise SwitchboardError(f"Cannot read {path}: {error.strerror or error}.") from error
-    text, encoding, bad_lines = _decode(data)
+    text, encoding, bad_lines = _decode(data, path)
     delimiter = _detect_delimiter(text)
     records: list[RawRow] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -385,6 +551,12 @@ def read_table(path: Path) -> RawTable:
                 records.append(RawRow(start, tuple(cells), reader.line_num))
             start = reader.line_num + 1
     except csv.Error as error:
+        if "field limit" in str(error):  # only a quote left open reads that far
+            raise SwitchboardError(
+                f"{path}, line {start}: a quote in the row starting on this line is never "
+                f"closed, so the field runs on for over {csv.field_size_limit():,} "
+                f"characters. {FIX_QUOTE}"
+            ) from error
         raise SwitchboardError(
             f"{path}, line {reader.line_num}: cannot be read as CSV ({error}). "
             "Fix that line or export the file again."
@@ -396,10 +568,12 @@ def read_table(path: Path) -> RawTable:
     ]
     if not leading:
         raise SwitchboardError(f"{path} holds no table: no header row was found.")
-    best = max(leading, key=lambda i: (_known_columns(records[i].values), -i))
-    if _known_columns(records[best].values) == 0:
+    known = {i: _known_columns(records[i].values) for i in leading}
+    best = max(leading, key=lambda i: (known[i], -i))
+    if known[best] == 0:
         best = leading[0]
     header = records[best]
+    _check_shape(path, delimiter, header, records[best + 1 :])
     return RawTable(
         path=path,
         encoding=encoding,
@@ -409,6 +583,36 @@ def read_table(path: Path) -> RawTable:
         rows=tuple(records[best + 1 :]),
         bad_lines=bad_lines,
     )
+
+
+def _check_shape(path: Path, delimiter: str, header: RawRow, rows: Sequence[RawRow]) -> None:
+    """Refuse a table that would be imported as garbage: far too many columns, rows read into
+    one field by a quote left open, or rows split by another delimiter than the header (each
+    whole row would be one cell, the name)."""
+    width = len(header.values)
+    if width > MAX_COLUMNS:
+        raise SwitchboardError(
+            f"{path} has {width:,} columns (header on line {header.line}); a caller export "
+            f"has at most {MAX_COLUMNS}. Check that this is the right file, or delete the "
+            "columns that are not needed and save it again."
+        )
+    for record in (header, *rows):
+        swallowed = _swallowed_line(record, delimiter, width)
+        if swallowed is not None:
+            raise SwitchboardError(
+                f"{path}, line {record.line}: a quote in this row is missing or stray, so line "
+                f"{swallowed} and the rows after it are read into one field. {FIX_QUOTE}"
+            )
+    mismatch = _rows_delimiter(width, rows, delimiter)
+    if mismatch is not None:
+        other, line = mismatch
+        used, instead = DELIMITER_NAMES[delimiter], DELIMITER_NAMES[other]
+        raise SwitchboardError(
+            f"{path}: the header on line {header.line} is separated by {used}s, but its rows "
+            f"by {instead}s (line {line} and others), so each row would be read as one "
+            f"column. Separate the header by {instead}s too (or the rows by {used}s), then "
+            "import the file again."
+        )
 
 
 # --- mapping columns ----------------------------------------------------------------------
@@ -581,18 +785,30 @@ def _row_values(
     default_site: uuid.UUID | None,
     bad_line: bool,
 ) -> tuple[CallerValues | None, list[str]]:
-    """The row's caller, or the reasons it cannot be imported."""
+    """The row's caller, or the reasons it cannot be imported.
+
+    A NUL character (zero byte) in a cell that is imported makes the row an error, rather
+    than being dropped: PostgreSQL cannot store it (the whole import would fail) while SQLite
+    can, so both back ends refuse the row alike, and a zero byte in a CSV file is damage the
+    person importing should see. In a column that is not imported it is harmless.
+    """
     cells: dict[Field, str] = {}
     numbers: list[tuple[str, str]] = []
+    problems: list[str] = []
     width = len(row.values)
     for index, target in columns:
         value = row.values[index].strip() if index < width else ""
+        if "\x00" in value:
+            problems.append(
+                f"a NUL character (zero byte) in the {target.value.replace('_', ' ')} column, "
+                "which is not text: remove it from the file"
+            )
+            value = value.replace("\x00", "")  # checked on, so its other problems show too
         if target in MULTI:
             if value:
                 numbers.append((value, "mobile" if target is Field.MOBILE else "work"))
         elif value:
             cells[target] = " ".join(value.split()) if target is not Field.NOTES else value
-    problems: list[str] = []
     if bad_line:
         problems.append(
             "holds bytes that are not valid text in this file's encoding (shown as \ufffd); "
@@ -830,63 +1046,355 @@ def plan_import(
 
 
 # --- applying -----------------------------------------------------------------------------
+#
+# The plan is made on a read connection, without the write lock, and written in chunks of
+# BATCH rows, each in a short transaction of its own: other workstations' saves wait at most
+# one chunk instead of the whole import. Each chunk stores what undoes it in the same
+# transaction (models.imports), so the import stays all-or-nothing: undone at once after an
+# error, by the next start after a crash. Before writing a chunk its rows are matched again
+# against the callers as they are at that moment, as the plan matched them (by e-mail or
+# employee id, case-insensitively): a caller added since the plan is updated, not duplicated.
+#
+# On SQLite, a save waiting for the lock sleeps between attempts (up to 100 ms: the busy
+# handler's longest sleep) and is not queued: if the next chunk took the lock at once, it
+# could miss every chance for its whole busy timeout. So chunks are HANDOFF_SECONDS apart at
+# least, filled with work that needs no lock: checkpointing the chunk just written (the
+# import's connection does not checkpoint at each commit) and preparing the next one.
 
+Progress = Callable[[int, int], None]  # (rows written so far, rows to write), after each chunk
+HANDOFF_SECONDS = 0.1
 
-def _batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
-
-
-def _write(connection: Connection, plan: ImportPlan) -> None:
-    now = utcnow()
-    phone_rows: list[dict[str, Any]] = []
-    for batch in _batches(plan.creates):
-        rows = []
-        for planned in batch:
-            values = planned.values
-            caller_id = uuid.uuid4()
-            rows.append(
-                {
-                    "id": caller_id,
-                    "name": values.name,
-                    "email": values.email,
-                    "employee_id": values.employee_id,
-                    "department": values.department,
-                    "site_id": values.site_id,
-                    "vip": bool(values.vip),
-                    "notes": values.notes or "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            for phone in values.phones or ():
-                phone_rows.append(_phone_row(caller_id, phone))
-        _insert_many(connection, CALLERS, rows)
-
-    statement = (
-        update(CALLERS)
-        .where(CALLERS.c.id == bindparam("b_id"))
-        .values(
-            name=bindparam("b_name"),
-            email=bindparam("b_email"),
-            employee_id=bindparam("b_employee_id"),
-            department=bindparam("b_department"),
-            site_id=bindparam("b_site_id"),
-            vip=bindparam("b_vip"),
-            notes=bindparam("b_notes"),
-            updated_at=bindparam("b_updated_at"),
-        )
+# The caller as a chunk reads it: CALLER_COLUMNS, then what undo needs to see it unchanged.
+FRESH_COLUMNS = (*CALLER_COLUMNS, "updated_at")
+UPDATE_CALLER = (
+    update(CALLERS)
+    .where(CALLERS.c.id == bindparam("b_id"))
+    .values(
+        name=bindparam("b_name"),
+        email=bindparam("b_email"),
+        employee_id=bindparam("b_employee_id"),
+        department=bindparam("b_department"),
+        site_id=bindparam("b_site_id"),
+        vip=bindparam("b_vip"),
+        notes=bindparam("b_notes"),
+        updated_at=bindparam("b_updated_at"),
     )
-    renamed: list[dict[str, Any]] = []
-    for batch in _batches(plan.updates):
-        rows = []
-        replaced: list[uuid.UUID] = []
-        for planned in batch:
-            values = planned.values
-            old = planned.current
-            rows.append(
+)
+RENAME_TICKETS = (
+    update(TICKETS)
+    .where(TICKETS.c.caller_id == bindparam("b_caller"))
+    .values(caller_name=bindparam("b_name"))
+)
+
+
+def _db_key(value: str | None) -> str | None:
+    """A stored e-mail or employee id as the plan compares it."""
+    return value.strip().casefold() if value else None
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row of the file the plan writes: a new caller, or a change to ``planned``'s."""
+
+    line: int
+    values: CallerValues
+    planned: PlannedUpdate | None = None
+
+    @property
+    def email(self) -> str | None:
+        return self.values.email.casefold() if self.values.email else None
+
+    @property
+    def employee_id(self) -> str | None:
+        return self.values.employee_id.casefold() if self.values.employee_id else None
+
+
+def _sequential_ids() -> Iterator[uuid.UUID]:
+    """Ids for the rows an import creates: version-4 UUIDs, random as a whole, but counting
+    up from a random start. Random ids would land all over the primary-key and ``caller_id``
+    indexes, so that each chunk's commit rewrote most of their pages; these go to one place."""
+    high = uuid.uuid4().int & ~((1 << 62) - 1)  # keeps the version and variant bits
+    start = uuid.uuid4().int & ((1 << 48) - 1)
+    for n in itertools.count():
+        yield uuid.UUID(int=high | (start + n))
+
+
+@dataclass(frozen=True)
+class _NewCaller:
+    """A caller row and its phone rows, ready to insert."""
+
+    caller: dict[str, Any]
+    phones: list[dict[str, Any]]
+
+
+@dataclass
+class _Chunk:
+    """What one chunk writes, decided inside its transaction."""
+
+    callers: list[dict[str, Any]] = field(default_factory=list)  # new callers
+    changes: list[dict[str, Any]] = field(default_factory=list)  # UPDATE_CALLER parameters
+    replaced: list[uuid.UUID] = field(default_factory=list)  # phone numbers to delete
+    phones: list[dict[str, Any]] = field(default_factory=list)  # new callers' and replacements
+    renames: list[dict[str, Any]] = field(default_factory=list)  # RENAME_TICKETS parameters
+    created: list[uuid.UUID] = field(default_factory=list)
+    undo: list[dict[str, Any]] = field(default_factory=list)  # models.imports.caller_before
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes a plan chunk by chunk on one connection."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        plan: ImportPlan,
+        run: ImportRun,
+        newest_caller: int,
+        strict: bool,
+    ) -> None:
+        self.connection = connection
+        self.run = run
+        self.strict = strict
+        self.sqlite = connection.dialect.name == "sqlite"
+        # Only the sites' phone regions are read (to read numbers in an existing caller's).
+        self.regions = _Existing({}, {}, {}, {}, plan.sites, [], plan.regions)
+        # SQLite has no index on lower(email): callers added since the plan are found by
+        # rowid instead (rows are numbered upwards), ``newest_caller`` being the last one
+        # the plan saw, then the last one after each chunk; ``added`` holds their keys.
+        self.newest_caller = newest_caller
+        self.added: dict[tuple[str, str], list[uuid.UUID]] = {}
+        self.seen: dict[uuid.UUID, int] = {}  # caller -> line of the row that changed it
+        self.ids = _sequential_ids()
+        # A large import fills the search indexes with one statement per chunk, the small
+        # chunk at its end included (row by row, the triggers would make it the slowest).
+        self.bulk = self.sqlite and len(plan.creates) >= BULK_INDEX_ROWS
+        self.created = self.updated = self.unchanged = 0
+        self.errors: list[RowError] = []
+
+    def write(self, rows: Sequence[_Row], progress: Progress | None) -> None:
+        """Write ``rows`` in chunks of BATCH, each in a transaction of its own."""
+        chunks = [rows[start : start + BATCH] for start in range(0, len(rows), BATCH)]
+        prepared = self._prepare(chunks[0]) if chunks else {}
+        done = 0
+        for number, chunk in enumerate(chunks, start=1):
+            self._chunk(number, chunk, prepared)
+            released = time.monotonic()
+            if self.sqlite:
+                self.driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            prepared = self._prepare(chunks[number]) if number < len(chunks) else {}
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(rows))
+            if self.sqlite and number < len(chunks):
+                time.sleep(max(0.0, HANDOFF_SECONDS - (time.monotonic() - released)))
+
+    @property
+    def driver(self) -> Any:
+        """The DB-API connection: a statement through SQLAlchemy would begin a transaction."""
+        return self.connection.connection.driver_connection
+
+    def _prepare(self, rows: Sequence[_Row]) -> dict[int, _NewCaller]:
+        """The callers ``rows`` create as planned, by line: built before the chunk's
+        transaction, so that the lock is held for writing only."""
+        return {row.line: self._new_caller(row.values) for row in rows if row.planned is None}
+
+    def _new_caller(self, values: CallerValues) -> _NewCaller:
+        now = self.run.started_at
+        caller_id = next(self.ids)
+        return _NewCaller(
+            {
+                "id": caller_id,
+                "name": values.name,
+                "email": values.email,
+                "employee_id": values.employee_id,
+                "department": values.department,
+                "site_id": values.site_id,
+                "vip": bool(values.vip),
+                "notes": values.notes or "",
+                "created_at": now,
+                "updated_at": now,
+            },
+            [_phone_row(next(self.ids), caller_id, phone) for phone in values.phones or ()],
+        )
+
+    def _chunk(self, number: int, rows: Sequence[_Row], prepared: dict[int, _NewCaller]) -> None:
+        connection = self.connection
+        with connection.begin():
+            self.run.hold(connection)
+            chunk = self._decide(rows, self._callers(rows), prepared)
+            _refuse_if_strict(self.strict, chunk.errors)
+            if self.bulk and (chunk.callers or chunk.phones):
+                with sqlite_bulk_insert(connection, ("caller", "caller_phone")):
+                    _write(connection, chunk)
+            else:
+                _write(connection, chunk)
+            self.run.record(connection, number, chunk.created, chunk.undo)
+            if self.sqlite:
+                self.newest_caller = _newest_caller(connection)
+        self.created += len(chunk.created)
+        self.updated += len(chunk.changes)
+        self.unchanged += chunk.unchanged
+        self.errors.extend(chunk.errors)
+
+    def _read(self, where: Any) -> dict[uuid.UUID, tuple[Any, ...]]:
+        # FOR UPDATE (PostgreSQL): nobody changes these callers before the chunk commits;
+        # SQLite holds the write lock already.
+        query = select(*(CALLERS.c[name] for name in FRESH_COLUMNS)).where(where)
+        return {row[0]: tuple(row) for row in self.connection.execute(query.with_for_update())}
+
+    def _callers(self, rows: Sequence[_Row]) -> dict[uuid.UUID, tuple[Any, ...]]:
+        """The callers ``rows`` may match now, as they are now."""
+        planned = [row.planned.caller_id for row in rows if row.planned is not None]
+        emails = {row.email for row in rows if row.email}
+        employee_ids = {row.employee_id for row in rows if row.employee_id}
+        if not self.sqlite:
+            # PostgreSQL has lower(email) and lower(employee_id) indexes (migration 0003).
+            return self._read(
+                or_(
+                    CALLERS.c.id.in_(planned),
+                    func.lower(CALLERS.c.email).in_([key.lower() for key in emails]),
+                    func.lower(CALLERS.c.employee_id).in_([key.lower() for key in employee_ids]),
+                )
+            )
+        self._note_added()
+        wanted = set(planned)
+        for kind, keys in (("email", emails), ("employee_id", employee_ids)):
+            for key in keys:
+                wanted.update(self.added.get((kind, key), ()))
+        found = self._read(CALLERS.c.id.in_(list(wanted))) if wanted else {}
+        # A caller the plan matched that has lost the row's keys since (edited, merged away):
+        # another may hold them now, e.g. the caller it was merged into. Looked up as
+        # spelled in the file and as the plan saw them, through the plain indexes.
+        lost = [
+            row
+            for row in rows
+            if row.planned is not None
+            and not _shares_key(found.get(row.planned.caller_id), row.email, row.employee_id)
+        ]
+        if lost:
+            spelled = [(row.values, row.planned.current) for row in lost if row.planned]
+            mails = {s for values, old in spelled for s in (values.email, old[2]) if s}
+            ids = {s for values, old in spelled for s in (values.employee_id, old[3]) if s}
+            found.update(
+                self._read(
+                    or_(CALLERS.c.email.in_(list(mails)), CALLERS.c.employee_id.in_(list(ids)))
+                )
+            )
+        return found
+
+    def _note_added(self) -> None:
+        """Remember the keys of the callers others added since the last look."""
+        rowid: ColumnElement[int] = literal_column("rowid", Integer)
+        added = self.connection.execute(
+            select(rowid, CALLERS.c.id, CALLERS.c.email, CALLERS.c.employee_id).where(
+                rowid > self.newest_caller
+            )
+        )
+        for number, caller_id, email, employee_id in added:
+            for kind, key in (("email", _db_key(email)), ("employee_id", _db_key(employee_id))):
+                if key:
+                    self.added.setdefault((kind, key), []).append(caller_id)
+            self.newest_caller = max(self.newest_caller, number)
+
+    def _decide(
+        self,
+        rows: Sequence[_Row],
+        found: dict[uuid.UUID, tuple[Any, ...]],
+        prepared: dict[int, _NewCaller],
+    ) -> _Chunk:
+        """Match the rows as :func:`_plan` does, against ``found``, and say what to write."""
+        chunk = _Chunk()
+        planned = {row.planned.caller_id for row in rows if row.planned is not None}
+        by_email: dict[str, tuple[Any, ...]] = {}
+        by_employee: dict[str, tuple[Any, ...]] = {}
+        # Where several callers share a key, the one the plan chose stays the match.
+        for caller in sorted(found.values(), key=lambda caller: caller[0] not in planned):
+            if email := _db_key(caller[2]):
+                by_email.setdefault(email, caller)
+            if employee_id := _db_key(caller[3]):
+                by_employee.setdefault(employee_id, caller)
+        matched: list[tuple[_Row, tuple[Any, ...] | None]] = []
+        for row in rows:
+            by_mail = by_email.get(row.email) if row.email else None
+            by_id = by_employee.get(row.employee_id) if row.employee_id else None
+            if by_mail is not None and by_id is not None and by_mail[0] != by_id[0]:
+                chunk.errors.append(
+                    RowError(
+                        row.line,
+                        f"e-mail {row.values.email} belongs to {by_mail[1]} but employee id "
+                        f"{row.values.employee_id} to {by_id[1]}",
+                    )
+                )
+                continue
+            match = by_mail or by_id
+            if match is not None and match[0] in self.seen:
+                chunk.errors.append(
+                    RowError(
+                        row.line, f"is the same caller ({match[1]}) as line {self.seen[match[0]]}"
+                    )
+                )
+                continue
+            if match is not None:
+                self.seen[match[0]] = row.line
+            matched.append((row, match))
+        phones = self._phones([match[0] for _row, match in matched if match is not None])
+        changed: list[tuple[CallerValues, tuple[Any, ...], tuple[str, ...]]] = []
+        for row, match in matched:
+            if match is None:
+                new = prepared.get(row.line) or self._new_caller(row.values)
+                chunk.callers.append(new.caller)
+                chunk.phones.extend(new.phones)
+                chunk.created.append(new.caller["id"])
+                continue
+            values = _in_callers_region(row.values, match[5], self.regions)
+            stored = {(phone[2], phone[3]) for phone in phones.get(match[0], ())}
+            changes = _changes(values, match[: len(CALLER_COLUMNS)], stored)
+            if changes:
+                changed.append((values, match, tuple(changes)))
+            else:
+                chunk.unchanged += 1
+        self._update(chunk, changed, phones)
+        return chunk
+
+    def _phones(self, caller_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[tuple[Any, ...]]]:
+        """Each caller's phones: (id, number, digits, label)."""
+        phones: dict[uuid.UUID, list[tuple[Any, ...]]] = {}
+        if caller_ids:
+            for caller_id, *phone in self.connection.execute(
+                select(
+                    PHONES.c.caller_id,
+                    PHONES.c.id,
+                    PHONES.c.number,
+                    PHONES.c.digits,
+                    PHONES.c.label,
+                ).where(PHONES.c.caller_id.in_(caller_ids))
+            ):
+                phones.setdefault(caller_id, []).append(tuple(phone))
+        return phones
+
+    def _update(
+        self,
+        chunk: _Chunk,
+        changed: list[tuple[CallerValues, tuple[Any, ...], tuple[str, ...]]],
+        phones: dict[uuid.UUID, list[tuple[Any, ...]]],
+    ) -> None:
+        """Fields the row leaves empty keep the caller's current values (read in this
+        transaction, so nobody's change made since the plan is overwritten)."""
+        renamed = [old[0] for values, old, _what in changed if values.name != old[1]]
+        tickets: dict[uuid.UUID, dict[str, list[uuid.UUID]]] = {}
+        if renamed:
+            for ticket_id, caller_id, name in self.connection.execute(
+                select(TICKETS.c.id, TICKETS.c.caller_id, TICKETS.c.caller_name).where(
+                    TICKETS.c.caller_id.in_(renamed)
+                )
+            ):
+                tickets.setdefault(caller_id, {}).setdefault(name, []).append(ticket_id)
+        for values, old, changes in changed:
+            caller_id = old[0]
+            chunk.changes.append(
                 {
-                    "b_id": planned.caller_id,
+                    "b_id": caller_id,
                     "b_name": values.name,
                     "b_email": values.email if values.email is not None else old[2],
                     "b_employee_id": (
@@ -896,26 +1404,56 @@ def _write(connection: Connection, plan: ImportPlan) -> None:
                     "b_site_id": values.site_id if values.site_id is not None else old[5],
                     "b_vip": values.vip if values.vip is not None else old[6],
                     "b_notes": values.notes if values.notes is not None else old[7],
-                    "b_updated_at": now,
+                    "b_updated_at": self.run.started_at,
                 }
             )
-            if values.name != old[1]:
-                renamed.append({"b_caller": planned.caller_id, "b_name": values.name})
-            if "phones" in planned.changes and values.phones is not None:
-                replaced.append(planned.caller_id)
-                phone_rows.extend(_phone_row(planned.caller_id, p) for p in values.phones)
-        connection.execute(statement, rows)
-        if replaced:
-            connection.execute(delete(PHONES).where(PHONES.c.caller_id.in_(replaced)))
-    for batch in _batches(phone_rows):
-        _insert_many(connection, PHONES, batch)
-    rename = (
-        update(TICKETS)
-        .where(TICKETS.c.caller_id == bindparam("b_caller"))
-        .values(caller_name=bindparam("b_name"))
+            replace = "phones" in changes and values.phones is not None
+            if replace:
+                chunk.replaced.extend(phone[0] for phone in phones.get(caller_id, ()))
+                chunk.phones.extend(
+                    _phone_row(next(self.ids), caller_id, phone) for phone in values.phones or ()
+                )
+            rename = values.name != old[1]
+            if rename:
+                chunk.renames.append({"b_caller": caller_id, "b_name": values.name})
+            chunk.undo.append(
+                caller_before(
+                    dict(zip(FRESH_COLUMNS, old, strict=True)),
+                    phones.get(caller_id, []) if replace else None,
+                    tickets.get(caller_id) if rename else None,
+                    values.name if rename else None,
+                )
+            )
+
+
+def _shares_key(caller: tuple[Any, ...] | None, email: str | None, employee_id: str | None) -> bool:
+    return caller is not None and (
+        (email is not None and _db_key(caller[2]) == email)
+        or (employee_id is not None and _db_key(caller[3]) == employee_id)
     )
-    for batch in _batches(renamed):
-        connection.execute(rename, list(batch))
+
+
+def _newest_caller(connection: Connection) -> int:
+    """SQLite: the rowid of the newest caller (0 on PostgreSQL, which does not need it)."""
+    if connection.dialect.name != "sqlite":
+        return 0
+    newest = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM caller")
+    return int(newest.scalar_one())
+
+
+def _write(connection: Connection, chunk: _Chunk) -> None:
+    """New numbers are inserted before the numbers they replace are deleted: deleting the
+    newest row first would let SQLite give its rowid to a new one, which
+    :func:`sqlite_bulk_insert` (new rows are those past the newest at the start) would then
+    leave out of the search index."""
+    _insert_many(connection, CALLERS, chunk.callers)
+    if chunk.changes:
+        connection.execute(UPDATE_CALLER, chunk.changes)
+    _insert_many(connection, PHONES, chunk.phones)
+    if chunk.replaced:
+        connection.execute(delete(PHONES).where(PHONES.c.id.in_(chunk.replaced)))
+    if chunk.renames:
+        connection.execute(RENAME_TICKETS, chunk.renames)
 
 
 def _insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -948,9 +1486,9 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _phone_row(caller_id: uuid.UUID, phone: PhoneValue) -> dict[str, Any]:
+def _phone_row(phone_id: uuid.UUID, caller_id: uuid.UUID, phone: PhoneValue) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": phone_id,
         "caller_id": caller_id,
         "number": phone.number,
         "digits": phone.digits,
@@ -958,20 +1496,51 @@ def _phone_row(caller_id: uuid.UUID, phone: PhoneValue) -> dict[str, Any]:
     }
 
 
+# How the import's connection writes on SQLite, and why:
+# - a page cache large enough for the indexes a chunk writes into (the default ~2 MB would
+#   keep re-reading them);
+# - chunks committed without waiting for the disk (synchronous NORMAL): a power cut may lose
+#   the last chunks, and what undoes them with them, and the journal rolls back the others.
+#   The commit that makes the import final is a FULL one, as is every other save, and each
+#   one makes what the WAL holds before it durable too;
+# - no checkpoint inside a commit: :meth:`_Writer.write` checkpoints between chunks.
+IMPORT_PRAGMAS = {
+    "cache_size": -IMPORT_CACHE_KIB,
+    "synchronous": 1,  # NORMAL
+    "wal_autocheckpoint": 0,
+}
+
+
 @contextmanager
-def _big_cache(connection: Connection) -> Iterator[None]:
-    """On SQLite, a page cache large enough to hold the whole import's changes until commit
-    (the default ~2 MB spills to the WAL mid-transaction, several times slower); the pooled
-    connection gets its usual size back afterwards."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+def _plan_frozen() -> Iterator[None]:
+    """While the chunks are written, the garbage collector leaves out the objects that exist
+    already: the plan's million or so, which live until the end anyway. A full collection
+    walking them takes about a second and would come every few chunks, as likely as not
+    inside a chunk's transaction, holding the write lock all that time."""
+    gc.freeze()
     try:
         yield
     finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+        gc.unfreeze()
+
+
+@contextmanager
+def _import_settings(connection: Connection) -> Iterator[None]:
+    """:data:`IMPORT_PRAGMAS` on the import's connection; the pooled connection gets its
+    usual settings back afterwards. Set through the driver, between transactions: a
+    statement through SQLAlchemy would begin one, and take the write lock."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver: Any = connection.connection.driver_connection
+    before = {name: driver.execute(f"PRAGMA {name}").fetchone()[0] for name in IMPORT_PRAGMAS}
+    for name, value in IMPORT_PRAGMAS.items():
+        driver.execute(f"PRAGMA {name} = {value}")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            driver.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def _refuse_if_strict(strict: bool, errors: Sequence[RowError]) -> None:
@@ -982,9 +1551,12 @@ def _refuse_if_strict(strict: bool, errors: Sequence[RowError]) -> None:
         )
 
 
-def apply_import(engine: Engine, plan: ImportPlan, *, strict: bool = False) -> ImportResult:
-    """Write ``plan`` (the preview the user accepted) in one transaction. The rows are
-    checked again inside it (a caller added since the preview is updated, not duplicated).
+def apply_import(
+    engine: Engine, plan: ImportPlan, *, strict: bool = False, progress: Progress | None = None
+) -> ImportResult:
+    """Write ``plan`` (the preview the user accepted), all of it or, after an error, none.
+    It is made again first (without the write lock; the row checks are reused while the
+    sites are the same), so a caller added since the preview is updated, not duplicated.
     Rows with errors are skipped; with ``strict`` any error refuses the whole import and
     nothing is written."""
     _refuse_if_strict(strict, plan.errors)
@@ -994,6 +1566,7 @@ def apply_import(engine: Engine, plan: ImportPlan, *, strict: bool = False) -> I
             connection, plan.table, plan.mapping, plan.default_site_code, plan
         ),
         strict,
+        progress,
     )
 
 
@@ -1004,33 +1577,55 @@ def import_callers(
     default_site_code: str | None = None,
     *,
     strict: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Plan and write in one transaction, for the command line: no preview to keep in step,
-    so the directory is read once instead of twice (8 s for 200,000 callers)."""
+    """Plan and write, for the command line: no preview to keep in step, so the directory is
+    read once instead of twice (8 s for 200,000 callers)."""
     return _import(
-        engine, lambda connection: _plan(connection, table, mapping, default_site_code), strict
+        engine,
+        lambda connection: _plan(connection, table, mapping, default_site_code),
+        strict,
+        progress,
     )
 
 
 def _import(
-    engine: Engine, make_plan: Callable[[Connection], ImportPlan], strict: bool
+    engine: Engine,
+    make_plan: Callable[[Connection], ImportPlan],
+    strict: bool,
+    progress: Progress | None,
 ) -> ImportResult:
-    with engine.begin() as connection, _big_cache(connection):
-        plan = make_plan(connection)
-        _refuse_if_strict(strict, plan.errors)
-        if is_sqlite(engine) and len(plan.creates) >= BULK_INDEX_ROWS:
-            with sqlite_bulk_insert(connection, ("caller", "caller_phone")):
-                _write(connection, plan)
-        else:
-            _write(connection, plan)
-        # Count before commit, so the counts match what the transaction did.
-        result = ImportResult(
-            created=len(plan.creates),
-            updated=len(plan.updates),
-            unchanged=plan.unchanged,
-            skipped=len(plan.errors),
-            errors=plan.errors,
-        )
+    require_sound_database(engine)  # an import never writes into a damaged file
+    recover_interrupted_imports(engine)  # a crashed import's rows must not be matched
+    with _read_bind(engine).connect() as connection:
+        try:
+            plan = make_plan(connection)
+            newest_caller = _newest_caller(connection)  # in the plan's snapshot
+        finally:
+            connection.rollback()
+    _refuse_if_strict(strict, plan.errors)
+    rows = sorted(
+        [_Row(planned.line, planned.values) for planned in plan.creates]
+        + [_Row(planned.line, planned.values, planned) for planned in plan.updates],
+        key=lambda row: row.line,
+    )
+    run = ImportRun.start(engine, str(plan.table.path))
+    try:
+        with _plan_frozen(), engine.connect() as connection, _import_settings(connection):
+            writer = _Writer(connection, plan, run, newest_caller, strict)
+            writer.write(rows, progress)
+    except BaseException:
+        run.roll_back()
+        raise
+    run.finish()
+    errors = sorted((*plan.errors, *writer.errors), key=lambda error: error.line)
+    result = ImportResult(
+        created=writer.created,
+        updated=writer.updated,
+        unchanged=plan.unchanged + writer.unchanged,
+        skipped=len(errors),
+        errors=tuple(errors),
+    )
     log.info(
         "Imported %s: %d created, %d updated, %d unchanged, %d skipped",
         plan.table.path,
