@@ -7,7 +7,6 @@ classes are looked at only once an error has actually arrived.
 from __future__ import annotations
 
 import errno
-import sqlite3
 
 
 class DatabaseError(Exception):
@@ -72,6 +71,8 @@ def environment_problem(error: BaseException) -> str | None:
     unreachable) and the file system (disk full, no permission)."""
     if isinstance(error, OSError):
         return _os_problem(error)
+    import sqlite3  # loaded by now if the error is one of its own
+
     if isinstance(error, sqlite3.Error):  # met outside SQLAlchemy: backups, checks
         return _phrase_problem(str(error).lower(), None)
     from sqlalchemy import exc

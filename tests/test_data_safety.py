@@ -125,7 +125,8 @@ def test_the_window_turns_read_only_on_a_damaged_database(damaged: Path, qtbot, 
     window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.damaged_banner.isVisible())
+    qtbot.waitUntil(lambda: window.damaged_banner is not None)
+    assert window.damaged_banner.isVisible()
     text = window.damaged_banner.text.text()
     assert "damaged" in text and "switchboard restore" in text
     with pytest.raises(DatabaseError, match="nothing can be saved"):

@@ -43,12 +43,14 @@ def test_no_source_line_in_app_or_models_imports_pyside6() -> None:
 
 def test_the_window_can_show_before_the_database_layer_is_imported() -> None:
     """What runs before the first paint must not pull in SQLAlchemy: that import is most of
-    the start-up time, so it happens on a worker thread while the window is on screen."""
+    the start-up time, so it happens on a worker thread while the window is on screen. Nor
+    the sqlite3 driver or the widget kit, which only the opened database needs."""
     code = (
         "import sys\n"
         "import app.cli, app.startup, ui.shell.application, ui.shell.main_window\n"
         "import ui.kit.errors, ui.shell.startup_probe\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sqlalchemy', 'sqlmodel'}))\n"
+        "heavy = {'sqlalchemy', 'sqlmodel', 'sqlite3', 'ui.kit.widgets'}\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True

@@ -15,7 +15,6 @@ route.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,6 @@ from PySide6.QtWidgets import (
 import ui.contents  # noqa: F401 - registers the pages and commands
 from resources import resource_path
 from ui.kit.tasks import run_task
-from ui.kit.widgets import Banner
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
 
 READ_ONLY_DAMAGED = (
@@ -52,6 +50,7 @@ if TYPE_CHECKING:
 
     from app.backups import OpeningCheck
     from app.context import AppContext
+    from ui.kit.widgets import Banner
 
 TITLE = "Switchboard"
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the page key of a navigation entry
@@ -114,15 +113,7 @@ class MainWindow(QMainWindow):
         self._right = QVBoxLayout()  # page strips (the call bar) go above the pages
         self._right.setContentsMargins(0, 0, 0, 0)
         self._right.setSpacing(0)
-        self.damaged_banner = Banner(
-            "damagedBanner",
-            "Database damaged",
-            ("#fdecea", "#e57373"),
-            QPushButton("Copy the check command"),
-        )
-        self.damaged_banner.button.setObjectName("copyCheckButton")
-        self.damaged_banner.button.clicked.connect(self._copy_check_command)
-        self._right.addWidget(self.damaged_banner)
+        self.damaged_banner: Banner | None = None  # made if the database proves damaged
         self._right.addWidget(self.pages, 1)
         layout.addLayout(self._right, 1)
         self.setCentralWidget(central)
@@ -171,6 +162,7 @@ class MainWindow(QMainWindow):
             return
         folder = Path(self._context.engine.url.database or "").parent / "backups"
         refuse_writes(self._context.engine, f"{READ_ONLY_DAMAGED} {DAMAGED}")
+        self.damaged_banner = self._damaged_banner()
         self.damaged_banner.show_message(
             f"{READ_ONLY_DAMAGED}\n"
             "Close Switchboard, run 'switchboard check' to see the damage, then "
@@ -178,7 +170,24 @@ class MainWindow(QMainWindow):
             f"SQLite's integrity check found: {'; '.join(check.damaged[:2])}"
         )
 
+    def _damaged_banner(self) -> Banner:
+        """Made only when needed: the widget kit is not loaded before the first paint."""
+        from ui.kit import widgets
+
+        banner = widgets.Banner(
+            "damagedBanner",
+            "Database damaged",
+            ("#fdecea", "#e57373"),
+            QPushButton("Copy the check command"),
+        )
+        banner.button.setObjectName("copyCheckButton")
+        banner.button.clicked.connect(self._copy_check_command)
+        self._right.insertWidget(self._right.indexOf(self.pages), banner)
+        return banner
+
     def _copy_check_command(self) -> None:
+        import shlex
+
         if self._context is not None:
             path = self._context.engine.url.database or ""
             QApplication.clipboard().setText(f"switchboard check --db {shlex.quote(path)}")
