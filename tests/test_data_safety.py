@@ -552,29 +552,29 @@ def test_no_permission_to_read_is_one_line(open_area: Path, command: list[str]) 
 
 
 def test_a_read_only_database_is_checked_and_backed_up_as_healthy(open_area: Path) -> None:
-    path = open_area / "desk.db"
+    database = open_area / "data"
+    database.mkdir()
+    path = database / "desk.db"
     make_db(path, tickets=3)
     os.chmod(path, 0o444)
-    os.chmod(open_area, 0o555)  # no -shm can be made beside it either
+    os.chmod(database, 0o555)  # no -shm can be made beside it either
+    home = stranger_home(open_area)
+    before = digest(path)
     try:
-        home = open_area / "home"
-        before = digest(path)
-        code, out, err = as_stranger(["check", "--db", str(path)], Path(tempfile.gettempdir()))
+        code, out, err = as_stranger(["check", "--db", str(path)], home)
         assert code == 0, err
         assert "Integrity:      ok" in out and "DAMAGED" not in out
-        home_area = Path(tempfile.mkdtemp(prefix="switchboard-home-"))
-        os.chmod(home_area, 0o777)
         code, out, err = as_stranger(
-            ["backup", "--db", str(path), "--out", str(home_area / "copy.db")], home_area
+            ["backup", "--db", str(path), "--out", str(home / "copy.db")], home
         )
         assert code == 0, err
-        assert (home_area / "copy.db").exists()
-        code, _out, err = as_stranger(["lookup", "ada", "--db", str(path)], home_area)
+        assert (home / "copy.db").stat().st_size > 0
+        code, _out, err = as_stranger(["lookup", "ada", "--db", str(path)], home)
         assert code == 2 and "read-only for your account" in err
-        assert digest(path) == before and not home.exists()
-        shutil.rmtree(home_area, ignore_errors=True)
+        assert digest(path) == before
+        assert sorted(p.name for p in database.iterdir()) == ["desk.db"]
     finally:
-        os.chmod(open_area, 0o755)
+        os.chmod(database, 0o755)
 
 
 def test_a_new_database_in_a_folder_without_permission_is_one_line(open_area: Path) -> None:
