@@ -627,3 +627,26 @@ def test_closing_the_window_backs_up_what_changed(tmp_path: Path, qtbot, tasks) 
     back_up_at_exit(window)
     assert [b.kind for b in list_backups(path)] == ["exit", "daily"]
     engine.dispose()
+
+
+def test_the_status_bar_keeps_the_backup_age_true(
+    tmp_path: Path, qtbot, tasks, clock: RunningClock
+) -> None:  # type: ignore[no-untyped-def]
+    from app.context import AppContext
+    from app.defaults import ensure_staff
+    from tests.conftest import QUIET
+    from ui.shell.main_window import MainWindow
+
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=1)
+    engine = make_engine(config.to_url(str(path)))
+    me = ensure_staff(engine, "ann")
+    window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("Backup: just now"))
+    clock.advance(timedelta(hours=5))
+    window._backup_age_timer.timeout.emit()  # the minute's tick
+    assert window.backup_label.text().startswith("Backup: 5 h ago")
+    window.close()
+    engine.dispose()

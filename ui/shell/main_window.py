@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,6 +46,8 @@ READ_ONLY_DAMAGED = (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.engine import URL
 
     from app.backups import OpeningCheck
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self._right.setContentsMargins(0, 0, 0, 0)
         self._right.setSpacing(0)
         self.damaged_banner: Banner | None = None  # made if the database proves damaged
+        self._newest_backup: datetime | None = None
         self._right.addWidget(self.pages, 1)
         layout.addLayout(self._right, 1)
         self.setCentralWidget(central)
@@ -150,14 +153,12 @@ class MainWindow(QMainWindow):
 
     def _opening_checked(self, check: OpeningCheck) -> None:
         """The background check after opening: a damaged file makes the window read-only."""
-        from app.backups import age_text
         from models.engine import refuse_writes
         from models.errors import DAMAGED
 
-        if check.newest_backup is not None:
-            self.backup_label.setText(f"Backup: {age_text(check.newest_backup)}")
-        else:
-            self.backup_label.setText("Backup: none yet")
+        self._newest_backup = check.newest_backup
+        self._show_backup_age()
+        self._backup_age_timer.start()
         if check.damaged is None or self._context is None:
             return
         folder = Path(self._context.engine.url.database or "").parent / "backups"
@@ -169,6 +170,15 @@ class MainWindow(QMainWindow):
             f"'switchboard restore FILE' with a backup from {folder}.\n"
             f"SQLite's integrity check found: {'; '.join(check.damaged[:2])}"
         )
+
+    def _show_backup_age(self) -> None:
+        """How old the newest backup is, kept true as the day goes on."""
+        from app.backups import age_text
+
+        if self._newest_backup is None:
+            self.backup_label.setText("Backup: none yet")
+        else:
+            self.backup_label.setText(f"Backup: {age_text(self._newest_backup)}")
 
     def _damaged_banner(self) -> Banner:
         """Made only when needed: the widget kit is not loaded before the first paint."""
@@ -343,7 +353,11 @@ class MainWindow(QMainWindow):
         status.addWidget(self.database_label, 1)
         self.backup_label = QLabel()
         self.backup_label.setObjectName("backupLabel")
+        self.backup_label.setContentsMargins(0, 0, 12, 0)
         status.addPermanentWidget(self.backup_label)
+        self._backup_age_timer = QTimer(self)
+        self._backup_age_timer.setInterval(60_000)
+        self._backup_age_timer.timeout.connect(self._show_backup_age)
         status.addPermanentWidget(self.user_label)
 
     # -- commands -----------------------------------------------------------------------------
