@@ -24,9 +24,9 @@ from models.clock import utcnow
 from models.engine import DatabaseError, make_engine, sqlite_path
 from models.imports import recover_interrupted_imports
 from models.migrate import schema_state, upgrade, validate
-from models.private_files import create_file, make_folder
+from models.private_files import create_file, make_folder, new_file_beside
 from models.schema import metadata
-from models.sqlite_backup import BackupFile, backup_sqlite, list_backups, remove_stale_partials
+from models.sqlite_backup import BackupFile, backup_sqlite, list_backups
 from models.sqlite_file import (
     DamagedError,
     IntegrityCache,
@@ -80,25 +80,19 @@ def create_database(path: Path, fill: Callable[[Engine], None] | None = None) ->
     an interrupted creation leaves nothing that looks like a database. ``fill`` adds data
     (the first run's demo). Refuses a path where a file already exists."""
     refuse_unreachable(path, write=True)
-    make_folder(path.parent)
-    remove_stale_partials(path.parent)
-    partial = path.with_name(f"{path.name}.partial-{os.getpid()}")
-    partial.unlink(missing_ok=True)
-    create_file(partial)
     try:
-        engine = make_engine(config.to_url(str(partial)))
-        try:
-            upgrade(engine)
-            ensure_defaults(engine)
-            if fill is not None:
-                fill(engine)
-        finally:
-            engine.dispose()
-        os.link(partial, path)  # unlike a rename, never replaces a file made meanwhile
+        with new_file_beside(path) as partial:
+            engine = make_engine(config.to_url(str(partial)))
+            try:
+                upgrade(engine)
+                ensure_defaults(engine)
+                if fill is not None:
+                    fill(engine)
+            finally:
+                engine.dispose()
+            os.link(partial, path)  # unlike a rename, never replaces a file made meanwhile
     except FileExistsError:
         raise DatabaseError(f"{path} already exists; Switchboard did not change it.") from None
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def open_database(url: str, *, create: bool = False) -> Engine:

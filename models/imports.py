@@ -56,6 +56,7 @@ from models.clock import utcnow
 from models.engine import read_connection
 from models.errors import DatabaseError
 from models.people import Caller, CallerPhone
+from models.private_files import process_alive
 from models.tickets import Ticket
 from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id
 
@@ -132,20 +133,6 @@ class ImportTakenOver(DatabaseError):
 
 def _host() -> str:
     return socket.gethostname()[:255]
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this host. Outside POSIX it is assumed to, so
-    only its heartbeat can tell it is gone."""
-    if os.name != "posix":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def _renew(connection: Connection, run_id: uuid.UUID, state: ImportState) -> None:
@@ -447,7 +434,7 @@ def _owner_gone(run: Any, now: datetime) -> bool:
         return False
     if run.pid == os.getpid():
         return run.id not in _ACTIVE
-    return not _pid_alive(run.pid)
+    return not process_alive(run.pid)
 
 
 def _take_over(engine: Engine, run: Any) -> bool:

@@ -9,14 +9,21 @@ the folder's group (the set-group-id bit makes the system give them that group).
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 GROUP_FILE = 0o660
 GROUP_FOLDER = 0o2770
+_PARTIAL = re.compile(r"\.partial-(\d+)$")
 
 
 def shared_with_group(folder: Path) -> bool:
@@ -62,3 +69,46 @@ def create_file(path: Path) -> None:
         os.fchmod(descriptor, mode)  # the umask may have taken bits the folder wants
     finally:
         os.close(descriptor)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this host. Outside POSIX it is assumed to."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> None:
+    """Remove what killed writers left behind: ``.partial-<pid>`` files whose process is
+    gone (a file still being written by a running process is left alone)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = _PARTIAL.search(entry.name)
+        if match and not process_alive(int(match[1])):
+            entry.unlink(missing_ok=True)
+            log.info("Removed %s, left by an interrupted backup or creation", entry)
+
+
+@contextmanager
+def new_file_beside(target: Path) -> Iterator[Path]:
+    """A new, empty, private file next to ``target`` (``NAME.partial-PID``) to write in
+    full and then move into place, so ``target`` never holds a half-written file. It is
+    removed if it is still there when the block ends (the writing failed)."""
+    make_folder(target.parent)
+    remove_stale_partials(target.parent)
+    partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    create_file(partial)
+    try:
+        yield partial
+    finally:
+        partial.unlink(missing_ok=True)

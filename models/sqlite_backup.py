@@ -9,7 +9,6 @@ crash or a kill leaves a ``.partial`` file that the next backup removes.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from models.clock import utcnow
 from models.engine import DatabaseError
-from models.private_files import create_file, make_folder
+from models.private_files import new_file_beside
 from models.sqlite_file import readonly
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,6 @@ BACKUP_FOLDER = "backups"
 STAMP = "%Y%m%dT%H%M%SZ"
 # How many of each kind are kept (the README says so).
 KEEP = {"daily": 7, "exit": 3, "migration": 3}
-_PARTIAL = re.compile(r"\.partial-(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -76,30 +74,6 @@ def backup_name(database: Path, kind: str, label: str = "") -> Path:
     return backup_folder(database) / f"{database.stem}.{middle}-{stamp}{database.suffix or '.db'}"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_partials(folder: Path) -> None:
-    """Remove what killed backups left behind: ``.partial-<pid>`` files whose process is
-    gone (a backup still being written by a running process is left alone)."""
-    try:
-        entries = list(folder.iterdir())
-    except OSError:
-        return
-    for entry in entries:
-        match = _PARTIAL.search(entry.name)
-        if match and not _alive(int(match[1])):
-            entry.unlink(missing_ok=True)
-            log.info("Removed %s, left by an interrupted backup", entry)
-
-
 def backup_sqlite(source_path: Path, target: Path) -> Path:
     """Copy the live database at ``source_path`` to ``target`` consistently (one read
     transaction), through a read-only connection that cannot change the source.
@@ -111,22 +85,13 @@ def backup_sqlite(source_path: Path, target: Path) -> Path:
     target = target.expanduser().resolve()
     if target == source_path:
         raise DatabaseError("The backup target is the database itself; choose another file.")
-    make_folder(target.parent)
-    remove_stale_partials(target.parent)
-    partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
-    partial.unlink(missing_ok=True)
-    create_file(partial)
-    try:
-        with readonly(source_path) as source:
-            destination = sqlite3.connect(partial)
-            try:
-                source.backup(destination)
-            finally:
-                destination.close()
+    with new_file_beside(target) as partial, readonly(source_path) as source:
+        destination = sqlite3.connect(partial)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
         partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return target
 
 
