@@ -11,8 +11,10 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,11 +23,14 @@ from app.backups import age_text, backup_at_exit, check_after_opening
 from app.cli import main
 from app.db_lifecycle import open_database, require_sound_database
 from models import sqlite_file
-from models.engine import DatabaseError, make_engine, write_session
+from models.engine import DatabaseError, make_engine, read_session, write_session
 from models.migrate import head_revision
 from models.sqlite_backup import KEEP, list_backups
 from tests.conftest import RunningClock
 from tests.test_cli import digest, make_db
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
 
 PAGE = 4096
 
@@ -48,6 +53,26 @@ def damaged(tmp_path: Path) -> Path:
     damage_one_page(path)
     assert sqlite_file.integrity_problems(path)
     return path
+
+
+@contextmanager
+def window_on(path: Path, qtbot) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The main window on the database at ``path``, as Ann, shown; closed afterwards."""
+    from app.context import AppContext
+    from app.defaults import ensure_staff
+    from tests.conftest import QUIET
+    from ui.shell.main_window import MainWindow
+
+    engine = make_engine(config.to_url(str(path)))
+    me = ensure_staff(engine, "ann")
+    window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield window
+    finally:
+        window.close()
+        engine.dispose()
 
 
 def callers_csv(folder: Path) -> Path:
@@ -110,30 +135,26 @@ def test_a_clean_check_is_remembered_until_the_file_changes(
 def test_the_window_turns_read_only_on_a_damaged_database(damaged: Path, qtbot, tasks) -> None:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
-    from app.context import AppContext
-    from app.defaults import ensure_staff
     from app.tickets.actions import add_note
     from models.tickets import Ticket
-    from tests.conftest import QUIET
-    from ui.shell.main_window import MainWindow
+
+    from app.defaults import ensure_staff
 
     engine = make_engine(config.to_url(str(damaged)))
-    with write_session(engine) as session:
-        ticket_id = session.exec(select(Ticket.id)).first()
-    me = ensure_staff(engine, "ann")
-    before = digest(damaged)
-    window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.damaged_banner is not None)
-    assert window.damaged_banner.isVisible()
-    text = window.damaged_banner.text.text()
-    assert "damaged" in text and "switchboard restore" in text
-    with pytest.raises(DatabaseError, match="nothing can be saved"):
-        add_note(engine, ticket_id, "Tried a new cable", me)
-    assert digest(damaged) == before
-    window.close()
+    ensure_staff(engine, "ann")  # Ann has worked on this database before
     engine.dispose()
+    before = digest(damaged)
+    with window_on(damaged, qtbot) as window:
+        engine = window.context.engine
+        with read_session(engine) as session:
+            ticket_id = session.exec(select(Ticket.id)).first()
+        qtbot.waitUntil(lambda: window.damaged_banner is not None)
+        assert window.damaged_banner.isVisible()
+        text = window.damaged_banner.text.text()
+        assert "damaged" in text and "switchboard restore" in text
+        with pytest.raises(DatabaseError, match="nothing can be saved"):
+            add_note(engine, ticket_id, "Tried a new cable", window.context.me)
+    assert digest(damaged) == before
 
 
 def test_a_malformed_page_met_while_writing_is_a_clear_message(
@@ -608,45 +629,24 @@ def test_merge_refuses_a_damaged_database(tmp_path: Path) -> None:
 
 
 def test_closing_the_window_backs_up_what_changed(tmp_path: Path, qtbot, tasks) -> None:  # type: ignore[no-untyped-def]
-    from app.context import AppContext
-    from app.defaults import ensure_staff
-    from tests.conftest import QUIET
     from ui.shell.application import back_up_at_exit
-    from ui.shell.main_window import MainWindow
 
     path = tmp_path / "desk.db"
     make_db(path, tickets=1)
-    engine = make_engine(config.to_url(str(path)))
-    me = ensure_staff(engine, "ann")
-    window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.backup_label.text().startswith("Backup: just now"))
-    make_db(path, tickets=1)  # work done during the day
-    window.close()
+    with window_on(path, qtbot) as window:
+        qtbot.waitUntil(lambda: window.backup_label.text().startswith("Backup: just now"))
+        make_db(path, tickets=1)  # work done during the day
     back_up_at_exit(window)
     assert [b.kind for b in list_backups(path)] == ["exit", "daily"]
-    engine.dispose()
 
 
 def test_the_status_bar_keeps_the_backup_age_true(
     tmp_path: Path, qtbot, tasks, clock: RunningClock
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.context import AppContext
-    from app.defaults import ensure_staff
-    from tests.conftest import QUIET
-    from ui.shell.main_window import MainWindow
-
     path = tmp_path / "desk.db"
     make_db(path, tickets=1)
-    engine = make_engine(config.to_url(str(path)))
-    me = ensure_staff(engine, "ann")
-    window = MainWindow(AppContext(engine=engine, me=me, username="ann"), page_options=QUIET)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.backup_label.text().startswith("Backup: just now"))
-    clock.advance(timedelta(hours=5))
-    window._backup_age_timer.timeout.emit()  # the minute's tick
-    assert window.backup_label.text().startswith("Backup: 5 h ago")
-    window.close()
-    engine.dispose()
+    with window_on(path, qtbot) as window:
+        qtbot.waitUntil(lambda: window.backup_label.text().startswith("Backup: just now"))
+        clock.advance(timedelta(hours=5))
+        window._backup_age_timer.timeout.emit()  # the minute's tick
+        assert window.backup_label.text().startswith("Backup: 5 h ago")
