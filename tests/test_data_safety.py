@@ -35,10 +35,24 @@ if TYPE_CHECKING:
 PAGE = 4096
 
 
+@contextmanager
+def plain_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A sqlite3 connection committed and closed at the end. (sqlite3's own context manager
+    leaves it open, and an open connection keeps the write-ahead log from being
+    checkpointed into the file when the program's connections close: the file then
+    changes at a moment that depends on the garbage collector.)"""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()
+
+
 def damage_one_page(path: Path) -> None:
     """Overwrite one 4 KiB page in the middle of the file, as a failing disk would: the file
     opens and most of it reads, but the integrity check finds the damage."""
-    with sqlite3.connect(path) as connection:
+    with plain_connection(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = path.stat().st_size // PAGE
     with path.open("r+b") as handle:
@@ -135,10 +149,9 @@ def test_a_clean_check_is_remembered_until_the_file_changes(
 def test_the_window_turns_read_only_on_a_damaged_database(damaged: Path, qtbot, tasks) -> None:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
+    from app.defaults import ensure_staff
     from app.tickets.actions import add_note
     from models.tickets import Ticket
-
-    from app.defaults import ensure_staff
 
     engine = make_engine(config.to_url(str(damaged)))
     ensure_staff(engine, "ann")  # Ann has worked on this database before
@@ -181,7 +194,7 @@ def test_a_malformed_page_met_while_writing_is_a_clear_message(
 
 
 def foreign_sqlite(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
+    with plain_connection(path) as connection:
         connection.execute("CREATE TABLE recipe (name TEXT)")
         connection.execute("INSERT INTO recipe VALUES ('soup')")
 
@@ -232,7 +245,7 @@ def test_restore_refuses_to_replace_a_newer_database(
 ) -> None:
     path = tmp_path / "desk.db"
     make_db(path, tickets=1)
-    with sqlite3.connect(path) as connection:
+    with plain_connection(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     backup = tmp_path / "good.db"
     make_db(backup, tickets=1)
@@ -313,7 +326,7 @@ def test_migration_backups_are_bounded(tmp_path: Path, clock: RunningClock) -> N
     for day in range(5):
         path.unlink(missing_ok=True)
         old_database(path)
-        with sqlite3.connect(path) as connection:  # a different database each time
+        with plain_connection(path) as connection:  # a different database each time
             connection.executemany(
                 "INSERT INTO setting VALUES (?, 'x', '2026-11-01 00:00:00')",
                 [(f"note {n}",) for n in range(day)],
@@ -413,7 +426,7 @@ def test_a_backup_at_exit_only_when_something_changed(tmp_path: Path, clock: Run
     clock.advance(timedelta(minutes=5))
     exit_backup = backup_at_exit(engine)
     assert exit_backup is not None
-    with sqlite3.connect(exit_backup) as connection:
+    with plain_connection(exit_backup) as connection:
         assert connection.execute("SELECT count(*) FROM ticket").fetchone() == (2,)
     engine.dispose()
 
@@ -452,7 +465,7 @@ def test_backup_of_a_truncated_file_is_refused_in_one_line(
 ) -> None:
     path = tmp_path / "desk.db"
     make_db(path, tickets=300)
-    with sqlite3.connect(path) as connection:
+    with plain_connection(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = path.stat().st_size
     cut = {"half": size // 2, "all but the last page": size - PAGE}.get(str(keep), keep)
