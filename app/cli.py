@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import config
 from app.errors import SwitchboardError
@@ -36,7 +36,10 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def _add_db_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+def _add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options every command takes, before or after its name (``switchboard lookup X
+    --demo`` as well as ``switchboard --demo lookup X``). A subcommand's copies default to
+    SUPPRESS, so a value given before the command name is not reset by them."""
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
@@ -44,39 +47,60 @@ def _add_db_option(parser: argparse.ArgumentParser, default: object = None) -> N
         help="SQLite file or database URL (postgresql+psycopg://user@host/db); "
         f"default: ${config.ENV_DB}, else {config.data_dir() / config.DEFAULT_FILE}",
     )
+    flag_default = False if default is None else default
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=flag_default,
+        help="use the demo database (created with made-up data on first use)",
+    )
+    parser.add_argument(
+        "--user", default=default, help="act as this staff username (default: your login)"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=flag_default, help="log debug details"
+    )
+
+
+class _ShowVersion(argparse.Action):
+    """``--version``: looked up only when asked for (reading the package metadata costs
+    start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_kwargs: Any) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        print(f"switchboard {config.program_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="switchboard", description="Switchboard help-desk console."
     )
-    _add_db_option(parser)
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="open the demo database (created with made-up data on first use)",
-    )
-    parser.add_argument("--user", help="act as this staff username (default: your login)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument("--version", action=_ShowVersion)
+    _add_common_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser(
         "check", help="integrity check, schema version, row counts and backups (read-only)"
     )
-    _add_db_option(check, argparse.SUPPRESS)
+    _add_common_options(check, argparse.SUPPRESS)
 
     init = commands.add_parser("init", help="create a new, empty Switchboard database")
-    _add_db_option(init, argparse.SUPPRESS)
+    _add_common_options(init, argparse.SUPPRESS)
 
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("--out", required=True, type=Path, metavar="FILE")
-    _add_db_option(backup, argparse.SUPPRESS)
+    _add_common_options(backup, argparse.SUPPRESS)
 
     restore = commands.add_parser(
         "restore", help="replace the database with a backup (validated; current file kept)"
     )
     restore.add_argument("file", type=Path, metavar="FILE")
-    _add_db_option(restore, argparse.SUPPRESS)
+    _add_common_options(restore, argparse.SUPPRESS)
 
     demo = commands.add_parser("demo-data", help="fill an empty database with realistic data")
     demo.add_argument("--callers", type=int, default=2000, metavar="N")
@@ -89,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="end the generated period on DATE (YYYY-MM-DD) at 16:00 UTC, so the same seed "
         "gives the same data on any day; default: now",
     )
-    _add_db_option(demo, argparse.SUPPRESS)
+    _add_common_options(demo, argparse.SUPPRESS)
 
     lookup = commands.add_parser(
         "lookup", help="find callers by name, e-mail, phone, ticket number or asset tag"
@@ -99,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument(
         "--limit", type=int, default=20, metavar="N", help=f"at most N hits (1-{MAX_LIMIT})"
     )
-    _add_db_option(lookup, argparse.SUPPRESS)
+    _add_common_options(lookup, argparse.SUPPRESS)
 
     call = commands.add_parser(
         "call",
@@ -109,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         "running, start one with it. Meant for a softphone's 'run on incoming call' setting.",
     )
     call.add_argument("number", metavar="NUMBER", help="the caller id, in any format")
-    _add_db_option(call, argparse.SUPPRESS)
+    _add_common_options(call, argparse.SUPPRESS)
 
     importing = commands.add_parser("import", help="import data from a file")
     kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -131,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     callers.add_argument(
         "--strict", action="store_true", help="import nothing if any row has an error"
     )
-    _add_db_option(callers, argparse.SUPPRESS)
+    _add_common_options(callers, argparse.SUPPRESS)
     return parser
 
 
@@ -253,6 +277,8 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
         # here, which is still the same JSON.
         print(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m[0]):04x}", text))
         return EXIT_OK
+    if not hits:
+        print(terminal_safe(f"No caller matches {args.text!r}."))
     for hit in hits:
         flags = " ".join(flag for flag, on in (("VIP", hit.vip), ("recent", hit.recent)) if on)
         fields = [hit.name, hit.email or "", hit.department or "", hit.site_code or "", flags]

@@ -56,3 +56,13 @@ def current_username() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "operator"
+
+
+def program_version() -> str:
+    """The installed version, for ``--version`` and the About box."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("switchboard")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "(development version)"

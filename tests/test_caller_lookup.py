@@ -486,7 +486,7 @@ def test_lookup_command_prints_one_line_per_hit(
     [hit] = json.loads(capsys.readouterr().out)
     assert hit["name"] == "Ingrid Sørensen" and hit["matched"] == "phone" and hit["vip"] is True
     assert main(["--db", db, "lookup", "nobody"]) == 0
-    assert capsys.readouterr().out.strip() == ""
+    assert capsys.readouterr().out == "No caller matches 'nobody'.\n"
     assert main(["--db", db, "lookup", "nobody", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["--db", db, "lookup", "'\"*", "--limit", "3"]) == 0

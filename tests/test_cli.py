@@ -275,3 +275,32 @@ def test_module_and_console_script_both_start(tmp_path: Path) -> None:
     if script.exists():
         result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
         assert "backup" in result.stdout
+
+
+# ------------------------------------------------------------ the first hour at the prompt
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0
+    assert capsys.readouterr().out.startswith("switchboard ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["lookup", "ada", "--demo"], ["--demo", "lookup", "ada"], ["lookup", "--demo", "ada", "-v"]],
+)
+def test_common_options_work_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert main(args) == 2  # no demo database yet: it says so, and names the demo file
+    err = capsys.readouterr().err
+    assert "There is no Switchboard database at" in err and "demo.db" in err
+
+
+def test_lookup_with_no_hits_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=1)
+    assert main(["lookup", "zzyzx", "--db", str(path), "--user", "bob"]) == 0
+    assert capsys.readouterr().out == "No caller matches 'zzyzx'.\n"

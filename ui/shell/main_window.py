@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 import ui.contents  # noqa: F401 - registers the pages and commands
+from app.config import program_version
 from resources import resource_path
 from ui.kit.tasks import run_task
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
@@ -65,15 +66,6 @@ def database_label(url: URL) -> str:
 
 def _icon(name: str) -> QIcon:
     return QIcon(str(resource_path("icons", f"{name}.svg")))
-
-
-def _program_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("switchboard")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "(development version)"
 
 
 class MainWindow(QMainWindow):
@@ -392,7 +384,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "About Switchboard",
-            f"<b>Switchboard</b> {_program_version()}<br>"
+            f"<b>Switchboard</b> {program_version()}<br>"
             "A help-desk console: ticket queue, callers, roster and reports.",
         )
 
