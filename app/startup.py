@@ -8,7 +8,9 @@ imported inside :func:`start_gui`, so CLI commands and use cases stay importable
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +63,23 @@ def open_session(url: str, *, demo: bool, username: str) -> AppContext:
     return AppContext(engine=engine, me=me, username=username)
 
 
+NO_DISPLAY = (
+    "No display was found, so the window cannot be shown. Switchboard is a desktop program: "
+    "start it from a desktop session (DISPLAY or WAYLAND_DISPLAY is set there), or over SSH "
+    "with 'ssh -X'. The commands (check, lookup, import, backup...) work without one."
+)
+
+
+def display_problem(environment: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why the window cannot be shown, before Qt aborts the process with a message of its
+    own (exit 134); None when a display is there or Qt was told another platform."""
+    if not platform.startswith("linux"):
+        return None
+    if any(environment.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return NO_DISPLAY
+
+
 def start_gui(
     url: str,
     *,
@@ -70,6 +89,10 @@ def start_gui(
 ) -> int:
     """Run the main window until it closes; returns the exit status. With ``call_number``
     the window takes that call as soon as the database is open (``switchboard call``)."""
+    problem = display_problem(os.environ)
+    if problem is not None:
+        print(f"switchboard: {problem}", file=sys.stderr)
+        return 2
     from ui.kit.errors import install_excepthook
     from ui.shell.application import run_gui
 

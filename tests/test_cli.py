@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -304,3 +305,29 @@ def test_lookup_with_no_hits_says_so(tmp_path: Path, capsys: pytest.CaptureFixtu
     make_db(path, tickets=1)
     assert main(["lookup", "zzyzx", "--db", str(path), "--user", "bob"]) == 0
     assert capsys.readouterr().out == "No caller matches 'zzyzx'.\n"
+
+
+def test_without_a_display_the_window_says_so_in_plain_words(tmp_path: Path) -> None:
+    """Qt would abort the process (exit 134) with a message about platform plugins."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(tmp_path / "desk.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "No display was found" in result.stderr and "ssh -X" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "desk.db").exists()
+
+
+def test_a_display_or_another_platform_lets_the_window_start() -> None:
+    from app.startup import display_problem
+
+    assert display_problem({"DISPLAY": ":0"}) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert display_problem({}, platform="win32") is None
+    assert display_problem({}, platform="linux") is not None
