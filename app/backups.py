@@ -49,7 +49,7 @@ class OpeningCheck:
 
 
 def check_after_opening(engine: Engine) -> OpeningCheck:
-    """The full integrity check (cached) and, on the first start of the day, the day's
+    """The check of every page (cached) and, on the first start of the day, the day's
     backup. Runs off the GUI thread: on a large file both take seconds."""
     path = sqlite_path(str(engine.url))
     if path is None:
@@ -59,10 +59,11 @@ def check_after_opening(engine: Engine) -> OpeningCheck:
     except DamagedError as error:
         log.error("%s", error)
         return OpeningCheck(error.problems, _newest(path))
-    today = utcnow().astimezone().date()
-    if not any(b.taken.astimezone().date() == today for b in list_backups(path)):
+    newest = _newest(path)
+    if newest is None or newest.astimezone().date() != utcnow().astimezone().date():
         take_backup(path, "daily")
-    return OpeningCheck(None, _newest(path))
+        newest = _newest(path)
+    return OpeningCheck(None, newest)
 
 
 def backup_at_exit(engine: Engine) -> Path | None:

@@ -179,14 +179,16 @@ def _cmd_check(args: argparse.Namespace, url: str) -> int:
         width = max(len(name) for name in report.row_counts)
         for name, count in report.row_counts.items():
             print(f"  {name:<{width}}  {count:>12,}")
-    if report.location.startswith("/"):
-        _print_backups(report.backups)
+    _print_backups(report.backups)
     return EXIT_OK
 
 
-def _print_backups(backups: Sequence[BackupFile]) -> None:
+def _print_backups(backups: Sequence[BackupFile] | None) -> None:
+    """The newest backup's age and the folder (a server has neither: nothing printed)."""
     from app.backups import age_text
 
+    if backups is None:
+        return
     if not backups:
         print("Backups:        none yet")
         return

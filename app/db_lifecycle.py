@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -31,6 +31,7 @@ from models.sqlite_file import (
     DamagedError,
     IntegrityCache,
     check_sqlite_file,
+    file_stamp,
     integrity_problems,
     read_schema,
     readonly,
@@ -160,7 +161,7 @@ class CheckReport:
     head: str
     problems: list[str]
     row_counts: dict[str, int]
-    backups: list[BackupFile] = field(default_factory=list)
+    backups: list[BackupFile] | None = None  # None on a server: it has no backup folder
 
     @property
     def ok(self) -> bool:
@@ -181,11 +182,11 @@ def check_database(url: str) -> CheckReport:
         raise _no_database(str(path))
     _refuse_if_not_ours(path)
     location = str(path)
-    stamp = path.stat()
+    stamp = file_stamp(path)  # as it was when the check began
     problems = integrity_problems(path, thorough=True)
     if problems:
         return CheckReport(location, None, "", problems, {}, list_backups(path))
-    integrity_cache().remember_clean(path, [stamp.st_size, stamp.st_mtime_ns, stamp.st_ino])
+    integrity_cache().remember_clean(path, stamp)
     engine = make_engine(url)  # never connected: validate reads the file read-only
     try:
         state = validate(engine)
@@ -219,27 +220,22 @@ def _check_server(url: str) -> CheckReport:
         engine.dispose()
 
 
-def _existing_file(url: str, *, write: bool) -> Path:
-    path = sqlite_path(url)
-    if path is None:
-        raise DatabaseError(
-            "Backup and restore work on SQLite files; for a PostgreSQL server use pg_dump and "
-            "pg_restore."
-        )
-    refuse_unreachable(path, write=write)
-    if not path.exists():
-        raise _no_database(str(path))
-    _refuse_if_not_ours(path)
-    return path
-
-
 def backup_database(url: str, target: Path) -> Path:
     """A consistent copy of the SQLite database (online backup API), read without changing
     it. A damaged file is refused: its copy would be just as damaged."""
     target = target.expanduser().resolve()
     if target.exists():
         raise DatabaseError(f"{target} already exists; choose a new file name for the backup.")
-    path = _existing_file(url, write=False)
+    path = sqlite_path(url)
+    if path is None:
+        raise DatabaseError(
+            "Backup and restore work on SQLite files; for a PostgreSQL server use pg_dump and "
+            "pg_restore."
+        )
+    refuse_unreachable(path, write=False)
+    if not path.exists():
+        raise _no_database(str(path))
+    _refuse_if_not_ours(path)
     refuse_unreachable(target, write=True)
     try:
         require_sound(path, integrity_cache())

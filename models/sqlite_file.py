@@ -150,6 +150,13 @@ def read_schema(path: Path) -> tuple[frozenset[str], str | None]:
         return tables, current
 
 
+def file_stamp(path: Path) -> list[int]:
+    """What changes whenever a write reaches the file: its size, modification time, inode
+    (a restore or a copy over it makes a new one)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
 class IntegrityCache:
     """Clean integrity checks remembered per file, keyed by its size and modification time
     (any write that reaches the file changes one of them). Kept in a small JSON file; a
@@ -157,11 +164,6 @@ class IntegrityCache:
 
     def __init__(self, location: Path | None) -> None:
         self.location = location
-
-    @staticmethod
-    def _stamp(path: Path) -> list[int]:
-        stat = path.stat()
-        return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
     def _load(self) -> dict[str, list[int]]:
         if self.location is None:
@@ -173,7 +175,7 @@ class IntegrityCache:
         return data if isinstance(data, dict) else {}
 
     def is_clean(self, path: Path) -> bool:
-        return self._load().get(str(path)) == self._stamp(path)
+        return self._load().get(str(path)) == file_stamp(path)
 
     def remember_clean(self, path: Path, stamp: list[int]) -> None:
         if self.location is None:
@@ -196,7 +198,7 @@ def require_sound(path: Path, cache: IntegrityCache) -> None:
     before at its current size and modification time)."""
     if not path.exists() or path.stat().st_size == 0 or cache.is_clean(path):
         return
-    stamp = IntegrityCache._stamp(path)
+    stamp = file_stamp(path)
     problems = integrity_problems(path)
     if problems:
         raise DamagedError(path, problems)

@@ -159,14 +159,23 @@ def exchange(name: str, payload: bytes | list[bytes]) -> bytes:
     return answer
 
 
+def call_gets_through(
+    qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client], number: str
+) -> None:
+    """A real ``switchboard call NUMBER`` reaches ``server``, which takes the number."""
+    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
+        sent = start_client(send_to_running, number)
+    assert received.args == [number]
+    assert sent.result() is True
+
+
 # -- the channel inside one process ------------------------------------------------------------
+
+
 def test_a_number_sent_is_received_and_acknowledged(
     qtbot: QtBot, server: InstanceServer, start_client: Callable[..., Client]
 ) -> None:
-    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
-        sent = start_client(send_to_running, "+44 20 7946 0000")
-    assert received.args == ["+44 20 7946 0000"]
-    assert sent.result() is True
+    call_gets_through(qtbot, server, start_client, "+44 20 7946 0000")
 
 
 def test_nobody_listening_means_not_delivered(channel: str) -> None:
@@ -211,10 +220,7 @@ def test_malformed_messages_are_refused_and_the_server_keeps_working(
         answer = start_client(exchange, server.name, payload).result()
     assert answer == b"error\n"
     assert any("Screen pop" in record.message for record in caplog.records)
-    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
-        sent = start_client(send_to_running, "0161 496 0000")
-    assert received.args == ["0161 496 0000"]
-    assert sent.result() is True
+    call_gets_through(qtbot, server, start_client, "0161 496 0000")
 
 
 def test_a_message_split_over_several_writes_is_put_together(
@@ -303,10 +309,7 @@ def test_idle_connections_cannot_keep_a_call_out(
 ) -> None:
     idle = start_client(open_idle, server.name, 200).result()
     try:
-        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
-            sent = start_client(send_to_running, "0161 496 0000")
-        assert sent.result() is True
-        assert received.args == ["0161 496 0000"]
+        call_gets_through(qtbot, server, start_client, "0161 496 0000")
         # The call got in because the server keeps only a few connections waiting for their
         # line: each one over that made room by dropping the one waiting longest.
         assert sum(hung_up(connection) for connection in idle) >= len(idle) - MAX_CLIENTS
@@ -374,10 +377,7 @@ def test_a_stale_socket_left_by_a_crash_is_replaced(
     server = InstanceServer()
     assert server.listen()
     try:
-        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
-            sent = start_client(send_to_running, "123")
-        assert received.args == ["123"]
-        assert sent.result() is True
+        call_gets_through(qtbot, server, start_client, "123")
     finally:
         server.close()
 
@@ -387,10 +387,7 @@ def test_a_second_server_leaves_the_live_one_alone(
 ) -> None:
     second = InstanceServer()
     assert not second.listen()
-    with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
-        sent = start_client(send_to_running, "456")
-    assert received.args == ["456"]
-    assert sent.result() is True
+    call_gets_through(qtbot, server, start_client, "456")
 
 
 # -- where the channel lives ------------------------------------------------------------------
@@ -419,10 +416,7 @@ def test_without_a_runtime_directory_the_channel_is_in_a_private_folder_made_for
     assert server.listen()
     try:
         assert server.name == name
-        with qtbot.waitSignal(server.callReceived, timeout=CLIENT_TIMEOUT_MS) as received:
-            sent = start_client(send_to_running, "123")
-        assert received.args == ["123"]
-        assert sent.result() is True
+        call_gets_through(qtbot, server, start_client, "123")
     finally:
         server.close()
 
