@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QRunnable
@@ -28,6 +29,9 @@ from models.org import Category, Site, Staff, Team
 from models.people import Asset, Caller
 from ui.kit.tasks import pending as pending_tasks
 from ui.kit.tasks import use_pool
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The user folders (data, cache with the integrity-check memo, logs) of a test run are its
@@ -268,3 +272,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+def hang_up(window: MainWindow) -> None:
+    """End the call on the line, if any, so that closing the window asks nothing."""
+    end = window.action("endCall")
+    if end.isEnabled():
+        end.trigger()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -30,7 +31,7 @@ from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from tests.conftest import QUIET, InlinePool, Org, drain_tasks
+from tests.conftest import QUIET, InlinePool, Org, drain_tasks, hang_up
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
 from ui.shell.application import ScreenPop
@@ -41,13 +42,15 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
+    # Closed here rather than by qtbot, which closes before this teardown: the call must
+    # end first, or quitting would ask about it.
     widget = MainWindow(context, page_options=QUIET)
-    qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.page("queue").model.loaded):
         widget.show()
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
     yield widget
+    hang_up(widget)
     widget.close()
     drain_tasks()
 
@@ -280,6 +283,40 @@ def test_f4_adds_a_note_to_the_callers_open_ticket(
     ]
     assert older.number in find(desk.call_bar, QLabel, "callSummary").text()
     assert note.toPlainText() == ""
+    qtbot.waitUntil(find(desk, QLineEdit, "callerSearch").hasFocus)  # where typing goes next
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_F3, Qt.Key.Key_F6])
+def test_the_call_keys_work_wherever_the_keyboard_is(
+    qtbot: QtBot, window: MainWindow, key: Qt.Key
+) -> None:
+    call_from_alice(qtbot, window)
+    back = find(window, QPushButton, "backToCallButton")
+    back.setFocus()  # where a disabled button used to send the keyboard
+
+    qtbot.keyClick(back, key)
+
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("ticket"))
+    qtbot.waitUntil(find(window.page("ticket"), QLineEdit, "summaryEdit").hasFocus)
+
+
+def test_f4_and_f7_work_from_the_queue_during_a_call(
+    qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
+) -> None:
+    open_ticket_for(engine, org, "Printer jams")
+    desk = call_from_alice(qtbot, window)
+    window.action("goTo:queue").trigger()
+    table = window.page("queue").table
+    qtbot.waitUntil(table.hasFocus)
+
+    qtbot.keyClick(table, Qt.Key.Key_F4)
+
+    assert window.pages.currentWidget() is desk
+    qtbot.waitUntil(find(desk, QPlainTextEdit, "callNoteEdit").hasFocus)
+
+    qtbot.keyClick(find(desk, QPlainTextEdit, "callNoteEdit"), Qt.Key.Key_F7)
+
+    qtbot.waitUntil(find(desk, QLineEdit, "newCallerName").hasFocus)
 
 
 def test_f4_without_open_tickets_says_what_to_do(qtbot: QtBot, window: MainWindow) -> None:
@@ -332,7 +369,12 @@ def test_a_screen_popped_unknown_number_opens_quick_create(
     qtbot.keyClick(name, Qt.Key.Key_Return, CTRL)
 
     wait_for_card(qtbot, desk, "Jean-Luc Picard")
-    assert "+1 (555) 777-8888" in find(desk, QLabel, "cardDetails").text()
+    details = find(desk, QLabel, "cardDetails").text()
+    assert "+1 (555) 777-8888" in details
+    assert "NY · New York" in details  # the site of the number's country, offered and kept
+    status = find(desk, QLabel, "searchStatus").text()
+    assert "No caller has" not in status and status.startswith("Caller added.")
+    qtbot.waitUntil(find(desk, QLineEdit, "callerSearch").hasFocus)
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F8)  # End call, from anywhere
     qtbot.waitUntil(lambda: len(calls(engine)) == 1)
     call = calls(engine)[0]
@@ -373,29 +415,110 @@ def test_a_screen_popped_known_number_shows_the_card(
     assert not find(window.page("calls"), QWidget, "quickCreateForm").isVisible()
 
 
-def test_a_new_number_while_on_a_call_logs_the_first_call(
+def waiting_text(window: MainWindow) -> str:
+    label = find(window, QLabel, "waitingCall")
+    return label.text() if label.isVisible() else ""
+
+
+def test_a_call_ringing_during_a_call_waits_and_the_call_goes_on(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
     screen_pop(window, "020 7946 0000")
-    screen_pop(window, "020 7946 0001")
+    desk = desk_of(window)
+    search(qtbot, desk, "alice")
+    wait_for_card(qtbot, desk, "Alice Müller")
+    qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_F3)  # into the editor
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("ticket"))
 
+    screen_pop(window, "020 7946 0001")
+    screen_pop(window, "020 7946 0001")  # the softphone says it twice
+
+    assert waiting_text(window) == "☎ Waiting: 020 7946 0001"
+    assert window.pages.currentWidget() is window.page("ticket")  # left where they were
+    assert desk.call is not None and desk.call.number == "020 7946 0000"
+    assert calls(engine) == []
+
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F8)  # this call ends...
     qtbot.waitUntil(lambda: len(calls(engine)) == 1)
     assert calls(engine)[0].number == "020 7946 0000"
-    assert (
-        window.page("calls").call is not None
-        and window.page("calls").call.number == "020 7946 0001"
-    )
+    assert desk.call is None and waiting_text(window) == "☎ Waiting: 020 7946 0001"
+    assert find(window, QPushButton, "takeWaitingButton").text() == "Take waiting call (F2)"
+
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F2)  # ...and F2 takes the next
+
+    assert desk.call is not None and desk.call.number == "020 7946 0001"
+    assert waiting_text(window) == ""
+    assert find(desk, QLineEdit, "callerSearch").text() == "020 7946 0001"
 
 
-def test_closing_the_window_logs_the_call_on_the_line(
+def test_the_operator_can_switch_to_the_waiting_call_or_dismiss_it(
     qtbot: QtBot, window: MainWindow, engine: Engine
 ) -> None:
+    for number in ("020 7946 0000", "020 7946 0001", "020 7946 0002"):
+        screen_pop(window, number)
+    assert waiting_text(window) == "☎ Waiting: 020 7946 0001 (+1 more)"
+    desk = desk_of(window)
+
+    qtbot.mouseClick(find(window, QPushButton, "takeWaitingButton"), Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: len(calls(engine)) == 1)  # the first call is logged, not lost
+    assert desk.call is not None and desk.call.number == "020 7946 0001"
+    assert waiting_text(window) == "☎ Waiting: 020 7946 0002"
+
+    qtbot.mouseClick(find(window, QPushButton, "dismissWaitingButton"), Qt.MouseButton.LeftButton)
+
+    assert waiting_text(window) == ""
+    assert desk.call is not None and desk.call.number == "020 7946 0001"
+
+
+def answer_quit(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
+    """Answer the question quitting asks with ``button``; returns the questions' texts."""
+    asked: list[str] = []
+
+    def question(_parent: QWidget, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_quitting_during_a_call_asks_and_staying_keeps_the_call(
+    qtbot: QtBot, window: MainWindow, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = call_from_alice(qtbot, window)
+    asked = answer_quit(monkeypatch, QMessageBox.StandardButton.Cancel)
+
+    window.action("quit").trigger()
+
+    assert len(asked) == 1 and "on a call with Alice Müller" in asked[0]
+    assert window.isVisible() and desk.call is not None
+    assert calls(engine) == []
+
+
+def test_quitting_during_a_call_and_confirming_logs_the_call(
+    qtbot: QtBot, window: MainWindow, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     take_call(qtbot, window)
+    answer_quit(monkeypatch, QMessageBox.StandardButton.Yes)
 
     window.close()
     drain_tasks()
 
+    assert not window.isVisible()
     assert len(calls(engine)) == 1
+
+
+def test_quitting_between_calls_asks_nothing(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    take_call(qtbot, window)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F8)
+    asked = answer_quit(monkeypatch, QMessageBox.StandardButton.Cancel)
+
+    window.close()
+
+    assert asked == [] and not window.isVisible()
 
 
 def test_an_open_ticket_on_the_card_opens_in_the_editor(
@@ -418,7 +541,7 @@ def test_an_open_ticket_on_the_card_opens_in_the_editor(
     assert find(desk, QLineEdit, "callerSearch").hasFocus()
 
 
-def test_the_card_lists_past_calls(
+def test_the_card_lists_past_calls_and_tickets_with_their_dates(
     qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
 ) -> None:
     detail = open_ticket_for(engine, org, "Printer jams")
@@ -438,4 +561,46 @@ def test_the_card_lists_past_calls(
     desk = call_from_alice(qtbot, window)
 
     line = find(desk, QListWidget, "lastCalls").item(0).text()
-    assert "2:05 min" in line and "Ann Operator" in line and detail.number in line
+    assert "02:05" in line and "min" not in line
+    assert "Ann Operator" in line and detail.number in line
+    opened = detail.created_at.astimezone().strftime("%d %b %Y")
+    recent = find(desk, QListWidget, "lastTickets").item(0).text()
+    assert recent.startswith(f"{detail.number} · {opened} · ")
+
+
+def fully_shown(widget: QWidget, window: MainWindow) -> bool:
+    """On screen, inside the window, and as wide as its text needs (no clipped label)."""
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    inside = window.rect().contains(top_left) and window.rect().contains(
+        widget.mapTo(window, widget.rect().bottomRight())
+    )
+    return widget.isVisible() and inside and widget.width() >= widget.sizeHint().width()
+
+
+def test_the_desk_fits_the_smallest_window_without_widening_it(
+    qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
+) -> None:
+    open_ticket_for(engine, org, "Printer jams")
+    window.resize(1024, 700)
+    desk = call_from_alice(qtbot, window)
+    screen_pop(window, "+44 20 7946 0001")  # a second call waits in the call bar
+    buttons = [
+        "newTicketButton",
+        "noteButton",
+        "resolveButton",
+        "quickCreateButton",
+        "addNoteButton",
+        "backToCallButton",
+        "endCallButton",
+        "takeWaitingButton",
+        "dismissWaitingButton",
+    ]
+    qtbot.waitUntil(lambda: all(fully_shown(find(window, QPushButton, b), window) for b in buttons))
+    assert fully_shown(find(desk, QPlainTextEdit, "callNoteEdit"), window)
+
+    qtbot.keyClick(find(desk, QLineEdit, "callerSearch"), Qt.Key.Key_F7)  # the quick-create form
+    form_buttons = ["addCallerButton", "cancelCallerButton"]
+    qtbot.waitUntil(
+        lambda: all(fully_shown(find(desk, QPushButton, b), window) for b in form_buttons)
+    )
+    assert window.width() == 1024

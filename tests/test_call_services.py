@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from app.callers.card import REPEAT_TICKETS, CallerNotFound, load_card
 from app.callers.lookup import lookup
-from app.callers.quick_create import NewCaller, create_caller
+from app.callers.quick_create import NewCaller, create_caller, suggest_site
 from app.calls.records import CallRecord, record_call
 from app.errors import ValidationError
 from app.tickets.actions import TicketDraft, change_status, create_ticket
@@ -175,3 +175,42 @@ def test_quick_create_without_a_number_adds_no_phone(engine: Engine, org: Org) -
         phones = s.exec(select(CallerPhone).where(col(CallerPhone.caller_id) == caller_id)).all()
         assets = s.exec(select(Asset).where(col(Asset.owner_id) == caller_id)).all()
     assert phones == [] and assets == []
+
+
+@pytest.mark.parametrize(
+    ("number", "site"),
+    [
+        ("+1 212 555 0199", "branch"),  # a US number: the New York site
+        ("+44 161 496 0000", "hq"),  # a UK number: the London head office
+        ("+33 1 40 20 50 50", "hq"),  # no French site: the site most callers belong to
+        ("212 555 0199", "hq"),  # written nationally: the desk's own country, its home site
+        ("", "hq"),
+    ],
+)
+def test_quick_create_suggests_the_site_of_the_numbers_country(
+    engine: Engine, org: Org, number: str, site: str
+) -> None:
+    with write_session(engine) as s:
+        s.add(Caller(name="Kim Lee", site_id=org.hq))  # HQ has the most callers: two to one
+    assert suggest_site(engine, number) == getattr(org, site)
+
+
+def test_a_caller_added_without_a_site_gets_the_suggested_one(engine: Engine, org: Org) -> None:
+    caller_id = create_caller(engine, NewCaller(name="Jo Park", number="+1 (555) 777-8888"))
+    with read_session(engine) as s:
+        caller = s.get(Caller, caller_id)
+    assert caller is not None and caller.site_id == org.branch
+
+
+def test_resolved_on_the_call_names_every_problem_at_once(engine: Engine, org: Org) -> None:
+    with write_session(engine) as s:
+        nowhere = Caller(name="Kim Lee")  # a caller with no site
+        s.add(nowhere)
+        s.flush()
+        caller_id = nowhere.id
+    draft = TicketDraft(summary=" ", caller_id=caller_id, resolved_on_first_contact=True)
+
+    with pytest.raises(ValidationError) as raised:
+        create_ticket(engine, draft, org.ann, now=NOW)
+
+    assert set(raised.value.problems) == {"summary", "resolution", "site"}

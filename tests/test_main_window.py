@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from app.context import AppContext
 from app.tickets.actions import update_ticket
 from app.tickets.detail import TicketDetail
-from tests.conftest import QUIET, Org, drain_tasks
+from tests.conftest import QUIET, Org, drain_tasks, hang_up
 from tests.test_queue_query import add_tickets
 
 pytest.importorskip("ui.tickets.editor", reason="the ticket editor is not in this tree yet")
@@ -36,14 +36,16 @@ def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[MainWindow]:
+    # Closed here rather than by qtbot, which closes before this teardown: the call must
+    # end first, or quitting would ask about it.
     widget = MainWindow(context, page_options=QUIET)
-    qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.page("queue").model.loaded):
         widget.show()
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
     qtbot.waitUntil(lambda: widget.page("queue").table.currentIndex().isValid())
     yield widget
+    hang_up(widget)
     widget.close()
 
 

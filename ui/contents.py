@@ -132,6 +132,14 @@ register_command(
         enabled=False,
     )
 )
+# The call's outcomes: window actions, so they work wherever the keyboard is during a call.
+for name, text, method, key in (
+    ("callTicket", "&New ticket for the caller", "new_ticket", "F3"),
+    ("callNote", "Add a &note to their ticket", "focus_note", "F4"),
+    ("callResolved", "&Resolved on the call", "resolve_on_call", "F6"),
+    ("newCaller", "New &caller", "quick_create", "F7"),
+):
+    register_command(Command(name, CALL, text, page="calls", method=method, shortcut=key))
 register_command(
     Command(
         "findDuplicates",

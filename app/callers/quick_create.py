@@ -9,14 +9,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
-from sqlmodel import col
+import phonenumbers
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
 
 from app.callers.csv_import import EMAIL
 from app.callers.lookup import clean
-from app.callers.phones import canonical_digits, phone_digits, phone_region
+from app.callers.phones import MAX_PARSE_LENGTH, canonical_digits, phone_digits, phone_region
 from app.errors import ValidationError
-from models.engine import write_session
+from models.engine import read_session, write_session
 from models.org import Site
 from models.people import Caller, CallerPhone
 
@@ -64,14 +65,60 @@ def _check(new: NewCaller) -> NewCaller:
     )
 
 
+def number_region(number: str) -> str | None:
+    """The country a number written in international form ("+1 212 ...") belongs to, or
+    None when it is written nationally (or is no number): then it is the desk's own."""
+    if not number.strip().startswith("+"):
+        return None
+    try:
+        parsed = phonenumbers.parse(number[:MAX_PARSE_LENGTH], None)
+    except phonenumbers.NumberParseException:
+        return None
+    # A number no country has handed out yet (555 numbers) still names its country code.
+    region = phonenumbers.region_code_for_number(parsed)
+    return region or phonenumbers.region_code_for_country_code(parsed.country_code or 0)
+
+
+def _suggested_site(session: Session, number: str) -> Site | None:
+    """The site for a new caller on ``number``: among the sites in the number's country
+    (by their holiday country), else among all, the one most callers belong to (the
+    desk's home site), the first by code on a tie."""
+    sites = list(session.exec(select(Site).order_by(col(Site.code))).all())
+    region = number_region(number)
+    local = [site for site in sites if region and phone_region(site.holiday_country) == region]
+    choices = local or sites
+    if len(choices) <= 1:
+        return choices[0] if choices else None
+    counts = dict(
+        session.execute(
+            select(col(Caller.site_id), func.count())
+            .where(col(Caller.site_id).in_([site.id for site in choices]))
+            .group_by(col(Caller.site_id))
+        ).all()
+    )
+    return max(choices, key=lambda site: counts.get(site.id, 0))  # max keeps the first on a tie
+
+
+def suggest_site(engine: Engine, number: str) -> uuid.UUID | None:
+    """The site the quick-create form offers first for a caller on ``number``."""
+    with read_session(engine) as session:
+        site = _suggested_site(session, number)
+        return site.id if site is not None else None
+
+
 def create_caller(engine: Engine, new: NewCaller) -> uuid.UUID:
     """Add the caller (and their number); returns the new caller's id. An e-mail address
-    another caller already has is refused: that caller is the one on the phone."""
+    another caller already has is refused: that caller is the one on the phone. Without a
+    site chosen, the caller gets the suggested one: a caller with no site would leave
+    every ticket logged for them without one."""
     new = _check(new)
     with write_session(engine) as session:
-        site = session.get(Site, new.site_id) if new.site_id is not None else None
-        if new.site_id is not None and site is None:
-            raise ValidationError({"site": "That site no longer exists; choose another."})
+        if new.site_id is None:
+            site = _suggested_site(session, new.number)
+        else:
+            site = session.get(Site, new.site_id)
+            if site is None:
+                raise ValidationError({"site": "That site no longer exists; choose another."})
         if new.email:
             owner = session.execute(
                 select(col(Caller.name)).where(func.lower(col(Caller.email)) == new.email.lower())
@@ -83,7 +130,7 @@ def create_caller(engine: Engine, new: NewCaller) -> uuid.UUID:
         caller = Caller(
             name=new.name,
             email=new.email or None,
-            site_id=new.site_id,
+            site_id=site.id if site is not None else None,
             department=new.department or None,
             vip=new.vip,
             notes=new.notes,

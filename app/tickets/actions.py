@@ -339,22 +339,28 @@ def _next_number(session: Session, site: Site) -> str:
 def create_ticket(
     engine: Engine, draft: TicketDraft, actor_id: uuid.UUID | None, now: datetime | None = None
 ) -> TicketDetail:
-    """Log a new ticket; "resolved on the call" creates it already resolved (FCR)."""
+    """Log a new ticket; "resolved on the call" creates it already resolved (FCR). Every
+    problem with the draft is named at once, so the form shows them together."""
     now = now or utcnow()
-    summary = _clean_summary(draft.summary)
+    problems: dict[str, str] = {}
+    try:
+        summary = _clean_summary(draft.summary)
+    except ValidationError as error:
+        problems.update(error.problems)
     if draft.resolved_on_first_contact:
         if draft.channel not in FIRST_CONTACT_CHANNELS:
-            raise ValidationError(
-                {"channel": "Only phone or walk-in tickets can be resolved on first contact."}
-            )
+            problems["channel"] = "Only phone or walk-in tickets can be resolved on first contact."
         if not draft.resolution_note.strip():
-            raise ValidationError({"resolution": "Say how the problem was solved."})
+            problems["resolution"] = "Say how the problem was solved."
     with write_session(engine) as session, session.no_autoflush:
         caller: Caller | None = _require(session, Caller, draft.caller_id, "caller")
         site_id = draft.site_id or (caller.site_id if caller else None)
         site: Site | None = _require(session, Site, site_id, "site")
         if site is None:
-            raise ValidationError({"site": "Choose the site the ticket belongs to."})
+            problems["site"] = "Choose the site the ticket belongs to."
+        if problems:
+            raise ValidationError(problems)
+        assert site is not None
         _require(session, Asset, draft.asset_id, "asset")
         category: Category | None = _require(session, Category, draft.category_id, "category")
         team_id = draft.team_id or (category.default_team_id if category else None)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.callers.card import REPEAT_DAYS, CallerCard, CardCall, CardTicket
-from ui.kit.widgets import chip_style, named
+from ui.calls.call_bar import elapsed_text
+from ui.kit.widgets import chip_style, named, signals_blocked
 
 _TICKET_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_LIST_ROWS = 6  # lists taller than this scroll inside the card
@@ -35,19 +36,24 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%d %b %Y %H:%M")
 
 
+def local_date(moment: datetime) -> str:
+    """The day in the workstation's time zone: "28 Nov 2026"."""
+    return moment.astimezone().strftime("%d %b %Y")
+
+
 def ticket_line(ticket: CardTicket) -> str:
+    """Number, the day it was opened, priority, status and who has it; then the summary."""
     assignee = f" · {ticket.assignee_name}" if ticket.assignee_name else ""
     return (
-        f"{ticket.number} · {ticket.priority.label} · {ticket.status.label}{assignee}\n"
-        f"{ticket.summary}"
+        f"{ticket.number} · {local_date(ticket.created_at)} · {ticket.priority.label} · "
+        f"{ticket.status.label}{assignee}\n{ticket.summary}"
     )
 
 
 def call_line(call: CardCall) -> str:
     parts = [local_time(call.started_at)]
     if call.ended_at is not None:
-        seconds = int((call.ended_at - call.started_at).total_seconds())
-        parts.append(f"{seconds // 60}:{seconds % 60:02d} min")
+        parts.append(elapsed_text(int((call.ended_at - call.started_at).total_seconds())))
     if call.operator_name:
         parts.append(call.operator_name)
     parts.append(call.ticket_number or "no ticket")
@@ -169,7 +175,10 @@ class CallerCardView(QScrollArea):
         self.empty_label.show()
 
     def show_card(self, card: CallerCard) -> None:
-        """Show ``card``; the first open ticket is selected, ready for a note."""
+        """Show ``card``; the first open ticket is selected, ready for a note (the one
+        picked before, when the same caller's card is shown again)."""
+        picked = self.selected_open_ticket()
+        keep = picked.id if picked is not None and self._card and self._card.id == card.id else None
         self._card = card
         self.empty_label.hide()
         self.content.show()
@@ -184,13 +193,17 @@ class CallerCardView(QScrollArea):
         shown = len(card.open_tickets)
         more = f", {shown} shown" if card.open_count > shown else ""
         self.open_heading.setText(f"Open tickets ({card.open_count}{more})")
-        self._fill_tickets(self.open_list, card.open_tickets, "No open tickets.")
+        # Refilled quietly: the desk reads the selection once the card is shown, and a
+        # passing "nothing selected" would disable (and take the keyboard from) the note box.
+        with signals_blocked(self.open_list):
+            self._fill_tickets(self.open_list, card.open_tickets, "No open tickets.")
+            if card.open_tickets:
+                ids = [ticket.id for ticket in card.open_tickets]
+                self.open_list.setCurrentRow(ids.index(keep) if keep in ids else 0)
         self._fill_tickets(self.last_list, card.last_tickets, "No tickets yet.")
         self._fill_lines(self.calls_list, [call_line(c) for c in card.last_calls], "No calls yet.")
         assets = [f"{a.tag} · {a.kind.label} · {a.model}".rstrip(" ·") for a in card.assets]
         self._fill_lines(self.assets_list, assets, "No assets on record.")
-        if card.open_tickets:
-            self.open_list.setCurrentRow(0)
         self.verticalScrollBar().setValue(0)
 
     def selected_open_ticket(self) -> CardTicket | None:

@@ -1,17 +1,21 @@
 """The call desk: take a call, find the caller, log what came of it.
 
 F2 ("Take call", a window action) starts the call and puts the keyboard in the search box
-(object name ``callerSearch``). Results follow the typing: debounced (~150 ms), looked up
-off the GUI thread, stale answers dropped (:class:`ui.kit.tasks.StaleGuard`). The card of
-the selected result loads the same way. From the card, one key each:
+(object name ``callerSearch``); F2 while on a call comes back to it. Results follow the
+typing: debounced (~150 ms), looked up off the GUI thread, stale answers dropped
+(:class:`ui.kit.tasks.StaleGuard`). The card of the selected result loads the same way.
+From the card, one key each:
 
 - F3: a new ticket, prefilled (caller, site, asset, channel phone), in the ticket editor;
 - F4: a note on the caller's selected open ticket, typed right here;
 - F6: "resolved on the call": a new ticket already resolved (first-contact resolution);
 - F7: quick-create a caller (the number filled in) when nobody matches.
 
-Ending the call (F8) stores the call record: caller, number, operator, start, end and the
-ticket it produced or touched last.
+These are window actions (the Call menu): during a call they work wherever the keyboard is,
+and after each save the keyboard comes back to the search box, where the operator types
+next. Ending the call (F8) stores the call record: caller, number, operator, start, end and
+the ticket it produced or touched last. A call that rings (screen pop) while one is on
+waits in the call bar until the operator takes it; quitting during a call asks first.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -46,13 +51,14 @@ from app.context import AppContext
 from app.tickets.actions import add_note
 from app.tickets.detail import TicketDetail
 from models.clock import utcnow
-from ui.calls.call_bar import CallBar
+from ui.calls.call_bar import CallBar, elapsed_text
 from ui.calls.card import CallerCardView
 from ui.calls.quick_caller import QuickCallerForm
 from ui.calls.requests import IncomingCall
 from ui.kit.errors import show_failure
+from ui.kit.flow_layout import FlowLayout
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import error_label, named, on_ctrl_enter, text_box
+from ui.kit.widgets import error_label, named, on_ctrl_enter, plural, text_box
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
 
@@ -99,6 +105,7 @@ class CallDesk(Page):
         self._pop_number = ""  # a screen-popped number still waiting for its lookup
         self._asked: TicketRequest | None = None  # the ticket being logged for this call
         self._end_action: QAction | None = None  # the window's End call, once bound
+        self._waiting: list[str] = []  # numbers that rang during a call, oldest first
         self.call_bar = CallBar()
         self._build()
         self._search_timer = QTimer(self)
@@ -115,14 +122,8 @@ class CallDesk(Page):
         self.quick_form.cancelled.connect(self._quick_cancelled)
         self.call_bar.endRequested.connect(self.end_call)
         self.call_bar.backRequested.connect(self.focus_search)
-        for key, slot in (
-            ("F3", self.new_ticket),
-            ("F4", self.focus_note),
-            ("F6", self.resolve_on_call),
-            ("F7", self.quick_create),
-        ):
-            shortcut = QShortcut(QKeySequence(key), self, slot)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.call_bar.takeWaitingRequested.connect(self.take_waiting)
+        self.call_bar.dismissWaitingRequested.connect(self.dismiss_waiting)
         run_task(lambda: pick_lists.sites(context.engine), self.quick_form.set_sites, parent=self)
 
     # ------------------------------------------------------------------ building
@@ -137,10 +138,14 @@ class CallDesk(Page):
         self.search_edit.setMaxLength(200)
         self.search_status = named(QLabel("Press F2 to take a call."), "searchStatus")
         self.search_status.setStyleSheet("color: #607d8b;")
+        self.search_status.setWordWrap(True)
         self.results = named(QListWidget(), "callerResults")
         self.results.setAccessibleName("Callers found")
         self.results.setWordWrap(True)
-        self.results.setFixedWidth(280)
+        # The three columns share the width (results : card : notes as 3 : 6 : 4) within
+        # bounds, so the desk fits 1024 px and a wide screen widens the card most.
+        self.results.setMinimumWidth(190)
+        self.results.setMaximumWidth(340)
         self.card_view = CallerCardView()
 
         self.new_button = named(QPushButton("New ticket (F3)"), "newTicketButton")
@@ -151,11 +156,9 @@ class CallDesk(Page):
         self.note_button.clicked.connect(self.focus_note)
         self.resolve_button.clicked.connect(self.resolve_on_call)
         self.quick_button.clicked.connect(self.quick_create)
-        buttons = QHBoxLayout()
-        for button in (self.new_button, self.note_button, self.resolve_button):
+        buttons = FlowLayout()  # one row where there is room, two where there is not
+        for button in (self.new_button, self.note_button, self.resolve_button, self.quick_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.quick_button)
 
         self.note_target = named(QLabel(), "noteTarget")
         self.note_target.setWordWrap(True)
@@ -168,17 +171,22 @@ class CallDesk(Page):
         self.add_note_button = named(QPushButton("Add note (Ctrl+Enter)"), "addNoteButton")
         self.add_note_button.clicked.connect(self.add_note)
         self.note_message = error_label("noteMessage")
+        time_label = QLabel("&Time spent")
+        time_label.setBuddy(self.minutes_spin)
         note_row = QHBoxLayout()
-        note_row.addWidget(QLabel("Time spent"))
+        note_row.addWidget(time_label)
         note_row.addWidget(self.minutes_spin)
         note_row.addStretch(1)
-        note_row.addWidget(self.add_note_button)
+        note_send = QHBoxLayout()
+        note_send.addStretch(1)
+        note_send.addWidget(self.add_note_button)
         note_panel = named(QWidget(), "notePanel")
         note_layout = QVBoxLayout(note_panel)
         note_layout.setContentsMargins(0, 0, 0, 0)
         note_layout.addWidget(self.note_target)
         note_layout.addWidget(self.note_edit)
         note_layout.addLayout(note_row)
+        note_layout.addLayout(note_send)
         note_layout.addWidget(self.note_message)
         note_layout.addStretch(1)
         on_ctrl_enter(note_panel, self.add_note)
@@ -186,7 +194,8 @@ class CallDesk(Page):
         self.side = named(QStackedWidget(), "callSide")
         self.side.addWidget(note_panel)
         self.side.addWidget(self.quick_form)
-        self.side.setFixedWidth(380)
+        self.side.setMinimumWidth(250)
+        self.side.setMaximumWidth(440)
 
         self.outcome_label = named(QLabel(), "outcomeLabel")
         self.outcome_label.setStyleSheet("color: #2e7d32;")
@@ -197,9 +206,9 @@ class CallDesk(Page):
         middle.addLayout(buttons)
         middle.addWidget(self.outcome_label)
         columns = QHBoxLayout()
-        columns.addWidget(self.results)
-        columns.addLayout(middle, 1)
-        columns.addWidget(self.side)
+        columns.addWidget(self.results, 3)
+        columns.addLayout(middle, 6)
+        columns.addWidget(self.side, 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self.search_edit)
@@ -220,8 +229,12 @@ class CallDesk(Page):
         self.focus_search()
 
     def handle(self, request: object) -> bool:
-        """A call popped by the softphone."""
+        """A call popped by the softphone: taken at once when the line is free, else it
+        waits in the call bar and the operator stays where they are."""
         if isinstance(request, IncomingCall):
+            if self._call is not None:
+                self._wait(request.number)
+                return False
             self.take_call(request.number)
         return True
 
@@ -229,6 +242,25 @@ class CallDesk(Page):
         """The ticket logged for this call was saved: it becomes the call's ticket."""
         if isinstance(event, TicketSaved) and event.request is self._asked:
             self.link_ticket(event.detail)
+
+    def may_quit(self) -> bool:
+        """Quitting during a call ends it: ask first (the default answer stays on the line)."""
+        call = self._call
+        if call is None:
+            return True
+        who = call.caller_name or call.number or "a caller"
+        waiting = ""
+        if self._waiting:
+            waiting = f" The {plural(len(self._waiting), 'call')} waiting will be dropped."
+        answer = QMessageBox.question(
+            self,
+            "Quit during a call?",
+            f"You are on a call with {who} ({elapsed_text(self.call_bar.seconds())}). "
+            f"Quitting ends the call and logs it as ending now.{waiting}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def closing(self) -> None:
         self.end_call()  # a call still on is logged as ending now
@@ -240,13 +272,18 @@ class CallDesk(Page):
         return self._call
 
     def take_call(self, number: str = "") -> None:
-        """Start a call (a number comes from a screen pop; without one the operator
-        types). A new number while a call is on ends that call first: the phone rang again."""
-        if self._call is not None and not number:
-            self.focus_search()
-            return
+        """Start a call (a number comes from a screen pop; without one, the oldest waiting
+        call, else the operator types). During a call F2 only comes back to the search, and
+        a number that rings waits: the call on the line is never cut off."""
         if self._call is not None:
-            self.end_call()
+            if number:
+                self._wait(number)
+            else:
+                self.focus_search()
+            return
+        if not number and self._waiting:
+            number = self._waiting.pop(0)
+            self.call_bar.set_waiting(self._waiting)
         self._call = ActiveCall(started_at=utcnow(), number=number)
         self.call_bar.start()
         self._clear()
@@ -286,8 +323,39 @@ class CallDesk(Page):
             parent=self,
         )
         self._clear()
-        self.search_status.setText("Call ended and logged. Press F2 for the next call.")
+        if self._waiting:
+            self.search_status.setText(
+                f"Call ended and logged. {self._waiting[0] or 'A caller'} is waiting: "
+                "press F2 to take the call."
+            )
+        else:
+            self.search_status.setText("Call ended and logged. Press F2 for the next call.")
         self._call_changed()
+
+    def take_waiting(self) -> None:
+        """End the call on the line (logged as usual) and take the oldest waiting one."""
+        if not self._waiting:
+            return
+        self.end_call()
+        self.take_call()
+
+    def dismiss_waiting(self) -> None:
+        """The oldest waiting caller hung up: forget them."""
+        if self._waiting:
+            gone = self._waiting.pop(0)
+            self.call_bar.set_waiting(self._waiting)
+            gone = gone or "an unknown number"
+            self.search_status.setText(f"Waiting call from {gone} dismissed.")
+
+    def _wait(self, number: str) -> None:
+        """A call rang during another: it waits, shown in the call bar, unless it is the
+        same number again (the softphone repeating itself)."""
+        call = self._call
+        if (call is not None and number and number == call.number) or number in self._waiting:
+            return
+        self._waiting.append(number)
+        self.call_bar.set_waiting(self._waiting)
+        log.info("A call rang during another; it waits (%d waiting)", len(self._waiting))
 
     def link_ticket(self, detail: TicketDetail) -> None:
         """A ticket was logged for this call: it becomes the call's ticket."""
@@ -533,6 +601,7 @@ class CallDesk(Page):
             self._call = replace(self._call, ticket_id=detail.id, ticket_number=detail.number)
             self._call_changed()
         self.outcome_label.setText(f"Note added to {detail.number}.")
+        self.focus_search()
         self._reload_card()
 
     def _note_failed(self, error: Exception) -> None:
@@ -553,6 +622,8 @@ class CallDesk(Page):
         self.side.setCurrentIndex(0)
         self.results.clear()
         self.outcome_label.setText("Caller added.")
+        self.search_status.setText("Caller added. F3 logs a ticket, F6 one resolved on the call.")
+        self.focus_search()
         self._load_card(caller_id)
 
     def _quick_cancelled(self) -> None:

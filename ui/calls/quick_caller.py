@@ -1,7 +1,9 @@
 """Quick-create: add the caller on the line when nobody is known by their number.
 
 The number is already filled in (from the screen pop or what the operator typed); only the
-name is required. Saving runs off the GUI thread; problems appear under their fields.
+name is required. The site is offered from the number (a site in its country, else the
+desk's home site), so no caller is left without one. Saving runs off the GUI thread;
+problems appear under their fields.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.callers.quick_create import NewCaller, create_caller
+from app.callers.quick_create import NewCaller, create_caller, suggest_site
 from app.context import AppContext
 from app.errors import ValidationError
 from app.pick_lists import Choice
 from ui.kit.errors import show_failure
-from ui.kit.tasks import run_task
+from ui.kit.flow_layout import FlowLayout
+from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, on_ctrl_enter, show_problems
 
 
@@ -44,6 +46,7 @@ class QuickCallerForm(QFrame):
         self.setAccessibleName("New caller")
         self._context = context
         self._busy = False
+        self._suggestions = StaleGuard()  # only the latest number's suggested site counts
         title = QLabel("New caller")
         title.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.name_edit = named(QLineEdit(), "newCallerName")
@@ -52,6 +55,7 @@ class QuickCallerForm(QFrame):
         self.email_edit = named(QLineEdit(), "newCallerEmail")
         self.email_edit.setPlaceholderText("name@example.org")
         self.site_combo = named(QComboBox(), "newCallerSite")
+        self.site_combo.setPlaceholderText("(from the number)")
         self.department_edit = named(QLineEdit(), "newCallerDepartment")
         self.vip_check = named(QCheckBox("VIP"), "newCallerVip")
         self.notes_edit = named(QLineEdit(), "newCallerNotes")
@@ -81,8 +85,7 @@ class QuickCallerForm(QFrame):
             caption.setBuddy(field)  # Alt+letter jumps to the field
             form.addRow(caption, column)
         form.addRow("", self.vip_check)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons = FlowLayout(align_right=True)  # wraps rather than clip in a narrow window
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -101,24 +104,35 @@ class QuickCallerForm(QFrame):
 
     def set_sites(self, sites: list[Choice]) -> None:
         self.site_combo.clear()
-        self.site_combo.addItem("(no site)", "")
         for site in sites:
             # Ids as text: QVariant cannot compare UUIDs.
             self.site_combo.addItem(f"{site.label} · {site.detail}", str(site.id))
 
-    def start(self, number: str, name: str = "", site_id: uuid.UUID | None = None) -> None:
-        """A blank form with ``number`` (and a name, if one was typed) filled in."""
+    def start(self, number: str, name: str = "") -> None:
+        """A blank form with ``number`` (and a name, if one was typed) filled in, and the
+        site suggested for the number chosen once it is known."""
         for edit in (self.email_edit, self.department_edit, self.notes_edit):
             edit.clear()
         self.vip_check.setChecked(False)
         self.number_edit.setText(number)
         self.name_edit.setText(name)
-        index = self.site_combo.findData(str(site_id)) if site_id else -1
-        if index < 0 and self.site_combo.count() == 2:  # one site: it is theirs
-            index = 1
-        self.site_combo.setCurrentIndex(max(index, 0))
+        # No site until the suggestion arrives; saved before that, the service picks the same.
+        self.site_combo.setCurrentIndex(-1)
         self.show_problems({})
         self.name_edit.setFocus()
+        engine = self._context.engine
+        run_task(
+            lambda: suggest_site(engine, number),
+            self._select_site,
+            lambda error: show_failure(error, lambda text: self.show_problems({"site": text})),
+            parent=self,
+            guard=self._suggestions,
+        )
+
+    def _select_site(self, site_id: uuid.UUID | None) -> None:
+        index = self.site_combo.findData(str(site_id)) if site_id is not None else -1
+        if index >= 0:
+            self.site_combo.setCurrentIndex(index)
 
     def values(self) -> NewCaller:
         return NewCaller(

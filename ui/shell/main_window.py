@@ -393,6 +393,9 @@ class MainWindow(QMainWindow):
         if current is not None and not current.may_leave():
             event.ignore()
             return
+        if not all(page.may_quit() for page in self._built.values()):
+            event.ignore()
+            return
         for page in self._built.values():
             page.closing()  # a call still on is logged as ending now
         event.accept()

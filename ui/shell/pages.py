@@ -66,6 +66,11 @@ class Page(QWidget):
         """A strip the window shows above every page while it is visible (the call bar)."""
         return None
 
+    def may_quit(self) -> bool:
+        """Whether the window may close now: ask about work that quitting would cut short
+        (a call on the line), once the page on screen agreed to be left."""
+        return True
+
     def closing(self) -> None:
         """The window is closing: finish what must not be lost (log the call on the line)."""
 
