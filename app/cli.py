@@ -20,6 +20,10 @@ from app.errors import SwitchboardError
 from models.errors import DatabaseError, environment_problem
 
 if TYPE_CHECKING:
+    import uuid
+
+    from sqlalchemy import Engine
+
     from models.sqlite_backup import BackupFile
 
 log = logging.getLogger(__name__)
@@ -270,10 +274,18 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
     engine = open_database(url)
     try:
         hits = lookup(engine, args.text, limit=args.limit)
+        phones = _phones_of(engine, [hit.id for hit in hits])
     finally:
         engine.dispose()
     if args.json:
-        rows = [dict(dataclasses.asdict(hit), id=str(hit.id)) for hit in hits]
+        rows = [
+            dict(
+                dataclasses.asdict(hit),
+                id=str(hit.id),
+                phones=[{"number": number, "label": label} for number, label in phones[hit.id]],
+            )
+            for hit in hits
+        ]
         text = json.dumps(rows, ensure_ascii=False, indent=2)
         # JSON escapes C0 controls itself; C1 controls (also terminal commands) are escaped
         # here, which is still the same JSON.
@@ -285,7 +297,32 @@ def _cmd_lookup(args: argparse.Namespace, url: str) -> int:
         flags = " ".join(flag for flag, on in (("VIP", hit.vip), ("recent", hit.recent)) if on)
         fields = [hit.name, hit.email or "", hit.department or "", hit.site_code or "", flags]
         print(terminal_safe("  ".join([*fields, f"{hit.matched}: {hit.detail}"])))
+        numbers = ", ".join(f"{number} ({label})" for number, label in phones[hit.id])
+        print(terminal_safe(f"    phones: {numbers or 'none on record'}"))
     return EXIT_OK
+
+
+def _phones_of(
+    engine: Engine, caller_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[str, str]]]:
+    """Each caller's phone numbers with their labels, ordered as the caller card lists them."""
+    from sqlmodel import col, select
+
+    from models.engine import read_connection
+    from models.people import CallerPhone
+
+    phones: dict[uuid.UUID, list[tuple[str, str]]] = {caller_id: [] for caller_id in caller_ids}
+    if not caller_ids:
+        return phones
+    statement = (
+        select(col(CallerPhone.caller_id), col(CallerPhone.number), col(CallerPhone.label))
+        .where(col(CallerPhone.caller_id).in_(caller_ids))
+        .order_by(col(CallerPhone.label), col(CallerPhone.number))
+    )
+    with read_connection(engine) as connection:
+        for caller_id, number, label in connection.execute(statement):
+            phones[caller_id].append((number, label))
+    return phones
 
 
 def _cmd_import(args: argparse.Namespace, url: str) -> int:
@@ -296,6 +333,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         plan_import,
         read_table,
         suggest_mapping,
+        type_columns,
     )
     from app.db_lifecycle import open_database
 
@@ -307,9 +345,12 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
     print(f"Header:    line {table.header_line}, {len(table.rows):,} rows below it")
     print("Columns:")
     width = max(len(header) for header in table.headers)
+    types = type_columns(table.headers)
     for header in table.headers:
         target = mapping[header]
-        shown = "(ignored)" if target is Field.IGNORE else target.value
+        shown = target.value
+        if target is Field.IGNORE:
+            shown = f"(types of {types[header]})" if header in types else "(ignored)"
         print(terminal_safe(f"  {header:<{width}}  -> {shown}"))
     engine = open_database(url)
     try:

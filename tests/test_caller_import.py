@@ -604,3 +604,206 @@ def test_sample_files(engine: Engine, org: Org) -> None:
         table = read_table(DATA / name)
         plan = plan_import(engine, table, suggest_mapping(table.headers))
         assert len(plan.creates) == expected, (name, plan.errors)
+
+
+# --- real contact exports: several values in a cell, every column checked ------------------
+
+
+def import_sample(engine: Engine, name: str) -> caller_import.ImportResult:
+    table = read_table(DATA / name)
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    assert not plan.errors, plan.errors
+    return apply_import(engine, plan)
+
+
+def labelled(engine: Engine, name: str) -> set[tuple[str, str]]:
+    return {(number, label) for number, _digits, label in phones_of(engine, name)}
+
+
+def test_google_export_keeps_every_address_and_number(engine: Engine, org: Org) -> None:
+    """The export Google wrote until 2024: several addresses or numbers in one cell, their
+    types in the column beside ("* Work ::: Home", the star marking the primary one)."""
+    table = read_table(DATA / "google_contacts.csv")
+    mapping = suggest_mapping(table.headers)
+    assert mapping["E-mail 1 - Value"] is mapping["E-mail 2 - Value"] is Field.EMAIL
+    assert mapping["Phone 1 - Value"] is mapping["Phone 2 - Value"] is Field.PHONE
+    assert mapping["Organization 1 - Department"] is Field.DEPARTMENT
+    for ignored in (
+        "Location",
+        "Organization 1 - Name",
+        "Organization 1 - Location",
+        "Phone 1 - Type",
+    ):
+        assert mapping[ignored] is Field.IGNORE, ignored
+    assert caller_import.type_columns(table.headers) == {
+        "E-mail 1 - Type": "E-mail 1 - Value",
+        "E-mail 2 - Type": "E-mail 2 - Value",
+        "Phone 1 - Type": "Phone 1 - Value",
+        "Phone 2 - Type": "Phone 2 - Value",
+    }
+
+    result = import_sample(engine, "google_contacts.csv")
+
+    assert (result.created, result.skipped) == (4, 0)
+    found = callers(engine)
+    aisha = found["Aisha Khan"]
+    assert aisha.email == "aisha.khan@example.org"
+    assert aisha.notes == (
+        "Prefers a call after 10:00\nOther e-mail: aisha.k@mail.example.com (Home)"
+    )
+    assert (aisha.department, aisha.site_id) == ("Finance", None)  # "Location" is no site
+    assert labelled(engine, "Aisha Khan") == {
+        ("+44 7700 900123", "mobile"),
+        ("+44 20 7946 0123", "work"),
+        ("+44 113 496 0456", "home"),
+    }
+    assert labelled(engine, "Tomás García") == {
+        ("+1 212-555-0148", "work"),
+        ("+1 212-555-0149", "other"),  # "Work Fax"
+    }
+    # The same address twice (any case) is noted once; "Google Voice" is another kind.
+    assert found["Li Wei"].notes == "Other e-mail: wei.li@example.org (Other)"
+    assert labelled(engine, "Li Wei") == {("+44 7700 900456", "other")}
+    assert (found["Grace Okafor"].email, found["Grace Okafor"].notes) == (None, "")
+    assert phones_of(engine, "Grace Okafor") == {("07700 900789", "447700900789", "mobile")}
+
+    # Imported again: the callers matched by e-mail are as the file says (Grace, who has
+    # neither an address nor an employee id, cannot be matched).
+    again = import_sample(engine, "google_contacts.csv")
+    assert (again.updated, again.unchanged) == (0, 3)
+
+
+def test_google_export_since_2024(engine: Engine, org: Org) -> None:
+    """The current export: "First Name" / "Last Name", "Organization Department", and types
+    in "- Label" columns."""
+    table = read_table(DATA / "google_contacts_2024.csv")
+    mapping = suggest_mapping(table.headers)
+    assert mapping["Organization Department"] is Field.DEPARTMENT
+    assert mapping["Organization Name"] is mapping["E-mail 1 - Label"] is Field.IGNORE
+
+    result = import_sample(engine, "google_contacts_2024.csv")
+
+    assert (result.created, result.skipped) == (2, 0)
+    found = callers(engine)
+    ingrid = found["Ingrid Johansson"]
+    assert (ingrid.email, ingrid.department) == ("ingrid.johansson@example.org", "Operations")
+    assert ingrid.notes == (
+        "Works Mondays to Thursdays\nOther e-mail: ingrid@mail.example.com (Home)"
+    )
+    assert labelled(engine, "Ingrid Johansson") == {
+        ("+46 8 123 456 78", "work"),
+        ("+46 70 123 45 67", "mobile"),
+    }
+    kwame = found["Kwame Mensah"]
+    assert kwame.notes == "Other e-mail: k.mensah@example.net (Other)"
+    assert labelled(engine, "Kwame Mensah") == {
+        ("+44 20 7946 0999", "home"),
+        ("+44 7623 900111", "other"),  # a pager
+    }
+
+
+def test_outlook_export_every_column(engine: Engine, org: Org) -> None:
+    """Outlook's full export (Windows-1252): every phone of the person with its kind, the
+    other addresses noted, the office as the site; the company's switchboard, faxes, the
+    free-text "Location" and the company are left out."""
+    table = read_table(DATA / "outlook_export.csv")
+    assert (table.encoding, len(table.headers)) == ("cp1252", 92)
+    mapping = suggest_mapping(table.headers)
+    imported = {header: target for header, target in mapping.items() if target is not Field.IGNORE}
+    assert imported == {
+        "First Name": Field.FIRST_NAME,
+        "Last Name": Field.LAST_NAME,
+        "Department": Field.DEPARTMENT,
+        "Business Phone": Field.PHONE,
+        "Business Phone 2": Field.PHONE,
+        "Home Phone": Field.PHONE,
+        "Home Phone 2": Field.PHONE,
+        "Mobile Phone": Field.MOBILE,
+        "Other Phone": Field.PHONE,
+        "Primary Phone": Field.PHONE,
+        "E-mail Address": Field.EMAIL,
+        "E-mail 2 Address": Field.EMAIL,
+        "E-mail 3 Address": Field.EMAIL,
+        "Notes": Field.NOTES,
+        "Office Location": Field.SITE,
+        "Organizational ID Number": Field.EMPLOYEE_ID,
+    }
+
+    result = import_sample(engine, "outlook_export.csv")
+
+    assert (result.created, result.skipped) == (3, 0)
+    found = callers(engine)
+    jurgen = found["Jürgen Müller"]
+    assert (jurgen.email, jurgen.employee_id, jurgen.site_id) == (
+        "j.mueller@example.org",
+        "E10001",
+        org.hq,
+    )
+    assert jurgen.notes == (
+        "Key holder for the server room.\r\nCall the mobile first.\n"
+        "Other e-mail: juergen.mueller@mail.example.com"
+    )
+    assert labelled(engine, "Jürgen Müller") == {
+        ("+44 20 7946 0101", "work"),
+        ("+44 1632 960101", "home"),
+        ("+44 7700 900101", "mobile"),
+    }
+    zoe = found["Zoë O'Neill"]
+    assert (zoe.site_id, zoe.department) == (org.branch, "Sales")  # the site's name
+    assert labelled(engine, "Zoë O'Neill") == {
+        ("+1 (212) 555-0100", "work"),
+        ("+1 (212) 555-0101", "work"),
+        ("+1 (917) 555-0134", "mobile"),
+        ("+1 (646) 555-0177", "other"),
+    }
+    assert found["Pat Quinn"].notes == "Other e-mail: pq@example.net"
+    assert labelled(engine, "Pat Quinn") == {("+44 1632 960555", "home")}
+
+
+def test_other_addresses_join_the_notes_a_caller_has(
+    tmp_path: Path, engine: Engine, org: Org
+) -> None:
+    """A file without notes never erases a caller's notes: the other addresses are added
+    below them, once."""
+    with write_session(engine) as s:
+        s.add(Caller(name="Aisha Khan", email="aisha.khan@example.org", notes="Knows the CFO"))
+    text = (
+        "Name,E-mail 1 - Type,E-mail 1 - Value\n"
+        "Aisha Khan,* Work ::: Home,aisha.khan@example.org ::: aisha.k@mail.example.com\n"
+    )
+    path = write(tmp_path / "google.csv", text)
+    first = run(engine, path)
+    assert (first.created, first.updated) == (0, 1)
+    assert callers(engine)["Aisha Khan"].notes == (
+        "Knows the CFO\nOther e-mail: aisha.k@mail.example.com (Home)"
+    )
+    again = run(engine, path)
+    assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_each_value_of_a_cell_is_checked(tmp_path: Path, engine: Engine, org: Org) -> None:
+    text = (
+        "Name,E-mail 1 - Value,Phone 1 - Value\n"
+        "Ann Lee,ann@example.org ::: not-an-address,+44 20 7946 0018 ::: 12\n"
+    )
+    table = read_table(write(tmp_path / "google.csv", text))
+    plan = plan_import(engine, table, suggest_mapping(table.headers))
+    [error] = plan.errors
+    assert "'not-an-address' is not an e-mail address" in error.reason
+    assert "phone '12' has 2 digits" in error.reason
+
+
+def test_phone_labels_from_types_and_columns() -> None:
+    label = caller_import.phone_label
+    assert [label(kind, "other") for kind in ("Mobile", "Work Mobile", "Work Fax", "Main")] == [
+        "mobile",
+        "mobile",
+        "other",
+        "work",
+    ]
+    assert label("Home", "other") == "home" and label("Assistant", "other") == "other"
+    assert [label(column, "work") for column in ("Home Phone 2", "Other Phone", "tel")] == [
+        "home",
+        "other",
+        "work",
+    ]

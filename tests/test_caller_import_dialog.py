@@ -277,3 +277,38 @@ def test_choose_file_button_reads_the_chosen_file(
     assert dialog.file_label.text() == str(path)
     assert dialog.mapping_table.rowCount() == 4
     assert counts(dialog)[0] == "1 to create"
+
+
+def test_a_google_export_previews_each_of_several_values(
+    qtbot: QtBot, context: AppContext, org: Org
+) -> None:
+    """Cells of several values read as lists, the columns of their types say so, and the
+    preview names every number with its kind and the addresses that go to the notes."""
+    path = Path(__file__).parent / "data" / "google_contacts.csv"
+    dialog = open_dialog(qtbot, context, path)
+    wait_for_preview(qtbot, dialog)
+    table = dialog.mapping_table
+    row = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+
+    emails = row["E-mail 1 - Value"]
+    assert (
+        table.item(emails, 1)
+        .text()
+        .startswith("aisha.khan@example.org, aisha.k@mail.example.com  ·  tomas.garcia@example.org")
+    )
+    assert dialog.findChild(QComboBox, f"mapping_{emails}").currentText() == "E-mail"
+    kinds = dialog.findChild(QComboBox, f"mapping_{row['Phone 1 - Type']}")
+    assert kinds.currentText() == "Types of Phone 1 - Value"
+    assert dialog.findChild(QComboBox, f"mapping_{row['Location']}").currentText() == (
+        "Do not import"
+    )
+    assert counts(dialog)[0] == "4 to create" and error_lines(dialog) == []
+
+    line, action, name, detail = changes(dialog)[0]
+    assert (line, action, name) == ("2", "New", "Aisha Khan")
+    assert detail == (
+        "e-mail: aisha.khan@example.org; "
+        "phones: +44 7700 900123 (mobile), +44 20 7946 0123 (work), +44 113 496 0456 (home); "
+        "department: Finance; "
+        "notes: Prefers a call after 10:00 Other e-mail: aisha.k@mail.example.com (Home)"
+    )

@@ -331,3 +331,42 @@ def test_a_display_or_another_platform_lets_the_window_start() -> None:
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
     assert display_problem({}, platform="win32") is None
     assert display_problem({}, platform="linux") is not None
+
+
+def test_lookup_shows_each_callers_phone_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from app.callers.phones import canonical_digits
+    from models.people import Caller, CallerPhone
+
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=0)
+    engine = open_database(config.to_url(str(path)))
+    with write_session(engine) as session:
+        ada = Caller(name="Ada Lovelace", email="ada@example.org")
+        bea = Caller(name="Ada Byron")
+        session.add_all([ada, bea])
+        session.flush()
+        for number, label in (("+44 20 7946 0018", "work"), ("07700 900123", "mobile")):
+            session.add(
+                CallerPhone(
+                    caller_id=ada.id, number=number, digits=canonical_digits(number), label=label
+                )
+            )
+    engine.dispose()
+
+    assert main(["lookup", "ada", "--db", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Ada Byron  ")
+    assert lines[1] == "    phones: none on record"
+    assert lines[2].startswith("Ada Lovelace  ada@example.org")
+    assert lines[3] == "    phones: 07700 900123 (mobile), +44 20 7946 0018 (work)"
+
+    assert main(["lookup", "lovelace", "--json", "--db", str(path)]) == 0
+    [hit] = json.loads(capsys.readouterr().out)
+    assert hit["phones"] == [
+        {"number": "07700 900123", "label": "mobile"},
+        {"number": "+44 20 7946 0018", "label": "work"},
+    ]

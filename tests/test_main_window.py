@@ -73,11 +73,16 @@ def test_window_title_menus_navigation_and_status_bar(
     assert shortcuts["Open ticket"] == "Enter"
     assert shortcuts["Take call"] == "F2"
     assert shortcuts["End call"] == "F8"
-    assert (shortcuts["Queue"], shortcuts["Calls"]) == ("Ctrl+1", "Ctrl+2")  # every page
+    assert (shortcuts["Queue"], shortcuts["Calls"], shortcuts["Call log"]) == (
+        "Ctrl+1",
+        "Ctrl+2",
+        "Ctrl+3",
+    )  # every page
     assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
     navigation = window.navigation
     assert navigation.objectName() == "navigation"
-    assert [navigation.item(i).text() for i in range(navigation.count())] == ["Queue", "Calls"]
+    entries = [navigation.item(i).text() for i in range(navigation.count())]
+    assert entries == ["Queue", "Calls", "Call log"]
     assert window.database_label.text() == database_label(context.engine.url)
     assert window.user_label.text() == "User: ann"
 

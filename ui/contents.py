@@ -25,6 +25,9 @@ for title in (FILE, VIEW, TICKET, CALL, SETTINGS, HELP):
 register_page(PageInfo("queue", "Queue", "queue", "ui.queue.page:QueuePage", "Ctrl+1"))
 register_page(PageInfo("calls", "Calls", "phone", "ui.calls.desk:CallDesk", "Ctrl+2"))
 register_page(
+    PageInfo("callLog", "Call log", "call-log", "ui.calls.log_page:CallLogPage", "Ctrl+3")
+)
+register_page(
     PageInfo("ticket", "Ticket", "ticket", "ui.tickets.editor:TicketEditor", in_navigation=False)
 )
 

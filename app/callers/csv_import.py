@@ -11,8 +11,13 @@ Three steps, none of them touching Qt:
    rows split by another delimiter than the header.
 2. :func:`suggest_mapping` maps the columns of Active Directory, Outlook and Google contacts
    exports (and plain names such as "name", "email", "phone") to caller fields; the user may
-   override any of them. :func:`plan_import` validates every row, matches existing callers by
-   e-mail (case-insensitive) or employee id and says what would be created or changed.
+   override any of them. Several columns may give phone numbers and e-mail addresses, and
+   one cell may hold several, as Google writes them ("a@example.org ::: b@example.org", with
+   "Work ::: Home" in the column of their types): every number is kept with a label from its
+   type or its column (mobile, work, home, other); the first address is the caller's, and
+   the others are added to the caller's notes ("Other e-mail: b@example.org (Home)").
+   :func:`plan_import` validates every row, matches existing callers by e-mail
+   (case-insensitive) or employee id and says what would be created or changed.
    Phone numbers are compared and stored in the canonical form of :mod:`app.callers.phones`, read
    in the region of the caller's site: the same number written another way ("020 7946
    0018", "+44 20 7946 0018") is one number, kept once and no change. Nothing is written.
@@ -138,8 +143,12 @@ class Field(StrEnum):
     IGNORE = "ignore"
 
 
-# Fields several columns may feed (each adds numbers to the caller's set).
-MULTI = frozenset({Field.PHONE, Field.MOBILE})
+# Fields several columns may feed, each cell holding one value or several separated by
+# MULTI_SEPARATOR: every number joins the caller's set; the first e-mail address is the
+# caller's, the others are noted (CallerValues.notes_over).
+MULTI = frozenset({Field.PHONE, Field.MOBILE, Field.EMAIL})
+MULTI_SEPARATOR = ":::"  # Google contacts: "a@example.org ::: b@example.org"
+PRIMARY_MARK = "*"  # Google contacts mark the primary value's type: "* Work"
 
 
 def _key(header: str) -> str:
@@ -152,7 +161,12 @@ def _aliases(pairs: Mapping[Field, Iterable[str]]) -> dict[str, Field]:
 
 
 # Column names of Active Directory (Export-Csv, csvde), Outlook and Google contacts exports,
-# and the plain names people type themselves.
+# and the plain names people type themselves. Outlook's "Location" and Google's "Location"
+# are free text about where the person is, not one of the desk's sites; "Company" and
+# Google's "Organization 1 - Name" / "Organization Name" name the employer, which a caller
+# does not record, and "Company Main Phone" is the employer's switchboard, not the caller's
+# line. Google's numbered "E-mail N - Value" and "Phone N - Value" columns are recognised by
+# NUMBERED, their "- Type" (older exports) or "- Label" columns by type_columns().
 ALIASES = _aliases(
     {
         Field.NAME: (
@@ -174,8 +188,8 @@ ALIASES = _aliases(
             "EmailAddress",
             "E-mail Address",
             "Email Address",
-            "E-mail 1 - Value",
-            "Email 1 - Value",
+            "E-mail 2 Address",
+            "E-mail 3 Address",
             "primary email",
         ),
         Field.PHONE: (
@@ -187,12 +201,12 @@ ALIASES = _aliases(
             "tel",
             "Business Phone",
             "Business Phone 2",
-            "Company Main Phone",
             "Primary Phone",
+            "Home Phone",
+            "Home Phone 2",
+            "homePhone",
+            "Other Phone",
             "ipPhone",
-            "Phone 1 - Value",
-            "Phone 2 - Value",
-            "Phone 3 - Value",
             "work phone",
         ),
         Field.MOBILE: ("mobile", "MobilePhone", "Mobile Phone", "cell", "cell phone", "gsm"),
@@ -207,8 +221,7 @@ ALIASES = _aliases(
             "site code",
             "office",
             "physicalDeliveryOfficeName",
-            "Office Location",
-            "location",
+            "Office Location",  # Outlook's name for physicalDeliveryOfficeName
         ),
         Field.EMPLOYEE_ID: (
             "employee id",
@@ -225,6 +238,65 @@ ALIASES = _aliases(
 )
 # Used only when no column maps to the field through ALIASES: the AD login is a stable key.
 FALLBACK_ALIASES = _aliases({Field.EMPLOYEE_ID: ("sAMAccountName", "username", "login")})
+# Google's numbered columns, as keys: "E-mail 2 - Value" is "email2value", its type column
+# "email2type" (exports before 2024) or "email2label".
+NUMBERED = re.compile(r"(email|phone)(\d+)(value|type|label)")
+_NUMBERED_FIELDS = {"email": Field.EMAIL, "phone": Field.PHONE}
+# A phone number's label from the words of its type or its column ("Work Fax", "Home Phone
+# 2", "Mobile"), the first that matches; what matches none keeps the column's label.
+PHONE_KINDS = (
+    ("other", ("fax", "pager")),
+    ("mobile", ("mobile", "cell")),
+    ("home", ("home",)),
+    ("work", ("work", "business", "main", "office", "company")),
+    ("other", ("other",)),
+)
+
+
+def field_for(header: str) -> Field:
+    """The field a column of a known export holds, by its name; IGNORE when unknown."""
+    key = _key(header)
+    known = ALIASES.get(key)
+    if known is not None:
+        return known
+    numbered = NUMBERED.fullmatch(key)
+    if numbered is not None and numbered[3] == "value":
+        return _NUMBERED_FIELDS[numbered[1]]
+    return Field.IGNORE
+
+
+def type_columns(headers: Sequence[str]) -> dict[str, str]:
+    """Columns holding the types of another column's values, with that column: Google's
+    "Phone 1 - Type" (or "- Label") beside "Phone 1 - Value". A cell of several values has as
+    many types, in the same order ("Mobile ::: Work")."""
+    values = {}
+    for header in headers:
+        numbered = NUMBERED.fullmatch(_key(header))
+        if numbered is not None and numbered[3] == "value":
+            values[numbered[1] + numbered[2]] = header
+    types = {}
+    for header in headers:
+        numbered = NUMBERED.fullmatch(_key(header))
+        if numbered is not None and numbered[3] != "value":
+            value = values.get(numbered[1] + numbered[2])
+            if value is not None:
+                types[header] = value
+    return types
+
+
+def phone_label(words: str, default: str) -> str:
+    """ "mobile", "work", "home" or "other" for a number whose type (or column) is named
+    ``words``; ``default`` when the words say none of these."""
+    folded = words.casefold()
+    for label, hints in PHONE_KINDS:
+        if any(hint in folded for hint in hints):
+            return label
+    return default
+
+
+def split_values(cell: str) -> list[str]:
+    """The values of a cell that may hold several (:data:`MULTI_SEPARATOR`), stripped."""
+    return [value.strip() for value in cell.split(MULTI_SEPARATOR) if value.strip()]
 
 
 @dataclass(frozen=True)
@@ -287,7 +359,10 @@ class PhoneValue:
 
 @dataclass(frozen=True)
 class CallerValues:
-    """What the file says about one caller; None where the file gives nothing."""
+    """What the file says about one caller; None where the file gives nothing.
+
+    ``email`` is the first address the row gives; the others, with their types ("Work"),
+    are ``other_emails``: a caller has one address, so they are kept in the notes."""
 
     name: str
     email: str | None = None
@@ -297,6 +372,23 @@ class CallerValues:
     vip: bool | None = None
     notes: str | None = None
     phones: tuple[PhoneValue, ...] | None = None
+    other_emails: tuple[tuple[str, str], ...] = ()  # (address, type or "")
+
+    def notes_over(self, current: str | None) -> str | None:
+        """The notes to store over the caller's ``current`` notes (None for a new caller):
+        the file's notes, else ``current``, with a line for each other address they do not
+        mention yet ("Other e-mail: b@example.org (Work)"). None when the file sets none."""
+        base = self.notes if self.notes is not None else current or ""
+        held = base.splitlines()
+        added = [line for line in map(_other_email_line, self.other_emails) if line not in held]
+        if self.notes is None and not added:
+            return None
+        return "\n".join(part for part in (base, *added) if part)
+
+
+def _other_email_line(address_and_type: tuple[str, str]) -> str:
+    address, kind = address_and_type
+    return f"Other e-mail: {address} ({kind})" if kind else f"Other e-mail: {address}"
 
 
 @dataclass(frozen=True)
@@ -312,6 +404,11 @@ class PlannedUpdate:
     current: tuple[Any, ...]  # the caller as it is: CALLER_COLUMNS
     values: CallerValues
     changes: tuple[str, ...]  # the fields that change, e.g. ("name", "phones")
+
+    @property
+    def current_notes(self) -> str:
+        """The caller's notes as they are (the plan adds other e-mail addresses to them)."""
+        return str(self.current[CALLER_COLUMNS.index("notes")])
 
 
 @dataclass(frozen=True)
@@ -488,8 +585,9 @@ def _unique_headers(cells: Sequence[str]) -> tuple[str, ...]:
 
 def _known_columns(cells: Sequence[str]) -> int:
     """How many of ``cells`` name a column of a known export: the header names the most."""
-    keys = map(_key, cells)
-    return sum(1 for key in keys if key in ALIASES or key in FALLBACK_ALIASES)
+    return sum(
+        1 for cell in cells if field_for(cell) is not Field.IGNORE or _key(cell) in FALLBACK_ALIASES
+    )
 
 
 def _swallowed_line(record: RawRow, delimiter: str, width: int) -> int | None:
@@ -624,7 +722,7 @@ def suggest_mapping(headers: Sequence[str]) -> dict[str, Field]:
     mapping: dict[str, Field] = {}
     taken: set[Field] = set()
     for header in headers:
-        target = ALIASES.get(_key(header), Field.IGNORE)
+        target = field_for(header)
         if target in taken and target not in MULTI:
             target = Field.IGNORE
         mapping[header] = target
@@ -778,9 +876,45 @@ def _phones(
     return tuple(phones), problems
 
 
+@dataclass(frozen=True)
+class _Column:
+    """A column that is imported: where it is, what it holds and, for several values in one
+    cell, where their types are and the label of a number whose type is not given."""
+
+    index: int
+    field: Field
+    types: int | None = None  # Google's "Phone 1 - Type" beside "Phone 1 - Value"
+    label: str = "work"
+
+
+def _columns(headers: Sequence[str], mapping: Mapping[str, Field]) -> list[_Column]:
+    position = {header: index for index, header in enumerate(headers)}
+    types = {value: position[kind] for kind, value in type_columns(headers).items()}
+    columns = []
+    for index, header in enumerate(headers):
+        target = mapping.get(header, Field.IGNORE)
+        if target is Field.IGNORE:
+            continue
+        label = "mobile" if target is Field.MOBILE else phone_label(header, "work")
+        columns.append(_Column(index, target, types.get(header), label))
+    return columns
+
+
+def _typed_values(row: RawRow, column: _Column, value: str) -> list[tuple[str, str]]:
+    """The values of a multi-valued cell, each with its type ("" where none is given; the
+    primary value's mark dropped: "* Work" is "Work")."""
+    kinds: list[str] = []
+    if column.types is not None and column.types < len(row.values):
+        kinds = [
+            k.lstrip(PRIMARY_MARK).strip() for k in row.values[column.types].split(MULTI_SEPARATOR)
+        ]
+    values = split_values(value)
+    return [(one, kinds[n] if n < len(kinds) else "") for n, one in enumerate(values)]
+
+
 def _row_values(
     row: RawRow,
-    columns: Sequence[tuple[int, Field]],
+    columns: Sequence[_Column],
     existing: _Existing,
     default_site: uuid.UUID | None,
     bad_line: bool,
@@ -794,19 +928,25 @@ def _row_values(
     """
     cells: dict[Field, str] = {}
     numbers: list[tuple[str, str]] = []
+    emails: list[tuple[str, str]] = []
     problems: list[str] = []
     width = len(row.values)
-    for index, target in columns:
-        value = row.values[index].strip() if index < width else ""
+    for column in columns:
+        target = column.field
+        value = row.values[column.index].strip() if column.index < width else ""
         if "\x00" in value:
             problems.append(
                 f"a NUL character (zero byte) in the {target.value.replace('_', ' ')} column, "
                 "which is not text: remove it from the file"
             )
             value = value.replace("\x00", "")  # checked on, so its other problems show too
-        if target in MULTI:
-            if value:
-                numbers.append((value, "mobile" if target is Field.MOBILE else "work"))
+        if target is Field.EMAIL:
+            emails.extend(_typed_values(row, column, value))
+        elif target in MULTI:
+            numbers.extend(
+                (number, phone_label(kind, "other") if kind else column.label)
+                for number, kind in _typed_values(row, column, value)
+            )
         elif value:
             cells[target] = " ".join(value.split()) if target is not Field.NOTES else value
     if bad_line:
@@ -821,12 +961,18 @@ def _row_values(
         problems.append("no name (a caller needs a name, or a first and a last name)")
     elif len(name) > NAME_MAX:
         problems.append(_too_long("the name", name, NAME_MAX))
-    email = cells.get(Field.EMAIL)
-    if email is not None:
-        if not EMAIL.fullmatch(email):
-            problems.append(f"{email!r} is not an e-mail address")
-        elif len(email) > EMAIL_MAX:
-            problems.append(_too_long("the e-mail address", email, EMAIL_MAX))
+    for address, _kind in emails:
+        if not EMAIL.fullmatch(address):
+            problems.append(f"{address!r} is not an e-mail address")
+        elif len(address) > EMAIL_MAX:
+            problems.append(_too_long("the e-mail address", address, EMAIL_MAX))
+    email = emails[0][0] if emails else None
+    seen = {email.casefold()} if email else set()
+    other_emails: list[tuple[str, str]] = []
+    for address, kind in emails[1:]:  # the same address twice is noted once
+        if address.casefold() not in seen:
+            seen.add(address.casefold())
+            other_emails.append((address, kind))
     employee_id = cells.get(Field.EMPLOYEE_ID)
     if employee_id is not None and len(employee_id) > EMPLOYEE_MAX:
         problems.append(_too_long("the employee id", employee_id, EMPLOYEE_MAX))
@@ -861,8 +1007,22 @@ def _row_values(
         vip=vip,
         notes=notes,
         phones=phones or None,
+        other_emails=tuple(other_emails),
     )
-    return values, []
+    problem = _notes_problem(values, None)
+    return (None, [problem]) if problem else (values, [])
+
+
+def _notes_problem(values: CallerValues, current: str | None) -> str | None:
+    """Why the notes cannot be stored over ``current``: the other e-mail addresses would
+    make them longer than the database keeps."""
+    notes = values.notes_over(current)
+    if notes is None or len(notes) <= NOTES_MAX:
+        return None
+    return (
+        f"the notes would be {len(notes)} characters long with the other e-mail addresses "
+        f"(at most {NOTES_MAX})"
+    )
 
 
 def _changes(
@@ -877,7 +1037,7 @@ def _changes(
         ("department", values.department, department),
         ("site", values.site_id, site_id),
         ("vip", values.vip, vip),
-        ("notes", values.notes, notes),
+        ("notes", values.notes_over(notes), notes),
     ):
         if new is not None and new != old:
             changed.append(what)
@@ -894,11 +1054,7 @@ def _check_rows(
     default_site: uuid.UUID | None,
 ) -> list[tuple[int, CallerValues | None, str]]:
     """Each row's caller, or why it cannot be imported (what needs no other caller)."""
-    columns = [
-        (index, mapping.get(header, Field.IGNORE))
-        for index, header in enumerate(table.headers)
-        if mapping.get(header, Field.IGNORE) is not Field.IGNORE
-    ]
+    columns = _columns(table.headers, mapping)
     checked: list[tuple[int, CallerValues | None, str]] = []
     for row in table.rows:
         bad = bool(table.bad_lines) and any(
@@ -993,6 +1149,10 @@ def _plan(
             creates.append(PlannedCreate(line, values))
             continue
         current = existing.callers[match]
+        notes_problem = _notes_problem(values, current[7])
+        if notes_problem:
+            errors.append(RowError(line, notes_problem))
+            continue
         values = _in_callers_region(values, current[5], existing)
         changed = _changes(values, current, existing.phones.get(match, set()))
         if changed:
@@ -1211,7 +1371,7 @@ class _Writer:
                 "department": values.department,
                 "site_id": values.site_id,
                 "vip": bool(values.vip),
-                "notes": values.notes or "",
+                "notes": values.notes_over(None) or "",
                 "created_at": now,
                 "updated_at": now,
             },
@@ -1347,6 +1507,10 @@ class _Writer:
                 chunk.phones.extend(new.phones)
                 chunk.created.append(new.caller["id"])
                 continue
+            problem = _notes_problem(row.values, match[7])
+            if problem:
+                chunk.errors.append(RowError(row.line, problem))
+                continue
             values = _in_callers_region(row.values, match[5], self.regions)
             stored = {(phone[2], phone[3]) for phone in phones.get(match[0], ())}
             changes = _changes(values, match[: len(CALLER_COLUMNS)], stored)
@@ -1392,6 +1556,7 @@ class _Writer:
                 tickets.setdefault(caller_id, {}).setdefault(name, []).append(ticket_id)
         for values, old, changes in changed:
             caller_id = old[0]
+            notes = values.notes_over(old[7])
             chunk.changes.append(
                 {
                     "b_id": caller_id,
@@ -1403,7 +1568,7 @@ class _Writer:
                     "b_department": values.department if values.department is not None else old[4],
                     "b_site_id": values.site_id if values.site_id is not None else old[5],
                     "b_vip": values.vip if values.vip is not None else old[6],
-                    "b_notes": values.notes if values.notes is not None else old[7],
+                    "b_notes": notes if notes is not None else old[7],
                     "b_updated_at": self.run.started_at,
                 }
             )

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from app import pick_lists
 from app.callers.csv_import import (
+    MULTI_SEPARATOR,
     CallerValues,
     Field,
     ImportPlan,
@@ -49,7 +50,9 @@ from app.callers.csv_import import (
     check_mapping,
     plan_import,
     read_table,
+    split_values,
     suggest_mapping,
+    type_columns,
 )
 from app.context import AppContext
 from app.errors import SwitchboardError
@@ -79,6 +82,11 @@ FIELD_LABELS = {
 }
 MAPPING_COLUMN, SAMPLE_COLUMN, FIELD_COLUMN = range(3)
 CHANGE_HEADERS = ("Line", "Action", "Caller", "What the file sets")
+
+
+def _sample(cell: str) -> str:
+    """A cell as the preview shows it: several values (Google's "a ::: b") as "a, b"."""
+    return ", ".join(split_values(cell)) if MULTI_SEPARATOR in cell else cell
 
 
 def _stat(name: str, accessible: str) -> QLabel:
@@ -306,10 +314,11 @@ class CallerImportDialog(QDialog):
             f"{table.header_line}, {plural(len(table.rows), 'row')} below it.",
         )
         suggested = suggest_mapping(table.headers)
+        types = type_columns(table.headers)
         self.mapping_table.setRowCount(len(table.headers))
         for index, header in enumerate(table.headers):
             samples = [
-                row.values[index].strip()
+                _sample(row.values[index].strip())
                 for row in table.rows[: SAMPLE_ROWS * 3]
                 if index < len(row.values) and row.values[index].strip()
             ][:SAMPLE_ROWS]
@@ -320,6 +329,8 @@ class CallerImportDialog(QDialog):
             combo = QComboBox()
             named(combo, f"mapping_{index}", f"Import column {header} as")
             for target, label in FIELD_LABELS.items():
+                if target is Field.IGNORE and header in types:  # read with its values' column
+                    label = f"Types of {types[header]}"
                 combo.addItem(label, target.value)
             combo.setCurrentIndex(combo.findData(suggested[header].value))
             combo.currentIndexChanged.connect(self._request_preview)
@@ -411,10 +422,11 @@ class CallerImportDialog(QDialog):
     def _show_changes(self, plan: ImportPlan) -> None:
         """A sample of the creates and updates, in file order."""
         rows: list[tuple[int, str, str, str]] = [
-            (p.line, "New", p.values.name, self._describe(p.values, None)) for p in plan.creates
+            (p.line, "New", p.values.name, self._describe(p.values, None, None))
+            for p in plan.creates
         ]
         rows += [
-            (p.line, "Update", p.values.name, self._describe(p.values, p.changes))
+            (p.line, "Update", p.values.name, self._describe(p.values, p.changes, p.current_notes))
             for p in plan.updates
         ]
         rows.sort()
@@ -435,14 +447,17 @@ class CallerImportDialog(QDialog):
                     item.setToolTip(text)
                 self.changes.setItem(row, column, item)
 
-    def _describe(self, values: CallerValues, changes: tuple[str, ...] | None) -> str:
+    def _describe(
+        self, values: CallerValues, changes: tuple[str, ...] | None, notes: str | None
+    ) -> str:
         """What a row sets: every field it gives for a new caller, the changed ones for an
-        existing caller (``changes`` names them as the plan does)."""
+        existing caller (``changes`` names them as the plan does, ``notes`` are theirs now)."""
         site = self._sites.get(values.site_id, "") if values.site_id else None
         phones = (
             ", ".join(f"{p.number} ({p.label})" for p in values.phones) if values.phones else None
         )
         vip = None if values.vip is None else ("yes" if values.vip else "no")
+        new_notes = values.notes_over(notes)
         parts = {
             "name": ("name", values.name),
             "email": ("e-mail", values.email),
@@ -451,7 +466,7 @@ class CallerImportDialog(QDialog):
             "site": ("site", site),
             "employee_id": ("employee id", values.employee_id),
             "vip": ("VIP", vip),
-            "notes": ("notes", " ".join(values.notes.split()) if values.notes else None),
+            "notes": ("notes", " ".join(new_notes.split()) if new_notes else None),
         }
         keys = changes if changes is not None else [k for k in parts if k != "name"]
         return "; ".join(

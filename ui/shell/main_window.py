@@ -274,7 +274,10 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{info.title} ({info.shortcut})" if info.shortcut else info.title)
         navigation.setCurrentRow(0)
         self._navigation_row = 0  # the entry of the page on screen (or last on screen)
-        navigation.setFixedWidth(120)
+        # As wide as the widest entry (never a horizontal scroll bar), 120 px at least.
+        margins = navigation.contentsMargins()
+        widest = navigation.sizeHintForColumn(0) + margins.left() + margins.right()
+        navigation.setFixedWidth(max(120, widest))
         navigation.itemActivated.connect(self._navigate)
         navigation.itemClicked.connect(self._navigate)
         return navigation
