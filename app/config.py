@@ -23,6 +23,11 @@ def log_dir() -> Path:
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
+def config_dir() -> Path:
+    """The user's settings folder: window layout, remembered between runs."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
 def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 

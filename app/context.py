@@ -16,3 +16,5 @@ class AppContext:
     engine: Engine
     me: uuid.UUID
     username: str
+    name: str = ""  # the staff member's name, for the status bar ("" where none is known)
+    role: str = ""  # their role in words: "Operator", "Manager"...

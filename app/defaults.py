@@ -100,3 +100,10 @@ def ensure_staff(engine: Engine, username: str, display_name: str | None = None)
             session.add(staff)
             session.flush()
         return staff.id
+
+
+def staff_name_and_role(engine: Engine, staff_id: uuid.UUID) -> tuple[str, str]:
+    """Who is at the keyboard, in words: their name and role ("Ann Operator", "Operator")."""
+    with read_session(engine) as session:
+        staff = session.get(Staff, staff_id)
+        return (staff.name, staff.role.label) if staff is not None else ("", "")

@@ -48,7 +48,7 @@ def open_session(url: str, *, demo: bool, username: str) -> AppContext:
     """Open (creating, migrating, filling a first demo as needed) and know the user."""
     from app.context import AppContext
     from app.db_lifecycle import open_database
-    from app.defaults import ensure_staff
+    from app.defaults import ensure_staff, staff_name_and_role
     from models.engine import sqlite_path
 
     path = sqlite_path(url)
@@ -57,10 +57,11 @@ def open_session(url: str, *, demo: bool, username: str) -> AppContext:
     engine = open_database(url, create=True)
     try:
         me = ensure_staff(engine, username)
+        name, role = staff_name_and_role(engine, me)
     except Exception:
         engine.dispose()
         raise
-    return AppContext(engine=engine, me=me, username=username)
+    return AppContext(engine=engine, me=me, username=username, name=name, role=role)
 
 
 NO_DISPLAY = (

@@ -45,6 +45,14 @@ os.environ.setdefault("SWITCHBOARD_INSTANCE_NAME", f"switchboard-tests-{os.getpi
 
 PG_URL = os.environ.get("SWITCHBOARD_TEST_PG", "")
 
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no remembered layout (window size, column widths), so no test
+    sees the size another one left behind."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 # "Now" in every test: a Tuesday morning, inside business hours at the sites of ``org``.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -193,7 +201,9 @@ def org(engine: Engine) -> Org:
 
 def make_context(engine: Engine, org: Org) -> AppContext:
     """The session of Ann, the service-desk operator."""
-    return AppContext(engine=engine, me=org.ann, username="ann")
+    return AppContext(
+        engine=engine, me=org.ann, username="ann", name="Ann Operator", role="Operator"
+    )
 
 
 class InlinePool:

@@ -24,6 +24,7 @@ from tests.conftest import NOW, QUIET, Org, drain_tasks
 from tests.test_call_log import LoggedCalls, log_calls
 from ui.calls.log_page import CallLogModel, CallLogPage, Column, empty_text, when
 from ui.kit.paged_model import RowRole
+from ui.kit.remembered import layout_settings
 from ui.kit.widgets import MUTED
 from ui.shell.main_window import MainWindow
 from ui.tickets.requests import TicketRequest
@@ -276,3 +277,23 @@ def test_ctrl_3_shows_the_call_log_which_fits_the_smallest_window(
     assert log.minimumSizeHint().width() <= room
     assert not window.navigation.horizontalScrollBar().isVisible()
     window.close()
+
+
+def test_a_column_width_dragged_by_the_operator_is_kept_for_next_time(
+    qtbot: QtBot, context: AppContext, page: CallLogPage
+) -> None:
+    header = page.table.horizontalHeader()
+    chosen = header.sectionSize(Column.NUMBER) + 60
+    header.resizeSection(Column.NUMBER, chosen)  # the drag...
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton)  # ...ends
+    qtbot.waitUntil(lambda: _saved(chosen))
+    page.close()
+
+    again = CallLogPage(context, poll_ms=0)
+    qtbot.addWidget(again)
+
+    assert again.table.horizontalHeader().sectionSize(Column.NUMBER) == chosen
+
+
+def _saved(width: int) -> bool:
+    return str(width) in str(layout_settings().value("columns/callLog", ""))

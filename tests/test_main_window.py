@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,7 +85,7 @@ def test_window_title_menus_navigation_and_status_bar(
     entries = [navigation.item(i).text() for i in range(navigation.count())]
     assert entries == ["Queue", "Calls", "Call log"]
     assert window.database_label.text() == database_label(context.engine.url)
-    assert window.user_label.text() == "User: ann"
+    assert window.user_label.text() == "Ann Operator · Operator"
 
 
 def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: MainWindow) -> None:
@@ -114,10 +115,22 @@ def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
-def test_the_database_label_hides_the_password() -> None:
-    url = make_url("postgresql+psycopg://desk:s3cret@db.example:5432/switchboard")
-    text = database_label(url)
-    assert "s3cret" not in text and "desk:***@db.example" in text
+def test_the_database_label_names_a_file_by_its_path_and_a_server_by_host_and_name() -> None:
+    server = make_url("postgresql+psycopg://desk:s3cret@db.example:5432/switchboard")
+    assert database_label(server) == "Database: switchboard on db.example:5432"  # no password
+    assert database_label(make_url("sqlite:////srv/desk/switchboard.db")) == (
+        "Database: /srv/desk/switchboard.db"
+    )
+
+
+def test_opening_a_database_knows_the_staff_members_name_and_role(tmp_path: Path) -> None:
+    from app.startup import open_session
+
+    context = open_session(f"sqlite:///{tmp_path / 'desk.db'}", demo=False, username="kim")
+    try:
+        assert (context.name, context.role) == ("kim", "Operator")  # a first start: an operator
+    finally:
+        context.engine.dispose()
 
 
 def views_menu(window: MainWindow) -> QMenu:
@@ -352,3 +365,35 @@ def test_the_window_waits_for_the_database_with_its_actions_off(
     qtbot.waitUntil(lambda: window.page("queue").model.rowCount() == len(tickets))
     qtbot.keyClick(window.page("queue").table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.page("ticket")
+
+
+def test_the_about_box_describes_what_this_version_has(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda _p, _t, text: shown.append(text)))
+
+    window.action("about").trigger()
+
+    assert len(shown) == 1
+    text = shown[0]
+    assert "Pages: Queue, Calls, Call log." in text
+    assert "roster" not in text.lower() and "report" not in text.lower()  # not built yet
+
+
+def test_the_window_opens_at_the_size_and_place_it_was_closed_at(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    first = MainWindow(context, page_options=QUIET)
+    qtbot.addWidget(first)
+    first.show()
+    # The test screen is 800x600 and restoring keeps a window on screen, so the height is
+    # what can be compared: the window is wider than the screen.
+    first.resize(first.width(), 555)
+    qtbot.waitUntil(lambda: first.height() == 555)
+    first.close()
+
+    second = MainWindow(context, page_options=QUIET)
+    qtbot.addWidget(second)
+
+    assert second.height() == 555

@@ -44,6 +44,7 @@ from ui.kit.paged_model import (
     PagedTableModel,
     RowRole,
 )
+from ui.kit.remembered import remember_columns
 from ui.kit.widgets import MUTED, named
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
@@ -273,6 +274,7 @@ class CallLogPage(Page):
                     header_metrics.horizontalAdvance(title) + 20,
                 ),
             )
+        remember_columns(header, "callLog")
         table.doubleClicked.connect(self._open_index)
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         return table

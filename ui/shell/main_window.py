@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 import ui.contents  # noqa: F401 - registers the pages and commands
 from app.config import program_version
 from resources import resource_path
+from ui.kit.remembered import restore_window, save_window
 from ui.kit.tasks import run_task
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
 
@@ -56,12 +57,40 @@ if TYPE_CHECKING:
     from ui.kit.widgets import Banner
 
 TITLE = "Switchboard"
+LAYOUT_KEY = "mainWindow"  # where its size and place are remembered
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the page key of a navigation entry
 
 
 def database_label(url: URL) -> str:
-    """The database for the status bar, never showing a password."""
-    return f"Database: {url.render_as_string(hide_password=True)}"
+    """The database for the status bar as a person names it: the file's path, or the
+    server's host and database (never a password, never a driver's URL)."""
+    if url.get_backend_name() == "sqlite":
+        return f"Database: {url.database or 'in memory'}"
+    host = url.host or "local socket"
+    port = f":{url.port}" if url.port else ""
+    return f"Database: {url.database} on {host}{port}"
+
+
+def about_text() -> str:
+    """What this version does, no more: the pages come from the registry, so the box lists
+    exactly the ones there are."""
+    pages = ", ".join(info.title for info in PAGES if info.in_navigation)
+    return (
+        f"<b>Switchboard</b> {program_version()}<br><br>"
+        "A help-desk console for a small IT team: a ticket queue with priorities, SLA "
+        "timers, assignment, escalation and an audit trail; a call desk that finds the "
+        "caller as you type or from the phone's screen pop, with their tickets, calls and "
+        "assets; caller import from directory exports and merging of duplicates; backups "
+        "and integrity checks of the database.<br><br>"
+        f"Pages: {pages}.<br>"
+        "Works on a local SQLite file, or shared by several workstations on PostgreSQL."
+    )
+
+
+def user_label(context: AppContext) -> str:
+    """ "Ann Operator · Operator" (the login name when no staff name is known)."""
+    who = context.name or context.username
+    return f"{who} · {context.role}" if context.role else who
 
 
 def _icon(name: str) -> QIcon:
@@ -114,6 +143,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self._build_status_bar()
+        restore_window(self, LAYOUT_KEY)
         if context is not None:
             self.attach(context)
 
@@ -125,7 +155,8 @@ class MainWindow(QMainWindow):
         for info in self._navigation_pages():
             self._actions[f"goTo:{info.key}"].setEnabled(True)
         self.database_label.setText(database_label(context.engine.url))
-        self.user_label.setText(f"User: {context.username}")
+        self.user_label.setText(user_label(context))
+        self.user_label.setToolTip(f"Signed in as {context.username}")
         first = self._navigation_pages()[0]
         self.show_page(first.key)
         self.pages.removeWidget(self.opening)
@@ -384,12 +415,7 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Switchboard",
-            f"<b>Switchboard</b> {program_version()}<br>"
-            "A help-desk console: ticket queue, callers, roster and reports.",
-        )
+        QMessageBox.about(self, "About Switchboard", about_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         current = self.current_page()
@@ -401,4 +427,5 @@ class MainWindow(QMainWindow):
             return
         for page in self._built.values():
             page.closing()  # a call still on is logged as ending now
+        save_window(self, LAYOUT_KEY)
         event.accept()
