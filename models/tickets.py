@@ -112,7 +112,7 @@ class Ticket(Table, table=True):
 
     reopen_count: int = Field(default=0)
     first_contact_resolution: bool = Field(default=False)
-    escalated: bool = Field(default=False, description="Escalated to another team or manager")
+    escalated: bool = Field(default=False, description="Handed to another team (not flagging)")
     manager_flagged: bool = Field(default=False)
     manager_flag_reason: str = Field(default="", max_length=500)
     version: int = Field(default=1, sa_column=_VERSION_COLUMN)

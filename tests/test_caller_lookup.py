@@ -473,7 +473,7 @@ def _cli_db(tmp_path: Path) -> str:
     return str(tmp_path / "cli.db")
 
 
-def test_lookup_command_prints_one_line_per_hit(
+def test_lookup_command_prints_each_hit_with_its_phone_numbers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from app.cli import main
@@ -481,7 +481,8 @@ def test_lookup_command_prints_one_line_per_hit(
     db = _cli_db(tmp_path)
     assert main(["--db", db, "lookup", "ingrid"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and "Ingrid Sørensen" in lines[0] and "VIP" in lines[0]
+    assert len(lines) == 2 and "Ingrid Sørensen" in lines[0] and "VIP" in lines[0]
+    assert lines[1].strip() == "phones: +44 7700 900456 (work)"
     assert main(["--db", db, "lookup", "07700 900456", "--json"]) == 0
     [hit] = json.loads(capsys.readouterr().out)
     assert hit["name"] == "Ingrid Sørensen" and hit["matched"] == "phone" and hit["vip"] is True

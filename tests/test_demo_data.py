@@ -410,7 +410,7 @@ def test_rates_and_flags(demo: Demo) -> None:
     assert 0.01 <= sum(t.reopen_count > 0 for t in tickets) / n <= 0.1
     assert 0.06 <= sum(t.escalated for t in tickets) / n <= 0.2
     flagged = [t for t in tickets if t.manager_flagged]
-    assert all(t.manager_flag_reason and t.escalated for t in flagged)
+    assert all(t.manager_flag_reason for t in flagged)
     assert all(not t.manager_flag_reason for t in tickets if not t.manager_flagged)
     channels = Counter(Channel(t.channel) for t in tickets)
     assert channels[Channel.PHONE] + channels[Channel.EMAIL] > n / 2
@@ -446,8 +446,7 @@ def test_events_tell_the_ticket_story(demo: Demo) -> None:
         assert all(e.actor_id is not None for e in events if e.kind != EventKind.CREATED)
         reopened = sum(e.kind == EventKind.REOPENED for e in events)
         assert reopened == t.reopen_count, t.number
-        escalations = (EventKind.ESCALATED, EventKind.MANAGER_FLAGGED)
-        assert t.escalated == any(e.kind in escalations for e in events), t.number
+        assert t.escalated == any(e.kind == EventKind.ESCALATED for e in events), t.number
         assert any(e.kind == EventKind.MANAGER_FLAGGED for e in events) == t.manager_flagged
         statuses = [e for e in events if e.kind == EventKind.STATUS_CHANGED]
         if statuses:

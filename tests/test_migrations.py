@@ -364,3 +364,101 @@ def test_0004_downgrades_to_the_digits_as_typed(tmp_path: Path) -> None:
         connection.exec_driver_sql(
             "INSERT INTO caller_phone_fts(caller_phone_fts, rank) VALUES ('integrity-check', 1)"
         )
+
+
+# ------------------------------------------------------------------- 0006: escalated flags
+
+
+def _tickets_as_0005_wrote_them(engine: Engine) -> dict[str, uuid.UUID]:
+    """A plain ticket, one handed to another team, one flagged to a manager and one both,
+    with the flags as writers before 0006 left them (a flag to a manager set ``escalated``
+    too); and one whose hand-over event lost its flag."""
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from app.defaults import seed_sla_and_matrix
+    from app.tickets.actions import TicketDraft, create_ticket, escalate, flag_manager
+    from models.engine import write_session
+    from models.org import Site, Team
+    from models.tickets import Ticket
+
+    with write_session(engine) as session:
+        seed_sla_and_matrix(session)
+        site = Site(code="HQ", name="Head office", timezone="Europe/London")
+        desk, network = Team(name="Service desk"), Team(name="Network")
+        session.add_all([site, desk, network])
+        session.flush()
+        site_id, desk_id, network_id = site.id, desk.id, network.id
+    ids = {}
+    for name in ("plain", "handed", "flagged", "both", "unflagged"):
+        draft = TicketDraft(summary=f"Ticket {name}", site_id=site_id, team_id=desk_id)
+        detail = create_ticket(engine, draft, None)
+        if name in ("handed", "both", "unflagged"):
+            detail = escalate(engine, detail.id, detail.version, network_id, "Switch", None)
+        if name in ("flagged", "both"):
+            detail = flag_manager(engine, detail.id, detail.version, "VIP", None)
+        ids[name] = detail.id
+    with engine.begin() as connection:
+        ticket = Ticket.__table__  # type: ignore[attr-defined]
+        flagged = col(Ticket.manager_flagged).is_(True)
+        connection.execute(update(ticket).where(flagged).values(escalated=True))
+        lost = col(Ticket.id) == ids["unflagged"]
+        connection.execute(update(ticket).where(lost).values(escalated=False))
+    return ids
+
+
+def _flags(engine: Engine) -> dict[uuid.UUID, tuple[object, ...]]:
+    """Per ticket: escalated, manager_flagged, version, updated_at."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from models.engine import read_session
+    from models.tickets import Ticket
+
+    columns = (Ticket.id, Ticket.escalated, Ticket.manager_flagged, Ticket.version)
+    with read_session(engine) as session:
+        rows = session.execute(select(*(col(c) for c in columns), col(Ticket.updated_at)))
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+
+@pytest.mark.parametrize("kind", BACK_ENDS)
+def test_0006_keeps_escalated_for_tickets_handed_to_another_team(kind: str, tmp_path: Path) -> None:
+    """A ticket is escalated exactly when it has an ESCALATED event; flags to a manager
+    stay, and no ticket looks changed (same version, same updated_at)."""
+    with database_at(kind, tmp_path, "0005") as engine:
+        ids = _tickets_as_0005_wrote_them(engine)
+        before = _flags(engine)
+        assert upgrade(engine).current == head_revision()
+        after = _flags(engine)
+    escalated = {name: after[ticket][0] for name, ticket in ids.items()}
+    assert escalated == {
+        "plain": False,
+        "handed": True,
+        "flagged": False,
+        "both": True,
+        "unflagged": True,
+    }
+    for ticket in ids.values():
+        assert after[ticket][1:] == before[ticket][1:]  # flagged, version, updated_at
+
+
+def test_0006_downgrades_to_flags_that_count_as_escalated(tmp_path: Path) -> None:
+    from alembic import command
+
+    from models.migrate import alembic_config
+    from tests.conftest import database_at_revision
+
+    engine = database_at_revision(tmp_path / "old.db", "0005")
+    ids = _tickets_as_0005_wrote_them(engine)
+    upgrade(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    flags = _flags(engine)
+    assert [flags[ids[name]][0] for name in ("plain", "handed", "flagged", "both")] == [
+        False,
+        True,
+        True,
+        True,
+    ]

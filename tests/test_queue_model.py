@@ -1,5 +1,6 @@
 """QueueModel: right rows for filters and sorts, pages fetched lazily and only when needed,
-stale results dropped, refresh in place, SLA countdown texts and colours."""
+stale results dropped, refresh in place, SLA countdown texts and colours, the escalation
+marker with its words."""
 
 from __future__ import annotations
 
@@ -16,13 +17,20 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, exc
 
 from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
-from app.tickets.actions import change_status
+from app.tickets.actions import change_status, escalate, flag_manager
 from models import errors
 from models.enums import Priority, TicketStatus
 from tests.conftest import InlinePool, Org, drain_tasks
 from tests.test_queue_query import BASE, add_tickets
 from ui.kit.paged_model import IdRole, LoadingRole, RowRole
-from ui.queue.model import Column, QueueModel, SlaState, format_duration, sla_due
+from ui.queue.model import (
+    ESCALATION_HEADER_TIP,
+    Column,
+    QueueModel,
+    SlaState,
+    format_duration,
+    sla_due,
+)
 
 EVERYTHING = QueueFilter(statuses=frozenset(TicketStatus))
 
@@ -107,6 +115,9 @@ def _row(status: TicketStatus, due: datetime | None) -> QueueRow:
         created_at=BASE,
         sla_due_at=due,
         version=1,
+        escalated=False,
+        manager_flagged=False,
+        manager_flag_reason="",
     )
 
 
@@ -145,8 +156,9 @@ def test_columns_show_labels_and_the_ticket_behind_each_row(
     model = _model(owner, query, clock=lambda: BASE + timedelta(days=3, hours=4, minutes=10))
     _load(qtbot, model, EVERYTHING)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
-    assert headers == [c.value for c in SortColumn]
-    assert headers[0] == "Number" and headers[-1] == "SLA due"
+    assert [h for h in headers if h != "⚑⇪"] == [c.value for c in SortColumn]
+    assert headers[0] == "Number" and headers[3:5] == ["Summary", "⚑⇪"]
+    assert headers[-1] == "SLA due"
     index = model.index(0, Column.NUMBER)
     assert index.data() == detail.number
     assert index.data(IdRole) == detail.id
@@ -163,6 +175,41 @@ def test_columns_show_labels_and_the_ticket_behind_each_row(
     assert sla.data(Qt.ItemDataRole.TextAlignmentRole) == (
         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     )
+
+
+def test_the_marker_says_which_escalation_and_why_in_words(
+    qtbot: QtBot, owner: QWidget, engine: Engine, org: Org, query: PageSpy
+) -> None:
+    plain, handed, flagged, both = add_tickets(engine, org, 4, team_id=org.desk)
+    escalate(engine, handed.id, handed.version, org.network, "Switch down", org.ann)
+    flag_manager(engine, flagged.id, flagged.version, "VIP, third call", org.ann)
+    both = escalate(engine, both.id, both.version, org.network, "Switch down", org.ann)
+    flag_manager(engine, both.id, both.version, "Outage", org.ann)
+    model = _model(owner, query)
+    _load(qtbot, model, EVERYTHING, QueueSort(SortColumn.NUMBER))
+
+    rows = {model.index(r, 0).data(IdRole): r for r in range(4)}
+
+    def cell(ticket: Any, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> Any:
+        return model.index(rows[ticket.id], Column.ESCALATION).data(role)
+
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert [cell(t) for t in (plain, handed, flagged, both)] == ["", "⇪", "⚑", "⚑⇪"]
+    assert cell(plain, tip) is None
+    assert cell(handed, tip) == "⇪ Escalated to another team"
+    assert cell(flagged, tip) == "⚑ Flagged to a manager: VIP, third call"
+    assert cell(both, tip) == "⚑ Flagged to a manager: Outage\n⇪ Escalated to another team"
+    foreground = Qt.ItemDataRole.ForegroundRole
+    assert cell(flagged, foreground) != cell(handed, foreground)
+    assert cell(plain, Qt.ItemDataRole.BackgroundRole) is None
+    header = model.headerData(Column.ESCALATION, Qt.Orientation.Horizontal, tip)
+    assert header == ESCALATION_HEADER_TIP
+    assert "flagged to a manager" in header and "escalated to another team" in header
+    assert model.headerData(Column.CALLER, Qt.Orientation.Horizontal, tip) is None
+
+    with qtbot.assertNotEmitted(model.countChanged):
+        model.sort(Column.ESCALATION, Qt.SortOrder.AscendingOrder)  # sorts by nothing
+    assert model.query_sort == QueueSort(SortColumn.NUMBER)
 
 
 def test_rows_follow_filters_and_sorts(

@@ -16,8 +16,9 @@ from sqlalchemy import Engine
 
 from app.queue import query as queue
 from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
-from app.tickets.actions import TicketDraft, change_status, create_ticket
+from app.tickets.actions import TicketDraft, change_status, create_ticket, escalate, flag_manager
 from app.tickets.detail import TicketDetail
+from app.tickets.escalations import EscalationKind
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from tests.conftest import Org
 
@@ -231,6 +232,38 @@ def test_due_within_filter_uses_the_given_time(
     }
     assert len(expected) >= 6 and _count_and_rows(query, f, now=now) == expected
     assert _count_and_rows(query, f, now=running[0] - timedelta(minutes=31)) == set()
+
+
+def test_escalation_filter_tells_a_hand_over_from_a_flag(
+    engine: Engine, org: Org, query: QueueQuery
+) -> None:
+    plain, handed, flagged, both = add_tickets(engine, org, 4, team_id=org.desk)
+    escalate(engine, handed.id, handed.version, org.network, "Switch down", org.ann)
+    flag_manager(engine, flagged.id, flagged.version, "VIP, third call", org.ann)
+    both = escalate(engine, both.id, both.version, org.network, "Switch down", org.ann)
+    both = flag_manager(engine, both.id, both.version, "Outage", org.ann)
+    change_status(engine, both.id, both.version, TicketStatus.RESOLVED, org.bob, "Fixed")
+
+    def match(kind: EscalationKind | None, statuses: frozenset[TicketStatus]) -> set[str]:
+        return _count_and_rows(query, QueueFilter(statuses=statuses, escalation=kind))
+
+    everything = EVERYTHING.statuses
+    assert match(EscalationKind.FUNCTIONAL, everything) == {handed.number, both.number}
+    assert match(EscalationKind.HIERARCHICAL, everything) == {flagged.number, both.number}
+    assert match(EscalationKind.HIERARCHICAL, OPEN_STATUSES) == {flagged.number}
+    assert len(match(None, everything)) == 4
+    rows = {r.number: r for r in _all(query, EVERYTHING)}
+    assert (rows[plain.number].escalated, rows[plain.number].manager_flagged) == (False, False)
+    assert (rows[handed.number].escalated, rows[handed.number].manager_flagged) == (True, False)
+    assert (rows[flagged.number].escalated, rows[flagged.number].manager_flagged) == (False, True)
+    assert rows[flagged.number].manager_flag_reason == "VIP, third call"
+
+
+def test_has_tickets_looks_past_the_filter(engine: Engine, org: Org, query: QueueQuery) -> None:
+    assert not query.has_tickets()
+    [detail] = add_tickets(engine, org, 1)
+    change_status(engine, detail.id, detail.version, TicketStatus.RESOLVED, org.ann, "ok")
+    assert query.count(QueueFilter()) == 0 and query.has_tickets()
 
 
 def test_text_matches_number_summary_and_caller_prefix(

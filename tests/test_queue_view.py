@@ -1,5 +1,7 @@
-"""The queue page driven like a user would: typing in the filter, keys in the table, saved
-views chosen and saved, header clicks, and changes arriving from another workstation."""
+"""The queue page driven like a user would: typing in the filter, keys from the filter into
+the table, saved views chosen and saved, the escalation filter and marker, header clicks,
+column widths at 1024 and 1920 px, what an empty table says, and changes arriving from
+another workstation."""
 
 from __future__ import annotations
 
@@ -7,23 +9,33 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from app.context import AppContext
-from app.queue.query import BUILT_IN_VIEWS, QueueSort, SortColumn
-from app.queue.saved_views import list_views
-from app.tickets.actions import TicketDraft, create_ticket, update_ticket
+from app.queue.query import BUILT_IN_VIEWS, QueueFilter, QueueSort, SavedView, SortColumn
+from app.queue.saved_views import list_views, save_view
+from app.tickets.actions import (
+    TicketDraft,
+    change_status,
+    create_ticket,
+    escalate,
+    flag_manager,
+    update_ticket,
+)
 from app.tickets.detail import TicketDetail
 from models.engine import make_engine
 from models.enums import Priority, TicketStatus
-from tests.conftest import InlinePool, Org
+from resources import resource_path
+from tests.conftest import QUIET, InlinePool, Org
 from tests.test_queue_query import add_tickets
 from ui.kit.paged_model import IdRole
+from ui.queue.columns import CELL_PADDING, SAMPLES, SUMMARY_LEAST
 from ui.queue.model import Column
-from ui.queue.page import QueuePage
+from ui.queue.page import NO_MATCH_TITLE, NO_TICKETS_TITLE, QueuePage
+from ui.tickets.requests import TicketRequest
 
 
 @pytest.fixture
@@ -80,7 +92,14 @@ def _choose(qtbot: QtBot, view: QueuePage, name: str) -> None:
 
 
 def test_the_page_has_named_reachable_widgets(view: QueuePage) -> None:
-    for name in ("filterBar", "queueFilter", "rowCount", "queueView", "savedViews"):
+    for name in (
+        "filterBar",
+        "queueFilter",
+        "rowCount",
+        "queueView",
+        "savedViews",
+        "escalationFilter",
+    ):
         widget = view.findChild(QWidget, name)
         assert widget is not None, name
         assert widget.accessibleName(), name
@@ -91,7 +110,7 @@ def test_the_page_has_named_reachable_widgets(view: QueuePage) -> None:
     assert table.editTriggers() == table.EditTrigger.NoEditTriggers
     assert table.selectionBehavior() == table.SelectionBehavior.SelectRows
     assert table.selectionMode() == table.SelectionMode.SingleSelection
-    assert [v.name for v in view.views[:5]] == [v.name for v in BUILT_IN_VIEWS]
+    assert [v.name for v in view.views] == [v.name for v in BUILT_IN_VIEWS]
     assert view.views_combo.currentText() == "My open"
 
 
@@ -318,3 +337,258 @@ def test_the_first_rows_come_before_the_count_and_the_label_says_so(
     tasks.run_held()
     qtbot.waitUntil(lambda: view.row_count.text() == "24 tickets")
     assert view.model.rowCount() == 24
+
+
+# ------------------------------------------------------------- from the filter box to a ticket
+
+
+def _to_filter(qtbot: QtBot, view: QueuePage) -> None:
+    """Click into the filter box, as a person coming back to it does."""
+    qtbot.mouseClick(view.filter_edit, Qt.MouseButton.LeftButton)
+    assert view.filter_edit.hasFocus()
+
+
+def test_down_from_the_filter_goes_to_the_results(
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    view.table.setFocus()
+    start = view.table.currentIndex().row()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    row = view.table.currentIndex().row()
+    assert row == start + 2
+    _to_filter(qtbot, view)
+    qtbot.keyClick(view.filter_edit, Qt.Key.Key_Down)
+    assert view.table.hasFocus()
+    assert view.table.currentIndex().row() == row  # the selection is kept
+
+    view.table.setCurrentIndex(QModelIndex())  # nothing selected: Down takes the first row
+    _to_filter(qtbot, view)
+    qtbot.keyClick(view.filter_edit, Qt.Key.Key_Down)
+    assert view.table.hasFocus()
+    assert view.table.currentIndex().row() == 0
+    assert view.table.selectionModel().isRowSelected(0)
+
+
+def test_enter_in_the_filter_opens_the_selected_ticket(
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    selected = view.current_ticket_id()
+    _to_filter(qtbot, view)
+    with qtbot.waitSignal(view.navigate) as opened:
+        qtbot.keyClick(view.filter_edit, Qt.Key.Key_Return)
+    assert opened.args == ["ticket", opened.args[1]]
+    assert opened.args[1].ticket_id == selected
+
+
+def test_enter_right_after_typing_opens_the_first_match(
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
+) -> None:
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    _to_filter(qtbot, view)
+    qtbot.keyClicks(view.filter_edit, tickets[7].number)
+    with qtbot.waitSignal(view.navigate) as opened:  # before the typing pause is over
+        qtbot.keyClick(view.filter_edit, Qt.Key.Key_Enter)
+    assert opened.args[1].ticket_id == tickets[7].id
+    assert view.model.query_filter.text == tickets[7].number
+
+
+# ----------------------------------------------------------------------------- escalations
+
+
+def _escalations(engine: Engine, org: Org, tickets: list[TicketDetail]) -> dict[str, str]:
+    """Hand one ticket to another team and flag another to a manager; their numbers."""
+    handed, flagged = tickets[4], tickets[5]
+    team = org.desk if handed.team_id == org.network else org.network
+    escalate(engine, handed.id, handed.version, team, "Needs them", org.ann)
+    flag_manager(engine, flagged.id, flagged.version, "VIP, third call", org.ann)
+    return {"handed": handed.number, "flagged": flagged.number}
+
+
+def test_the_escalation_filter_and_its_built_in_views(
+    qtbot: QtBot, engine: Engine, org: Org, context: AppContext, tickets: list[TicketDetail]
+) -> None:
+    numbers = _escalations(engine, org, tickets)
+    view = _open_view(qtbot, context, poll_ms=0)
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    combo = view.escalation_filter
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Escalation: any",
+        "⚑ Flagged to a manager",
+        "⇪ Escalated to another team",
+    ]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # ⚑ Flagged to a manager
+    qtbot.waitUntil(lambda: _settled(view, 1))
+    assert _numbers(view) == [numbers["flagged"]]
+    assert view.model.index(0, Column.ESCALATION).data() == "⚑"
+
+    _choose(qtbot, view, "Escalated to another team")
+    qtbot.waitUntil(lambda: _settled(view, 1))
+    assert _numbers(view) == [numbers["handed"]]
+    assert combo.currentText() == "⇪ Escalated to another team"
+    view.close()
+
+
+def test_a_click_on_the_marker_header_keeps_the_order(
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
+) -> None:
+    header = view.table.horizontalHeader()
+    before = view.model.query_sort
+    middle = header.sectionViewportPosition(Column.ESCALATION) + 5
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, 5))
+    assert view.model.query_sort == before
+    assert header.sortIndicatorSection() == Column[before.column.name]
+    assert view.views_combo.currentText() == "My open"
+
+
+# ----------------------------------------------------------------------------- column widths
+
+
+@pytest.fixture
+def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[Any]:
+    from ui.shell.main_window import MainWindow
+
+    widget = MainWindow(context, page_options=QUIET)
+    qtbot.addWidget(widget)
+    widget.resize(1024, 700)
+    with qtbot.waitSignal(widget.page("queue").model.loaded):
+        widget.show()
+    yield widget
+    widget.close()
+
+
+def _fits(queue: QueuePage) -> bool:
+    """The columns fill the table's width without a sideways scroll."""
+    header = queue.table.horizontalHeader()
+    return header.length() <= queue.table.viewport().width()
+
+
+def test_at_1024_px_the_summary_stays_readable_and_numbers_whole(qtbot: QtBot, window: Any) -> None:
+    queue = window.page("queue")
+    qtbot.waitUntil(lambda: queue.model.rowCount() > 0)
+    assert window.width() == 1024  # the queue's page does not widen the window
+    header, metrics = queue.table.horizontalHeader(), queue.table.fontMetrics()
+    qtbot.waitUntil(lambda: _fits(queue))
+    assert header.sectionSize(Column.SUMMARY) >= metrics.horizontalAdvance(SUMMARY_LEAST)
+    numbers = [queue.model.index(r, Column.NUMBER).data() for r in range(queue.model.rowCount())]
+    widest = max(metrics.horizontalAdvance(n) for n in numbers)
+    assert header.sectionSize(Column.NUMBER) >= widest + CELL_PADDING
+    assert not header.isSectionHidden(Column.ESCALATION)
+
+
+def test_at_1920_px_no_column_is_narrower_than_its_text(qtbot: QtBot, window: Any) -> None:
+    queue = window.page("queue")
+    window.resize(1920, 1080)
+    header, metrics = queue.table.horizontalHeader(), queue.table.fontMetrics()
+    qtbot.waitUntil(lambda: not header.isSectionHidden(Column.SITE))
+    for column, sample in SAMPLES.items():
+        assert not header.isSectionHidden(column), column
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(sample.full), column
+    widths = [header.sectionSize(c) for c in Column]
+    assert max(widths) == header.sectionSize(Column.SUMMARY)  # it takes what is left
+    assert _fits(queue)
+
+
+def test_a_column_widened_by_hand_keeps_its_width(qtbot: QtBot, window: Any) -> None:
+    queue = window.page("queue")
+    header = queue.table.horizontalHeader()
+    caller = header.sectionSize(Column.CALLER)
+    edge = header.sectionViewportPosition(Column.CALLER) + caller - 1
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, 5))
+    qtbot.mouseMove(header.viewport(), QPoint(edge + 60, 5))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 60, 5))
+    widened = header.sectionSize(Column.CALLER)
+    assert widened > caller
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(Column.SITE))
+    assert header.sectionSize(Column.CALLER) == widened
+
+
+# ----------------------------------------------------------------------------- the view list
+
+
+def test_the_view_list_shows_every_view_without_scrolling(
+    qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]
+) -> None:
+    for n in range(8):
+        save_view(context.engine, "ann", SavedView(f"Mine {n}", QueueFilter(text=f"t{n}")))
+    view = _open_view(qtbot, context, poll_ms=0)
+    view.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))  # as it runs
+    combo = view.views_combo
+    assert combo.count() == len(BUILT_IN_VIEWS) + 1 + 8  # a separator before the user's own
+    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    popup = combo.view()
+    qtbot.waitUntil(popup.isVisible)
+    below = combo.mapToGlobal(combo.rect().bottomLeft()).y()
+    assert popup.mapToGlobal(QPoint(0, 0)).y() >= below  # drops down, clear of the screen top
+    last = popup.visualRect(combo.model().index(combo.count() - 1, 0))
+    assert last.bottom() <= popup.viewport().height()
+    assert not popup.verticalScrollBar().isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    view.close()
+
+
+# ------------------------------------------------------------------------ an empty table
+
+
+def _note_says(view: QueuePage, title: str) -> bool:
+    note = view.empty_note
+    return note.isVisible() and note.title.text() == title
+
+
+def test_an_empty_database_says_what_to_do_first(qtbot: QtBot, context: AppContext) -> None:
+    view = _open_view(qtbot, context, poll_ms=0)
+    qtbot.waitUntil(lambda: _note_says(view, NO_TICKETS_TITLE))
+    text = view.empty_note.text.text()
+    for hint in ("New ticket", "Ctrl+N", "Import callers", "switchboard --demo"):
+        assert hint in text, hint
+    assert view.empty_note.geometry() == view.table.viewport().rect()  # over the rows' area
+    button = view.findChild(QPushButton, "emptyNewTicket")
+    assert button.isVisible() and not view.empty_note.clear_button.isVisible()
+    with qtbot.waitSignal(view.navigate) as asked:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert asked.args[0] == "ticket"
+    assert isinstance(asked.args[1], TicketRequest) and asked.args[1].ticket_id is None
+    view.close()
+
+
+def test_a_filter_that_matches_nothing_says_so_and_clears(
+    qtbot: QtBot, view: QueuePage, tickets: list[TicketDetail]
+) -> None:
+    qtbot.waitUntil(lambda: not view.model.is_fetching())
+    assert not view.empty_note.isVisible()
+    _to_filter(qtbot, view)
+    qtbot.keyClicks(view.filter_edit, "no such words")
+    qtbot.waitUntil(lambda: _note_says(view, NO_MATCH_TITLE))
+    button = view.findChild(QPushButton, "emptyClearFilter")
+    assert button.isVisible() and button.text().replace("&", "") == "Clear filter"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    assert view.filter_edit.text() == ""
+    assert view.views_combo.currentText() == "All open"
+    assert not view.empty_note.isVisible()
+    assert view.table.hasFocus()
+
+
+def test_with_every_ticket_closed_the_note_offers_all_tickets(
+    qtbot: QtBot, engine: Engine, org: Org, context: AppContext
+) -> None:
+    for detail in add_tickets(engine, org, 3):
+        change_status(engine, detail.id, detail.version, TicketStatus.RESOLVED, org.ann, "ok")
+    view = _open_view(qtbot, context, poll_ms=0)
+    _choose(qtbot, view, "All open")
+    qtbot.waitUntil(lambda: _note_says(view, "No open tickets"))
+    qtbot.mouseClick(view.empty_note.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _settled(view, 3))
+    assert view.views_combo.currentText() == "All tickets"
+    view.close()

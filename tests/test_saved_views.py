@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from app.errors import NotFoundError, ValidationError
 from app.queue.query import BUILT_IN_VIEWS, QueueFilter, QueueSort, SavedView, SortColumn
 from app.queue.saved_views import delete_view, list_views, save_view
-from models.engine import write_session
+from app.tickets.escalations import EscalationKind
+from models.engine import read_session, write_session
 from models.enums import Priority, TicketStatus
 from models.org import Setting
 
@@ -22,6 +23,12 @@ def _names(engine: Engine, username: str = "ann") -> list[str]:
 def test_built_ins_come_first_and_alone_for_a_new_user(engine: Engine) -> None:
     assert list_views(engine, "ann") == list(BUILT_IN_VIEWS)
     assert _names(engine)[:2] == ["My open", "Unassigned"]
+
+
+def test_a_manager_has_built_in_views_of_each_kind_of_escalation() -> None:
+    views = {v.name: v.filter for v in BUILT_IN_VIEWS}
+    assert views["Flagged to a manager"] == QueueFilter(escalation=EscalationKind.HIERARCHICAL)
+    assert views["Escalated to another team"] == QueueFilter(escalation=EscalationKind.FUNCTIONAL)
 
 
 def test_a_view_round_trips_with_every_filter_field(engine: Engine) -> None:
@@ -36,12 +43,24 @@ def test_a_view_round_trips_with_every_filter_field(engine: Engine) -> None:
             category_id=uuid.uuid4(),
             text='50% "toner" O\'Brien \\ _x',
             due_within_minutes=90,
+            escalation=EscalationKind.HIERARCHICAL,
         ),
         QueueSort(SortColumn.CALLER, descending=True),
     )
     saved = save_view(engine, "ann", view)
     assert saved == view
     assert list_views(engine, "ann")[len(BUILT_IN_VIEWS) :] == [view]
+
+
+@pytest.mark.parametrize("kind", list(EscalationKind))
+def test_the_escalation_round_trips_as_a_word(engine: Engine, kind: EscalationKind) -> None:
+    view = SavedView("Escalations", QueueFilter(escalation=kind))
+    save_view(engine, "ann", view)
+    assert list_views(engine, "ann")[-1] == view
+    with read_session(engine) as session:
+        stored = session.get(Setting, "views:ann")
+        assert stored is not None
+        assert f'"escalation":"{kind.value}"' in stored.value
 
 
 @pytest.mark.parametrize("assignee", ["me", "unassigned", "anyone"])
@@ -102,8 +121,9 @@ def test_damaged_settings_fall_back_to_the_good_views(
 ) -> None:
     good = '{"name":"Good","filter":{"text":"ok"}}'
     bad = '{"name":"Bad","filter":{"statuses":[99]}}'
+    unknown_kind = '{"name":"Odd","filter":{"escalation":"sideways"}}'
     with write_session(engine) as session:
-        session.add(Setting(key="views:ann", value=f"[{good},{bad},42]"))
+        session.add(Setting(key="views:ann", value=f"[{good},{bad},{unknown_kind},42]"))
         session.add(Setting(key="views:bob", value="not json"))
     assert _names(engine)[len(BUILT_IN_VIEWS) :] == ["Good"]
     assert list_views(engine, "bob") == list(BUILT_IN_VIEWS)

@@ -1,18 +1,20 @@
 """The ticket editor driven as a person would: typing, Ctrl+S, clicking buttons.
 
 Every wait is on a signal or a condition; the database work runs in the thread pool, so a
-test never sleeps and never asserts how long anything took.
+test never sleeps and never asserts how long anything took. The workstation's clock is in
+HQ's zone (Europe/London) unless a test says otherwise, so HQ's times carry no zone label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,24 +32,40 @@ from sqlalchemy import Engine
 from sqlmodel import func, select
 
 from app.context import AppContext
-from app.tickets.actions import TicketDraft, change_status, create_ticket, update_ticket
+from app.tickets.actions import (
+    TicketDraft,
+    change_status,
+    create_ticket,
+    flag_manager,
+    update_ticket,
+)
 from app.tickets.detail import TicketDetail, get_ticket
 from models.clock import utcnow
 from models.engine import make_engine, read_session
 from models.enums import Channel, Priority, TicketStatus
 from models.tickets import Ticket
-from tests.conftest import Org
+from tests.conftest import QUIET, Org, RunningClock
 from ui.tickets.editor import TicketEditor
-from ui.tickets.timeline import format_local, format_minutes
+from ui.tickets.form import TicketForm
+from ui.tickets.timeline import format_clock, format_local, format_minutes, use_workstation_zone
 
 S = TicketStatus
 T = TypeVar("T", bound=QObject)
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture
-def editor(qtbot: QtBot, engine: Engine, org: Org) -> Iterator[TicketEditor]:
-    widget = TicketEditor(AppContext(engine=engine, me=org.ann, username="ann"))
+@pytest.fixture(autouse=True)
+def workstation_in_london() -> Iterator[None]:
+    """Never the zone of the machine running the tests: that of HQ."""
+    with use_workstation_zone("Europe/London"):
+        yield
+
+
+@contextmanager
+def shown_editor(qtbot: QtBot, engine: Engine, org: Org, poll_ms: int) -> Iterator[TicketEditor]:
+    """Ann's editor on screen; ``poll_ms`` 0: it looks for saves made elsewhere only when
+    a test calls ``poll()``."""
+    widget = TicketEditor(AppContext(engine=engine, me=org.ann, username="ann"), poll_ms=poll_ms)
     widget.resize(1100, 750)
     widget.show()
     widget.activateWindow()
@@ -59,6 +77,12 @@ def editor(qtbot: QtBot, engine: Engine, org: Org) -> Iterator[TicketEditor]:
     widget.close()
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def editor(qtbot: QtBot, engine: Engine, org: Org) -> Iterator[TicketEditor]:
+    with shown_editor(qtbot, engine, org, poll_ms=0) as widget:
+        yield widget
 
 
 def find(editor: QObject, kind: type[T], name: str) -> T:
@@ -116,8 +140,12 @@ def click(qtbot: QtBot, editor: TicketEditor, name: str) -> None:
 
 
 def transition_names(editor: TicketEditor) -> set[str]:
-    box = find(editor, QWidget, "transitionButtons")
-    return {b.objectName() for b in box.findChildren(QPushButton) if not b.isHidden()}
+    row = find(editor, QWidget, "actionsRow")
+    return {
+        b.objectName()
+        for b in row.findChildren(QPushButton)
+        if b.objectName().startswith("transition_") and not b.isHidden()
+    }
 
 
 def visible_errors(editor: TicketEditor) -> list[QLabel]:
@@ -236,6 +264,7 @@ def test_service_validation_lands_under_the_field(
     qtbot: QtBot, editor: TicketEditor, engine: Engine
 ) -> None:
     new_ticket(qtbot, editor)
+    qtbot.keyClick(find(editor, QComboBox, "siteCombo"), Qt.Key.Key_Down)  # only one problem
     qtbot.keyClicks(find(editor, QLineEdit, "summaryEdit"), "x" * 201)
     qtbot.keyClick(find(editor, QLineEdit, "summaryEdit"), Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: len(visible_errors(editor)) == 1)
@@ -315,6 +344,36 @@ def test_edit_and_save_shows_the_change_in_the_timeline(
     assert get_ticket(engine, detail.id).summary == "Toner empty"
     assert "Summary: Printer jams → Toner empty" in timeline_text(editor)
     assert "Ann Operator" in timeline_text(editor)
+    assert not find(editor, QLabel, "dirtyLabel").isVisible()
+    assert status_text(editor) == "Saved HQ-000001 at 10:00"
+
+
+def test_what_was_done_stays_in_the_status_line_until_the_next_edit(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org, clock: RunningClock
+) -> None:
+    open_ticket(qtbot, editor, ticket(engine, org))
+    assert status_text(editor) == ""  # nothing done yet
+    description = find(editor, QPlainTextEdit, "descriptionEdit")
+    description.setFocus()
+    qtbot.keyClicks(description, "Tray 2")
+    clock.set(datetime(2026, 11, 24, 14, 2, tzinfo=UTC))
+    save(qtbot, editor)
+    assert status_text(editor) == "Saved HQ-000001 at 14:02"
+    assert not find(editor, QLabel, "dirtyLabel").isVisible()
+
+    qtbot.keyClicks(description, " only")  # the next edit: the message makes way
+    assert status_text(editor) == ""
+    assert find(editor, QLabel, "dirtyLabel").isVisible()
+    click(qtbot, editor, "transition_WAITING_CALLER")  # saves the edit, then moves it
+    moved = "Moved HQ-000001 to Waiting on caller at 14:02"
+    qtbot.waitUntil(lambda: status_text(editor) == moved)
+
+    note = find(editor, QPlainTextEdit, "noteEdit")
+    note.setFocus()
+    qtbot.keyClicks(note, "Called back")
+    with qtbot.waitSignal(editor.saved):
+        qtbot.keyClick(note, Qt.Key.Key_Return, CTRL)
+    assert status_text(editor) == "Added a note to HQ-000001 at 14:02"
     assert not find(editor, QLabel, "dirtyLabel").isVisible()
 
 
@@ -467,8 +526,12 @@ def test_escalate_to_another_team(
     assert find(editor, QComboBox, "teamCombo").currentText() == "Network"
     assert find(editor, QComboBox, "assigneeCombo").currentText() == "(unassigned)"
     assert find(editor, QLabel, "escalatedChip").isVisible()
-    assert "Escalated: Network" in timeline_text(editor)
+    assert "Escalated to Network" in timeline_text(editor)
     assert "Core switch down" in timeline_text(editor)
+    # Nothing is left unsaved, and the status line says what was done.
+    assert not find(editor, QLabel, "dirtyLabel").isVisible()
+    assert not editor.has_unsaved_changes()
+    assert status_text(editor) == "Escalated HQ-000001 to Network at 10:00"
 
 
 def test_flag_to_manager_needs_a_reason(
@@ -487,6 +550,8 @@ def test_flag_to_manager_needs_a_reason(
     flag = find(editor, QLabel, "flagLabel")
     assert flag.isVisible() and "VIP, third time" in flag.text()
     assert get_ticket(engine, detail.id).manager_flagged
+    assert not find(editor, QLabel, "dirtyLabel").isVisible()
+    assert status_text(editor) == "Flagged HQ-000001 to the manager at 10:00"
 
 
 def test_esc_closes_the_prompt_before_the_editor(
@@ -539,17 +604,24 @@ def test_an_empty_note_is_refused_next_to_the_box(
     assert find(editor, QPlainTextEdit, "noteEdit").hasFocus()
 
 
-def test_times_are_shown_in_the_sites_time_zone(
+def test_times_are_shown_in_the_sites_time_zone_named_when_it_is_not_the_workstations(
     qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
 ) -> None:
     at = datetime(2024, 11, 18, 14, 5, tzinfo=UTC)
     draft = TicketDraft(summary="VPN", caller_id=org.zoe, urgency=1)
     detail = create_ticket(engine, draft, org.ann, now=at)
-    open_ticket(qtbot, editor, detail)
-    assert "created Mon 18 Nov 2024 09:05" in find(editor, QLabel, "infoLabel").text()
-    assert "Mon 18 Nov 2024 09:05 · Ann Operator" in timeline_text(editor)
+    open_ticket(qtbot, editor, detail)  # New York's ticket, on a workstation in London
+    assert "created Mon 18 Nov 2024 09:05 EST" in find(editor, QLabel, "infoLabel").text()
+    assert "Mon 18 Nov 2024 09:05 EST · Ann Operator" in timeline_text(editor)
     sla = find(editor, QLabel, "slaLabel").text()
-    assert "Response due Mon 18 Nov 2024 13:05" in sla and "breached" in sla
+    assert "Response due Mon 18 Nov 2024 13:05 EST" in sla and "breached" in sla
+
+    with use_workstation_zone("America/New_York"):  # a workstation in New York
+        open_ticket(qtbot, editor, create_ticket(engine, draft, org.ann, now=at))
+        info = find(editor, QLabel, "infoLabel").text()
+        assert "created Mon 18 Nov 2024 09:05" in info and "EST" not in info
+        assert "Mon 18 Nov 2024 09:05 · Ann Operator" in timeline_text(editor)
+        assert "EST" not in find(editor, QLabel, "slaLabel").text()
 
 
 def test_format_local() -> None:
@@ -558,52 +630,202 @@ def test_format_local() -> None:
         "Mon 28 Nov 14:05"
     )
     assert format_local(datetime(2021, 7, 1, 23, 30, tzinfo=UTC), "Europe/Berlin", now) == (
-        "Fri 2 Jul 2021 01:30"
+        "Fri 2 Jul 2021 01:30 CEST"
     )
     assert [format_minutes(m) for m in (0, 45, 60, 95)] == ["0 min", "45 min", "1 h", "1 h 35 min"]
+
+
+def test_a_zone_is_named_only_where_its_clock_differs_from_the_workstations() -> None:
+    now = datetime(2022, 11, 1, 12, 0, tzinfo=UTC)
+    summer = datetime(2022, 7, 1, 12, 0, tzinfo=UTC)
+    # In summer London's clock is an hour ahead of UTC; in winter it reads the same.
+    with use_workstation_zone("UTC"):
+        assert format_clock(now, "Europe/London", now) == "12:00"
+        assert format_local(summer, "Europe/London", now) == "Fri 1 Jul 13:00 BST"
+    with use_workstation_zone("Europe/Paris"):  # the same clock as Berlin's all year
+        assert format_clock(now, "Europe/Berlin", now) == "13:00"
+    # Zones known by their offset alone are named by it.
+    assert format_clock(now, "Asia/Dubai", now) == "16:00 UTC+4"
+    assert format_clock(now, "Asia/Kathmandu", now) == "17:45 UTC+5:45"
+    assert format_clock(now, "America/Sao_Paulo", now) == "09:00 UTC-3"
+    assert format_clock(now - timedelta(days=1), "Europe/London", now) == "Mon 31 Oct 12:00"
 
 
 # ---------------------------------------------------------------------------- conflicts, loading
 
 
-def test_a_conflict_shows_a_banner_naming_the_other_change(
+def save_elsewhere(engine: Engine, detail: TicketDetail, org: Org, **changes: Any) -> TicketDetail:
+    """Bob saves the ticket at another workstation: a second engine on the same SQLite file
+    (PostgreSQL is a server anyway; there the test's engine stands in for his)."""
+    sqlite = engine.dialect.name == "sqlite"
+    other = make_engine(engine.url.render_as_string(hide_password=False)) if sqlite else engine
+    current = get_ticket(other, detail.id)
+    saved = update_ticket(other, detail.id, current.version, changes, org.bob)
+    if sqlite:
+        other.dispose()
+    return saved
+
+
+def status_text(editor: TicketEditor) -> str:
+    """What the status line beside Save says, if it is shown."""
+    label = find(editor, QLabel, "editorStatus")
+    return label.text() if label.isVisible() else ""
+
+
+def test_edits_to_different_fields_are_merged_and_the_merge_is_said(
     qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
 ) -> None:
     detail = ticket(engine, org)
     open_ticket(qtbot, editor, detail)
-    # Bob, at another workstation: a second engine on the same SQLite file (PostgreSQL
-    # is a server anyway; there the test's engine stands in for his).
-    sqlite = engine.dialect.name == "sqlite"
-    other = make_engine(engine.url.render_as_string(hide_password=False)) if sqlite else engine
-    update_ticket(other, detail.id, detail.version, {"summary": "Toner empty"}, org.bob)
-    if sqlite:
-        other.dispose()
+    save_elsewhere(engine, detail, org, summary="Toner empty")
     category = find(editor, QComboBox, "categoryCombo")
     category.setCurrentIndex(category.findText("Printing"))
-    banner = find(editor, QWidget, "conflictBanner")
 
+    saved = save(qtbot, editor)
+
+    assert (saved.summary, saved.category_name, saved.version) == ("Toner empty", "Printing", 3)
+    assert find(editor, QLineEdit, "summaryEdit").text() == "Toner empty"
+    assert status_text(editor) == (
+        "Saved HQ-000001 at 10:00 · merged with changes by Bob Tech at 10:00 (Summary)"
+    )
+    assert not editor.has_unsaved_changes()
+    assert not find(editor, QWidget, "clashBanner").isVisible()
+
+
+def clash(qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org) -> TicketDetail:
+    """Bob changes a New York ticket's summary while Ann changes it too, and its category;
+    Ann saves. The clash bar comes up, and nothing of hers is saved."""
+    detail = ticket(engine, org, caller_id=org.zoe)
+    open_ticket(qtbot, editor, detail)
+    save_elsewhere(engine, detail, org, summary="Toner empty")
+    summary = find(editor, QLineEdit, "summaryEdit")
+    qtbot.keyClick(summary, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(summary, "Paper jam in tray 2")
+    category = find(editor, QComboBox, "categoryCombo")
+    category.setCurrentIndex(category.findText("Printing"))
+    banner = find(editor, QWidget, "clashBanner")
     with qtbot.assertNotEmitted(editor.saved):
-        qtbot.keyClick(find(editor, QLineEdit, "summaryEdit"), Qt.Key.Key_S, CTRL)
+        qtbot.keyClick(summary, Qt.Key.Key_S, CTRL)
         qtbot.waitUntil(banner.isVisible)
-
-    text = find(editor, QLabel, "conflictBannerText").text()
-    assert "Bob Tech" in text and "summary: Printer jams → Toner empty" in text
-    assert "Category: Printing" in text  # the unsaved edit stays visible
     assert get_ticket(engine, detail.id).category_id is None
     assert editor.has_unsaved_changes()
+    return detail
 
+
+def test_the_same_field_changed_on_both_sides_asks_naming_their_value_who_and_when(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    clash(qtbot, editor, engine, org)
+    text = find(editor, QLabel, "clashBannerText").text()
+    # When, in the ticket's local time (New York, 10:00 UTC), named: this is London.
+    assert "Summary: Bob Tech made it “Toner empty” at 05:00 EST" in text
+    assert "yours is “Paper jam in tray 2”" in text
+    assert find(editor, QPushButton, "keepMineButton").hasFocus()
+
+    with qtbot.waitSignal(editor.saved) as blocker:
+        click(qtbot, editor, "keepMineButton")
+
+    kept = blocker.args[0]
+    assert (kept.summary, kept.category_name) == ("Paper jam in tray 2", "Printing")
+    assert not find(editor, QWidget, "clashBanner").isVisible()
+    assert status_text(editor) == "Saved NY-000001 at 05:00 EST · yours replaced Bob Tech's Summary"
+    assert not editor.has_unsaved_changes()
+
+
+def test_taking_theirs_keeps_their_value_and_saves_my_other_edits(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    detail = clash(qtbot, editor, engine, org)
+    with qtbot.waitSignal(editor.saved) as blocker:
+        click(qtbot, editor, "takeTheirsButton")
+    taken = blocker.args[0]
+    assert (taken.summary, taken.category_name) == ("Toner empty", "Printing")
+    assert find(editor, QLineEdit, "summaryEdit").text() == "Toner empty"
+    assert status_text(editor).endswith("· took Bob Tech's Summary")
+    assert get_ticket(engine, detail.id).version == 3
+
+
+def test_an_open_editor_shows_a_save_made_elsewhere(qtbot: QtBot, engine: Engine, org: Org) -> None:
+    with shown_editor(qtbot, engine, org, poll_ms=20) as editor:
+        detail = ticket(engine, org)
+        open_ticket(qtbot, editor, detail)
+        with qtbot.waitSignal(editor.updated) as blocker:
+            save_elsewhere(engine, detail, org, impact=1)
+        assert blocker.args[0].version == 2
+        assert status_text(editor) == "Updated by Bob Tech at 10:00 (Impact, Priority)"
+        assert find(editor, QComboBox, "impactCombo").currentData() == 1
+        assert find(editor, QLabel, "priorityChip").text() == Priority.MEDIUM.label
+        assert not editor.has_unsaved_changes()
+
+
+def test_a_save_elsewhere_during_edits_offers_to_reload_and_saving_merges(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    detail = ticket(engine, org)
+    open_ticket(qtbot, editor, detail)
+    description = find(editor, QPlainTextEdit, "descriptionEdit")
+    description.setFocus()
+    qtbot.keyClicks(description, "Tray 2 only")
+    save_elsewhere(engine, detail, org, impact=1)
+    banner = find(editor, QWidget, "conflictBanner")
+
+    editor.poll()  # what the editor's timer does every few seconds
+
+    qtbot.waitUntil(banner.isVisible)
+    text = find(editor, QLabel, "conflictBannerText").text()
+    assert "HQ-000001 was saved by Bob Tech at 10:00 (Impact, Priority)" in text
+    assert description.toPlainText() == "Tray 2 only" and description.hasFocus()
+    assert find(editor, QComboBox, "impactCombo").currentData() == 3  # not reloaded
+
+    saved = save(qtbot, editor)
+
+    assert (saved.description, saved.impact) == ("Tray 2 only", 1)
+    assert not banner.isVisible()
+    assert "merged with changes by Bob Tech at 10:00 (Impact, Priority)" in status_text(editor)
+
+
+def test_reload_in_the_bar_drops_my_edits_for_theirs(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    detail = ticket(engine, org)
+    open_ticket(qtbot, editor, detail)
+    summary = find(editor, QLineEdit, "summaryEdit")
+    qtbot.keyClicks(summary, " (again)")
     note = find(editor, QPlainTextEdit, "noteEdit")
     qtbot.keyClicks(note, "Half-written note")
+    save_elsewhere(engine, detail, org, summary="Toner empty")
+    editor.poll()
+    qtbot.waitUntil(find(editor, QWidget, "conflictBanner").isVisible)
+
     click(qtbot, editor, "reloadButton")
-    summary = find(editor, QLineEdit, "summaryEdit")
+
     qtbot.waitUntil(lambda: summary.text() == "Toner empty")
-    assert not banner.isVisible()
-    assert category.currentText() == "(none)"
+    assert not find(editor, QWidget, "conflictBanner").isVisible()
     assert note.toPlainText() == "Half-written note"  # only the field edits are discarded
     note.clear()
     assert not editor.has_unsaved_changes()
-    category.setCurrentIndex(category.findText("Printing"))
-    assert save(qtbot, editor).category_name == "Printing"
+
+
+def test_an_action_turned_down_by_a_save_elsewhere_says_so_and_shows_it(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    detail = ticket(engine, org)
+    open_ticket(qtbot, editor, detail)
+    save_elsewhere(engine, detail, org, summary="Toner empty")  # not polled yet
+    click(qtbot, editor, "flagButton")
+    qtbot.keyClicks(find(editor, QPlainTextEdit, "promptEdit"), "VIP, third time")
+    banner = find(editor, QWidget, "errorBanner")
+    with qtbot.assertNotEmitted(editor.saved):
+        click(qtbot, editor, "promptConfirmButton")
+        qtbot.waitUntil(banner.isVisible)
+    assert "Not done: HQ-000001 was changed by Bob Tech at 10:00 (Summary) meanwhile." in (
+        find(editor, QLabel, "errorBannerText").text()
+    )
+    assert find(editor, QLineEdit, "summaryEdit").text() == "Toner empty"
+    assert not get_ticket(engine, detail.id).manager_flagged
+    with qtbot.waitSignal(editor.saved):  # the reason is still there: once more
+        click(qtbot, editor, "promptConfirmButton")
+    assert get_ticket(engine, detail.id).manager_flagged
 
 
 def test_a_stale_load_is_ignored(
@@ -722,3 +944,59 @@ def test_resolution_due_dates_marked_breached_when_past(
     sla = find(editor, QLabel, "slaLabel").text()
     assert sla.count("breached") == 2
     assert "#c62828" in sla
+
+
+# ---------------------------------------------------------------------------- the smallest window
+
+
+def test_the_editor_fits_the_smallest_window_without_widening_it(
+    qtbot: QtBot, context: AppContext, engine: Engine, org: Org
+) -> None:
+    """1024x700, the smallest window supported, on a busy ticket: a long summary, times in
+    another zone, flagged to the manager. Nothing is cut off on the right, nothing is
+    hidden under the edge of the scrolling form, and the window keeps its width."""
+    from ui.queue.page import QueuePage
+    from ui.shell.main_window import MainWindow
+
+    summary = "VPN drops every few minutes for the whole New York office since the upgrade"
+    draft = TicketDraft(summary=summary, caller_id=org.zoe, category_id=org.wan)
+    detail = create_ticket(engine, replace(draft, assignee_id=org.ann), org.ann)
+    detail = flag_manager(engine, detail.id, detail.version, "VIP, third time this week", org.ann)
+    window = MainWindow(context, page_options={**QUIET, "ticket": {"poll_ms": 0}})
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    queue = window.page("queue")
+    assert isinstance(queue, QueuePage)
+    with qtbot.waitSignal(queue.model.loaded):
+        window.show()
+    table = queue.table
+    qtbot.waitUntil(lambda: table.currentIndex().isValid())
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    editor = window.page("ticket")
+    qtbot.waitUntil(lambda: find(editor, QLabel, "numberLabel").text() == detail.number)
+
+    form = editor.findChild(TicketForm)
+    assert form is not None
+    widgets: list[QWidget] = [
+        find(editor, QLabel, "priorityChip"),
+        find(editor, QLabel, "priorityLabel"),
+        find(editor, QPushButton, "escalateButton"),
+        find(editor, QPushButton, "flagButton"),
+        find(editor, QPushButton, "saveButton"),
+    ]
+    for name in ("assetCombo", "channelCombo", "teamCombo", "categoryCombo", "urgencyCombo"):
+        combo = find(editor, QComboBox, name)
+        widgets += [combo, *(b for b in form.findChildren(QLabel) if b.buddy() is combo)]
+
+    def whole(widget: QWidget) -> bool:
+        on_window = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        return (
+            widget.isVisible()
+            and window.rect().contains(on_window)
+            and widget.visibleRegion().boundingRect() == widget.rect()
+        )
+
+    qtbot.waitUntil(lambda: all(whole(w) for w in widgets))
+    assert len(widgets) == 15
+    assert window.width() == 1024

@@ -403,8 +403,9 @@ def test_escalation_hands_the_ticket_to_another_team(engine: Engine, org: Org) -
     )
     assert (escalated.team_name, escalated.assignee_id) == ("Network", None)
     assert escalated.status == S.ASSIGNED
-    assert escalated.escalated
+    assert escalated.escalated and not escalated.manager_flagged
     assert escalated.version == ticket.version + 1
+    assert escalated.events[-1].text == "Escalated to Network"  # as the timeline says it
     [event] = [e for e in events(engine, ticket.id) if e.kind == EventKind.ESCALATED]
     assert (event.actor_id, event.old_value, event.new_value, event.note) == (
         org.ann,
@@ -438,13 +439,16 @@ def test_flag_to_manager_needs_a_reason(engine: Engine, org: Org) -> None:
         tickets.flag_manager(engine, ticket.id, ticket.version, "  ", org.ann)
     assert set(raised.value.problems) == {"reason"}
     flagged = tickets.flag_manager(engine, ticket.id, ticket.version, " VIP angry ", org.ann)
+    # The hierarchical escalation: the manager looks, the ticket stays with its team.
     assert (flagged.manager_flagged, flagged.manager_flag_reason, flagged.escalated) == (
         True,
         "VIP angry",
-        True,
+        False,
     )
+    assert flagged.team_id == ticket.team_id
     assert flagged.events[-1].kind == EventKind.MANAGER_FLAGGED
     assert flagged.events[-1].actor == "Ann Operator"
+    assert flagged.events[-1].text == "Flagged to manager: VIP angry"
 
 
 # ---------------------------------------------------------------------------- notes
@@ -678,3 +682,185 @@ def test_a_conflict_lists_only_the_changes_it_lost_to(
     with pytest.raises(ConflictError) as raised:
         add_note(engine, ticket.id, "Replaced the roller", org.ann)
     assert raised.value.changes == []  # nothing landed after the version it read
+
+
+# ---------------------------------------------------------------------------- merging saves
+
+
+def loaded(ticket: TicketDetail, *names: str) -> dict[str, Any]:
+    """The values of ``names`` as an editor loaded them from ``ticket``."""
+    return {name: getattr(ticket, name) for name in names}
+
+
+def test_a_save_on_the_version_loaded_is_a_plain_save(engine: Engine, org: Org) -> None:
+    ticket = new(engine, org)
+    outcome = tickets.save_ticket(
+        engine, ticket.id, ticket.version, loaded(ticket, "summary"), {"summary": "Jams"}, org.ann
+    )
+    assert outcome.saved and outcome.merged == ()
+    assert (outcome.detail.summary, outcome.detail.version) == ("Jams", 2)
+
+
+def test_changes_to_different_fields_are_merged(engine: Engine, org: Org) -> None:
+    ticket = new(engine, org)
+    later = MONDAY_9 + timedelta(minutes=3)
+    update_ticket(engine, ticket.id, ticket.version, {"summary": "Toner empty"}, org.bob, later)
+    outcome = tickets.save_ticket(
+        engine,
+        ticket.id,
+        ticket.version,
+        loaded(ticket, "category_id"),
+        {"category_id": org.printing},
+        org.ann,
+    )
+    assert outcome.saved
+    assert [(c.who, c.at, c.field, c.what) for c in outcome.merged] == [
+        ("Bob Tech", later, "summary", "Summary")
+    ]
+    current = get_ticket(engine, ticket.id)
+    assert (current.summary, current.category_name, current.version) == (
+        "Toner empty",
+        "Printing",
+        3,
+    )
+
+
+def test_impact_and_urgency_changed_by_two_people_give_the_priority_of_both(
+    engine: Engine, org: Org
+) -> None:
+    ticket = new(engine, org, urgency=3)  # impact 3 x urgency 3: Low
+    update_ticket(engine, ticket.id, ticket.version, {"impact": 1}, org.bob)  # Medium
+    outcome = tickets.save_ticket(
+        engine, ticket.id, ticket.version, loaded(ticket, "urgency"), {"urgency": 1}, org.ann
+    )
+    assert outcome.saved
+    assert (outcome.detail.impact, outcome.detail.urgency) == (1, 1)
+    assert outcome.detail.priority == Priority.CRITICAL
+    assert {c.what for c in outcome.merged} == {"Impact", "Priority"}
+
+
+def test_the_same_value_chosen_on_both_sides_is_no_clash(engine: Engine, org: Org) -> None:
+    ticket = new(engine, org)
+    update_ticket(engine, ticket.id, ticket.version, {"team_id": org.network}, org.bob)
+    outcome = tickets.save_ticket(
+        engine,
+        ticket.id,
+        ticket.version,
+        loaded(ticket, "team_id", "summary"),
+        {"team_id": org.network, "summary": "Printer  jams  again"},
+        org.ann,
+    )
+    assert outcome.saved
+    assert (outcome.detail.team_name, outcome.detail.summary) == ("Network", "Printer jams again")
+    assert outcome.detail.version == 3
+
+
+def test_the_same_field_changed_on_both_sides_saves_nothing_and_names_it(
+    engine: Engine, org: Org
+) -> None:
+    ticket = new(engine, org)
+    later = MONDAY_9 + timedelta(minutes=5)
+    update_ticket(
+        engine, ticket.id, ticket.version, {"summary": "Toner empty", "impact": 2}, org.bob, later
+    )
+    mine = {"summary": "Paper jam", "impact": 1, "category_id": org.printing}
+    outcome = tickets.save_ticket(
+        engine, ticket.id, ticket.version, loaded(ticket, *mine), mine, org.ann
+    )
+    assert not outcome.saved
+    assert [(c.field, c.label, c.theirs, c.who, c.at) for c in outcome.clashes] == [
+        ("summary", "Summary", "“Toner empty”", "Bob Tech", later),
+        ("impact", "Impact", "2 · Department", "Bob Tech", later),
+    ]
+    current = get_ticket(engine, ticket.id)
+    assert outcome.detail == current
+    assert (current.summary, current.category_id, current.version) == ("Toner empty", None, 2)
+
+    # Keep mine: saved again over the version that has theirs.
+    kept = tickets.save_ticket(
+        engine, ticket.id, current.version, loaded(current, *mine), mine, org.ann
+    )
+    assert kept.saved
+    assert (kept.detail.summary, kept.detail.impact, kept.detail.category_name) == (
+        "Paper jam",
+        1,
+        "Printing",
+    )
+
+
+def test_a_clash_shows_their_value_as_the_editor_does(engine: Engine, org: Org) -> None:
+    ticket = new(engine, org)
+    update_ticket(
+        engine,
+        ticket.id,
+        ticket.version,
+        {"assignee_id": org.bob, "channel": Channel.EMAIL, "asset_id": org.laptop},
+        org.mia,
+    )
+    mine = {"assignee_id": org.ann, "channel": Channel.WALK_IN, "asset_id": None}
+    outcome = tickets.save_ticket(
+        engine, ticket.id, ticket.version, loaded(ticket, *mine), mine, org.ann
+    )
+    assert {c.field: (c.theirs, c.who) for c in outcome.clashes} == {
+        "assignee_id": ("Bob Tech", "Mia Manager"),
+        "channel": ("Email", "Mia Manager"),
+        "asset_id": ("LT-0001", "Mia Manager"),
+    }
+
+
+def test_saving_needs_the_loaded_value_of_every_change(engine: Engine, org: Org) -> None:
+    ticket = new(engine, org)
+    with pytest.raises(ValueError, match="summary"):
+        tickets.save_ticket(engine, ticket.id, ticket.version, {}, {"summary": "x"}, org.ann)
+    with pytest.raises(ValidationError) as raised:
+        tickets.save_ticket(
+            engine, ticket.id, ticket.version, {"status": 1}, {"status": 6}, org.ann
+        )
+    assert set(raised.value.problems) == {"status"}
+
+
+def test_news_since_answers_none_until_the_ticket_moves(engine: Engine, org: Org) -> None:
+    from app.tickets.detail import news_since
+
+    ticket = new(engine, org)
+    assert news_since(engine, ticket.id, ticket.version) is None
+    add_note(engine, ticket.id, "Called back", org.bob)
+    news = news_since(engine, ticket.id, ticket.version)
+    assert news is not None and news.detail.version == ticket.version + 1
+    assert [(c.who, c.field, c.what) for c in news.changes] == [("Bob Tech", "", "a note")]
+    with pytest.raises(NotFoundError):
+        news_since(engine, uuid.uuid4(), 1)
+
+
+@pytest.mark.real_threads
+def test_saves_of_different_fields_at_once_all_land(engine: Engine, org: Org) -> None:
+    """Several people save one ticket at the same moment, each a field of their own, from
+    the version they loaded long ago: the row is locked while each save compares and
+    writes, so every save merges, and none is lost or refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ticket = new(engine, org)
+    each = 10
+    fields: dict[str, list[Any]] = {
+        "summary": [f"Summary {n}" for n in range(each)],
+        "description": [f"Description {n}" for n in range(each)],
+        "impact": [1 + n % 3 for n in range(1, each + 1)],
+        "channel": [Channel.EMAIL if n % 2 == 0 else Channel.PORTAL for n in range(each)],
+    }
+
+    def save_field(name: str) -> str:
+        previous = getattr(ticket, name)
+        for value in fields[name]:
+            outcome = tickets.save_ticket(
+                engine, ticket.id, ticket.version, {name: previous}, {name: value}, org.bob
+            )
+            assert outcome.saved
+            previous = value
+        return name
+
+    with ThreadPoolExecutor(len(fields)) as pool:
+        assert sorted(pool.map(save_field, fields)) == sorted(fields)
+    current = get_ticket(engine, ticket.id)
+    assert {name: getattr(current, name) for name in fields} == {
+        name: values[-1] for name, values in fields.items()
+    }

@@ -1075,7 +1075,7 @@ class _Generator:
                 return
             reason = rng.choice(_FLAG_REASONS)
             st.events.append((moment, assignee.id, _K_FLAGGED, "", "", reason, "", 0))
-            st.flagged, st.flag_reason, st.escalated = True, reason, True
+            st.flagged, st.flag_reason = True, reason  # the team keeps it: not escalated
 
         # Resolution: lognormal in business time, around a fifth of the target.
         share = min(rng.lognormvariate(_LN_RESOLUTION_MEDIAN, _RESOLUTION_SIGMA), 8.0)

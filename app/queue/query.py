@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
 from app.queue.text_filter import text_condition
+from app.tickets.escalations import EscalationKind
 from models.clock import utcnow
 from models.engine import read_session
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
@@ -80,6 +81,7 @@ class QueueFilter:
     category_id: uuid.UUID | None = None
     text: str = ""
     due_within_minutes: int | None = None
+    escalation: EscalationKind | None = None  # only tickets escalated this way
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class QueueRow:
     created_at: datetime
     sla_due_at: datetime | None
     version: int
+    escalated: bool  # handed to another team
+    manager_flagged: bool
+    manager_flag_reason: str
 
 
 @dataclass(frozen=True)
@@ -110,23 +115,38 @@ class SavedView:
     built_in: bool = False
 
 
+ALL_OPEN = SavedView("All open", QueueFilter(), built_in=True)
+ALL_TICKETS = SavedView(
+    "All tickets",
+    QueueFilter(statuses=frozenset(TicketStatus)),
+    QueueSort(SortColumn.AGE),
+    built_in=True,
+)
 BUILT_IN_VIEWS: tuple[SavedView, ...] = (
     SavedView("My open", QueueFilter(assignee="me"), built_in=True),
     SavedView("Unassigned", QueueFilter(assignee="unassigned"), built_in=True),
     SavedView("Breaching in the next hour", QueueFilter(due_within_minutes=60), built_in=True),
-    SavedView("All open", QueueFilter(), built_in=True),
-    SavedView(
-        "All tickets",
-        QueueFilter(statuses=frozenset(TicketStatus)),
-        QueueSort(SortColumn.AGE),
-        built_in=True,
+    # What a manager looks for: the open tickets escalated each way.
+    *(
+        SavedView(kind.label, QueueFilter(escalation=kind), built_in=True)
+        for kind in (EscalationKind.HIERARCHICAL, EscalationKind.FUNCTIONAL)
     ),
+    ALL_OPEN,
+    ALL_TICKETS,
 )
 
 
 # Repeated literally (not as a bound parameter) so the planner can prove the partial
 # indexes over open tickets apply.
 _ONLY_OPEN = col(Ticket.status) < literal_column(str(int(TicketStatus.RESOLVED)))
+
+
+# The ticket's flag for each kind of escalation, kept in step with its events by the ticket
+# service (and by migration 0006 for older rows).
+_ESCALATION_FLAGS = {
+    EscalationKind.FUNCTIONAL: col(Ticket.escalated),
+    EscalationKind.HIERARCHICAL: col(Ticket.manager_flagged),
+}
 
 
 def _conditions(
@@ -156,6 +176,8 @@ def _conditions(
     if f.due_within_minutes is not None:
         limit = now + timedelta(minutes=f.due_within_minutes)
         conditions.append(col(Ticket.sla_due_at) <= limit)
+    if f.escalation is not None:
+        conditions.append(_ESCALATION_FLAGS[f.escalation].is_(True))
     matches_text = text_condition(f.text, dialect)
     if matches_text is not None:
         conditions.append(matches_text)
@@ -190,6 +212,9 @@ def _row(values: Any) -> QueueRow:
         created_at=values.created_at,
         sla_due_at=values.sla_due_at,
         version=values.version,
+        escalated=values.escalated,
+        manager_flagged=values.manager_flagged,
+        manager_flag_reason=values.manager_flag_reason,
     )
 
 
@@ -208,6 +233,9 @@ _ROW_COLUMNS: tuple[Any, ...] = tuple(
         Ticket.created_at,
         Ticket.sla_due_at,
         Ticket.version,
+        Ticket.escalated,
+        Ticket.manager_flagged,
+        Ticket.manager_flag_reason,
     )
 )
 
@@ -262,6 +290,11 @@ class QueueQuery:
     def depends_on_now(f: QueueFilter) -> bool:
         """Whether the rows of ``f`` change as time passes, with no ticket saved."""
         return f.due_within_minutes is not None
+
+    def has_tickets(self) -> bool:
+        """Whether the database holds any ticket at all, whatever the filter."""
+        with read_session(self.engine) as session:
+            return session.execute(select(col(Ticket.id)).limit(1)).first() is not None
 
     def change_token(self) -> tuple[Any, ...]:
         """Cheap fingerprint of the ticket table: it moves whenever any ticket is saved."""

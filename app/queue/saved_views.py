@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import fields
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Engine
@@ -27,6 +28,7 @@ from app.queue.query import (
     SavedView,
     SortColumn,
 )
+from app.tickets.escalations import EscalationKind
 from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Priority, TicketStatus
@@ -56,6 +58,8 @@ def _encode_filter(f: QueueFilter) -> dict[str, Any]:
             value = sorted(int(v) for v in value)
         elif isinstance(value, uuid.UUID):
             value = str(value)
+        elif isinstance(value, Enum):
+            value = value.value
         encoded[item.name] = value
     return encoded
 
@@ -75,6 +79,10 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _optional_escalation(value: Any) -> EscalationKind | None:
+    return None if value is None else EscalationKind(value)
+
+
 def parse_assignee(value: str) -> AssigneeChoice:
     """The assignee choice written as text: "anyone", "me", "unassigned" or a staff id."""
     return _ASSIGNEE_WORDS[value] if value in _ASSIGNEE_WORDS else uuid.UUID(value)
@@ -92,6 +100,7 @@ def _decode(data: dict[str, Any]) -> SavedView:
         category_id=_optional_id(raw.get("category_id")),
         text=str(raw.get("text", "")),
         due_within_minutes=_optional_int(raw.get("due_within_minutes")),
+        escalation=_optional_escalation(raw.get("escalation")),
     )
     sort = data.get("sort")
     view_sort = (

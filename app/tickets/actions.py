@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 from app.business_hours import BusinessCalendar
 from app.errors import ConflictError, NotFoundError, TransitionError, ValidationError
 from app.tickets import sla
-from app.tickets.detail import TicketDetail, changes_since, load_detail
-from app.tickets.priority import load_matrix, priority_for
+from app.tickets.detail import OtherChange, TicketDetail, changes_after, changes_since, load_detail
+from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, load_matrix, priority_for
 from app.tickets.workflow import find_transition, is_reopen
 from models.clock import utcnow
 from models.engine import read_session, write_session
@@ -409,6 +409,115 @@ def update_ticket(
     return _detail(engine, ticket_id)
 
 
+@dataclass(frozen=True)
+class FieldClash:
+    """A field changed both by the person saving and, since they loaded the ticket, by
+    someone else, to different values: theirs stays until the person chooses."""
+
+    field: str  # update_ticket's name: "summary", "team_id"
+    label: str  # "Summary", "Team"
+    theirs: str  # the value now saved, as a person reads it
+    who: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What became of an editor's save (:func:`save_ticket`)."""
+
+    detail: TicketDetail  # the ticket as saved; after a clash, as it stands (nothing saved)
+    merged: tuple[OtherChange, ...]  # saved by others since the editor loaded, kept as they are
+    clashes: tuple[FieldClash, ...]  # non-empty: nothing was saved
+
+    @property
+    def saved(self) -> bool:
+        return not self.clashes
+
+
+def save_ticket(
+    engine: Engine,
+    ticket_id: uuid.UUID,
+    base_version: int,
+    base: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    actor_id: uuid.UUID | None,
+    now: datetime | None = None,
+) -> SaveOutcome:
+    """Save edited fields on top of whatever others saved since ``base_version``.
+
+    ``base`` holds each changed field's value as the editor loaded it (version
+    ``base_version``). Per field: nobody else changed it since, so mine is saved; someone
+    changed it to what I chose, so nothing is left to do; or someone changed it to
+    something else, a clash. Any clash saves nothing and names the fields: the person
+    chooses, then saves again over :attr:`SaveOutcome.detail` with their values (keep
+    mine) or without those fields (take theirs). The comparison and the write happen in
+    one transaction on the locked row, so no other save can land in between."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: "This field cannot be edited." for name in sorted(unknown)})
+    missing = set(changes) - set(base)
+    if missing:
+        raise ValueError(f"no base value for {', '.join(sorted(missing))}")
+    mine = dict(changes)
+    if "summary" in mine:
+        mine["summary"] = _clean_summary(mine["summary"])
+    with _mutation(engine, ticket_id, None, actor_id, now) as m:
+        moved = m.ticket.version != base_version
+        merged = changes_after(m.session, ticket_id, base_version) if moved else ()
+        kept: dict[str, Any] = {}
+        clashes: list[FieldClash] = []
+        for name, value in mine.items():
+            current = getattr(m.ticket, name)
+            if current == value:
+                continue
+            if current == base[name]:
+                kept[name] = value
+            else:
+                clashes.append(_clash(m, name, merged))
+        if not clashes:
+            _apply_fields(m, kept)
+    return SaveOutcome(_detail(engine, ticket_id), merged, tuple(clashes))
+
+
+def _clash(m: _Mutation, name: str, merged: tuple[OtherChange, ...]) -> FieldClash:
+    """The clash on ``name``, with the last change made to it since the editor loaded."""
+    field = name.removesuffix("_id")
+    last = next((c for c in reversed(merged) if c.field == field), None)
+    return FieldClash(
+        field=name,
+        label=field.capitalize(),
+        theirs=_shown_value(m, name),
+        who=last.who if last else "Someone",
+        at=last.at if last else m.ticket.updated_at,
+    )
+
+
+def _shown_value(m: _Mutation, name: str) -> str:
+    """A field's saved value as the editor shows it: names, labels, a text's beginning."""
+    ticket, session = m.ticket, m.session
+    value = getattr(ticket, name)
+    if name in ("impact", "urgency"):
+        labels = (IMPACT_LABELS if name == "impact" else URGENCY_LABELS)[len(load_matrix(session))]
+        return f"{value} · {labels[value - 1]}" if 0 < value <= len(labels) else str(value)
+    if name == "channel":
+        return Channel(value).label
+    if name == "asset_id":
+        asset = session.get(Asset, value) if value else None
+        return asset.tag if asset else "(none)"
+    if name == "category_id":
+        category = session.get(Category, value) if value else None
+        return category.name if category else "(none)"
+    if name in ("summary", "description"):
+        text = " ".join(value.split())
+        return f"“{text[:80]}{'…' if len(text) > 80 else ''}”"
+    names = {
+        "caller_id": ticket.caller_name,
+        "assignee_id": ticket.assignee_name,
+        "team_id": ticket.team_name,
+    }
+    return names[name] or "(none)"
+
+
 def _enter_status(m: _Mutation, target: TicketStatus, note: str) -> None:
     ticket, now = m.ticket, m.now
     current = TicketStatus(ticket.status)
@@ -499,14 +608,15 @@ def flag_manager(
     actor_id: uuid.UUID | None,
     now: datetime | None = None,
 ) -> TicketDetail:
-    """Hierarchical escalation: draw the manager's attention, with the reason."""
+    """Hierarchical escalation: draw the manager's attention, with the reason. The ticket
+    stays with its team, so it is not ``escalated`` (that is the hand-over to another team;
+    see app/tickets/escalations.py)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the manager needs to look at this."})
     with _mutation(engine, ticket_id, expected_version, actor_id, now) as m:
         m.ticket.manager_flagged = True
         m.ticket.manager_flag_reason = reason[:500]
-        m.ticket.escalated = True
         m.ticket.first_contact_resolution = False
         m.event(EventKind.MANAGER_FLAGGED, new=reason)
     return _detail(engine, ticket_id)

@@ -80,6 +80,41 @@ class TicketDetail:
         return sum(e.minutes_spent for e in self.events)
 
 
+@dataclass(frozen=True)
+class OtherChange:
+    """One change saved to a ticket after the version an editor loaded (by someone else,
+    or by the same person elsewhere): who, when, and what, in a word."""
+
+    who: str
+    at: datetime
+    field: str  # the event's field ("impact", "caller", "status"); "" for a note and the like
+    what: str  # "Impact", "Status", "a note"
+
+
+@dataclass(frozen=True)
+class TicketNews:
+    """A ticket as it stands now, with the changes saved since the version an editor shows."""
+
+    detail: TicketDetail
+    changes: tuple[OtherChange, ...]
+
+
+_FIELD_KINDS = frozenset({EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED, EventKind.ASSIGNED})
+# What other events are called in a notice: "Updated by Bob Tech at 10:05 (a note)".
+_WHAT = {
+    EventKind.CREATED: "the ticket's creation",
+    EventKind.NOTE: "a note",
+    EventKind.ESCALATED: "an escalation",
+    EventKind.MANAGER_FLAGGED: "a flag to the manager",
+    EventKind.REOPENED: "a reopening",
+    EventKind.SLA_BREACHED: "an SLA breach",
+}
+
+
+def _what(kind: EventKind) -> str:
+    return _WHAT.get(kind) or f"a “{kind.label.lower()}” event"
+
+
 def describe_event(event: TicketEvent) -> str:
     """A one-line human description of an event for the timeline and conflict messages."""
     if event.kind in (EventKind.FIELD_CHANGED, EventKind.STATUS_CHANGED, EventKind.ASSIGNED):
@@ -88,6 +123,10 @@ def describe_event(event: TicketEvent) -> str:
         return "created the ticket"
     if event.kind == EventKind.NOTE:
         return "added a note" + (f" ({event.minutes_spent} min)" if event.minutes_spent else "")
+    if event.kind == EventKind.ESCALATED:  # functional: handed to another team
+        return f"Escalated to {event.new_value}"
+    if event.kind == EventKind.MANAGER_FLAGGED:  # hierarchical: the manager is asked to look
+        return f"Flagged to manager: {event.new_value}"
     return EventKind(event.kind).label + (f": {event.new_value}" if event.new_value else "")
 
 
@@ -99,13 +138,19 @@ def _staff_names(session: Session, ids: set[uuid.UUID | None]) -> dict[uuid.UUID
     return {row[0]: row[1] for row in rows}
 
 
+def _events_after(session: Session, ticket_id: uuid.UUID, version: int) -> list[TicketEvent]:
+    return list(
+        session.exec(
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket_id, col(TicketEvent.ticket_version) > version)
+            .order_by(col(TicketEvent.at), col(TicketEvent.kind))
+        ).all()
+    )
+
+
 def changes_since(session: Session, ticket_id: uuid.UUID, version: int) -> list[ChangeSummary]:
     """What others changed after ``version``, for the optimistic-lock conflict message."""
-    events = session.exec(
-        select(TicketEvent)
-        .where(TicketEvent.ticket_id == ticket_id, col(TicketEvent.ticket_version) > version)
-        .order_by(col(TicketEvent.at))
-    ).all()
+    events = _events_after(session, ticket_id, version)
     names = _staff_names(session, {e.actor_id for e in events})
     return [
         ChangeSummary(
@@ -115,6 +160,22 @@ def changes_since(session: Session, ticket_id: uuid.UUID, version: int) -> list[
         )
         for e in events
     ]
+
+
+def changes_after(session: Session, ticket_id: uuid.UUID, version: int) -> tuple[OtherChange, ...]:
+    """The changes saved after ``version``, in the order they were made: what an editor
+    that loaded ``version`` has not seen (its merge and update notices name them)."""
+    events = _events_after(session, ticket_id, version)
+    names = _staff_names(session, {e.actor_id for e in events})
+    return tuple(
+        OtherChange(
+            who=names.get(e.actor_id, "System") if e.actor_id else "System",
+            at=e.at,
+            field=e.field if e.kind in _FIELD_KINDS else "",
+            what=e.field.capitalize() if e.kind in _FIELD_KINDS else _what(EventKind(e.kind)),
+        )
+        for e in events
+    )
 
 
 def load_detail(session: Session, ticket_id: uuid.UUID) -> TicketDetail:
@@ -192,3 +253,18 @@ def get_ticket(engine: Engine, ticket_id: uuid.UUID) -> TicketDetail:
     """The editor's view of one ticket."""
     with read_session(engine) as session:
         return load_detail(session, ticket_id)
+
+
+def news_since(engine: Engine, ticket_id: uuid.UUID, version: int) -> TicketNews | None:
+    """The ticket and what changed in it, if it moved past ``version``; None (after one
+    read of its version by primary key) while it did not. An open editor asks every few
+    seconds, so the usual answer costs next to nothing."""
+    with read_session(engine) as session:
+        current = session.exec(select(Ticket.version).where(col(Ticket.id) == ticket_id)).first()
+        if current is None:
+            raise NotFoundError("That ticket no longer exists.")
+        if current == version:
+            return None
+        return TicketNews(
+            load_detail(session, ticket_id), changes_after(session, ticket_id, version)
+        )

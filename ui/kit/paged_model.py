@@ -114,6 +114,7 @@ class ColumnSpec(Generic[R, S]):
     sort: Callable[[bool], S] | None = None  # the order a click asks for (descending?)
     align_right: bool = False
     full_text_tip: bool = False  # the text as a tooltip too: the column may elide it
+    tip: Callable[[R, datetime], str] | None = None  # a tooltip of its own (a marker in words)
     colours: Callable[[R, datetime], Colours] | None = None
     ticking: bool = False  # shows time relative to now: repainted once a minute
 
@@ -531,6 +532,8 @@ class PagedTableModel(QAbstractTableModel, Generic[R, F, S]):
         if role == RowRole:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
+            if spec.tip is not None:
+                return spec.tip(row, self._now) or None
             return spec.text(row, self._now) if spec.full_text_tip else None
         if spec.colours is not None and role in _COLOUR_ROLES:
             foreground, background = spec.colours(row, self._now)

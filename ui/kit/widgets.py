@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.tickets.escalations import EscalationKind
 from models.enums import Priority
 
 W = TypeVar("W", bound=QWidget)
@@ -39,6 +40,12 @@ PRIORITY_COLOURS = {
     Priority.HIGH: ("#ef6c00", "#ffffff"),
     Priority.MEDIUM: ("#fbc02d", "#263238"),
     Priority.LOW: ("#cfd8dc", "#263238"),
+}
+# (background, foreground) of each kind of escalation's chip; the queue's marker takes the
+# foreground, so both read as the same thing.
+ESCALATION_COLOURS = {
+    EscalationKind.HIERARCHICAL: ("#fdecea", "#b71c1c"),
+    EscalationKind.FUNCTIONAL: ("#ede7f6", "#4527a0"),
 }
 
 

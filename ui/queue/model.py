@@ -1,8 +1,9 @@
 """The queue's columns over the one SQL-paged table model (:mod:`ui.kit.paged_model`).
 
 The rows come from :class:`app.queue.query.QueueQuery`; this module only says what each
-column shows: the SLA countdown coloured ok / due soon / breached, the age, and the names
-that may be elided (with the whole text as a tooltip).
+column shows: the SLA countdown coloured ok / due soon / breached, the age, the escalation
+marker (⚑ flagged to a manager, ⇪ escalated to another team; in words as its tooltip), and
+the texts that may be elided (with the whole text as a tooltip).
 """
 
 from __future__ import annotations
@@ -12,33 +13,52 @@ from datetime import datetime, timedelta
 from enum import Enum, IntEnum
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from app.queue.query import QueueFilter, QueueQuery, QueueRow, QueueSort, SortColumn
+from app.tickets.escalations import EscalationKind
 from models.enums import TicketStatus
 from ui.kit.paged_model import Colours, ColumnSpec, PagedTableModel
+from ui.kit.widgets import ESCALATION_COLOURS
 
 DUE_SOON = timedelta(hours=1)
 
 
+# Flagged before escalated: the marker column shows "⚑⇪" when a ticket is both.
+_KINDS = (EscalationKind.HIERARCHICAL, EscalationKind.FUNCTIONAL)
+ESCALATION_TITLE = "".join(kind.mark for kind in _KINDS)
+ESCALATION_HEADER_TIP = "Escalation: " + ", ".join(
+    f"{kind.mark} {kind.label.lower()}" for kind in _KINDS
+)
+
+
 class Column(IntEnum):
-    """Table columns, in the order of :class:`SortColumn` (whose value is the header)."""
+    """Table columns: those of :class:`SortColumn` (whose value is the header) in its order,
+    and after the summary the escalation marker, which sorts by nothing (no index has the
+    flags; the escalation filter finds those tickets instead)."""
 
     NUMBER = 0
     PRIORITY = 1
     STATUS = 2
     SUMMARY = 3
-    CALLER = 4
-    ASSIGNEE = 5
-    TEAM = 6
-    SITE = 7
-    AGE = 8
-    SLA_DUE = 9
+    ESCALATION = 4
+    CALLER = 5
+    ASSIGNEE = 6
+    TEAM = 7
+    SITE = 8
+    AGE = 9
+    SLA_DUE = 10
 
     @property
-    def sort_column(self) -> SortColumn:
-        return SortColumn[self.name]
+    def sort_column(self) -> SortColumn | None:
+        return SortColumn.__members__.get(self.name)
+
+    @property
+    def title(self) -> str:
+        """The header."""
+        sort = self.sort_column
+        return ESCALATION_TITLE if sort is None else sort.value
 
 
 class SlaState(Enum):
@@ -86,8 +106,38 @@ def _sla_colours(row: QueueRow, now: datetime) -> Colours:
     return _SLA_COLOURS.get(sla_due(row, now)[1], (None, None))
 
 
-def _sorted_by(column: Column) -> Callable[[bool], QueueSort]:
-    return lambda descending: QueueSort(column.sort_column, descending)
+def _escalations(row: QueueRow) -> list[EscalationKind]:
+    """The row's kinds of escalation, in the order of :data:`_KINDS`."""
+    flags = (row.manager_flagged, row.escalated)
+    return [kind for kind, flagged in zip(_KINDS, flags, strict=True) if flagged]
+
+
+def _marker(row: QueueRow) -> str:
+    return "".join(kind.mark for kind in _escalations(row))
+
+
+def _marker_tip(row: QueueRow) -> str:
+    """The marker in words: "⚑ Flagged to a manager: VIP caller", one line per kind."""
+    lines = []
+    for kind in _escalations(row):
+        reason = row.manager_flag_reason if kind is EscalationKind.HIERARCHICAL else ""
+        lines.append(f"{kind.mark} {kind.label}" + (f": {reason}" if reason else ""))
+    return "\n".join(lines)
+
+
+_MARKER_COLOURS: dict[EscalationKind, Colours] = {
+    kind: (QColor(ESCALATION_COLOURS[kind][1]), QColor(ESCALATION_COLOURS[kind][0]))
+    for kind in _KINDS
+}
+
+
+def _marker_colours(row: QueueRow, _now: datetime) -> Colours:
+    kinds = _escalations(row)
+    return _MARKER_COLOURS[kinds[0]] if kinds else (None, None)
+
+
+def _sorted_by(sort: SortColumn) -> Callable[[bool], QueueSort]:
+    return lambda descending: QueueSort(sort, descending)
 
 
 def _plain(text: Callable[[QueueRow], str]) -> Callable[[QueueRow, datetime], str]:
@@ -95,14 +145,21 @@ def _plain(text: Callable[[QueueRow], str]) -> Callable[[QueueRow, datetime], st
 
 
 def _column(column: Column, text: Callable[[QueueRow, datetime], str], **how: Any) -> ColumnSpec:
-    return ColumnSpec(column.sort_column.value, text, _sorted_by(column), **how)
+    sort = column.sort_column
+    return ColumnSpec(column.title, text, None if sort is None else _sorted_by(sort), **how)
 
 
 COLUMNS: tuple[ColumnSpec[QueueRow, QueueSort], ...] = (
     _column(Column.NUMBER, _plain(lambda r: r.number)),
     _column(Column.PRIORITY, _plain(lambda r: r.priority.label)),
-    _column(Column.STATUS, _plain(lambda r: r.status.label)),
+    _column(Column.STATUS, _plain(lambda r: r.status.label), full_text_tip=True),
     _column(Column.SUMMARY, _plain(lambda r: r.summary), full_text_tip=True),
+    _column(
+        Column.ESCALATION,
+        _plain(_marker),
+        tip=_plain(_marker_tip),
+        colours=_marker_colours,
+    ),
     _column(Column.CALLER, _plain(lambda r: r.caller_name), full_text_tip=True),
     _column(Column.ASSIGNEE, _plain(lambda r: r.assignee_name), full_text_tip=True),
     _column(Column.TEAM, _plain(lambda r: r.team_name), full_text_tip=True),
@@ -128,3 +185,15 @@ class QueueModel(PagedTableModel[QueueRow, QueueFilter, QueueSort]):
 
     def __init__(self, query: QueueQuery, parent: QObject | None = None, **options: Any) -> None:
         super().__init__(query, COLUMNS, (QueueFilter(), QueueSort()), parent, **options)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """The marker column's header says in words what its marks mean."""
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == Column.ESCALATION
+        ):
+            return ESCALATION_HEADER_TIP
+        return super().headerData(section, orientation, role)

@@ -4,6 +4,11 @@ Filters are built from the controls into a :class:`QueueFilter` and handed to th
 which does the work in SQL; nothing here walks the rows. The page keeps the selected ticket
 by id, so a refresh that moves rows (or a new query that still contains it) keeps the same
 ticket selected without scrolling the table away from where the user was reading.
+
+From the filter box the keyboard goes on to the results: Down moves into the table, Enter
+opens the selected ticket (the first, if none is). A table without rows says why: on a
+database with no tickets at all, what to do first; otherwise that the filter matches
+nothing, with a button that clears it.
 """
 
 from __future__ import annotations
@@ -14,14 +19,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QMouseEvent
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,12 +49,23 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.pick_lists import Choice, OrganisationLists
 from app.queue.choices import QueueChoices, queue_choices
-from app.queue.query import BUILT_IN_VIEWS, QueueFilter, QueueQuery, QueueSort, SavedView
+from app.queue.query import (
+    ALL_OPEN,
+    ALL_TICKETS,
+    BUILT_IN_VIEWS,
+    QueueFilter,
+    QueueQuery,
+    QueueSort,
+    SavedView,
+)
 from app.queue.saved_views import delete_view, list_views, parse_assignee, save_view
+from app.tickets.escalations import EscalationKind
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
+from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS
-from ui.kit.tasks import run_task
-from ui.kit.widgets import signals_blocked
+from ui.kit.tasks import StaleGuard, run_task
+from ui.kit.widgets import MUTED, named, signals_blocked
+from ui.queue.columns import ColumnFitter
 from ui.queue.model import Column, QueueModel
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest, TicketSaved
@@ -56,18 +74,22 @@ TEXT_DEBOUNCE_MS = 200
 DUE_SOON_MINUTES = 60
 FILTER_PLACEHOLDER = "Filter: number, summary or caller  (Ctrl+F)"
 _ASSIGNEE_WORDS = (("Anyone", "anyone"), ("Me", "me"), ("Unassigned", "unassigned"))
-# Widest text each fixed column must show, to size it from the font instead of from pixels.
-_COLUMN_SAMPLES = {
-    Column.NUMBER: "HQ-000000",
-    Column.PRIORITY: "P3 Medium",
-    Column.STATUS: "Waiting on vendor",
-    Column.CALLER: "Freya Esposito",  # longer names are elided; the tooltip has them whole
-    Column.ASSIGNEE: "Marcus Webb",
-    Column.TEAM: "Service desk",
-    Column.SITE: "HQ",
-    Column.AGE: "23h 59m",
-    Column.SLA_DUE: "overdue 9d 23h",
-}
+_ESCALATION_WORDS = (
+    ("Escalation: any", ""),
+    *(
+        (f"{kind.mark} {kind.label}", kind.value)
+        for kind in (EscalationKind.HIERARCHICAL, EscalationKind.FUNCTIONAL)
+    ),
+)
+NO_TICKETS_TITLE = "No tickets yet"
+NO_TICKETS_TEXT = (
+    "This database has no tickets. To begin:<ul>"
+    "<li>log the first one: <b>File › New ticket</b> (Ctrl+N);</li>"
+    "<li>bring in the people who call: <b>File › Import callers…</b>;</li>"
+    "<li>or look around with made-up data first: start Switchboard with "
+    "<code>switchboard --demo</code>.</li></ul>"
+)
+NO_MATCH_TITLE = "No tickets match this filter"
 
 
 class _StickyMenu(QMenu):
@@ -184,6 +206,61 @@ def _id_or_none(data: str) -> uuid.UUID | None:
     return uuid.UUID(data) if data else None
 
 
+class _EmptyNote(QFrame):
+    """What the table says while it has no rows, over the rows' area (the header stays in
+    view), with one button: what to do first, or how to see tickets again."""
+
+    def __init__(self, viewport: QWidget) -> None:
+        super().__init__(viewport)
+        named(self, "queueEmpty", "No tickets")
+        self.title = named(QLabel(), "queueEmptyTitle", "No tickets")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.text = named(QLabel(), "queueEmptyText", "What to do")
+        self.text.setTextFormat(Qt.TextFormat.RichText)  # our own text, never the user's
+        self.text.setWordWrap(True)
+        self.text.setStyleSheet(f"color: {MUTED};")
+        self.new_ticket_button = named(QPushButton("&New ticket"), "emptyNewTicket", "New ticket")
+        self.clear_button = named(QPushButton(), "emptyClearFilter", "Clear filter")
+        column = QVBoxLayout()  # kept together, a little above the middle
+        column.setSpacing(10)
+        column.addStretch(1)
+        column.addWidget(self.title)
+        column.addWidget(self.text)
+        buttons = QHBoxLayout()
+        for button in (self.new_ticket_button, self.clear_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        column.addStretch(2)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addStretch(1)
+        layout.addLayout(column, 4)
+        layout.addStretch(1)
+        self._viewport = viewport
+        viewport.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.setGeometry(watched.rect())
+        return False
+
+    def say(self, title: str, text: str, clear: str = "") -> None:
+        """Show ``title`` and ``text``; ``clear`` is the clear button's label, and without
+        one the button offers a new ticket instead."""
+        self.title.setText(title)
+        self.text.setText(text)
+        self.clear_button.setText(clear)
+        self.clear_button.setVisible(bool(clear))
+        self.new_ticket_button.setVisible(not clear)
+        self.setGeometry(self._viewport.rect())
+        self.show()
+
+
 class QueuePage(Page):
     """Filter bar, saved views and the queue table; Enter or a double click asks for the
     ticket in the editor (a :class:`TicketRequest`)."""
@@ -207,9 +284,11 @@ class QueuePage(Page):
         self._syncing = False
         self._ready = False
         self._due_minutes = DUE_SOON_MINUTES
-        self.model = QueueModel(
-            QueueQuery(context.engine, context.me), self, page_size=page_size, poll_ms=poll_ms
-        )
+        self._open_asked = False  # Enter in the filter box: open once its results are in
+        self._shown: tuple[QueueFilter, QueueSort] | None = None  # the query of the rows
+        self._emptiness = StaleGuard()  # "is the database empty?" asked when a count is 0
+        self._query = QueueQuery(context.engine, context.me)
+        self.model = QueueModel(self._query, self, page_size=page_size, poll_ms=poll_ms)
         self._text_timer = QTimer(self, singleShot=True, interval=TEXT_DEBOUNCE_MS)
         self._text_timer.timeout.connect(self._apply_controls)
 
@@ -227,6 +306,8 @@ class QueuePage(Page):
         self.model.loaded.connect(self._first_rows)
         self.model.loaded.connect(self._counting)
         self.model.countChanged.connect(lambda total: None if total else self._first_rows())
+        self.model.modelReset.connect(self._new_query_shown)
+        self.model.loaded.connect(self._open_when_settled)
         self._set_views(list(BUILT_IN_VIEWS))  # the user's own follow with the pick lists
         self.apply_view(BUILT_IN_VIEWS[0])
         self._load_choices()
@@ -242,6 +323,9 @@ class QueuePage(Page):
         self.filter_edit.setAccessibleName("Filter text")
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip(
+            "Down: go to the tickets · Enter: open the selected ticket · Esc: clear the text"
+        )
         self.filter_edit.setMinimumWidth(
             self.filter_edit.fontMetrics().horizontalAdvance(FILTER_PLACEHOLDER) + 40
         )
@@ -253,6 +337,13 @@ class QueuePage(Page):
         self.views_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.views_combo.setMinimumContentsLength(20)
         self.views_combo.activated.connect(self._view_chosen)
+        self.views_combo.setToolTip("Saved views: built in, then your own")
+        # A list that drops below the box and holds every view (see _set_views), instead of
+        # a menu laid over it, which the screen's top edge cuts into a scrolling one.
+        self.views_combo.setStyleSheet(
+            "QComboBox { combobox-popup: 0; }"
+            " QComboBox QAbstractItemView::item { min-height: 24px; padding: 0 6px; }"
+        )
         view_label = QLabel("&View:", bar)
         view_label.setBuddy(self.views_combo)
         self.save_view_button = QPushButton("Save view as…", bar)
@@ -277,6 +368,9 @@ class QueuePage(Page):
         self.team_filter = self._combo(bar, "teamFilter", "Team filter")
         self.site_filter = self._combo(bar, "siteFilter", "Site filter")
         self.category_filter = self._combo(bar, "categoryFilter", "Category filter")
+        self.escalation_filter = self._combo(bar, "escalationFilter", "Escalation filter")
+        for label, data in _ESCALATION_WORDS:
+            self.escalation_filter.addItem(label, data)
         self._fill_choices(OrganisationLists([], [], [], []))
         self.due_filter = QCheckBox(f"SLA due within {DUE_SOON_MINUTES} min", bar)
         self.due_filter.setObjectName("dueSoonFilter")
@@ -291,7 +385,9 @@ class QueuePage(Page):
         top.addSpacing(12)
         for item in (view_label, self.views_combo, self.save_view_button, self.delete_view_button):
             top.addWidget(item)
-        bottom = QHBoxLayout()
+        # The filters wrap onto a second line where the window is narrow (1024 px).
+        bottom = FlowLayout()
+        bottom.setSpacing(6)
         for widget in (
             self.status_filter,
             self.priority_filter,
@@ -299,11 +395,11 @@ class QueuePage(Page):
             self.team_filter,
             self.site_filter,
             self.category_filter,
+            self.escalation_filter,
             self.due_filter,
+            self.row_count,
         ):
             bottom.addWidget(widget)
-        bottom.addStretch(1)
-        bottom.addWidget(self.row_count)
         rows = QVBoxLayout(bar)
         rows.setContentsMargins(6, 4, 6, 4)
         rows.setSpacing(6)
@@ -343,27 +439,18 @@ class QueuePage(Page):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(40)
-        bold = header.font()
-        bold.setBold(True)
-        metrics, header_metrics = table.fontMetrics(), QFontMetrics(bold)
-        for column, sample in _COLUMN_SAMPLES.items():
-            title = column.sort_column.value
-            header.resizeSection(
-                column,  # room for the cell padding, and beside the title for the sort arrow
-                max(
-                    metrics.horizontalAdvance(sample) + 20,
-                    header_metrics.horizontalAdvance(title) + 30,
-                ),
-            )
+        header.setMinimumSectionSize(24)
+        self._columns = ColumnFitter(table)
         header.setSortIndicator(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
-        header.sortIndicatorChanged.connect(lambda *_: self._mark_view())
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         table.doubleClicked.connect(self._open_index)
         table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.empty_note = _EmptyNote(table.viewport())
+        self.empty_note.new_ticket_button.clicked.connect(
+            lambda: self.navigate.emit("ticket", TicketRequest())
+        )
+        self.empty_note.clear_button.clicked.connect(self.clear_filter)
         return table
 
     def _build_actions(self) -> None:
@@ -383,6 +470,13 @@ class QueuePage(Page):
         clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         clear.triggered.connect(self._clear_text_and_leave)
         self.filter_edit.addAction(clear)
+        to_results = QAction("Go to the results", self.filter_edit)
+        to_results.setShortcut(QKeySequence(Qt.Key.Key_Down))
+        to_results.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        to_results.triggered.connect(self.focus_results)
+        self.filter_edit.addAction(to_results)
+        self.filter_edit.returnPressed.connect(self.open_from_filter)
+        self.filter_edit.textEdited.connect(self._forget_open)
 
         self.save_view_button.clicked.connect(self.ask_save_view)
         self.delete_view_button.clicked.connect(self.ask_delete_view)
@@ -428,6 +522,23 @@ class QueuePage(Page):
         """Open the selected ticket in the editor (Enter)."""
         self._open_index(self.table.currentIndex())
 
+    def _new_query_shown(self) -> None:
+        """A new query's first rows replaced the table's (a refresh only updates them)."""
+        self._shown = (self.model.query_filter, self.model.query_sort)
+
+    def _open_when_settled(self) -> None:
+        """Carry out an Enter from the filter box once the rows it asked for are in."""
+        asked = (self.model.query_filter, self.model.query_sort)
+        if not self._open_asked or self._shown != asked:
+            return
+        self._open_asked = False
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self._select_row(0)
+        self.open_current()
+
+    def _forget_open(self, *_args: object) -> None:
+        self._open_asked = False
+
     # -- public -------------------------------------------------------------------------------
     @property
     def views(self) -> list[SavedView]:
@@ -454,6 +565,27 @@ class QueuePage(Page):
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
+    def focus_results(self) -> None:
+        """Down in the filter box: the keyboard goes into the table, on the selected ticket
+        or else the first."""
+        self._apply_typed_text()
+        self.focus_table()
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self._select_row(0)
+
+    def open_from_filter(self) -> None:
+        """Enter in the filter box: open the selected ticket, or else the first. Text typed
+        a moment ago is applied at once, and the ticket opened from its results."""
+        self._apply_typed_text()
+        self._open_asked = True
+        self._open_when_settled()
+
+    def clear_filter(self) -> None:
+        """Show all open tickets (all tickets, if that is what showed nothing)."""
+        view = ALL_TICKETS if self.model.query_filter == ALL_OPEN.filter else ALL_OPEN
+        self.apply_view(view)
+        self.focus_table()
+
     def refresh(self) -> None:
         self.model.refresh()
 
@@ -466,6 +598,7 @@ class QueuePage(Page):
             (self.category_filter, f.category_id),
         ):
             _select_data(combo, str(value) if value else "")
+        _select_data(self.escalation_filter, f.escalation.value if f.escalation else "")
 
     def apply_view(self, view: SavedView) -> None:
         """Show ``view``: set every control from it, then query once."""
@@ -501,6 +634,7 @@ class QueuePage(Page):
         return Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder
 
     def _current_filter(self) -> QueueFilter:
+        escalation = self.escalation_filter.currentData()
         return QueueFilter(
             statuses=self.status_filter.values(),
             priorities=self.priority_filter.values(),
@@ -510,6 +644,7 @@ class QueuePage(Page):
             category_id=_id_or_none(self.category_filter.currentData() or ""),
             text=self.filter_edit.text(),
             due_within_minutes=self._due_minutes if self.due_filter.isChecked() else None,
+            escalation=EscalationKind(escalation) if escalation else None,
         )
 
     def _apply_controls(self) -> None:
@@ -517,6 +652,22 @@ class QueuePage(Page):
             return
         self._text_timer.stop()
         self.model.set_query(self._current_filter())
+        self._mark_view()
+
+    def _apply_typed_text(self) -> None:
+        """Apply the filter text now instead of after the typing pause."""
+        if self._text_timer.isActive():
+            self._apply_controls()
+
+    def _sort_indicator_changed(self, section: int, _order: Qt.SortOrder) -> None:
+        if Column(section).sort_column is None:
+            # The marker column sorts by nothing: the arrow goes back to the rows' order.
+            sort = self.model.query_sort
+            with signals_blocked(self.table.horizontalHeader()):
+                self.table.horizontalHeader().setSortIndicator(
+                    Column[sort.column.name], self._qt_order(sort)
+                )
+            return
         self._mark_view()
 
     def _mark_view(self) -> None:
@@ -564,6 +715,8 @@ class QueuePage(Page):
                 if not view.built_in and self.views_combo.count() == len(BUILT_IN_VIEWS):
                     self.views_combo.insertSeparator(self.views_combo.count())
                 self.views_combo.addItem(view.name)
+            # Every view in the list at once: a few saved views must not make it scroll.
+            self.views_combo.setMaxVisibleItems(self.views_combo.count())
         self._mark_view()
         self.viewsChanged.emit()
 
@@ -621,10 +774,39 @@ class QueuePage(Page):
     def _count_changed(self, count: int) -> None:
         self.row_count.setText("1 ticket" if count == 1 else f"{count:,} tickets")
         self.row_count.setToolTip("")
+        if count:
+            self._emptiness.drop_pending()
+            self.empty_note.hide()
+            return
+        query = self.model.query_filter
+        run_task(
+            self._query.has_tickets,
+            lambda any_ticket: self._explain_empty(any_ticket, query),
+            parent=self,
+            guard=self._emptiness,
+        )
+
+    def _explain_empty(self, any_ticket: bool, shown: QueueFilter) -> None:
+        """No rows: say what to do first on a new database, else how to see tickets."""
+        if not any_ticket:
+            self.empty_note.say(NO_TICKETS_TITLE, NO_TICKETS_TEXT)
+        elif shown == ALL_OPEN.filter:
+            self.empty_note.say(
+                "No open tickets", "Every ticket is resolved or closed.", "Show &all tickets"
+            )
+        else:
+            self.empty_note.say(
+                NO_MATCH_TITLE,
+                "Change the filter above, or clear it to see all open tickets.",
+                "&Clear filter",
+            )
 
     def _query_failed(self, message: str) -> None:
         self.row_count.setText("Queue not available")
         self.row_count.setToolTip(message)
+        self._emptiness.drop_pending()
+        self.empty_note.hide()
+        self._forget_open()
 
     def _open_index(self, index: QModelIndex) -> None:
         ticket_id = self.model.row_id(index.row()) if index.isValid() else None

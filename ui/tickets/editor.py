@@ -2,22 +2,32 @@
 
 Every database call runs in a worker (run_task), and all of them share one stale-answer
 guard: an answer to an older request (the user already opened another ticket) is dropped.
-Actions (status changes, escalation, notes) first save any field edits with the version that
-was loaded, then act on the saved version, so an action never throws away an edit and never
-overwrites someone else's change: a lost race shows the conflict banner, naming who changed
-what, and nothing is saved.
+
+A save sends the fields the user changed together with the values they were loaded with,
+and the service merges them over whatever others saved in the meantime
+(:func:`app.tickets.actions.save_ticket`): others' changes to other fields stay, and the
+status line names them; a field changed on both sides saves nothing, and the clash bar
+asks whether to keep mine or take theirs. Actions (status changes, escalation, notes)
+first save any field edits that way, then act on the saved version.
+
+While the editor is on screen it asks every few seconds whether the ticket was saved
+elsewhere: with no field edits here it shows the new version and says who saved it; with
+edits it offers to reload, and a save merges. After each save or action the status line
+says what was done and when, until the next edit.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -36,27 +46,33 @@ from app.context import AppContext
 from app.errors import ConflictError, ValidationError
 from app.pick_lists import Choice, TicketChoices, ticket_choices
 from app.tickets.actions import (
+    SaveOutcome,
     add_note,
     change_status,
     create_ticket,
     escalate,
     flag_manager,
-    update_ticket,
+    save_ticket,
 )
-from app.tickets.detail import TicketDetail, get_ticket
+from app.tickets.detail import OtherChange, TicketDetail, TicketNews, get_ticket, news_since
 from app.tickets.workflow import Transition, is_reopen
 from models.clock import utcnow
 from models.enums import TicketStatus
 from ui.kit.errors import show_failure
+from ui.kit.flow_layout import FlowLayout
+from ui.kit.paged_model import POLL_MS
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import Banner, error_label, named, on_ctrl_enter, text_box
+from ui.kit.widgets import GREEN, Banner, error_label, named, on_ctrl_enter, text_box
 from ui.shell.pages import Page
 from ui.tickets.form import TicketForm
 from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
-from ui.tickets.timeline import TicketHeader, WorklogPane
+from ui.tickets.timeline import TicketHeader, WorklogPane, format_clock
+
+log = logging.getLogger(__name__)
 
 Action = Callable[[TicketDetail], TicketDetail | None]
 PromptAction = Callable[[str, uuid.UUID | None], None]
+Said = Callable[[TicketDetail], str]  # the status line after a success, from the ticket
 
 
 class ProblemSink(Protocol):
@@ -70,6 +86,7 @@ class _ActionPrompt(QFrame):
     Ctrl+Enter confirms and Esc cancels, so no mouse is needed."""
 
     confirmed = Signal(str, object)
+    changed = Signal()  # typed into, opened or closed: what counts as unsaved may differ
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +120,7 @@ class _ActionPrompt(QFrame):
         layout.addLayout(buttons)
         self.confirm_button.clicked.connect(self._confirm)
         self.cancel_button.clicked.connect(self.hide)
+        self.edit.textChanged.connect(self.changed)
         on_ctrl_enter(self, self._confirm)
         self.hide()
 
@@ -124,11 +142,12 @@ class _ActionPrompt(QFrame):
         (self.team_combo if teams else self.edit).setFocus()
 
     def has_text(self) -> bool:
-        return self.isVisible() and bool(self.edit.toPlainText().strip())
+        """Text typed into the open prompt (not: the page is merely off screen)."""
+        return not self.isHidden() and bool(self.edit.toPlainText().strip())
 
     def show_problems(self, problems: Mapping[str, str]) -> dict[str, str]:
         """Take the messages about the note, reason or team while the prompt is open."""
-        if not self.isVisible():
+        if self.isHidden():
             return dict(problems)
         mine = {k: v for k, v in problems.items() if k in ("note", "reason", "team")}
         self.error.setText(" ".join(mine.values()))
@@ -137,19 +156,41 @@ class _ActionPrompt(QFrame):
             self.edit.setFocus()
         return {k: v for k, v in problems.items() if k not in mine}
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.changed.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.changed.emit()
+
     def _confirm(self) -> None:
         if self.isVisible() and self.confirm_button.isEnabled():
             team = self.team_combo.currentData() if self.team_combo.isVisible() else None
             self.confirmed.emit(self.edit.toPlainText(), uuid.UUID(team) if team else None)
 
 
+def _and(words: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return " and ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
+
+
+def _joined(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
 class TicketEditor(Page):
     """View and edit one ticket, or log a new one; see the module docstring. Other pages
     send it a :class:`TicketRequest`; every save is announced as :class:`TicketSaved`."""
 
-    saved = Signal(object)  # the TicketDetail as saved
+    saved = Signal(object)  # the TicketDetail as saved here
+    updated = Signal(object)  # the TicketDetail saved elsewhere, now shown in place
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, poll_ms: int = POLL_MS
+    ) -> None:
+        """``poll_ms``: how often the shown ticket is checked for saves made elsewhere
+        (0: never; tests call :meth:`poll`)."""
         super().__init__(parent)
         self.setObjectName("ticketEditor")
         self.setAccessibleName("Ticket editor")
@@ -157,16 +198,26 @@ class TicketEditor(Page):
         self._choices: TicketChoices | None = None
         self._detail: TicketDetail | None = None
         self._requests = StaleGuard()
+        self._polls = StaleGuard()
         self._busy = False
+        self._poll_failing = False  # the last poll failed, and that was said already
         self._prompt_action: PromptAction | None = None
         self._asked = TicketRequest()  # what the page shows, as it was asked for
         self._back_when_saved = False
         self._focus: QWidget | None = None
+        self._known_version = -1  # the newest version of the shown ticket heard of
+        self._unseen: tuple[OtherChange, ...] = ()  # saved elsewhere, not shown (edits here)
+        self._clash: SaveOutcome | None = None  # the save the clash bar asks about
+        self._carried = ""  # a merge made by the save before an action, said with the action
+        self._transition_buttons: list[QPushButton] = []
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._refresh_clocks)
         self._clock.start(60_000)
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(poll_ms)
+        self._poll_timer.timeout.connect(self.poll)
 
     # ------------------------------------------------------------------ building
 
@@ -181,10 +232,25 @@ class TicketEditor(Page):
         self.header = TicketHeader()
         self.conflict_banner = Banner(
             "conflictBanner",
-            "Not saved: someone else changed this ticket",
+            "Someone else changed this ticket",
             ("#fff4e5", "#ffb74d"),
             self._button("Reload", "reloadButton", self._reload, "Discard your edits, reload"),
         )
+        self.keep_button = self._button(
+            "Keep mine", "keepMineButton", self._keep_mine, "Save your values over theirs"
+        )
+        self.take_button = self._button(
+            "Take theirs",
+            "takeTheirsButton",
+            self._take_theirs,
+            "Keep their values; save your other edits",
+        )
+        self.clash_banner = Banner(
+            "clashBanner", "Changed on both sides", ("#fff4e5", "#ffb74d"), self.keep_button
+        )
+        clash_layout = self.clash_banner.layout()
+        assert isinstance(clash_layout, QHBoxLayout)
+        clash_layout.addWidget(self.take_button, 0, Qt.AlignmentFlag.AlignTop)
         self.error_banner = Banner(
             "errorBanner",
             "Problem",
@@ -192,10 +258,6 @@ class TicketEditor(Page):
             self._button("Dismiss", "dismissErrorButton", self._hide_error),
         )
         self.form = TicketForm(self._context)
-        self.transition_box = named(QWidget(), "transitionButtons")
-        self.transition_box.setAccessibleName("Status changes")
-        self.transition_layout = QHBoxLayout(self.transition_box)
-        self.transition_layout.setContentsMargins(0, 0, 0, 0)
         self.escalate_button = self._button(
             "Esc&alate…", "escalateButton", self._ask_escalation, "Hand over to another team"
         )
@@ -206,27 +268,30 @@ class TicketEditor(Page):
         self.prompt.confirmed.connect(self._prompt_confirmed)
         self.worklog = WorklogPane()
         self.worklog.add_requested.connect(self._add_note)
-        self.dirty_label = named(QLabel("Unsaved changes"), "dirtyLabel")
+        self.dirty_label = named(QLabel("Unsaved changes"), "dirtyLabel", "Unsaved changes")
         self.dirty_label.setStyleSheet("color: #ef6c00;")
+        # What the last save or action did, and when; it stays until the next edit.
+        self.status_label = named(QLabel(), "editorStatus", "Status")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setWordWrap(True)
+        self.status_label.setStyleSheet(f"color: {GREEN};")
         self.close_button = self._button("Close", "closeButton", self.request_close, "Esc")
         self.save_button = self._button("Save", "saveButton", self.save, "Save (Ctrl+S)")
         self.save_button.setDefault(True)
 
-        actions = QHBoxLayout()
-        actions.addWidget(self.transition_box)
-        actions.addStretch(1)
-        actions.addWidget(self.escalate_button)
-        actions.addWidget(self.flag_button)
-        self.actions_row = named(QWidget(), "actionsRow")
-        self.actions_row.setLayout(actions)
-        actions.setContentsMargins(0, 6, 0, 0)
+        # Status changes, then escalation: one row where there is room, more where not.
+        self.actions_row = named(QWidget(), "actionsRow", "Actions")
+        self._actions = FlowLayout(self.actions_row)
+        self._actions.setContentsMargins(0, 6, 0, 0)
+        self._actions.addWidget(self.escalate_button)
+        self._actions.addWidget(self.flag_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 8, 0)
-        left_layout.addWidget(self.form)
+        left_layout.addWidget(self.form, 1)  # its description grows, up to a limit
         left_layout.addWidget(self.actions_row)
         left_layout.addWidget(self.prompt)
-        left_layout.addStretch(1)
+        left_layout.addStretch(0)  # then the room left over goes here
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
@@ -239,13 +304,15 @@ class TicketEditor(Page):
         self.splitter.setStretchFactor(1, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.dirty_label)
-        bottom.addStretch(1)
-        bottom.addWidget(self.close_button)
-        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.status_label, 1)
+        bottom.addStretch(0)  # the buttons stay right with both lines hidden
+        bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
+        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self.header)
         layout.addWidget(self.conflict_banner)
+        layout.addWidget(self.clash_banner)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(bottom)
@@ -254,7 +321,9 @@ class TicketEditor(Page):
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.form.edited.connect(self._update_dirty)
         self.worklog.note_edit.textChanged.connect(self._update_dirty)
+        self.prompt.changed.connect(self._update_dirty)
         self.dirty_label.hide()
+        self.status_label.hide()
         self.actions_row.hide()
         self.worklog.hide()
 
@@ -312,6 +381,20 @@ class TicketEditor(Page):
         )
         return answer == QMessageBox.StandardButton.Discard
 
+    def poll(self) -> None:
+        """Ask, off the GUI thread, whether the shown ticket was saved elsewhere since."""
+        detail = self._detail
+        if detail is None or self._busy:
+            return
+        engine, version = self._context.engine, self._known_version
+        run_task(
+            lambda: news_since(engine, detail.id, version),
+            self._news_arrived,
+            self._poll_failed,
+            parent=self,
+            guard=self._polls,
+        )
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc closes the prompt if one is open, otherwise the editor. Children that use
         Esc themselves (open combo lists, the caller picker) never pass it up here."""
@@ -321,6 +404,16 @@ class TicketEditor(Page):
             self.prompt.hide()
         else:
             self.request_close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Saves made elsewhere are looked for only while the ticket is on screen."""
+        super().showEvent(event)
+        if self._poll_timer.interval() > 0:
+            self._poll_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._poll_timer.stop()
 
     # ------------------------------------------------------------------ loading and showing
 
@@ -337,9 +430,9 @@ class TicketEditor(Page):
         if self._choices is None:
             self._choices = choices
             self.form.set_choices(choices)
-        self.conflict_banner.hide()
         self.error_banner.hide()
         self.prompt.hide()
+        self.status_label.hide()
         if detail is None or self._detail is None or detail.id != self._detail.id:
             self.worklog.clear_note()  # a note typed for this ticket survives a reload
         if detail is None:
@@ -350,6 +443,7 @@ class TicketEditor(Page):
 
     def _show_new(self) -> None:
         self._detail = None
+        self._forget_others()
         self.setWindowTitle("New ticket")
         self.header.show_new()
         self.form.show_blank(self._asked.prefill)
@@ -361,7 +455,11 @@ class TicketEditor(Page):
         focus.setFocus()
 
     def _show_detail(self, detail: TicketDetail) -> None:
+        """Show ``detail`` as the ticket's current state: the form's edits are counted
+        from it, and what others saved before it is no longer news."""
         self._detail = detail
+        self._forget_others()
+        self._known_version = detail.version
         self.setWindowTitle(f"{detail.number} {detail.summary}")
         now = utcnow()
         self.header.show_ticket(detail, now)
@@ -374,20 +472,31 @@ class TicketEditor(Page):
         self.save_button.setText("Save")
         self._update_dirty()
 
+    def _forget_others(self) -> None:
+        self._unseen, self._clash, self._known_version = (), None, -1
+        self.conflict_banner.hide()
+        self.clash_banner.hide()
+
     def _show_transitions(self, transitions: tuple[Transition, ...]) -> None:
-        while (item := self.transition_layout.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.hide()
-                widget.setParent(None)  # gone from the editor now, deleted by the event loop
-                widget.deleteLater()
-        for transition in transitions:
-            button = self._button(
+        for old in self._transition_buttons:
+            self._actions.removeWidget(old)
+            old.hide()
+            old.setParent(None)  # gone from the editor now, deleted by the event loop
+            old.deleteLater()
+        for fixed in (self.escalate_button, self.flag_button):
+            self._actions.removeWidget(fixed)
+        self._transition_buttons = [
+            self._button(
                 transition.label,
                 f"transition_{transition.target.name}",
                 partial(self._transition, transition),
                 f"Move the ticket to {transition.target.label}",
             )
-            self.transition_layout.addWidget(button)
+            for transition in transitions
+        ]
+        for button in (*self._transition_buttons, self.escalate_button, self.flag_button):
+            self._actions.addWidget(button)
+        for button in self._transition_buttons:
             button.show()  # now, not on the next event loop pass: ``saved`` follows
 
     def _refresh_clocks(self) -> None:
@@ -395,7 +504,29 @@ class TicketEditor(Page):
             self.header.show_ticket(self._detail, utcnow())
 
     def _update_dirty(self) -> None:
-        self.dirty_label.setVisible(self.has_unsaved_changes())
+        """ "Unsaved changes" while there are any; the first edit ends the last save's
+        message (it no longer describes what is on screen)."""
+        dirty = self.has_unsaved_changes()
+        self.dirty_label.setVisible(dirty)
+        if dirty:
+            self.status_label.hide()
+
+    def _say(self, text: str) -> None:
+        """Put what was just done in the status line, where it stays until the next edit."""
+        self.status_label.setText(text)
+        self.status_label.setVisible(not self.has_unsaved_changes())
+
+    def _time(self, detail: TicketDetail, moment: datetime | None = None) -> str:
+        """A moment (now by default) as the ticket's site reads its clock."""
+        return format_clock(moment or utcnow(), detail.site_timezone)
+
+    def _their_changes(self, changes: tuple[OtherChange, ...], detail: TicketDetail) -> str:
+        """ "Bob Tech at 10:05 (Impact, Priority)": who saved, the last time, what."""
+        if not changes:
+            return "someone else"
+        people = list(dict.fromkeys(change.who for change in changes))
+        what = ", ".join(dict.fromkeys(change.what for change in changes))
+        return f"{_and(people)} at {self._time(detail, changes[-1].at)} ({what})"
 
     # ------------------------------------------------------------------ saving and actions
 
@@ -410,22 +541,94 @@ class TicketEditor(Page):
         engine, me, detail = self._context.engine, self._context.me, self._detail
         if detail is None:
             draft = self.form.draft()
-            self._run(lambda: create_ticket(engine, draft, me), (self.form,), then)
+            self._run(
+                lambda: create_ticket(engine, draft, me),
+                (self.form,),
+                None,
+                lambda d: f"Created {d.number} at {self._time(d)}",
+            )
             return
         changes = self.form.changes()
         if not changes:
             self.form.show_problems({})
+            self.clash_banner.hide()
             if then is not None:
                 then()
             return
-        self._run(
-            lambda: update_ticket(engine, detail.id, detail.version, changes, me),
+        self._save_over(detail, changes, then)
+
+    def _save_over(
+        self,
+        base: TicketDetail,
+        changes: Mapping[str, Any],
+        then: Callable[[], None] | None,
+        choice: str = "",
+    ) -> None:
+        """Save ``changes`` to fields that held what ``base`` shows, merged with whatever
+        was saved since; ``choice`` says how a clash was settled, for the status line."""
+        engine, me = self._context.engine, self._context.me
+        loaded = {name: getattr(base, name) for name in changes}
+        self._request(
+            lambda: save_ticket(engine, base.id, base.version, loaded, changes, me),
+            lambda outcome: self._saved(outcome, then, choice),
             (self.form,),
-            then,
         )
 
+    def _saved(self, outcome: SaveOutcome, then: Callable[[], None] | None, choice: str) -> None:
+        if not outcome.saved:
+            self._show_clash(outcome)
+            return
+        detail = outcome.detail
+        merged = (
+            f"merged with changes by {self._their_changes(outcome.merged, detail)}"
+            if outcome.merged
+            else ""
+        )
+        self._succeeded(
+            detail, None, lambda d: _joined(f"Saved {d.number} at {self._time(d)}", choice, merged)
+        )
+        if then is not None:
+            self._carried = merged
+            then()
+
+    def _show_clash(self, outcome: SaveOutcome) -> None:
+        """Nothing was saved: name each field changed on both sides, with their value, who
+        and when, and mine; Keep mine and Take theirs settle it."""
+        self._clash = outcome
+        detail = outcome.detail
+        fields = _and([clash.label for clash in outcome.clashes])
+        lines = [f"Not saved: {fields} changed here and by someone else since you opened it."]
+        lines += [
+            f"  {clash.label}: {clash.who} made it {clash.theirs} at "
+            f"{self._time(detail, clash.at)}; yours is {self.form.shown_value(clash.field)}."
+            for clash in outcome.clashes
+        ]
+        lines.append("Keep mine saves your values over theirs; Take theirs keeps theirs.")
+        self.clash_banner.show_message("\n".join(lines))
+
+    def _keep_mine(self) -> None:
+        clash = self._clash
+        if clash is None or self._busy:
+            return
+        whose = _and([f"{c.who}'s {c.label}" for c in clash.clashes])
+        # Their values become the base: what was saved after them still clashes anew.
+        self._save_over(clash.detail, self.form.changes(), None, f"yours replaced {whose}")
+
+    def _take_theirs(self) -> None:
+        clash = self._clash
+        if clash is None or self._busy:
+            return
+        taken = {c.field for c in clash.clashes}
+        whose = _and([f"{c.who}'s {c.label}" for c in clash.clashes])
+        rest = {name: value for name, value in self.form.changes().items() if name not in taken}
+        if rest:
+            self._save_over(clash.detail, rest, None, f"took {whose}")
+        else:
+            self._show_detail(clash.detail)
+            self._say(f"Took {whose}; nothing else to save")
+
     def _perform(
-        self, action: Action, sinks: tuple[ProblemSink, ...], done: Callable[[], None]
+        self, action: Action, sinks: tuple[ProblemSink, ...], done: Callable[[], None], said: Said
     ) -> None:
         """Save pending field edits, then run ``action`` on the ticket as saved."""
         if self._busy or self._detail is None:
@@ -434,7 +637,7 @@ class TicketEditor(Page):
         def act() -> None:
             detail = self._detail
             assert detail is not None
-            self._run(lambda: action(detail), sinks, done)
+            self._run(lambda: action(detail), sinks, done, said)
 
         self._save(then=act)
 
@@ -463,7 +666,12 @@ class TicketEditor(Page):
                 return None
             return change_status(engine, detail.id, detail.version, target, me, note)
 
-        self._perform(action, (self.prompt, self.form), self.prompt.hide)
+        self._perform(
+            action,
+            (self.prompt, self.form),
+            self.prompt.hide,
+            lambda d: f"Moved {d.number} to {d.status.label} at {self._time(d)}",
+        )
 
     def _ask_escalation(self) -> None:
         detail, choices = self._detail, self._choices
@@ -488,6 +696,7 @@ class TicketEditor(Page):
             lambda d: escalate(engine, d.id, d.version, team, reason, me),
             (self.prompt,),
             self.prompt.hide,
+            lambda d: f"Escalated {d.number} to {d.team_name} at {self._time(d)}",
         )
 
     def _ask_flag(self) -> None:
@@ -507,6 +716,7 @@ class TicketEditor(Page):
             lambda d: flag_manager(engine, d.id, d.version, reason, me),
             (self.prompt,),
             self.prompt.hide,
+            lambda d: f"Flagged {d.number} to the manager at {self._time(d)}",
         )
 
     def _ask(
@@ -530,6 +740,7 @@ class TicketEditor(Page):
             lambda d: add_note(engine, d.id, note, me, minutes),
             (self.worklog,),
             self.worklog.clear_note,
+            lambda d: f"Added a note to {d.number} at {self._time(d)}",
         )
 
     def _reload(self) -> None:
@@ -539,6 +750,78 @@ class TicketEditor(Page):
     def _hide_error(self) -> None:
         self.error_banner.hide()
 
+    # ------------------------------------------------------------------ saves made elsewhere
+
+    def _news_arrived(self, news: TicketNews | None, refused: bool = False) -> None:
+        """The ticket was saved elsewhere (``refused``: and an action here was turned down
+        for it). Without field edits here the new version is shown in place; with edits,
+        the conflict bar offers to reload, and saving merges."""
+        detail = self._detail
+        if news is None or detail is None or news.detail.id != detail.id or self._busy:
+            return
+        if refused:
+            self._unseen = news.changes  # everything since the version the action used
+        elif news.detail.version > self._known_version:
+            self._unseen += news.changes
+        else:
+            return  # heard of already (or older than the save just made here)
+        self._known_version = news.detail.version
+        number, theirs = detail.number, self._their_changes(self._unseen, news.detail)
+        if not self.form.is_dirty():
+            self._show_detail(news.detail)
+            self.updated.emit(news.detail)
+            if refused:
+                self._show_quietly(
+                    self.error_banner,
+                    f"Not done: {number} was changed by {theirs} meanwhile. It shows their "
+                    "change now; try again if it still applies.",
+                )
+            else:
+                self._say(f"Updated by {theirs}")
+        elif refused:
+            self._show_quietly(
+                self.error_banner,
+                f"Not done: {number} was changed by {theirs} meanwhile. Your edits are "
+                "kept: save to merge them with theirs, then try again.",
+            )
+        else:
+            self._show_quietly(
+                self.conflict_banner,
+                f"{number} was saved by {theirs} while you were editing it.\n"
+                "Save to merge your edits with theirs, or reload to see theirs and drop yours.",
+            )
+
+    def _show_quietly(self, banner: Banner, text: str) -> None:
+        """Show a banner the person did not ask for without taking the keyboard from
+        where they are typing."""
+        focus = QApplication.focusWidget()
+        banner.show_message(text)
+        if focus is not None and shiboken6.isValid(focus) and self.isAncestorOf(focus):
+            focus.setFocus()
+
+    def _poll_failed(self, error: Exception) -> None:
+        """Said once while polls keep failing (every few seconds), logged after that."""
+        if self._poll_failing:
+            log.warning("The ticket's poll failed again: %s", error)
+            return
+        self._poll_failing = True
+        show_failure(error, lambda text: self._show_quietly(self.error_banner, text))
+
+    def _refused(self, error: ConflictError) -> None:
+        """An action lost to a save made elsewhere: find out what that was, and show it."""
+        detail, engine = self._detail, self._context.engine
+        if detail is None:
+            self.conflict_banner.show_message(str(error))
+            return
+
+        def explain(news: TicketNews | None) -> None:
+            if news is None:  # moved back to where it was: nothing to show but the error
+                self.conflict_banner.show_message(str(error))
+            else:
+                self._news_arrived(news, refused=True)
+
+        self._request(lambda: news_since(engine, detail.id, detail.version), explain, ())
+
     # ------------------------------------------------------------------ running work
 
     def _request(
@@ -547,11 +830,14 @@ class TicketEditor(Page):
         answered: Callable[[Any], None],
         sinks: tuple[ProblemSink, ...],
     ) -> None:
-        """Run ``work`` in a worker, busy until the answer; only the newest answer counts."""
+        """Run ``work`` in a worker, busy until the answer; only the newest answer counts.
+        A poll still on its way is dropped: this request's answer is newer."""
         self._set_busy(True)
+        self._polls.drop_pending()
 
         def succeeded(result: Any) -> None:
             self._set_busy(False)
+            self._poll_failing = False
             answered(result)
 
         def failed(error: Exception) -> None:
@@ -568,7 +854,8 @@ class TicketEditor(Page):
             self._focus = QApplication.focusWidget()
         buttons = [self.save_button, self.escalate_button, self.flag_button]
         buttons += [self.worklog.add_button, self.prompt.confirm_button]
-        buttons += self.transition_box.findChildren(QPushButton)
+        buttons += [self.keep_button, self.take_button, self.conflict_banner.button]
+        buttons += self._transition_buttons
         for button in buttons:
             button.setEnabled(not busy)
         focus, now = self._focus, QApplication.focusWidget()
@@ -587,11 +874,13 @@ class TicketEditor(Page):
         work: Callable[[], TicketDetail | None],
         sinks: tuple[ProblemSink, ...],
         done: Callable[[], None] | None,
+        said: Said,
     ) -> None:
-        self._request(work, lambda detail: self._succeeded(detail, done), sinks)
+        self._request(work, lambda detail: self._succeeded(detail, done, said), sinks)
 
-    def _succeeded(self, detail: TicketDetail | None, done: Callable[[], None] | None) -> None:
-        self.conflict_banner.hide()
+    def _succeeded(
+        self, detail: TicketDetail | None, done: Callable[[], None] | None, said: Said
+    ) -> None:
         self.error_banner.hide()
         if detail is not None:
             self._show_detail(detail)
@@ -599,15 +888,21 @@ class TicketEditor(Page):
             self.announce.emit(TicketSaved(detail, self._asked))
         if done is not None:
             done()
+        if detail is not None:
+            self._say(_joined(said(detail), self._carried))
+        self._carried = ""
+        self._update_dirty()  # ``done`` emptied the prompt or the note box
         if detail is not None and self._back_when_saved:
             self._back_when_saved = False
             self.done.emit()
 
     def _failed(self, error: Exception, sinks: tuple[ProblemSink, ...]) -> None:
-        """A conflict gets its banner, field problems go under their fields; anything else
-        takes the program's one error path, shown in the error banner."""
+        """A conflict is looked into and explained, field problems go under their
+        fields; anything else takes the program's one error path, shown in the error
+        banner."""
+        self._carried = ""
         if isinstance(error, ConflictError):
-            self._show_conflict(error)
+            self._refused(error)
         elif isinstance(error, ValidationError):
             leftover: dict[str, Any] = dict(error.problems)
             for sink in sinks:
@@ -616,12 +911,3 @@ class TicketEditor(Page):
                 self.error_banner.show_message(" ".join(leftover.values()))
         else:
             show_failure(error, self.error_banner.show_message)
-
-    def _show_conflict(self, error: ConflictError) -> None:
-        edits = self.form.describe_changes()
-        kept = (
-            "\n\nYour edits, not saved (Reload discards them):\n  " + "\n  ".join(edits)
-            if edits
-            else ""
-        )
-        self.conflict_banner.show_message(str(error) + kept)

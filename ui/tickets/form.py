@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QWidget,
 )
 
@@ -43,6 +44,7 @@ from ui.tickets.requests import TicketPrefill
 
 CALLER_DEBOUNCE_MS = 150
 CALLER_PICKS = 20
+COMBO_CHARS = 10
 _HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -64,6 +66,24 @@ class FormValues:
     site_id: uuid.UUID | None = None
     resolved_on_first_contact: bool = False
     resolution_note: str = ""
+
+
+class _GrowingTextBox(QPlainTextEdit):
+    """A text box of ``least`` lines that grows to ``most`` where the window has the
+    height: a short window keeps the fields below it on screen, a tall one shows more text
+    (never so much that the fields below leave the top half). Tab moves on, as in every
+    other field."""
+
+    def __init__(self, least: int, most: int) -> None:
+        super().__init__()
+        spacing = self.fontMetrics().lineSpacing()
+        self.setMinimumHeight(spacing * least + 14)
+        self.setMaximumHeight(spacing * most + 14)
+        self.setTabChangesFocus(True)
+
+    def sizeHint(self) -> QSize:
+        """The least: the height a layout gives beyond that is what the window can spare."""
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 def _combo_id(combo: QComboBox) -> uuid.UUID | None:
@@ -108,12 +128,15 @@ class TicketForm(QWidget):
         self._cells: dict[str, QWidget] = {}
         self._inputs: dict[str, QWidget] = {}
         self._new = False
+        self._showing = False  # filling the fields from a ticket is not the user editing
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(10)
         self._grid.setVerticalSpacing(6)
         self._grid.setColumnStretch(1, 1)
         self._grid.setColumnStretch(3, 1)
+        # No taller than its fields can use: height beyond that stays below the form.
+        self._grid.setSizeConstraint(QGridLayout.SizeConstraint.SetMinAndMaxSize)
         self._build_fields()
         self._build_caller_picker()
         self._connect_edits()
@@ -142,11 +165,15 @@ class TicketForm(QWidget):
         )
         if top:
             label.setContentsMargins(0, 4, 0, 0)
+        # One line high, whatever the row: only the text boxes take height the window offers.
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         field.setAccessibleName(text.replace("&", ""))
         cell = content or field
         # Each field row is followed by its error row, which takes no room while hidden.
         self._errors[key] = error_label()
         self._grid.addWidget(label, row * 2, col * 2)
+        if top:
+            self._grid.setAlignment(label, Qt.AlignmentFlag.AlignTop)
         self._grid.addWidget(cell, row * 2, col * 2 + 1, 1, span * 2 - 1)
         self._grid.addWidget(self._errors[key], row * 2 + 1, col * 2 + 1, 1, span * 2 - 1)
         self._labels[key] = label
@@ -159,10 +186,9 @@ class TicketForm(QWidget):
         self.asset_combo = named(QComboBox(), "assetCombo")
         self.summary_edit = named(QLineEdit(), "summaryEdit")
         self.summary_edit.setPlaceholderText("What is wrong, in a few words")
-        # Room for a few paragraphs; the actions stay right under the fields.
-        self.description_edit = text_box(
-            "descriptionEdit", "Details, error messages, what was tried", lines=10
-        )
+        # Room for a few paragraphs, and more where the window has the height for them.
+        self.description_edit = named(_GrowingTextBox(6, 20), "descriptionEdit")
+        self.description_edit.setPlaceholderText("Details, error messages, what was tried")
         self.category_combo = named(QComboBox(), "categoryCombo")
         self.channel_combo = named(QComboBox(), "channelCombo")
         for channel in Channel:
@@ -173,6 +199,7 @@ class TicketForm(QWidget):
         self.priority_label.setAccessibleName("Priority")
         self.priority_label.setToolTip("Priority from impact and urgency")
         urgency_row = QWidget()
+        urgency_row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         urgency_box = QHBoxLayout(urgency_row)
         urgency_box.setContentsMargins(0, 0, 0, 0)
         urgency_box.addWidget(self.urgency_combo, 1)
@@ -198,6 +225,13 @@ class TicketForm(QWidget):
         self._add("site", "Sit&e", self.site_combo, (6, 0, 1))
         self._grid.addWidget(self.fcr_check, 6 * 2, 3)
         self._add("resolution", "Resolution", self.resolution_edit, (7, 0, 2))
+        for combo in self._combos():
+            # Sized for a short entry, not the longest one: the form fits a 1024 px window
+            # beside the timeline, and an open list still shows every entry whole.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(COMBO_CHARS)
 
     def _build_caller_picker(self) -> None:
         """Type-ahead over callers: debounced, looked up off-thread, stale answers dropped."""
@@ -218,10 +252,19 @@ class TicketForm(QWidget):
 
     def _connect_edits(self) -> None:
         for line in (self.caller_edit, self.summary_edit):
-            line.textChanged.connect(self.edited)
+            line.textChanged.connect(self._changed)
         for text in (self.description_edit, self.resolution_edit):
-            text.textChanged.connect(self.edited)
-        for combo in (
+            text.textChanged.connect(self._changed)
+        for combo in self._combos():
+            combo.currentIndexChanged.connect(self._changed)
+        self.fcr_check.toggled.connect(self._changed)
+        self.impact_combo.currentIndexChanged.connect(self._update_priority)
+        self.urgency_combo.currentIndexChanged.connect(self._update_priority)
+        self.channel_combo.currentIndexChanged.connect(self._update_fcr)
+        self.fcr_check.toggled.connect(self._update_fcr)
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (
             self.asset_combo,
             self.category_combo,
             self.channel_combo,
@@ -230,13 +273,12 @@ class TicketForm(QWidget):
             self.assignee_combo,
             self.team_combo,
             self.site_combo,
-        ):
-            combo.currentIndexChanged.connect(self.edited)
-        self.fcr_check.toggled.connect(self.edited)
-        self.impact_combo.currentIndexChanged.connect(self._update_priority)
-        self.urgency_combo.currentIndexChanged.connect(self._update_priority)
-        self.channel_combo.currentIndexChanged.connect(self._update_fcr)
-        self.fcr_check.toggled.connect(self._update_fcr)
+        )
+
+    def _changed(self) -> None:
+        """A field changed: the user's edit, unless it is a ticket being put in the form."""
+        if not self._showing:
+            self.edited.emit()
 
     # ------------------------------------------------------------------ showing
 
@@ -261,6 +303,7 @@ class TicketForm(QWidget):
         )
 
     def show_ticket(self, detail: TicketDetail) -> None:
+        self._showing = True
         self._set_new(False)
         self._set_caller(detail.caller_id, detail.caller_name)
         self._fill_assets([], detail.asset_id, detail.asset_tag)
@@ -279,6 +322,7 @@ class TicketForm(QWidget):
 
     def show_blank(self, prefill: TicketPrefill | None = None) -> None:
         """A new ticket: empty, or started from a call with ``prefill``."""
+        self._showing = True
         self._set_new(True)
         blank = FormValues()
         self._set_caller(None, "")
@@ -315,10 +359,13 @@ class TicketForm(QWidget):
         self.fcr_check.setVisible(new)
 
     def _finish_showing(self) -> None:
+        """The fields hold the ticket now: that is what edits are counted from, and
+        :attr:`edited` reports the user's changes again."""
         self.show_problems({})
         self._update_priority()
         self._update_fcr()
         self._baseline = self.values()
+        self._showing = False
 
     # ------------------------------------------------------------------ caller picker
 
@@ -453,14 +500,9 @@ class TicketForm(QWidget):
             problems["resolution"] = "Say how the problem was solved."
         return problems
 
-    def describe_changes(self) -> list[str]:
-        """The user's unsaved edits in words, so a conflict message can keep them visible."""
-        described = []
-        for name in self.changes():
-            key = name.removesuffix("_id")
-            label = self._labels[key].text().replace("&", "")
-            described.append(f"{label}: {_shown_text(self._inputs[key])}")
-        return described
+    def shown_value(self, name: str) -> str:
+        """What the field ``name`` (update_ticket's name) shows now, in words."""
+        return _shown_text(self._inputs[name.removesuffix("_id")])
 
     def show_problems(self, problems: Mapping[str, str]) -> dict[str, str]:
         """Show messages under their fields, focus the first one; return the others."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import groupby
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimeZone, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.tickets.detail import EventView, TicketDetail
+from app.tickets.escalations import EscalationKind
 from models.clock import utcnow
 from models.enums import EventKind, TicketStatus
 from ui.kit.widgets import (
+    ESCALATION_COLOURS,
     chip_style,
     error_label,
     named,
@@ -47,12 +50,17 @@ BREACHED = f"<span style='color:{RED}; font-weight:600'>breached</span>"
 PAUSED = "<span style='color:#ef6c00; font-weight:600'>paused while waiting on the caller</span>"
 OPEN_CHIP = chip_style("#e3f2fd", "#0d47a1")
 DONE_CHIP = chip_style("#e8f5e9", "#1b5e20")
-FLAG_CHIP = chip_style("#fdecea", "#b71c1c")
-_BOLD_KINDS = frozenset({EventKind.STATUS_CHANGED, EventKind.REOPENED, EventKind.ESCALATED})
+# The two kinds of escalation, each in its own colour wherever it shows.
+_FUNCTIONAL, _HIERARCHICAL = EscalationKind.FUNCTIONAL, EscalationKind.HIERARCHICAL
+ESCALATED_CHIP = chip_style(*ESCALATION_COLOURS[_FUNCTIONAL])
+FLAGGED_CHIP = chip_style(*ESCALATION_COLOURS[_HIERARCHICAL])
+_BOLD_KINDS = frozenset({EventKind.STATUS_CHANGED, EventKind.REOPENED})
+_COLOURED_KINDS = {kind.event_kind: ESCALATION_COLOURS[kind][1] for kind in EscalationKind}
 
 
 def format_local(moment: datetime, timezone: str, now: datetime | None = None) -> str:
-    """ "Mon 28 Nov 14:05" in ``timezone``; the year is added when it is not this year.
+    """ "Mon 28 Nov 14:05" in ``timezone``; the year is added when it is not this year, and
+    the zone's name when this workstation's clock would read otherwise (:func:`zone_label`).
 
     Names are spelled out here rather than with strftime, whose day and month names follow
     the C locale that Qt switches to the user's language at start-up.
@@ -60,10 +68,60 @@ def format_local(moment: datetime, timezone: str, now: datetime | None = None) -
     local = moment.astimezone(ZoneInfo(timezone))
     this_year = (now or utcnow()).astimezone(local.tzinfo).year
     year = "" if local.year == this_year else f" {local.year}"
-    return (
-        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}{year} "
-        f"{local.hour:02d}:{local.minute:02d}"
-    )
+    date = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}{year}"
+    return f"{date} {_clock(local)}"
+
+
+def format_clock(moment: datetime, timezone: str, now: datetime | None = None) -> str:
+    """ "14:05" for a moment of today (in ``timezone``), else the whole date as
+    :func:`format_local` gives it; the zone is named as there."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    today = (now or utcnow()).astimezone(local.tzinfo).date()
+    return _clock(local) if local.date() == today else format_local(moment, timezone, now)
+
+
+def _clock(local: datetime) -> str:
+    return f"{local.hour:02d}:{local.minute:02d}{zone_label(local)}"
+
+
+def zone_label(local: datetime) -> str:
+    """ " CET" after a time whose zone's clock differs from this workstation's at that
+    moment (the ticket's site is elsewhere); "" when both clocks read the same."""
+    if local.utcoffset() == local.astimezone(workstation_zone()).utcoffset():
+        return ""
+    name = local.tzname() or ""
+    if name.isalpha():
+        return f" {name}"
+    offset = int((local.utcoffset() or timedelta()).total_seconds()) // 60
+    hours, minutes = divmod(abs(offset), 60)
+    return f" UTC{'-' if offset < 0 else '+'}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+_workstation: tzinfo | None = None  # set by use_workstation_zone; else the system's
+
+
+def workstation_zone() -> tzinfo:
+    """The time zone of this workstation's clock (Qt's system zone, as an IANA zone when
+    the name is known, so summer time is followed)."""
+    if _workstation is not None:
+        return _workstation
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode()
+    try:
+        return ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        return utcnow().astimezone().tzinfo or UTC  # the offset the system reports now
+
+
+@contextmanager
+def use_workstation_zone(zone: str) -> Iterator[None]:
+    """Read times as a workstation in ``zone`` would inside the block (tests, on any
+    machine), then as before."""
+    global _workstation
+    previous, _workstation = _workstation, ZoneInfo(zone)
+    try:
+        yield
+    finally:
+        _workstation = previous
 
 
 def format_minutes(minutes: int) -> str:
@@ -112,8 +170,16 @@ class TicketHeader(QWidget):
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = named(QLabel(), "statusLabel")
         self.priority_chip = named(QLabel(), "priorityChip")
-        self.escalated_chip = named(QLabel("Escalated"), "escalatedChip")
-        self.escalated_chip.setStyleSheet(FLAG_CHIP)
+        # Below the SLA line, beside the flag's reason: the top line has no room for them
+        # at 1024 px.
+        self.escalated_chip = named(QLabel(), "escalatedChip", "Escalated")
+        self.escalated_chip.setStyleSheet(ESCALATED_CHIP)
+        self.escalated_chip.setToolTip("Handed to another team (a functional escalation)")
+        self.flagged_chip = named(
+            QLabel(f"{_HIERARCHICAL.mark} Flagged to manager"), "flaggedChip", "Flagged to manager"
+        )
+        self.flagged_chip.setStyleSheet(FLAGGED_CHIP)
+        self.flagged_chip.setToolTip("A manager is asked to look (a hierarchical escalation)")
         self.info_label = named(QLabel(), "infoLabel")
         self.info_label.setStyleSheet(f"color: {MUTED};")
         self.sla_label = named(QLabel(), "slaLabel")
@@ -122,14 +188,13 @@ class TicketHeader(QWidget):
         self.flag_label.setWordWrap(True)
         for label in (self.number_label, self.info_label, self.flag_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # names and reasons stay text
-        self.flag_label.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        self.flag_label.setStyleSheet(f"color: {ESCALATION_COLOURS[_HIERARCHICAL][1]};")
         top = QHBoxLayout()
         top.setSpacing(10)
         for label, name in (
             (self.number_label, "Ticket number"),
             (self.status_label, "Status"),
             (self.priority_chip, "Priority"),
-            (self.escalated_chip, "Escalated"),
         ):
             label.setAccessibleName(name)
             top.addWidget(label)
@@ -139,12 +204,15 @@ class TicketHeader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(top)
-        for label, name in (
-            (self.sla_label, "SLA"),
-            (self.flag_label, "Manager flag"),
-        ):
-            label.setAccessibleName(name)
-            layout.addWidget(label)
+        self.sla_label.setAccessibleName("SLA")
+        layout.addWidget(self.sla_label)
+        escalations = QHBoxLayout()
+        escalations.setSpacing(10)
+        escalations.addWidget(self.escalated_chip)
+        escalations.addWidget(self.flagged_chip)
+        escalations.addWidget(self.flag_label, 1)
+        self.flag_label.setAccessibleName("Why the manager is asked to look")
+        layout.addLayout(escalations)
         self.info_label.setAccessibleName("Dates")
 
     def show_ticket(self, detail: TicketDetail, now: datetime) -> None:
@@ -163,12 +231,14 @@ class TicketHeader(QWidget):
             info.append(f"reopened {detail.reopen_count}×")
         self.info_label.setText(" · ".join(info))
         self.sla_label.setText(sla_html(detail, now))
-        self.flag_label.setText(f"⚑ Flagged to manager: {detail.manager_flag_reason}")
+        self.escalated_chip.setText(f"{_FUNCTIONAL.mark} {_escalated_to(detail)}")
+        self.flag_label.setText(detail.manager_flag_reason)
         for widget, shown in (
             (self.status_label, True),
             (self.priority_chip, True),
             (self.sla_label, True),
             (self.escalated_chip, detail.escalated),
+            (self.flagged_chip, detail.manager_flagged),
             (self.flag_label, detail.manager_flagged),
         ):
             widget.setVisible(shown)
@@ -180,10 +250,17 @@ class TicketHeader(QWidget):
             self.status_label,
             self.priority_chip,
             self.escalated_chip,
+            self.flagged_chip,
             self.sla_label,
             self.flag_label,
         ):
             widget.hide()
+
+
+def _escalated_to(detail: TicketDetail) -> str:
+    """The newest hand-over as the timeline words it: "Escalated to Network"."""
+    handovers = (e.text for e in reversed(detail.events) if e.kind == _FUNCTIONAL.event_kind)
+    return next(handovers, "Escalated")
 
 
 def _saves(events: Sequence[EventView]) -> Iterator[list[EventView]]:
@@ -196,8 +273,8 @@ def _line(event: EventView) -> str:
     text = html.escape(event.text[:1].upper() + event.text[1:])
     if event.kind in _BOLD_KINDS:
         text = f"<b>{text}</b>"
-    elif event.kind == EventKind.MANAGER_FLAGGED:
-        text = f"<b style='color:{RED}'>{text}</b>"
+    elif event.kind in _COLOURED_KINDS:
+        text = f"<b style='color:{_COLOURED_KINDS[event.kind]}'>{text}</b>"
     note = event.note
     if event.kind == EventKind.CREATED:
         note = _preview(note)  # the original description; the field above shows it whole
