@@ -512,6 +512,10 @@ def test_a_column_widened_by_hand_keeps_its_width(qtbot: QtBot, window: Any) -> 
     qtbot.waitUntil(lambda: not header.isSectionHidden(Column.SITE))
     assert header.sectionSize(Column.CALLER) == widened
 
+    again = _open_view(qtbot, window.context, poll_ms=0)  # the next run: still that width
+
+    assert again.table.horizontalHeader().sectionSize(Column.CALLER) == widened
+
 
 # ----------------------------------------------------------------------------- the view list
 

@@ -58,6 +58,7 @@ from app.context import AppContext
 from app.errors import SwitchboardError
 from app.pick_lists import Choice
 from ui.kit.errors import show_failure
+from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import message_label, named, plural, read_only_table, show_message
 
@@ -230,6 +231,7 @@ class CallerImportDialog(QDialog):
         lists.addWidget(errors_pane)
         lists.addWidget(changes_pane)
         lists.setSizes([380, 560])
+        remember_splitter(lists, "callerImportPreview")
 
         preview_box = QGroupBox("Preview (nothing is written until you click Import)")
         preview_box.setObjectName("importPreviewBox")
@@ -243,6 +245,7 @@ class CallerImportDialog(QDialog):
         body.addWidget(columns_box)
         body.addWidget(preview_box)
         body.setSizes([300, 380])
+        remember_splitter(body, "callerImport")
 
         self.result_label = message_label("importResult", "Import result", "#2e7d32")
         self.import_button = QPushButton("Import")

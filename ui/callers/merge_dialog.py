@@ -47,6 +47,7 @@ from app.callers.merge import (
 )
 from app.context import AppContext
 from ui.kit.errors import show_failure
+from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import run_task
 from ui.kit.widgets import message_label, named, plural, read_only_table, show_message
 
@@ -200,6 +201,7 @@ class CallerMergeDialog(QDialog):
         splitter.addWidget(self.group_list)
         splitter.addWidget(detail)
         splitter.setSizes([260, 880])
+        remember_splitter(splitter, "callerMerge")
 
         self.message = message_label("mergeMessage", "Problem", "#c62828")
         self.result_label = message_label("mergeResult", "Merge result", "#2e7d32")

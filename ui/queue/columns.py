@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+from ui.kit.remembered import ColumnWidths
 from ui.queue.model import Column
 
 CELL_PADDING = 20  # the cell's padding and focus frame, beside the text
@@ -76,17 +77,25 @@ def plan_widths(
 class ColumnFitter(QObject):
     """Keeps the columns of the queue's table fitted to its width (see the module docstring).
 
-    A column the person widened or narrowed by hand keeps that width from then on."""
+    A column the person widened or narrowed by hand keeps that width from then on, in this
+    run and the next ones (``memory``)."""
 
-    def __init__(self, table: QTableView) -> None:
+    def __init__(self, table: QTableView, memory: ColumnWidths) -> None:
         super().__init__(table)
         self._table = table
+        self._memory = memory
         self._fitting = False
         self._by_hand: set[Column] = set()
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.SUMMARY, QHeaderView.ResizeMode.Stretch)
+        remembered = memory.load()
+        for column in SAMPLES:
+            width = remembered.get(column.title)
+            if width is not None:
+                header.resizeSection(column, width)
+                self._by_hand.add(column)
         header.sectionResized.connect(self._resized)
         table.viewport().installEventFilter(self)
 
@@ -130,6 +139,8 @@ class ColumnFitter(QObject):
         finally:
             self._fitting = False
 
-    def _resized(self, section: int, _old: int, _new: int) -> None:
-        if not self._fitting and section != Column.SUMMARY:
-            self._by_hand.add(Column(section))
+    def _resized(self, section: int, _old: int, new: int) -> None:
+        if not self._fitting and section != Column.SUMMARY and new > 0:
+            column = Column(section)
+            self._by_hand.add(column)
+            self._memory.keep(column.title, new)

@@ -63,6 +63,7 @@ from app.tickets.escalations import EscalationKind
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS
+from ui.kit.remembered import ColumnWidths
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, named, signals_blocked
 from ui.queue.columns import ColumnFitter
@@ -440,7 +441,7 @@ class QueuePage(Page):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionsMovable(True)
         header.setMinimumSectionSize(24)
-        self._columns = ColumnFitter(table)
+        self._columns = ColumnFitter(table, ColumnWidths("queue"))
         header.setSortIndicator(Column.SLA_DUE, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)

@@ -61,6 +61,7 @@ from models.enums import TicketStatus
 from ui.kit.errors import show_failure
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import POLL_MS
+from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import GREEN, Banner, error_label, named, on_ctrl_enter, text_box
 from ui.shell.pages import Page
@@ -302,6 +303,7 @@ class TicketEditor(Page):
         self.splitter.addWidget(self.worklog)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        remember_splitter(self.splitter, "ticketEditor")
         bottom = QHBoxLayout()
         bottom.addWidget(self.dirty_label)
         bottom.addWidget(self.status_label, 1)
