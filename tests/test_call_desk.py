@@ -604,3 +604,27 @@ def test_the_desk_fits_the_smallest_window_without_widening_it(
         lambda: all(fully_shown(find(desk, QPushButton, b), window) for b in form_buttons)
     )
     assert window.width() == 1024
+
+
+def test_resolved_on_the_call_shows_every_problem_at_once(
+    qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
+) -> None:
+    with write_session(engine) as s:
+        s.add(Caller(name="Kim Lee"))  # imported without a site
+    desk = take_call(qtbot, window)
+    search(qtbot, desk, "kim")
+    wait_for_card(qtbot, desk, "Kim Lee")
+    summary = press_for_new_ticket(qtbot, window, desk, Qt.Key.Key_F6)
+    editor = window.page("ticket")
+
+    qtbot.keyClick(summary, Qt.Key.Key_S, CTRL)
+
+    def shown_errors() -> set[str]:
+        return {e.text() for e in editor.findChildren(QLabel, "fieldError") if e.isVisible()}
+
+    qtbot.waitUntil(lambda: len(shown_errors()) == 3)
+    assert shown_errors() == {
+        "Write a short summary of the problem.",
+        "Say how the problem was solved.",
+        "Choose the site the ticket belongs to.",
+    }

@@ -128,6 +128,7 @@ class TicketForm(QWidget):
         self._cells: dict[str, QWidget] = {}
         self._inputs: dict[str, QWidget] = {}
         self._new = False
+        self._caller_has_no_site = False  # known once the chosen caller is loaded
         self._showing = False  # filling the fields from a ticket is not the user editing
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
@@ -412,6 +413,7 @@ class TicketForm(QWidget):
 
     def _load_caller(self, caller_id: uuid.UUID, new_site: bool) -> None:
         """Fetch the caller's assets (and, for a new ticket, their site) in a worker."""
+        self._caller_has_no_site = False  # not known until they are loaded
         engine = self._context.engine
         run_task(
             lambda: pick_lists.caller_site_and_assets(engine, caller_id),
@@ -424,6 +426,7 @@ class TicketForm(QWidget):
         self, new_site: bool, site_id: uuid.UUID | None, assets: list[Choice]
     ) -> None:
         self._fill_assets(assets, _combo_id(self.asset_combo), self.asset_combo.currentText())
+        self._caller_has_no_site = site_id is None
         if new_site and site_id is not None and self._new:
             _select(self.site_combo, site_id)
 
@@ -498,6 +501,11 @@ class TicketForm(QWidget):
             problems["caller"] = "Pick the caller from the list, or leave the field empty."
         if values.resolved_on_first_contact and not values.resolution_note.strip():
             problems["resolution"] = "Say how the problem was solved."
+        # A new ticket without a site takes the caller's: said now, with the rest, when
+        # there is no caller or the caller has none.
+        no_site_to_take = values.caller_id is None or self._caller_has_no_site
+        if self._new and values.site_id is None and no_site_to_take:
+            problems["site"] = "Choose the site the ticket belongs to."
         return problems
 
     def shown_value(self, name: str) -> str:
