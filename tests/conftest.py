@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QRunnable
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import Engine, create_engine, text
 
 from app.context import AppContext
@@ -289,3 +290,18 @@ def hang_up(window: MainWindow) -> None:
     end = window.action("endCall")
     if end.isEnabled():
         end.trigger()
+
+
+def answer_questions(
+    monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton
+) -> list[str]:
+    """Make every question box (QMessageBox.question) answer ``button``; returns the texts
+    of the questions asked, as they are asked."""
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked

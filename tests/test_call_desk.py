@@ -31,7 +31,7 @@ from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from tests.conftest import QUIET, InlinePool, Org, drain_tasks, hang_up
+from tests.conftest import QUIET, InlinePool, Org, answer_questions, drain_tasks, hang_up
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
 from ui.shell.application import ScreenPop
@@ -471,23 +471,11 @@ def test_the_operator_can_switch_to_the_waiting_call_or_dismiss_it(
     assert desk.call is not None and desk.call.number == "020 7946 0001"
 
 
-def answer_quit(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
-    """Answer the question quitting asks with ``button``; returns the questions' texts."""
-    asked: list[str] = []
-
-    def question(_parent: QWidget, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    return asked
-
-
 def test_quitting_during_a_call_asks_and_staying_keeps_the_call(
     qtbot: QtBot, window: MainWindow, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     desk = call_from_alice(qtbot, window)
-    asked = answer_quit(monkeypatch, QMessageBox.StandardButton.Cancel)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
 
     window.action("quit").trigger()
 
@@ -500,7 +488,7 @@ def test_quitting_during_a_call_and_confirming_logs_the_call(
     qtbot: QtBot, window: MainWindow, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     take_call(qtbot, window)
-    answer_quit(monkeypatch, QMessageBox.StandardButton.Yes)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
 
     window.close()
     drain_tasks()
@@ -514,7 +502,7 @@ def test_quitting_between_calls_asks_nothing(
 ) -> None:
     take_call(qtbot, window)
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F8)
-    asked = answer_quit(monkeypatch, QMessageBox.StandardButton.Cancel)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
 
     window.close()
 

@@ -19,7 +19,7 @@ from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import read_session, write_session
 from models.people import Asset, Caller
 from models.tickets import Call, Ticket
-from tests.conftest import NOW, Org, drain_tasks
+from tests.conftest import NOW, Org, answer_questions, drain_tasks
 from ui.callers.merge_dialog import CallerMergeDialog, without_merged
 
 
@@ -90,18 +90,6 @@ def click(qtbot: QtBot, dialog: QWidget, kind: type[QWidget], name: str) -> None
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
-    """Make the confirmation answer ``button``; the questions asked are collected."""
-    asked: list[str] = []
-
-    def question(_parent: QWidget, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    return asked
-
-
 def caller_ids(engine: Engine) -> set[uuid.UUID]:
     with read_session(engine) as s:
         return set(s.exec(select(Caller.id)).scalars())
@@ -132,7 +120,7 @@ def test_merge_moves_tickets_calls_and_assets_and_removes_the_group(
     copy_box, alice_box = (dialog.findChild(QCheckBox, f"merge_{n}") for n in (0, 1))
     assert copy_box.isEnabled() and copy_box.isChecked()
     assert not alice_box.isEnabled() and not alice_box.isChecked()
-    asked = answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(dialog.merged) as merged:
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 
@@ -168,7 +156,7 @@ def test_cancelling_the_confirmation_merges_nothing(
     before = caller_ids(context.engine)
     dialog = open_dialog(qtbot, context)
     select_group(qtbot, dialog, "Carl Berg")
-    asked = answer(monkeypatch, QMessageBox.StandardButton.Cancel)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     drain_tasks()
     assert len(asked) == 1
@@ -221,7 +209,7 @@ def test_a_merge_refused_by_the_database_is_explained_and_changes_nothing(
     gone = duplicates.karl if kept == duplicates.carl else duplicates.carl
     with write_session(context.engine) as s:  # someone else deletes one meanwhile
         s.delete(s.get(Caller, gone))
-    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message.isVisible())
     assert "No longer exists" in dialog.message.text()

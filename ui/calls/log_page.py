@@ -45,7 +45,7 @@ from ui.kit.paged_model import (
     RowRole,
 )
 from ui.kit.remembered import remember_columns
-from ui.kit.widgets import MUTED, named
+from ui.kit.widgets import MUTED, named, paged_table
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
 
@@ -240,24 +240,9 @@ class CallLogPage(Page):
         return bar
 
     def _build_table(self) -> QTableView:
-        table = named(QTableView(self), "callLogView", "Calls")
+        table = paged_table(self, self.model, "callLogView", "Calls")
         self.table = table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setShowGrid(False)
-        table.setHorizontalScrollMode(QTableView.ScrollMode.ScrollPerPixel)
-        rows = table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # the view never measures rows
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.CALLER, QHeaderView.ResizeMode.Stretch)

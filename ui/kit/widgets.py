@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTableView,
     QTableWidget,
     QWidget,
 )
@@ -155,6 +157,32 @@ def read_only_table(
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     else:
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    return table
+
+
+def paged_table(
+    parent: QWidget, model: QAbstractItemModel, name: str, accessible: str
+) -> QTableView:
+    """The table of a page's SQL-paged model: one row selected at a time, no editing, no
+    grid, row heights fixed (the view never measures rows, so scrolling a long list never
+    asks the model for rows that are not on screen), left-aligned column titles."""
+    table = named(QTableView(parent), name, accessible)
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.setShowGrid(False)
+    table.setHorizontalScrollMode(QTableView.ScrollMode.ScrollPerPixel)
+    rows = table.verticalHeader()
+    rows.hide()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return table
 
 

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -65,7 +64,7 @@ from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS
 from ui.kit.remembered import ColumnWidths
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import MUTED, named, signals_blocked
+from ui.kit.widgets import MUTED, named, paged_table, signals_blocked
 from ui.queue.columns import ColumnFitter
 from ui.queue.model import Column, QueueModel
 from ui.shell.pages import Page
@@ -417,28 +416,9 @@ class QueuePage(Page):
         return combo
 
     def _build_table(self) -> QTableView:
-        table = QTableView(self)
+        table = paged_table(self, self.model, "queueView", "Ticket queue")
         self.table = table
-        table.setObjectName("queueView")
-        table.setAccessibleName("Ticket queue")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setShowGrid(False)
-        table.setHorizontalScrollMode(QTableView.ScrollMode.ScrollPerPixel)
-        rows = table.verticalHeader()
-        rows.hide()
-        # Fixed, uniform row heights: the view never measures rows, so scrolling a long
-        # queue never asks the model for rows that are not on screen.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionsMovable(True)
         header.setMinimumSectionSize(24)
         self._columns = ColumnFitter(table, ColumnWidths("queue"))
