@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -45,7 +44,7 @@ from ui.kit.paged_model import (
     RowRole,
 )
 from ui.kit.remembered import remember_columns
-from ui.kit.widgets import MUTED, named, paged_table
+from ui.kit.widgets import MUTED, filter_line, named, paged_table
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
 
@@ -199,14 +198,11 @@ class CallLogPage(Page):
     # -- building -----------------------------------------------------------------------------
     def _build_filter_bar(self) -> QFrame:
         bar = named(QFrame(self), "filterBar", "Call log filters")
-        self.filter_edit = named(QLineEdit(bar), "callLogFilter", "Filter text")
-        self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
-        self.filter_edit.setToolTip(
-            "Words of the caller's name, digits of the number, or a ticket number"
-        )
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(
-            self.filter_edit.fontMetrics().horizontalAdvance(FILTER_PLACEHOLDER) + 40
+        self.filter_edit = filter_line(
+            bar,
+            "callLogFilter",
+            FILTER_PLACEHOLDER,
+            "Words of the caller's name, digits of the number, or a ticket number",
         )
         self.filter_edit.textChanged.connect(lambda _text: self._text_timer.start())
         self.filter_edit.returnPressed.connect(self._filter_entered)

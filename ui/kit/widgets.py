@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -158,6 +159,16 @@ def read_only_table(
     else:
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     return table
+
+
+def filter_line(parent: QWidget, name: str, placeholder: str, tip: str) -> QLineEdit:
+    """The text filter above a paged table, wide enough for its placeholder to be read."""
+    edit = named(QLineEdit(parent), name, "Filter text")
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    edit.setToolTip(tip)
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(placeholder) + 40)
+    return edit
 
 
 def paged_table(

@@ -64,7 +64,7 @@ from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS
 from ui.kit.remembered import ColumnWidths
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import MUTED, named, paged_table, signals_blocked
+from ui.kit.widgets import MUTED, filter_line, named, paged_table, signals_blocked
 from ui.queue.columns import ColumnFitter
 from ui.queue.model import Column, QueueModel
 from ui.shell.pages import Page
@@ -318,16 +318,11 @@ class QueuePage(Page):
         bar.setObjectName("filterBar")
         bar.setAccessibleName("Queue filters")
 
-        self.filter_edit = QLineEdit(bar)
-        self.filter_edit.setObjectName("queueFilter")
-        self.filter_edit.setAccessibleName("Filter text")
-        self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip(
-            "Down: go to the tickets · Enter: open the selected ticket · Esc: clear the text"
-        )
-        self.filter_edit.setMinimumWidth(
-            self.filter_edit.fontMetrics().horizontalAdvance(FILTER_PLACEHOLDER) + 40
+        self.filter_edit = filter_line(
+            bar,
+            "queueFilter",
+            FILTER_PLACEHOLDER,
+            "Down: go to the tickets · Enter: open the selected ticket · Esc: clear the text",
         )
         self.filter_edit.textChanged.connect(lambda _text: self._text_timer.start())
         self.views_combo = QComboBox(bar)
