@@ -292,6 +292,19 @@ def hang_up(window: MainWindow) -> None:
         end.trigger()
 
 
+def dispose_window(window: MainWindow) -> None:
+    """End a test's window for good: hang up, close, and delete it now, so none of its
+    timers (a filter typed a moment before the test ended) fires in the next test, on a
+    database that is gone; then deliver the answers still on their way."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    hang_up(window)
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    drain_tasks()
+
+
 def answer_questions(
     monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton
 ) -> list[str]:

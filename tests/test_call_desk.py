@@ -31,7 +31,7 @@ from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from tests.conftest import QUIET, InlinePool, Org, answer_questions, drain_tasks, hang_up
+from tests.conftest import QUIET, InlinePool, Org, answer_questions, dispose_window, drain_tasks
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
 from ui.shell.application import ScreenPop
@@ -50,9 +50,7 @@ def window(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
     yield widget
-    hang_up(widget)
-    widget.close()
-    drain_tasks()
+    dispose_window(widget)
 
 
 def find(parent: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from app.context import AppContext
 from app.tickets.actions import update_ticket
 from app.tickets.detail import TicketDetail
-from tests.conftest import QUIET, Org, drain_tasks, hang_up
+from tests.conftest import QUIET, Org, dispose_window, drain_tasks
 from tests.test_queue_query import add_tickets
 
 pytest.importorskip("ui.tickets.editor", reason="the ticket editor is not in this tree yet")
@@ -46,8 +46,7 @@ def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> It
     qtbot.waitUntil(widget.isActiveWindow)
     qtbot.waitUntil(lambda: widget.page("queue").table.currentIndex().isValid())
     yield widget
-    hang_up(widget)
-    widget.close()
+    dispose_window(widget)
 
 
 def _shortcuts(window: MainWindow) -> dict[str, str]:

@@ -29,7 +29,7 @@ from app.tickets.detail import TicketDetail
 from models.engine import make_engine
 from models.enums import Priority, TicketStatus
 from resources import resource_path
-from tests.conftest import QUIET, InlinePool, Org
+from tests.conftest import QUIET, InlinePool, Org, dispose_window
 from tests.test_queue_query import add_tickets
 from ui.kit.paged_model import IdRole
 from ui.queue.columns import CELL_PADDING, SAMPLES, SUMMARY_LEAST
@@ -458,12 +458,11 @@ def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> It
     from ui.shell.main_window import MainWindow
 
     widget = MainWindow(context, page_options=QUIET)
-    qtbot.addWidget(widget)
     widget.resize(1024, 700)
     with qtbot.waitSignal(widget.page("queue").model.loaded):
         widget.show()
     yield widget
-    widget.close()
+    dispose_window(widget)
 
 
 def _fits(queue: QueuePage) -> bool:
