@@ -38,6 +38,7 @@ from sqlalchemy import event  # noqa: E402
 from app.config import to_url  # noqa: E402
 from app.demo.spec import parse_as_of  # noqa: E402
 from app.queue.query import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
+from app.tickets.escalations import EscalationKind  # noqa: E402
 from models.clock import use_source  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from models.enums import Priority, TicketStatus  # noqa: E402
@@ -317,6 +318,8 @@ def filter_cases(bench: QueueBench) -> list[tuple[str, QueueFilter, QueueSort]]:
             QueueSort(SortColumn.AGE),
         ),
         ("text_open", QueueFilter(text="printer"), QueueSort()),
+        ("flagged_to_a_manager", QueueFilter(escalation=EscalationKind.HIERARCHICAL), QueueSort()),
+        ("escalated_to_a_team", QueueFilter(escalation=EscalationKind.FUNCTIONAL), QueueSort()),
         ("text_all_statuses", QueueFilter(statuses=everything, text="vpn"), QueueSort()),
     ]
     for column in SortColumn:
