@@ -71,11 +71,13 @@ class Channel(IntEnum):
 
 
 class StaffRole(IntEnum):
-    """What a staff member does; managers receive hierarchical escalations."""
+    """What a staff member does; managers receive hierarchical escalations, admins run the
+    installation (staff and roles, backups, the shared server)."""
 
     OPERATOR = 1
     TECHNICIAN = 2
     MANAGER = 3
+    ADMIN = 4
 
     @property
     def label(self) -> str:
