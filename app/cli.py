@@ -160,7 +160,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="import nothing if any row has an error"
     )
     _add_common_options(callers, argparse.SUPPRESS)
+    _add_admin_commands(commands)
     return parser
+
+
+def _add_admin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``switchboard admin ...``: for a login that is an admin of the database."""
+    admin = commands.add_parser("admin", help="administer the database (admins only)")
+    tasks = admin.add_subparsers(dest="task", metavar="TASK", required=True)
+    sign_in = tasks.add_parser(
+        "sign-in",
+        help="on: everyone signs in with a Switchboard name and password (for operators who "
+        "share one OS account); off: your login is who you are",
+    )
+    sign_in.add_argument("state", choices=["on", "off"])
+    _add_common_options(sign_in, argparse.SUPPRESS)
+    password = tasks.add_parser(
+        "set-password",
+        help="set or reset a staff member's sign-in password; typed at the prompt, or read "
+        "from standard input when that is not a terminal",
+    )
+    password.add_argument("username", metavar="USERNAME")
+    _add_common_options(password, argparse.SUPPRESS)
 
 
 def _cmd_check(args: argparse.Namespace, url: str) -> int:
@@ -202,11 +223,29 @@ def _print_backups(backups: Sequence[BackupFile] | None) -> None:
 
 
 def _cmd_init(args: argparse.Namespace, url: str) -> int:
-    from app.db_lifecycle import init_database
+    from app.db_lifecycle import init_database, open_database
+    from app.defaults import ensure_staff
 
+    _refuse_user_option(args, url, demo=False)
     where = init_database(url)
-    print(f"Created a new Switchboard database at {where}")
+    engine = open_database(url)
+    try:
+        ensure_staff(engine, config.current_username())  # the creator: its first admin
+    finally:
+        engine.dispose()
+    print(
+        f"Created a new Switchboard database at {where}; its admin is {config.current_username()}."
+    )
     return EXIT_OK
+
+
+def _refuse_user_option(args: argparse.Namespace, url: str, *, demo: bool) -> None:
+    """Refuse ``--user`` on a database that ``demo-data`` did not make (see app.startup)."""
+    from app.startup import user_option_problem
+
+    problem = user_option_problem(url, demo=demo, username=args.user)
+    if problem is not None:
+        raise SwitchboardError(problem)
 
 
 def _cmd_backup(args: argparse.Namespace, url: str) -> int:
@@ -252,7 +291,8 @@ def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     spec = DemoSpec(
         callers=args.callers, tickets=args.tickets, months=args.months, seed=args.seed, now=end
     )
-    summary = generate(engine, spec, progress, operator_username=config.current_username())
+    operator = args.user or config.current_username()  # the demo's admin
+    summary = generate(engine, spec, progress, operator_username=operator)
     engine.dispose()
     print(file=sys.stderr)
     print(
@@ -336,6 +376,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         type_columns,
     )
     from app.db_lifecycle import open_database
+    from app.permissions import staff_id_for
 
     table = read_table(args.file)
     mapping = apply_overrides(table.headers, suggest_mapping(table.headers), args.map)
@@ -362,8 +403,9 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
             _print_import_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
+        actor = staff_id_for(engine, args.user or config.current_username())  # as in the GUI
         result = import_callers(
-            engine, table, mapping, default_site_code=args.site, strict=args.strict
+            engine, table, mapping, actor, default_site_code=args.site, strict=args.strict
         )
     finally:
         engine.dispose()
@@ -381,6 +423,46 @@ def _print_import_errors(errors: Sequence[object]) -> None:
         print(terminal_safe(f"  {error}"))
     if len(errors) > 20:
         print(f"  ... and {len(errors) - 20:,} more")
+
+
+def _cmd_admin(args: argparse.Namespace, url: str) -> int:
+    from app import sign_in
+    from app.db_lifecycle import open_database
+    from app.permissions import Action, require_now, staff_id_for
+
+    _refuse_user_option(args, url, demo=False)
+    actor = args.user or config.current_username()
+    engine = open_database(url)
+    try:
+        if args.task == "sign-in":
+            required = args.state == "on"
+            sign_in.set_sign_in_required(engine, actor, required)
+            print(
+                "Switchboard now asks everyone for their name and password."
+                if required
+                else "Switchboard no longer asks for a password: the login is who works here."
+            )
+            return EXIT_OK
+        # Checked before anyone types a password for nothing; the write checks again.
+        require_now(engine, staff_id_for(engine, actor), Action.MANAGE_STAFF)
+        sign_in.set_password(engine, actor, args.username, _read_password(args.username))
+    finally:
+        engine.dispose()
+    print(f"The password of {args.username} is set; a lock-out, if any, is lifted.")
+    return EXIT_OK
+
+
+def _read_password(username: str) -> str:
+    """A new password, never from the command line (where other users and the shell
+    history would see it): typed twice at a terminal, else the first line of stdin."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"New password for {username}: ")
+    if getpass.getpass("Type it again: ") != password:
+        raise SwitchboardError("The two passwords differ; nothing was changed.")
+    return password
 
 
 def _cmd_call(args: argparse.Namespace, url: str) -> int:
@@ -426,6 +508,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "lookup": _cmd_lookup,
     "import": _cmd_import,
     "call": _cmd_call,
+    "admin": _cmd_admin,
 }
 
 

@@ -18,3 +18,12 @@ class AppContext:
     username: str
     name: str = ""  # the staff member's name, for the status bar ("" where none is known)
     role: str = ""  # their role in words: "Operator", "Manager"...
+
+
+@dataclass(frozen=True)
+class SignInNeeded:
+    """The database is open, and asks who is at the keyboard: its staff share one OS
+    account and sign in with a Switchboard password (app/sign_in.py) before the window
+    gets an :class:`AppContext`."""
+
+    engine: Engine

@@ -7,17 +7,20 @@ an administrator adjusts them later. Existing rows are never changed.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.tickets.priority import DEFAULT_MATRICES, save_matrix
 from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole
 from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
+
+log = logging.getLogger(__name__)
 
 # (response, resolution) in business minutes; P1 runs around the clock.
 DEFAULT_SLA_MINUTES: dict[Priority, tuple[int, int]] = {
@@ -82,13 +85,25 @@ def ensure_defaults(engine: Engine) -> None:
 
 
 def ensure_staff(engine: Engine, username: str, display_name: str | None = None) -> uuid.UUID:
-    """The staff id for ``username``, adding them to the service desk on first use."""
+    """The staff id for ``username``, adding them to the service desk on first use.
+
+    The first person a database knows is the one who created it (``init``, the first start,
+    ``demo-data``): they become its admin, so someone can manage staff and roles. Anyone
+    added after them is an operator until an admin gives them another role. Checked and
+    added in one write transaction, so two first starts cannot both become the admin.
+
+    A database made before there were admins has none: the next login to start Switchboard
+    on it becomes its admin, so an upgrade never leaves a desk that nobody may manage. On a
+    SQLite file that is its owner (only the owner can open the private file); on the shared
+    server it holds until the server's own logins name the admins (issue 10's next part)."""
     with read_session(engine) as session:
         known = session.exec(select(Staff.id).where(Staff.username == username)).first()
-    if known is not None:
+        needs_admin = _has_no_admin(session)
+    if known is not None and not needs_admin:
         return known
     with write_session(engine) as session:
         staff = session.exec(select(Staff).where(Staff.username == username)).first()
+        first = session.exec(select(Staff.id).limit(1)).first() is None
         if staff is None:
             desk = session.exec(select(Team).where(Team.is_service_desk)).first()
             staff = Staff(
@@ -98,8 +113,18 @@ def ensure_staff(engine: Engine, username: str, display_name: str | None = None)
                 team_id=desk.id if desk else None,
             )
             session.add(staff)
-            session.flush()
+        if first or _has_no_admin(session):
+            if not first:
+                log.info("%s becomes the admin of a database that had none", username)
+            staff.role = StaffRole.ADMIN
+            staff.active = True
+        session.flush()
         return staff.id
+
+
+def _has_no_admin(session: Session) -> bool:
+    admin = select(Staff.id).where(Staff.role == StaffRole.ADMIN, col(Staff.active)).limit(1)
+    return session.exec(admin).first() is None
 
 
 def staff_name_and_role(engine: Engine, staff_id: uuid.UUID) -> tuple[str, str]:

@@ -46,3 +46,8 @@ class ConflictError(SwitchboardError):
             "saved. Their changes:\n  " + "\n  ".join(lines) + "\nReload the ticket, then make "
             "your change again."
         )
+
+
+class PermissionDenied(SwitchboardError):
+    """The staff member's role may not do what they asked; the message names the roles that
+    may, so they know whom to ask. Nothing was written."""

@@ -19,7 +19,7 @@ from app.config import current_username
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from app.context import AppContext
+    from app.context import AppContext, SignInNeeded
 
 # First-run demo database: big enough to feel real, small enough to build in seconds.
 DEMO_CALLERS = 600
@@ -44,11 +44,13 @@ def _create_demo(path: Path, username: str) -> None:
     create_database(path, fill)
 
 
-def open_session(url: str, *, demo: bool, username: str) -> AppContext:
-    """Open (creating, migrating, filling a first demo as needed) and know the user."""
-    from app.context import AppContext
+def open_session(url: str, *, demo: bool, username: str) -> AppContext | SignInNeeded:
+    """Open (creating, migrating, filling a first demo as needed) and know the user: the
+    login, or whoever signs in where the database asks for a Switchboard sign-in."""
+    from app.context import AppContext, SignInNeeded
     from app.db_lifecycle import open_database
     from app.defaults import ensure_staff, staff_name_and_role
+    from app.sign_in import sign_in_required
     from models.engine import sqlite_path
 
     path = sqlite_path(url)
@@ -56,6 +58,8 @@ def open_session(url: str, *, demo: bool, username: str) -> AppContext:
         _create_demo(path, username)
     engine = open_database(url, create=True)
     try:
+        if sign_in_required(engine):  # the shared login is nobody's: not added as staff
+            return SignInNeeded(engine)
         me = ensure_staff(engine, username)
         name, role = staff_name_and_role(engine, me)
     except Exception:
@@ -81,6 +85,47 @@ def display_problem(environment: Mapping[str, str], platform: str = sys.platform
     return NO_DISPLAY
 
 
+USER_ONLY_ON_DEMO = (
+    "--user works only on a demo database; Switchboard uses your login ({login}) here."
+)
+
+
+def _made_by_demo_data(url: str, *, demo: bool) -> bool:
+    """Whether ``url`` is a database made by ``demo-data`` (or about to be: the first start
+    with ``--demo``). A plain SQLite file is read with sqlite3 alone, so the window is not
+    kept waiting for SQLAlchemy."""
+    from models.facts import MADE_BY, MADE_BY_DEMO_DATA, read_fact_from_file
+
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and "?" not in url:
+        path = Path(url.removeprefix(prefix))
+        if not path.exists():
+            return demo
+        return read_fact_from_file(path, MADE_BY) == MADE_BY_DEMO_DATA
+    from models.engine import make_engine
+    from models.facts import read_fact
+    from models.migrate import schema_state
+
+    engine = make_engine(url)
+    try:
+        if schema_state(engine).is_empty:
+            return demo
+        return read_fact(engine, MADE_BY) == MADE_BY_DEMO_DATA
+    finally:
+        engine.dispose()
+
+
+def user_option_problem(url: str, *, demo: bool, username: str | None) -> str | None:
+    """Why ``--user username`` is refused on ``url``, or None where it may be used.
+
+    The login of this workstation is who works here: the audit trail records it. Naming
+    someone else is for databases of made-up data only (demos, benchmarks, tests)."""
+    login = current_username()
+    if username is None or username == login or _made_by_demo_data(url, demo=demo):
+        return None
+    return USER_ONLY_ON_DEMO.format(login=login)
+
+
 def start_gui(
     url: str,
     *,
@@ -90,7 +135,7 @@ def start_gui(
 ) -> int:
     """Run the main window until it closes; returns the exit status. With ``call_number``
     the window takes that call as soon as the database is open (``switchboard call``)."""
-    problem = display_problem(os.environ)
+    problem = display_problem(os.environ) or user_option_problem(url, demo=demo, username=username)
     if problem is not None:
         print(f"switchboard: {problem}", file=sys.stderr)
         return 2

@@ -54,6 +54,11 @@ class Staff(Table, table=True):
         default=None, foreign_key="team.id", sa_type=UUIDType, index=True
     )
     active: bool = Field(default=True)
+    # Switchboard's own sign-in, for operators who share one OS account (app/sign_in.py):
+    # an argon2id hash (None: no password set), failures in a row and the lock-out's end.
+    password_hash: str | None = Field(default=None, max_length=200)
+    failed_sign_ins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Category(Table, table=True):

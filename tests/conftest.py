@@ -146,7 +146,7 @@ QUIET = {"queue": {"poll_ms": 0}, "ticket": {"poll_ms": 0}}  # no polling: tests
 
 @dataclass(frozen=True)
 class Org:
-    """Ids of a small organisation: two sites, two teams, three staff, callers, an asset."""
+    """Ids of a small organisation: two sites, two teams, four staff, callers, an asset."""
 
     hq: uuid.UUID
     branch: uuid.UUID
@@ -155,6 +155,7 @@ class Org:
     ann: uuid.UUID  # operator on the service desk
     bob: uuid.UUID  # technician on the network team
     mia: uuid.UUID  # manager
+    ada: uuid.UUID  # admin (staff and roles, backups)
     alice: uuid.UUID  # caller at HQ
     zoe: uuid.UUID  # caller at the branch
     laptop: uuid.UUID
@@ -175,11 +176,12 @@ def org(engine: Engine) -> Org:
         ann = Staff(name="Ann Operator", username="ann", role=StaffRole.OPERATOR, team_id=desk.id)
         bob = Staff(name="Bob Tech", username="bob", role=StaffRole.TECHNICIAN, team_id=network.id)
         mia = Staff(name="Mia Manager", username="mia", role=StaffRole.MANAGER)
+        ada = Staff(name="Ada Admin", username="ada", role=StaffRole.ADMIN)
         alice = Caller(name="Alice Müller", email="alice@example.org", site_id=hq.id)
         zoe = Caller(name="Zoe O'Brien", email="zoe@example.org", site_id=branch.id, vip=True)
         printing = Category(name="Printing", default_team_id=desk.id)
         wan = Category(name="Network outage", default_team_id=network.id)
-        s.add_all([ann, bob, mia, alice, zoe, printing, wan])
+        s.add_all([ann, bob, mia, ada, alice, zoe, printing, wan])
         s.flush()
         laptop = Asset(tag="LT-0001", model="ThinkPad T14", site_id=hq.id, owner_id=alice.id)
         s.add(laptop)
@@ -192,6 +194,7 @@ def org(engine: Engine) -> Org:
             ann=ann.id,
             bob=bob.id,
             mia=mia.id,
+            ada=ada.id,
             alice=alice.id,
             zoe=zoe.id,
             laptop=laptop.id,
@@ -318,3 +321,10 @@ def answer_questions(
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     return asked
+
+
+def as_manager(context: AppContext, org: Org) -> AppContext:
+    """Mia the manager's session, for the pages and dialogs that are a manager's job."""
+    from dataclasses import replace
+
+    return replace(context, me=org.mia, username="mia", name="Mia Manager", role="Manager")

@@ -41,7 +41,12 @@ def _call(
     caller: uuid.UUID | None = None,
     operator: uuid.UUID | None = None,
     ticket: TicketDetail | None = None,
+    *,
+    logged_by: uuid.UUID | None = None,
 ) -> None:
+    """Log a call, as its operator unless ``logged_by`` (a call with no operator on record)."""
+    actor = logged_by or operator
+    assert actor is not None, "every call is logged by a staff member"
     record_call(
         engine,
         CallRecord(
@@ -52,6 +57,7 @@ def _call(
             operator_id=operator,
             ticket_id=ticket.id if ticket else None,
         ),
+        actor,
     )
 
 
@@ -76,7 +82,14 @@ def log_calls(engine: Engine, org: Org) -> LoggedCalls:
     _call(engine, today + timedelta(hours=8), 40, "(212) 555-0100", org.zoe, org.bob)
     _call(engine, today + timedelta(hours=7, minutes=15), 3725, "07700 900123", None, org.ann)
     _call(
-        engine, today - timedelta(hours=8, minutes=5), 300, "020 7946 0018", org.alice, None, second
+        engine,
+        today - timedelta(hours=8, minutes=5),
+        300,
+        "020 7946 0018",
+        org.alice,
+        None,
+        second,
+        logged_by=org.mia,
     )
     _call(engine, today - timedelta(days=5), 61, "(212) 555-0100", org.zoe, org.ann)
     _call(engine, today - timedelta(days=20), 90, "+44 20 7946 0018", org.alice, org.ann)

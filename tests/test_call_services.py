@@ -89,6 +89,7 @@ def test_card_lists_last_calls_with_operator_and_ticket(engine: Engine, org: Org
         record_call(
             engine,
             CallRecord(start, start + timedelta(minutes=3), "0207", org.alice, org.ann, ticket_id),
+            org.ann,
         )
 
     calls = load_card(engine, org.alice, now=NOW).last_calls
@@ -109,7 +110,9 @@ def test_record_call_keeps_the_call_when_its_caller_or_ticket_went_away(
     engine: Engine, org: Org
 ) -> None:
     call_id = record_call(
-        engine, CallRecord(NOW, NOW + timedelta(seconds=90), "555\x00 1234", uuid.uuid4(), org.ann)
+        engine,
+        CallRecord(NOW, NOW + timedelta(seconds=90), "555\x00 1234", uuid.uuid4(), org.ann),
+        org.ann,
     )
     with read_session(engine) as s:
         call = s.get(Call, call_id)
@@ -120,7 +123,7 @@ def test_record_call_keeps_the_call_when_its_caller_or_ticket_went_away(
 
 def test_record_call_refuses_an_end_before_the_start(engine: Engine, org: Org) -> None:
     with pytest.raises(ValidationError) as raised:
-        record_call(engine, CallRecord(NOW, NOW - timedelta(seconds=1)))
+        record_call(engine, CallRecord(NOW, NOW - timedelta(seconds=1)), org.ann)
     assert "end before" in raised.value.problems["ended_at"]
 
 
@@ -128,6 +131,7 @@ def test_quick_create_adds_a_caller_found_by_the_number(engine: Engine, org: Org
     caller_id = create_caller(
         engine,
         NewCaller(name="  Jean-Luc  Picard ", number="+1 (555) 123-4567", site_id=org.branch),
+        org.ann,
     )
 
     hits = lookup(engine, "5551234567", now=NOW)
@@ -152,7 +156,7 @@ def test_quick_create_says_what_is_wrong_and_writes_nothing(
     engine: Engine, org: Org, new: NewCaller, field: str, words: str
 ) -> None:
     with pytest.raises(ValidationError) as raised:
-        create_caller(engine, new)
+        create_caller(engine, new, org.ann)
     assert words in raised.value.problems[field]
     with read_session(engine) as s:
         assert len(s.exec(select(Caller)).all()) == 2
@@ -160,7 +164,7 @@ def test_quick_create_says_what_is_wrong_and_writes_nothing(
 
 def test_quick_create_stores_the_number_as_the_import_does(engine: Engine, org: Org) -> None:
     caller_id = create_caller(
-        engine, NewCaller(name="Kim Lee", number="020 7946 0018", site_id=org.hq)
+        engine, NewCaller(name="Kim Lee", number="020 7946 0018", site_id=org.hq), org.ann
     )
 
     with read_session(engine) as s:
@@ -170,7 +174,7 @@ def test_quick_create_stores_the_number_as_the_import_does(engine: Engine, org: 
 
 
 def test_quick_create_without_a_number_adds_no_phone(engine: Engine, org: Org) -> None:
-    caller_id = create_caller(engine, NewCaller(name="Kim Lee", email="kim@example.org"))
+    caller_id = create_caller(engine, NewCaller(name="Kim Lee", email="kim@example.org"), org.ann)
     with read_session(engine) as s:
         phones = s.exec(select(CallerPhone).where(col(CallerPhone.caller_id) == caller_id)).all()
         assets = s.exec(select(Asset).where(col(Asset.owner_id) == caller_id)).all()
@@ -196,7 +200,9 @@ def test_quick_create_suggests_the_site_of_the_numbers_country(
 
 
 def test_a_caller_added_without_a_site_gets_the_suggested_one(engine: Engine, org: Org) -> None:
-    caller_id = create_caller(engine, NewCaller(name="Jo Park", number="+1 (555) 777-8888"))
+    caller_id = create_caller(
+        engine, NewCaller(name="Jo Park", number="+1 (555) 777-8888"), org.ann
+    )
     with read_session(engine) as s:
         caller = s.get(Caller, caller_id)
     assert caller is not None and caller.site_id == org.branch

@@ -3,6 +3,7 @@ re-import, renames reaching tickets, strict mode and the command line."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,11 @@ from app.callers.lookup import lookup
 from app.cli import main
 from app.db_lifecycle import open_database
 from app.errors import SwitchboardError
+from app.permissions import staff_id_for
 from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import is_sqlite, read_session, write_session
+from models.enums import StaffRole
+from models.org import Staff
 from models.people import Caller, CallerPhone
 from models.tickets import Ticket
 from tests.conftest import Org
@@ -57,10 +61,15 @@ def count(engine: Engine, model: type) -> int:
         return int(s.exec(select(func.count()).select_from(model)).scalar_one())
 
 
+def importer(engine: Engine) -> uuid.UUID:
+    """Mia, the org fixture's manager: importing callers is a manager's job."""
+    return staff_id_for(engine, "mia")
+
+
 def run(engine: Engine, path: Path, **kwargs: object) -> caller_import.ImportResult:
     table = read_table(path)
     plan = plan_import(engine, table, suggest_mapping(table.headers))
-    return apply_import(engine, plan, **kwargs)  # type: ignore[arg-type]
+    return apply_import(engine, plan, importer(engine), **kwargs)  # type: ignore[arg-type]
 
 
 SIMPLE = "name,email,phone,department,site,employee id,vip,notes\n"
@@ -294,7 +303,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_skipped(
     assert reasons[9] == "same employee id as line 2: E1"
     assert str(plan.errors[0]).startswith("line 3: ")
     assert [c.line for c in plan.creates] == [2, 10]
-    result = apply_import(engine, plan)
+    result = apply_import(engine, plan, org.mia)
     assert (result.created, result.updated, result.skipped) == (2, 0, 7)
     found = callers(engine)
     assert found["Good One"].vip is True and found["Good One"].site_id == org.hq
@@ -414,10 +423,10 @@ def test_two_rows_for_one_existing_caller(tmp_path: Path, engine: Engine, org: O
 
 def test_rename_updates_ticket_caller_name(tmp_path: Path, engine: Engine, org: Org) -> None:
     ticket = create_ticket(
-        engine, TicketDraft(summary="Printer jam", site_id=org.hq, caller_id=org.alice), None
+        engine, TicketDraft(summary="Printer jam", site_id=org.hq, caller_id=org.alice), org.ann
     )
     other = create_ticket(
-        engine, TicketDraft(summary="VPN", site_id=org.branch, caller_id=org.zoe), None
+        engine, TicketDraft(summary="VPN", site_id=org.branch, caller_id=org.zoe), org.ann
     )
     path = write(tmp_path / "c.csv", "name,email\nAlice Schmidt,alice@example.org\n")
     assert run(engine, path).updated == 1
@@ -448,11 +457,11 @@ def test_one_transaction_failure_writes_nothing(
 
     monkeypatch.setattr(caller_import, "_phone_row", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        apply_import(engine, plan)
+        apply_import(engine, plan, org.mia)
     assert (count(engine, Caller), count(engine, CallerPhone)) == before
     assert "Alice Müller" in callers(engine)
     monkeypatch.setattr(caller_import, "_phone_row", real)
-    result = apply_import(engine, plan)
+    result = apply_import(engine, plan, org.mia)
     assert (result.created, result.updated) == (7, 1)
 
 
@@ -517,9 +526,9 @@ def test_strict_mode_refuses_a_file_with_errors(tmp_path: Path, engine: Engine, 
     plan = plan_import(engine, table, suggest_mapping(table.headers))
     before = count(engine, Caller)
     with pytest.raises(SwitchboardError, match="strict"):
-        apply_import(engine, plan, strict=True)
+        apply_import(engine, plan, org.mia, strict=True)
     assert count(engine, Caller) == before
-    assert apply_import(engine, plan).created == 1
+    assert apply_import(engine, plan, org.mia).created == 1
 
 
 def test_caller_added_after_the_preview_is_updated_not_duplicated(
@@ -530,7 +539,7 @@ def test_caller_added_after_the_preview_is_updated_not_duplicated(
     plan = plan_import(engine, table, suggest_mapping(table.headers))
     assert len(plan.creates) == 1
     run(engine, write(tmp_path / "other.csv", "name,email\nAnn Lee,ann@example.org\n"))
-    result = apply_import(engine, plan)
+    result = apply_import(engine, plan, org.mia)
     assert (result.created, result.updated) == (0, 1)
     assert callers(engine)["Ann Lee"].department == "IT"
 
@@ -540,8 +549,14 @@ def test_caller_added_after_the_preview_is_updated_not_duplicated(
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A new database whose staff is the login running the tests, as a manager (the command
+    line acts as the login; importing callers is a manager's job)."""
     path = tmp_path / "desk.db"
-    open_database(config.to_url(str(path)), create=True).dispose()
+    engine = open_database(config.to_url(str(path)), create=True)
+    with write_session(engine) as session:
+        login = config.current_username()
+        session.add(Staff(name="Desk Manager", username=login, role=StaffRole.MANAGER))
+    engine.dispose()
     return path
 
 
@@ -613,7 +628,7 @@ def import_sample(engine: Engine, name: str) -> caller_import.ImportResult:
     table = read_table(DATA / name)
     plan = plan_import(engine, table, suggest_mapping(table.headers))
     assert not plan.errors, plan.errors
-    return apply_import(engine, plan)
+    return apply_import(engine, plan, importer(engine))
 
 
 def labelled(engine: Engine, name: str) -> set[tuple[str, str]]:
@@ -807,3 +822,17 @@ def test_phone_labels_from_types_and_columns() -> None:
         "other",
         "work",
     ]
+
+
+def test_cli_import_by_an_operator_is_refused_with_exit_2(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = open_database(config.to_url(str(db_path)))
+    with write_session(engine) as session:
+        login = select(Staff).where(col(Staff.username) == config.current_username())
+        session.execute(login).scalar_one().role = StaffRole.OPERATOR
+    engine.dispose()
+    path = write(tmp_path / "c.csv", "name,email\nAnn Lee,ann@example.org\n")
+    assert main(["import", "callers", str(path), "--db", str(db_path)]) == 2
+    assert "Only a manager or an admin can import callers." in capsys.readouterr().err
+    assert db_callers(db_path) == set()

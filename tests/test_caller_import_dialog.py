@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from app.context import AppContext
 from models.engine import read_session
 from models.people import Caller, CallerPhone
-from tests.conftest import Org, drain_tasks
+from tests.conftest import Org, as_manager, drain_tasks
 from ui.callers.import_dialog import CallerImportDialog
 
 # Line 2 updates Alice (same e-mail), 3 is new, 4 and 5 are wrong, 6 is Zoe as she is.
@@ -28,6 +28,12 @@ CONTACTS = (
     "Ravi Patel;not-an-address;;Sales\n"
     "Zoe O'Brien;zoe@example.org;;\n"
 )
+
+
+@pytest.fixture
+def context(context: AppContext, org: Org) -> AppContext:
+    """Mia the manager's session: importing callers is a manager's job."""
+    return as_manager(context, org)
 
 
 def write(tmp_path: Path, text: str, name: str = "contacts.csv") -> Path:

@@ -272,7 +272,7 @@ def test_a_nul_character_makes_its_row_an_error_on_every_back_end(
         "line 4: a NUL character (zero byte) in the phone column, which is not text: "
         "remove it from the file",
     ]
-    result = apply_import(engine, plan)
+    result = apply_import(engine, plan, org.mia)
     assert (result.created, result.skipped) == (2, 2)
     with read_session(engine) as s:
         names = set(s.exec(select(Caller.name)).scalars())  # type: ignore[call-overload]

@@ -19,8 +19,14 @@ from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import read_session, write_session
 from models.people import Asset, Caller
 from models.tickets import Call, Ticket
-from tests.conftest import NOW, Org, answer_questions, drain_tasks
+from tests.conftest import NOW, Org, answer_questions, as_manager, drain_tasks
 from ui.callers.merge_dialog import CallerMergeDialog, without_merged
+
+
+@pytest.fixture
+def context(context: AppContext, org: Org) -> AppContext:
+    """Mia the manager's session: merging callers is a manager's job."""
+    return as_manager(context, org)
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app import config
 from app.cli import main
 from app.db_lifecycle import open_database
 from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import write_session
+from models.enums import StaffRole
 from models.migrate import head_revision
-from models.org import Site
+from models.org import Site, Staff
 from tests.conftest import RunningClock
 
 
@@ -32,8 +33,15 @@ def make_db(path: Path, tickets: int = 3) -> None:
     engine = open_database(config.to_url(str(path)), create=True)
     with write_session(engine) as session:
         site_id = session.exec(select(Site)).one().id
+        login = config.current_username()  # who made the database: its admin
+        admin = session.exec(select(Staff).where(col(Staff.username) == login)).first()
+        if admin is None:
+            admin = Staff(name="Ada Admin", username=login, role=StaffRole.ADMIN)
+            session.add(admin)
+            session.flush()
+        admin_id = admin.id
     for n in range(tickets):
-        create_ticket(engine, TicketDraft(summary=f"Problem {n}", site_id=site_id), None)
+        create_ticket(engine, TicketDraft(summary=f"Problem {n}", site_id=site_id), admin_id)
     engine.dispose()
 
 
@@ -370,3 +378,102 @@ def test_lookup_shows_each_callers_phone_numbers(
         {"number": "07700 900123", "label": "mobile"},
         {"number": "+44 20 7946 0018", "label": "work"},
     ]
+
+
+# ------------------------------------------------------------------ who you are (issue 10)
+
+
+@pytest.fixture
+def login(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The workstation's login in these tests; a window started by a test fails it."""
+    import ui.kit.errors
+    import ui.shell.application
+
+    monkeypatch.setenv("LOGNAME", "ann")  # the first place getpass looks
+    monkeypatch.setattr(ui.kit.errors, "install_excepthook", lambda: None)
+
+    def run_gui(*_args: Any, **_kwargs: Any) -> int:
+        raise AssertionError("the window was started")
+
+    monkeypatch.setattr(ui.shell.application, "run_gui", run_gui)
+    return "ann"
+
+
+def staff_roles(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as connection:
+        return dict(connection.execute("SELECT username, role FROM staff").fetchall())
+
+
+def test_init_makes_the_login_that_ran_it_the_admin(
+    tmp_path: Path, login: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    assert main(["init", "--db", str(path)]) == 0
+    assert "its admin is ann" in capsys.readouterr().out
+    assert staff_roles(path) == {"ann": 4}  # StaffRole.ADMIN
+
+
+def test_user_is_refused_on_a_real_database_in_one_line(
+    tmp_path: Path, login: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    make_db(path, tickets=0)
+    expected = (
+        "switchboard: --user works only on a demo database; Switchboard uses your login "
+        "(ann) here.\n"
+    )
+    for args in (["--user", "ceo"], ["--user", "ceo", "call", "0161 496 0000"]):
+        assert main([*args, "--db", str(path)]) == 2
+        assert capsys.readouterr().err == expected
+    assert main(["init", "--user", "ceo", "--db", str(tmp_path / "new.db")]) == 2
+    assert capsys.readouterr().err == expected
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_user_is_taken_on_a_demo_database_and_the_login_everywhere(
+    tmp_path: Path, login: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.shell.application
+
+    started: list[str] = []
+    monkeypatch.setattr(
+        ui.shell.application, "run_gui", lambda opener, *_a, **_k: started.append("gui") or 0
+    )
+    demo, real = tmp_path / "demo.db", tmp_path / "desk.db"
+    assert main([*DEMO, "--as-of", "2026-11-30", "--db", str(demo)]) == 0
+    assert staff_roles(demo)["ann"] == 4  # who made the demo runs it
+    make_db(real, tickets=0)
+    assert main(["--user", "ceo", "--db", str(demo)]) == 0
+    assert main(["--user", "ann", "--db", str(real)]) == 0
+    assert started == ["gui", "gui"]
+
+
+def test_an_admin_sets_a_password_from_stdin_and_turns_the_sign_in_on(
+    tmp_path: Path, login: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from app.defaults import ensure_staff
+    from app.sign_in import sign_in, sign_in_required
+    from models.clock import utcnow
+
+    path = tmp_path / "desk.db"
+    assert main(["init", "--db", str(path)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("too short\n"))
+    assert main(["admin", "set-password", "ann", "--db", str(path)]) == 2
+    assert "use at least 10" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n"))
+    assert main(["admin", "set-password", "ann", "--db", str(path)]) == 0
+    assert main(["admin", "sign-in", "on", "--db", str(path)]) == 0
+    engine = open_database(config.to_url(str(path)))
+    try:
+        assert sign_in_required(engine)
+        assert sign_in(engine, "ann", "correct horse battery", utcnow()) is not None
+        ensure_staff(engine, "bob")  # an operator
+    finally:
+        engine.dispose()
+
+    capsys.readouterr()
+    monkeypatch.setenv("LOGNAME", "bob")
+    assert main(["admin", "sign-in", "off", "--db", str(path)]) == 2
+    assert "Only an admin can manage staff and roles." in capsys.readouterr().err

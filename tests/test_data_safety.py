@@ -412,7 +412,7 @@ def test_a_backup_at_exit_only_when_something_changed(tmp_path: Path, clock: Run
     from sqlmodel import select
 
     from app.tickets.actions import TicketDraft, create_ticket
-    from models.org import Site
+    from models.org import Site, Staff
 
     path = tmp_path / "desk.db"
     make_db(path, tickets=1)
@@ -422,7 +422,8 @@ def test_a_backup_at_exit_only_when_something_changed(tmp_path: Path, clock: Run
     assert backup_at_exit(engine) is None  # nothing changed since the morning's backup
     with write_session(engine) as session:
         site_id = session.exec(select(Site)).one().id
-    create_ticket(engine, TicketDraft(summary="Printer jams", site_id=site_id), None)
+        admin_id = session.exec(select(Staff.id)).one()  # make_db's admin
+    create_ticket(engine, TicketDraft(summary="Printer jams", site_id=site_id), admin_id)
     clock.advance(timedelta(minutes=5))
     exit_backup = backup_at_exit(engine)
     assert exit_backup is not None
@@ -624,7 +625,10 @@ def test_a_new_database_in_a_folder_without_permission_is_one_line(open_area: Pa
 
 
 def test_merge_refuses_a_damaged_database(tmp_path: Path) -> None:
+    from sqlmodel import select
+
     from app.callers.merge import merge_callers
+    from models.org import Staff
     from models.people import Caller
 
     path = tmp_path / "desk.db"
@@ -633,10 +637,11 @@ def test_merge_refuses_a_damaged_database(tmp_path: Path) -> None:
     with write_session(engine) as session:
         keep, twin = Caller(name="Ada Lovelace"), Caller(name="Ada Lovelace")
         session.add_all([keep, twin])
+        admin_id = session.exec(select(Staff.id)).one()  # make_db's admin
     damage_one_page(path)
     before = digest(path)
     with pytest.raises(sqlite_file.DamagedError, match="switchboard restore"):
-        merge_callers(engine, keep.id, [twin.id], None)
+        merge_callers(engine, keep.id, [twin.id], admin_id)
     engine.dispose()
     assert digest(path) == before
 

@@ -167,7 +167,7 @@ def test_reference_data(engine: Engine) -> None:
         assert len(staff) == 20 and len({p.username for p in staff}) == 20
         assert [p.role for p in staff].count(StaffRole.MANAGER) == 1
         me = next(p for p in staff if p.username == "me.at.desk")
-        assert me.role == StaffRole.OPERATOR and me.team_id == teams["Service desk"].id
+        assert me.role == StaffRole.ADMIN and me.team_id == teams["Service desk"].id
         created_by_me = s.exec(sm_select(Ticket).where(Ticket.created_by_id == me.id)).first()
         assert created_by_me is not None
         assert len(s.exec(sm_select(SlaPolicy)).all()) == 4
@@ -551,8 +551,9 @@ def test_the_ticket_service_works_on_generated_tickets(engine: Engine) -> None:
         assert versions[2] >= 1 and versions[3] >= 1
 
     closed = next(t for t in demo.tickets if t.status == S.CLOSED and t.reopen_count == 0)
+    reopener = next(p.id for p in demo.staff.values() if p.role == StaffRole.TECHNICIAN)
     detail = change_status(
-        engine, closed.id, 1, S.IN_PROGRESS, closed.assignee_id, note="Back again.", now=NOW
+        engine, closed.id, 1, S.IN_PROGRESS, reopener, note="Back again.", now=NOW
     )
     assert detail.version == 2 and detail.status == S.IN_PROGRESS
     with read_session(engine) as s:

@@ -26,6 +26,7 @@ from app.callers.csv_import import suggest_mapping as mapping_for
 from app.callers.lookup import lookup
 from app.db_lifecycle import open_database
 from app.errors import SwitchboardError
+from app.permissions import staff_id_for
 from app.tickets.actions import TicketDraft, add_note, create_ticket
 from models import imports as journal
 from models.clock import utcnow
@@ -53,8 +54,10 @@ def write_csv(path: Path, rows: str) -> Path:
 
 
 def run(engine: Engine, path: Path, **kwargs: Any) -> ImportResult:
+    """Import ``path`` as Mia, the org fixture's manager (importing is a manager's job)."""
     table = read_table(path)
-    return apply_import(engine, plan_import(engine, table, mapping_for(table.headers)), **kwargs)
+    plan = plan_import(engine, table, mapping_for(table.headers))
+    return apply_import(engine, plan, staff_id_for(engine, "mia"), **kwargs)
 
 
 def names(engine: Engine) -> set[str]:
@@ -101,7 +104,7 @@ def desk(engine: Engine, org: Org) -> uuid.UUID:
         number, digits, label = ALICE_PHONE
         s.add(CallerPhone(caller_id=org.alice, number=number, digits=digits, label=label))
     ticket = create_ticket(
-        engine, TicketDraft(summary="Printer jam", site_id=org.hq, caller_id=org.alice), None
+        engine, TicketDraft(summary="Printer jam", site_id=org.hq, caller_id=org.alice), org.ann
     )
     return ticket.id
 
@@ -295,7 +298,7 @@ def test_a_rollback_keeps_what_others_did_meanwhile(
             create_ticket(
                 engine,
                 TicketDraft(summary="New laptop", site_id=org.hq, caller_id=ids["Person 0"]),
-                None,
+                org.ann,
             )
         if done == 6:
             raise Crash("cancelled")
@@ -392,6 +395,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from app.callers import csv_import
+from app.permissions import staff_id_for
 from models.engine import make_engine
 
 url, schema, path = sys.argv[1:]
@@ -408,7 +412,8 @@ def die(done, _total):
 
 
 table = csv_import.read_table(Path(path))
-csv_import.import_callers(engine, table, csv_import.suggest_mapping(table.headers), progress=die)
+mapping = csv_import.suggest_mapping(table.headers)
+csv_import.import_callers(engine, table, mapping, staff_id_for(engine, "mia"), progress=die)
 """
 
 

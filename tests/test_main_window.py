@@ -126,8 +126,9 @@ def test_opening_a_database_knows_the_staff_members_name_and_role(tmp_path: Path
     from app.startup import open_session
 
     context = open_session(f"sqlite:///{tmp_path / 'desk.db'}", demo=False, username="kim")
+    assert isinstance(context, AppContext)
     try:
-        assert (context.name, context.role) == ("kim", "Operator")  # a first start: an operator
+        assert (context.name, context.role) == ("kim", "Admin")  # who creates it runs it
     finally:
         context.engine.dispose()
 

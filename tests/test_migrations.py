@@ -151,6 +151,36 @@ def test_write_transactions_take_the_lock_at_begin(tmp_path: Path) -> None:
         other.close()
 
 
+def _old_admin(engine: Engine) -> uuid.UUID:
+    """An admin in a database of an older revision, written with the columns every revision
+    has (today's Staff model has columns that older schemas lack)."""
+    from sqlalchemy import column, insert, table
+
+    from models.enums import StaffRole
+    from models.types import UUIDType
+
+    admin_id = uuid.uuid4()
+    staff = table(
+        "staff",
+        column("id", UUIDType()),
+        column("name"),
+        column("username"),
+        column("role"),
+        column("active"),
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            insert(staff).values(
+                id=admin_id,
+                name="Ada Admin",
+                username="ada",
+                role=int(StaffRole.ADMIN),
+                active=True,
+            )
+        )
+    return admin_id
+
+
 def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     """A database from revision 0001 with a ticket in it: the start-up migration keeps a
     copy as it was, then upgrades, and the search index knows the old ticket."""
@@ -169,7 +199,8 @@ def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
         session.add(site)
         session.flush()
         site_id = site.id
-    create_ticket(engine, TicketDraft(summary="Projector flickers", site_id=site_id), None)
+    admin = _old_admin(engine)
+    create_ticket(engine, TicketDraft(summary="Projector flickers", site_id=site_id), admin)
 
     state = upgrade(engine)
     assert state.current == head_revision()
@@ -390,13 +421,14 @@ def _tickets_as_0005_wrote_them(engine: Engine) -> dict[str, uuid.UUID]:
         session.flush()
         site_id, desk_id, network_id = site.id, desk.id, network.id
     ids = {}
+    admin = _old_admin(engine)
     for name in ("plain", "handed", "flagged", "both", "unflagged"):
         draft = TicketDraft(summary=f"Ticket {name}", site_id=site_id, team_id=desk_id)
-        detail = create_ticket(engine, draft, None)
+        detail = create_ticket(engine, draft, admin)
         if name in ("handed", "both", "unflagged"):
-            detail = escalate(engine, detail.id, detail.version, network_id, "Switch", None)
+            detail = escalate(engine, detail.id, detail.version, network_id, "Switch", admin)
         if name in ("flagged", "both"):
-            detail = flag_manager(engine, detail.id, detail.version, "VIP", None)
+            detail = flag_manager(engine, detail.id, detail.version, "VIP", admin)
         ids[name] = detail.id
     with engine.begin() as connection:
         ticket = Ticket.__table__  # type: ignore[attr-defined]
@@ -462,3 +494,48 @@ def test_0006_downgrades_to_flags_that_count_as_escalated(tmp_path: Path) -> Non
         True,
         True,
     ]
+
+
+# ------------------------------------------------------------------- 0007: staff sign-in
+
+
+@pytest.mark.parametrize("kind", BACK_ENDS)
+def test_0007_gives_existing_staff_no_password_and_no_failures(kind: str, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+
+    from models.engine import read_session
+    from models.migrate import alembic_config
+    from models.org import Staff
+    from models.types import UUIDType
+
+    staff_at_0006 = sa.table(
+        "staff",
+        sa.column("id", UUIDType()),
+        sa.column("name"),
+        sa.column("username"),
+        sa.column("role"),
+        sa.column("active"),
+    )
+    ann_id = uuid.uuid4()
+    with database_at(kind, tmp_path, "0006") as engine:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.insert(staff_at_0006).values(
+                    id=ann_id, name="Ann", username="ann", role=1, active=True
+                )
+            )
+        assert upgrade(engine).current == head_revision()
+        with read_session(engine) as session:
+            ann = session.get(Staff, ann_id)
+        assert ann is not None
+        assert (ann.password_hash, ann.failed_sign_ins, ann.locked_until) == (None, 0, None)
+
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006")
+        with engine.connect() as connection:
+            assert connection.execute(sa.select(staff_at_0006.c.username)).all() == [("ann",)]
+            columns = {column["name"] for column in inspect(connection).get_columns("staff")}
+        assert "password_hash" not in columns

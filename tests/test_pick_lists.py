@@ -43,7 +43,12 @@ def test_the_ticket_form_gets_its_lists_and_matrix_in_one_session(engine: Engine
     lists = choices.lists
     assert [(s.label, s.detail) for s in lists.sites] == [("HQ", "Head office"), ("NY", "New York")]
     assert [t.label for t in lists.teams] == ["Network", "Service desk"]
-    assert [p.label for p in lists.staff] == ["Ann Operator", "Bob Tech", "Mia Manager"]
+    assert [p.label for p in lists.staff] == [
+        "Ada Admin",
+        "Ann Operator",
+        "Bob Tech",
+        "Mia Manager",
+    ]
     assert [c.label for c in lists.categories] == ["Network outage", "Printing"]
     assert choices.matrix == DEFAULT_MATRICES[3]
 
@@ -51,7 +56,7 @@ def test_the_ticket_form_gets_its_lists_and_matrix_in_one_session(engine: Engine
 def test_the_queue_filters_get_their_lists_and_the_users_views_in_one_session(
     engine: Engine, org: Org
 ) -> None:
-    mine = save_view(engine, "ann", SavedView("Printers"))
+    mine = save_view(engine, org.ann, SavedView("Printers"))
     with connections_used(engine) as used:
         choices = queue_choices(engine, "ann")
     assert used() == 1

@@ -523,7 +523,7 @@ def test_the_view_list_shows_every_view_without_scrolling(
     qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]
 ) -> None:
     for n in range(8):
-        save_view(context.engine, "ann", SavedView(f"Mine {n}", QueueFilter(text=f"t{n}")))
+        save_view(context.engine, context.me, SavedView(f"Mine {n}", QueueFilter(text=f"t{n}")))
     view = _open_view(qtbot, context, poll_ms=0)
     view.setStyleSheet(resource_path("style.qss").read_text(encoding="utf-8"))  # as it runs
     combo = view.views_combo

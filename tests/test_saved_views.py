@@ -14,6 +14,7 @@ from app.tickets.escalations import EscalationKind
 from models.engine import read_session, write_session
 from models.enums import Priority, TicketStatus
 from models.org import Setting
+from tests.conftest import Org
 
 
 def _names(engine: Engine, username: str = "ann") -> list[str]:
@@ -31,7 +32,7 @@ def test_a_manager_has_built_in_views_of_each_kind_of_escalation() -> None:
     assert views["Escalated to another team"] == QueueFilter(escalation=EscalationKind.FUNCTIONAL)
 
 
-def test_a_view_round_trips_with_every_filter_field(engine: Engine) -> None:
+def test_a_view_round_trips_with_every_filter_field(engine: Engine, org: Org) -> None:
     view = SavedView(
         "Printers at HQ",
         QueueFilter(
@@ -47,15 +48,17 @@ def test_a_view_round_trips_with_every_filter_field(engine: Engine) -> None:
         ),
         QueueSort(SortColumn.CALLER, descending=True),
     )
-    saved = save_view(engine, "ann", view)
+    saved = save_view(engine, org.ann, view)
     assert saved == view
     assert list_views(engine, "ann")[len(BUILT_IN_VIEWS) :] == [view]
 
 
 @pytest.mark.parametrize("kind", list(EscalationKind))
-def test_the_escalation_round_trips_as_a_word(engine: Engine, kind: EscalationKind) -> None:
+def test_the_escalation_round_trips_as_a_word(
+    engine: Engine, org: Org, kind: EscalationKind
+) -> None:
     view = SavedView("Escalations", QueueFilter(escalation=kind))
-    save_view(engine, "ann", view)
+    save_view(engine, org.ann, view)
     assert list_views(engine, "ann")[-1] == view
     with read_session(engine) as session:
         stored = session.get(Setting, "views:ann")
@@ -64,17 +67,17 @@ def test_the_escalation_round_trips_as_a_word(engine: Engine, kind: EscalationKi
 
 
 @pytest.mark.parametrize("assignee", ["me", "unassigned", "anyone"])
-def test_assignee_words_round_trip(engine: Engine, assignee: str) -> None:
+def test_assignee_words_round_trip(engine: Engine, org: Org, assignee: str) -> None:
     view = SavedView("Mine", QueueFilter(assignee=assignee))  # type: ignore[arg-type]
-    save_view(engine, "ann", view)
+    save_view(engine, org.ann, view)
     assert list_views(engine, "ann")[-1] == view
 
 
-def test_user_views_are_sorted_replaced_by_name_and_kept_per_user(engine: Engine) -> None:
-    save_view(engine, "ann", SavedView("zeta", QueueFilter(text="z")))
-    save_view(engine, "ann", SavedView("  Alpha   one ", QueueFilter(text="a")))
-    save_view(engine, "ann", SavedView("ZETA", QueueFilter(text="new")))
-    save_view(engine, "bob", SavedView("Bob's", QueueFilter()))
+def test_user_views_are_sorted_replaced_by_name_and_kept_per_user(engine: Engine, org: Org) -> None:
+    save_view(engine, org.ann, SavedView("zeta", QueueFilter(text="z")))
+    save_view(engine, org.ann, SavedView("  Alpha   one ", QueueFilter(text="a")))
+    save_view(engine, org.ann, SavedView("ZETA", QueueFilter(text="new")))
+    save_view(engine, org.bob, SavedView("Bob's", QueueFilter()))
 
     mine = list_views(engine, "ann")[len(BUILT_IN_VIEWS) :]
     assert [(v.name, v.filter.text) for v in mine] == [("Alpha one", "a"), ("ZETA", "new")]
@@ -82,36 +85,38 @@ def test_user_views_are_sorted_replaced_by_name_and_kept_per_user(engine: Engine
 
 
 @pytest.mark.parametrize("name", ["My open", "unassigned", "  ALL   TICKETS "])
-def test_a_built_in_view_cannot_be_overwritten_or_deleted(engine: Engine, name: str) -> None:
+def test_a_built_in_view_cannot_be_overwritten_or_deleted(
+    engine: Engine, org: Org, name: str
+) -> None:
     with pytest.raises(ValidationError, match="built-in"):
-        save_view(engine, "ann", SavedView(name, QueueFilter(text="x")))
+        save_view(engine, org.ann, SavedView(name, QueueFilter(text="x")))
     with pytest.raises(ValidationError, match="built-in"):
-        delete_view(engine, "ann", name.strip())
+        delete_view(engine, org.ann, name.strip())
     assert list_views(engine, "ann") == list(BUILT_IN_VIEWS)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 61])
-def test_a_view_needs_a_sensible_name(engine: Engine, name: str) -> None:
+def test_a_view_needs_a_sensible_name(engine: Engine, org: Org, name: str) -> None:
     with pytest.raises(ValidationError) as raised:
-        save_view(engine, "ann", SavedView(name))
+        save_view(engine, org.ann, SavedView(name))
     assert "name" in raised.value.problems
 
 
-def test_delete_removes_only_that_view(engine: Engine) -> None:
-    save_view(engine, "ann", SavedView("One"))
-    save_view(engine, "ann", SavedView("Two"))
-    delete_view(engine, "ann", "one")
+def test_delete_removes_only_that_view(engine: Engine, org: Org) -> None:
+    save_view(engine, org.ann, SavedView("One"))
+    save_view(engine, org.ann, SavedView("Two"))
+    delete_view(engine, org.ann, "one")
     assert _names(engine)[len(BUILT_IN_VIEWS) :] == ["Two"]
     with pytest.raises(NotFoundError):
-        delete_view(engine, "ann", "One")
+        delete_view(engine, org.ann, "One")
 
 
-def test_a_full_list_refuses_another_view_and_keeps_the_others(engine: Engine) -> None:
+def test_a_full_list_refuses_another_view_and_keeps_the_others(engine: Engine, org: Org) -> None:
     long_text = "t" * 150
     saved = 0
     with pytest.raises(ValidationError, match="no room"):
         for saved in range(100):
-            save_view(engine, "ann", SavedView(f"View {saved:02d}", QueueFilter(text=long_text)))
+            save_view(engine, org.ann, SavedView(f"View {saved:02d}", QueueFilter(text=long_text)))
     assert saved > 5
     assert len(list_views(engine, "ann")) == len(BUILT_IN_VIEWS) + saved
 

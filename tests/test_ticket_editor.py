@@ -62,10 +62,13 @@ def workstation_in_london() -> Iterator[None]:
 
 
 @contextmanager
-def shown_editor(qtbot: QtBot, engine: Engine, org: Org, poll_ms: int) -> Iterator[TicketEditor]:
-    """Ann's editor on screen; ``poll_ms`` 0: it looks for saves made elsewhere only when
-    a test calls ``poll()``."""
-    widget = TicketEditor(AppContext(engine=engine, me=org.ann, username="ann"), poll_ms=poll_ms)
+def shown_editor(
+    qtbot: QtBot, engine: Engine, org: Org, poll_ms: int, username: str = "ann"
+) -> Iterator[TicketEditor]:
+    """Ann's editor on screen (or that of the org's staff member ``username``); ``poll_ms``
+    0: it looks for saves made elsewhere only when a test calls ``poll()``."""
+    me = getattr(org, username)
+    widget = TicketEditor(AppContext(engine=engine, me=me, username=username), poll_ms=poll_ms)
     widget.resize(1100, 750)
     widget.show()
     widget.activateWindow()
@@ -490,16 +493,18 @@ def test_resolve_by_keyboard_alone(
     assert blocker.args[0].status == S.RESOLVED
 
 
-def test_reopen_counts(qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org) -> None:
+def test_reopen_counts(qtbot: QtBot, engine: Engine, org: Org) -> None:
     detail = ticket(engine, org)
     detail = change_status(engine, detail.id, detail.version, S.RESOLVED, org.bob, "Fixed")
-    open_ticket(qtbot, editor, detail)
-    assert "reopened" not in find(editor, QLabel, "infoLabel").text()
-    click(qtbot, editor, "transition_IN_PROGRESS")
-    qtbot.keyClicks(find(editor, QPlainTextEdit, "promptEdit"), "Jammed again")
-    with qtbot.waitSignal(editor.saved):
-        click(qtbot, editor, "promptConfirmButton")
-    assert "reopened 1×" in find(editor, QLabel, "infoLabel").text()
+    # Bob the technician's editor: reopening is a technician's call.
+    with shown_editor(qtbot, engine, org, poll_ms=0, username="bob") as editor:
+        open_ticket(qtbot, editor, detail)
+        assert "reopened" not in find(editor, QLabel, "infoLabel").text()
+        click(qtbot, editor, "transition_IN_PROGRESS")
+        qtbot.keyClicks(find(editor, QPlainTextEdit, "promptEdit"), "Jammed again")
+        with qtbot.waitSignal(editor.saved):
+            click(qtbot, editor, "promptConfirmButton")
+        assert "reopened 1×" in find(editor, QLabel, "infoLabel").text()
     assert get_ticket(engine, detail.id).reopen_count == 1
 
 

@@ -53,6 +53,9 @@ register_command(
     )
 )
 register_command(
+    Command("switchUser", FILE, "Switch &user…", window="switch_user", separator_before=True)
+)
+register_command(
     Command(
         "quit",
         FILE,

@@ -72,6 +72,7 @@ from sqlalchemy import (
 from app.callers.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_region
 from app.db_lifecycle import require_sound_database
 from app.errors import SwitchboardError
+from app.permissions import Action, require, require_now
 from models.engine import is_sqlite
 from models.imports import ImportRun, caller_before, recover_interrupted_imports
 from models.org import Site
@@ -1312,9 +1313,11 @@ class _Writer:
         run: ImportRun,
         newest_caller: int,
         strict: bool,
+        actor_id: uuid.UUID,
     ) -> None:
         self.connection = connection
         self.run = run
+        self.actor_id = actor_id
         self.strict = strict
         self.sqlite = connection.dialect.name == "sqlite"
         # Only the sites' phone regions are read (to read numbers in an existing caller's).
@@ -1381,6 +1384,9 @@ class _Writer:
     def _chunk(self, number: int, rows: Sequence[_Row], prepared: dict[int, _NewCaller]) -> None:
         connection = self.connection
         with connection.begin():
+            # Each chunk is a transaction of its own: a role taken away mid-import stops it
+            # (and the import rolls back, as after any error).
+            require(connection, self.actor_id, Action.IMPORT_CALLERS)
             self.run.hold(connection)
             chunk = self._decide(rows, self._callers(rows), prepared)
             _refuse_if_strict(self.strict, chunk.errors)
@@ -1717,9 +1723,15 @@ def _refuse_if_strict(strict: bool, errors: Sequence[RowError]) -> None:
 
 
 def apply_import(
-    engine: Engine, plan: ImportPlan, *, strict: bool = False, progress: Progress | None = None
+    engine: Engine,
+    plan: ImportPlan,
+    actor_id: uuid.UUID,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Write ``plan`` (the preview the user accepted), all of it or, after an error, none.
+    """Write ``plan`` (the preview the user accepted) as ``actor_id``, who must be allowed to
+    import callers: all of it or, after an error, none.
     It is made again first (without the write lock; the row checks are reused while the
     sites are the same), so a caller added since the preview is updated, not duplicated.
     Rows with errors are skipped; with ``strict`` any error refuses the whole import and
@@ -1730,6 +1742,7 @@ def apply_import(
         lambda connection: _plan(
             connection, plan.table, plan.mapping, plan.default_site_code, plan
         ),
+        actor_id,
         strict,
         progress,
     )
@@ -1739,16 +1752,18 @@ def import_callers(
     engine: Engine,
     table: RawTable,
     mapping: Mapping[str, Field],
+    actor_id: uuid.UUID,
     default_site_code: str | None = None,
     *,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Plan and write, for the command line: no preview to keep in step, so the directory is
-    read once instead of twice (8 s for 200,000 callers)."""
+    """Plan and write as ``actor_id``, for the command line: no preview to keep in step, so
+    the directory is read once instead of twice (8 s for 200,000 callers)."""
     return _import(
         engine,
         lambda connection: _plan(connection, table, mapping, default_site_code),
+        actor_id,
         strict,
         progress,
     )
@@ -1757,9 +1772,11 @@ def import_callers(
 def _import(
     engine: Engine,
     make_plan: Callable[[Connection], ImportPlan],
+    actor_id: uuid.UUID,
     strict: bool,
     progress: Progress | None,
 ) -> ImportResult:
+    require_now(engine, actor_id, Action.IMPORT_CALLERS)  # refused: not even a journal row
     require_sound_database(engine)  # an import never writes into a damaged file
     recover_interrupted_imports(engine)  # a crashed import's rows must not be matched
     with _read_bind(engine).connect() as connection:
@@ -1777,7 +1794,7 @@ def _import(
     run = ImportRun.start(engine, str(plan.table.path))
     try:
         with _plan_frozen(), engine.connect() as connection, _import_settings(connection):
-            writer = _Writer(connection, plan, run, newest_caller, strict)
+            writer = _Writer(connection, plan, run, newest_caller, strict, actor_id)
             writer.write(rows, progress)
     except BaseException:
         run.roll_back()

@@ -48,10 +48,11 @@ from sqlmodel import col
 
 from app.db_lifecycle import require_sound_database
 from app.errors import ValidationError
+from app.permissions import Action, require
 from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import EventKind
-from models.org import Site, Staff
+from models.org import Site
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
 
@@ -566,19 +567,19 @@ def merge_callers(
     engine: Engine,
     keep_id: uuid.UUID,
     merge_ids: Sequence[uuid.UUID],
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     now: datetime | None = None,
 ) -> MergeResult:
     """Fold the callers ``merge_ids`` into ``keep_id`` in one transaction: all of it or,
-    on any error, nothing. Raises ValidationError for an empty list, the kept caller among
-    the merged ones, ids that do not exist, or an unknown ``actor_id``; DamagedError for a
-    damaged database file."""
+    on any error, nothing. ``actor_id`` is the person merging (always a person: nothing
+    merges callers on its own). Raises PermissionDenied unless they may merge callers;
+    ValidationError for an empty list, the kept caller among the merged ones or ids that do
+    not exist; DamagedError for a damaged database file."""
     ids = _check_ids(keep_id, merge_ids)
     now = now or utcnow()
     require_sound_database(engine)  # merging rewrites many rows: never into a damaged file
     with write_session(engine) as session:
-        if actor_id is not None and session.get(Staff, actor_id) is None:
-            raise ValidationError({"actor": "Unknown staff member; sign in again."})
+        require(session, actor_id, Action.MERGE_CALLERS)
         keep, merged = _load(session, keep_id, ids)
         tickets = _move_tickets(session, keep, merged, actor_id, now)
         calls, assets = _move_rows(session, keep, merged)

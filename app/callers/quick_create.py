@@ -17,6 +17,7 @@ from app.callers.csv_import import EMAIL
 from app.callers.lookup import clean
 from app.callers.phones import MAX_PARSE_LENGTH, canonical_digits, phone_digits, phone_region
 from app.errors import ValidationError
+from app.permissions import Action, require
 from models.engine import read_session, write_session
 from models.org import Site
 from models.people import Caller, CallerPhone
@@ -106,13 +107,14 @@ def suggest_site(engine: Engine, number: str) -> uuid.UUID | None:
         return site.id if site is not None else None
 
 
-def create_caller(engine: Engine, new: NewCaller) -> uuid.UUID:
-    """Add the caller (and their number); returns the new caller's id. An e-mail address
-    another caller already has is refused: that caller is the one on the phone. Without a
-    site chosen, the caller gets the suggested one: a caller with no site would leave
-    every ticket logged for them without one."""
+def create_caller(engine: Engine, new: NewCaller, actor_id: uuid.UUID) -> uuid.UUID:
+    """Add the caller (and their number) as ``actor_id``; returns the new caller's id. An
+    e-mail address another caller already has is refused: that caller is the one on the
+    phone. Without a site chosen, the caller gets the suggested one: a caller with no site
+    would leave every ticket logged for them without one."""
     new = _check(new)
     with write_session(engine) as session:
+        require(session, actor_id, Action.ADD_CALLER)
         if new.site_id is None:
             site = _suggested_site(session, new.number)
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from app.callers.lookup import clean
 from app.errors import ValidationError
+from app.permissions import Action, require
 from models.engine import write_session
 from models.people import Caller
 from models.tickets import Call, Ticket
@@ -30,16 +31,18 @@ class CallRecord:
     ended_at: datetime
     number: str = ""
     caller_id: uuid.UUID | None = None
-    operator_id: uuid.UUID | None = None
+    operator_id: uuid.UUID | None = None  # who took the call (None: not known)
     ticket_id: uuid.UUID | None = None
 
 
-def record_call(engine: Engine, record: CallRecord) -> uuid.UUID:
-    """Store the call; a caller or ticket deleted (or merged away) meanwhile is left out
+def record_call(engine: Engine, record: CallRecord, actor_id: uuid.UUID) -> uuid.UUID:
+    """Store the call, logged by ``actor_id`` (who must be allowed to log calls; usually the
+    record's operator); a caller or ticket deleted (or merged away) meanwhile is left out
     rather than losing the record. Returns the call's id."""
     if record.ended_at < record.started_at:
         raise ValidationError({"ended_at": "A call cannot end before it started."})
     with write_session(engine) as session:
+        require(session, actor_id, Action.LOG_CALL)
         caller_id = record.caller_id
         if caller_id is not None and session.get(Caller, caller_id) is None:
             caller_id = None

@@ -43,7 +43,8 @@ from app.demo.generator import _Generator
 from app.demo.spec import DemoSpec, DemoSummary, as_of, parse_as_of
 from app.demo.writers import _SqliteWriter, _Writer
 from app.errors import SwitchboardError, ValidationError
-from models.engine import is_sqlite
+from models.engine import is_sqlite, write_session
+from models.facts import MADE_BY, MADE_BY_DEMO_DATA, record_fact
 
 __all__ = ["DemoSpec", "DemoSummary", "Progress", "as_of", "generate", "parse_as_of"]
 
@@ -95,8 +96,9 @@ def generate(
 
     Refuses (SwitchboardError) a database that already holds callers, tickets, assets or
     calls: demo rows must never mix with real ones. ``progress(stage, done, total)`` is called
-    after every batch. If ``operator_username`` is given, one service-desk operator gets that
-    user name, so the person at the workstation is one of the demo staff.
+    after every batch. If ``operator_username`` is given, the first service-desk operator gets
+    that user name and the admin role, so the person at the workstation is one of the demo
+    staff and its admin. The database records that it was made by ``demo-data``.
     """
     return _generate(engine, spec, progress, operator_username, fast=True)
 
@@ -138,6 +140,8 @@ def _generate(
         raise
     finally:
         writer.close()
+    with write_session(engine) as session:  # --user may name anyone here: see models.facts
+        record_fact(session, MADE_BY, MADE_BY_DEMO_DATA, at=gen.now_dt)
     summary = DemoSummary(
         sites=len(gen.sites),
         teams=len(gen.teams),

@@ -119,7 +119,7 @@ from app.tickets import sla
 from app.tickets.priority import load_matrix
 from models.clock import utcnow
 from models.engine import write_session
-from models.enums import AssetKind, Priority
+from models.enums import AssetKind, Priority, StaffRole
 from models.org import Category, Site, SlaPolicy, Staff, Team
 
 # ----------------------------------------------------------------------------- generation state
@@ -364,7 +364,9 @@ class _Generator:
                     s.add(row)
                 if not keep_name:
                     row.name = name
-                row.role = role
+                # The person who made the demo runs it: its admin, as the creator of any
+                # database is (app.defaults.ensure_staff).
+                row.role = StaffRole.ADMIN if index == 0 and wanted else role
                 row.team_id = teams[team_name].id if team_name else None
                 row.email = f"{username}@example.com"
                 row.active = True

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.errors import NotFoundError, ValidationError
+from app.permissions import Action, require
 from app.queue.query import (
     BUILT_IN_VIEWS,
     AssigneeChoice,
@@ -141,10 +142,13 @@ def _built_in(name: str) -> SavedView | None:
 
 
 def _write(
-    engine: Engine, username: str, change: Callable[[list[SavedView]], list[SavedView]]
+    engine: Engine, actor_id: uuid.UUID, change: Callable[[list[SavedView]], list[SavedView]]
 ) -> None:
-    """Read-modify-write the user's list in one write transaction (locked on PostgreSQL)."""
+    """Read-modify-write the actor's own list in one write transaction (locked on
+    PostgreSQL). The list is the one filed under the actor's username as read in that
+    transaction, so nobody writes another person's views."""
     with write_session(engine) as session:
+        username = require(session, actor_id, Action.SAVE_OWN_VIEWS)
         setting = session.get(Setting, _key(username), with_for_update=True)
         views: list[SavedView] = change(_parse(setting.value, username) if setting else [])
         value = json.dumps([_encode(v) for v in views], separators=(",", ":"))
@@ -164,8 +168,9 @@ def list_views(engine: Engine, username: str) -> list[SavedView]:
         return views_in(session, username)
 
 
-def save_view(engine: Engine, username: str, view: SavedView) -> SavedView:
-    """Store ``view`` under its (tidied) name, replacing the user's view of the same name."""
+def save_view(engine: Engine, actor_id: uuid.UUID, view: SavedView) -> SavedView:
+    """Store ``view`` under its (tidied) name among ``actor_id``'s own views, replacing
+    their view of the same name."""
     name = _tidy(view.name)
     if not name:
         raise ValidationError({"name": "Give the view a name."})
@@ -179,12 +184,12 @@ def save_view(engine: Engine, username: str, view: SavedView) -> SavedView:
         kept = [v for v in views if v.name.casefold() != name.casefold()]
         return sorted([*kept, saved], key=lambda v: v.name.casefold())
 
-    _write(engine, username, replace)
+    _write(engine, actor_id, replace)
     return saved
 
 
-def delete_view(engine: Engine, username: str, name: str) -> None:
-    """Remove one of the user's views; built-in views cannot be deleted."""
+def delete_view(engine: Engine, actor_id: uuid.UUID, name: str) -> None:
+    """Remove one of ``actor_id``'s own views; built-in views cannot be deleted."""
     name = _tidy(name)
     if _built_in(name) is not None:
         raise ValidationError({"name": f"“{name}” is a built-in view and cannot be deleted."})
@@ -195,4 +200,4 @@ def delete_view(engine: Engine, username: str, name: str) -> None:
             raise NotFoundError(f"There is no saved view called “{name}”.")
         return kept
 
-    _write(engine, username, remove)
+    _write(engine, actor_id, remove)

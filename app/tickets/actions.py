@@ -1,6 +1,10 @@
 """Ticket use cases: create, edit, move through the workflow, assign, escalate, log work.
 
-Every change goes through :class:`_Mutation`, which checks the version the user opened
+Every use case names the staff member acting (``actor_id``, never None: a system that
+writes without a person, such as the demo generator, writes its rows directly and does not
+call these) and checks their permission first, in the write's own transaction
+(:func:`app.permissions.require`). Every change goes through :class:`_Mutation`, which
+checks the version the user opened
 (optimistic locking), writes one event per changed field, keeps the denormalised names and
 the running SLA deadline in step, and turns a lost race into a :class:`ConflictError`.
 """
@@ -20,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from app.business_hours import BusinessCalendar
 from app.errors import ConflictError, NotFoundError, TransitionError, ValidationError
+from app.permissions import Action, require
 from app.tickets import sla
 from app.tickets.detail import OtherChange, TicketDetail, changes_after, changes_since, load_detail
 from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, load_matrix, priority_for
@@ -94,7 +99,7 @@ def _require(session: Session, model: type[Any], row_id: uuid.UUID | None, field
 class _Mutation:
     """One unit of work on one ticket, recording an event for every change."""
 
-    def __init__(self, session: Session, ticket: Ticket, actor_id: uuid.UUID | None, now: datetime):
+    def __init__(self, session: Session, ticket: Ticket, actor_id: uuid.UUID, now: datetime):
         self.session = session
         self.ticket = ticket
         self.actor_id = actor_id
@@ -153,7 +158,7 @@ class _Mutation:
     def responded(self) -> None:
         """Staff acted on the ticket: the first such moment stops the response clock."""
         ticket = self.ticket
-        if ticket.first_response_at is None and self.actor_id is not None:
+        if ticket.first_response_at is None:
             ticket.first_response_at = self.now
             ticket.response_breached = bool(
                 ticket.response_due_at and self.now > ticket.response_due_at
@@ -174,14 +179,18 @@ def _mutation(
     engine: Engine,
     ticket_id: uuid.UUID,
     expected_version: int | None,
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     now: datetime | None,
+    actions: tuple[Action, ...],
 ) -> Iterator[_Mutation]:
-    """Open the ticket for change, refusing if it moved past ``expected_version``."""
+    """Open the ticket for change, refusing if the actor may not do all of ``actions`` or if
+    the ticket moved past ``expected_version``."""
     number = ""
     read_version = expected_version or 0
     try:
         with write_session(engine) as session:
+            for action in actions:
+                require(session, actor_id, action)
             # A change that checks no version (a note) must not lose a race it cannot
             # conflict in: on PostgreSQL the row is locked as it is read, so a concurrent
             # note waits for this one and then reads the new version. (SQLite's write
@@ -337,7 +346,7 @@ def _next_number(session: Session, site: Site) -> str:
 
 
 def create_ticket(
-    engine: Engine, draft: TicketDraft, actor_id: uuid.UUID | None, now: datetime | None = None
+    engine: Engine, draft: TicketDraft, actor_id: uuid.UUID, now: datetime | None = None
 ) -> TicketDetail:
     """Log a new ticket; "resolved on the call" creates it already resolved (FCR). Every
     problem with the draft is named at once, so the form shows them together."""
@@ -353,6 +362,11 @@ def create_ticket(
         if not draft.resolution_note.strip():
             problems["resolution"] = "Say how the problem was solved."
     with write_session(engine) as session, session.no_autoflush:
+        require(session, actor_id, Action.CREATE_TICKET)
+        if draft.assignee_id or draft.team_id:
+            require(session, actor_id, Action.ASSIGN_TICKET)
+        if draft.resolved_on_first_contact:
+            require(session, actor_id, Action.RESOLVE_TICKET)
         caller: Caller | None = _require(session, Caller, draft.caller_id, "caller")
         site_id = draft.site_id or (caller.site_id if caller else None)
         site: Site | None = _require(session, Site, site_id, "site")
@@ -395,16 +409,22 @@ def create_ticket(
     return _detail(engine, ticket_id)
 
 
+def _edit_actions(changes: Mapping[str, Any]) -> tuple[Action, ...]:
+    """Editing fields, and assigning when the assignee or team is among them."""
+    assigns = "assignee_id" in changes or "team_id" in changes
+    return (Action.EDIT_TICKET, Action.ASSIGN_TICKET) if assigns else (Action.EDIT_TICKET,)
+
+
 def update_ticket(
     engine: Engine,
     ticket_id: uuid.UUID,
     expected_version: int,
     changes: Mapping[str, Any],
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     now: datetime | None = None,
 ) -> TicketDetail:
     """Save edited fields; fails with ConflictError if someone saved in between."""
-    with _mutation(engine, ticket_id, expected_version, actor_id, now) as m:
+    with _mutation(engine, ticket_id, expected_version, actor_id, now, _edit_actions(changes)) as m:
         _apply_fields(m, changes)
     return _detail(engine, ticket_id)
 
@@ -440,7 +460,7 @@ def save_ticket(
     base_version: int,
     base: Mapping[str, Any],
     changes: Mapping[str, Any],
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     now: datetime | None = None,
 ) -> SaveOutcome:
     """Save edited fields on top of whatever others saved since ``base_version``.
@@ -461,7 +481,7 @@ def save_ticket(
     mine = dict(changes)
     if "summary" in mine:
         mine["summary"] = _clean_summary(mine["summary"])
-    with _mutation(engine, ticket_id, None, actor_id, now) as m:
+    with _mutation(engine, ticket_id, None, actor_id, now, _edit_actions(changes)) as m:
         moved = m.ticket.version != base_version
         merged = changes_after(m.session, ticket_id, base_version) if moved else ()
         kept: dict[str, Any] = {}
@@ -544,18 +564,31 @@ def _enter_status(m: _Mutation, target: TicketStatus, note: str) -> None:
         m.event(EventKind.NOTE, note=note)
 
 
+def _status_action(target: TicketStatus) -> Action:
+    """What moving a ticket to ``target`` is (a reopen is told by the current status too)."""
+    if target == TicketStatus.RESOLVED:
+        return Action.RESOLVE_TICKET
+    if target == TicketStatus.CLOSED:
+        return Action.CLOSE_TICKET
+    return Action.EDIT_TICKET
+
+
 def change_status(
     engine: Engine,
     ticket_id: uuid.UUID,
     expected_version: int,
     target: TicketStatus,
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     note: str = "",
     now: datetime | None = None,
 ) -> TicketDetail:
     """Move the ticket along the workflow; resolving and reopening need a note."""
-    with _mutation(engine, ticket_id, expected_version, actor_id, now) as m:
+    with _mutation(
+        engine, ticket_id, expected_version, actor_id, now, (_status_action(target),)
+    ) as m:
         current = TicketStatus(m.ticket.status)
+        if is_reopen(current, target):
+            require(m.session, actor_id, Action.REOPEN_TICKET)
         if find_transition(current, target) is None:
             raise TransitionError(f"A ticket that is {current.label} cannot go to {target.label}.")
         if target == TicketStatus.RESOLVED and not note.strip():
@@ -579,13 +612,15 @@ def escalate(
     expected_version: int,
     team_id: uuid.UUID,
     reason: str,
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     now: datetime | None = None,
 ) -> TicketDetail:
     """Functional escalation: hand the ticket to another team, clearing the assignee."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the ticket goes to another team."})
-    with _mutation(engine, ticket_id, expected_version, actor_id, now) as m:
+    with _mutation(
+        engine, ticket_id, expected_version, actor_id, now, (Action.ESCALATE_TICKET,)
+    ) as m:
         if m.ticket.team_id == team_id:
             raise ValidationError({"team": "The ticket is already with that team."})
         if not TicketStatus(m.ticket.status).is_open:
@@ -605,7 +640,7 @@ def flag_manager(
     ticket_id: uuid.UUID,
     expected_version: int,
     reason: str,
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     now: datetime | None = None,
 ) -> TicketDetail:
     """Hierarchical escalation: draw the manager's attention, with the reason. The ticket
@@ -614,7 +649,7 @@ def flag_manager(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the manager needs to look at this."})
-    with _mutation(engine, ticket_id, expected_version, actor_id, now) as m:
+    with _mutation(engine, ticket_id, expected_version, actor_id, now, (Action.FLAG_MANAGER,)) as m:
         m.ticket.manager_flagged = True
         m.ticket.manager_flag_reason = reason[:500]
         m.ticket.first_contact_resolution = False
@@ -626,7 +661,7 @@ def add_note(
     engine: Engine,
     ticket_id: uuid.UUID,
     note: str,
-    actor_id: uuid.UUID | None,
+    actor_id: uuid.UUID,
     minutes_spent: int = 0,
     now: datetime | None = None,
 ) -> TicketDetail:
@@ -639,7 +674,7 @@ def add_note(
         problems["minutes"] = "Minutes spent must be between 0 and 1440."
     if problems:
         raise ValidationError(problems)
-    with _mutation(engine, ticket_id, None, actor_id, now) as m:
+    with _mutation(engine, ticket_id, None, actor_id, now, (Action.ADD_NOTE,)) as m:
         m.responded()
         m.event(EventKind.NOTE, note=note, minutes=minutes_spent)
     return _detail(engine, ticket_id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
 from app.errors import ValidationError
+from app.permissions import Action, require
 from models.engine import read_session, write_session
 from models.enums import Priority
 from models.org import PriorityRule
@@ -87,8 +90,10 @@ def current_matrix(engine: Engine) -> list[list[Priority]]:
         return load_matrix(session)
 
 
-def replace_matrix(engine: Engine, matrix: list[list[Priority]]) -> None:
-    """Store a new matrix for every workstation. Tickets keep the priority they have until
-    their impact or urgency is next changed."""
+def replace_matrix(engine: Engine, matrix: list[list[Priority]], actor_id: uuid.UUID) -> None:
+    """Store a new matrix for every workstation, as ``actor_id`` (who must be allowed to
+    change it). Tickets keep the priority they have until their impact or urgency is next
+    changed."""
     with write_session(engine) as session:
+        require(session, actor_id, Action.CHANGE_PRIORITY_MATRIX)
         save_matrix(session, matrix)

@@ -491,8 +491,8 @@ class CallerImportDialog(QDialog):
         self.choose_button.setEnabled(False)
         self.close_button.setEnabled(False)
         self.preview_state.setText("Importing…")
-        engine = self._context.engine
-        self._run(lambda: apply_import(engine, plan), self._imported)
+        engine, me = self._context.engine, self._context.me
+        self._run(lambda: apply_import(engine, plan, me), self._imported)
 
     def _imported(self, result: ImportResult) -> None:
         self._importing = False

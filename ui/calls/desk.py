@@ -313,11 +313,11 @@ class CallDesk(Page):
             operator_id=self._context.me,
             ticket_id=call.ticket_id,
         )
-        engine = self._context.engine
+        engine, me = self._context.engine, self._context.me
         # The record is written even if the window closes meanwhile (the program waits for
         # background work before it exits); only the answer is then dropped.
         run_task(
-            lambda: record_call(engine, record),
+            lambda: record_call(engine, record, me),
             self._call_recorded,
             self._status_failure("The call was not logged."),
             parent=self,

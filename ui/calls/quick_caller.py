@@ -162,8 +162,8 @@ class QuickCallerForm(QFrame):
             return
         self._busy = True
         self.save_button.setEnabled(False)
-        engine, new = self._context.engine, self.values()
-        run_task(lambda: create_caller(engine, new), self._saved, self._failed, parent=self)
+        engine, new, me = self._context.engine, self.values(), self._context.me
+        run_task(lambda: create_caller(engine, new, me), self._saved, self._failed, parent=self)
 
     def _saved(self, caller_id: uuid.UUID) -> None:
         self._busy = False

@@ -714,11 +714,11 @@ class QueuePage(Page):
 
     def save_view_as(self, name: str) -> None:
         """Store the filter and sort on screen as the user's view ``name`` (in the background)."""
-        engine, username = self._context.engine, self._context.username
+        engine, me, username = self._context.engine, self._context.me, self._context.username
         view = SavedView(name, self.model.query_filter, self.model.query_sort)
 
         def save() -> tuple[SavedView, list[SavedView]]:
-            return save_view(engine, username, view), list_views(engine, username)
+            return save_view(engine, me, view), list_views(engine, username)
 
         run_task(save, self._view_saved, parent=self)
 
@@ -733,10 +733,10 @@ class QueuePage(Page):
         answer = QMessageBox.question(self, "Delete view", f"Delete the saved view “{view.name}”?")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        engine, username = self._context.engine, self._context.username
+        engine, me, username = self._context.engine, self._context.me, self._context.username
 
         def delete() -> list[SavedView]:
-            delete_view(engine, username, view.name)
+            delete_view(engine, me, view.name)
             return list_views(engine, username)
 
         run_task(delete, self._set_views, parent=self)

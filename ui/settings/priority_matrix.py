@@ -109,10 +109,10 @@ class PriorityMatrixDialog(QDialog):
         return [[Priority(combo.currentData()) for combo in row] for row in self.cells]
 
     def save(self) -> None:
-        matrix = self.matrix()
+        matrix, me = self.matrix(), self._context.me
         self.buttons.setEnabled(False)
         run_task(
-            lambda: replace_matrix(self._context.engine, matrix),
+            lambda: replace_matrix(self._context.engine, matrix, me),
             lambda _none: self.accept(),
             self._failed,
             parent=self,

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QDir, QEvent, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.context import SignInNeeded
 from resources import resource_path
 from ui.kit.errors import report_startup_failure
 from ui.kit.tasks import run_task, wait_for_workers
@@ -129,8 +130,25 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
+def sign_in_then_attach(window: MainWindow, needed: SignInNeeded) -> None:
+    """Ask who is at the keyboard, then attach the database as them; cancelled, the window
+    closes (nobody may use a database that asks for a sign-in without one)."""
+    from ui.shell.sign_in import SignInDialog
+
+    dialog = SignInDialog(needed.engine, window)
+
+    def signed_in() -> None:
+        if dialog.context is not None:
+            window.attach(dialog.context)
+            settle_heap()
+
+    dialog.accepted.connect(signed_in)
+    dialog.rejected.connect(window.close)
+    dialog.open()
+
+
 def run_gui(
-    open_context: Callable[[], AppContext],
+    open_context: Callable[[], AppContext | SignInNeeded],
     argv: list[str],
     call_number: str | None = None,
     *,
@@ -158,8 +176,11 @@ def run_gui(
     if call_number:
         screen_pop.take(call_number)
 
-    def opened(context: AppContext) -> None:
-        window.attach(context)
+    def opened(opening: AppContext | SignInNeeded) -> None:
+        if isinstance(opening, SignInNeeded):
+            sign_in_then_attach(window, opening)
+            return
+        window.attach(opening)
         settle_heap()
 
     def failed(error: Exception) -> None:
@@ -167,7 +188,7 @@ def run_gui(
 
     opening_done = threading.Event()
 
-    def open_database() -> AppContext:
+    def open_database() -> AppContext | SignInNeeded:
         try:
             return open_context()
         finally:

@@ -155,8 +155,7 @@ class MainWindow(QMainWindow):
         for info in self._navigation_pages():
             self._actions[f"goTo:{info.key}"].setEnabled(True)
         self.database_label.setText(database_label(context.engine.url))
-        self.user_label.setText(user_label(context))
-        self.user_label.setToolTip(f"Signed in as {context.username}")
+        self._show_who(context)
         first = self._navigation_pages()[0]
         self.show_page(first.key)
         self.pages.removeWidget(self.opening)
@@ -169,6 +168,47 @@ class MainWindow(QMainWindow):
         if is_sqlite(context.engine):
             engine = context.engine
             run_task(lambda: check_after_opening(engine), self._opening_checked, parent=self)
+
+    def _show_who(self, context: AppContext) -> None:
+        self.user_label.setText(user_label(context))
+        self.user_label.setToolTip(f"Signed in as {context.username}")
+
+    def switch_user(self) -> None:
+        """File › Switch user…: someone else signs in at this workstation. The pages were
+        built for the person before (their actions are filed under them), so they are
+        closed, as at quitting, and built again for the one who signed in."""
+        if self._context is None:
+            return
+        current = self.current_page()
+        if current is not None and not current.may_leave():
+            return
+        if not all(page.may_quit() for page in self._built.values()):
+            return
+        from ui.shell.sign_in import SignInDialog
+
+        dialog = SignInDialog(
+            self._context.engine,
+            self,
+            intro=f"Signed in now: {user_label(self._context)}. Who takes over this workstation?",
+        )
+        dialog.accepted.connect(lambda: self._switch_to(dialog.context))
+        dialog.open()
+
+    def _switch_to(self, context: AppContext | None) -> None:
+        if context is None:
+            return
+        for key, page in list(self._built.items()):
+            page.closing()  # a call still on is logged, by the person who took it
+            strip = page.strip()
+            if strip is not None:
+                strip.deleteLater()
+            self.pages.removeWidget(page)
+            page.deleteLater()
+            del self._built[key]
+        self._came_from.clear()
+        self._context = context
+        self._show_who(context)
+        self.show_page(self._navigation_pages()[0].key)
 
     @property
     def context(self) -> AppContext | None:

@@ -1,0 +1,182 @@
+"""Who may do what: the one permission table, and the check every write in ``app/`` makes.
+
+Every write function calls :func:`require` inside its own write transaction, so the role it
+checks is the role the staff member has when the change lands (a role taken away a moment
+ago no longer counts). The GUI asks :func:`may` to hide or disable what a role cannot do;
+hiding is a courtesy, the check here is the rule. The README's "Who may do what" table is
+:func:`permission_table_markdown`, and a test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import Enum
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from app.errors import PermissionDenied
+from models.engine import read_connection
+from models.enums import StaffRole
+from models.org import Staff
+
+
+class Action(Enum):
+    """Everything a person can do that writes; the value is the phrase for the messages."""
+
+    LOG_CALL = "log calls"
+    CREATE_TICKET = "create tickets"
+    EDIT_TICKET = "edit tickets"
+    ASSIGN_TICKET = "assign tickets"
+    RESOLVE_TICKET = "resolve tickets"
+    CLOSE_TICKET = "close tickets"
+    REOPEN_TICKET = "reopen tickets"
+    ESCALATE_TICKET = "escalate tickets to another team"
+    FLAG_MANAGER = "flag tickets to a manager"
+    ADD_NOTE = "add notes to tickets"
+    ADD_CALLER = "add callers"
+    IMPORT_CALLERS = "import callers"
+    MERGE_CALLERS = "merge callers"
+    CHANGE_PRIORITY_MATRIX = "change the priority matrix"
+    CHANGE_SLA_POLICIES = "change SLA policies"
+    CHANGE_BUSINESS_HOURS = "change business hours"
+    EDIT_ROSTER = "edit the roster"
+    EDIT_TRAINING_LOG = "edit the training log"
+    MANAGE_MAINTENANCE = "manage maintenance tasks"
+    RUN_REPORTS = "run reports"
+    MANAGE_STAFF = "manage staff and roles"
+    BACK_UP = "back up the database"
+    RESTORE = "restore the database"
+    SAVE_OWN_VIEWS = "save their own queue views"
+
+
+_OPERATOR = frozenset(
+    {
+        Action.LOG_CALL,
+        Action.CREATE_TICKET,
+        Action.EDIT_TICKET,
+        # The operator on the call routes the ticket to whoever can fix it.
+        Action.ASSIGN_TICKET,
+        # "Solved on the call" (first contact resolution) is the operator's best outcome.
+        Action.RESOLVE_TICKET,
+        Action.ESCALATE_TICKET,
+        Action.FLAG_MANAGER,
+        Action.ADD_NOTE,
+        # A caller not yet in the directory is on the line now; nobody else can add them.
+        Action.ADD_CALLER,
+        Action.SAVE_OWN_VIEWS,
+    }
+)
+_TECHNICIAN = _OPERATOR | {
+    # Closing ends the reopen window and reopening undoes a resolution: both are the
+    # judgement of whoever does the fix, not of the desk taking the call.
+    Action.CLOSE_TICKET,
+    Action.REOPEN_TICKET,
+    # Technicians do the maintenance, so they keep its tasks.
+    Action.MANAGE_MAINTENANCE,
+}
+_MANAGER = _TECHNICIAN | {
+    Action.CHANGE_PRIORITY_MATRIX,
+    Action.CHANGE_SLA_POLICIES,
+    Action.CHANGE_BUSINESS_HOURS,
+    Action.EDIT_ROSTER,
+    Action.EDIT_TRAINING_LOG,
+    # Reports read every ticket and caller of the desk: the manager's view, not everyone's.
+    Action.RUN_REPORTS,
+    # Import and merge change many callers at once and merging cannot be undone.
+    Action.IMPORT_CALLERS,
+    Action.MERGE_CALLERS,
+}
+
+PERMISSIONS: dict[StaffRole, frozenset[Action]] = {
+    StaffRole.OPERATOR: _OPERATOR,
+    StaffRole.TECHNICIAN: _TECHNICIAN,
+    StaffRole.MANAGER: _MANAGER,
+    # Staff and roles, backup and restore run the installation: admins only, since a
+    # restore replaces everyone's work and a role change grants everything else.
+    StaffRole.ADMIN: frozenset(Action),
+}
+
+
+def allowed(role: StaffRole) -> frozenset[Action]:
+    """What ``role`` may do."""
+    return PERMISSIONS[role]
+
+
+def may(role: StaffRole, action: Action) -> bool:
+    """Whether ``role`` may do ``action`` (for the GUI to hide or disable what it may not)."""
+    return action in PERMISSIONS[role]
+
+
+def _with_article(role: StaffRole) -> str:
+    word = role.label.lower()
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def roles_that_may(action: Action) -> tuple[StaffRole, ...]:
+    """The roles allowed ``action``, in StaffRole order."""
+    return tuple(role for role in StaffRole if may(role, action))
+
+
+def refusal(action: Action) -> str:
+    """The message for a refused ``action``, naming who may: "Only a manager or an admin
+    can change the priority matrix." """
+    names = [_with_article(role) for role in roles_that_may(action)]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"Only {who} can {action.value}."
+
+
+def require(session: Session | Connection, actor_id: uuid.UUID, action: Action) -> str:
+    """Refuse with :class:`PermissionDenied` unless ``actor_id`` is an active staff member
+    whose role may do ``action``. Read in ``session`` (ORM or Core, whichever the write
+    uses), the write's own transaction, so the check and the change see the same staff row.
+    Returns the actor's username (for writes filed under it, such as saved views)."""
+    row = session.execute(
+        select(col(Staff.role), col(Staff.active), col(Staff.username)).where(
+            col(Staff.id) == actor_id
+        )
+    ).first()
+    if row is None or not row[1]:
+        raise PermissionDenied(
+            "You are not an active staff member of this database, so nothing was saved. "
+            "Ask an admin to add you or to make your account active again."
+        )
+    if not may(StaffRole(row[0]), action):
+        raise PermissionDenied(refusal(action))
+    return str(row[2])
+
+
+def require_now(engine: Engine, actor_id: uuid.UUID, action: Action) -> None:
+    """:func:`require` in a short read, for a write made of several transactions that must
+    not start at all when refused (an import); each of its transactions checks again."""
+    with read_connection(engine) as connection:
+        require(connection, actor_id, action)
+
+
+def staff_id_for(engine: Engine, username: str) -> uuid.UUID:
+    """The staff member signed in as ``username`` (the command line acts as the login);
+    refuses a login that is no staff member of this database."""
+    with read_connection(engine) as connection:
+        found = connection.execute(
+            select(col(Staff.id)).where(col(Staff.username) == username)
+        ).first()
+    if found is None:
+        raise PermissionDenied(
+            f"{username} is not a staff member of this database, so nothing was done. "
+            "Ask an admin to add you."
+        )
+    return uuid.UUID(str(found[0]))
+
+
+def permission_table_markdown() -> str:
+    """The permission table as the README prints it: actions as rows, roles as columns."""
+    roles = list(StaffRole)
+    lines = [
+        "| Action | " + " | ".join(role.label for role in roles) + " |",
+        "| --- | " + " | ".join(":---:" for _ in roles) + " |",
+    ]
+    for action in Action:
+        marks = " | ".join("✓" if may(role, action) else "—" for role in roles)
+        lines.append(f"| {action.value[0].upper()}{action.value[1:]} | {marks} |")
+    return "\n".join(lines) + "\n"
