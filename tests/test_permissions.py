@@ -272,3 +272,16 @@ def test_the_readme_prints_the_permission_table() -> None:
     section = text.split("## Who may do what", 1)[1].split("\n## ", 1)[0]
     table = [line for line in section.splitlines() if line.startswith("|")]
     assert "\n".join(table) + "\n" == permission_table_markdown()
+
+
+def test_a_role_changed_by_an_admin_counts_at_the_next_save(engine: Engine, org: Org) -> None:
+    require_now(engine, org.ann, Action.LOG_CALL)
+    with pytest.raises(PermissionDenied):
+        require_now(engine, org.ann, Action.CHANGE_PRIORITY_MATRIX)
+
+    with write_session(engine) as session:
+        session.execute(
+            update(Staff).where(col(Staff.id) == org.ann).values(role=StaffRole.MANAGER)
+        )
+
+    require_now(engine, org.ann, Action.CHANGE_PRIORITY_MATRIX)  # no restart needed
