@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from app.context import AppContext
 from app.tickets.actions import update_ticket
 from app.tickets.detail import TicketDetail
-from tests.conftest import QUIET, Org, dispose_window, drain_tasks
+from tests.conftest import QUIET, Org, as_manager, dispose_window, drain_tasks
 from tests.test_queue_query import add_tickets
 
 pytest.importorskip("ui.tickets.editor", reason="the ticket editor is not in this tree yet")
@@ -37,6 +37,22 @@ def tickets(engine: Engine, org: Org) -> list[TicketDetail]:
 
 @pytest.fixture
 def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> Iterator[MainWindow]:
+    """Ann the operator's window, a ticket of hers selected in the queue."""
+    for widget in _window_of(qtbot, context):
+        table = widget.page("queue").table
+        qtbot.waitUntil(lambda: table.currentIndex().isValid())  # noqa: B023 (waited at once)
+        yield widget
+
+
+@pytest.fixture
+def manager_window(
+    qtbot: QtBot, context: AppContext, org: Org, tickets: list[TicketDetail]
+) -> Iterator[MainWindow]:
+    """Mia the manager's window: importing, merging and the matrix are a manager's job."""
+    yield from _window_of(qtbot, as_manager(context, org))
+
+
+def _window_of(qtbot: QtBot, context: AppContext) -> Iterator[MainWindow]:
     # Closed here rather than by qtbot, which closes before this teardown: the call must
     # end first, or quitting would ask about it.
     widget = MainWindow(context, page_options=QUIET)
@@ -44,7 +60,6 @@ def window(qtbot: QtBot, context: AppContext, tickets: list[TicketDetail]) -> It
         widget.show()
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
-    qtbot.waitUntil(lambda: widget.page("queue").table.currentIndex().isValid())
     yield widget
     dispose_window(widget)
 
@@ -87,23 +102,26 @@ def test_window_title_menus_navigation_and_status_bar(
     assert window.user_label.text() == "Ann Operator · Operator"
 
 
-def test_menus_open_the_caller_import_and_merge_dialogs(qtbot: QtBot, window: MainWindow) -> None:
+def test_menus_open_the_caller_import_and_merge_dialogs(
+    qtbot: QtBot, manager_window: MainWindow
+) -> None:
     from ui.callers.import_dialog import CallerImportDialog
     from ui.callers.merge_dialog import CallerMergeDialog
 
     for action, kind, name in (
-        (window.action("importCallers"), CallerImportDialog, "callerImportDialog"),
-        (window.action("findDuplicates"), CallerMergeDialog, "callerMergeDialog"),
+        (manager_window.action("importCallers"), CallerImportDialog, "callerImportDialog"),
+        (manager_window.action("findDuplicates"), CallerMergeDialog, "callerMergeDialog"),
     ):
         action.trigger()
-        dialog = window.findChild(kind, name)
+        dialog = manager_window.findChild(kind, name)
         assert dialog is not None
         qtbot.waitUntil(dialog.isVisible)
         dialog.close()
-        qtbot.waitUntil(lambda kind=kind, name=name: window.findChild(kind, name) is None)
+        qtbot.waitUntil(lambda kind=kind, name=name: manager_window.findChild(kind, name) is None)
 
 
-def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindow) -> None:
+def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, manager_window: MainWindow) -> None:
+    window = manager_window
     from ui.settings.priority_matrix import PriorityMatrixDialog
 
     window.action("priorityMatrix").trigger()
@@ -112,6 +130,22 @@ def test_settings_menu_opens_the_priority_matrix(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: len(dialog.cells) == 3)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_an_operator_sees_the_managers_commands_disabled_and_why(window: MainWindow) -> None:
+    for name, words in (
+        ("importCallers", "Only a manager or an admin can import callers."),
+        ("findDuplicates", "Only a manager or an admin can merge callers."),
+        ("priorityMatrix", "Only a manager or an admin can change the priority matrix."),
+    ):
+        action = window.action(name)
+        assert not action.isEnabled() and action.toolTip() == words
+    assert window.action("newTicket").isEnabled()  # what an operator does stays
+
+
+def test_a_manager_has_them(manager_window: MainWindow) -> None:
+    for name in ("importCallers", "findDuplicates", "priorityMatrix"):
+        assert manager_window.action(name).isEnabled()
 
 
 def test_the_database_label_names_a_file_by_its_path_and_a_server_by_host_and_name() -> None:

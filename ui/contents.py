@@ -50,6 +50,7 @@ register_command(
         FILE,
         "&Import callers…",
         dialog="ui.callers.import_dialog:CallerImportDialog",
+        permission="IMPORT_CALLERS",
     )
 )
 register_command(
@@ -153,6 +154,7 @@ register_command(
         "Find &duplicate callers…",
         dialog="ui.callers.merge_dialog:CallerMergeDialog",
         separator_before=True,
+        permission="MERGE_CALLERS",
     )
 )
 
@@ -163,6 +165,7 @@ register_command(
         SETTINGS,
         "&Priority matrix…",
         dialog="ui.settings.priority_matrix:PriorityMatrixDialog",
+        permission="CHANGE_PRIORITY_MATRIX",
     )
 )
 

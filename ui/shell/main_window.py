@@ -170,8 +170,22 @@ class MainWindow(QMainWindow):
             run_task(lambda: check_after_opening(engine), self._opening_checked, parent=self)
 
     def _show_who(self, context: AppContext) -> None:
+        """Who is signed in, and the commands their role allows: the others are disabled
+        with the reason as their tooltip."""
+        from app.permissions import Action, may, refusal
+        from models.enums import StaffRole
+
         self.user_label.setText(user_label(context))
         self.user_label.setToolTip(f"Signed in as {context.username}")
+        role = next((r for r in StaffRole if r.label == context.role), None)
+        for command in COMMANDS:
+            if not command.permission:
+                continue
+            needed = Action[command.permission]
+            permitted = role is None or may(role, needed)  # unknown: the service decides
+            action = self._actions[command.name]
+            action.setEnabled(permitted and command.enabled)
+            action.setToolTip(command.text.replace("&", "") if permitted else refusal(needed))
 
     def switch_user(self) -> None:
         """File › Switch user…: someone else signs in at this workstation. The pages were
@@ -376,6 +390,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = {title: self.menuBar().addMenu(title) for title in MENUS}
+        for menu in menus.values():
+            menu.setToolTipsVisible(True)  # a disabled entry says why
         for info in self._navigation_pages():
             go = self._action(f"goTo:{info.key}", info.title, info.shortcut, info.icon)
             go.triggered.connect(lambda _checked=False, key=info.key: self.show_page(key))

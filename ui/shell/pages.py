@@ -119,6 +119,9 @@ class Command:
     submenu: bool = False  # the page fills a submenu with ``method(menu)`` as it opens
     separator_before: bool = False
     needs_database: bool = True
+    # The permission (an app.permissions.Action's name) the command needs: the window
+    # disables it, saying why, for a role without it (the service refuses it anyway).
+    permission: str = ""
 
 
 def load(path: str) -> Any:
