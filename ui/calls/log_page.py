@@ -16,7 +16,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,7 +44,7 @@ from ui.kit.paged_model import (
     RowRole,
 )
 from ui.kit.remembered import remember_columns
-from ui.kit.widgets import MUTED, filter_line, named, paged_table
+from ui.kit.widgets import MUTED, filter_line, key_action, named, paged_table
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
 
@@ -282,17 +282,10 @@ class CallLogPage(Page):
     def _build_actions(self) -> None:
         """Keys that act only where they are pressed: Enter and Ctrl+C keep their meaning in
         the filter box, Down there leads into the calls."""
-        for widget, keys, slot in (
-            (self.table, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.open_current),
-            (self.table, (QKeySequence.StandardKey.Copy,), self.copy_number),
-            (self.filter_edit, (Qt.Key.Key_Down, Qt.Key.Key_PageDown), self.focus_table),
-            (self.filter_edit, (Qt.Key.Key_Escape,), self._clear_filter),
-        ):
-            action = QAction(widget)
-            action.setShortcuts([QKeySequence(key) for key in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(slot)
-            widget.addAction(action)
+        key_action(self.table, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.open_current)
+        key_action(self.table, (QKeySequence.StandardKey.Copy,), self.copy_number)
+        key_action(self.filter_edit, (Qt.Key.Key_Down, Qt.Key.Key_PageDown), self.focus_table)
+        key_action(self.filter_edit, (Qt.Key.Key_Escape,), self._clear_filter)
 
     # -- as a page of the window --------------------------------------------------------------
     def shown(self) -> None:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -159,6 +159,22 @@ def read_only_table(
     else:
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     return table
+
+
+def key_action(
+    widget: QWidget,
+    keys: Sequence[QKeySequence | Qt.Key | QKeySequence.StandardKey],
+    slot: Callable[[], object],
+    text: str = "",
+) -> QAction:
+    """A key that acts only while ``widget`` has the keyboard (Enter in a table must keep
+    its meaning in every other field), as an action on the widget."""
+    action = QAction(text, widget)
+    action.setShortcuts([QKeySequence(key) for key in keys])
+    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
+    return action
 
 
 def filter_line(parent: QWidget, name: str, placeholder: str, tip: str) -> QLineEdit:

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
+from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,7 +64,7 @@ from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS
 from ui.kit.remembered import ColumnWidths
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import MUTED, filter_line, named, paged_table, signals_blocked
+from ui.kit.widgets import MUTED, filter_line, key_action, named, paged_table, signals_blocked
 from ui.queue.columns import ColumnFitter
 from ui.queue.model import Column, QueueModel
 from ui.shell.pages import Page
@@ -430,27 +430,13 @@ class QueuePage(Page):
         return table
 
     def _build_actions(self) -> None:
-        self._open_action = QAction("Open ticket", self)
-        self._open_action.setShortcuts(
-            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
-        )
-        # Only while the table has focus: Enter must keep working in every other field.
-        self._open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        enter = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        self._open_action = key_action(self.table, enter, self.open_current, "Open ticket")
         self._open_action.setEnabled(False)
-        self._open_action.triggered.connect(self.open_current)
-        self.table.addAction(self._open_action)
         self._bound: Mapping[str, QAction] = {}  # the window's actions for the queue's commands
-
-        clear = QAction("Clear filter", self.filter_edit)
-        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        clear.triggered.connect(self._clear_text_and_leave)
-        self.filter_edit.addAction(clear)
-        to_results = QAction("Go to the results", self.filter_edit)
-        to_results.setShortcut(QKeySequence(Qt.Key.Key_Down))
-        to_results.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        to_results.triggered.connect(self.focus_results)
-        self.filter_edit.addAction(to_results)
+        edit = self.filter_edit
+        key_action(edit, (Qt.Key.Key_Escape,), self._clear_text_and_leave, "Clear filter")
+        key_action(edit, (Qt.Key.Key_Down,), self.focus_results, "Go to the results")
         self.filter_edit.returnPressed.connect(self.open_from_filter)
         self.filter_edit.textEdited.connect(self._forget_open)
 
