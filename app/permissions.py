@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app.context import AppContext
 from app.errors import PermissionDenied
 from models.engine import read_connection
 from models.enums import StaffRole
@@ -107,6 +108,13 @@ def allowed(role: StaffRole) -> frozenset[Action]:
 def may(role: StaffRole, action: Action) -> bool:
     """Whether ``role`` may do ``action`` (for the GUI to hide or disable what it may not)."""
     return action in PERMISSIONS[role]
+
+
+def context_may(context: AppContext, action: Action) -> bool:
+    """Whether the person signed in (``context``) may do ``action``, for a view to disable
+    what they may not. A role it cannot name counts as allowed: the service decides."""
+    role = next((r for r in StaffRole if r.label == context.role), None)
+    return role is None or may(role, action)
 
 
 def _with_article(role: StaffRole) -> str:

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from models.audit import AuditEvent
 from models.imports import CallerImport, CallerImportUndo
 from models.org import Category, PriorityRule, Setting, Site, SlaPolicy, Staff, Team
 from models.people import Asset, Caller, CallerPhone
@@ -11,6 +12,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Asset",
+    "AuditEvent",
     "Call",
     "Caller",
     "CallerImport",

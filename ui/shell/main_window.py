@@ -172,17 +172,15 @@ class MainWindow(QMainWindow):
     def _show_who(self, context: AppContext) -> None:
         """Who is signed in, and the commands their role allows: the others are disabled
         with the reason as their tooltip."""
-        from app.permissions import Action, may, refusal
-        from models.enums import StaffRole
+        from app.permissions import Action, context_may, refusal
 
         self.user_label.setText(user_label(context))
         self.user_label.setToolTip(f"Signed in as {context.username}")
-        role = next((r for r in StaffRole if r.label == context.role), None)
         for command in COMMANDS:
             if not command.permission:
                 continue
             needed = Action[command.permission]
-            permitted = role is None or may(role, needed)  # unknown: the service decides
+            permitted = context_may(context, needed)
             action = self._actions[command.name]
             action.setEnabled(permitted and command.enabled)
             action.setToolTip(command.text.replace("&", "") if permitted else refusal(needed))
