@@ -160,28 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="import nothing if any row has an error"
     )
     _add_common_options(callers, argparse.SUPPRESS)
-    _add_admin_commands(commands)
+    from app.admin_commands import add_admin_commands
+
+    add_admin_commands(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
     return parser
-
-
-def _add_admin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``switchboard admin ...``: for a login that is an admin of the database."""
-    admin = commands.add_parser("admin", help="administer the database (admins only)")
-    tasks = admin.add_subparsers(dest="task", metavar="TASK", required=True)
-    sign_in = tasks.add_parser(
-        "sign-in",
-        help="on: everyone signs in with a Switchboard name and password (for operators who "
-        "share one OS account); off: your login is who you are",
-    )
-    sign_in.add_argument("state", choices=["on", "off"])
-    _add_common_options(sign_in, argparse.SUPPRESS)
-    password = tasks.add_parser(
-        "set-password",
-        help="set or reset a staff member's sign-in password; typed at the prompt, or read "
-        "from standard input when that is not a terminal",
-    )
-    password.add_argument("username", metavar="USERNAME")
-    _add_common_options(password, argparse.SUPPRESS)
 
 
 def _cmd_check(args: argparse.Namespace, url: str) -> int:
@@ -225,17 +207,17 @@ def _print_backups(backups: Sequence[BackupFile] | None) -> None:
 def _cmd_init(args: argparse.Namespace, url: str) -> int:
     from app.db_lifecycle import init_database, open_database
     from app.defaults import ensure_staff
+    from app.identity import login_name
 
     _refuse_user_option(args, url, demo=False)
     where = init_database(url)
     engine = open_database(url)
     try:
-        ensure_staff(engine, config.current_username())  # the creator: its first admin
+        admin = login_name(engine)
+        ensure_staff(engine, admin)  # the creator: its first admin
     finally:
         engine.dispose()
-    print(
-        f"Created a new Switchboard database at {where}; its admin is {config.current_username()}."
-    )
+    print(f"Created a new Switchboard database at {where}; its admin is {admin}.")
     return EXIT_OK
 
 
@@ -269,6 +251,7 @@ def _cmd_restore(args: argparse.Namespace, url: str) -> int:
 def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     from app.db_lifecycle import open_database
     from app.demo import DemoSpec, generate, parse_as_of
+    from app.identity import login_name
 
     for name in ("callers", "tickets", "months"):
         if getattr(args, name) < 1:
@@ -291,7 +274,7 @@ def _cmd_demo_data(args: argparse.Namespace, url: str) -> int:
     spec = DemoSpec(
         callers=args.callers, tickets=args.tickets, months=args.months, seed=args.seed, now=end
     )
-    operator = args.user or config.current_username()  # the demo's admin
+    operator = login_name(engine, args.user)  # the demo's admin
     summary = generate(engine, spec, progress, operator_username=operator)
     engine.dispose()
     print(file=sys.stderr)
@@ -376,6 +359,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         type_columns,
     )
     from app.db_lifecycle import open_database
+    from app.identity import login_name
     from app.permissions import staff_id_for
 
     table = read_table(args.file)
@@ -403,7 +387,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
             _print_import_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
-        actor = staff_id_for(engine, args.user or config.current_username())  # as in the GUI
+        actor = staff_id_for(engine, login_name(engine, args.user))  # as in the GUI
         result = import_callers(
             engine, table, mapping, actor, default_site_code=args.site, strict=args.strict
         )
@@ -423,46 +407,6 @@ def _print_import_errors(errors: Sequence[object]) -> None:
         print(terminal_safe(f"  {error}"))
     if len(errors) > 20:
         print(f"  ... and {len(errors) - 20:,} more")
-
-
-def _cmd_admin(args: argparse.Namespace, url: str) -> int:
-    from app import sign_in
-    from app.db_lifecycle import open_database
-    from app.permissions import Action, require_now, staff_id_for
-
-    _refuse_user_option(args, url, demo=False)
-    actor = args.user or config.current_username()
-    engine = open_database(url)
-    try:
-        if args.task == "sign-in":
-            required = args.state == "on"
-            sign_in.set_sign_in_required(engine, actor, required)
-            print(
-                "Switchboard now asks everyone for their name and password."
-                if required
-                else "Switchboard no longer asks for a password: the login is who works here."
-            )
-            return EXIT_OK
-        # Checked before anyone types a password for nothing; the write checks again.
-        require_now(engine, staff_id_for(engine, actor), Action.MANAGE_STAFF)
-        sign_in.set_password(engine, actor, args.username, _read_password(args.username))
-    finally:
-        engine.dispose()
-    print(f"The password of {args.username} is set; a lock-out, if any, is lifted.")
-    return EXIT_OK
-
-
-def _read_password(username: str) -> str:
-    """A new password, never from the command line (where other users and the shell
-    history would see it): typed twice at a terminal, else the first line of stdin."""
-    import getpass
-
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    password = getpass.getpass(f"New password for {username}: ")
-    if getpass.getpass("Type it again: ") != password:
-        raise SwitchboardError("The two passwords differ; nothing was changed.")
-    return password
 
 
 def _cmd_call(args: argparse.Namespace, url: str) -> int:
@@ -497,6 +441,12 @@ def _cmd_gui(args: argparse.Namespace, url: str) -> int:
     from app.startup import start_gui
 
     return start_gui(url, demo=args.demo, username=args.user)
+
+
+def _cmd_admin(args: argparse.Namespace, url: str) -> int:
+    from app.admin_commands import run_admin
+
+    return run_admin(args, url)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from app import config
 from app.defaults import ensure_defaults
+from app.server_rules import after_migration
 from models.clock import utcnow
 from models.engine import DatabaseError, make_engine, sqlite_path
 from models.imports import recover_interrupted_imports
@@ -113,7 +114,7 @@ def open_database(url: str, *, create: bool = False) -> Engine:
     try:
         if path is None and schema_state(engine).is_empty and not create:
             raise _no_database(engine.url.render_as_string(hide_password=True))
-        upgrade(engine, cache=integrity_cache())
+        upgrade(engine, cache=integrity_cache(), after=after_migration)
         ensure_defaults(engine)
         recover_interrupted_imports(engine)  # a crashed import is rolled back at the next start
     except Exception:

@@ -49,6 +49,7 @@ class Action(Enum):
     MANAGE_STAFF = "manage staff and roles"
     BACK_UP = "back up the database"
     RESTORE = "restore the database"
+    ERASE_PERSONAL_DATA = "erase a caller's personal data"
     SAVE_OWN_VIEWS = "save their own queue views"
 
 

@@ -44,23 +44,25 @@ def _create_demo(path: Path, username: str) -> None:
     create_database(path, fill)
 
 
-def open_session(url: str, *, demo: bool, username: str) -> AppContext | SignInNeeded:
+def open_session(url: str, *, demo: bool, username: str | None = None) -> AppContext | SignInNeeded:
     """Open (creating, migrating, filling a first demo as needed) and know the user: the
-    login, or whoever signs in where the database asks for a Switchboard sign-in."""
+    login (app/identity.py; ``username`` where ``--user`` may name someone), or whoever signs
+    in where the database asks for a Switchboard sign-in."""
     from app.context import AppContext, SignInNeeded
     from app.db_lifecycle import open_database
-    from app.defaults import ensure_staff, staff_name_and_role
+    from app.defaults import staff_name_and_role
+    from app.identity import staff_for_login
     from app.sign_in import sign_in_required
     from models.engine import sqlite_path
 
     path = sqlite_path(url)
     if demo and path is not None and not path.exists():
-        _create_demo(path, username)
+        _create_demo(path, username or current_username())
     engine = open_database(url, create=True)
     try:
         if sign_in_required(engine):  # the shared login is nobody's: not added as staff
             return SignInNeeded(engine)
-        me = ensure_staff(engine, username)
+        me, username = staff_for_login(engine, username)
         name, role = staff_name_and_role(engine, me)
     except Exception:
         engine.dispose()
@@ -143,7 +145,6 @@ def start_gui(
     from ui.shell.application import run_gui
 
     install_excepthook()
-    user = username or current_username()
     return run_gui(
-        lambda: open_session(url, demo=demo, username=user), sys.argv, call_number=call_number
+        lambda: open_session(url, demo=demo, username=username), sys.argv, call_number=call_number
     )

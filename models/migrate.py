@@ -8,11 +8,12 @@ refused with a message and left exactly as it was.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from models.engine import DatabaseError, sqlite_path
 from models.sqlite_file import (
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class SchemaBehindError(DatabaseError):
+    """The shared server's schema is older than the program and this login may not upgrade
+    it: only the database's owner migrates a shared server."""
 
 
 class SchemaTooNewError(DatabaseError):
@@ -135,28 +141,75 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in _script().walk_revisions()}
 
 
-def upgrade(engine: Engine, *, cache: IntegrityCache | None = None) -> SchemaState:
+def upgrade(
+    engine: Engine,
+    *,
+    cache: IntegrityCache | None = None,
+    after: Callable[[Connection], None] | None = None,
+) -> SchemaState:
     """Validate, check and back up (when there is data to lose), then migrate to the newest
-    schema. A damaged file is refused before anything is written."""
+    schema. A damaged file is refused before anything is written. ``after`` runs in the
+    migration's own transaction once the schema is current (the shared server's grants for
+    new tables: see app/server_rules.py), so a schema never lands without it.
+
+    On PostgreSQL only the owner of the schema migrates; anyone else is told to ask an admin,
+    and nothing is tried."""
     state = validate(engine)
     if state.up_to_date:
         return state
     path = sqlite_path(str(engine.url))
+    if path is None:
+        _refuse_unless_owner(engine, state)
     if path is not None and state.current is not None:
         from models.sqlite_backup import migration_backup
 
         validate(engine, thorough=True, cache=cache)
         target = migration_backup(path, state.current, state.head)
         log.info("Backed up %s to %s before migrating", path, target)
-    _run_upgrade(engine)
+    _run_upgrade(engine, after)
     log.info("Migrated database from %s to %s", state.current, state.head)
     return schema_state(engine)
 
 
-def _run_upgrade(engine: Engine) -> None:
+def _run_upgrade(engine: Engine, after: Callable[[Connection], None] | None) -> None:
     from alembic import command
 
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        if after is not None:
+            after(connection)
+
+
+def _refuse_unless_owner(engine: Engine, state: SchemaState) -> None:
+    """On a server, refuse (before anything is written) a login that does not own the schema
+    it would change: staff logins have no right to, and must not try."""
+    where = engine.url.render_as_string(hide_password=True)
+    with engine.connect() as connection:
+        if state.current is None:
+            may = connection.execute(
+                text("SELECT has_schema_privilege(current_schema(), 'CREATE')")
+            ).scalar()
+        else:
+            may = connection.execute(
+                text(
+                    "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables "
+                    "WHERE schemaname = current_schema() AND tablename = :version"
+                ),
+                {"version": VERSION_TABLE},
+            ).scalar()
+    if may:
+        return
+    if state.current is None:
+        raise SchemaBehindError(
+            f"{where} holds no Switchboard database yet, and your login may not create one. "
+            "The database's owner sets it up: switchboard init, then switchboard admin "
+            "setup-postgres, both with --db pointing at it."
+        )
+    raise SchemaBehindError(
+        f"The database at {where} has schema version {state.current}; this Switchboard needs "
+        f"{state.head}. Only the database's owner may upgrade it: ask an admin to run "
+        "'switchboard admin migrate' as the owner, or use the Switchboard version that matches "
+        "the server. Nothing was changed."
+    )

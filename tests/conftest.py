@@ -165,6 +165,11 @@ class Org:
 
 @pytest.fixture
 def org(engine: Engine) -> Org:
+    return make_org(engine)
+
+
+def make_org(engine: Engine) -> Org:
+    """Write the small organisation of :class:`Org` into ``engine``'s database."""
     with write_session(engine) as s:
         seed_sla_and_matrix(s)
         hq = Site(code="HQ", name="Head office", timezone="Europe/London", holiday_country="GB")

@@ -305,7 +305,7 @@ def test_killed_migrations_reuse_one_backup_and_leave_no_partial_files(
     stale = folder / "old.migration-0003-to-0004-20261101T000000Z.db.partial-999999"
     stale.write_bytes(b"half a copy")
 
-    def killed(_engine: object) -> None:
+    def killed(_engine: object, _after: object) -> None:
         raise KeyboardInterrupt  # the process dies in the middle of the migration
 
     monkeypatch.setattr(migrate, "_run_upgrade", killed)

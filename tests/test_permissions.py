@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import SQLModel, col
 
 from app.callers.csv_import import import_callers, read_table, suggest_mapping
+from app.callers.erase import erase_caller
 from app.callers.merge import merge_callers
 from app.callers.quick_create import NewCaller, create_caller
 from app.calls.records import CallRecord, record_call
@@ -133,6 +134,10 @@ def _merge_callers(s: Scene) -> Perform:
     return lambda actor: merge_callers(s.engine, s.org.alice, [s.org.zoe], actor)
 
 
+def _erase_caller(s: Scene) -> Perform:
+    return lambda actor: erase_caller(s.engine, actor, s.org.zoe)
+
+
 def _priority_matrix(s: Scene) -> Perform:
     matrix = current_matrix(s.engine)
     return lambda actor: replace_matrix(s.engine, matrix, actor)
@@ -158,6 +163,7 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.MERGE_CALLERS: _merge_callers,
     Action.CHANGE_PRIORITY_MATRIX: _priority_matrix,
     Action.SAVE_OWN_VIEWS: _own_view,
+    Action.ERASE_PERSONAL_DATA: _erase_caller,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.

@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 from sqlmodel import func, select
 
 from app.context import AppContext
+from app.defaults import staff_name_and_role
 from app.tickets.actions import (
     TicketDraft,
     change_status,
@@ -65,10 +66,13 @@ def workstation_in_london() -> Iterator[None]:
 def shown_editor(
     qtbot: QtBot, engine: Engine, org: Org, poll_ms: int, username: str = "ann"
 ) -> Iterator[TicketEditor]:
-    """Ann's editor on screen (or that of the org's staff member ``username``); ``poll_ms``
-    0: it looks for saves made elsewhere only when a test calls ``poll()``."""
+    """Ann's editor on screen (or that of the org's staff member ``username``, signed in
+    with their name and role, as the window does); ``poll_ms`` 0: it looks for saves made
+    elsewhere only when a test calls ``poll()``."""
     me = getattr(org, username)
-    widget = TicketEditor(AppContext(engine=engine, me=me, username=username), poll_ms=poll_ms)
+    name, role = staff_name_and_role(engine, me)
+    context = AppContext(engine=engine, me=me, username=username, name=name, role=role)
+    widget = TicketEditor(context, poll_ms=poll_ms)
     widget.resize(1100, 750)
     widget.show()
     widget.activateWindow()

@@ -28,7 +28,7 @@ from app.permissions import Action, require
 from app.tickets import sla
 from app.tickets.detail import OtherChange, TicketDetail, changes_after, changes_since, load_detail
 from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, load_matrix, priority_for
-from app.tickets.workflow import find_transition, is_reopen
+from app.tickets.workflow import find_transition, is_reopen, status_change_needs
 from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, Priority, TicketStatus
@@ -564,15 +564,6 @@ def _enter_status(m: _Mutation, target: TicketStatus, note: str) -> None:
         m.event(EventKind.NOTE, note=note)
 
 
-def _status_action(target: TicketStatus) -> Action:
-    """What moving a ticket to ``target`` is (a reopen is told by the current status too)."""
-    if target == TicketStatus.RESOLVED:
-        return Action.RESOLVE_TICKET
-    if target == TicketStatus.CLOSED:
-        return Action.CLOSE_TICKET
-    return Action.EDIT_TICKET
-
-
 def change_status(
     engine: Engine,
     ticket_id: uuid.UUID,
@@ -583,12 +574,10 @@ def change_status(
     now: datetime | None = None,
 ) -> TicketDetail:
     """Move the ticket along the workflow; resolving and reopening need a note."""
-    with _mutation(
-        engine, ticket_id, expected_version, actor_id, now, (_status_action(target),)
-    ) as m:
+    with _mutation(engine, ticket_id, expected_version, actor_id, now, ()) as m:
         current = TicketStatus(m.ticket.status)
-        if is_reopen(current, target):
-            require(m.session, actor_id, Action.REOPEN_TICKET)
+        for action in status_change_needs(current, target):
+            require(m.session, actor_id, action)
         if find_transition(current, target) is None:
             raise TransitionError(f"A ticket that is {current.label} cannot go to {target.label}.")
         if target == TicketStatus.RESOLVED and not note.strip():

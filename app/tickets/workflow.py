@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.permissions import Action
 from models.enums import TicketStatus
 
 S = TicketStatus
@@ -63,3 +64,13 @@ def find_transition(current: TicketStatus, target: TicketStatus) -> Transition |
 def is_reopen(current: TicketStatus, target: TicketStatus) -> bool:
     """Reopening moves a resolved or closed ticket back to work; it is counted."""
     return not current.is_open and target.is_open
+
+
+def status_change_needs(current: TicketStatus, target: TicketStatus) -> tuple[Action, ...]:
+    """The permissions moving a ticket from ``current`` to ``target`` needs: resolving,
+    closing and reopening each have their own, any other move is an edit. The service checks
+    them; the editor disables the buttons they refuse."""
+    if is_reopen(current, target):
+        return (Action.REOPEN_TICKET, Action.EDIT_TICKET)
+    special = {S.RESOLVED: Action.RESOLVE_TICKET, S.CLOSED: Action.CLOSE_TICKET}
+    return (special.get(target, Action.EDIT_TICKET),)

@@ -18,12 +18,13 @@ says what was done and when, until the next edit.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.errors import ConflictError, ValidationError
+from app.permissions import Action
 from app.pick_lists import Choice, TicketChoices, ticket_choices
 from app.tickets.actions import (
     SaveOutcome,
@@ -55,7 +57,7 @@ from app.tickets.actions import (
     save_ticket,
 )
 from app.tickets.detail import OtherChange, TicketDetail, TicketNews, get_ticket, news_since
-from app.tickets.workflow import Transition, is_reopen
+from app.tickets.workflow import Transition, is_reopen, status_change_needs
 from models.clock import utcnow
 from models.enums import TicketStatus
 from ui.kit.errors import show_failure
@@ -63,15 +65,15 @@ from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import POLL_MS
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import GREEN, Banner, error_label, named, on_ctrl_enter, text_box
+from ui.kit.widgets import GREEN, MUTED, Banner, error_label, named, on_ctrl_enter, text_box
 from ui.shell.pages import Page
-from ui.tickets.form import TicketForm
+from ui.tickets.form import Permits, TicketForm
 from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
 from ui.tickets.timeline import TicketHeader, WorklogPane, format_clock
 
 log = logging.getLogger(__name__)
 
-Action = Callable[[TicketDetail], TicketDetail | None]
+Work = Callable[[TicketDetail], TicketDetail | None]
 PromptAction = Callable[[str, uuid.UUID | None], None]
 Said = Callable[[TicketDetail], str]  # the status line after a success, from the ticket
 
@@ -211,6 +213,7 @@ class TicketEditor(Page):
         self._clash: SaveOutcome | None = None  # the save the clash bar asks about
         self._carried = ""  # a merge made by the save before an action, said with the action
         self._transition_buttons: list[QPushButton] = []
+        self._permits = Permits(context)
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
         self._clock = QTimer(self)
@@ -286,11 +289,17 @@ class TicketEditor(Page):
         self._actions.setContentsMargins(0, 6, 0, 0)
         self._actions.addWidget(self.escalate_button)
         self._actions.addWidget(self.flag_button)
+        # Why actions are disabled, in words: a tooltip needs a mouse, and Tab skips them.
+        self.refused_label = named(QLabel(), "refusedLabel", "Not for your role")
+        self.refused_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.refused_label.setWordWrap(True)
+        self.refused_label.setStyleSheet(f"color: {MUTED};")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 8, 0)
         left_layout.addWidget(self.form, 1)  # its description grows, up to a limit
         left_layout.addWidget(self.actions_row)
+        left_layout.addWidget(self.refused_label)
         left_layout.addWidget(self.prompt)
         left_layout.addStretch(0)  # then the room left over goes here
         scroll = QScrollArea()
@@ -327,7 +336,25 @@ class TicketEditor(Page):
         self.dirty_label.hide()
         self.status_label.hide()
         self.actions_row.hide()
+        self.refused_label.hide()
         self.worklog.hide()
+        self._require_permissions()
+
+    def _require_permissions(self) -> None:
+        """What each control needs, as the service checks it (the save button's need
+        depends on the ticket shown: :meth:`_show_new`, :meth:`_show_detail`)."""
+        needs: list[tuple[QWidget, Action]] = [
+            (self.escalate_button, Action.ESCALATE_TICKET),
+            (self.flag_button, Action.FLAG_MANAGER),
+            (self.keep_button, Action.EDIT_TICKET),
+            (self.take_button, Action.EDIT_TICKET),
+            (self.worklog.note_edit, Action.ADD_NOTE),
+            (self.worklog.minutes_spin, Action.ADD_NOTE),
+            (self.worklog.add_button, Action.ADD_NOTE),
+        ]
+        for widget, need in needs:
+            self._permits.require(widget, (need,))
+            self._permits.enable(widget)
 
     # ------------------------------------------------------------------ public interface
 
@@ -450,8 +477,10 @@ class TicketEditor(Page):
         self.header.show_new()
         self.form.show_blank(self._asked.prefill)
         self.actions_row.hide()
+        self.refused_label.hide()
         self.worklog.hide()
         self.save_button.setText("Create ticket")
+        self._require_to_save(Action.CREATE_TICKET)
         self._update_dirty()
         focus = self.form.summary_edit if self._asked.prefill else self.form.caller_edit
         focus.setFocus()
@@ -467,11 +496,13 @@ class TicketEditor(Page):
         self.header.show_ticket(detail, now)
         self.form.show_ticket(detail)
         self.worklog.show_ticket(detail, now)
-        self._show_transitions(detail.transitions)
+        self._show_transitions(detail)
         self.escalate_button.setVisible(detail.status.is_open)
         self.actions_row.show()
+        self._explain_refusals()
         self.worklog.show()
         self.save_button.setText("Save")
+        self._require_to_save(Action.EDIT_TICKET)
         self._update_dirty()
 
     def _forget_others(self) -> None:
@@ -479,8 +510,24 @@ class TicketEditor(Page):
         self.conflict_banner.hide()
         self.clash_banner.hide()
 
-    def _show_transitions(self, transitions: tuple[Transition, ...]) -> None:
+    def _explain_refusals(self) -> None:
+        """Under the actions row: why the person signed in may not use some of them."""
+        row = (*self._transition_buttons, self.escalate_button, self.flag_button)
+        refused = [self._permits.refused(button) for button in row if not button.isHidden()]
+        text = " ".join(dict.fromkeys(why for why in refused if why))
+        self.refused_label.setText(text)
+        self.refused_label.setVisible(bool(text))
+
+    def _require_to_save(self, need: Action) -> None:
+        """Saving creates a new ticket, or edits the one shown."""
+        self._permits.require(self.save_button, (need,))
+        self._permits.enable(self.save_button, not self._busy)
+
+    def _show_transitions(self, detail: TicketDetail) -> None:
+        """A button per status change allowed from here; those the person signed in may
+        not make are disabled, saying who may."""
         for old in self._transition_buttons:
+            self._permits.forget(old)
             self._actions.removeWidget(old)
             old.hide()
             old.setParent(None)  # gone from the editor now, deleted by the event loop
@@ -494,10 +541,18 @@ class TicketEditor(Page):
                 partial(self._transition, transition),
                 f"Move the ticket to {transition.target.label}",
             )
-            for transition in transitions
+            for transition in detail.transitions
         ]
-        for button in (*self._transition_buttons, self.escalate_button, self.flag_button):
+        for button, transition in zip(self._transition_buttons, detail.transitions, strict=True):
+            self._permits.require(button, status_change_needs(detail.status, transition.target))
+            self._permits.enable(button, not self._busy)
+        row = (*self._transition_buttons, self.escalate_button, self.flag_button)
+        for button in row:
             self._actions.addWidget(button)
+        # Tab goes from the fields along the row, as it reads, to the prompt below.
+        chain = (self.form.resolution_edit, *row, self.prompt.team_combo)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
         for button in self._transition_buttons:
             button.show()  # now, not on the next event loop pass: ``saved`` follows
 
@@ -630,7 +685,7 @@ class TicketEditor(Page):
             self._say(f"Took {whose}; nothing else to save")
 
     def _perform(
-        self, action: Action, sinks: tuple[ProblemSink, ...], done: Callable[[], None], said: Said
+        self, action: Work, sinks: tuple[ProblemSink, ...], done: Callable[[], None], said: Said
     ) -> None:
         """Save pending field edits, then run ``action`` on the ticket as saved."""
         if self._busy or self._detail is None:
@@ -750,7 +805,21 @@ class TicketEditor(Page):
             self._load_ticket(self._detail.id)  # the Reload button: the edits go
 
     def _hide_error(self) -> None:
+        """Dismissed: the keyboard goes back to where the person was when the refused or
+        failed request began (their prompt, note or button), if it is still there."""
         self.error_banner.hide()
+        if self._can_focus(self._focus):
+            self._focus.setFocus()
+
+    def _can_focus(self, widget: QWidget | None) -> TypeGuard[QWidget]:
+        """``widget`` is still a control of this editor that the keyboard can go to."""
+        return (
+            widget is not None
+            and shiboken6.isValid(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and self.isAncestorOf(widget)
+        )
 
     # ------------------------------------------------------------------ saves made elsewhere
 
@@ -859,16 +928,9 @@ class TicketEditor(Page):
         buttons += [self.keep_button, self.take_button, self.conflict_banner.button]
         buttons += self._transition_buttons
         for button in buttons:
-            button.setEnabled(not busy)
+            self._permits.enable(button, not busy)
         focus, now = self._focus, QApplication.focusWidget()
-        if (
-            not busy
-            and focus is not None
-            and shiboken6.isValid(focus)
-            and focus.isVisible()
-            and self.isAncestorOf(focus)
-            and (now is None or self.isAncestorOf(now))
-        ):
+        if not busy and self._can_focus(focus) and (now is None or self.isAncestorOf(now)):
             focus.setFocus()
 
     def _run(

@@ -10,7 +10,7 @@ typing, off the UI thread.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app import pick_lists
 from app.callers.lookup import CallerHit, lookup
 from app.context import AppContext
+from app.permissions import Action, context_may, refusal
 from app.pick_lists import Choice, TicketChoices
 from app.tickets.actions import EDITABLE_FIELDS, FIRST_CONTACT_CHANNELS, TicketDraft
 from app.tickets.detail import TicketDetail
@@ -66,6 +67,44 @@ class FormValues:
     site_id: uuid.UUID | None = None
     resolved_on_first_contact: bool = False
     resolution_note: str = ""
+
+
+class Permits:
+    """The controls that need a permission of the person signed in. Each is enabled only
+    when the permission table (:mod:`app.permissions`) allows everything it needs; when it
+    does not, it is disabled (not hidden, so the person learns that someone else can) with
+    the refusal, naming who may, as its tooltip. The service checks again at every write:
+    this is the courtesy, not the rule."""
+
+    def __init__(self, context: AppContext) -> None:
+        self._context = context
+        self._needs: dict[QWidget, tuple[tuple[Action, ...], str]] = {}
+
+    def require(self, widget: QWidget, needs: Iterable[Action]) -> None:
+        """From now on ``widget`` needs ``needs``; while permitted it keeps the tooltip it
+        had when first required. Call :meth:`enable` to apply."""
+        known = self._needs.get(widget)
+        self._needs[widget] = (tuple(needs), known[1] if known else widget.toolTip())
+
+    def forget(self, widget: QWidget) -> None:
+        """``widget`` is going away."""
+        self._needs.pop(widget, None)
+
+    def refused(self, widget: QWidget) -> str:
+        """Why the person signed in may not use ``widget`` ("" when they may)."""
+        needs, _tip = self._needs.get(widget, ((), ""))
+        missing = next((need for need in needs if not context_may(self._context, need)), None)
+        return "" if missing is None else refusal(missing)
+
+    def enable(self, widget: QWidget, wanted: bool = True) -> None:
+        """Enable ``widget`` if ``wanted`` (not busy, say) and permitted; a refused one
+        shows why as its tooltip. Tab passes over it either way, as over any disabled
+        control."""
+        why = self.refused(widget)
+        widget.setEnabled(wanted and not why)
+        if widget in self._needs:
+            widget.setToolTip(why or self._needs[widget][1])
+            widget.setAccessibleDescription(why)  # what a screen reader says of it
 
 
 class _GrowingTextBox(QPlainTextEdit):
@@ -119,6 +158,7 @@ class TicketForm(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._permits = Permits(context)
         self._matrix: list[list[Priority]] = []
         self._caller_id: uuid.UUID | None = None
         self._caller_name = ""
@@ -358,6 +398,22 @@ class TicketForm(QWidget):
         self._labels["site"].setVisible(new)
         self._cells["site"].setVisible(new)
         self.fcr_check.setVisible(new)
+        self._require_permissions(new)
+
+    def _require_permissions(self, new: bool) -> None:
+        """Each field needs what the service checks when it is saved: creating or editing
+        the ticket, plus assigning for the assignee and team and resolving for "resolved
+        on the call" (:func:`app.tickets.actions.create_ticket`, ``update_ticket``)."""
+        writing = Action.CREATE_TICKET if new else Action.EDIT_TICKET
+        extra = {
+            "assignee": Action.ASSIGN_TICKET,
+            "team": Action.ASSIGN_TICKET,
+            "resolution": Action.RESOLVE_TICKET,
+        }
+        for key, field in self._inputs.items():
+            self._permits.require(field, (writing, extra[key]) if key in extra else (writing,))
+            self._permits.enable(field)
+        self._permits.require(self.fcr_check, (writing, Action.RESOLVE_TICKET))
 
     def _finish_showing(self) -> None:
         """The fields hold the ticket now: that is what edits are counted from, and
@@ -449,7 +505,7 @@ class TicketForm(QWidget):
     def _update_fcr(self) -> None:
         """Only phone and walk-in contacts can be resolved on the call."""
         allowed = Channel(self.channel_combo.currentData()) in FIRST_CONTACT_CHANNELS
-        self.fcr_check.setEnabled(allowed)
+        self._permits.enable(self.fcr_check, allowed)
         if not allowed:
             self.fcr_check.setChecked(False)
         checked = self._new and self.fcr_check.isChecked()

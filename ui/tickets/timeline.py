@@ -32,6 +32,8 @@ from models.clock import utcnow
 from models.enums import EventKind, TicketStatus
 from ui.kit.widgets import (
     ESCALATION_COLOURS,
+    MUTED,
+    RED,
     chip_style,
     error_label,
     named,
@@ -44,8 +46,6 @@ from ui.kit.widgets import (
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_MINUTES = 24 * 60
-MUTED = "#607d8b"
-RED = "#c62828"
 BREACHED = f"<span style='color:{RED}; font-weight:600'>breached</span>"
 PAUSED = "<span style='color:#ef6c00; font-weight:600'>paused while waiting on the caller</span>"
 OPEN_CHIP = chip_style("#e3f2fd", "#0d47a1")

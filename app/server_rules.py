@@ -1,0 +1,371 @@
+"""The shared server's own guard: PostgreSQL roles, grants, row policies and triggers that
+match the permission table (app/permissions.py), so that a modified client, or a person with
+``psql`` and their own login, gets no further than Switchboard itself would let them.
+
+How it is laid out on a server (``switchboard admin setup-postgres``, run by the database's
+owner; :func:`apply` is idempotent and runs again after every schema upgrade):
+
+- one group role per Switchboard role, named after the database (``helpdesk_operator``,
+  ``helpdesk_technician``, ``helpdesk_manager``, ``helpdesk_admin``), each a member of the one
+  below it, as the permission table nests (operator ⊂ technician ⊂ manager ⊂ admin);
+- one login per staff member, named like their user name and a member of their role's group
+  (:func:`sync_login`); Switchboard maps ``session_user`` to the staff row, so the identity
+  on every write is the one the server authenticated;
+- :data:`TABLE_GRANTS`: what each group adds on each table. Every table must be listed (a
+  test holds every table of the schema to it), so a migration that adds a table adds its
+  grants in the same step;
+- the audit trail (:data:`INSERT_ONLY`) is insert-only for every group (no UPDATE or DELETE
+  granted, and a trigger refuses even the owner), except inside the erasure of a caller's
+  personal data (app/callers/erase.py), a ``SECURITY DEFINER`` function only admins may run;
+- row policies where the rule depends on the row: an audit row names its author, a call is
+  changed by the operator who took it (or a manager), a saved queue view by its owner;
+- a trigger where the rule depends on the change: closing and reopening a ticket need a
+  technician (a row policy sees only the new row, not the step from the old one).
+
+The owner (who migrates) and superusers are no group member and are not held by any of this:
+they run the installation, as ``root`` does a workstation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+from sqlalchemy import Connection, Engine, text
+
+from app.errors import SwitchboardError
+from app.permissions import Action, refusal
+from models.enums import StaffRole, TicketStatus
+
+OPERATOR, TECHNICIAN, MANAGER, ADMIN = (
+    StaffRole.OPERATOR,
+    StaffRole.TECHNICIAN,
+    StaffRole.MANAGER,
+    StaffRole.ADMIN,
+)
+
+# What each role adds on each table to what the role below it has. Everyone reads everything
+# they work with (the queue, callers, the organisation); writes follow the permission table.
+TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
+    # A new ticket takes the next number of its site; business hours are the manager's.
+    "site": {OPERATOR: "SELECT, UPDATE (next_ticket_seq)", MANAGER: "UPDATE", ADMIN: "INSERT"},
+    "team": {OPERATOR: "SELECT", ADMIN: "INSERT, UPDATE"},
+    "staff": {OPERATOR: "SELECT", ADMIN: "INSERT, UPDATE"},
+    "category": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "sla_policy": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "priority_rule": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "setting": {OPERATOR: "SELECT, INSERT, UPDATE, DELETE"},  # rows: see the policies
+    "ticket": {OPERATOR: "SELECT, INSERT, UPDATE"},  # closing, reopening: see the trigger
+    "ticket_event": {OPERATOR: "SELECT, INSERT"},
+    "call": {OPERATOR: "SELECT, INSERT, UPDATE"},
+    # Operators add callers on the phone; merging (manager) moves and deletes them.
+    "caller": {OPERATOR: "SELECT, INSERT, UPDATE", MANAGER: "DELETE"},
+    "caller_phone": {OPERATOR: "SELECT, INSERT, UPDATE", MANAGER: "DELETE"},
+    "asset": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "caller_import": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "caller_import_undo": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "audit_event": {OPERATOR: "SELECT, INSERT"},
+    "alembic_version": {OPERATOR: "SELECT"},
+}
+
+INSERT_ONLY = ("ticket_event", "audit_event")
+
+# Set (for one transaction) by the erasure of personal data, the one writer of audit rows.
+ERASING = "switchboard.erasing"
+
+
+class ServerRulesError(SwitchboardError):
+    """The server cannot be set up as asked (not PostgreSQL, not the owner, a table with no
+    grants); the message says what to do."""
+
+
+def group_name(database: str, role: StaffRole) -> str:
+    """The group role of ``role`` on ``database``: "helpdesk_operator"."""
+    return f"{database}_{role.name.lower()}"[:63]
+
+
+def _quote(connection: Connection, name: str) -> str:
+    return connection.dialect.identifier_preparer.quote_identifier(name)
+
+
+def _database(connection: Connection) -> str:
+    return str(connection.execute(text("SELECT current_database()")).scalar_one())
+
+
+def _groups(connection: Connection) -> dict[StaffRole, str]:
+    database = _database(connection)
+    return {role: _quote(connection, group_name(database, role)) for role in StaffRole}
+
+
+def installed(connection: Connection) -> bool:
+    """Whether this database's group roles exist (set up with ``admin setup-postgres``)."""
+    if connection.dialect.name != "postgresql":
+        return False
+    name = group_name(_database(connection), OPERATOR)
+    found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
+    return found.first() is not None
+
+
+def apply(connection: Connection) -> None:
+    """Create or bring up to date the groups, grants, policies and triggers (idempotent), in
+    the caller's transaction: run by the owner at set-up and after every migration."""
+    if connection.dialect.name != "postgresql":
+        raise ServerRulesError(
+            "Roles and grants are for a PostgreSQL server; a SQLite file is "
+            "guarded by the file's own permissions."
+        )
+    tables = set(
+        connection.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalars()
+    )
+    unlisted = sorted(tables - set(TABLE_GRANTS))
+    if unlisted:
+        raise ServerRulesError(
+            f"No grants are defined for {', '.join(unlisted)}: add them to TABLE_GRANTS in "
+            "app/server_rules.py in the migration's change. Nothing was changed."
+        )
+    groups = _groups(connection)
+    _create_groups(connection, groups)
+    schema = _quote(connection, str(connection.execute(text("SELECT current_schema()")).scalar()))
+    database = _quote(connection, _database(connection))
+    connection.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {groups[OPERATOR]}"))
+    connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {groups[OPERATOR]}"))
+    for table in sorted(tables):
+        quoted = _quote(connection, table)
+        connection.execute(
+            text(f"REVOKE ALL ON {quoted} FROM {', '.join(groups.values())}, PUBLIC")
+        )
+        for role, privileges in TABLE_GRANTS[table].items():
+            connection.execute(text(f"GRANT {privileges} ON {quoted} TO {groups[role]}"))
+    _functions(connection, groups)
+    _insert_only(connection)
+    _policies(connection, groups)
+    _close_and_reopen(connection, groups)
+    from app.callers.erase import install_server_function
+
+    install_server_function(connection, groups[ADMIN])
+
+
+def after_migration(connection: Connection) -> None:
+    """Run by every schema upgrade, in its transaction: a server set up with roles gets the
+    grants, policies and triggers of the tables the migration added."""
+    if installed(connection):
+        apply(connection)
+
+
+def _create_groups(connection: Connection, groups: dict[StaffRole, str]) -> None:
+    database = _database(connection)
+    for role in StaffRole:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
+            {"n": group_name(database, role)},
+        ).first()
+        if exists is None:
+            connection.execute(text(f"CREATE ROLE {groups[role]} NOLOGIN"))
+    ladder = list(StaffRole)
+    for lower, higher in itertools.pairwise(ladder):
+        connection.execute(text(f"GRANT {groups[lower]} TO {groups[higher]}"))
+
+
+def _functions(connection: Connection, groups: dict[StaffRole, str]) -> None:
+    """``switchboard_staff_id()``: the active staff member the server authenticated."""
+    connection.execute(
+        text(
+            """
+            CREATE OR REPLACE FUNCTION switchboard_staff_id() RETURNS uuid
+            LANGUAGE sql STABLE AS
+            $$ SELECT id FROM staff WHERE username = session_user AND active $$
+            """
+        )
+    )
+    connection.execute(
+        text(f"GRANT EXECUTE ON FUNCTION switchboard_staff_id() TO {groups[OPERATOR]}")
+    )
+
+
+def _insert_only(connection: Connection) -> None:
+    connection.execute(
+        text(
+            f"""
+            CREATE OR REPLACE FUNCTION switchboard_insert_only() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF coalesce(current_setting('{ERASING}', true), '') <> 'on' THEN
+                    RAISE EXCEPTION 'The audit trail (%) is insert-only: its rows are never '
+                        'changed or deleted.', TG_TABLE_NAME
+                        USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+            END $$
+            """
+        )
+    )
+    for table in INSERT_ONLY:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS switchboard_insert_only ON {table}"))
+        connection.execute(
+            text(
+                f"CREATE TRIGGER switchboard_insert_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION switchboard_insert_only()"
+            )
+        )
+        connection.execute(
+            text(f"DROP TRIGGER IF EXISTS switchboard_insert_only_truncate ON {table}")
+        )
+        connection.execute(
+            text(
+                f"CREATE TRIGGER switchboard_insert_only_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION switchboard_insert_only()"
+            )
+        )
+
+
+def _policies(connection: Connection, groups: dict[StaffRole, str]) -> None:
+    me = "switchboard_staff_id()"
+    everyone, manager, admin = groups[OPERATOR], groups[MANAGER], groups[ADMIN]
+    policies: dict[str, list[tuple[str, str, str, str, str]]] = {
+        # (name, command, to, using, with check)
+        "ticket_event": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("own_name", "INSERT", everyone, "", f"actor_id = {me}"),
+        ],
+        "audit_event": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("own_name", "INSERT", everyone, "", f"actor_id = {me}"),
+        ],
+        "call": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("take", "INSERT", everyone, "", f"operator_id = {me}"),
+            ("own_calls", "UPDATE", everyone, f"operator_id = {me}", f"operator_id = {me}"),
+            ("manager", "ALL", manager, "true", "true"),
+        ],
+        "setting": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("own_views", "ALL", everyone, "key = 'views:' || session_user", ""),
+            ("admin", "ALL", admin, "true", "true"),
+        ],
+    }
+    for table, rules in policies.items():
+        connection.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for name, command, to, using, check in rules:
+            policy = f"switchboard_{name}"
+            connection.execute(text(f"DROP POLICY IF EXISTS {policy} ON {table}"))
+            clauses = (f" USING ({using})" if using else "") + (
+                f" WITH CHECK ({check})" if check else ""
+            )
+            connection.execute(
+                text(f"CREATE POLICY {policy} ON {table} FOR {command} TO {to}{clauses}")
+            )
+
+
+def _close_and_reopen(connection: Connection, groups: dict[StaffRole, str]) -> None:
+    """Closing and reopening need a technician: refused for group members below that."""
+    resolved, closed = int(TicketStatus.RESOLVED), int(TicketStatus.CLOSED)
+
+    def literal(words: str) -> str:
+        return "'" + words.replace("'", "''") + "'"
+
+    operator = literal(groups[OPERATOR].strip('"'))
+    technician = literal(groups[TECHNICIAN].strip('"'))
+    connection.execute(
+        text(
+            f"""
+            CREATE OR REPLACE FUNCTION switchboard_close_and_reopen() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF pg_has_role(session_user, {operator}, 'MEMBER')
+                   AND NOT pg_has_role(session_user, {technician}, 'MEMBER') THEN
+                    IF NEW.status = {closed} AND OLD.status <> {closed} THEN
+                        RAISE EXCEPTION {literal(refusal(Action.CLOSE_TICKET))}
+                            USING ERRCODE = 'insufficient_privilege';
+                    END IF;
+                    IF OLD.status >= {resolved} AND NEW.status < {resolved} THEN
+                        RAISE EXCEPTION {literal(refusal(Action.REOPEN_TICKET))}
+                            USING ERRCODE = 'insufficient_privilege';
+                    END IF;
+                END IF;
+                RETURN NEW;
+            END $$
+            """
+        )
+    )
+    connection.execute(text("DROP TRIGGER IF EXISTS switchboard_close_and_reopen ON ticket"))
+    connection.execute(
+        text(
+            "CREATE TRIGGER switchboard_close_and_reopen BEFORE UPDATE OF status ON ticket "
+            "FOR EACH ROW EXECUTE FUNCTION switchboard_close_and_reopen()"
+        )
+    )
+
+
+def sync_login(
+    connection: Connection,
+    username: str,
+    role: StaffRole,
+    *,
+    active: bool = True,
+    password: str | None = None,
+) -> None:
+    """Make the database login ``username`` match the staff row: created if missing, able to
+    log in only while active, a member of exactly its role's group, allowed to create logins
+    if an admin. A no-op where the server rules are not installed (a SQLite file, a server
+    not set up). ``password``, when given, is hashed here (SCRAM) so the server never sees
+    it in the clear."""
+    if not installed(connection) or _runs_the_installation(connection, username):
+        return
+    groups = _groups(connection)
+    login = _quote(connection, username)
+    exists = connection.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": username}
+    ).first()
+    if exists is None:
+        connection.execute(text(f"CREATE ROLE {login}"))
+    attributes = ("LOGIN" if active else "NOLOGIN") + (
+        " CREATEROLE" if role == ADMIN else " NOCREATEROLE"
+    )
+    connection.execute(text(f"ALTER ROLE {login} {attributes}"))
+    for other, group in groups.items():
+        verb = "GRANT" if other == role else "REVOKE"
+        link = "TO" if other == role else "FROM"
+        connection.execute(text(f"{verb} {group} {link} {login}"))
+    if password is not None:
+        connection.execute(
+            text(f"ALTER ROLE {login} PASSWORD {_scram(connection, username, password)}")
+        )
+
+
+def _runs_the_installation(connection: Connection, username: str) -> bool:
+    """A superuser or the owner of the tables: never given a group, never altered here."""
+    return bool(
+        connection.execute(
+            text(
+                "SELECT r.rolsuper OR pg_has_role(r.rolname, t.tableowner, 'USAGE') "
+                "FROM pg_roles r, pg_tables t WHERE r.rolname = :n "
+                "AND t.schemaname = current_schema() AND t.tablename = 'alembic_version'"
+            ),
+            {"n": username},
+        ).scalar()
+    )
+
+
+def _scram(connection: Connection, username: str, password: str) -> str:
+    """``password`` as a SCRAM-SHA-256 verifier literal, computed by libpq on this side."""
+    raw = connection.connection.dbapi_connection
+    verifier = raw.pgconn.encrypt_password(  # type: ignore[union-attr]
+        password.encode(), username.encode(), b"scram-sha-256"
+    ).decode()
+    return "'" + verifier.replace("'", "''") + "'"
+
+
+def login_role(engine: Engine) -> str:
+    """Who the server says is connected (``session_user``): the identity on PostgreSQL."""
+    with engine.connect() as connection:
+        return str(connection.execute(text("SELECT session_user")).scalar_one())
+
+
+def staff_of_login(connection: Connection) -> uuid.UUID | None:
+    """The staff id the server maps this login to, or None."""
+    found = connection.execute(
+        text("SELECT id FROM staff WHERE username = session_user AND active")
+    ).first()
+    return None if found is None else uuid.UUID(str(found[0]))

@@ -1,0 +1,348 @@
+"""The shared server's own guard (app/server_rules.py, ``admin setup-postgres``).
+
+Each test runs on a database of its own, set up as an installation would be: the owner runs
+setup-postgres, staff get logins in their role's groups. The tests then connect AS THOSE
+LOGINS (never as the superuser, which no grant holds) and show that the server itself
+refuses what the permission table refuses, to the services and to direct SQL alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from app.callers.erase import erase_caller
+from app.calls.records import CallRecord, record_call
+from app.errors import PermissionDenied
+from app.identity import staff_for_login
+from app.queue.query import SavedView
+from app.queue.saved_views import save_view
+from app.server_rules import TABLE_GRANTS, group_name, installed, sync_login
+from app.server_setup import set_up_server
+from app.tickets.actions import TicketDraft, add_note, change_status, create_ticket
+from app.tickets.priority import current_matrix, replace_matrix
+from models.engine import make_engine, write_session
+from models.enums import StaffRole, TicketStatus
+from models.migrate import SchemaBehindError, upgrade
+from models.org import Staff
+from models.schema import metadata
+from tests.conftest import NOW, PG_URL, Org, make_org
+
+pytestmark = pytest.mark.postgres
+
+ROLES = {"ann": StaffRole.OPERATOR, "bob": StaffRole.TECHNICIAN, "mia": StaffRole.MANAGER}
+ROLES["ada"] = StaffRole.ADMIN
+
+
+@dataclass
+class Server:
+    """A database set up with setup-postgres, its organisation, and an engine per login."""
+
+    name: str
+    owner: Engine
+    org: Org
+    logins: dict[str, str]  # "ann" -> her login name on this server
+    engines: dict[str, Engine]
+
+    def url(self, login: str) -> str:
+        return make_url(PG_URL).set(username=login, database=self.name).render_as_string(False)
+
+    def as_(self, who: str) -> Engine:
+        """An engine connected as ``who``'s own login."""
+        if who not in self.engines:
+            self.engines[who] = make_engine(self.url(self.logins[who]))
+        return self.engines[who]
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    if not PG_URL:
+        pytest.skip("set SWITCHBOARD_TEST_PG to run against PostgreSQL")
+    name = f"sb_{uuid.uuid4().hex[:10]}"
+    root = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with root.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    owner_url = make_url(PG_URL).set(database=name).render_as_string(False)
+    owner = make_engine(owner_url)
+    logins = {who: f"{name}_{who}" for who in ROLES}
+    srv = Server(name, owner, make_org_with_logins(owner, owner_url, logins), logins, {})
+    try:
+        yield srv
+    finally:
+        for engine in (*srv.engines.values(), owner):
+            engine.dispose()
+        with root.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            extra = connection.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"), {"p": f"{name}_%"}
+            ).scalars()
+            for role in extra:
+                connection.execute(text(f'DROP ROLE "{role}"'))
+        root.dispose()
+
+
+def make_org_with_logins(owner: Engine, owner_url: str, logins: dict[str, str]) -> Org:
+    """The test organisation, its staff renamed to their logins, then setup-postgres."""
+    upgrade(owner)
+    org = make_org(owner)
+    with write_session(owner) as session:
+        for who, login in logins.items():
+            staff = session.get(Staff, getattr(org, who))
+            assert staff is not None
+            staff.username = login
+    set_up_server(owner_url)  # gives every staff member a login in their role's group
+    return org
+
+
+def refused(engine: Engine, sql: str, **params: object) -> str:
+    """Run ``sql`` and return the server's refusal (the test fails if it is accepted)."""
+    with pytest.raises(DBAPIError) as caught, engine.begin() as connection:
+        connection.execute(text(sql), params)
+    return str(caught.value.orig)
+
+
+def accepted(engine: Engine, sql: str, **params: object) -> int:
+    with engine.begin() as connection:
+        return connection.execute(text(sql), params).rowcount
+
+
+# ------------------------------------------------------------------- every table is listed
+
+
+def test_every_table_of_the_schema_has_grants() -> None:
+    """A migration that adds a table must add its grants: apply() refuses otherwise."""
+    assert set(metadata.tables) | {"alembic_version"} == set(TABLE_GRANTS)
+
+
+# ------------------------------------------------------------------- set-up
+
+
+def test_setup_makes_groups_and_logins_and_the_owner_its_admin(server: Server) -> None:
+    with server.owner.connect() as connection:
+        assert installed(connection)
+        for who, role in ROLES.items():
+            member = connection.execute(
+                text("SELECT pg_has_role(:login, :group, 'MEMBER')"),
+                {"login": server.logins[who], "group": group_name(server.name, role)},
+            ).scalar()
+            assert member, who
+        # Groups nest like the permission table: a manager is also a technician...
+        assert connection.execute(
+            text("SELECT pg_has_role(:login, :group, 'MEMBER')"),
+            {"login": server.logins["mia"], "group": group_name(server.name, StaffRole.OPERATOR)},
+        ).scalar()
+        # ...and not the other way round.
+        assert not connection.execute(
+            text("SELECT pg_has_role(:login, :group, 'MEMBER')"),
+            {"login": server.logins["ann"], "group": group_name(server.name, StaffRole.MANAGER)},
+        ).scalar()
+        owner_role = connection.execute(
+            text("SELECT role FROM staff WHERE username = session_user")
+        ).scalar()
+    assert owner_role == StaffRole.ADMIN
+
+
+def test_setup_twice_changes_nothing_and_still_guards(server: Server) -> None:
+    set_up_server(server.url(make_url(PG_URL).username or "postgres"))
+    assert "permission denied" in refused(server.as_("ada"), "DELETE FROM ticket_event")
+    assert "insert-only" in refused(server.owner, "TRUNCATE ticket_event")
+
+
+# ------------------------------------------------------------------- identity
+
+
+def test_the_login_the_server_authenticated_is_the_staff_member(server: Server) -> None:
+    assert staff_for_login(server.as_("ann")) == (server.org.ann, server.logins["ann"])
+    # --user cannot name someone else where the server knows who is connected.
+    assert staff_for_login(server.as_("ann"), "ada")[0] == server.org.ann
+
+
+def test_a_login_that_is_no_staff_member_is_refused_not_added(server: Server) -> None:
+    stranger = f"{server.name}_stranger"
+    with server.owner.begin() as connection:
+        connection.execute(text(f'CREATE ROLE "{stranger}" LOGIN'))
+        connection.execute(
+            text(f'GRANT "{group_name(server.name, StaffRole.OPERATOR)}" TO "{stranger}"')
+        )
+    server.logins["stranger"] = stranger
+    with pytest.raises(PermissionDenied, match="not an active staff member.*add-staff"):
+        staff_for_login(server.as_("stranger"))
+
+
+def test_a_deactivated_staff_member_can_no_longer_connect(server: Server) -> None:
+    with write_session(server.owner) as session:
+        sync_login(session.connection(), server.logins["bob"], StaffRole.TECHNICIAN, active=False)
+    with pytest.raises(DBAPIError, match="not permitted to log in"):
+        server.as_("bob").connect()
+
+
+# ------------------------------------------------------------------- the permission table
+
+
+def test_an_operator_works_the_desk_through_the_services(server: Server) -> None:
+    ann, org = server.as_("ann"), server.org
+    ticket = create_ticket(ann, TicketDraft(summary="Printer jams", caller_id=org.alice), org.ann)
+    add_note(ann, ticket.id, "Paper tray cleaned", org.ann)
+    resolved = change_status(
+        ann, ticket.id, ticket.version + 1, TicketStatus.RESOLVED, org.ann, "ok"
+    )
+    assert resolved.status == TicketStatus.RESOLVED
+    record_call(ann, CallRecord(NOW, NOW, "0207", org.alice, org.ann), org.ann)
+    save_view(ann, org.ann, SavedView("Mine"))
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE sla_policy SET response_minutes = 1",
+        "DELETE FROM priority_rule",
+        "UPDATE staff SET role = 4",
+        "INSERT INTO team (id, name, is_service_desk) VALUES (gen_random_uuid(), 'X', false)",
+        "UPDATE ticket_event SET note = 'nothing happened'",
+        "DELETE FROM audit_event",
+        "DELETE FROM caller",
+    ],
+)
+def test_direct_sql_an_operator_may_not_run_is_refused_by_the_server(
+    server: Server, sql: str
+) -> None:
+    message = refused(server.as_("ann"), sql)
+    assert (
+        "permission denied" in message
+        or "row-level security" in message
+        or ("insert-only" in message)
+    )
+
+
+def test_a_changed_priority_matrix_needs_a_manager_on_the_server_too(server: Server) -> None:
+    matrix = current_matrix(server.owner)
+    assert "permission denied" in refused(
+        server.as_("bob"), "UPDATE priority_rule SET priority = 1"
+    )
+    replace_matrix(server.as_("mia"), matrix, server.org.mia)
+    assert accepted(server.as_("mia"), "UPDATE sla_policy SET response_minutes = 30") > 0
+
+
+def test_an_event_names_its_author_and_no_one_else(server: Server) -> None:
+    ticket = create_ticket(
+        server.owner, TicketDraft(summary="Jam", caller_id=server.org.alice), server.org.ada
+    )
+    sql = (
+        "INSERT INTO ticket_event (id, ticket_id, ticket_version, at, actor_id, kind, field, "
+        "old_value, new_value, note, minutes_spent) VALUES (gen_random_uuid(), :t, 1, now(), "
+        ":actor, 5, '', '', '', 'said by someone else', 0)"
+    )
+    message = refused(server.as_("ann"), sql, t=ticket.id, actor=server.org.mia)
+    assert "row-level security" in message
+    assert accepted(server.as_("ann"), sql, t=ticket.id, actor=server.org.ann) == 1
+
+
+def test_closing_and_reopening_need_a_technician_on_the_server(server: Server) -> None:
+    org = server.org
+    ticket = create_ticket(server.owner, TicketDraft(summary="Jam", caller_id=org.alice), org.ada)
+    ticket = change_status(
+        server.owner, ticket.id, ticket.version, TicketStatus.RESOLVED, org.ada, "done"
+    )
+    closed, reopened = int(TicketStatus.CLOSED), int(TicketStatus.IN_PROGRESS)
+    for status, words in ((closed, "close tickets"), (reopened, "reopen tickets")):
+        message = refused(
+            server.as_("ann"), "UPDATE ticket SET status = :s WHERE id = :t", s=status, t=ticket.id
+        )
+        assert f"Only a technician, a manager or an admin can {words}." in message
+    done = change_status(
+        server.as_("bob"), ticket.id, ticket.version, TicketStatus.CLOSED, org.bob, "checked"
+    )
+    assert done.status == TicketStatus.CLOSED
+
+
+def test_an_operator_changes_only_their_own_calls_and_views(server: Server) -> None:
+    org = server.org
+    record_call(server.as_("mia"), CallRecord(NOW, NOW, "0207", org.alice, org.mia), org.mia)
+    assert accepted(server.as_("ann"), "UPDATE call SET number = '1'") == 0  # none of hers
+    save_view(server.as_("mia"), org.mia, SavedView("Hers"))
+    message = refused(
+        server.as_("ann"),
+        "INSERT INTO setting (key, value, updated_at) VALUES (:k, 'x', now())",
+        k=f"views:{server.logins['mia']}",
+    )
+    assert "row-level security" in message
+
+
+def test_an_operator_cannot_change_a_setting_of_the_database(server: Server) -> None:
+    """Row policies hide the rows an operator may not change: the update finds none."""
+    fact = "INSERT INTO setting (key, value, updated_at) VALUES ('database:x', 'yes', now())"
+    accepted(server.owner, fact)
+    assert accepted(server.as_("ann"), "UPDATE setting SET value = 'no'") == 0
+    assert accepted(server.as_("ada"), "UPDATE setting SET value = 'no'") == 1
+
+
+def test_the_audit_trail_is_insert_only_even_for_admins_and_the_owner(server: Server) -> None:
+    create_ticket(
+        server.owner, TicketDraft(summary="Jam", caller_id=server.org.alice), server.org.ada
+    )
+    assert "permission denied" in refused(server.as_("ada"), "UPDATE ticket_event SET note = ''")
+    assert "insert-only" in refused(server.owner, "UPDATE ticket_event SET note = ''")
+    assert "insert-only" in refused(server.owner, "TRUNCATE audit_event")
+
+
+# ------------------------------------------------------------------- erasure
+
+
+def test_only_an_admin_erases_and_the_trail_says_so(server: Server) -> None:
+    org = server.org
+    ticket = create_ticket(
+        server.as_("ann"),
+        TicketDraft(summary="Alice Müller cannot print", caller_id=org.alice),
+        org.ann,
+    )
+    add_note(server.as_("ann"), ticket.id, "Called Alice Müller back", org.ann)
+    message = refused(server.as_("mia"), "SELECT switchboard_erase_caller(:c)", c=org.alice)
+    assert "permission denied" in message
+    with pytest.raises(PermissionDenied):
+        erase_caller(server.as_("mia"), org.mia, org.alice)
+    assert erase_caller(server.as_("ada"), org.ada, org.alice) >= 1
+    with server.owner.connect() as connection:
+        notes = (
+            connection.execute(
+                text("SELECT note FROM ticket_event WHERE ticket_id = :t"), {"t": ticket.id}
+            )
+            .scalars()
+            .all()
+        )
+        name = connection.execute(
+            text("SELECT name FROM caller WHERE id = :c"), {"c": org.alice}
+        ).scalar()
+        trail = connection.execute(
+            text("SELECT actor_id, kind FROM audit_event WHERE subject_id = :c"), {"c": org.alice}
+        ).all()
+    assert not any("Alice" in note for note in notes)
+    assert "Called [erased] back" in notes
+    assert name == "Erased caller"
+    assert trail == [(org.ada, "caller erased")]
+
+
+# ------------------------------------------------------------------- schema upgrades
+
+
+def test_a_staff_login_finding_the_schema_behind_asks_for_an_admin(server: Server) -> None:
+    from alembic import command
+
+    from app.db_lifecycle import open_database
+    from models.migrate import alembic_config
+
+    config = alembic_config()
+    with server.owner.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    with pytest.raises(SchemaBehindError, match="admin migrate"):
+        open_database(server.url(server.logins["ann"]))
+    # The owner's upgrade gives the new table its grants in the same step.
+    open_database(server.url(make_url(PG_URL).username or "postgres")).dispose()
+    assert "insert-only" in refused(server.owner, "TRUNCATE audit_event")
+    assert "permission denied" in refused(server.as_("mia"), "UPDATE audit_event SET detail = ''")
