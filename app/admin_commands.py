@@ -121,21 +121,23 @@ def _sign_in(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _set_password(engine: Engine, args: argparse.Namespace) -> int:
-    from app.permissions import staff_id_for
-    from app.staff import reset_password
+    from app.staff import reset_password, staff_named
 
     me = _me(engine, args)
-    staff_id = staff_id_for(engine, args.username)
+    staff_id = staff_named(engine, args.username)
     reset_password(engine, me, staff_id, read_password(args.username))
     print(f"The password of {args.username} is set; a lock-out, if any, is lifted.")
     return 0
 
 
 def _add_staff(engine: Engine, args: argparse.Namespace) -> int:
+    from app.sign_in import check_password
     from app.staff import add_staff, reset_password
 
     me = _me(engine, args)
     password = read_password(args.username) if args.password else None
+    if password is not None:
+        check_password(password)  # before the staff member is added without one
     role = ROLE_NAMES[args.role]
     staff_id = add_staff(
         engine,

@@ -462,6 +462,25 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
 }
 
 
+def _run_command(args: argparse.Namespace, url: str) -> int:
+    """Run the command; where the server refuses the log-in for want of a password and a
+    person is at the terminal, ask for it once and run it again."""
+    command = COMMANDS[args.command]
+    try:
+        return command(args, url)
+    except Exception as error:
+        from models.errors import password_wanted
+
+        if not (password_wanted(error) and config.asks_for_password(url) and sys.stdin.isatty()):
+            raise
+        import getpass
+
+        from models.engine import with_password
+
+        password = getpass.getpass("Password for your database login: ")
+    return command(args, with_password(url, password))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``switchboard`` and ``python -m app``."""
     from app.logging_setup import setup_logging
@@ -472,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _cmd_gui(args, url)
-        return COMMANDS[args.command](args, url)
+        return _run_command(args, url)
     except (DatabaseError, SwitchboardError) as error:
         print(f"switchboard: {terminal_safe(str(error))}", file=sys.stderr)
         return EXIT_USAGE

@@ -55,6 +55,15 @@ def database_url(
     return to_url(str(data_dir() / (DEMO_FILE if demo else DEFAULT_FILE)))
 
 
+def asks_for_password(url: str) -> bool:
+    """Whether a refused log-in on ``url`` is worth asking a password for: a server URL
+    that carries none (so libpq found none in ~/.pgpass either). Read without SQLAlchemy:
+    the window asks this before the database layer is loaded."""
+    from urllib.parse import urlsplit
+
+    return not url.startswith("sqlite") and urlsplit(url).password is None
+
+
 def current_username() -> str:
     """The login name of the person at this workstation."""
     try:

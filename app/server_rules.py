@@ -329,9 +329,9 @@ def sync_login(
         link = "TO" if other == role else "FROM"
         connection.execute(text(f"{verb} {group} {link} {login}"))
     if password is not None:
-        connection.execute(
-            text(f"ALTER ROLE {login} PASSWORD {_scram(connection, username, password)}")
-        )
+        # Not through text(): the verifier's ":" would read as a bound parameter.
+        verifier = _scram(connection, username, password)
+        connection.exec_driver_sql(f"ALTER ROLE {login} PASSWORD {verifier}")
 
 
 def _runs_the_installation(connection: Connection, username: str) -> bool:

@@ -9,12 +9,19 @@ Wrong passwords are counted per staff member; after :data:`MAX_FAILURES` in a ro
 sign-in is locked for :data:`LOCK_OUT`, so a password cannot be guessed at the keyboard.
 A correct password, or a new one set by an admin, clears the count and the lock.
 
-There is no audit table for staff yet (ticket events are the only audit trail), so sign-ins
-and password changes are written to the log only.
+A refusal does not tell whether the user name exists: an unknown name, a deactivated staff
+member, one without a password and a wrong password get the same message, and an unknown
+name is checked against a stand-in hash so that the time taken does not tell either. Only a
+locked sign-in says so, with the time it opens again.
+
+Sign-ins, refusals, lock-outs, passwords set and the sign-in turned on or off are written to
+the audit trail (:mod:`app.audit`), in the transaction of the change they describe; an
+unknown user name has nobody to attach a row to, so it goes to the log only.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass
@@ -25,9 +32,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app.audit import record
 from app.context import AppContext
 from app.errors import SwitchboardError
 from app.permissions import Action, require, staff_id_for
+from models.audit import AuditKind
 from models.engine import write_session
 from models.facts import SIGN_IN_REQUIRED, read_fact, record_fact
 from models.org import Staff
@@ -39,6 +48,10 @@ MAX_FAILURES = 5  # wrong passwords in a row before the sign-in is locked
 LOCK_OUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's recommended cost
+REFUSED = (
+    "The user name or password is wrong. Check both and try again; an admin can reset a "
+    "forgotten password."
+)
 
 
 class SignInRefused(SwitchboardError):
@@ -51,7 +64,8 @@ class _Outcome:
     refusal must still store the failure count, so it cannot be raised inside)."""
 
     staff_id: uuid.UUID | None
-    refusal: str = ""
+    refusal: str = ""  # what the person is told
+    reason: str = ""  # what the log is told (it may say the name does not exist)
 
 
 def local_time(moment: datetime) -> str:
@@ -77,6 +91,12 @@ def set_sign_in_required(engine: Engine, actor: str, required: bool) -> None:
                 "that you can sign in once the sign-in is on."
             )
         record_fact(session, SIGN_IN_REQUIRED, "yes" if required else "no")
+        record(
+            session,
+            admin_id,
+            AuditKind.SIGN_IN_REQUIRED,
+            f"Sign-in turned {'on' if required else 'off'}",
+        )
     log.info("Sign-in turned %s by %s", "on" if required else "off", actor)
 
 
@@ -89,31 +109,37 @@ def check_password(password: str) -> None:
         )
 
 
-def set_password(engine: Engine, actor: str, username: str, password: str) -> None:
-    """Set or reset ``username``'s password (admins only); it also lifts a lock-out."""
-    actor_id = staff_id_for(engine, actor)
+def hash_password(password: str) -> str:
+    """The argon2id hash to store for ``password``, once it is long enough. Slow on
+    purpose: hash before taking the write lock."""
     check_password(password)
-    hashed = _hasher.hash(password)
-    with write_session(engine) as session:
-        require(session, actor_id, Action.MANAGE_STAFF)
-        staff = _staff_named(session, username)
-        if staff is None:
-            raise SwitchboardError(
-                f"There is no staff member {username!r} on this database; check the user name."
-            )
-        staff.password_hash = hashed
-        staff.failed_sign_ins = 0
-        staff.locked_until = None
-    log.info("Password of %s set by %s", username, actor)
+    return _hasher.hash(password)
+
+
+def store_password(session: Session, actor_id: uuid.UUID, staff: Staff, hashed: str | None) -> None:
+    """Give ``staff`` the password hashed by :func:`hash_password` (None where the shared
+    server keeps it, as their login's), lift any lock-out and audit it (never the password
+    nor its hash), in the caller's write transaction: the one way a password is set, by the
+    command line and the Staff page alike."""
+    staff.password_hash = hashed
+    staff.failed_sign_ins = 0
+    staff.locked_until = None
+    record(
+        session,
+        actor_id,
+        AuditKind.PASSWORD_SET,
+        f"Password set for {staff.name} ({staff.username})",
+        subject_id=staff.id,
+    )
 
 
 def sign_in(engine: Engine, username: str, password: str, now: datetime) -> uuid.UUID:
-    """The staff id of ``username`` if ``password`` is theirs; SignInRefused otherwise,
-    saying how many tries are left or until when the sign-in is locked."""
+    """The staff id of ``username`` if ``password`` is theirs; SignInRefused otherwise, with
+    :data:`REFUSED` or, for a locked sign-in, the time it opens again."""
     with write_session(engine) as session:
         outcome = _attempt(session, username.strip(), password, now)
     if outcome.staff_id is None:
-        log.info("Sign-in of %r refused: %s", username, outcome.refusal)
+        log.info("Sign-in of %r refused: %s", username, outcome.reason)
         raise SignInRefused(outcome.refusal)
     log.info("%s signed in", username)
     return outcome.staff_id
@@ -134,34 +160,64 @@ def _staff_named(session: Session, username: str) -> Staff | None:
 
 def _attempt(session: Session, username: str, password: str, now: datetime) -> _Outcome:
     staff = _staff_named(session, username)
-    if staff is None or not staff.active or staff.password_hash is None:
-        return _Outcome(
-            None,
-            f"{username or 'That name'} has no Switchboard password on this database. Check "
-            "the user name, or ask an admin to set your password.",
-        )
+    if staff is None:
+        _verify(_stand_in_hash(), password)  # as long as a real check: the time tells nothing
+        return _Outcome(None, REFUSED, "no staff member of that name")
     if staff.locked_until is not None and staff.locked_until > now:
-        return _Outcome(None, _locked(staff.locked_until))
-    try:
-        _hasher.verify(staff.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        staff.failed_sign_ins += 1
-        if staff.failed_sign_ins >= MAX_FAILURES:
-            staff.failed_sign_ins = 0
-            staff.locked_until = now + LOCK_OUT
-            return _Outcome(None, _locked(staff.locked_until))
-        left = MAX_FAILURES - staff.failed_sign_ins
-        tries = "1 try" if left == 1 else f"{left} tries"
-        return _Outcome(
-            None,
-            f"Wrong password. {tries} left before the sign-in is locked for "
-            f"{LOCK_OUT.seconds // 60} minutes.",
-        )
+        _refused(session, staff, now, "Tried while the sign-in was locked")
+        return _Outcome(None, _locked(staff.locked_until), "locked")
+    if not staff.active or staff.password_hash is None:
+        _verify(_stand_in_hash(), password)
+        why = "deactivated" if not staff.active else "no password set"
+        _refused(session, staff, now, f"Refused: {why}")
+        return _Outcome(None, REFUSED, why)
+    if not _verify(staff.password_hash, password):
+        return _wrong_password(session, staff, now)
     staff.failed_sign_ins = 0
     staff.locked_until = None
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = _hasher.hash(password)
+    record(session, staff.id, AuditKind.SIGNED_IN, "Signed in", subject_id=staff.id, at=now)
     return _Outcome(staff.id)
+
+
+def _wrong_password(session: Session, staff: Staff, now: datetime) -> _Outcome:
+    """Count a wrong password; the last one allowed locks the sign-in."""
+    staff.failed_sign_ins += 1
+    if staff.failed_sign_ins < MAX_FAILURES:
+        _refused(session, staff, now, f"Wrong password ({staff.failed_sign_ins} in a row)")
+        return _Outcome(None, REFUSED, "wrong password")
+    staff.failed_sign_ins = 0
+    staff.locked_until = now + LOCK_OUT
+    record(
+        session,
+        None,
+        AuditKind.SIGN_IN_LOCKED,
+        f"Locked for {LOCK_OUT.seconds // 60} minutes after {MAX_FAILURES} wrong passwords "
+        "in a row",
+        subject_id=staff.id,
+        at=now,
+    )
+    return _Outcome(None, _locked(staff.locked_until), "locked now")
+
+
+def _refused(session: Session, staff: Staff, now: datetime, detail: str) -> None:
+    """Audit a refused sign-in of ``staff``: nobody was signed in, so no actor."""
+    record(session, None, AuditKind.SIGN_IN_REFUSED, detail, subject_id=staff.id, at=now)
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(hashed, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    """A hash no password is checked against for real, made on first need (it takes as
+    long as any other hash, and most starts never need it)."""
+    return _hasher.hash(uuid.uuid4().hex)
 
 
 def _locked(until: datetime) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.config import current_username
+from app.config import asks_for_password, current_username
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -44,17 +44,22 @@ def _create_demo(path: Path, username: str) -> None:
     create_database(path, fill)
 
 
-def open_session(url: str, *, demo: bool, username: str | None = None) -> AppContext | SignInNeeded:
+def open_session(
+    url: str, *, demo: bool, username: str | None = None, password: str | None = None
+) -> AppContext | SignInNeeded:
     """Open (creating, migrating, filling a first demo as needed) and know the user: the
     login (app/identity.py; ``username`` where ``--user`` may name someone), or whoever signs
-    in where the database asks for a Switchboard sign-in."""
+    in where the database asks for a Switchboard sign-in. ``password``: for the server
+    login, where the person was asked for it."""
     from app.context import AppContext, SignInNeeded
     from app.db_lifecycle import open_database
     from app.defaults import staff_name_and_role
     from app.identity import staff_for_login
     from app.sign_in import sign_in_required
-    from models.engine import sqlite_path
+    from models.engine import sqlite_path, with_password
 
+    if password is not None:
+        url = with_password(url, password)
     path = sqlite_path(url)
     if demo and path is not None and not path.exists():
         _create_demo(path, username or current_username())
@@ -145,6 +150,10 @@ def start_gui(
     from ui.shell.application import run_gui
 
     install_excepthook()
+
+    def opener(password: str | None = None) -> AppContext | SignInNeeded:
+        return open_session(url, demo=demo, username=username, password=password)
+
     return run_gui(
-        lambda: open_session(url, demo=demo, username=username), sys.argv, call_number=call_number
+        opener, sys.argv, call_number=call_number, may_ask_password=asks_for_password(url)
     )

@@ -42,6 +42,12 @@ NETWORK_FILESYSTEMS = frozenset(
 )
 
 
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` for the server, typed by the person at start (it stays in
+    this process: never written, never shown)."""
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other back ends and in-memory databases."""
     parsed = make_url(url)

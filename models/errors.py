@@ -43,6 +43,24 @@ NO_ANSWER = (
     "keeps failing, tell your administrator."
 )
 
+NO_PASSWORD = (
+    "The database server asks for your password. Keep it in your libpq password file "
+    "(~/.pgpass, one line host:port:database:user:password, readable only by you), or start "
+    "Switchboard from its window or a terminal to be asked for it."
+)
+WRONG_PASSWORD = (
+    "The database server refused the password of your login. Check it (in ~/.pgpass, if it "
+    "is kept there), or ask an admin to set a new one with 'switchboard admin set-password'."
+)
+LOGIN_STOPPED = (
+    "The database server does not let your login connect: an admin has deactivated your "
+    "account. Ask an admin to make it active again."
+)
+NO_LOGIN = (
+    "The database server has no login of that name. Check the user name in --db (or "
+    "SWITCHBOARD_DB), or ask an admin to add you with 'switchboard admin add-staff'."
+)
+
 # Phrases of SQLite's and PostgreSQL's messages, with what they mean for the person at the
 # keyboard; the first phrase found in the error's text wins.
 _PHRASES = (
@@ -56,6 +74,11 @@ _PHRASES = (
     ("readonly database", READ_ONLY),
     ("unable to open database file", CANNOT_OPEN),
     ("read-only", READ_ONLY),
+    # A refused log-in also reads "connection failed": the reason comes first.
+    ("no password supplied", NO_PASSWORD),
+    ("password authentication failed", WRONG_PASSWORD),
+    ("is not permitted to log in", LOGIN_STOPPED),
+    ('role "', NO_LOGIN),  # 'role "x" does not exist': refused at log-in
     ("connection", SERVER_GONE),
     ("server closed", SERVER_GONE),
     ("terminating", SERVER_GONE),
@@ -85,6 +108,12 @@ def environment_problem(error: BaseException) -> str | None:
     if error.connection_invalidated:
         return SERVER_GONE
     return _phrase_problem(text, NO_ANSWER)
+
+
+def password_wanted(error: BaseException) -> bool:
+    """Whether the server refused the log-in for want of a (right) password: worth asking
+    the person for it, once, where someone is there to type it."""
+    return environment_problem(error) in (NO_PASSWORD, WRONG_PASSWORD)
 
 
 def _phrase_problem(text: str, otherwise: str | None) -> str | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from models.engine import DatabaseError, sqlite_path
+from models.errors import environment_problem
 from models.sqlite_file import (
     VERSION_TABLE,
     IntegrityCache,
@@ -103,6 +104,8 @@ def schema_state(engine: Engine) -> SchemaState:
     try:
         tables, current = _read_state(engine)
     except Exception as error:  # sqlite3.DatabaseError and friends: damaged or foreign file
+        if sqlite_path(str(engine.url)) is None and environment_problem(error) is not None:
+            raise  # the server refused the log-in, or is gone: said in its own words
         raise DatabaseError(f"The database cannot be read: {error}") from error
     return SchemaState(current=current, head=head, tables=tables - {VERSION_TABLE})
 

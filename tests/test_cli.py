@@ -477,3 +477,45 @@ def test_an_admin_sets_a_password_from_stdin_and_turns_the_sign_in_on(
     monkeypatch.setenv("LOGNAME", "bob")
     assert main(["admin", "sign-in", "off", "--db", str(path)]) == 2
     assert "Only an admin can manage staff and roles." in capsys.readouterr().err
+
+
+def _refused_log_in(*_args: object) -> int:
+    from sqlalchemy import exc
+
+    raise exc.OperationalError(
+        "connect", {}, Exception("connection failed: fe_sendauth: no password supplied")
+    )
+
+
+def test_a_command_asks_once_for_the_server_password_at_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+
+    import app.cli
+
+    urls: list[str] = []
+
+    def check(_args: object, url: str) -> int:
+        urls.append(url)
+        return _refused_log_in() if len(urls) == 1 else 0
+
+    monkeypatch.setitem(app.cli.COMMANDS, "check", check)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda _prompt: "s3cret")
+    assert main(["check", "--db", "postgresql+psycopg://ann@db.example/desk"]) == 0
+    assert urls == [
+        "postgresql+psycopg://ann@db.example/desk",
+        "postgresql+psycopg://ann:s3cret@db.example/desk",
+    ]
+
+
+def test_without_a_terminal_a_refused_log_in_says_where_the_password_goes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import app.cli
+
+    monkeypatch.setitem(app.cli.COMMANDS, "check", _refused_log_in)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    assert main(["check", "--db", "postgresql+psycopg://ann@db.example/desk"]) == 2
+    assert "~/.pgpass" in capsys.readouterr().err

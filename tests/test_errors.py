@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 import sys
+import uuid
 from pathlib import Path
 from types import TracebackType
 
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, create_engine, exc, text
+from sqlalchemy.engine import make_url
 
 from app.errors import SwitchboardError, ValidationError
 from models import errors
@@ -140,3 +142,34 @@ def test_a_background_bug_without_a_handler_reaches_the_crash_hook(
     drain_tasks()
     assert [kind for kind, _error, _tb in crash_hook] == [AttributeError]
     assert page.findChild(QMessageBox) is None
+
+
+@pytest.mark.parametrize(
+    ("driver_message", "meaning"),
+    [
+        ("connection failed: fe_sendauth: no password supplied", errors.NO_PASSWORD),
+        (
+            'connection failed: FATAL:  password authentication failed for user "ann"',
+            errors.WRONG_PASSWORD,
+        ),
+        ('connection failed: FATAL:  role "ann" is not permitted to log in', errors.LOGIN_STOPPED),
+        ('connection failed: FATAL:  role "zed" does not exist', errors.NO_LOGIN),
+    ],
+)
+def test_a_refused_server_log_in_says_what_to_do(driver_message: str, meaning: str) -> None:
+    from models.errors import password_wanted
+
+    error = exc.OperationalError("connect", {}, Exception(driver_message))
+    assert environment_problem(error) == meaning
+    assert password_wanted(error) == (meaning in (errors.NO_PASSWORD, errors.WRONG_PASSWORD))
+
+
+@pytest.mark.postgres
+def test_a_login_the_server_does_not_know_is_named_as_such() -> None:
+    from tests.conftest import PG_URL
+
+    url = make_url(PG_URL).set(username=f"nobody_{uuid.uuid4().hex[:8]}")
+    engine = create_engine(url)
+    with pytest.raises(exc.OperationalError) as raised:
+        engine.connect()
+    assert environment_problem(raised.value) == errors.NO_LOGIN

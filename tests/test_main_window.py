@@ -88,16 +88,13 @@ def test_window_title_menus_navigation_and_status_bar(
     assert shortcuts["Open ticket"] == "Enter"
     assert shortcuts["Take call"] == "F2"
     assert shortcuts["End call"] == "F8"
-    assert (shortcuts["Queue"], shortcuts["Calls"], shortcuts["Call log"]) == (
-        "Ctrl+1",
-        "Ctrl+2",
-        "Ctrl+3",
-    )  # every page
+    pages = ("Queue", "Calls", "Call log", "Staff")
+    assert [shortcuts[page] for page in pages] == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
     assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
     navigation = window.navigation
     assert navigation.objectName() == "navigation"
     entries = [navigation.item(i).text() for i in range(navigation.count())]
-    assert entries == ["Queue", "Calls", "Call log"]
+    assert entries == ["Queue", "Calls", "Call log", "Staff"]
     assert window.database_label.text() == database_label(context.engine.url)
     assert window.user_label.text() == "Ann Operator · Operator"
 
@@ -357,6 +354,69 @@ def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
     assert "not a SQLite database" in capsys.readouterr().err
 
 
+def _no_password() -> Exception:
+    from sqlalchemy import exc
+
+    refusal = Exception('connection failed: FATAL: password authentication failed for user "ann"')
+    return exc.OperationalError("connect", {}, refusal)
+
+
+def test_the_window_asks_for_the_server_password_and_opens_with_it(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    tried: list[str | None] = []
+    asked: list[str] = []
+
+    def opener(password: str | None = None) -> AppContext:
+        tried.append(password)
+        if password != "right one":
+            raise _no_password()
+        return context
+
+    def answer_then_wait(window: MainWindow) -> bool:
+        shown = [d for d in window.findChildren(QInputDialog, "serverPassword") if d.isVisible()]
+        for dialog in shown:
+            asked.append(dialog.labelText())
+            box = dialog.findChild(QLineEdit)
+            assert box is not None and box.echoMode() == QLineEdit.EchoMode.Password
+            qtbot.keyClicks(box, "wrong one" if len(asked) == 1 else "right one")
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+        return window.pages.currentWidget().objectName() == "queuePage"
+
+    try:
+        assert _run_until(app, answer_then_wait, opener, may_ask_password=True) == 0
+    finally:
+        app.setStyleSheet(before)
+    assert tried == [None, "wrong one", "right one"]
+    assert len(asked) == 2 and asked[1].startswith("The database server refused the password")
+
+
+def test_a_refused_password_is_not_asked_for_where_the_url_has_one(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.kit.errors
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    shown: list[str] = []
+    monkeypatch.setattr(ui.kit.errors, "show_startup_error", shown.append)
+
+    def opener(password: str | None = None) -> AppContext:
+        raise _no_password()
+
+    try:
+        assert _run_until(app, lambda _window: False, opener, may_ask_password=False) == 2
+    finally:
+        app.setStyleSheet(before)
+    assert shown and shown[0].startswith("The database server refused the password")
+
+
 @pytest.mark.real_threads
 def test_closing_the_window_while_the_database_opens_does_not_wait_for_it(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
@@ -411,7 +471,7 @@ def test_the_about_box_describes_what_this_version_has(
 
     assert len(shown) == 1
     text = shown[0]
-    assert "Pages: Queue, Calls, Call log." in text
+    assert "Pages: Queue, Calls, Call log, Staff." in text
     assert "roster" not in text.lower() and "report" not in text.lower()  # not built yet
 
 

@@ -36,6 +36,7 @@ from app.permissions import (
 )
 from app.queue.query import SavedView
 from app.queue.saved_views import save_view
+from app.staff import change_role
 from app.tickets.actions import (
     TicketDraft,
     add_note,
@@ -134,6 +135,10 @@ def _merge_callers(s: Scene) -> Perform:
     return lambda actor: merge_callers(s.engine, s.org.alice, [s.org.zoe], actor)
 
 
+def _manage_staff(s: Scene) -> Perform:
+    return lambda actor: change_role(s.engine, actor, s.org.ann, StaffRole.TECHNICIAN)
+
+
 def _erase_caller(s: Scene) -> Perform:
     return lambda actor: erase_caller(s.engine, actor, s.org.zoe)
 
@@ -164,6 +169,7 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.CHANGE_PRIORITY_MATRIX: _priority_matrix,
     Action.SAVE_OWN_VIEWS: _own_view,
     Action.ERASE_PERSONAL_DATA: _erase_caller,
+    Action.MANAGE_STAFF: _manage_staff,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
@@ -174,7 +180,6 @@ NO_SERVICE_YET = {
     Action.EDIT_TRAINING_LOG,
     Action.MANAGE_MAINTENANCE,
     Action.RUN_REPORTS,
-    Action.MANAGE_STAFF,
     Action.BACK_UP,
     Action.RESTORE,
 }

@@ -6,19 +6,23 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from app.audit import recent
 from app.defaults import DEFAULT_SLA_MINUTES, ensure_defaults, ensure_staff
 from app.errors import ValidationError
 from app.tickets.priority import (
     DEFAULT_MATRICES,
+    current_matrix,
     load_matrix,
     matrix_size,
     priority_for,
+    replace_matrix,
     save_matrix,
 )
 from app.tickets.workflow import allowed_transitions, find_transition, is_reopen
 from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole, TicketStatus
 from models.org import Site, SlaPolicy, Staff, Team
+from tests.conftest import Org
 
 S = TicketStatus
 
@@ -42,6 +46,24 @@ def test_edited_cell_is_used(engine: Engine) -> None:
         save_matrix(session, edited)
     with read_session(engine) as session:
         assert priority_for(load_matrix(session), 3, 3) == Priority.HIGH
+
+
+def test_a_changed_matrix_is_in_the_audit_trail_cell_by_cell(engine: Engine, org: Org) -> None:
+    edited = [row[:] for row in current_matrix(engine)]
+    before = edited[2][2]
+    edited[2][2] = Priority.HIGH
+    replace_matrix(engine, edited, org.mia)
+    replace_matrix(engine, edited, org.mia)  # the same again: nothing to record
+    replace_matrix(engine, DEFAULT_MATRICES[4], org.mia)
+    trail = [(line.actor, line.kind, line.detail) for line in recent(engine)]
+    assert trail == [
+        ("Mia Manager", "priority matrix changed", "3×3 matrix replaced by a 4×4 one"),
+        (
+            "Mia Manager",
+            "priority matrix changed",
+            f"impact 3 × urgency 3: {before.label} → P2 High",
+        ),
+    ]
 
 
 @pytest.mark.parametrize("matrix", [[], [[Priority.LOW] * 2] * 2, [[Priority.LOW] * 3] * 4])

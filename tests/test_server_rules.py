@@ -29,6 +29,7 @@ from app.tickets.actions import TicketDraft, add_note, change_status, create_tic
 from app.tickets.priority import current_matrix, replace_matrix
 from models.engine import make_engine, write_session
 from models.enums import StaffRole, TicketStatus
+from models.errors import LOGIN_STOPPED, environment_problem
 from models.migrate import SchemaBehindError, upgrade
 from models.org import Staff
 from models.schema import metadata
@@ -171,15 +172,16 @@ def test_a_login_that_is_no_staff_member_is_refused_not_added(server: Server) ->
             text(f'GRANT "{group_name(server.name, StaffRole.OPERATOR)}" TO "{stranger}"')
         )
     server.logins["stranger"] = stranger
-    with pytest.raises(PermissionDenied, match="not an active staff member.*add-staff"):
+    with pytest.raises(PermissionDenied, match=r"not an active staff member.*add-staff"):
         staff_for_login(server.as_("stranger"))
 
 
 def test_a_deactivated_staff_member_can_no_longer_connect(server: Server) -> None:
     with write_session(server.owner) as session:
         sync_login(session.connection(), server.logins["bob"], StaffRole.TECHNICIAN, active=False)
-    with pytest.raises(DBAPIError, match="not permitted to log in"):
+    with pytest.raises(DBAPIError, match="not permitted to log in") as refused_log_in:
         server.as_("bob").connect()
+    assert environment_problem(refused_log_in.value) == LOGIN_STOPPED
 
 
 # ------------------------------------------------------------------- the permission table
@@ -346,3 +348,63 @@ def test_a_staff_login_finding_the_schema_behind_asks_for_an_admin(server: Serve
     open_database(server.url(make_url(PG_URL).username or "postgres")).dispose()
     assert "insert-only" in refused(server.owner, "TRUNCATE audit_event")
     assert "permission denied" in refused(server.as_("mia"), "UPDATE audit_event SET detail = ''")
+
+
+# ------------------------------------------------------------------- staff and their logins
+
+
+def _group_of(server: Server, login: str) -> list[str]:
+    with server.owner.connect() as connection:
+        return list(
+            connection.execute(
+                text(
+                    "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                    "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = :login"
+                ),
+                {"login": login},
+            ).scalars()
+        )
+
+
+def test_staff_changes_by_an_admin_move_the_login_with_them(server: Server) -> None:
+    from app.staff import add_staff, change_role, deactivate, reactivate, reset_password
+
+    ada, login = server.as_("ada"), f"{server.name}_cy"
+    cy = add_staff(ada, server.org.ada, username=login, name="Cy New", role=StaffRole.OPERATOR)
+    assert _group_of(server, login) == [group_name(server.name, StaffRole.OPERATOR)]
+    server.logins["cy"] = login
+    assert staff_for_login(server.as_("cy")) == (cy, login)
+
+    change_role(ada, server.org.ada, cy, StaffRole.MANAGER)
+    assert _group_of(server, login) == [group_name(server.name, StaffRole.MANAGER)]
+    assert accepted(server.as_("cy"), "UPDATE sla_policy SET response_minutes = 45") > 0
+
+    reset_password(ada, server.org.ada, cy, "a long login password")
+    with server.owner.connect() as connection:
+        stored = connection.execute(
+            text("SELECT rolpassword FROM pg_authid WHERE rolname = :n"), {"n": login}
+        ).scalar()
+    assert stored.startswith("SCRAM-SHA-256$") and "a long login password" not in stored
+
+    deactivate(ada, server.org.ada, cy)
+    server.engines.pop("cy").dispose()
+    with pytest.raises(DBAPIError, match="not permitted to log in"):
+        server.as_("cy").connect()
+    reactivate(ada, server.org.ada, cy)
+    assert staff_for_login(server.as_("cy"))[0] == cy
+
+
+def test_add_staff_on_the_command_line_creates_the_login(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+
+    login = f"{server.name}_dee"
+    url = server.url(server.logins["ada"])
+    assert main(["admin", "add-staff", login, "--role", "technician", "--db", url]) == 0
+    assert f"Added {login} as technician." in capsys.readouterr().out
+    assert _group_of(server, login) == [group_name(server.name, StaffRole.TECHNICIAN)]
+    # An operator may not, and is told so before anything happens.
+    url = server.url(server.logins["ann"])
+    assert main(["admin", "add-staff", f"{login}2", "--role", "admin", "--db", url]) == 2
+    assert "Only an admin can manage staff and roles." in capsys.readouterr().err

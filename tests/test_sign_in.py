@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,18 +10,23 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
+import app.sign_in as sign_in_module
+from app.audit import recent
 from app.context import AppContext, SignInNeeded
 from app.errors import PermissionDenied, SwitchboardError
+from app.permissions import staff_id_for
 from app.sign_in import (
     LOCK_OUT,
     MAX_FAILURES,
+    REFUSED,
     SignInRefused,
     local_time,
-    set_password,
     set_sign_in_required,
     sign_in,
     sign_in_required,
 )
+from app.staff import reset_password, staff_named
+from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import StaffRole
 from models.org import Staff
@@ -31,6 +37,11 @@ from ui.shell.sign_in import SignInDialog
 
 ANN_PASSWORD = "correct horse battery"
 MIA_PASSWORD = "staple of the desk"
+
+
+def set_password(engine: Engine, actor: str, username: str, password: str) -> None:
+    """``actor`` sets ``username``'s password, as ``switchboard admin set-password`` does."""
+    reset_password(engine, staff_id_for(engine, actor), staff_named(engine, username), password)
 
 
 @pytest.fixture
@@ -55,19 +66,23 @@ def test_the_right_password_signs_in(engine: Engine, org: Org) -> None:
 
 
 @pytest.mark.usefixtures("admin")
-def test_a_wrong_password_says_how_many_tries_are_left(engine: Engine, org: Org) -> None:
-    with pytest.raises(SignInRefused, match=f"Wrong password. {MAX_FAILURES - 1} tries left"):
-        sign_in(engine, "ann", "not the password", NOW)
-    # A success clears the count: the next mistake has every try again.
+def test_a_success_clears_the_count_of_wrong_passwords(engine: Engine, org: Org) -> None:
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(SignInRefused, match="user name or password is wrong"):
+            sign_in(engine, "ann", "not the password", NOW)
     assert sign_in(engine, "ann", ANN_PASSWORD, NOW) == org.ann
-    with pytest.raises(SignInRefused, match=f"{MAX_FAILURES - 1} tries left"):
+    # The next mistake has every try again: it does not lock.
+    with pytest.raises(SignInRefused, match="user name or password is wrong"):
         sign_in(engine, "ann", "not the password", NOW)
+    with read_session(engine) as session:
+        ann = session.get(Staff, org.ann)
+    assert ann is not None and (ann.failed_sign_ins, ann.locked_until) == (1, None)
 
 
 @pytest.mark.usefixtures("admin")
 def test_repeated_failures_lock_the_sign_in_until_a_time_it_names(engine: Engine, org: Org) -> None:
     for _ in range(MAX_FAILURES - 1):
-        with pytest.raises(SignInRefused, match="left"):
+        with pytest.raises(SignInRefused, match="wrong"):
             sign_in(engine, "ann", "guess", NOW)
     until = local_time(NOW + LOCK_OUT)
     with pytest.raises(SignInRefused, match=f"locked until {until}"):
@@ -88,10 +103,82 @@ def test_a_new_password_from_an_admin_lifts_the_lock(engine: Engine, org: Org) -
 
 
 @pytest.mark.usefixtures("admin")
-def test_someone_without_a_password_is_told_whom_to_ask(engine: Engine) -> None:
-    for name in ("bob", "nobody"):
-        with pytest.raises(SignInRefused, match="ask an admin to set your password"):
-            sign_in(engine, name, "anything at all", NOW)
+def test_a_refusal_does_not_tell_whether_the_user_name_exists(engine: Engine, org: Org) -> None:
+    with write_session(engine) as session:
+        gone = Staff(name="Gus Gone", username="gus", active=False)
+        session.add(gone)
+    set_password(engine, "mia", "gus", "gus had a password")
+    messages = set()
+    # no password set, no such name, deactivated (right password), wrong password
+    for name, password in (
+        ("bob", "anything at all"),
+        ("nobody", "anything at all"),
+        ("gus", "gus had a password"),
+        ("ann", "not the password"),
+    ):
+        with pytest.raises(SignInRefused) as refused:
+            sign_in(engine, name, password, NOW)
+        messages.add(str(refused.value))
+    assert messages == {REFUSED}
+    assert "an admin can reset a forgotten password" in REFUSED
+
+
+def test_an_unknown_name_is_checked_against_a_stand_in_hash(
+    engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    verify = sign_in_module._verify
+
+    def spy(hashed: str, password: str) -> bool:
+        checked.append(hashed)
+        return verify(hashed, password)
+
+    monkeypatch.setattr(sign_in_module, "_verify", spy)
+    with pytest.raises(SignInRefused):
+        sign_in(engine, "nobody", "anything at all", NOW)
+    assert len(checked) == 1 and checked[0].startswith("$argon2id$")
+
+
+# -- the audit trail -------------------------------------------------------------------------
+
+
+def _trail(engine: Engine, subject: uuid.UUID) -> list[tuple[str, str, str]]:
+    """(actor, kind, detail) of the rows about ``subject``, oldest first."""
+    return [
+        (line.actor, line.kind, line.detail)
+        for line in reversed(recent(engine, subject_id=subject))
+    ]
+
+
+@pytest.mark.usefixtures("admin")
+def test_sign_ins_refusals_and_lock_outs_are_audited(engine: Engine, org: Org) -> None:
+    sign_in(engine, "ann", ANN_PASSWORD, utcnow())
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(SignInRefused):
+            sign_in(engine, "ann", "guess", utcnow())
+    with pytest.raises(SignInRefused, match="locked"):
+        sign_in(engine, "ann", ANN_PASSWORD, utcnow())
+    trail = _trail(engine, org.ann)
+    assert trail[0] == ("Mia Manager", "password set", "Password set for Ann Operator (ann)")
+    assert trail[1] == ("Ann Operator", "signed in", "Signed in")
+    assert trail[2:6] == [
+        ("", "sign-in refused", f"Wrong password ({n} in a row)") for n in range(1, 5)
+    ]
+    assert trail[6] == (
+        "",
+        "sign-in locked",
+        f"Locked for 15 minutes after {MAX_FAILURES} wrong passwords in a row",
+    )
+    assert trail[7] == ("", "sign-in refused", "Tried while the sign-in was locked")
+    assert all("guess" not in detail and ANN_PASSWORD not in detail for *_, detail in trail)
+
+
+@pytest.mark.usefixtures("admin")
+def test_an_unknown_user_name_writes_no_audit_row(engine: Engine) -> None:
+    before = len(recent(engine))
+    with pytest.raises(SignInRefused):
+        sign_in(engine, "nobody", "anything at all", NOW)
+    assert len(recent(engine)) == before
 
 
 @pytest.mark.usefixtures("admin")
@@ -119,6 +206,10 @@ def test_sign_in_is_turned_on_by_an_admin_with_a_password(engine: Engine, org: O
     assert sign_in_required(engine)
     set_sign_in_required(engine, "mia", False)
     assert not sign_in_required(engine)
+    turned = [
+        (line.actor, line.detail) for line in recent(engine) if line.kind == "sign-in required"
+    ]
+    assert turned == [("Mia Manager", "Sign-in turned off"), ("Mia Manager", "Sign-in turned on")]
 
 
 # -- the dialog and the window ---------------------------------------------------------------
@@ -148,7 +239,7 @@ def test_the_dialog_tells_tries_left_then_locks_then_signs_in(
     dialog.show()
     type_and_sign_in(qtbot, dialog, "ann", "wrong guess")
     qtbot.waitUntil(dialog.message.isVisible)
-    assert dialog.message.text().startswith(f"Wrong password. {MAX_FAILURES - 1} tries left")
+    assert dialog.message.text() == REFUSED
     assert dialog.password.text() == "" and dialog.isVisible()
     for _ in range(MAX_FAILURES - 1):
         type_and_sign_in(qtbot, dialog, "ann", "wrong guess")

@@ -27,6 +27,7 @@ register_page(PageInfo("calls", "Calls", "phone", "ui.calls.desk:CallDesk", "Ctr
 register_page(
     PageInfo("callLog", "Call log", "call-log", "ui.calls.log_page:CallLogPage", "Ctrl+3")
 )
+register_page(PageInfo("staff", "Staff", "app", "ui.settings.staff_page:StaffPage", "Ctrl+4"))
 register_page(
     PageInfo("ticket", "Ticket", "ticket", "ui.tickets.editor:TicketEditor", in_navigation=False)
 )

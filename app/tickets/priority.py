@@ -7,8 +7,10 @@ import uuid
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
+from app.audit import record
 from app.errors import ValidationError
 from app.permissions import Action, require
+from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.enums import Priority
 from models.org import PriorityRule
@@ -96,4 +98,21 @@ def replace_matrix(engine: Engine, matrix: list[list[Priority]], actor_id: uuid.
     changed."""
     with write_session(engine) as session:
         require(session, actor_id, Action.CHANGE_PRIORITY_MATRIX)
+        before = load_matrix(session)
         save_matrix(session, matrix)
+        change = matrix_change(before, matrix)
+        if change:
+            record(session, actor_id, AuditKind.PRIORITY_MATRIX, change)
+
+
+def matrix_change(before: list[list[Priority]], after: list[list[Priority]]) -> str:
+    """What changed from ``before`` to ``after``, for the audit trail ("" for nothing)."""
+    if len(before) != len(after):
+        size = len(after)
+        return f"{len(before)}×{len(before)} matrix replaced by a {size}×{size} one"
+    return "; ".join(
+        f"impact {impact} × urgency {urgency}: {old.label} → {new.label}"
+        for impact, (old_row, new_row) in enumerate(zip(before, after, strict=True), 1)
+        for urgency, (old, new) in enumerate(zip(old_row, new_row, strict=True), 1)
+        if old != new
+    )

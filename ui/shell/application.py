@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, QDir, QEvent, QObject
 from PySide6.QtGui import QIcon
@@ -147,18 +147,50 @@ def sign_in_then_attach(window: MainWindow, needed: SignInNeeded) -> None:
     dialog.open()
 
 
+class Opener(Protocol):
+    """Opens the database and says who is at the keyboard; ``password`` is for the server
+    login, where the person was asked for it."""
+
+    def __call__(self, password: str | None = None) -> AppContext | SignInNeeded: ...
+
+
+def ask_server_password(window: MainWindow, error: Exception, then: Callable[[str], None]) -> None:
+    """Ask for the server login's password, and hand it to ``then``; cancelled, the window
+    says why it cannot open the database and closes, as for any failed opening."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from models.errors import environment_problem
+
+    dialog = QInputDialog(window)
+    dialog.setObjectName("serverPassword")
+    dialog.setWindowTitle("Database password")
+    dialog.setLabelText(
+        f"{environment_problem(error)}\n\nPassword for your database login (used for this "
+        "session only, never stored):"
+    )
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.textValueSelected.connect(then)
+    dialog.rejected.connect(lambda: QCoreApplication.exit(report_startup_failure(error)))
+    dialog.finished.connect(dialog.deleteLater)  # a wrong password asks again, anew
+    dialog.open()
+
+
 def run_gui(
-    open_context: Callable[[], AppContext | SignInNeeded],
+    open_context: Opener,
     argv: list[str],
     call_number: str | None = None,
     *,
     abandon: Callable[[int], None] = exit_now,
+    may_ask_password: bool = False,
 ) -> int:
     """Show the main window at once, open the database off the GUI thread with
     ``open_context``, then run the event loop; returns the exit status.
 
     The window listens for ``switchboard call NUMBER`` from then on; ``call_number`` is a
     call to take as soon as the database is open (Switchboard was started by the ring).
+
+    Where the server refuses the log-in for want of a password (``may_ask_password``: the
+    URL has none, and ~/.pgpass had none), the window asks for it and opens again.
 
     A window closed while the database is still opening is not kept waiting for that: the
     opening (imports, checks, one migration transaction that the next start does again) is
@@ -184,17 +216,27 @@ def run_gui(
         settle_heap()
 
     def failed(error: Exception) -> None:
+        from models.errors import password_wanted
+
+        if may_ask_password and password_wanted(error):
+            ask_server_password(window, error, lambda password: start(password))
+            return
         app.exit(report_startup_failure(error))
 
     opening_done = threading.Event()
 
-    def open_database() -> AppContext | SignInNeeded:
-        try:
-            return open_context()
-        finally:
-            opening_done.set()
+    def start(password: str | None) -> None:
+        opening_done.clear()
 
-    run_task(open_database, opened, failed, parent=window)
+        def open_database() -> AppContext | SignInNeeded:
+            try:
+                return open_context(password=password) if password else open_context()
+            finally:
+                opening_done.set()
+
+        run_task(open_database, opened, failed, parent=window)
+
+    start(None)
     code = app.exec()
     # From here on the window is going: a call must start a new Switchboard, not come here.
     server.close()

@@ -3,7 +3,8 @@
 Shown before the window attaches a database that asks for a Switchboard sign-in, and by
 File › Switch user… whenever someone else takes over the workstation. The password is
 checked off the GUI thread (an argon2id hash takes a noticeable moment); a refusal says
-what to do next (tries left, or until when the sign-in is locked) under the fields.
+what to do next under the fields (check name and password, or until when the sign-in is
+locked) without telling whether the name exists.
 """
 
 from __future__ import annotations

@@ -391,6 +391,9 @@ class TicketForm(QWidget):
         self._finish_showing()
         if prefill is not None:
             self._load_caller(prefill.caller_id, new_site=False)
+            # The card that sent it knew the caller's site: a save before their assets are
+            # loaded must already ask for a site they do not have.
+            self._caller_has_no_site = prefill.caller_id is not None and prefill.site_id is None
 
     def _set_new(self, new: bool) -> None:
         """Site and "resolved on the call" only apply while logging a new ticket."""
