@@ -463,21 +463,25 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
 
 
 def _run_command(args: argparse.Namespace, url: str) -> int:
-    """Run the command; where the server refuses the log-in for want of a password and a
-    person is at the terminal, ask for it once and run it again."""
+    """Run the command; where the server refuses the log-in for want of a password, run it
+    again once with the keyring's, or with one asked for where a person is at the terminal."""
     command = COMMANDS[args.command]
     try:
         return command(args, url)
     except Exception as error:
+        from app.server_password import kept_password_for
         from models.errors import password_wanted
 
-        if not (password_wanted(error) and config.asks_for_password(url) and sys.stdin.isatty()):
-            raise
-        import getpass
+        password = kept_password_for(url, error)
+        if password is None:
+            at_terminal = sys.stdin.isatty() and config.asks_for_password(url)
+            if not (at_terminal and password_wanted(error)):
+                raise
+            import getpass
 
-        from models.engine import with_password
+            password = getpass.getpass("Password for your database login: ")
+    from models.engine import with_password
 
-        password = getpass.getpass("Password for your database login: ")
     return command(args, with_password(url, password))
 
 

@@ -94,8 +94,9 @@ def ensure_staff(engine: Engine, username: str, display_name: str | None = None)
 
     A database made before there were admins has none: the next login to start Switchboard
     on it becomes its admin, so an upgrade never leaves a desk that nobody may manage. On a
-    SQLite file that is its owner (only the owner can open the private file); on the shared
-    server it holds until the server's own logins name the admins (issue 10's next part)."""
+    SQLite file that is its owner (only the owner can open the private file). A server set
+    up with ``admin setup-postgres`` never comes here: its owner is its admin and only
+    admins add staff (app/identity.py)."""
     with read_session(engine) as session:
         known = session.exec(select(Staff.id).where(Staff.username == username)).first()
         needs_admin = _has_no_admin(session)

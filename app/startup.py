@@ -45,14 +45,21 @@ def _create_demo(path: Path, username: str) -> None:
 
 
 def open_session(
-    url: str, *, demo: bool, username: str | None = None, password: str | None = None
+    url: str,
+    *,
+    demo: bool,
+    username: str | None = None,
+    password: str | None = None,
+    remember: bool = False,
 ) -> AppContext | SignInNeeded:
     """Open (creating, migrating, filling a first demo as needed) and know the user: the
     login (app/identity.py; ``username`` where ``--user`` may name someone), or whoever signs
-    in where the database asks for a Switchboard sign-in. ``password``: for the server
-    login, where the person was asked for it."""
+    in where the database asks for a Switchboard sign-in.
+
+    ``password`` is for the server login, where the person typed it (kept in the system
+    keyring if ``remember``); without one, a server that asks for it gets the keyring's
+    (app/server_password.py)."""
     from app.context import AppContext, SignInNeeded
-    from app.db_lifecycle import open_database
     from app.defaults import staff_name_and_role
     from app.identity import staff_for_login
     from app.sign_in import sign_in_required
@@ -63,7 +70,11 @@ def open_session(
     path = sqlite_path(url)
     if demo and path is not None and not path.exists():
         _create_demo(path, username or current_username())
-    engine = open_database(url, create=True)
+    engine = _open_server_aware(url, typed=password is not None)
+    if remember and password is not None:
+        from app.server_password import remember_password
+
+        remember_password(url, password)
     try:
         if sign_in_required(engine):  # the shared login is nobody's: not added as staff
             return SignInNeeded(engine)
@@ -73,6 +84,22 @@ def open_session(
         engine.dispose()
         raise
     return AppContext(engine=engine, me=me, username=username, name=name, role=role)
+
+
+def _open_server_aware(url: str, *, typed: bool) -> Engine:
+    """:func:`app.db_lifecycle.open_database`, trying the keyring's password once where
+    the server refuses a log-in without one (a typed password is never swapped for it)."""
+    from app.db_lifecycle import open_database
+    from app.server_password import kept_password_for
+    from models.engine import with_password
+
+    try:
+        return open_database(url, create=True)
+    except Exception as refusal:
+        kept = None if typed else kept_password_for(url, refusal)
+        if kept is None:
+            raise
+    return open_database(with_password(url, kept), create=True)
 
 
 NO_DISPLAY = (
@@ -151,8 +178,8 @@ def start_gui(
 
     install_excepthook()
 
-    def opener(password: str | None = None) -> AppContext | SignInNeeded:
-        return open_session(url, demo=demo, username=username, password=password)
+    def opener(password: str | None = None, remember: bool = False) -> AppContext | SignInNeeded:
+        return open_session(url, demo=demo, username=username, password=password, remember=remember)
 
     return run_gui(
         opener, sys.argv, call_number=call_number, may_ask_password=asks_for_password(url)

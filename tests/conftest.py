@@ -19,6 +19,7 @@ import pytest
 from PySide6.QtCore import QRunnable
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from app.context import AppContext
 from app.defaults import seed_sla_and_matrix
@@ -52,6 +53,20 @@ def own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """Each test starts with no remembered layout (window size, column widths), so no test
     sees the size another one left behind."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
+def no_keyring() -> Iterator[None]:
+    """Every test runs on a desktop without a keyring (as a server or CI runner is): none
+    reads or writes the keyring of the person running the tests. A test that needs one
+    sets its own (tests/test_server_password.py)."""
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    yield
+    keyring.set_keyring(before)
 
 
 # "Now" in every test: a Tuesday morning, inside business hours at the sites of ``org``.
@@ -113,6 +128,31 @@ def migrated_database(kind: str, folder: Path) -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def scratch_database() -> Iterator[tuple[str, str]]:
+    """A new, empty PostgreSQL database of its own (name, URL as the test login), dropped
+    afterwards with every role whose name starts with its name: for what is per database
+    (roles, grants, a whole Switchboard opened by its URL) and must not touch the shared
+    test database."""
+    if not PG_URL:
+        pytest.skip("set SWITCHBOARD_TEST_PG to run against PostgreSQL")
+    name = f"sb_{uuid.uuid4().hex[:10]}"
+    root = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with root.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name, make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with root.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            roles = connection.execute(
+                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"), {"p": f"{name}_%"}
+            ).scalars()
+            for role in roles:
+                connection.execute(text(f'DROP ROLE "{role}"'))
+        root.dispose()
 
 
 def database_at_revision(path: Path, revision: str) -> Engine:

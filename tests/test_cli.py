@@ -380,7 +380,7 @@ def test_lookup_shows_each_callers_phone_numbers(
     ]
 
 
-# ------------------------------------------------------------------ who you are (issue 10)
+# ------------------------------------------------------------------ who you are
 
 
 @pytest.fixture

@@ -364,7 +364,7 @@ def _no_password() -> Exception:
 def test_the_window_asks_for_the_server_password_and_opens_with_it(
     qtbot: QtBot, context: AppContext
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QCheckBox, QDialog
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -372,18 +372,20 @@ def test_the_window_asks_for_the_server_password_and_opens_with_it(
     tried: list[str | None] = []
     asked: list[str] = []
 
-    def opener(password: str | None = None) -> AppContext:
+    def opener(password: str | None = None, remember: bool = False) -> AppContext:
         tried.append(password)
         if password != "right one":
             raise _no_password()
         return context
 
     def answer_then_wait(window: MainWindow) -> bool:
-        shown = [d for d in window.findChildren(QInputDialog, "serverPassword") if d.isVisible()]
+        shown = [d for d in window.findChildren(QDialog, "serverPassword") if d.isVisible()]
         for dialog in shown:
-            asked.append(dialog.labelText())
-            box = dialog.findChild(QLineEdit)
-            assert box is not None and box.echoMode() == QLineEdit.EchoMode.Password
+            asked.append(dialog.findChild(QLabel, "serverPasswordProblem").text())
+            box = dialog.findChild(QLineEdit, "serverPasswordEdit")
+            assert dialog.focusWidget() is box and box.echoMode() == QLineEdit.EchoMode.Password
+            remember = dialog.findChild(QCheckBox, "rememberPassword")
+            assert not remember.isEnabled() and "no keyring" in remember.toolTip()
             qtbot.keyClicks(box, "wrong one" if len(asked) == 1 else "right one")
             qtbot.keyClick(box, Qt.Key.Key_Return)
         return window.pages.currentWidget().objectName() == "queuePage"

@@ -8,12 +8,11 @@ refuses what the permission table refuses, to the services and to direct SQL ali
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -33,7 +32,7 @@ from models.errors import LOGIN_STOPPED, environment_problem
 from models.migrate import SchemaBehindError, upgrade
 from models.org import Staff
 from models.schema import metadata
-from tests.conftest import NOW, PG_URL, Org, make_org
+from tests.conftest import NOW, PG_URL, Org, make_org, scratch_database
 
 pytestmark = pytest.mark.postgres
 
@@ -63,29 +62,15 @@ class Server:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    if not PG_URL:
-        pytest.skip("set SWITCHBOARD_TEST_PG to run against PostgreSQL")
-    name = f"sb_{uuid.uuid4().hex[:10]}"
-    root = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with root.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    owner_url = make_url(PG_URL).set(database=name).render_as_string(False)
-    owner = make_engine(owner_url)
-    logins = {who: f"{name}_{who}" for who in ROLES}
-    srv = Server(name, owner, make_org_with_logins(owner, owner_url, logins), logins, {})
-    try:
-        yield srv
-    finally:
-        for engine in (*srv.engines.values(), owner):
-            engine.dispose()
-        with root.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            extra = connection.execute(
-                text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"), {"p": f"{name}_%"}
-            ).scalars()
-            for role in extra:
-                connection.execute(text(f'DROP ROLE "{role}"'))
-        root.dispose()
+    with scratch_database() as (name, owner_url):
+        owner = make_engine(owner_url)
+        logins = {who: f"{name}_{who}" for who in ROLES}
+        srv = Server(name, owner, make_org_with_logins(owner, owner_url, logins), logins, {})
+        try:
+            yield srv
+        finally:
+            for engine in (*srv.engines.values(), owner):
+                engine.dispose()
 
 
 def make_org_with_logins(owner: Engine, owner_url: str, logins: dict[str, str]) -> Org:

@@ -149,27 +149,23 @@ def sign_in_then_attach(window: MainWindow, needed: SignInNeeded) -> None:
 
 class Opener(Protocol):
     """Opens the database and says who is at the keyboard; ``password`` is for the server
-    login, where the person was asked for it."""
+    login where the person typed it, kept in the keyring if ``remember``."""
 
-    def __call__(self, password: str | None = None) -> AppContext | SignInNeeded: ...
+    def __call__(
+        self, password: str | None = None, remember: bool = False
+    ) -> AppContext | SignInNeeded: ...
 
 
-def ask_server_password(window: MainWindow, error: Exception, then: Callable[[str], None]) -> None:
-    """Ask for the server login's password, and hand it to ``then``; cancelled, the window
+def ask_server_password(
+    window: MainWindow, error: Exception, then: Callable[[str, bool], None]
+) -> None:
+    """Ask for the server login's password and hand it to ``then``; cancelled, the window
     says why it cannot open the database and closes, as for any failed opening."""
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
-
     from models.errors import environment_problem
+    from ui.shell.server_password import ServerPasswordDialog
 
-    dialog = QInputDialog(window)
-    dialog.setObjectName("serverPassword")
-    dialog.setWindowTitle("Database password")
-    dialog.setLabelText(
-        f"{environment_problem(error)}\n\nPassword for your database login (used for this "
-        "session only, never stored):"
-    )
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-    dialog.textValueSelected.connect(then)
+    dialog = ServerPasswordDialog(environment_problem(error) or str(error), window)
+    dialog.accepted.connect(lambda: then(dialog.password(), dialog.remember()))
     dialog.rejected.connect(lambda: QCoreApplication.exit(report_startup_failure(error)))
     dialog.finished.connect(dialog.deleteLater)  # a wrong password asks again, anew
     dialog.open()
@@ -219,24 +215,26 @@ def run_gui(
         from models.errors import password_wanted
 
         if may_ask_password and password_wanted(error):
-            ask_server_password(window, error, lambda password: start(password))
+            ask_server_password(window, error, start)
             return
         app.exit(report_startup_failure(error))
 
     opening_done = threading.Event()
 
-    def start(password: str | None) -> None:
+    def start(password: str | None = None, remember: bool = False) -> None:
         opening_done.clear()
 
         def open_database() -> AppContext | SignInNeeded:
             try:
-                return open_context(password=password) if password else open_context()
+                if password is None:
+                    return open_context()
+                return open_context(password=password, remember=remember)
             finally:
                 opening_done.set()
 
         run_task(open_database, opened, failed, parent=window)
 
-    start(None)
+    start()
     code = app.exec()
     # From here on the window is going: a call must start a new Switchboard, not come here.
     server.close()
