@@ -55,6 +55,21 @@ def own_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
+@pytest.fixture
+def in_london() -> Iterator[None]:
+    """The workstation is in London (local times on screen), whatever the machine running
+    the tests says."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/London"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
 @pytest.fixture(autouse=True)
 def no_keyring() -> Iterator[None]:
     """Every test runs on a desktop without a keyring (as a server or CI runner is): none

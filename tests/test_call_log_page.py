@@ -5,8 +5,6 @@ window at its smallest size."""
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -29,21 +27,8 @@ from ui.kit.widgets import MUTED
 from ui.shell.main_window import MainWindow
 from ui.tickets.requests import TicketRequest
 
+pytestmark = pytest.mark.usefixtures("in_london")
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture(autouse=True)
-def london() -> Iterator[None]:
-    """The workstation is in London, whatever the machine running the tests says."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/London"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 @pytest.fixture

@@ -283,10 +283,12 @@ def test_about_and_saved_views_from_the_menus(
     assert window.page("queue").views_combo.currentText() == "Unassigned"
 
 
-def _run_until(
-    app: QApplication, done: Callable[[MainWindow], bool], opener: Any, **options: Any
-) -> int:
-    """run_gui with ``opener``, ended from inside its event loop once ``done(window)``."""
+def _run_until(done: Callable[[MainWindow], bool], opener: Any, **options: Any) -> int:
+    """run_gui with ``opener``, ended from inside its event loop once ``done(window)``; the
+    application's stylesheet (run_gui sets it) is put back for the tests after this one."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
 
     def check() -> None:
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
@@ -304,6 +306,7 @@ def _run_until(
     finally:
         watcher.stop()
         app.setQuitOnLastWindowClosed(True)
+        app.setStyleSheet(before)
 
 
 def test_run_gui_shows_the_window_then_opens_the_database_beside_it(
@@ -311,24 +314,22 @@ def test_run_gui_shows_the_window_then_opens_the_database_beside_it(
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    before = app.styleSheet()
     opened: list[AppContext] = []
+    styles: list[str] = []
 
     def opener() -> AppContext:
         opened.append(context)
         return context
 
     def queue_is_in(window: MainWindow) -> bool:
+        styles.append(app.styleSheet())
         return window.pages.currentWidget().objectName() == "queuePage"
 
-    try:
-        assert _run_until(app, queue_is_in, opener) == 0
-        assert opened == [context]
-        assert "QTableView" in app.styleSheet()
-        assert not app.windowIcon().isNull()
-        assert app.applicationName() == "Switchboard"
-    finally:
-        app.setStyleSheet(before)
+    assert _run_until(queue_is_in, opener) == 0
+    assert opened == [context]
+    assert "QTableView" in styles[-1]
+    assert not app.windowIcon().isNull()
+    assert app.applicationName() == "Switchboard"
 
 
 def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
@@ -337,19 +338,13 @@ def test_a_database_that_cannot_be_opened_is_explained_and_ends_the_program(
     import ui.kit.errors
     from models.errors import DatabaseError
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
     shown: list[str] = []
     monkeypatch.setattr(ui.kit.errors, "show_startup_error", shown.append)
 
     def opener() -> AppContext:
         raise DatabaseError("notes.txt is not a SQLite database.")
 
-    try:
-        assert _run_until(app, lambda _window: False, opener) == 2
-    finally:
-        app.setStyleSheet(before)
+    assert _run_until(lambda _window: False, opener) == 2
     assert shown == ["notes.txt is not a SQLite database."]
     assert "not a SQLite database" in capsys.readouterr().err
 
@@ -366,9 +361,6 @@ def test_the_window_asks_for_the_server_password_and_opens_with_it(
 ) -> None:
     from PySide6.QtWidgets import QCheckBox, QDialog
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
     tried: list[str | None] = []
     asked: list[str] = []
 
@@ -390,10 +382,7 @@ def test_the_window_asks_for_the_server_password_and_opens_with_it(
             qtbot.keyClick(box, Qt.Key.Key_Return)
         return window.pages.currentWidget().objectName() == "queuePage"
 
-    try:
-        assert _run_until(app, answer_then_wait, opener, may_ask_password=True) == 0
-    finally:
-        app.setStyleSheet(before)
+    assert _run_until(answer_then_wait, opener, may_ask_password=True) == 0
     assert tried == [None, "wrong one", "right one"]
     assert len(asked) == 2 and asked[1].startswith("The database server refused the password")
 
@@ -403,19 +392,13 @@ def test_a_refused_password_is_not_asked_for_where_the_url_has_one(
 ) -> None:
     import ui.kit.errors
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
     shown: list[str] = []
     monkeypatch.setattr(ui.kit.errors, "show_startup_error", shown.append)
 
     def opener(password: str | None = None) -> AppContext:
         raise _no_password()
 
-    try:
-        assert _run_until(app, lambda _window: False, opener, may_ask_password=False) == 2
-    finally:
-        app.setStyleSheet(before)
+    assert _run_until(lambda _window: False, opener, may_ask_password=False) == 2
     assert shown and shown[0].startswith("The database server refused the password")
 
 
@@ -423,9 +406,6 @@ def test_a_refused_password_is_not_asked_for_where_the_url_has_one(
 def test_closing_the_window_while_the_database_opens_does_not_wait_for_it(
     qtbot: QtBot, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
     gate, abandoned, attached = threading.Event(), [], []
     monkeypatch.setattr(MainWindow, "attach", lambda _window, context: attached.append(context))
 
@@ -435,12 +415,11 @@ def test_closing_the_window_while_the_database_opens_does_not_wait_for_it(
 
     try:
         # Closed as soon as it is on screen, long before the database is open.
-        code = _run_until(app, lambda _window: True, opener, abandon=abandoned.append)
+        code = _run_until(lambda _window: True, opener, abandon=abandoned.append)
         assert (code, abandoned) == (0, [0])
     finally:
         gate.set()
         QThreadPool.globalInstance().waitForDone()
-        app.setStyleSheet(before)
     drain_tasks()  # the opening ends now, with nobody to take its database
     assert attached == []
 

@@ -6,8 +6,6 @@ the window (Ctrl+4)."""
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,23 +26,10 @@ from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog
 from ui.settings.staff_page import HEADERS, StaffPage
 from ui.shell.main_window import MainWindow
 
+pytestmark = pytest.mark.usefixtures("in_london")
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 SHOTS = os.environ.get("SWITCHBOARD_SHOTS", "")  # a folder: save screenshots there
-
-
-@pytest.fixture(autouse=True)
-def london() -> Iterator[None]:
-    """The workstation is in London, whatever the machine running the tests says."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/London"
-    time.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
 
 
 def as_admin(context: AppContext, org: Org) -> AppContext:
