@@ -23,11 +23,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.errors import SwitchboardError
-from app.permissions import Action
 from models.enums import StaffRole
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parser is built at every start, before the window: keep it light
     from sqlalchemy import Engine
+
+    from app.permissions import Action
 
 ROLE_NAMES = {role.name.lower(): role for role in StaffRole}
 
@@ -94,15 +95,14 @@ def run_admin(args: argparse.Namespace, url: str) -> int:
         engine.dispose()
 
 
-def _me(
-    engine: Engine, args: argparse.Namespace, action: Action = Action.MANAGE_STAFF
-) -> uuid.UUID:
-    """The admin running the command, refused before anything is asked if not allowed."""
+def _me(engine: Engine, args: argparse.Namespace, action: Action | None = None) -> uuid.UUID:
+    """The admin running the command, refused before anything is asked if not allowed
+    (``action``; managing staff where none is named)."""
     from app.identity import login_name
-    from app.permissions import require_now, staff_id_for
+    from app.permissions import Action, require_now, staff_id_for
 
     me = staff_id_for(engine, login_name(engine, args.user))
-    require_now(engine, me, action)
+    require_now(engine, me, action or Action.MANAGE_STAFF)
     return me
 
 
@@ -163,6 +163,7 @@ def _migrate(engine: Engine, args: argparse.Namespace) -> int:
 
 def _erase_caller(engine: Engine, args: argparse.Namespace) -> int:
     from app.callers.erase import erase_caller, find_caller
+    from app.permissions import Action
 
     me = _me(engine, args, Action.ERASE_PERSONAL_DATA)
     caller_id, name = find_caller(engine, args.caller)
