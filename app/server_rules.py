@@ -29,13 +29,13 @@ they run the installation, as ``root`` does a workstation.
 from __future__ import annotations
 
 import itertools
-import uuid
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 
 from app.errors import SwitchboardError
 from app.permissions import Action, refusal
 from models.enums import StaffRole, TicketStatus
+from models.migrate import owns_the_schema
 
 OPERATOR, TECHNICIAN, MANAGER, ADMIN = (
     StaffRole.OPERATOR,
@@ -311,15 +311,17 @@ def sync_login(
     if an admin. A no-op where the server rules are not installed (a SQLite file, a server
     not set up). ``password``, when given, is hashed here (SCRAM) so the server never sees
     it in the clear."""
-    if not installed(connection) or _runs_the_installation(connection, username):
+    if not installed(connection):
         return
-    groups = _groups(connection)
     login = _quote(connection, username)
     exists = connection.execute(
         text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": username}
     ).first()
     if exists is None:
         connection.execute(text(f"CREATE ROLE {login}"))
+    elif owns_the_schema(connection, username):
+        return  # the installation's own login (owner, superuser): no group, never altered
+    groups = _groups(connection)
     attributes = ("LOGIN" if active else "NOLOGIN") + (
         " CREATEROLE" if role == ADMIN else " NOCREATEROLE"
     )
@@ -334,20 +336,6 @@ def sync_login(
         connection.exec_driver_sql(f"ALTER ROLE {login} PASSWORD {verifier}")
 
 
-def _runs_the_installation(connection: Connection, username: str) -> bool:
-    """A superuser or the owner of the tables: never given a group, never altered here."""
-    return bool(
-        connection.execute(
-            text(
-                "SELECT r.rolsuper OR pg_has_role(r.rolname, t.tableowner, 'USAGE') "
-                "FROM pg_roles r, pg_tables t WHERE r.rolname = :n "
-                "AND t.schemaname = current_schema() AND t.tablename = 'alembic_version'"
-            ),
-            {"n": username},
-        ).scalar()
-    )
-
-
 def _scram(connection: Connection, username: str, password: str) -> str:
     """``password`` as a SCRAM-SHA-256 verifier literal, computed by libpq on this side."""
     raw = connection.connection.dbapi_connection
@@ -355,17 +343,3 @@ def _scram(connection: Connection, username: str, password: str) -> str:
         password.encode(), username.encode(), b"scram-sha-256"
     ).decode()
     return "'" + verifier.replace("'", "''") + "'"
-
-
-def login_role(engine: Engine) -> str:
-    """Who the server says is connected (``session_user``): the identity on PostgreSQL."""
-    with engine.connect() as connection:
-        return str(connection.execute(text("SELECT session_user")).scalar_one())
-
-
-def staff_of_login(connection: Connection) -> uuid.UUID | None:
-    """The staff id the server maps this login to, or None."""
-    found = connection.execute(
-        text("SELECT id FROM staff WHERE username = session_user AND active")
-    ).first()
-    return None if found is None else uuid.UUID(str(found[0]))

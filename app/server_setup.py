@@ -19,6 +19,7 @@ from app.server_rules import ServerRulesError, apply, group_name, sync_login
 from models.audit import AuditKind
 from models.engine import is_sqlite, write_session
 from models.enums import StaffRole
+from models.migrate import owns_the_schema
 from models.org import Staff, Team
 
 
@@ -52,14 +53,10 @@ def set_up_server(url: str) -> str:
 
 
 def _refuse_unless_owner(connection: Connection, login: str) -> None:
-    may = connection.execute(
-        text(
-            "SELECT (r.rolsuper OR r.rolcreaterole) AND pg_has_role(current_user, "
-            "t.tableowner, 'USAGE') FROM pg_roles r, pg_tables t WHERE r.rolname = current_user "
-            "AND t.schemaname = current_schema() AND t.tablename = 'alembic_version'"
-        )
+    creates_logins = connection.execute(
+        text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
     ).scalar()
-    if not may:
+    if not (creates_logins and owns_the_schema(connection)):
         raise ServerRulesError(
             f"{login} does not own this database's tables or may not create logins. Run "
             "setup-postgres as the owner (a login with CREATEROLE that created the database), "

@@ -185,6 +185,21 @@ def _run_upgrade(engine: Engine, after: Callable[[Connection], None] | None) -> 
             after(connection)
 
 
+def owns_the_schema(connection: Connection, login: str | None = None) -> bool:
+    """Whether ``login`` (this connection's where None) owns the Switchboard tables here, or
+    is a superuser: who may migrate them, and whom a server's own rules leave alone."""
+    return bool(
+        connection.execute(
+            text(
+                "SELECT pg_has_role(coalesce(CAST(:login AS name), current_user), tableowner, "
+                "'USAGE') FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename = :version"
+            ),
+            {"login": login, "version": VERSION_TABLE},
+        ).scalar()
+    )
+
+
 def _refuse_unless_owner(engine: Engine, state: SchemaState) -> None:
     """On a server, refuse (before anything is written) a login that does not own the schema
     it would change: staff logins have no right to, and must not try."""
@@ -195,13 +210,7 @@ def _refuse_unless_owner(engine: Engine, state: SchemaState) -> None:
                 text("SELECT has_schema_privilege(current_schema(), 'CREATE')")
             ).scalar()
         else:
-            may = connection.execute(
-                text(
-                    "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables "
-                    "WHERE schemaname = current_schema() AND tablename = :version"
-                ),
-                {"version": VERSION_TABLE},
-            ).scalar()
+            may = owns_the_schema(connection)
     if may:
         return
     if state.current is None:

@@ -399,3 +399,17 @@ def test_add_staff_on_the_command_line_creates_the_login(
     url = server.url(server.logins["ann"])
     assert main(["admin", "add-staff", f"{login}2", "--role", "admin", "--db", url]) == 2
     assert "Only an admin can manage staff and roles." in capsys.readouterr().err
+
+
+def test_the_installations_own_login_is_never_altered_by_staff_changes(server: Server) -> None:
+    from app.staff import change_role, staff_named
+
+    owner = make_url(PG_URL).username or "postgres"
+    change_role(
+        server.as_("ada"), server.org.ada, staff_named(server.owner, owner), StaffRole.MANAGER
+    )
+    assert _group_of(server, owner) == []
+    with server.owner.connect() as connection:
+        assert connection.execute(
+            text("SELECT rolsuper AND rolcanlogin FROM pg_roles WHERE rolname = :n"), {"n": owner}
+        ).scalar()
