@@ -388,3 +388,10 @@ def as_manager(context: AppContext, org: Org) -> AppContext:
     from dataclasses import replace
 
     return replace(context, me=org.mia, username="mia", name="Mia Manager", role="Manager")
+
+
+def as_admin(context: AppContext, org: Org) -> AppContext:
+    """Ada the admin's session, for what only admins do (staff, erasing personal data)."""
+    from dataclasses import replace
+
+    return replace(context, me=org.ada, username="ada", name="Ada Admin", role="Admin")

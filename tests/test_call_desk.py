@@ -31,7 +31,15 @@ from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
-from tests.conftest import QUIET, InlinePool, Org, answer_questions, dispose_window, drain_tasks
+from tests.conftest import (
+    QUIET,
+    InlinePool,
+    Org,
+    answer_questions,
+    as_admin,
+    dispose_window,
+    drain_tasks,
+)
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
 from ui.shell.application import ScreenPop
@@ -614,3 +622,48 @@ def test_resolved_on_the_call_shows_every_problem_at_once(
         "Say how the problem was solved.",
         "Choose the site the ticket belongs to.",
     }
+
+
+# ------------------------------------------------------------------ erasing personal data
+
+
+@pytest.fixture
+def admin_window(qtbot: QtBot, context: AppContext, org: Org) -> Iterator[MainWindow]:
+    widget = MainWindow(as_admin(context, org), page_options=QUIET)
+    with qtbot.waitSignal(widget.page("queue").model.loaded):
+        widget.show()
+    yield widget
+    dispose_window(widget)
+
+
+def test_an_admin_erases_the_callers_personal_data_from_the_call_menu(
+    qtbot: QtBot, admin_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = call_from_alice(qtbot, admin_window)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    erase = admin_window.action("eraseCaller")
+    assert erase.isEnabled()
+
+    erase.trigger()
+
+    status = find(desk, QLabel, "searchStatus")
+    qtbot.waitUntil(lambda: status.text().startswith("Erased the personal data of Alice"))
+    assert "cannot be undone" in asked[0] and "Alice Müller" in asked[0]
+    wait_for_card(qtbot, desk, "Erased caller")
+
+
+def test_no_answer_erases_nothing(
+    qtbot: QtBot, admin_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = call_from_alice(qtbot, admin_window)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.No)
+    admin_window.action("eraseCaller").trigger()
+    drain_tasks()
+    assert card_name(desk) == "Alice Müller"
+    assert not find(desk, QLabel, "searchStatus").text().startswith("Erased")
+
+
+def test_erasing_is_disabled_for_everyone_but_admins_and_says_why(window: MainWindow) -> None:
+    erase = window.action("eraseCaller")
+    assert not erase.isEnabled()
+    assert erase.toolTip() == "Only an admin can erase a caller's personal data."

@@ -6,7 +6,6 @@ the window (Ctrl+4)."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from app.sign_in import MAX_FAILURES, SignInRefused, sign_in
 from app.staff import change_role, list_staff
 from models.clock import utcnow
 from models.enums import StaffRole
-from tests.conftest import QUIET, Org, answer_questions, dispose_window
+from tests.conftest import QUIET, Org, answer_questions, as_admin, dispose_window
 from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog, WriteDialog
 from ui.settings.staff_page import HEADERS, StaffPage
 from ui.shell.main_window import MainWindow
@@ -30,10 +29,6 @@ pytestmark = pytest.mark.usefixtures("in_london")
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
 SHOTS = os.environ.get("SWITCHBOARD_SHOTS", "")  # a folder: save screenshots there
-
-
-def as_admin(context: AppContext, org: Org) -> AppContext:
-    return replace(context, me=org.ada, username="ada", name="Ada Admin", role="Admin")
 
 
 def _page(qtbot: QtBot, context: AppContext) -> StaffPage:

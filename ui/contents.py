@@ -158,6 +158,16 @@ register_command(
         permission="MERGE_CALLERS",
     )
 )
+register_command(
+    Command(
+        "eraseCaller",
+        CALL,
+        "&Erase the caller's personal data…",
+        page="calls",
+        method="erase_caller",
+        permission="ERASE_PERSONAL_DATA",
+    )
+)
 
 # -- Settings --------------------------------------------------------------------------------
 register_command(

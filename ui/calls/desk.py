@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from app import pick_lists
 from app.callers.card import CallerCard, CallerNotFound, load_card
+from app.callers.erase import erase_caller
 from app.callers.lookup import CallerHit, lookup
 from app.callers.phones import phone_candidates
 from app.calls.records import CallRecord, record_call
@@ -617,6 +618,41 @@ class CallDesk(Page):
         name = "" if number or "@" in text or any(c.isdigit() for c in text) else text
         self.side.setCurrentWidget(self.quick_form)
         self.quick_form.start(number, name)
+
+    def erase_caller(self) -> None:
+        """Call › Erase caller's personal data… (admins): the caller on the card, on their
+        request, once the admin has confirmed; the card then shows what is left."""
+        card = self.card_view.card
+        if card is None:
+            self.search_status.setText("Choose the caller first: search above.")
+            return
+        answer = QMessageBox.question(
+            self,
+            "Erase personal data",
+            f"Erase the personal data of {card.name}?\n\nTheir name, e-mail, employee id, "
+            "notes and phone numbers go, and so does every mention of them in their tickets "
+            "and those tickets' history. The tickets and calls stay. This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        engine, me, caller_id, name = self._context.engine, self._context.me, card.id, card.name
+
+        def erased(values: int) -> None:
+            self.results.clear()
+            self.search_status.setText(
+                f"Erased the personal data of {name} ({plural(values, 'value')} in their "
+                "tickets' history)."
+            )
+            self._load_card(caller_id)
+
+        run_task(
+            lambda: erase_caller(engine, me, caller_id),
+            erased,
+            self._status_failure("Nothing was erased."),
+            parent=self,
+        )
 
     def _caller_created(self, caller_id: uuid.UUID) -> None:
         self.side.setCurrentIndex(0)
