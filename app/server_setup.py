@@ -45,10 +45,10 @@ def set_up_server(url: str) -> str:
     groups = ", ".join(group_name(database, role) for role in StaffRole)
     return (
         f"The server guards {database} now: groups {groups}; {owner} is its admin.\n"
-        f"Logins made or updated for {logins} staff member(s) already in the database. Give "
-        "each a password (switchboard admin set-password USER) unless the server uses "
-        "Kerberos or certificates, and add new staff with switchboard admin add-staff USER "
-        "--role operator."
+        f"Logins made or updated for {logins} staff member{'' if logins == 1 else 's'} "
+        "already in the database. Give each a password (switchboard admin set-password "
+        "USER) unless the server uses Kerberos or certificates, and add new staff with "
+        "switchboard admin add-staff USER --role operator."
     )
 
 
