@@ -387,6 +387,37 @@ def test_the_window_asks_for_the_server_password_and_opens_with_it(
     assert len(asked) == 2 and asked[1].startswith("The database server refused the password")
 
 
+def test_a_ticked_box_keeps_the_typed_password_in_the_keyring(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    import keyring
+    from PySide6.QtWidgets import QCheckBox, QDialog
+
+    from tests.test_server_password import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())  # the autouse no_keyring fixture restores it after
+    tried: list[tuple[str | None, bool]] = []
+
+    def opener(password: str | None = None, remember: bool = False) -> AppContext:
+        tried.append((password, remember))
+        if password is None:
+            raise _no_password()
+        return context
+
+    def answer_then_wait(window: MainWindow) -> bool:
+        for dialog in window.findChildren(QDialog, "serverPassword"):
+            if dialog.isVisible():
+                remember = dialog.findChild(QCheckBox, "rememberPassword")
+                assert remember.isEnabled()
+                qtbot.keyClick(dialog.findChild(QLineEdit, "serverPasswordEdit"), Qt.Key.Key_S)
+                qtbot.keyClick(remember, Qt.Key.Key_Space)
+                qtbot.keyClick(dialog.findChild(QLineEdit, "serverPasswordEdit"), Qt.Key.Key_Return)
+        return window.pages.currentWidget().objectName() == "queuePage"
+
+    assert _run_until(answer_then_wait, opener, may_ask_password=True) == 0
+    assert tried == [(None, False), ("s", True)]
+
+
 def test_a_refused_password_is_not_asked_for_where_the_url_has_one(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
