@@ -41,7 +41,13 @@ class Action(Enum):
     MERGE_CALLERS = "merge callers"
     CHANGE_PRIORITY_MATRIX = "change the priority matrix"
     CHANGE_SLA_POLICIES = "change SLA policies"
-    CHANGE_BUSINESS_HOURS = "change business hours"
+    CHANGE_BUSINESS_HOURS = "change business hours and site closures"
+    MANAGE_SITES = "manage sites"
+    MANAGE_TEAMS = "manage teams"
+    MANAGE_CATEGORIES = "manage categories"
+    MANAGE_ASSETS = "manage the asset register"
+    IMPORT_ASSETS = "import assets"
+    SET_UP_ORGANISATION = "set up the organisation (name, logo, first run)"
     EDIT_ROSTER = "edit the roster"
     EDIT_TRAINING_LOG = "edit the training log"
     MANAGE_MAINTENANCE = "manage maintenance tasks"
@@ -75,13 +81,19 @@ _TECHNICIAN = _OPERATOR | {
     # judgement of whoever does the fix, not of the desk taking the call.
     Action.CLOSE_TICKET,
     Action.REOPEN_TICKET,
-    # Technicians do the maintenance, so they keep its tasks.
+    # Technicians do the maintenance, so they keep its tasks, and handle the hardware, so
+    # they keep the asset register.
     Action.MANAGE_MAINTENANCE,
+    Action.MANAGE_ASSETS,
 }
 _MANAGER = _TECHNICIAN | {
     Action.CHANGE_PRIORITY_MATRIX,
     Action.CHANGE_SLA_POLICIES,
     Action.CHANGE_BUSINESS_HOURS,
+    # How the desk is organised (sites, teams, categories) is the manager's to shape.
+    Action.MANAGE_SITES,
+    Action.MANAGE_TEAMS,
+    Action.MANAGE_CATEGORIES,
     Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
     # Reports read every ticket and caller of the desk: the manager's view, not everyone's.
@@ -89,6 +101,7 @@ _MANAGER = _TECHNICIAN | {
     # Import and merge change many callers at once and merging cannot be undone.
     Action.IMPORT_CALLERS,
     Action.MERGE_CALLERS,
+    Action.IMPORT_ASSETS,
 }
 
 PERMISSIONS: dict[StaffRole, frozenset[Action]] = {

@@ -48,11 +48,15 @@ OPERATOR, TECHNICIAN, MANAGER, ADMIN = (
 # they work with (the queue, callers, the organisation); writes follow the permission table.
 TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
     # A new ticket takes the next number of its site; business hours are the manager's.
-    "site": {OPERATOR: "SELECT, UPDATE (next_ticket_seq)", MANAGER: "UPDATE", ADMIN: "INSERT"},
-    "team": {OPERATOR: "SELECT", ADMIN: "INSERT, UPDATE"},
+    "site": {OPERATOR: "SELECT, UPDATE (next_ticket_seq)", MANAGER: "INSERT, UPDATE"},
+    "site_closure": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "organisation": {OPERATOR: "SELECT", ADMIN: "INSERT, UPDATE"},
+    "team": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "team_member": {OPERATOR: "SELECT", MANAGER: "INSERT, DELETE"},
     "staff": {OPERATOR: "SELECT", ADMIN: "INSERT, UPDATE"},
     "category": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
-    "sla_policy": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    # A policy a ticket was opened under is retired for its successor, never deleted.
+    "sla_policy": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
     "priority_rule": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
     "setting": {OPERATOR: "SELECT, INSERT, UPDATE, DELETE"},  # rows: see the policies
     "ticket": {OPERATOR: "SELECT, INSERT, UPDATE"},  # closing, reopening: see the trigger
@@ -61,7 +65,7 @@ TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
     # Operators add callers on the phone; merging (manager) moves and deletes them.
     "caller": {OPERATOR: "SELECT, INSERT, UPDATE", MANAGER: "DELETE"},
     "caller_phone": {OPERATOR: "SELECT, INSERT, UPDATE", MANAGER: "DELETE"},
-    "asset": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "asset": {OPERATOR: "SELECT", TECHNICIAN: "INSERT, UPDATE"},
     "caller_import": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
     "caller_import_undo": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
     "audit_event": {OPERATOR: "SELECT, INSERT"},

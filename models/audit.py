@@ -1,5 +1,6 @@
 """The audit trail of everything that is not a ticket: staff and roles, sign-ins, settings
-that change how the desk works, and the erasure of a caller's personal data.
+that change how the desk works (the organisation, sites, teams, categories, SLA policies,
+the priority matrix), the asset register, and the erasure of a caller's personal data.
 
 Ticket changes have their own trail (:class:`models.tickets.TicketEvent`, shown in the
 ticket's history); this table is the rest, shown to admins. Both are insert-only: the
@@ -36,6 +37,13 @@ class AuditKind(StrEnum):
     SIGN_IN_REQUIRED = "sign-in required"
     PRIORITY_MATRIX = "priority matrix changed"
     CALLER_ERASED = "caller erased"
+    ORGANISATION_CHANGED = "organisation changed"
+    SITE_CHANGED = "site changed"
+    TEAM_CHANGED = "team changed"
+    CATEGORY_CHANGED = "category changed"
+    SLA_POLICY_CHANGED = "SLA policy changed"
+    ASSET_CHANGED = "asset changed"
+    ASSETS_IMPORTED = "assets imported"
 
 
 class AuditEvent(Table, table=True):

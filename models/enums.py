@@ -102,6 +102,19 @@ class EventKind(IntEnum):
         return self.name.replace("_", " ").capitalize()
 
 
+class AssetStatus(IntEnum):
+    """Where an asset is in its life; retired ones stay for their ticket history."""
+
+    IN_USE = 1
+    SPARE = 2
+    REPAIR = 3
+    RETIRED = 4
+
+    @property
+    def label(self) -> str:
+        return {1: "In use", 2: "Spare", 3: "In repair", 4: "Retired"}[self.value]
+
+
 class AssetKind(IntEnum):
     """Broad kinds of assets callers own or the team maintains."""
 

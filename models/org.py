@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field
 
 from models.clock import utcnow
@@ -29,6 +29,31 @@ class Site(Table, table=True):
     holiday_country: str | None = Field(default=None, max_length=8)
     holiday_subdiv: str | None = Field(default=None, max_length=16)
     next_ticket_seq: int = Field(default=1, description="Next number handed to a ticket here")
+    address: str = Field(default="", max_length=400)
+    phone_region: str | None = Field(
+        default=None, max_length=2, description="Region of phone numbers typed without +, e.g. GB"
+    )
+
+
+class SiteClosure(Table, table=True):
+    """Days a site is closed beyond its public holidays (a move, a company day off): the SLA
+    clock does not run there on those days."""
+
+    __tablename__ = "site_closure"
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
+    site_id: uuid.UUID = Field(foreign_key="site.id", sa_type=UUIDType, index=True)
+    first_day: date
+    last_day: date
+    reason: str = Field(default="", max_length=200)
+
+
+class Organisation(Table, table=True):
+    """The organisation the desk serves: its name and logo head the monthly report. One row."""
+
+    id: int = Field(default=1, primary_key=True)
+    name: str = Field(default="", max_length=120)
+    logo: bytes | None = Field(default=None, sa_type=LargeBinary)
+    logo_type: str = Field(default="", max_length=40, description="image/png, image/svg+xml...")
 
 
 class Team(Table, table=True):
@@ -39,6 +64,16 @@ class Team(Table, table=True):
     email: str | None = Field(default=None, max_length=200)
     is_service_desk: bool = Field(
         default=False, description="First-level team: resolution here counts for FLR"
+    )
+
+
+class TeamMember(Table, table=True):
+    """A staff member in a team; a person may be in several."""
+
+    __tablename__ = "team_member"
+    team_id: uuid.UUID = Field(foreign_key="team.id", sa_type=UUIDType, primary_key=True)
+    staff_id: uuid.UUID = Field(
+        foreign_key="staff.id", sa_type=UUIDType, primary_key=True, index=True
     )
 
 
@@ -62,25 +97,84 @@ class Staff(Table, table=True):
 
 
 class Category(Table, table=True):
-    """What a ticket is about; may suggest the team that handles it."""
+    """What a ticket is about, in a two-level tree (category > subcategory); may suggest the
+    team that handles it and the impact and urgency a ticket starts with. A retired category
+    keeps its tickets and is offered for no new ones."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
     name: str = Field(max_length=80, unique=True)
     default_team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id", sa_type=UUIDType)
+    # The category above a subcategory (None for a top-level one). No foreign key, as for
+    # Ticket.sla_policy_id: categories are retired, never deleted, and the service checks it.
+    parent_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
+    default_impact: int | None = Field(default=None, ge=1, le=4)
+    default_urgency: int | None = Field(default=None, ge=1, le=4)
+    retired: bool = Field(default=False)
 
 
 class SlaPolicy(Table, table=True):
-    """Targets for one priority: minutes to first response and to resolution."""
+    """Targets for one priority: minutes to first response and to resolution; for every
+    ticket, or only for one site, one category or both (an override, which wins).
+
+    A policy a ticket was opened under is never changed: editing one retires it
+    (``retired_at``) and adds its successor, so the ticket keeps the SLA it was opened under
+    (``Ticket.sla_policy_id``). One current policy per priority and scope (partial unique
+    indexes, migration 0009)."""
 
     __tablename__ = "sla_policy"
+    __table_args__ = (
+        Index(
+            "uq_sla_policy_default",
+            "priority",
+            unique=True,
+            sqlite_where=text("site_id IS NULL AND category_id IS NULL AND retired_at IS NULL"),
+            postgresql_where=text("site_id IS NULL AND category_id IS NULL AND retired_at IS NULL"),
+        ),
+        Index(
+            "uq_sla_policy_site",
+            "priority",
+            "site_id",
+            unique=True,
+            sqlite_where=text("site_id IS NOT NULL AND category_id IS NULL AND retired_at IS NULL"),
+            postgresql_where=text(
+                "site_id IS NOT NULL AND category_id IS NULL AND retired_at IS NULL"
+            ),
+        ),
+        Index(
+            "uq_sla_policy_category",
+            "priority",
+            "category_id",
+            unique=True,
+            sqlite_where=text("site_id IS NULL AND category_id IS NOT NULL AND retired_at IS NULL"),
+            postgresql_where=text(
+                "site_id IS NULL AND category_id IS NOT NULL AND retired_at IS NULL"
+            ),
+        ),
+        Index(
+            "uq_sla_policy_site_category",
+            "priority",
+            "site_id",
+            "category_id",
+            unique=True,
+            sqlite_where=text(
+                "site_id IS NOT NULL AND category_id IS NOT NULL AND retired_at IS NULL"
+            ),
+            postgresql_where=text(
+                "site_id IS NOT NULL AND category_id IS NOT NULL AND retired_at IS NULL"
+            ),
+        ),
+    )
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
-    priority: Priority = Field(sa_type=IntEnumType(Priority), unique=True)
+    priority: Priority = Field(sa_type=IntEnumType(Priority))
     name: str = Field(max_length=80)
     response_minutes: int = Field(gt=0)
     resolution_minutes: int = Field(gt=0)
     around_the_clock: bool = Field(
         default=False, description="Counted 24x7 instead of in the site's business hours"
     )
+    site_id: uuid.UUID | None = Field(default=None, foreign_key="site.id", sa_type=UUIDType)
+    category_id: uuid.UUID | None = Field(default=None, foreign_key="category.id", sa_type=UUIDType)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PriorityRule(Table, table=True):

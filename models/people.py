@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field
 
 from models.clock import utcnow
-from models.enums import AssetKind
+from models.enums import AssetKind, AssetStatus
 from models.types import IntEnumType, Table, UTCDateTime, UUIDType, new_id
 
 
@@ -44,13 +44,21 @@ class CallerPhone(Table, table=True):
 
 
 class Asset(Table, table=True):
-    """A piece of hardware or software, at a site, possibly owned by a caller."""
+    """A piece of hardware or software, at a site, possibly owned by a caller: the asset
+    register. Retired assets stay, with their tickets."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True, sa_type=UUIDType)
     tag: str = Field(max_length=40, unique=True)
     kind: AssetKind = Field(default=AssetKind.OTHER, sa_type=IntEnumType(AssetKind))
+    make: str = Field(default="", max_length=80)
     model: str = Field(default="", max_length=120)
     serial: str = Field(default="", max_length=80)
+    status: AssetStatus = Field(
+        default=AssetStatus.IN_USE, sa_type=IntEnumType(AssetStatus), index=True
+    )
+    location: str = Field(default="", max_length=120, description="Room, rack or desk")
+    purchased_on: date | None = Field(default=None)
+    warranty_ends_on: date | None = Field(default=None, index=True)
     site_id: uuid.UUID | None = Field(
         default=None, foreign_key="site.id", sa_type=UUIDType, index=True
     )

@@ -4,7 +4,18 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
 from models.imports import CallerImport, CallerImportUndo
-from models.org import Category, PriorityRule, Setting, Site, SlaPolicy, Staff, Team
+from models.org import (
+    Category,
+    Organisation,
+    PriorityRule,
+    Setting,
+    Site,
+    SiteClosure,
+    SlaPolicy,
+    Staff,
+    Team,
+    TeamMember,
+)
 from models.people import Asset, Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
 
@@ -19,12 +30,15 @@ __all__ = [
     "CallerImportUndo",
     "CallerPhone",
     "Category",
+    "Organisation",
     "PriorityRule",
     "Setting",
     "Site",
+    "SiteClosure",
     "SlaPolicy",
     "Staff",
     "Team",
+    "TeamMember",
     "Ticket",
     "TicketEvent",
     "metadata",

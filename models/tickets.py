@@ -102,6 +102,10 @@ class Ticket(Table, table=True):
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    # The SLA policy its due times came from, kept when the policy is edited (an edit retires
+    # it for a successor). No foreign key: SQLite cannot drop a column that has one (the
+    # downgrade of 0009), and a policy is never deleted, only retired.
+    sla_policy_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType)
     response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sla_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app import business_hours
 from app.business_hours import BusinessCalendar
 
 LONDON = ZoneInfo("Europe/London")
@@ -32,6 +33,15 @@ def _calendar(
 LONDON_GB = _calendar("Europe/London", "GB", "ENG")
 NEW_YORK_US = _calendar("America/New_York", "US", "NY")
 UTC_PLAIN = _calendar("UTC")
+SPLIT_8_TO_5 = {str(day): [["08:00", "12:00"], ["13:00", "17:00"]] for day in range(5)}
+# Split shifts, holidays and a few closures (one crossing a year end, one overlapping Christmas).
+LONDON_SPLIT_CLOSED = BusinessCalendar.from_config(
+    "Europe/London",
+    SPLIT_8_TO_5,
+    "GB",
+    "ENG",
+    ["2026-06-09", ["2026-08-03", "2026-08-07"], ["2026-12-24", "2027-01-08"], "2028-02-29"],
+)
 
 
 def local(
@@ -42,9 +52,9 @@ def local(
 
 
 def oracle_minutes_between(cal: BusinessCalendar, start: datetime, end: datetime) -> float:
-    """Day-by-day reference: clip each local day's opening hours (converted to UTC) to the range.
+    """Day-by-day reference: clip each local day's open intervals (converted to UTC) to the range.
 
-    Only valid for calendars whose hours avoid DST gaps (08:00-17:00 does).
+    Only valid for calendars whose hours avoid DST gaps (08:00-17:00 and 08-12 / 13-17 do).
     """
     zone = ZoneInfo(cal.timezone)
     day = start.astimezone(zone).date()
@@ -58,10 +68,11 @@ def oracle_minutes_between(cal: BusinessCalendar, start: datetime, end: datetime
                 years=range(day.year, last.year + 1),
             )
         )
+    for first, closed_last in cal.closures:  # normalised to (first, last) ranges
+        closed.update(first + timedelta(days=n) for n in range((closed_last - first).days + 1))
     total = timedelta()
     while day <= last:
-        span = cal.hours.get(day.weekday())
-        if span is not None and day not in closed:
+        for span in () if day in closed else cal.shifts.get(day.weekday(), ()):
             # Convert to UTC before subtracting: same-tzinfo subtraction is wall-clock time.
             opens = datetime.combine(day, span[0], tzinfo=zone).astimezone(UTC)
             closes = datetime.combine(day, span[1], tzinfo=zone).astimezone(UTC)
@@ -281,6 +292,243 @@ def test_ambiguous_fall_back_times_use_the_first_occurrence() -> None:
     assert cal.business_minutes_between(sunday_midnight, sunday_midnight + timedelta(1)) == 150
 
 
+# ----------------------------------------------------------------------------- split shifts
+
+LONDON_SPLIT = BusinessCalendar.from_config("Europe/London", SPLIT_8_TO_5, "GB", "ENG")
+
+
+def test_split_day_target_skips_the_lunch_gap() -> None:
+    logged = local(LONDON, 2026, 6, 9, 11, 0)  # Tuesday
+    # 60 minutes before lunch, 180 after it.
+    assert LONDON_SPLIT.add_business_minutes(logged, 240) == local(LONDON, 2026, 6, 9, 16, 0)
+    # Used up exactly at the start of lunch: due then, not after lunch.
+    assert LONDON_SPLIT.add_business_minutes(logged, 60) == local(LONDON, 2026, 6, 9, 12, 0)
+    assert LONDON_SPLIT.add_business_minutes(logged, 61) == local(LONDON, 2026, 6, 9, 13, 1)
+
+
+def test_split_day_logged_in_the_lunch_gap_counts_from_the_afternoon() -> None:
+    lunch = local(LONDON, 2026, 6, 9, 12, 30)
+    assert LONDON_SPLIT.add_business_minutes(lunch, 60) == local(LONDON, 2026, 6, 9, 14, 0)
+    assert LONDON_SPLIT.add_business_minutes(lunch, 240) == local(LONDON, 2026, 6, 9, 17, 0)
+    assert LONDON_SPLIT.add_business_minutes(lunch, 241) == local(LONDON, 2026, 6, 10, 8, 1)
+    assert LONDON_SPLIT.add_business_minutes(lunch, 0) == local(LONDON, 2026, 6, 9, 13, 0)
+    assert LONDON_SPLIT.next_open(lunch) == local(LONDON, 2026, 6, 9, 13, 0)
+    assert LONDON_SPLIT.next_open(local(LONDON, 2026, 6, 9, 12, 0)) == local(
+        LONDON, 2026, 6, 9, 13, 0
+    )
+
+
+def test_split_day_business_time_and_minutes_between_exclude_the_gap() -> None:
+    assert LONDON_SPLIT.is_business_time(local(LONDON, 2026, 6, 9, 11, 59, 59))
+    assert not LONDON_SPLIT.is_business_time(local(LONDON, 2026, 6, 9, 12, 0))
+    assert not LONDON_SPLIT.is_business_time(local(LONDON, 2026, 6, 9, 12, 30))
+    assert LONDON_SPLIT.is_business_time(local(LONDON, 2026, 6, 9, 13, 0))
+    morning, afternoon = local(LONDON, 2026, 6, 9, 11, 0), local(LONDON, 2026, 6, 9, 14, 0)
+    assert LONDON_SPLIT.business_minutes_between(morning, afternoon) == 120
+    assert (
+        LONDON_SPLIT.business_minutes_between(
+            local(LONDON, 2026, 6, 9, 12, 10), local(LONDON, 2026, 6, 9, 12, 50)
+        )
+        == 0
+    )
+    whole_week = (local(LONDON, 2026, 6, 8, 0, 0), local(LONDON, 2026, 6, 13, 0, 0))
+    assert LONDON_SPLIT.business_minutes_between(*whole_week) == 5 * 8 * 60
+
+
+def test_a_day_may_mix_with_single_interval_days() -> None:
+    hours = {
+        "0": ["08:00", "17:00"],
+        "2": [["07:00", "09:00"], ["10:00", "11:00"], ["20:00", "22:00"]],
+    }
+    cal = BusinessCalendar.from_config("UTC", hours, None, None)
+    wednesday = datetime(2026, 6, 10, 0, 0, tzinfo=UTC)
+    assert cal.business_minutes_between(wednesday, wednesday + timedelta(days=1)) == 300
+    assert cal.add_business_minutes(wednesday, 180) == datetime(2026, 6, 10, 11, 0, tzinfo=UTC)
+    assert cal.add_business_minutes(wednesday, 181) == datetime(2026, 6, 10, 20, 1, tzinfo=UTC)
+    assert cal.next_open(datetime(2026, 6, 10, 22, 0, tzinfo=UTC)) == datetime(
+        2026, 6, 15, 8, 0, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "friday", "monday"),
+    [
+        (LONDON, (2026, 3, 27), (2026, 3, 30)),  # spring forward on Sunday 29 March
+        (LONDON, (2026, 10, 23), (2026, 10, 26)),  # fall back on Sunday 25 October
+        (NEW_YORK, (2026, 3, 6), (2026, 3, 9)),  # spring forward on Sunday 8 March
+        (NEW_YORK, (2026, 10, 30), (2026, 11, 2)),  # fall back on Sunday 1 November
+    ],
+)
+def test_split_day_across_a_dst_weekend_keeps_wall_clock_opening_times(
+    zone: ZoneInfo, friday: tuple[int, int, int], monday: tuple[int, int, int]
+) -> None:
+    cal = BusinessCalendar.from_config(str(zone), SPLIT_8_TO_5, None, None)
+    start = local(zone, *friday, 15, 0)
+    # Friday 15-17 (120), Monday 08-12 (240), then 60 of the afternoon: 14:00 local.
+    due = cal.add_business_minutes(start, 420)
+    assert due == local(zone, *monday, 14, 0)
+    assert cal.business_minutes_between(start, due) == 420
+    assert cal.next_open(local(zone, *monday, 12, 15)) == local(zone, *monday, 13, 0)
+
+
+def test_split_day_dst_values_written_out_in_utc() -> None:
+    london = BusinessCalendar.from_config("Europe/London", SPLIT_8_TO_5, None, None)
+    # Friday 15:00 GMT; Monday after the spring-forward is BST, so 14:00 local is 13:00 UTC.
+    assert london.add_business_minutes(datetime(2026, 3, 27, 15, 0, tzinfo=UTC), 420) == (
+        datetime(2026, 3, 30, 13, 0, tzinfo=UTC)
+    )
+    new_york = BusinessCalendar.from_config("America/New_York", SPLIT_8_TO_5, None, None)
+    # Friday 15:00 EDT is 19:00 UTC; Monday after the fall-back is EST, 14:00 is 19:00 UTC.
+    assert new_york.add_business_minutes(datetime(2026, 10, 30, 19, 0, tzinfo=UTC), 420) == (
+        datetime(2026, 11, 2, 19, 0, tzinfo=UTC)
+    )
+
+
+def test_split_sunday_shifts_on_the_night_the_clocks_go_forward() -> None:
+    # London 2026-03-29: 01:00 GMT jumps to 02:00 BST. 01:30 never happens, so the first
+    # interval closes at the jump (01:00 UTC), the very instant the second one opens.
+    cal = BusinessCalendar(
+        "Europe/London", {6: [(time(0, 30), time(1, 30)), (time(2, 0), time(3, 0))]}
+    )
+    midnight = datetime(2026, 3, 29, 0, 0, tzinfo=UTC)
+    assert cal.business_minutes_between(midnight, midnight + timedelta(days=1)) == 90
+    assert cal.add_business_minutes(midnight, 30) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert cal.add_business_minutes(midnight, 31) == datetime(2026, 3, 29, 1, 1, tzinfo=UTC)
+    assert cal.is_business_time(datetime(2026, 3, 29, 1, 0, tzinfo=UTC))
+    assert cal.add_business_minutes(midnight, 90) == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
+
+
+def test_split_sunday_shifts_on_the_night_the_clocks_go_back() -> None:
+    # London 2026-10-25: 02:00 BST falls back to 01:00 GMT; 01:30 is taken at its first (BST)
+    # occurrence, 00:30 UTC, and 02:00 GMT is 02:00 UTC: the gap between is 90 real minutes.
+    cal = BusinessCalendar(
+        "Europe/London", {6: [(time(0, 30), time(1, 30)), (time(2, 0), time(3, 0))]}
+    )
+    saturday_evening = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
+    assert cal.next_open(saturday_evening) == datetime(2026, 10, 24, 23, 30, tzinfo=UTC)
+    gap = datetime(2026, 10, 25, 0, 45, tzinfo=UTC)
+    assert not cal.is_business_time(gap)
+    assert cal.next_open(gap) == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
+    assert cal.business_minutes_between(saturday_evening, saturday_evening + timedelta(1)) == 120
+
+
+def test_ten_years_of_minutes_cost_one_table_per_year_and_one_search_per_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No loop per minute, day or interval: a table per year touched and a binary search in it."""
+    cal = BusinessCalendar.from_config("Europe/London", SPLIT_8_TO_5, "GB", "ENG")
+    built: list[int] = []
+    searches: list[int] = []
+    build_year, search = BusinessCalendar._build_year, business_hours.bisect_left
+
+    def counting_build(self: BusinessCalendar, year: int) -> object:
+        built.append(year)
+        return build_year(self, year)
+
+    def counting_search(values: list[float], target: float, lo: int) -> int:
+        searches.append(lo)
+        return search(values, target, lo)
+
+    monkeypatch.setattr(BusinessCalendar, "_build_year", counting_build)
+    monkeypatch.setattr(business_hours, "bisect_left", counting_search)
+    start = local(LONDON, 2026, 1, 5, 9, 0)
+    ten_years = 10 * 52 * 5 * 8 * 60
+    due = cal.add_business_minutes(start, ten_years)
+    assert due.year == 2036
+    assert built == list(range(2026, 2037))
+    assert len(searches) == 1  # years before the target's are skipped on their totals
+    assert cal.business_minutes_between(start, due) == pytest.approx(ten_years, abs=1e-6)
+    # One table entry per open interval: two a working day, none on weekends or holidays.
+    gb = holidays.country_holidays("GB", subdiv="ENG", years=2026)
+    working_days = sum(
+        1
+        for n in range(365)
+        if (day := date(2026, 1, 1) + timedelta(days=n)).weekday() < 5 and day not in gb
+    )
+    assert len(cal._year(2026).opens) == 2 * working_days
+
+
+# ----------------------------------------------------------------------------- site closures
+
+
+def test_a_closed_day_is_skipped_like_a_holiday() -> None:
+    cal = BusinessCalendar.from_config(
+        "Europe/London", WEEKDAYS_8_TO_5, "GB", "ENG", ["2026-06-09"]
+    )
+    monday = local(LONDON, 2026, 6, 8, 16, 0)
+    assert cal.add_business_minutes(monday, 120) == local(LONDON, 2026, 6, 10, 9, 0)
+    closed_noon = local(LONDON, 2026, 6, 9, 12, 0)
+    assert not cal.is_business_time(closed_noon)
+    assert cal.next_open(closed_noon) == local(LONDON, 2026, 6, 10, 8, 0)
+    assert cal.business_minutes_between(monday, local(LONDON, 2026, 6, 10, 9, 0)) == 120
+    assert LONDON_GB.is_business_time(closed_noon)  # the same hours without the closure
+
+
+def test_a_range_of_closed_days_is_skipped() -> None:
+    move = BusinessCalendar(
+        "Europe/London",
+        {day: (time(8, 0), time(17, 0)) for day in range(5)},
+        closures=[(date(2026, 8, 3), date(2026, 8, 7))],  # Monday to Friday
+    )
+    friday = local(LONDON, 2026, 7, 31, 16, 0)
+    due = move.add_business_minutes(friday, 120)
+    assert due == local(LONDON, 2026, 8, 10, 9, 0)
+    assert move.business_minutes_between(friday, due) == 120
+    for day in range(3, 8):
+        assert not move.is_business_time(local(LONDON, 2026, 8, day, 12, 0))
+
+
+def test_closures_and_holidays_together() -> None:
+    cal = BusinessCalendar.from_config(
+        "Europe/London", WEEKDAYS_8_TO_5, "GB", "ENG", [["2026-12-24", "2026-12-31"]]
+    )
+    # 23rd (Wednesday) 16:00: an hour that day; 24th-31st closed (with Christmas and the
+    # observed Boxing Day inside), 1 January a holiday, so Monday 4 January 2027.
+    start = local(LONDON, 2026, 12, 23, 16, 0)
+    assert cal.add_business_minutes(start, 120) == local(LONDON, 2027, 1, 4, 9, 0)
+    assert cal.business_minutes_between(start, local(LONDON, 2027, 1, 4, 9, 0)) == 120
+
+
+def test_a_year_long_closure_is_not_mistaken_for_a_calendar_without_business_time() -> None:
+    cal = BusinessCalendar.from_config(
+        "UTC", WEEKDAYS_8_TO_5, None, None, [["2027-01-01", "2027-12-31"]]
+    )
+    start = datetime(2026, 12, 31, 16, 0, tzinfo=UTC)  # Thursday
+    assert cal.add_business_minutes(start, 120) == datetime(2028, 1, 3, 9, 0, tzinfo=UTC)
+
+
+def test_a_24x7_calendar_ignores_closures() -> None:
+    cal = BusinessCalendar("UTC", {}, always_open=True, closures=[date(2026, 6, 9)])
+    noon = datetime(2026, 6, 9, 12, 0, tzinfo=UTC)
+    assert cal.is_business_time(noon)
+    assert cal.add_business_minutes(noon, 30) == noon + timedelta(minutes=30)
+
+
+def test_closures_are_part_of_equality_and_hash() -> None:
+    shapes = [
+        ["2026-08-03", ["2026-08-04", "2026-08-06"], "2026-08-05", "2026-08-07"],
+        [["2026-08-03", "2026-08-07"]],
+    ]
+    one, other = (
+        BusinessCalendar.from_config("Europe/London", WEEKDAYS_8_TO_5, "GB", "ENG", closures)
+        for closures in shapes
+    )
+    assert one == other
+    assert hash(one) == hash(other)
+    assert one.closures == ((date(2026, 8, 3), date(2026, 8, 7)),)
+    assert one.closures_to_config() == [["2026-08-03", "2026-08-07"]]
+    assert one != LONDON_GB
+    assert {LONDON_GB: "plain", one: "closed"}[other] == "closed"
+    direct = BusinessCalendar(
+        "Europe/London",
+        {day: (time(8, 0), time(17, 0)) for day in range(5)},
+        "GB",
+        "ENG",
+        closures=[(date(2026, 8, 3), date(2026, 8, 7))],
+    )
+    assert direct == one
+
+
 # ----------------------------------------------------------------------------- long spans
 
 
@@ -346,7 +594,7 @@ _minutes = st.one_of(
     st.integers(min_value=0, max_value=60_000),
     st.floats(min_value=0, max_value=60_000, allow_nan=False, allow_infinity=False),
 )
-_calendars = st.sampled_from([LONDON_GB, NEW_YORK_US, UTC_PLAIN])
+_calendars = st.sampled_from([LONDON_GB, NEW_YORK_US, UTC_PLAIN, LONDON_SPLIT_CLOSED])
 
 
 @settings(max_examples=300, deadline=None)
@@ -472,6 +720,118 @@ def test_direct_construction_is_validated_too() -> None:
         BusinessCalendar("Europe/London", {9: (time(8, 0), time(17, 0))})
     with pytest.raises(ValueError, match="Unknown time zone"):
         BusinessCalendar("Mars/Olympus_Mons", {0: (time(8, 0), time(17, 0))})
+
+
+def test_old_single_interval_config_round_trips_unchanged() -> None:
+    cal = BusinessCalendar.from_config("Europe/London", WEEKDAYS_8_TO_5, "GB", "ENG")
+    assert cal.to_config() == WEEKDAYS_8_TO_5
+    assert cal.closures == ()
+    assert cal.closures_to_config() == []
+    assert cal.shifts[0] == ((time(8, 0), time(17, 0)),)
+    # A one-interval day given in the new form is the same calendar, written in the old form.
+    nested = {key: [span] for key, span in WEEKDAYS_8_TO_5.items()}
+    again = BusinessCalendar.from_config("Europe/London", nested, "GB", "ENG")
+    assert again == cal
+    assert again.to_config() == WEEKDAYS_8_TO_5
+
+
+def test_split_config_and_closures_round_trip() -> None:
+    hours = {"0": [["08:00", "12:00"], ["13:00", "17:30"]], "3": ["09:00", "12:00"]}
+    closures = ["2026-06-09", ["2026-08-03", "2026-08-07"]]
+    cal = BusinessCalendar.from_config("Europe/Paris", hours, "FR", None, closures)
+    assert cal.hours == {
+        0: ((time(8, 0), time(12, 0)), (time(13, 0), time(17, 30))),
+        3: (time(9, 0), time(12, 0)),
+    }
+    assert cal.to_config() == hours
+    assert cal.closures_to_config() == closures
+    again = BusinessCalendar.from_config(
+        "Europe/Paris", cal.to_config(), "FR", None, cal.closures_to_config()
+    )
+    assert again == cal
+    assert hash(again) == hash(cal)
+
+
+def test_direct_construction_accepts_a_pair_or_a_list_of_pairs() -> None:
+    pair = BusinessCalendar("UTC", {0: (time(8, 0), time(17, 0))})
+    listed = BusinessCalendar("UTC", {0: [(time(8, 0), time(17, 0))]})
+    assert pair == listed
+    assert hash(pair) == hash(listed)
+    split = BusinessCalendar("UTC", {0: [[time(8, 0), time(12, 0)], (time(13, 0), time(17, 0))]})
+    assert split.shifts == {0: ((time(8, 0), time(12, 0)), (time(13, 0), time(17, 0)))}
+    assert split != pair
+
+
+@pytest.mark.parametrize(
+    ("hours", "closures", "message"),
+    [
+        (
+            {"1": [["08:00", "13:00"], ["12:30", "14:00"]]},
+            None,
+            "Tuesday: 12:30-14:00 overlaps 08:00-13:00",
+        ),
+        (
+            {"1": [["08:00", "12:00"], ["09:00", "10:00"]]},
+            None,
+            "Tuesday: 09:00-10:00 overlaps 08:00-12:00",
+        ),
+        (
+            {"2": [["08:00", "12:00"], ["12:00", "17:00"]]},
+            None,
+            "Wednesday: 08:00-12:00 and 12:00-17:00 touch; give them as one interval 08:00-17:00",
+        ),
+        (
+            {"3": [["13:00", "17:00"], ["08:00", "12:00"]]},
+            None,
+            "Thursday: 08:00-12:00 is listed after 13:00-17:00; list a day's intervals from",
+        ),
+        (
+            {"4": [["08:00", "12:00"], ["17:00", "13:00"]]},
+            None,
+            "Friday: opens at 17:00 but closes at 13:00",
+        ),
+        (
+            {"0": [[f"{h:02d}:00", f"{h:02d}:30"] for h in range(8, 13)]},
+            None,
+            "Monday: 5 intervals given; at most 4 a day",
+        ),
+        ({"0": [["08:00", "12:00"], ["13:00"]]}, None, r"Monday: expected \["),
+        ({"0": []}, None, r"Monday: expected \["),
+        ({"0": [["08:00", "12:00"], ["1pm", "17:00"]]}, None, "Monday: '1pm' is not a time"),
+        (WEEKDAYS_8_TO_5, ["2026-02-30"], "Site closures: 2026-02-30 is not a date"),
+        (WEEKDAYS_8_TO_5, ["next Tuesday"], "next Tuesday is not a date"),
+        (WEEKDAYS_8_TO_5, ["2026-W05-1"], r"2026-W05-1 is not a date \(use YYYY-MM-DD"),
+        (WEEKDAYS_8_TO_5, [20260301], "20260301 is not a date"),
+        (
+            WEEKDAYS_8_TO_5,
+            [["2026-03-10", "2026-03-01"]],
+            "the range 2026-03-10 to 2026-03-01 ends before it starts",
+        ),
+        (WEEKDAYS_8_TO_5, [["2026-03-10"]], "is not a range; give the first and the last"),
+        (WEEKDAYS_8_TO_5, "2026-03-01", "Site closures must be a list"),
+    ],
+)
+def test_bad_split_hours_and_closures_are_refused_with_a_clear_message(
+    hours: dict[str, list[str]], closures: list[str] | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        BusinessCalendar.from_config("Europe/London", hours, None, None, closures)
+
+
+def test_direct_construction_validates_split_hours_and_closures() -> None:
+    nine, noon, one = time(9, 0), time(12, 0), time(13, 0)
+    with pytest.raises(ValueError, match="Sunday: 09:00-13:00 overlaps 09:00-12:00"):
+        BusinessCalendar("UTC", {6: [(nine, noon), (nine, one)]})
+    with pytest.raises(ValueError, match=r"Sunday: expected \(opens, closes\) times"):
+        BusinessCalendar("UTC", {6: [(nine, noon), "13:00-17:00"]})  # type: ignore[list-item]
+    with pytest.raises(
+        ValueError, match=r"Site closures: datetime\.datetime\(.*\) is neither a date"
+    ):
+        BusinessCalendar("UTC", {0: (nine, noon)}, closures=[datetime(2026, 6, 9, tzinfo=UTC)])
+    with pytest.raises(ValueError, match="ends before it starts"):
+        BusinessCalendar("UTC", {0: (nine, noon)}, closures=[(date(2026, 6, 9), date(2026, 6, 1))])
+    with pytest.raises(ValueError, match="collection of dates"):
+        BusinessCalendar("UTC", {0: (nine, noon)}, closures=date(2026, 6, 9))  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- naive input

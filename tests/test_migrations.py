@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
@@ -151,6 +152,23 @@ def test_write_transactions_take_the_lock_at_begin(tmp_path: Path) -> None:
         other.close()
 
 
+def add_as_of(engine: Engine, *objects: Any) -> None:
+    """Write ``objects`` (instances of today's models) into a database of an older revision
+    as its writers did: only the columns that revision has. Services and ORM sessions write
+    today's columns, which an older schema lacks, so tests of old data never use them."""
+    from sqlalchemy import column, inspect, table
+
+    with engine.begin() as connection:
+        inspector = inspect(connection)
+        for item in objects:
+            model = item.__table__
+            present = {found["name"] for found in inspector.get_columns(model.name)}
+            columns = [c for c in model.columns if c.name in present]
+            written = table(model.name, *(column(c.name, c.type) for c in columns))
+            values = {c.name: getattr(item, c.key) for c in columns}
+            connection.execute(written.insert().values(values))
+
+
 def _old_admin(engine: Engine) -> uuid.UUID:
     """An admin in a database of an older revision, written with the columns every revision
     has (today's Staff model has columns that older schemas lack)."""
@@ -184,23 +202,16 @@ def _old_admin(engine: Engine) -> uuid.UUID:
 def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     """A database from revision 0001 with a ticket in it: the start-up migration keeps a
     copy as it was, then upgrades, and the search index knows the old ticket."""
-    from app.defaults import seed_sla_and_matrix
     from app.queue.query import QueueFilter, QueueQuery
-    from app.tickets.actions import TicketDraft, create_ticket
-    from models.engine import write_session
     from models.org import Site
+    from models.tickets import Ticket
     from tests.conftest import database_at_revision
 
     path = tmp_path / "old.db"
     engine = database_at_revision(path, "0001")
-    with write_session(engine) as session:
-        seed_sla_and_matrix(session)
-        site = Site(code="HQ", name="Head office", timezone="Europe/London")
-        session.add(site)
-        session.flush()
-        site_id = site.id
-    admin = _old_admin(engine)
-    create_ticket(engine, TicketDraft(summary="Projector flickers", site_id=site_id), admin)
+    site = Site(code="HQ", name="Head office", timezone="Europe/London")
+    ticket = Ticket(number="HQ-000001", site_id=site.id, summary="Projector flickers", version=1)
+    add_as_of(engine, site, ticket)
 
     state = upgrade(engine)
     assert state.current == head_revision()
@@ -270,29 +281,23 @@ def _fill_at_0003(engine: Engine) -> dict[str, uuid.UUID]:
     writers wrote them."""
     from sqlalchemy import insert
 
-    from models.engine import write_session
     from models.org import Site
     from models.people import Caller, CallerPhone
 
-    with write_session(engine) as session:
-        sites = {
-            "HQ": Site(code="HQ", name="Head office", holiday_country="GB"),
-            "NY": Site(code="NY", name="New York", holiday_country="US"),
-            "PA": Site(code="PA", name="Paris", holiday_country="fr"),
-        }
-        session.add_all(sites.values())
-        session.flush()
-        ids = {}
-        for name, site, number, digits, _new in OLD_PHONES:
-            caller = Caller(name=name, site_id=sites[site].id if site else None)
-            session.add(caller)
-            session.flush()
-            session.add(CallerPhone(caller_id=caller.id, number=number, digits=digits))
-            ids[name] = caller.id
-        crowd = Caller(name="Crowd York", site_id=sites["NY"].id)
-        session.add(crowd)
-        session.flush()
-        crowd_id = crowd.id
+    sites = {
+        "HQ": Site(code="HQ", name="Head office", holiday_country="GB"),
+        "NY": Site(code="NY", name="New York", holiday_country="US"),
+        "PA": Site(code="PA", name="Paris", holiday_country="fr"),
+    }
+    add_as_of(engine, *sites.values())
+    ids = {}
+    for name, site, number, digits, _new in OLD_PHONES:
+        caller = Caller(name=name, site_id=sites[site].id if site else None)
+        add_as_of(engine, caller, CallerPhone(caller_id=caller.id, number=number, digits=digits))
+        ids[name] = caller.id
+    crowd = Caller(name="Crowd York", site_id=sites["NY"].id)
+    add_as_of(engine, crowd)
+    crowd_id = crowd.id
     rows = [
         {
             "id": uuid.uuid4(),
@@ -404,38 +409,56 @@ def _tickets_as_0005_wrote_them(engine: Engine) -> dict[str, uuid.UUID]:
     """A plain ticket, one handed to another team, one flagged to a manager and one both,
     with the flags as writers before 0006 left them (a flag to a manager set ``escalated``
     too); and one whose hand-over event lost its flag."""
-    from sqlalchemy import update
-    from sqlmodel import col
 
-    from app.defaults import seed_sla_and_matrix
-    from app.tickets.actions import TicketDraft, create_ticket, escalate, flag_manager
-    from models.engine import write_session
+    from models.enums import EventKind
     from models.org import Site, Team
-    from models.tickets import Ticket
+    from models.tickets import Ticket, TicketEvent
 
-    with write_session(engine) as session:
-        seed_sla_and_matrix(session)
-        site = Site(code="HQ", name="Head office", timezone="Europe/London")
-        desk, network = Team(name="Service desk"), Team(name="Network")
-        session.add_all([site, desk, network])
-        session.flush()
-        site_id, desk_id, network_id = site.id, desk.id, network.id
-    ids = {}
+    site = Site(code="HQ", name="Head office", timezone="Europe/London")
+    desk, network = Team(name="Service desk"), Team(name="Network")
+    add_as_of(engine, site, desk, network)
     admin = _old_admin(engine)
-    for name in ("plain", "handed", "flagged", "both", "unflagged"):
-        draft = TicketDraft(summary=f"Ticket {name}", site_id=site_id, team_id=desk_id)
-        detail = create_ticket(engine, draft, admin)
-        if name in ("handed", "both", "unflagged"):
-            detail = escalate(engine, detail.id, detail.version, network_id, "Switch", admin)
-        if name in ("flagged", "both"):
-            detail = flag_manager(engine, detail.id, detail.version, "VIP", admin)
-        ids[name] = detail.id
-    with engine.begin() as connection:
-        ticket = Ticket.__table__  # type: ignore[attr-defined]
-        flagged = col(Ticket.manager_flagged).is_(True)
-        connection.execute(update(ticket).where(flagged).values(escalated=True))
-        lost = col(Ticket.id) == ids["unflagged"]
-        connection.execute(update(ticket).where(lost).values(escalated=False))
+    ids = {}
+    for seq, name in enumerate(("plain", "handed", "flagged", "both", "unflagged"), start=1):
+        handed = name in ("handed", "both", "unflagged")
+        flagged = name in ("flagged", "both")
+        ticket = Ticket(
+            number=f"HQ-{seq:06d}",
+            site_id=site.id,
+            summary=f"Ticket {name}",
+            team_id=network.id if handed else desk.id,
+            # Before 0006 a flag to a manager set ``escalated`` too; one hand-over lost it.
+            escalated=(handed or flagged) and name != "unflagged",
+            manager_flagged=flagged,
+            version=1 + handed + flagged,
+        )
+        events = [
+            TicketEvent(
+                ticket_id=ticket.id, ticket_version=1, actor_id=admin, kind=EventKind.CREATED
+            )
+        ]
+        if handed:
+            events.append(
+                TicketEvent(
+                    ticket_id=ticket.id,
+                    ticket_version=2,
+                    actor_id=admin,
+                    kind=EventKind.ESCALATED,
+                    note="Switch",
+                )
+            )
+        if flagged:
+            events.append(
+                TicketEvent(
+                    ticket_id=ticket.id,
+                    ticket_version=ticket.version,
+                    actor_id=admin,
+                    kind=EventKind.MANAGER_FLAGGED,
+                    note="VIP",
+                )
+            )
+        add_as_of(engine, ticket, *events)
+        ids[name] = ticket.id
     return ids
 
 
@@ -539,3 +562,80 @@ def test_0007_gives_existing_staff_no_password_and_no_failures(kind: str, tmp_pa
             assert connection.execute(sa.select(staff_at_0006.c.username)).all() == [("ann",)]
             columns = {column["name"] for column in inspect(connection).get_columns("staff")}
         assert "password_hash" not in columns
+
+
+# ------------------------------------------------------- 0009: organisation and reference data
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    from models.migrate import alembic_config
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@pytest.mark.parametrize("kind", BACK_ENDS)
+def test_0009_keeps_teams_as_members_and_policies_as_the_defaults(
+    kind: str, tmp_path: Path
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import select
+
+    from app.defaults import DEFAULT_SLA_MINUTES
+    from models.engine import read_session, write_session
+    from models.enums import Priority
+    from models.org import Site, SlaPolicy, Staff, Team, TeamMember
+
+    with database_at(kind, tmp_path, "0008") as engine:
+        desk = Team(name="Service desk")
+        ann = Staff(name="Ann", username="ann", team_id=desk.id)
+        policies = [
+            SlaPolicy(priority=p, name=p.label, response_minutes=r, resolution_minutes=s)
+            for p, (r, s) in DEFAULT_SLA_MINUTES.items()
+        ]
+        add_as_of(engine, desk, ann, *policies)
+        assert upgrade(engine).current == head_revision()
+        with read_session(engine) as session:
+            members = session.exec(select(TeamMember)).all()
+            current = session.exec(select(SlaPolicy)).all()
+        assert [(m.team_id, m.staff_id) for m in members] == [(desk.id, ann.id)]
+        assert len(current) == 4
+        assert all((p.site_id, p.category_id, p.retired_at) == (None, None, None) for p in current)
+
+        # An override for one site now sits beside the default of its priority...
+        with write_session(engine) as session:
+            site_id = uuid.uuid4()
+            session.add(Site(id=site_id, code="NY", name="New York"))
+            session.flush()
+            session.add(
+                SlaPolicy(
+                    priority=Priority.HIGH,
+                    name="NY high",
+                    response_minutes=30,
+                    resolution_minutes=240,
+                    site_id=site_id,
+                )
+            )
+        # ...while a second current default of one priority is refused.
+        with pytest.raises(IntegrityError), write_session(engine) as session:
+            session.add(
+                SlaPolicy(
+                    priority=Priority.HIGH, name="Twin", response_minutes=1, resolution_minutes=2
+                )
+            )
+        # The older schema cannot hold an override: the downgrade says so and changes nothing.
+        with pytest.raises(RuntimeError, match="SLA overrides"):
+            _downgrade(engine, "0008")
+        with write_session(engine) as session:
+            session.exec(text("DELETE FROM sla_policy WHERE site_id IS NOT NULL"))
+        _downgrade(engine, "0008")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("sla_policy")}
+            tables = set(inspect(connection).get_table_names())
+            kept = connection.execute(text("SELECT count(*) FROM sla_policy")).scalar()
+        assert "site_id" not in columns and "team_member" not in tables and kept == 4
+        assert upgrade(engine).current == head_revision()  # and up again

@@ -25,6 +25,7 @@ from app.callers.merge import merge_callers
 from app.callers.quick_create import NewCaller, create_caller
 from app.calls.records import CallRecord, record_call
 from app.errors import PermissionDenied
+from app.org.organisation import save_organisation
 from app.permissions import (
     Action,
     allowed,
@@ -139,6 +140,10 @@ def _manage_staff(s: Scene) -> Perform:
     return lambda actor: change_role(s.engine, actor, s.org.ann, StaffRole.TECHNICIAN)
 
 
+def _organisation(s: Scene) -> Perform:
+    return lambda actor: save_organisation(s.engine, actor, name="Acme Health")
+
+
 def _erase_caller(s: Scene) -> Perform:
     return lambda actor: erase_caller(s.engine, actor, s.org.zoe)
 
@@ -170,12 +175,18 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.SAVE_OWN_VIEWS: _own_view,
     Action.ERASE_PERSONAL_DATA: _erase_caller,
     Action.MANAGE_STAFF: _manage_staff,
+    Action.SET_UP_ORGANISATION: _organisation,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
 NO_SERVICE_YET = {
     Action.CHANGE_SLA_POLICIES,
     Action.CHANGE_BUSINESS_HOURS,
+    Action.MANAGE_SITES,
+    Action.MANAGE_TEAMS,
+    Action.MANAGE_CATEGORIES,
+    Action.MANAGE_ASSETS,
+    Action.IMPORT_ASSETS,
     Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
     Action.MANAGE_MAINTENANCE,

@@ -860,3 +860,99 @@ def test_saves_of_different_fields_at_once_all_land(engine: Engine, org: Org) ->
     assert {name: getattr(current, name) for name in fields} == {
         name: values[-1] for name, values in fields.items()
     }
+
+
+# ------------------------------------------------------------------ SLA overrides (schema 0009)
+
+
+def _override(
+    engine: Engine,
+    priority: Priority,
+    response: int,
+    *,
+    site_id: uuid.UUID | None = None,
+    category_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    from models.org import SlaPolicy
+
+    with write_session(engine) as s:
+        policy = SlaPolicy(
+            priority=priority,
+            name=f"{priority.label} override",
+            response_minutes=response,
+            resolution_minutes=response * 4,
+            around_the_clock=True,  # due times then read plainly in minutes
+            site_id=site_id,
+            category_id=category_id,
+        )
+        s.add(policy)
+        s.flush()
+        return policy.id
+
+
+def _kept_policy(engine: Engine, ticket_id: uuid.UUID) -> uuid.UUID | None:
+    with read_session(engine) as s:
+        ticket = s.get(Ticket, ticket_id)
+        assert ticket is not None
+        return ticket.sla_policy_id
+
+
+def test_the_most_specific_current_policy_sets_the_due_times(engine: Engine, org: Org) -> None:
+    site_only = _override(engine, Priority.MEDIUM, 20, site_id=org.hq)
+    category_only = _override(engine, Priority.MEDIUM, 15, category_id=org.printing)
+    both = _override(engine, Priority.MEDIUM, 10, site_id=org.hq, category_id=org.printing)
+
+    plain = new(engine, org, site_id=org.branch)  # no override for the branch, no category
+    at_hq = new(engine, org, site_id=org.hq)
+    printing = new(engine, org, site_id=org.branch, category_id=org.printing)
+    printing_at_hq = new(engine, org, site_id=org.hq, category_id=org.printing)
+
+    assert _kept_policy(engine, plain.id) not in (site_only, category_only, both, None)
+    assert _kept_policy(engine, at_hq.id) == site_only
+    assert _kept_policy(engine, printing.id) == category_only
+    assert _kept_policy(engine, printing_at_hq.id) == both
+    assert printing_at_hq.response_due_at == MONDAY_9 + timedelta(minutes=10)
+
+
+def test_a_ticket_keeps_its_policy_when_the_policy_is_replaced(engine: Engine, org: Org) -> None:
+    from models.org import SlaPolicy
+
+    kept = _override(engine, Priority.MEDIUM, 30, category_id=org.printing)
+    ticket = new(engine, org, category_id=org.printing)
+    with write_session(engine) as s:  # the policy is edited: retired for a successor
+        old = s.get(SlaPolicy, kept)
+        assert old is not None
+        old.retired_at = MONDAY_9
+    _override(engine, Priority.MEDIUM, 5, category_id=org.printing)
+
+    edited = update_ticket(engine, ticket.id, ticket.version, {"summary": "Jams again"}, org.ann)
+
+    assert _kept_policy(engine, ticket.id) == kept
+    assert edited.response_due_at == ticket.response_due_at == MONDAY_9 + timedelta(minutes=30)
+
+
+def test_a_new_category_with_an_sla_of_its_own_sets_new_due_times(engine: Engine, org: Org) -> None:
+    ticket = new(engine, org)
+    override = _override(engine, Priority.MEDIUM, 12, category_id=org.wan)
+
+    moved = update_ticket(engine, ticket.id, ticket.version, {"category_id": org.wan}, org.ann)
+
+    assert _kept_policy(engine, ticket.id) == override
+    assert moved.response_due_at == MONDAY_9 + timedelta(minutes=12)
+
+
+def test_a_site_closure_stops_the_sla_clock_for_its_days(engine: Engine, org: Org) -> None:
+    from datetime import date
+
+    from app.defaults import DEFAULT_SLA_MINUTES
+    from models.org import SiteClosure
+
+    with write_session(engine) as s:  # HQ moves office on Monday
+        s.add(
+            SiteClosure(site_id=org.hq, first_day=date(2024, 11, 18), last_day=date(2024, 11, 18))
+        )
+    ticket = new(engine, org, site_id=org.hq)
+
+    response_minutes = DEFAULT_SLA_MINUTES[Priority.MEDIUM][0]
+    tuesday_8 = london(2024, 11, 19, 8, 0)
+    assert ticket.response_due_at == tuesday_8 + timedelta(minutes=response_minutes)

@@ -386,7 +386,12 @@ class _Generator:
                 category.default_team_id = teams[cd.team].id
                 s.flush()
                 self.categories.append(self._category_ref(category.id, cd))
-            policies = {int(p.priority): p for p in s.exec(select(SlaPolicy)).all()}
+            defaults = select(SlaPolicy).where(
+                col(SlaPolicy.site_id).is_(None),
+                col(SlaPolicy.category_id).is_(None),
+                col(SlaPolicy.retired_at).is_(None),
+            )
+            policies = {int(p.priority): p for p in s.exec(defaults).all()}
             self.policies = {
                 int(p): (
                     (policies[int(p)].response_minutes, policies[int(p)].resolution_minutes)

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.business_hours import BusinessCalendar
 from app.errors import ConflictError, NotFoundError, TransitionError, ValidationError
@@ -148,12 +148,21 @@ class _Mutation:
         return True
 
     def calendar_for(self, policy: SlaPolicy) -> BusinessCalendar:
-        return sla.policy_calendar(self.site, policy)
+        closures = () if policy.around_the_clock else sla.site_closures(self.session, self.site.id)
+        return sla.policy_calendar(self.site, policy, closures)
 
     def policy(self) -> SlaPolicy | None:
-        return self.session.exec(
-            select(SlaPolicy).where(SlaPolicy.priority == self.ticket.priority)
-        ).first()
+        """The policy the ticket's clock runs under: the one it was opened (or last
+        re-prioritised) under, kept when policies change; the current one for its priority
+        where none was recorded (tickets from before schema 0009)."""
+        ticket = self.ticket
+        if ticket.sla_policy_id is not None:
+            kept = self.session.get(SlaPolicy, ticket.sla_policy_id)
+            if kept is not None:
+                return kept
+        return sla.current_policy(
+            self.session, Priority(ticket.priority), ticket.site_id, ticket.category_id
+        )
 
     def responded(self) -> None:
         """Staff acted on the ticket: the first such moment stops the response clock."""
@@ -230,8 +239,13 @@ def _apply_priority(m: _Mutation, impact: int, urgency: int) -> None:
 
 
 def _apply_sla_targets(m: _Mutation) -> None:
+    """Due times from the current policy for the ticket's priority, site and category; the
+    ticket keeps that policy (a later change of the policy does not move them)."""
     ticket = m.ticket
-    policy = m.policy()
+    policy = sla.current_policy(
+        m.session, Priority(ticket.priority), ticket.site_id, ticket.category_id
+    )
+    ticket.sla_policy_id = policy.id if policy is not None else None
     if policy is None:
         ticket.response_due_at = ticket.resolution_due_at = None
         return
@@ -289,12 +303,13 @@ def _set_reference(
     model: type[Any],
     new_id: uuid.UUID | None,
     label: Callable[[Any], str],
-) -> None:
-    """Point ``field`` at another row, recording both rows' labels in the event."""
+) -> bool:
+    """Point ``field`` at another row, recording both rows' labels in the event; whether
+    it changed."""
     current = getattr(m.ticket, field)
     old = m.session.get(model, current) if current else None
     new = _require(m.session, model, new_id, field.removesuffix("_id"))
-    m.set(field, new_id, label(old) if old else "", label(new) if new else "")
+    return m.set(field, new_id, label(old) if old else "", label(new) if new else "")
 
 
 def _apply_fields(m: _Mutation, changes: Mapping[str, Any]) -> None:
@@ -318,8 +333,10 @@ def _apply_fields(m: _Mutation, changes: Mapping[str, Any]) -> None:
             ticket.caller_name = caller.name if caller else ""
     if "asset_id" in changes:
         _set_reference(m, "asset_id", Asset, changes["asset_id"], lambda a: a.tag)
-    if "category_id" in changes:
-        _set_reference(m, "category_id", Category, changes["category_id"], lambda c: c.name)
+    if "category_id" in changes and _set_reference(
+        m, "category_id", Category, changes["category_id"], lambda c: c.name
+    ):
+        _apply_sla_targets(m)  # a category may have an SLA of its own
     if "impact" in changes or "urgency" in changes:
         _apply_priority(
             m,

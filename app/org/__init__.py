@@ -1,0 +1,1 @@
+"""The organisation's reference data: sites, SLA policies and the rest of the desk's set-up."""
