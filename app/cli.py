@@ -139,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("number", metavar="NUMBER", help="the caller id, in any format")
     _add_common_options(call, argparse.SUPPRESS)
 
+    export = commands.add_parser(
+        "export", help="write sites, teams, categories or assets to a CSV file"
+    )
+    export.add_argument("kind", choices=["sites", "teams", "categories", "assets"])
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    _add_common_options(export, argparse.SUPPRESS)
+
     importing = commands.add_parser("import", help="import data from a file")
     kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True)
     callers = kinds.add_parser(
@@ -401,6 +408,19 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace, url: str) -> int:
+    from app.db_lifecycle import open_database
+    from app.exports import export
+
+    engine = open_database(url)
+    try:
+        count = export(engine, args.kind, args.out)
+    finally:
+        engine.dispose()
+    print(f"Exported {count:,} {args.kind} to {args.out}")
+    return EXIT_OK
+
+
 def _print_import_errors(errors: Sequence[object]) -> None:
     print(f"Rows with errors: {len(errors):,}")
     for error in errors[:20]:
@@ -457,6 +477,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "demo-data": _cmd_demo_data,
     "lookup": _cmd_lookup,
     "import": _cmd_import,
+    "export": _cmd_export,
     "call": _cmd_call,
     "admin": _cmd_admin,
 }
