@@ -196,7 +196,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 # Options of the main window's pages in tests: the queue does not poll the database (a
 # test refreshes by hand, and nothing changes under it while it looks).
-QUIET = {"queue": {"poll_ms": 0}, "ticket": {"poll_ms": 0}}  # no polling: tests drive the changes
+QUIET = {
+    "queue": {"poll_ms": 0},
+    "ticket": {"poll_ms": 0},
+    "assets": {"poll_ms": 0},
+}  # no polling: tests drive the changes
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ register_page(PageInfo("calls", "Calls", "phone", "ui.calls.desk:CallDesk", "Ctr
 register_page(
     PageInfo("callLog", "Call log", "call-log", "ui.calls.log_page:CallLogPage", "Ctrl+3")
 )
-register_page(PageInfo("staff", "Staff", "app", "ui.settings.staff_page:StaffPage", "Ctrl+4"))
+register_page(PageInfo("staff", "Staff", "staff", "ui.settings.staff_page:StaffPage", "Ctrl+4"))
+register_page(PageInfo("assets", "Assets", "assets", "ui.assets.page:AssetsPage", "Ctrl+5"))
 register_page(
     PageInfo("ticket", "Ticket", "ticket", "ui.tickets.editor:TicketEditor", in_navigation=False)
 )
@@ -43,6 +44,11 @@ register_command(
         shortcut="Ctrl+N",
         icon="new",
         also_in=(TICKET,),
+    )
+)
+register_command(
+    Command(
+        "addAsset", FILE, "Add &asset…", page="assets", method="add", permission="MANAGE_ASSETS"
     )
 )
 register_command(

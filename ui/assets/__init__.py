@@ -1,0 +1,1 @@
+"""The asset register page and its editor."""
