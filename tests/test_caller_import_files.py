@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from app.callers import csv_import as caller_import
+from app import csv_table
 from app.callers.csv_import import (
     Field,
     apply_import,
@@ -52,7 +52,7 @@ def refusal(path: Path) -> str:
 
 @pytest.mark.timeout(10)
 def test_identical_header_cells_are_numbered_quickly() -> None:
-    headers = caller_import._unique_headers(["Phone"] * 4_000)
+    headers = csv_table._unique_headers(["Phone"] * 4_000)
     assert headers[:3] == ("Phone", "Phone (2)", "Phone (3)")
     assert headers[-1] == "Phone (4000)"
     assert len(set(headers)) == 4_000
@@ -60,7 +60,7 @@ def test_identical_header_cells_are_numbered_quickly() -> None:
 
 def test_header_numbering_keeps_its_rules() -> None:
     cells = ["Name", " ", "Name (2)", "Name", "", "Column 2", "Name"]
-    assert caller_import._unique_headers(cells) == (
+    assert csv_table._unique_headers(cells) == (
         "Name",
         "Column 2",
         "Name (2)",
