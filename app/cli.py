@@ -167,6 +167,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="import nothing if any row has an error"
     )
     _add_common_options(callers, argparse.SUPPRESS)
+    assets = kinds.add_parser(
+        "assets", help="import assets from an inventory or device-management CSV export"
+    )
+    assets.add_argument("file", type=Path, metavar="FILE")
+    assets.add_argument("--dry-run", action="store_true", help="show what would change only")
+    assets.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="map a column to a field (tag, kind, make, model, serial, status, site, location, "
+        "owner, purchased, warranty, notes, ignore); repeatable",
+    )
+    assets.add_argument(
+        "--strict", action="store_true", help="import nothing if any row has a problem"
+    )
+    _add_common_options(assets, argparse.SUPPRESS)
     from app.admin_commands import add_admin_commands
 
     add_admin_commands(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
@@ -356,6 +373,8 @@ def _phones_of(
 
 
 def _cmd_import(args: argparse.Namespace, url: str) -> int:
+    if args.kind == "assets":
+        return _import_assets(args, url)
     from app.callers.csv_import import (
         Field,
         apply_overrides,
@@ -418,6 +437,48 @@ def _cmd_export(args: argparse.Namespace, url: str) -> int:
     finally:
         engine.dispose()
     print(f"Exported {count:,} {args.kind} to {args.out}")
+    return EXIT_OK
+
+
+def _import_assets(args: argparse.Namespace, url: str) -> int:
+    from app.assets.csv_import import (
+        AssetField,
+        apply_overrides,
+        import_assets,
+        plan_import,
+        read_table,
+        suggest_mapping,
+    )
+    from app.db_lifecycle import open_database
+    from app.identity import login_name
+    from app.permissions import staff_id_for
+
+    table = read_table(args.file)
+    mapping = apply_overrides(suggest_mapping(table.headers), args.map)
+    print(f"File:      {table.path} ({table.encoding_label}, {table.delimiter_label}s)")
+    print(f"Header:    line {table.header_line}, {len(table.rows):,} rows below it")
+    for header, target in mapping.items():
+        shown = "(ignored)" if target is AssetField.IGNORE else target.value
+        print(terminal_safe(f"  {header} -> {shown}"))
+    engine = open_database(url)
+    try:
+        if args.dry_run:
+            plan = plan_import(engine, table, mapping)
+            print(f"To add:     {len(plan.creates):,}")
+            print(f"To change:  {len(plan.updates):,}")
+            print(f"Unchanged:  {plan.unchanged:,}")
+            _print_import_errors(plan.errors)
+            print("Dry run: nothing was written.")
+            return EXIT_OK
+        actor = staff_id_for(engine, login_name(engine, args.user))
+        result = import_assets(engine, table, mapping, actor, strict=args.strict)
+    finally:
+        engine.dispose()
+    _print_import_errors(result.errors)
+    print(
+        f"Imported: {result.created:,} added, {result.updated:,} changed, "
+        f"{result.unchanged:,} unchanged, {result.skipped:,} rows with problems skipped."
+    )
     return EXIT_OK
 
 
