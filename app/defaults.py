@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.org.teams import join_home_team
 from app.tickets.priority import DEFAULT_MATRICES, save_matrix
 from models.clock import utcnow
 from models.engine import read_session, write_session
@@ -114,6 +115,8 @@ def ensure_staff(engine: Engine, username: str, display_name: str | None = None)
                 team_id=desk.id if desk else None,
             )
             session.add(staff)
+            session.flush()
+            join_home_team(session, staff)
         if first or _has_no_admin(session):
             if not first:
                 log.info("%s becomes the admin of a database that had none", username)

@@ -53,17 +53,32 @@ def _sites(session: Session) -> list[Choice]:
     return [Choice(r.id, r.code, r.name) for r in rows]
 
 
-def organisation_lists(session: Session) -> OrganisationLists:
-    """Sites by code, teams, active staff and categories by name, read in ``session``."""
+def organisation_lists(session: Session, *, retired_categories: bool = True) -> OrganisationLists:
+    """Sites by code, teams, active staff and categories, read in ``session``. A
+    subcategory is named under its category ("Network › Wi-Fi"), so the list reads as the
+    tree; retired categories only with ``retired_categories`` (the queue filters by them,
+    a new ticket is not given one)."""
     teams = session.exec(select(Team).order_by(col(Team.name))).all()
     staff = session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.name))).all()
-    categories = session.exec(select(Category).order_by(col(Category.name))).all()
     return OrganisationLists(
         sites=_sites(session),
         teams=[Choice(r.id, r.name) for r in teams],
         staff=[Choice(r.id, r.name, r.username) for r in staff],
-        categories=[Choice(r.id, r.name) for r in categories],
+        categories=_categories(session, retired_categories),
     )
+
+
+def _categories(session: Session, retired: bool) -> list[Choice]:
+    rows = session.exec(select(Category)).all()
+    names = {row.id: row.name for row in rows}
+    choices = [
+        Choice(
+            row.id, f"{names[row.parent_id]} › {row.name}" if row.parent_id in names else row.name
+        )
+        for row in rows
+        if retired or not row.retired
+    ]
+    return sorted(choices, key=lambda choice: choice.label.casefold())
 
 
 def sites(engine: Engine) -> list[Choice]:
@@ -75,7 +90,9 @@ def sites(engine: Engine) -> list[Choice]:
 def ticket_choices(engine: Engine) -> TicketChoices:
     """Everything the ticket form lists, in one session."""
     with read_session(engine) as session:
-        return TicketChoices(organisation_lists(session), load_matrix(session))
+        return TicketChoices(
+            organisation_lists(session, retired_categories=False), load_matrix(session)
+        )
 
 
 def caller_site_and_assets(

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.db_lifecycle import open_database
 from app.identity import login_name
+from app.org.teams import join_home_team
 from app.server_rules import ServerRulesError, apply, group_name, sync_login
 from models.audit import AuditKind
 from models.engine import is_sqlite, write_session
@@ -75,6 +76,7 @@ def _make_admin(session: Session, owner: str) -> None:
         return
     staff.role, staff.active = StaffRole.ADMIN, True
     session.flush()
+    join_home_team(session, staff)
     record(session, staff.id, AuditKind.ROLE_CHANGED, "Admin of the server it set up", staff.id)
 
 

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import record
 from app.errors import NotFoundError, SwitchboardError, ValidationError
+from app.org.teams import join_home_team
 from app.permissions import Action, require
 from app.server_rules import installed, sync_login
 from app.sign_in import hash_password, store_password
@@ -126,6 +127,7 @@ def add_staff(
         )
         session.add(staff)
         session.flush()
+        join_home_team(session, staff)
         sync_login(session.connection(), username, role)
         record(
             session,

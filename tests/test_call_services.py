@@ -173,6 +173,25 @@ def test_quick_create_stores_the_number_as_the_import_does(engine: Engine, org: 
     assert [h.id for h in lookup(engine, "+44 20 7946 0018", now=NOW)] == [caller_id]
 
 
+def test_a_sites_own_phone_region_reads_its_numbers(engine: Engine, org: Org) -> None:
+    """Paris has no holiday calendar but its phone region: a number typed there is French."""
+    from models.org import Site
+
+    with write_session(engine) as s:
+        paris = Site(code="PA", name="Paris", phone_region="FR")
+        s.add(paris)
+        s.flush()
+        paris_id = paris.id
+    caller_id = create_caller(
+        engine, NewCaller(name="Luc Martin", number="01 40 20 50 50", site_id=paris_id), org.ann
+    )
+    with read_session(engine) as s:
+        phone = s.exec(select(CallerPhone).where(col(CallerPhone.caller_id) == caller_id)).one()
+    assert phone.digits == "33140205050"
+    assert [h.id for h in lookup(engine, "+33 1 40 20 50 50", now=NOW)] == [caller_id]
+    assert suggest_site(engine, "+33 1 40 20 50 50") == paris_id
+
+
 def test_quick_create_without_a_number_adds_no_phone(engine: Engine, org: Org) -> None:
     caller_id = create_caller(engine, NewCaller(name="Kim Lee", email="kim@example.org"), org.ann)
     with read_session(engine) as s:

@@ -956,3 +956,23 @@ def test_a_site_closure_stops_the_sla_clock_for_its_days(engine: Engine, org: Or
     response_minutes = DEFAULT_SLA_MINUTES[Priority.MEDIUM][0]
     tuesday_8 = london(2024, 11, 19, 8, 0)
     assert ticket.response_due_at == tuesday_8 + timedelta(minutes=response_minutes)
+
+
+def test_a_retired_category_is_kept_by_its_tickets_and_given_to_no_new_one(
+    engine: Engine, org: Org
+) -> None:
+    from models.org import Category
+
+    ticket = new(engine, org, category_id=org.printing)
+    with write_session(engine) as s:
+        printing = s.get(Category, org.printing)
+        assert printing is not None
+        printing.retired = True
+    edited = update_ticket(engine, ticket.id, ticket.version, {"summary": "Still jams"}, org.ann)
+    assert edited.category_id == org.printing  # kept
+    with pytest.raises(ValidationError, match="Printing is retired") as refused:
+        new(engine, org, category_id=org.printing)
+    assert set(refused.value.problems) == {"category"}
+    other = new(engine, org)
+    with pytest.raises(ValidationError, match="Printing is retired"):
+        update_ticket(engine, other.id, other.version, {"category_id": org.printing}, org.ann)

@@ -29,6 +29,14 @@ register_page(
 )
 register_page(PageInfo("staff", "Staff", "staff", "ui.settings.staff_page:StaffPage", "Ctrl+4"))
 register_page(PageInfo("assets", "Assets", "assets", "ui.assets.page:AssetsPage", "Ctrl+5"))
+# The desk's set-up: reached from the Settings menu, not the navigation.
+for key, title, factory in (
+    ("sites", "Sites", "ui.settings.sites_page:SitesPage"),
+    ("teams", "Teams", "ui.settings.teams_page:TeamsPage"),
+    ("categories", "Categories", "ui.settings.categories_page:CategoriesPage"),
+    ("sla", "SLA policies", "ui.settings.sla_page:SlaPage"),
+):
+    register_page(PageInfo(key, title, "app", factory, in_navigation=False))
 register_page(
     PageInfo("ticket", "Ticket", "ticket", "ui.tickets.editor:TicketEditor", in_navigation=False)
 )
@@ -185,6 +193,14 @@ register_command(
         permission="CHANGE_PRIORITY_MATRIX",
     )
 )
+
+for name, text in (
+    ("sites", "&Sites"),
+    ("teams", "&Teams"),
+    ("categories", "&Categories"),
+    ("sla", "S&LA policies"),
+):
+    register_command(Command(name, SETTINGS, text, page=name, method="refresh"))
 
 # -- Help ------------------------------------------------------------------------------------
 register_command(Command("about", HELP, "&About Switchboard", window="about", needs_database=False))

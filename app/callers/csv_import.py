@@ -495,9 +495,12 @@ def _load_existing(connection: Connection) -> _Existing:
     codes = []
     regions: dict[uuid.UUID, str] = {}
     for site_id, code, name, country in connection.execute(
-        select(SITES.c.id, SITES.c.code, SITES.c.name, SITES.c.holiday_country).order_by(
-            SITES.c.code
-        )
+        select(
+            SITES.c.id,
+            SITES.c.code,
+            SITES.c.name,
+            func.coalesce(SITES.c.phone_region, SITES.c.holiday_country),
+        ).order_by(SITES.c.code)
     ):
         codes.append(code)
         sites.setdefault(name.casefold(), site_id)

@@ -152,8 +152,10 @@ _DENSE_BY_NAME = text(
 
 
 def _site_regions(connection: Connection) -> list[str]:
-    """The phone regions of the sites (their countries), for reading national numbers."""
-    countries = connection.execute(select(col(Site.holiday_country)).distinct()).scalars()
+    """The phone regions of the sites (their own, else their countries'), for reading
+    national numbers."""
+    region = func.coalesce(col(Site.phone_region), col(Site.holiday_country))
+    countries = connection.execute(select(region).distinct()).scalars()
     return sorted({phone_region(country) for country in countries})
 
 

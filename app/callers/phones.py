@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 import phonenumbers
+
+if TYPE_CHECKING:
+    from models.org import Site
 
 DEFAULT_REGION = "GB"
 MAX_DIGITS = 24  # caller_phone.digits is a VARCHAR(24)
@@ -46,6 +50,12 @@ def phone_region(country: str | None, default: str = DEFAULT_REGION) -> str:
     code = (country or "").strip().upper()
     code = REGION_ALIASES.get(code, code)
     return code if code in phonenumbers.SUPPORTED_REGIONS else default
+
+
+def site_phone_region(site: Site) -> str:
+    """The region a site's numbers typed without "+" are read in: the site's own phone
+    region, else its holiday country's, else :data:`DEFAULT_REGION`."""
+    return phone_region(site.phone_region or site.holiday_country)
 
 
 def _possible(number: str, region: str) -> phonenumbers.PhoneNumber | None:

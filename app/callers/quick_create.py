@@ -15,7 +15,13 @@ from sqlmodel import Session, col, select
 
 from app.callers.csv_import import EMAIL
 from app.callers.lookup import clean
-from app.callers.phones import MAX_PARSE_LENGTH, canonical_digits, phone_digits, phone_region
+from app.callers.phones import (
+    MAX_PARSE_LENGTH,
+    canonical_digits,
+    phone_digits,
+    phone_region,
+    site_phone_region,
+)
 from app.errors import ValidationError
 from app.permissions import Action, require
 from models.engine import read_session, write_session
@@ -86,7 +92,7 @@ def _suggested_site(session: Session, number: str) -> Site | None:
     desk's home site), the first by code on a tie."""
     sites = list(session.exec(select(Site).order_by(col(Site.code))).all())
     region = number_region(number)
-    local = [site for site in sites if region and phone_region(site.holiday_country) == region]
+    local = [site for site in sites if region and site_phone_region(site) == region]
     choices = local or sites
     if len(choices) <= 1:
         return choices[0] if choices else None
@@ -146,7 +152,7 @@ def create_caller(engine: Engine, new: NewCaller, actor_id: uuid.UUID) -> uuid.U
                     number=new.number,
                     # Stored as the directory import stores it: E.164, in the site's region.
                     digits=canonical_digits(
-                        new.number, phone_region(site.holiday_country if site else None)
+                        new.number, site_phone_region(site) if site else phone_region(None)
                     ),
                 )
             )

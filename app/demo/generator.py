@@ -115,6 +115,7 @@ from app.demo.common import (
 )
 from app.demo.spec import DemoSpec
 from app.demo.writers import _Writer
+from app.org.teams import join_home_team
 from app.tickets import sla
 from app.tickets.priority import load_matrix
 from models.clock import utcnow
@@ -371,6 +372,7 @@ class _Generator:
                 row.email = f"{username}@example.com"
                 row.active = True
                 s.flush()
+                join_home_team(s, row)
                 person = _Person(self.writer.uuid(row.id), row.name)
                 if team_name:
                     self.teams[team_name].members.append(person)

@@ -96,6 +96,17 @@ def _require(session: Session, model: type[Any], row_id: uuid.UUID | None, field
     return row
 
 
+def _current_category(session: Session, category_id: uuid.UUID | None) -> Category | None:
+    """The category a ticket is given now: it must exist and not be retired (a ticket that
+    has a retired one keeps it; it is just never given one)."""
+    category: Category | None = _require(session, Category, category_id, "category")
+    if category is not None and category.retired:
+        raise ValidationError(
+            {"category": f"{category.name} is retired; choose one of the current categories."}
+        )
+    return category
+
+
 class _Mutation:
     """One unit of work on one ticket, recording an event for every change."""
 
@@ -333,10 +344,12 @@ def _apply_fields(m: _Mutation, changes: Mapping[str, Any]) -> None:
             ticket.caller_name = caller.name if caller else ""
     if "asset_id" in changes:
         _set_reference(m, "asset_id", Asset, changes["asset_id"], lambda a: a.tag)
-    if "category_id" in changes and _set_reference(
-        m, "category_id", Category, changes["category_id"], lambda c: c.name
-    ):
-        _apply_sla_targets(m)  # a category may have an SLA of its own
+    if "category_id" in changes:
+        new_category = changes["category_id"]
+        if new_category != ticket.category_id:
+            _current_category(session, new_category)  # a retired one is kept, never given
+        if _set_reference(m, "category_id", Category, new_category, lambda c: c.name):
+            _apply_sla_targets(m)  # a category may have an SLA of its own
     if "impact" in changes or "urgency" in changes:
         _apply_priority(
             m,
@@ -393,7 +406,7 @@ def create_ticket(
             raise ValidationError(problems)
         assert site is not None
         _require(session, Asset, draft.asset_id, "asset")
-        category: Category | None = _require(session, Category, draft.category_id, "category")
+        category = _current_category(session, draft.category_id)
         team_id = draft.team_id or (category.default_team_id if category else None)
         ticket = Ticket(
             number=_next_number(session, site),
