@@ -21,7 +21,8 @@ from app.staff import change_role, list_staff
 from models.clock import utcnow
 from models.enums import StaffRole
 from tests.conftest import QUIET, Org, answer_questions, as_admin, dispose_window
-from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog, WriteDialog
+from ui.kit.write_dialog import WriteDialog
+from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog
 from ui.settings.staff_page import HEADERS, StaffPage
 from ui.shell.main_window import MainWindow
 

@@ -39,7 +39,7 @@ from app.pick_lists import Choice
 from models.enums import AssetKind, AssetStatus
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, key_action, named, text_box
-from ui.settings.staff_dialogs import WriteDialog
+from ui.kit.write_dialog import WriteDialog
 
 OWNER_DEBOUNCE_MS = 150
 OWNER_PICKS = 8

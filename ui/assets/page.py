@@ -69,6 +69,7 @@ from ui.kit.paged_model import PAGE_SIZE, POLL_MS, Colours, ColumnSpec, PagedTab
 from ui.kit.remembered import remember_columns, remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
+    AMBER,
     GREEN,
     MUTED,
     RED,
@@ -85,7 +86,6 @@ from ui.tickets.requests import TicketRequest
 
 TEXT_DEBOUNCE_MS = 200
 FILTER_PLACEHOLDER = "Filter: tag, make, model, serial or owner"
-AMBER = "#e65100"  # a warranty ending soon (red: ended)
 HISTORY_HEADERS = ("Ticket", "Summary", "Status", "Opened")
 _PLAIN: Colours = (None, None)
 _GREY: Colours = (QColor(MUTED), None)

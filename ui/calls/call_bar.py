@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.kit.widgets import named
+from ui.kit.widgets import AMBER, named
 
 TICK_MS = 1000
 
@@ -60,7 +60,7 @@ class CallBar(QFrame):
         self.back_button = named(QPushButton("Back to call (F2)"), "backToCallButton")
         self.end_button = named(QPushButton("End call (F8)"), "endCallButton")
         self.waiting_label = named(QLabel(), "waitingCall", "Call waiting")
-        self.waiting_label.setStyleSheet("color: #e65100; font-weight: 600;")
+        self.waiting_label.setStyleSheet(f"color: {AMBER}; font-weight: 600;")
         self.take_waiting_button = named(QPushButton(), "takeWaitingButton")
         self.dismiss_waiting_button = named(QPushButton("Dismiss"), "dismissWaitingButton")
         self.dismiss_waiting_button.setToolTip("The waiting caller hung up")

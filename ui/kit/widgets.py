@@ -37,6 +37,7 @@ W = TypeVar("W", bound=QWidget)
 RED = "#c62828"  # problems
 GREEN = "#2e7d32"  # results
 MUTED = "#607d8b"  # hints and secondary text
+AMBER = "#e65100"  # warnings: soon, waiting (with a symbol or a word, never colour alone)
 
 PRIORITY_COLOURS = {
     Priority.CRITICAL: ("#c62828", "#ffffff"),

@@ -18,7 +18,7 @@ from app.context import AppContext
 from app.org.categories import CategoryDraft, CategoryNode, CategoryTree, save_category
 from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS
 from ui.kit.widgets import named
-from ui.settings.staff_dialogs import WriteDialog
+from ui.kit.write_dialog import WriteDialog
 
 NO_PARENT = "None: a top-level category"
 

@@ -27,7 +27,7 @@ from app.context import AppContext
 from app.org.sites import WEEKDAYS, add_closure, range_text
 from models.clock import utcnow
 from ui.kit.widgets import MUTED, error_label, named
-from ui.settings.staff_dialogs import WriteDialog
+from ui.kit.write_dialog import WriteDialog
 
 _TIME_PLACEHOLDERS = ("08:00", "17:00", "none", "")
 

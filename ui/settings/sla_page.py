@@ -65,7 +65,7 @@ from ui.kit.widgets import (
     read_only_table,
     show_message,
 )
-from ui.settings.staff_dialogs import WriteDialog
+from ui.kit.write_dialog import WriteDialog
 from ui.shell.pages import Page
 
 DEFAULT_HEADERS = ("Priority", "Response", "Resolution", "Clock")

@@ -56,7 +56,8 @@ from ui.kit.widgets import (
     show_message,
     signals_blocked,
 )
-from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog, WriteDialog
+from ui.kit.write_dialog import WriteDialog
+from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog
 from ui.shell.pages import Page
 
 FILTER_PLACEHOLDER = "Filter: name, user name, role or team"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 from app.context import AppContext
 from app.org.teams import TeamDetail, TeamDraft, save_team
 from ui.kit.widgets import named
-from ui.settings.staff_dialogs import WriteDialog
+from ui.kit.write_dialog import WriteDialog
 
 
 class TeamDialog(WriteDialog):
