@@ -64,18 +64,16 @@ from app.permissions import Action, context_may, refusal
 from app.pick_lists import Choice, sites
 from models.enums import AssetKind, AssetStatus
 from ui.assets.editor import AssetEditor, add_sites, chosen_site, site_combo
-from ui.kit.errors import show_failure
+from ui.kit.outcome import OutcomeLines
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS, Colours, ColumnSpec, PagedTableModel, RowRole
 from ui.kit.remembered import remember_columns, remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
     AMBER,
-    GREEN,
     MUTED,
     RED,
     filter_line,
     key_action,
-    message_label,
     named,
     paged_table,
     read_only_table,
@@ -250,8 +248,8 @@ class AssetsPage(Page):
         remember_splitter(self.splitter, "assets")
         layout.addWidget(self.splitter, 1)
         layout.addLayout(self._build_buttons())
-        self.problem_line = message_label("assetsProblem", "Problem", RED)
-        self.result_line = message_label("assetsResult", "Done", GREEN)
+        self.outcome = OutcomeLines("assets")
+        self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         layout.addWidget(self.problem_line)
         layout.addWidget(self.result_line)
         self.setFocusProxy(self.filter_edit)
@@ -262,7 +260,7 @@ class AssetsPage(Page):
         self.model.loaded.connect(self._rows_loaded)
         self._apply_filters()
         engine = context.engine
-        run_task(lambda: sites(engine), self._sites_read, self._failed, parent=self)
+        run_task(lambda: sites(engine), self._sites_read, self.outcome.failed, parent=self)
 
     # -- building -----------------------------------------------------------------------------
     def _build_filter_bar(self) -> QFrame:
@@ -493,7 +491,7 @@ class AssetsPage(Page):
         run_task(
             lambda: asset_detail(engine, asset_id),
             lambda detail: self._open(AssetEditor(self._context, self._sites, detail, self)),
-            self._failed,
+            self.outcome.failed,
             parent=self,
             guard=self._openings,
         )
@@ -559,14 +557,14 @@ class AssetsPage(Page):
         run_task(
             lambda: asset_detail(engine, asset_id),
             self._show_detail,
-            self._failed,
+            self.outcome.failed,
             parent=self,
             guard=self._details,
         )
         run_task(
             lambda: asset_tickets(engine, asset_id),
             self._show_history,
-            self._failed,
+            self.outcome.failed,
             parent=self,
             guard=self._histories,
         )
@@ -628,20 +626,9 @@ class AssetsPage(Page):
     def _open(self, dialog: AssetEditor) -> None:
         """Open the editor; once it saved, read the rows again, select the asset and say
         what was done."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._saved(dialog.subject(), dialog.summary()))
-        self._tell("", ok=True)
-        dialog.open()
+        self.outcome.open(dialog, self._saved)
 
     def _saved(self, asset_id: uuid.UUID, message: str) -> None:
-        self._tell(message, ok=True)
+        self.outcome.tell(message, ok=True)
         self._select_after = asset_id
         self.refresh()
-
-    def _failed(self, error: Exception) -> None:
-        show_failure(error, lambda text: self._tell(text, ok=False))
-
-    def _tell(self, text: str, *, ok: bool) -> None:
-        """One message under the page: a result in green or a problem in red."""
-        show_message(self.result_line, text if ok else "")
-        show_message(self.problem_line, "" if ok else text)

@@ -43,16 +43,12 @@ from app.org.categories import (
 )
 from app.permissions import Action, context_may, refusal
 from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS
-from ui.kit.errors import show_failure
+from ui.kit.outcome import OutcomeLines
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
-    GREEN,
     MUTED,
-    RED,
     key_action,
-    message_label,
     named,
-    show_message,
     signals_blocked,
 )
 from ui.settings.category_dialogs import CategoryDialog
@@ -130,8 +126,8 @@ class CategoriesPage(Page):
         self.tree.itemDoubleClicked.connect(lambda _item, _column: self.edit())
         layout.addWidget(self.tree, 1)
         layout.addLayout(self._build_buttons())
-        self.problem_line = message_label("categoriesProblem", "Problem", RED)
-        self.result_line = message_label("categoriesResult", "Done", GREEN)
+        self.outcome = OutcomeLines("categories")
+        self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         layout.addWidget(self.problem_line)
         layout.addWidget(self.result_line)
         self.setFocusProxy(self.tree)
@@ -230,7 +226,7 @@ class CategoriesPage(Page):
         run_task(
             lambda: change(engine, me, node.id),
             lambda _none: self._changed(after, message),
-            self._failed,
+            self.outcome.failed,
             parent=self,
         )
 
@@ -283,20 +279,9 @@ class CategoriesPage(Page):
     def _open(self, dialog: CategoryDialog) -> None:
         """Open the category dialog; once accepted, read the tree again, select what it
         saved and say what it did."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._changed(dialog.subject(), dialog.summary()))
-        self._tell("", ok=True)
-        dialog.open()
+        self.outcome.open(dialog, self._changed)
 
     def _changed(self, category_id: uuid.UUID | None, message: str) -> None:
-        self._tell(message, ok=True)
+        self.outcome.tell(message, ok=True)
         self._select_after = category_id
         self.refresh()
-
-    def _failed(self, error: Exception) -> None:
-        show_failure(error, lambda text: self._tell(text, ok=False))
-
-    def _tell(self, text: str, *, ok: bool) -> None:
-        """One message under the buttons: a result in green or a problem in red."""
-        show_message(self.result_line, text if ok else "")
-        show_message(self.problem_line, "" if ok else text)

@@ -54,16 +54,13 @@ from app.org.sites import (
 )
 from app.permissions import Action, context_may, refusal
 from models.org import DEFAULT_BUSINESS_HOURS
-from ui.kit.errors import show_failure
+from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
-    GREEN,
     MUTED,
-    RED,
     error_label,
     key_action,
-    message_label,
     named,
     read_only_table,
     show_message,
@@ -162,8 +159,8 @@ class SitesPage(Page):
         layout.addWidget(self._build_closures(host))
         self.save_button = self._button("&Save site", "saveSite", self.save, Action.MANAGE_SITES)
         self.save_button.setEnabled(self._may_manage or self._may_hours)
-        self.problem_line = message_label("siteProblem", "Problem", RED)
-        self.result_line = message_label("siteResult", "Done", GREEN)
+        self.outcome = OutcomeLines("site")
+        self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addStretch(1)
@@ -328,7 +325,9 @@ class SitesPage(Page):
     def refresh(self) -> None:
         """Read the sites again (F5), keeping the selected one."""
         engine = self._context.engine
-        run_task(lambda: list_sites(engine), self._read, self._failed, self, guard=self._reads)
+        run_task(
+            lambda: list_sites(engine), self._read, self.outcome.failed, self, guard=self._reads
+        )
 
     # -- public -------------------------------------------------------------------------------
     def current(self) -> SiteRow | None:
@@ -374,7 +373,7 @@ class SitesPage(Page):
         draft = self.draft()
         site_id = self._detail.id if self._detail is not None else None
         engine, me = self._context.engine, self._context.me
-        self._tell("", ok=True)
+        self.outcome.tell("", ok=True)
         self._problems({})
         self.save_button.setEnabled(False)
         run_task(
@@ -424,7 +423,7 @@ class SitesPage(Page):
         run_task(
             lambda: remove_closure(engine, me, closure.id),
             lambda _none: self._closures_changed(f"Open again on {days}."),
-            self._failed,
+            self.outcome.failed,
             self,
         )
 
@@ -468,7 +467,7 @@ class SitesPage(Page):
         run_task(
             lambda: site_detail(engine, site.id),
             self._show,
-            self._failed,
+            self.outcome.failed,
             self,
             guard=self._details,
         )
@@ -516,7 +515,7 @@ class SitesPage(Page):
     # -- writing ------------------------------------------------------------------------------
     def _saved(self, site_id: uuid.UUID, draft: SiteDraft) -> None:
         self.save_button.setEnabled(True)
-        self._tell(f"Saved {draft.code.strip().upper()}.", ok=True)
+        self.outcome.tell(f"Saved {draft.code.strip().upper()}.", ok=True)
         self._select_after = site_id
         self._shown_draft = None  # saved: the editor is read again
         self.refresh()
@@ -525,26 +524,19 @@ class SitesPage(Page):
         self.save_button.setEnabled(True)
         if isinstance(error, ValidationError):
             leftover = self._problems(error.problems)
-            self._tell(
+            self.outcome.tell(
                 "\n".join(leftover.values()) or "Not saved: see the fields marked.", ok=False
             )
         else:
-            self._failed(error)
+            self.outcome.failed(error)
 
     def _problems(self, problems: dict[str, str]) -> dict[str, str]:
         labels = {**self._errors, **self.hours.error_labels()}
         return show_problems(labels, problems)
 
     def _closures_changed(self, message: str) -> None:
-        self._tell(message, ok=True)
+        self.outcome.tell(message, ok=True)
         self._load_current()
-
-    def _failed(self, error: Exception) -> None:
-        show_failure(error, lambda text: self._tell(text, ok=False))
-
-    def _tell(self, text: str, *, ok: bool) -> None:
-        show_message(self.result_line, text if ok else "")
-        show_message(self.problem_line, "" if ok else text)
 
 
 def _zone_completer(parent: QLineEdit) -> QCompleter:

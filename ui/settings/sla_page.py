@@ -16,7 +16,9 @@ of either table edits it, Delete removes an override, and each button has a mnem
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -53,14 +55,11 @@ from app.org.sla_policies import (
 )
 from app.permissions import Action, context_may, refusal
 from models.enums import Priority
-from ui.kit.errors import show_failure
+from ui.kit.outcome import OutcomeLines
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
-    GREEN,
     MUTED,
-    RED,
     key_action,
-    message_label,
     named,
     read_only_table,
     show_message,
@@ -191,6 +190,10 @@ class PolicyDialog(WriteDialog):
         clock = self.clock_check.isChecked()
         return lambda: save_policy(engine, me, priority, scope, targets, clock)
 
+    def subject(self) -> uuid.UUID:
+        """The policy written (what :func:`save_policy` returned)."""
+        return cast(uuid.UUID, self.outcome)
+
     def summary(self) -> str:
         return (
             f"Saved {self.priority_combo.currentText()}: tickets opened from now on get the new "
@@ -218,8 +221,8 @@ class SlaPage(Page):
         layout.addWidget(self._build_defaults())
         layout.addWidget(self._build_overrides(), 1)
         layout.addWidget(self._build_preview())
-        self.problem_line = message_label("slaProblem", "Problem", RED)
-        self.result_line = message_label("slaResult", "Done", GREEN)
+        self.outcome = OutcomeLines("sla")
+        self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         layout.addWidget(self.problem_line)
         layout.addWidget(self.result_line)
         self.setFocusProxy(self.defaults)
@@ -343,7 +346,7 @@ class SlaPage(Page):
         run_task(
             lambda: (current_policies(engine), scope_choices(engine)),
             self._read,
-            self._failed,
+            self.outcome.failed,
             self,
             guard=self._reads,
         )
@@ -394,8 +397,8 @@ class SlaPage(Page):
         engine, me = self._context.engine, self._context.me
         run_task(
             lambda: remove_override(engine, me, policy.id),
-            lambda _none: self._changed(f"Removed the override for {policy.where}."),
-            self._failed,
+            lambda _none: self._changed(None, f"Removed the override for {policy.where}."),
+            self.outcome.failed,
             self,
         )
 
@@ -411,7 +414,7 @@ class SlaPage(Page):
         run_task(
             lambda: due_preview(engine, priority, site_id, category_id),
             lambda preview: self.preview_line.setText(preview_text(preview)),
-            self._failed,
+            self.outcome.failed,
             self,
             guard=self._previews,
         )
@@ -458,21 +461,11 @@ class SlaPage(Page):
 
     # -- writing ------------------------------------------------------------------------------
     def _open(self, dialog: PolicyDialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._changed(dialog.summary()))
-        self._tell("", ok=True)
-        dialog.open()
+        self.outcome.open(dialog, self._changed)
 
-    def _changed(self, message: str) -> None:
-        self._tell(message, ok=True)
+    def _changed(self, _policy_id: object, message: str) -> None:
+        self.outcome.tell(message, ok=True)
         self.refresh()
-
-    def _failed(self, error: Exception) -> None:
-        show_failure(error, lambda text: self._tell(text, ok=False))
-
-    def _tell(self, text: str, *, ok: bool) -> None:
-        show_message(self.result_line, text if ok else "")
-        show_message(self.problem_line, "" if ok else text)
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:

@@ -41,16 +41,13 @@ from app.context import AppContext
 from app.permissions import Action, context_may, refusal
 from app.sign_in import local_time
 from app.staff import StaffRow, deactivate, list_staff, reactivate
-from ui.kit.errors import show_failure
+from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_columns, remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
-    GREEN,
     MUTED,
-    RED,
     filter_line,
     key_action,
-    message_label,
     named,
     read_only_table,
     show_message,
@@ -193,8 +190,8 @@ class StaffPage(Page):
         self.password_button = self._button(
             "Reset &password…", "resetPassword", "Set a new password", self.reset_password
         )
-        self.problem_line = message_label("staffProblem", "Problem", RED)
-        self.result_line = message_label("staffResult", "Done", GREEN)
+        self.outcome = OutcomeLines("staff")
+        self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         buttons = QHBoxLayout()
         for button in (self.add_button, self.role_button, self.active_button):
             buttons.addWidget(button)
@@ -308,7 +305,7 @@ class StaffPage(Page):
         run_task(
             lambda: change(engine, me, staff_id),
             lambda _none: self._changed(staff_id, f"{person.name} is {verb}."),
-            self._failed,
+            self.outcome.failed,
             parent=self,
         )
 
@@ -392,23 +389,12 @@ class StaffPage(Page):
     def _open(self, dialog: WriteDialog) -> None:
         """Open a write dialog; once it is accepted, read the directory again, select the
         person it changed and say what it did."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._changed(dialog.subject(), dialog.summary()))
-        self._tell("", ok=True)
-        dialog.open()
+        self.outcome.open(dialog, self._changed)
 
     def _changed(self, staff_id: uuid.UUID, message: str) -> None:
-        self._tell(message, ok=True)
+        self.outcome.tell(message, ok=True)
         self._select_after = staff_id
         self.refresh()
-
-    def _failed(self, error: Exception) -> None:
-        show_failure(error, lambda text: self._tell(text, ok=False))
-
-    def _tell(self, text: str, *, ok: bool) -> None:
-        """One message under the buttons: a result in green or a problem in red."""
-        show_message(self.result_line, text if ok else "")
-        show_message(self.problem_line, "" if ok else text)
 
 
 def _shape(table: QTableWidget, titles: tuple[str, ...], samples: tuple[str, ...]) -> None:

@@ -36,19 +36,15 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.org.teams import TeamDetail, TeamRow, list_teams, set_members, team_detail
 from app.permissions import Action, context_may, refusal
-from ui.kit.errors import show_failure
+from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
-    GREEN,
     MUTED,
-    RED,
     key_action,
-    message_label,
     named,
     plural,
     read_only_table,
-    show_message,
     signals_blocked,
 )
 from ui.settings.team_dialogs import TeamDialog
@@ -140,8 +136,8 @@ class TeamsPage(Page):
         self.splitter.setStretchFactor(1, 1)
         remember_splitter(self.splitter, "teams")
         layout.addWidget(self.splitter, 1)
-        self.problem_line = message_label("teamsProblem", "Problem", RED)
-        self.result_line = message_label("teamsResult", "Done", GREEN)
+        self.outcome = OutcomeLines("teams")
+        self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         layout.addWidget(self.problem_line)
         layout.addWidget(self.result_line)
         self.setFocusProxy(self.table)
@@ -306,7 +302,7 @@ class TeamsPage(Page):
         run_task(
             lambda: team_detail(engine, team.id),
             self._show_detail,
-            self._failed,
+            self.outcome.failed,
             parent=self,
             guard=self._details,
         )
@@ -352,27 +348,16 @@ class TeamsPage(Page):
         run_task(
             lambda: set_members(engine, me, team_id, add=add, remove=remove),
             lambda _none: self._changed(team_id, message),
-            self._failed,
+            self.outcome.failed,
             parent=self,
         )
 
     def _open(self, dialog: TeamDialog) -> None:
         """Open the team dialog; once accepted, read the teams again, select the team it
         saved and say what it did."""
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._changed(dialog.subject(), dialog.summary()))
-        self._tell("", ok=True)
-        dialog.open()
+        self.outcome.open(dialog, self._changed)
 
     def _changed(self, team_id: uuid.UUID, message: str) -> None:
-        self._tell(message, ok=True)
+        self.outcome.tell(message, ok=True)
         self._select_after = team_id
         self.refresh()
-
-    def _failed(self, error: Exception) -> None:
-        show_failure(error, lambda text: self._tell(text, ok=False))
-
-    def _tell(self, text: str, *, ok: bool) -> None:
-        """One message under the page: a result in green or a problem in red."""
-        show_message(self.result_line, text if ok else "")
-        show_message(self.problem_line, "" if ok else text)
