@@ -26,7 +26,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -73,8 +73,10 @@ from ui.kit.widgets import (
     MUTED,
     RED,
     filter_line,
+    fit_columns,
     key_action,
     named,
+    page_button,
     paged_table,
     read_only_table,
     show_message,
@@ -306,23 +308,8 @@ class AssetsPage(Page):
     def _build_table(self) -> QTableView:
         table = paged_table(self, self.model, "assetTable", "Assets")
         self.table = table
+        fit_columns(table, _COLUMN_SAMPLES, lambda column: COLUMNS[column].header, Column.OWNER)
         header = table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.OWNER, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(40)
-        bold = header.font()
-        bold.setBold(True)
-        metrics, header_metrics = table.fontMetrics(), QFontMetrics(bold)
-        for column, sample in _COLUMN_SAMPLES.items():
-            header.resizeSection(
-                column,
-                max(
-                    metrics.horizontalAdvance(sample),
-                    header_metrics.horizontalAdvance(COLUMNS[column].header),
-                )
-                + 20,
-            )
         remember_columns(header, "assets")
         table.doubleClicked.connect(lambda _index: self.edit())
         table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -420,13 +407,8 @@ class AssetsPage(Page):
     def _button(
         self, text: str, name: str, accessible: str, slot: Callable[[], None]
     ) -> QPushButton:
-        button = named(QPushButton(text, self), name, accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        if not self._may_edit:
-            button.setEnabled(False)
-            button.setToolTip(refusal(Action.MANAGE_ASSETS))
-        return button
+        refused = "" if self._may_edit else refusal(Action.MANAGE_ASSETS)
+        return page_button(self, text, name, accessible, slot, refused)
 
     def _build_keys(self) -> None:
         """Keys that act only where they are pressed: Down in the filter box leads into the

@@ -16,13 +16,12 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -44,7 +43,7 @@ from ui.kit.paged_model import (
     RowRole,
 )
 from ui.kit.remembered import remember_columns
-from ui.kit.widgets import MUTED, filter_line, key_action, named, paged_table
+from ui.kit.widgets import MUTED, filter_line, fit_columns, key_action, named, paged_table
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
 
@@ -238,23 +237,8 @@ class CallLogPage(Page):
     def _build_table(self) -> QTableView:
         table = paged_table(self, self.model, "callLogView", "Calls")
         self.table = table
+        fit_columns(table, _COLUMN_SAMPLES, lambda column: COLUMNS[column].header, Column.CALLER)
         header = table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.CALLER, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(40)
-        bold = header.font()
-        bold.setBold(True)
-        metrics, header_metrics = table.fontMetrics(), QFontMetrics(bold)
-        for column, sample in _COLUMN_SAMPLES.items():
-            title = COLUMNS[column].header
-            header.resizeSection(
-                column,
-                max(
-                    metrics.horizontalAdvance(sample) + 20,
-                    header_metrics.horizontalAdvance(title) + 20,
-                ),
-            )
         remember_columns(header, "callLog")
         table.doubleClicked.connect(self._open_index)
         table.selectionModel().currentRowChanged.connect(self._current_changed)

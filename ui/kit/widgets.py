@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -246,3 +246,46 @@ class Banner(QFrame):
         self.text.setText("<br>".join([f"<b>{first}</b>", *indented]))
         self.show()
         self.button.setFocus()
+
+
+def page_button(
+    parent: QWidget,
+    text: str,
+    name: str,
+    accessible: str,
+    slot: Callable[[], None],
+    refused: str = "",
+) -> QPushButton:
+    """A button of a page's action row: Enter in the page's fields never presses it, and
+    where the person may not use it (``refused``: the refusal, naming who may) it is
+    disabled with that as its tooltip."""
+    button = named(QPushButton(text, parent), name, accessible)
+    button.setAutoDefault(False)
+    button.clicked.connect(slot)
+    if refused:
+        button.setEnabled(False)
+        button.setToolTip(refused)
+    return button
+
+
+Col = TypeVar("Col", bound=int)
+
+
+def fit_columns(
+    table: QTableView, samples: Mapping[Col, str], titles: Callable[[Col], str], stretch: int
+) -> None:
+    """Size each column of ``samples`` to its sample value or its bold title, whichever is
+    wider, and let ``stretch`` take the rest of the width; the person may resize them."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(40)
+    bold = header.font()
+    bold.setBold(True)
+    metrics, header_metrics = table.fontMetrics(), QFontMetrics(bold)
+    for column, sample in samples.items():
+        width = max(
+            metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(titles(column))
+        )
+        header.resizeSection(column, width + 20)

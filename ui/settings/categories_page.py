@@ -49,6 +49,7 @@ from ui.kit.widgets import (
     MUTED,
     key_action,
     named,
+    page_button,
     signals_blocked,
 )
 from ui.settings.category_dialogs import CategoryDialog
@@ -158,13 +159,8 @@ class CategoriesPage(Page):
     def _button(
         self, text: str, name: str, accessible: str, slot: Callable[[], None]
     ) -> QPushButton:
-        button = named(QPushButton(text, self), name, accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        if not self._editor:
-            button.setEnabled(False)
-            button.setToolTip(refusal(Action.MANAGE_CATEGORIES))
-        return button
+        refused = "" if self._editor else refusal(Action.MANAGE_CATEGORIES)
+        return page_button(self, text, name, accessible, slot, refused)
 
     # -- as a page of the window --------------------------------------------------------------
     def shown(self) -> None:

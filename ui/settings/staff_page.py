@@ -49,6 +49,7 @@ from ui.kit.widgets import (
     filter_line,
     key_action,
     named,
+    page_button,
     read_only_table,
     show_message,
     signals_blocked,
@@ -209,13 +210,8 @@ class StaffPage(Page):
     def _button(
         self, text: str, name: str, accessible: str, slot: Callable[[], None]
     ) -> QPushButton:
-        button = named(QPushButton(text, self), name, accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        if not self._admin:
-            button.setEnabled(False)
-            button.setToolTip(refusal(Action.MANAGE_STAFF))
-        return button
+        refused = "" if self._admin else refusal(Action.MANAGE_STAFF)
+        return page_button(self, text, name, accessible, slot, refused)
 
     def _build_history(self) -> QWidget:
         host = QWidget(self)

@@ -43,6 +43,7 @@ from ui.kit.widgets import (
     MUTED,
     key_action,
     named,
+    page_button,
     plural,
     read_only_table,
     signals_blocked,
@@ -211,13 +212,8 @@ class TeamsPage(Page):
     def _button(
         self, text: str, name: str, accessible: str, slot: Callable[[], None]
     ) -> QPushButton:
-        button = named(QPushButton(text, self), name, accessible)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        if not self._editor:
-            button.setEnabled(False)
-            button.setToolTip(refusal(Action.MANAGE_TEAMS))
-        return button
+        refused = "" if self._editor else refusal(Action.MANAGE_TEAMS)
+        return page_button(self, text, name, accessible, slot, refused)
 
     # -- as a page of the window --------------------------------------------------------------
     def shown(self) -> None:
