@@ -230,7 +230,6 @@ class AssetsPage(Page):
         self._history: list[AssetTicket] = []
         self._select_after: uuid.UUID | None = None  # whom to select once the rows are read
         self._details, self._histories, self._openings = StaleGuard(), StaleGuard(), StaleGuard()
-        self._ready = False
         self.model = AssetModel(
             AssetQuery(context.engine), self, page_size=page_size, poll_ms=poll_ms
         )
@@ -514,9 +513,7 @@ class AssetsPage(Page):
                 self._select_after = None
                 self.table.setCurrentIndex(self.model.index(row, Column.TAG))
         self._describe_current()
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._describe_current()

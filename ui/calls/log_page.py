@@ -165,7 +165,6 @@ class CallLogPage(Page):
         super().__init__(parent)
         self.setObjectName("callLogPage")
         self.setAccessibleName("Call log")
-        self._ready = False
         self._into_rows = False  # Enter in the filter box: into the calls once they are read
         self.model = CallLogModel(
             CallLogQuery(context.engine), self, page_size=page_size, poll_ms=poll_ms
@@ -357,9 +356,7 @@ class CallLogPage(Page):
             self._into_rows = False
             self.focus_table()
         self._describe_current()
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _open_index(self, index: QModelIndex) -> None:
         call = _call_at(index)

@@ -282,7 +282,6 @@ class QueuePage(Page):
         self._view: SavedView | None = None
         self._selected_id: uuid.UUID | None = None
         self._syncing = False
-        self._ready = False
         self._due_minutes = DUE_SOON_MINUTES
         self._open_asked = False  # Enter in the filter box: open once its results are in
         self._shown: tuple[QueueFilter, QueueSort] | None = None  # the query of the rows
@@ -476,9 +475,7 @@ class QueuePage(Page):
 
     def _first_rows(self) -> None:
         """The first rows (or the news that there are none) are on screen: the page is ready."""
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def open_current(self) -> None:
         """Open the selected ticket in the editor (Enter)."""

@@ -88,7 +88,6 @@ class CategoriesPage(Page):
         self._nodes: dict[uuid.UUID, CategoryNode] = {}
         self._select_after: uuid.UUID | None = None
         self._reads = StaleGuard()
-        self._ready = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -248,9 +247,7 @@ class CategoriesPage(Page):
         count = len(self._nodes)
         self.count_label.setText(f"{count} {'category' if count == 1 else 'categories'}")
         self._enable()
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _item(self, node: CategoryNode, size: int, parent: QTreeWidgetItem) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, list(node_cells(node, size)))

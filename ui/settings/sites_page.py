@@ -94,7 +94,6 @@ class SitesPage(Page):
         self._shown_draft: SiteDraft | None = None  # the editor's fields as last filled in
         self._select_after: uuid.UUID | None = None
         self._reads, self._details = StaleGuard(), StaleGuard()
-        self._ready = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -439,15 +438,13 @@ class SitesPage(Page):
                 for column, value in enumerate(cells(row)):
                     self.table.setItem(number, column, QTableWidgetItem(value))
             # The first site on the first read; later, none while a new one is being written.
-            first = 0 if rows and not self._ready else -1
+            first = 0 if rows and not self.has_shown_content else -1
             at = next((n for n, row in enumerate(rows) if row.id == keep), first)
             if at >= 0:
                 self.table.setCurrentCell(at, 0)
         if not self.has_unsaved_changes():  # reading again never throws edits away
             self._load_current()
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _current_changed(self, _current: QModelIndex, previous: QModelIndex) -> None:
         """Another site chosen: shown, unless that would lose edits the person keeps."""

@@ -213,7 +213,6 @@ class SlaPage(Page):
         self._overrides: list[PolicyRow] = []
         self._choices = Choices((), ())
         self._reads, self._previews = StaleGuard(), StaleGuard()
-        self._ready = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -432,9 +431,7 @@ class SlaPage(Page):
         )
         self._fill_preview_choices()
         self._update_buttons()
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _fill_preview_choices(self) -> None:
         site, category = self.preview_site.currentData(), self.preview_category.currentData()

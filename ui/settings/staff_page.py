@@ -120,7 +120,6 @@ class StaffPage(Page):
         self._select_after: uuid.UUID | None = None  # whom to select once the list is read
         self._reads, self._histories = StaleGuard(), StaleGuard()
         self._history_of: uuid.UUID | None = None  # whose history is shown (or on its way)
-        self._ready = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -311,9 +310,7 @@ class StaffPage(Page):
         self._history_of = None  # read the history again too: it may have grown
         keep, self._select_after = self._select_after, None
         self._fill(keep)
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _fill(self, keep: uuid.UUID | None = None) -> None:
         """Show the rows the filter and the toggle let through, keeping the selected person

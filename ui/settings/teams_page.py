@@ -115,7 +115,6 @@ class TeamsPage(Page):
         self._detail_of: uuid.UUID | None = None  # whose detail is shown (or on its way)
         self._select_after: uuid.UUID | None = None
         self._reads, self._details = StaleGuard(), StaleGuard()
-        self._ready = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -271,9 +270,7 @@ class TeamsPage(Page):
                 self.table.setCurrentCell(at, 0)
         self.count_label.setText(plural(len(rows), "team"))
         self._describe_current()
-        if not self._ready:
-            self._ready = True
-            self.ready.emit()
+        self.content_shown()
 
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._describe_current()

@@ -38,6 +38,20 @@ class Page(QWidget):
     done = Signal()  # finished here: back to the page this one was reached from
     ready = Signal()  # the page's first content is on screen (start-up is over for it)
 
+    _content_shown = False  # set once :meth:`content_shown` has told the window
+
+    @property
+    def has_shown_content(self) -> bool:
+        """Whether the page's first content has been on screen (see :meth:`content_shown`)."""
+        return self._content_shown
+
+    def content_shown(self) -> None:
+        """The page's content is on screen: the first time, tell the window (:attr:`ready`);
+        later calls do nothing, so a page calls it after every read."""
+        if not self._content_shown:
+            self._content_shown = True
+            self.ready.emit()
+
     def handle(self, request: object) -> bool:
         """Take a request another page (or the screen pop) sent with :attr:`navigate`, before
         the page is shown; False keeps the person where they are (they would lose edits)."""
