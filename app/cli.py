@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import config
-from app.errors import SwitchboardError
+from app.errors import SwitchboardError, ValidationError
 from models.errors import DatabaseError, environment_problem
 
 if TYPE_CHECKING:
@@ -94,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common_options(check, argparse.SUPPRESS)
 
     init = commands.add_parser("init", help="create a new, empty Switchboard database")
+    init.add_argument("--org", metavar="NAME", help="the organisation's name (heads the report)")
+    init.add_argument("--site", metavar="CODE", help="the first site's code, its ticket prefix")
+    init.add_argument("--site-name", metavar="NAME", help="the first site's name")
+    init.add_argument(
+        "--timezone", metavar="TZ", help="the first site's time zone, e.g. Europe/London"
+    )
+    init.add_argument(
+        "--holidays",
+        metavar="CC[-REGION]",
+        help="the first site's public holidays, e.g. GB-ENG, US-NY or DE",
+    )
     _add_common_options(init, argparse.SUPPRESS)
 
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
@@ -232,17 +243,40 @@ def _cmd_init(args: argparse.Namespace, url: str) -> int:
     from app.db_lifecycle import init_database, open_database
     from app.defaults import ensure_staff
     from app.identity import login_name
+    from app.org.first_run import first_site, set_up
+    from app.org.organisation import clean_name
 
     _refuse_user_option(args, url, demo=False)
+    flags = (args.site, args.site_name, args.timezone, args.holidays)
+    try:  # checked before the database exists: a typo leaves no half-set-up file
+        site = first_site(*flags) if any(flags) else None
+        organisation = clean_name(args.org) if args.org is not None else None
+    except ValidationError as error:
+        raise SwitchboardError(_flag_problems(error)) from None
     where = init_database(url)
     engine = open_database(url)
     try:
         admin = login_name(engine)
-        ensure_staff(engine, admin)  # the creator: its first admin
+        admin_id = ensure_staff(engine, admin)  # the creator: its first admin
+        set_up(engine, admin_id, organisation=organisation, site=site)
     finally:
         engine.dispose()
     print(f"Created a new Switchboard database at {where}; its admin is {admin}.")
     return EXIT_OK
+
+
+_FLAGS = {
+    "code": "--site",
+    "name": "--org",
+    "timezone": "--timezone",
+    "holiday_country": "--holidays",
+    "holiday_subdiv": "--holidays",
+}
+
+
+def _flag_problems(error: ValidationError) -> str:
+    """A refused ``init`` in the words of its flags ("--timezone: Unknown time zone...")."""
+    return " ".join(f"{_FLAGS.get(f, '--' + f)}: {text}" for f, text in error.problems.items())
 
 
 def _refuse_user_option(args: argparse.Namespace, url: str, *, demo: bool) -> None:

@@ -519,3 +519,38 @@ def test_without_a_terminal_a_refused_log_in_says_where_the_password_goes(
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
     assert main(["check", "--db", "postgresql+psycopg://ann@db.example/desk"]) == 2
     assert "~/.pgpass" in capsys.readouterr().err
+
+
+def test_init_sets_up_the_organisation_and_its_first_site_from_flags(
+    tmp_path: Path, login: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.org.organisation import organisation
+    from app.org.sites import list_sites
+
+    path = tmp_path / "desk.db"
+    flags = ["--org", "Acme Health", "--site", "ldn", "--site-name", "London office"]
+    flags += ["--timezone", "Europe/London", "--holidays", "GB-ENG"]
+    assert main(["init", *flags, "--db", str(path)]) == 0
+    engine = open_database(config.to_url(str(path)))
+    try:
+        [site] = list_sites(engine)
+        name = organisation(engine).name
+    finally:
+        engine.dispose()
+    assert (site.code, site.name, site.timezone, name) == (
+        "LDN",
+        "London office",
+        "Europe/London",
+        "Acme Health",
+    )
+
+
+def test_init_with_a_bad_flag_says_which_and_creates_nothing(
+    tmp_path: Path, login: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "desk.db"
+    assert main(["init", "--timezone", "Mars/Base", "--holidays", "XX", "--db", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "--timezone: 'Mars/Base' is not a time zone" in error
+    assert "--holidays: Unknown holiday country 'XX'" in error
+    assert not path.exists()

@@ -77,6 +77,18 @@ def read_logo(path: Path) -> bytes:
         ) from None
 
 
+def clean_name(name: str) -> str:
+    """The organisation's name with its spaces tidied; ValidationError if empty or long."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Type the organisation's name, as the report shows it."})
+    if len(name) > MAX_NAME:
+        raise ValidationError(
+            {"name": f"The name has {len(name)} characters; use at most {MAX_NAME}."}
+        )
+    return name
+
+
 def save_organisation(
     engine: Engine,
     actor_id: uuid.UUID,
@@ -87,13 +99,7 @@ def save_organisation(
 ) -> OrganisationInfo:
     """Set the name, and the logo if ``logo`` is given (or remove it); admins only, audited.
     A save that changes nothing writes nothing."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError({"name": "Type the organisation's name, as the report shows it."})
-    if len(name) > MAX_NAME:
-        raise ValidationError(
-            {"name": f"The name has {len(name)} characters; use at most {MAX_NAME}."}
-        )
+    name = clean_name(name)
     media = logo_type(logo) if logo is not None else ""
     with write_session(engine) as session:
         require(session, actor_id, Action.SET_UP_ORGANISATION)
