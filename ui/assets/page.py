@@ -119,8 +119,8 @@ class Column(IntEnum):
 _COLUMN_SAMPLES = {
     Column.TAG: "LT-000042",
     Column.KIND: "Software",
-    Column.MAKE_MODEL: "Lenovo ThinkPad T14",
-    Column.SERIAL: "PF-3K9X2A",
+    Column.SERIAL: "MW8QX2WMKD",
+    Column.OWNER: "Piotr Wiśniewski",
     Column.STATUS: "In repair",
     Column.SITE: "HQ",
     Column.LOCATION: "Room 204",
@@ -307,7 +307,9 @@ class AssetsPage(Page):
     def _build_table(self) -> QTableView:
         table = paged_table(self, self.model, "assetTable", "Assets")
         self.table = table
-        fit_columns(table, _COLUMN_SAMPLES, lambda column: COLUMNS[column].header, Column.OWNER)
+        fit_columns(
+            table, _COLUMN_SAMPLES, lambda column: COLUMNS[column].header, Column.MAKE_MODEL
+        )
         header = table.horizontalHeader()
         remember_columns(header, "assets")
         table.doubleClicked.connect(lambda _index: self.edit())

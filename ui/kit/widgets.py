@@ -269,6 +269,7 @@ def page_button(
 
 
 Col = TypeVar("Col", bound=int)
+CELL_MARGIN = 28  # a cell's padding (style.qss: 6 px a side), the grid and a little air
 
 
 def fit_columns(
@@ -281,6 +282,7 @@ def fit_columns(
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(40)
+    table.ensurePolished()  # the stylesheet's font, not the default one, is measured
     bold = header.font()
     bold.setBold(True)
     metrics, header_metrics = table.fontMetrics(), QFontMetrics(bold)
@@ -288,4 +290,4 @@ def fit_columns(
         width = max(
             metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(titles(column))
         )
-        header.resizeSection(column, width + 20)
+        header.resizeSection(column, width + CELL_MARGIN)
