@@ -1,1 +1,1 @@
-"""The asset register: the hardware and software the desk looks after (issue 11)."""
+"""The asset register: the hardware and software the desk looks after."""
