@@ -136,3 +136,22 @@ def test_a_request_reaches_the_page_it_is_for(qtbot: QtBot, window: MainWindow) 
     notes = window.page("notes")
     assert window.pages.currentWidget() is notes
     assert isinstance(notes, NotesPage) and notes.label.text() == "ticket HQ-000042"
+
+
+@pytest.mark.parametrize("key", [info.key for info in pages.PAGES])
+def test_every_page_fits_the_smallest_window(qtbot: QtBot, context: AppContext, key: str) -> None:
+    """What the README promises: every page fits a 1024 x 700 window beside the navigation
+    (a page longer than that scrolls inside itself): showing it never makes the window grow."""
+    from tests.conftest import dispose_window
+
+    window = MainWindow(context, page_options=QUIET)
+    window.resize(1024, 700)
+    with qtbot.waitSignal(window.page("queue").model.loaded):
+        window.show()
+    window.show_page(key)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page(key))
+    QApplication.processEvents()
+    assert (window.width(), window.height()) == (1024, 700), key
+    room = 1024 - window.navigation.width()
+    assert window.page(key).minimumSizeHint().width() <= room, key
+    dispose_window(window)

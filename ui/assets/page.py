@@ -119,6 +119,7 @@ class Column(IntEnum):
 _COLUMN_SAMPLES = {
     Column.TAG: "LT-000042",
     Column.KIND: "Software",
+    Column.MAKE_MODEL: "Lenovo ThinkCentre M90q",
     Column.SERIAL: "MW8QX2WMKD",
     Column.OWNER: "Piotr Wiśniewski",
     Column.STATUS: "In repair",
@@ -275,6 +276,7 @@ class AssetsPage(Page):
         )
         self.filter_edit.textChanged.connect(lambda _text: self._text_timer.start())
         self.filter_edit.returnPressed.connect(self.focus_table)
+        self.filter_edit.setMinimumWidth(180)  # the four filters beside it need the rest
         self.kind_combo = named(QComboBox(bar), "assetKindFilter", "Kind")
         self.kind_combo.addItem("Any kind", None)
         for kind in AssetKind:
@@ -298,6 +300,12 @@ class AssetsPage(Page):
         ):
             buddy = QLabel(caption, bar)
             buddy.setBuddy(combo)
+            # Narrow enough for the whole bar to fit a 1024-wide window; the list that
+            # opens shows every choice whole.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
             combo.activated.connect(lambda _index: self._apply_filters())
             row.addSpacing(6)
             row.addWidget(buddy)
@@ -307,9 +315,7 @@ class AssetsPage(Page):
     def _build_table(self) -> QTableView:
         table = paged_table(self, self.model, "assetTable", "Assets")
         self.table = table
-        fit_columns(
-            table, _COLUMN_SAMPLES, lambda column: COLUMNS[column].header, Column.MAKE_MODEL
-        )
+        fit_columns(table, _COLUMN_SAMPLES, lambda column: COLUMNS[column].header, stretch=None)
         header = table.horizontalHeader()
         remember_columns(header, "assets")
         table.doubleClicked.connect(lambda _index: self.edit())

@@ -273,14 +273,20 @@ CELL_MARGIN = 28  # a cell's padding (style.qss: 6 px a side), the grid and a li
 
 
 def fit_columns(
-    table: QTableView, samples: Mapping[Col, str], titles: Callable[[Col], str], stretch: int
+    table: QTableView,
+    samples: Mapping[Col, str],
+    titles: Callable[[Col], str],
+    stretch: int | None,
 ) -> None:
     """Size each column of ``samples`` to its sample value or its bold title, whichever is
-    wider, and let ``stretch`` take the rest of the width; the person may resize them."""
+    wider; the person may resize them. ``stretch`` takes the rest of the width; with None
+    the last column does, and a table wider than its window scrolls sideways instead of
+    squeezing a column to nothing."""
     header = table.horizontalHeader()
-    header.setStretchLastSection(False)
+    header.setStretchLastSection(stretch is None)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(40)
     table.ensurePolished()  # the stylesheet's font, not the default one, is measured
     bold = header.font()
