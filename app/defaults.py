@@ -23,6 +23,9 @@ from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
 
 log = logging.getLogger(__name__)
 
+# The site a new database starts with, until someone sets up their own (app/org/first_run.py).
+FIRST_SITE_CODE, FIRST_SITE_NAME = "HQ", "Main office"
+
 # (response, resolution) in business minutes; P1 runs around the clock.
 DEFAULT_SLA_MINUTES: dict[Priority, tuple[int, int]] = {
     Priority.CRITICAL: (15, 4 * 60),
@@ -80,7 +83,9 @@ def ensure_defaults(engine: Engine) -> None:
     with write_session(engine) as session:
         seed_sla_and_matrix(session)
         if session.exec(select(Site)).first() is None:
-            session.add(Site(code="HQ", name="Main office", timezone=local_timezone_name()))
+            session.add(
+                Site(code=FIRST_SITE_CODE, name=FIRST_SITE_NAME, timezone=local_timezone_name())
+            )
         if session.exec(select(Team)).first() is None:
             session.add(Team(name="Service desk", is_service_desk=True))
 

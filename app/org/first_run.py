@@ -12,13 +12,11 @@ import uuid
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.defaults import local_timezone_name
+from app.defaults import FIRST_SITE_CODE, FIRST_SITE_NAME, local_timezone_name
 from app.org.organisation import save_organisation
 from app.org.sites import SiteDraft, clean_draft, save_site
 from models.engine import read_session
 from models.org import Site
-
-DEFAULT_SITE_NAME = "Main office"
 
 
 def first_site(
@@ -29,8 +27,8 @@ def first_site(
     country, _, region = (holidays or "").partition("-")
     return clean_draft(
         SiteDraft(
-            code=code or "HQ",
-            name=name or DEFAULT_SITE_NAME,
+            code=code or FIRST_SITE_CODE,
+            name=name or FIRST_SITE_NAME,
             timezone=timezone or local_timezone_name(),
             holiday_country=country or None,
             holiday_subdiv=region or None,
