@@ -2,7 +2,8 @@
 
 A brand-new database gets SLA targets per priority, the 3x3 priority matrix, one site in the
 workstation's time zone and a service-desk team, so an operator can log a call at once;
-an administrator adjusts them later. Existing rows are never changed.
+its first admin is then offered the set-up assistant (app/org/first_run.py) to make them
+the organisation's own. Existing rows are never changed.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from app.tickets.priority import DEFAULT_MATRICES, save_matrix
 from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole
-from models.org import PriorityRule, Site, SlaPolicy, Staff, Team
+from models.org import PriorityRule, Setting, Site, SlaPolicy, Staff, Team
 
 log = logging.getLogger(__name__)
 
 # The site a new database starts with, until someone sets up their own (app/org/first_run.py).
 FIRST_SITE_CODE, FIRST_SITE_NAME = "HQ", "Main office"
+
+# A new database waits for its set-up under this key (app/org/first_run.py keeps the step).
+SET_UP_KEY = "first_run.step"
 
 # (response, resolution) in business minutes; P1 runs around the clock.
 DEFAULT_SLA_MINUTES: dict[Priority, tuple[int, int]] = {
@@ -82,10 +86,12 @@ def ensure_defaults(engine: Engine) -> None:
         return
     with write_session(engine) as session:
         seed_sla_and_matrix(session)
-        if session.exec(select(Site)).first() is None:
+        if session.exec(select(Site)).first() is None:  # a new database: to be set up
             session.add(
                 Site(code=FIRST_SITE_CODE, name=FIRST_SITE_NAME, timezone=local_timezone_name())
             )
+            if session.get(Setting, SET_UP_KEY) is None:
+                session.add(Setting(key=SET_UP_KEY, value=""))
         if session.exec(select(Team)).first() is None:
             session.add(Team(name="Service desk", is_service_desk=True))
 

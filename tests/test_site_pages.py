@@ -38,7 +38,7 @@ def _show(qtbot: QtBot, page: SitesPage | SlaPage) -> None:
 def _sites(qtbot: QtBot, context: AppContext) -> SitesPage:
     page = SitesPage(context)
     _show(qtbot, page)
-    qtbot.waitUntil(lambda: page.table.rowCount() == 2 and page.code_edit.text() == "HQ")
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2 and page.fields.code_edit.text() == "HQ")
     return page
 
 
@@ -74,11 +74,11 @@ def test_a_manager_renames_a_sites_code_with_keys(
     page = _sites(qtbot, as_manager(context, org))
     assert page.table.hasFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: page.code_edit.text() == "NY")
+    qtbot.waitUntil(lambda: page.fields.code_edit.text() == "NY")
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    assert page.code_edit.hasFocus()
-    qtbot.keyClicks(page.code_edit, "NYC")
-    qtbot.keyClick(page.code_edit, Qt.Key.Key_S, CTRL)
+    assert page.fields.code_edit.hasFocus()
+    qtbot.keyClicks(page.fields.code_edit, "NYC")
+    qtbot.keyClick(page.fields.code_edit, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: page.result_line.text() == "Saved NYC.")
     qtbot.waitUntil(lambda: page.title.text() == "NYC — New York")
     assert page.table.item(1, 0).text() == "NYC"
@@ -89,20 +89,20 @@ def test_problems_are_shown_at_their_fields_and_nothing_is_saved(
     qtbot: QtBot, context: AppContext, org: Org
 ) -> None:
     page = _sites(qtbot, as_manager(context, org))
-    errors = page._errors
-    _retype(qtbot, page.timezone_edit, "Europe/Londn")
-    _retype(qtbot, page.hours.days[2].times[1], "07:00")  # Wednesday closes before it opens
-    qtbot.keyClick(page.timezone_edit, Qt.Key.Key_S, CTRL)
+    errors = page.fields.errors
+    _retype(qtbot, page.fields.timezone_edit, "Europe/Londn")
+    _retype(qtbot, page.fields.hours.days[2].times[1], "07:00")  # Wednesday closes before it opens
+    qtbot.keyClick(page.fields.timezone_edit, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: errors["timezone"].isVisible())
     assert "Europe/London" in errors["timezone"].text()
-    wednesday = page.hours.days[2].error
+    wednesday = page.fields.hours.days[2].error
     assert wednesday.isVisible() and "Wednesday" in wednesday.text()
     assert page.problem_line.text() == "Not saved: see the fields marked."
     # Once the rest is right, the code is checked against the other sites.
-    _retype(qtbot, page.timezone_edit, "Europe/London")
-    _retype(qtbot, page.hours.days[2].times[1], "17:00")
-    _retype(qtbot, page.code_edit, "ny")
-    qtbot.keyClick(page.code_edit, Qt.Key.Key_S, CTRL)
+    _retype(qtbot, page.fields.timezone_edit, "Europe/London")
+    _retype(qtbot, page.fields.hours.days[2].times[1], "17:00")
+    _retype(qtbot, page.fields.code_edit, "ny")
+    qtbot.keyClick(page.fields.code_edit, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: errors["code"].isVisible())
     assert errors["code"].text() == "NY is already the code of New York; choose another."
     assert not errors["timezone"].isVisible() and not wednesday.isVisible()
@@ -113,16 +113,16 @@ def test_choosing_another_site_asks_before_losing_edits(
     qtbot: QtBot, context: AppContext, org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = _sites(qtbot, as_manager(context, org))
-    _retype(qtbot, page.name_edit, "London office")
+    _retype(qtbot, page.fields.name_edit, "London office")
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
     assert asked == ["HQ — Head office has changes that are not saved. Discard them?"]
     assert page.current() is not None and page.current().code == "HQ"  # type: ignore[union-attr]
-    assert page.name_edit.text() == "London office" and not page.may_leave()
+    assert page.fields.name_edit.text() == "London office" and not page.may_leave()
     answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: page.name_edit.text() == "New York")
+    qtbot.waitUntil(lambda: page.fields.name_edit.text() == "New York")
     assert not page.has_unsaved_changes()
 
 
@@ -130,7 +130,7 @@ def test_a_split_day_and_a_closed_day_are_saved_from_the_grid(
     qtbot: QtBot, context: AppContext, org: Org
 ) -> None:
     page = _sites(qtbot, as_manager(context, org))
-    monday, friday = page.hours.days[0], page.hours.days[4]
+    monday, friday = page.fields.hours.days[0], page.fields.hours.days[4]
     _retype(qtbot, monday.times[1], "12:00")
     _retype(qtbot, monday.times[2], "13:00")
     _retype(qtbot, monday.times[3], "17:00")
@@ -150,13 +150,13 @@ def test_a_new_site_is_added_from_an_empty_editor(
     page = _sites(qtbot, as_manager(context, org))
     qtbot.keyClick(page.table, Qt.Key.Key_N, ALT)  # the button clicks a moment later
     qtbot.waitUntil(lambda: page.title.text() == "New site")
-    assert page.code_edit.hasFocus()
+    assert page.fields.code_edit.hasFocus()
     assert not page.add_closure_button.isEnabled()
     assert "Save the new site first" in page.closures_note.text()
-    qtbot.keyClicks(page.code_edit, "ldn")
-    _retype(qtbot, page.name_edit, "London office")
-    _retype(qtbot, page.timezone_edit, "Europe/London")
-    qtbot.keyClick(page.name_edit, Qt.Key.Key_S, CTRL)
+    qtbot.keyClicks(page.fields.code_edit, "ldn")
+    _retype(qtbot, page.fields.name_edit, "London office")
+    _retype(qtbot, page.fields.timezone_edit, "Europe/London")
+    qtbot.keyClick(page.fields.name_edit, Qt.Key.Key_S, CTRL)
     qtbot.waitUntil(lambda: page.table.rowCount() == 3)
     qtbot.waitUntil(lambda: page.title.text() == "LDN — London office")
     assert page.add_closure_button.isEnabled()
@@ -211,8 +211,8 @@ def test_an_operator_reads_sites_with_the_refusal_said(
     add_closure(context.engine, org.mia, org.hq, date(2026, 12, 24), date(2026, 12, 24))
     page = _sites(qtbot, context)
     qtbot.waitUntil(lambda: page.closures.rowCount() == 1)
-    assert page.code_edit.isReadOnly() and page.timezone_edit.isReadOnly()
-    assert not page.hours.days[0].times[0].isEnabled()
+    assert page.fields.code_edit.isReadOnly() and page.fields.timezone_edit.isReadOnly()
+    assert not page.fields.hours.days[0].times[0].isEnabled()
     for button in (page.new_button, page.save_button, page.add_closure_button):
         assert not button.isEnabled()
     assert page.new_button.toolTip() == refusal(Action.MANAGE_SITES)

@@ -43,6 +43,7 @@ from app.demo.generator import _Generator
 from app.demo.spec import DemoSpec, DemoSummary, as_of, parse_as_of
 from app.demo.writers import _SqliteWriter, _Writer
 from app.errors import SwitchboardError, ValidationError
+from app.org.first_run import skip_set_up
 from models.engine import is_sqlite, write_session
 from models.facts import MADE_BY, MADE_BY_DEMO_DATA, record_fact
 
@@ -142,6 +143,7 @@ def _generate(
         writer.close()
     with write_session(engine) as session:  # --user may name anyone here: see models.facts
         record_fact(session, MADE_BY, MADE_BY_DEMO_DATA, at=gen.now_dt)
+        skip_set_up(session)  # the demo organisation is set up: no assistant
     summary = DemoSummary(
         sites=len(gen.sites),
         teams=len(gen.teams),

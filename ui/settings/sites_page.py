@@ -19,16 +19,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCompleter,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -53,27 +50,23 @@ from app.org.sites import (
     site_detail,
 )
 from app.permissions import Action, context_may, refusal
-from models.org import DEFAULT_BUSINESS_HOURS
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
     MUTED,
-    error_label,
     key_action,
     named,
     read_only_table,
     show_message,
-    show_problems,
     signals_blocked,
-    text_box,
 )
-from ui.settings.site_dialogs import ClosureDialog, HoursGrid
+from ui.settings.site_dialogs import ClosureDialog
+from ui.settings.site_fields import SiteFields
 from ui.shell.pages import Page
 
 HEADERS = ("Code", "Name", "Time zone", "Holidays")
 CLOSURE_HEADERS = ("Days", "Reason")
-FIELDS = ("code", "name", "address", "timezone", "holidays", "phone_region")
 
 
 def cells(row: SiteRow) -> tuple[str, ...]:
@@ -147,14 +140,8 @@ class SitesPage(Page):
         self.title = named(QLabel("", host), "siteTitle", "Site")
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
         layout.addWidget(self.title)
-        layout.addWidget(self._build_fields(host))
-        hours = QGroupBox("Opening &hours", host)
-        self.hours = HoursGrid(hours)
-        self._errors["hours"] = error_label("hoursError")  # the week's: "open on one day"
-        box = QVBoxLayout(hours)
-        box.addWidget(self.hours)
-        box.addWidget(self._errors["hours"])
-        layout.addWidget(hours)
+        self.fields = SiteFields(host)
+        layout.addWidget(self.fields)
         layout.addWidget(self._build_closures(host))
         self.save_button = self._button("&Save site", "saveSite", self.save, Action.MANAGE_SITES)
         self.save_button.setEnabled(self._may_manage or self._may_hours)
@@ -169,83 +156,6 @@ class SitesPage(Page):
         layout.addStretch(1)
         scroll.setWidget(host)
         return scroll
-
-    def _build_fields(self, parent: QWidget) -> QWidget:
-        host = QWidget(parent)
-        form = QFormLayout(host)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.code_edit = named(QLineEdit(host), "siteCode", "Code")
-        self.code_edit.setMaxLength(8)
-        self.code_edit.setPlaceholderText("HQ")
-        self.name_edit = named(QLineEdit(host), "siteName", "Name")
-        self.name_edit.setPlaceholderText("Head office")
-        self.address_edit = text_box("siteAddress", "Street, town, postcode", 2)
-        self.address_edit.setAccessibleName("Address")
-        self.timezone_edit = named(QLineEdit(host), "siteTimezone", "Time zone")
-        self.timezone_edit.setPlaceholderText("Europe/London")
-        self.timezone_edit.setCompleter(_zone_completer(self.timezone_edit))
-        self.country_edit = named(QLineEdit(host), "siteHolidayCountry", "Holiday country")
-        self.country_edit.setPlaceholderText("GB")
-        self.subdiv_edit = named(QLineEdit(host), "siteHolidayRegion", "Holiday region")
-        self.subdiv_edit.setPlaceholderText("ENG (optional)")
-        self.phone_edit = named(QLineEdit(host), "sitePhoneRegion", "Phone region")
-        self.phone_edit.setPlaceholderText("GB")
-        self.phone_edit.setMaxLength(2)
-        self._errors = {key: error_label(f"{key}Error") for key in FIELDS}
-        holidays = QHBoxLayout()
-        holidays.addWidget(self.country_edit, 1)
-        holidays.addWidget(QLabel("region", host))
-        holidays.addWidget(self.subdiv_edit, 1)
-        rows: tuple[tuple[str, str, QWidget | QHBoxLayout, str], ...] = (
-            (
-                "code",
-                "&Code:",
-                self.code_edit,
-                "The prefix of the site's ticket numbers; a new "
-                "code leaves existing tickets as they are numbered.",
-            ),
-            ("name", "Na&me:", self.name_edit, ""),
-            ("address", "A&ddress:", self.address_edit, ""),
-            (
-                "timezone",
-                "&Time zone:",
-                self.timezone_edit,
-                "An IANA name: Europe/London, America/New_York…",
-            ),
-            (
-                "holidays",
-                "Hol&idays:",
-                holidays,
-                "The country (GB, US, DE…) and, where holidays "
-                "differ by region, the region (ENG, SCT…).",
-            ),
-            (
-                "phone_region",
-                "&Phone region:",
-                self.phone_edit,
-                "For numbers typed without +, such as GB.",
-            ),
-        )
-        for key, caption, field, hint in rows:
-            column = QVBoxLayout()
-            column.setSpacing(2)
-            if isinstance(field, QHBoxLayout):
-                column.addLayout(field)
-                buddy: QWidget = self.country_edit
-            else:
-                column.addWidget(field)
-                buddy = field
-            if hint:
-                note = QLabel(hint, host)
-                note.setWordWrap(True)
-                note.setStyleSheet(f"color: {MUTED};")
-                column.addWidget(note)
-            column.addWidget(self._errors[key])
-            label = QLabel(caption, host)
-            label.setBuddy(buddy)
-            form.addRow(label, column)
-        return host
 
     def _build_closures(self, parent: QWidget) -> QWidget:
         box = QGroupBox("C&losures (beyond public holidays)", parent)
@@ -298,17 +208,7 @@ class SitesPage(Page):
 
     def _set_editable(self) -> None:
         """Fields read-only, and the reason said, for whoever may not change them."""
-        for edit in (
-            self.code_edit,
-            self.name_edit,
-            self.timezone_edit,
-            self.country_edit,
-            self.subdiv_edit,
-            self.phone_edit,
-        ):
-            edit.setReadOnly(not self._may_manage)
-        self.address_edit.setReadOnly(not self._may_manage)
-        self.hours.set_editable(self._may_hours)
+        self.fields.set_editable(self._may_manage, self._may_hours)
         words = []
         if not self._may_manage:
             words.append(refusal(Action.MANAGE_SITES))
@@ -334,8 +234,7 @@ class SitesPage(Page):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def focus_editor(self) -> None:
-        self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.code_edit.selectAll()
+        self.fields.focus_first()
 
     def has_unsaved_changes(self) -> bool:
         """Whether the editor holds changes that are not saved."""
@@ -384,16 +283,7 @@ class SitesPage(Page):
 
     def draft(self) -> SiteDraft:
         """The editor's fields as the service takes them."""
-        return SiteDraft(
-            code=self.code_edit.text(),
-            name=self.name_edit.text(),
-            timezone=self.timezone_edit.text(),
-            hours=self.hours.hours(),
-            holiday_country=self.country_edit.text() or None,
-            holiday_subdiv=self.subdiv_edit.text() or None,
-            address=self.address_edit.toPlainText(),
-            phone_region=self.phone_edit.text() or None,
-        )
+        return self.fields.draft()
 
     def add_closure(self) -> None:
         """Add closure… : days the selected site is closed."""
@@ -474,16 +364,8 @@ class SitesPage(Page):
         self._detail = detail
         draft = detail.draft if detail else SiteDraft(code="", name="", timezone="")
         self.title.setText(f"{draft.code} — {draft.name}" if detail else "New site")
-        self.code_edit.setText(draft.code)
-        self.name_edit.setText(draft.name)
-        self.address_edit.setPlainText(draft.address)
-        self.timezone_edit.setText(draft.timezone)
-        self.country_edit.setText(draft.holiday_country or "")
-        self.subdiv_edit.setText(draft.holiday_subdiv or "")
-        self.phone_edit.setText(draft.phone_region or "")
-        self.hours.set_hours(draft.hours if detail else DEFAULT_BUSINESS_HOURS)
-        self.hours.set_editable(self._may_hours)
-        self._problems({})
+        self.fields.set_draft(draft)  # a new site: open Monday to Friday 08:00-17:00
+        self.fields.set_editable(self._may_manage, self._may_hours)
         self._fill_closures(detail.closures if detail else ())
         self._shown_draft = self.draft()
 
@@ -528,19 +410,8 @@ class SitesPage(Page):
             self.outcome.failed(error)
 
     def _problems(self, problems: dict[str, str]) -> dict[str, str]:
-        labels = {**self._errors, **self.hours.error_labels()}
-        return show_problems(labels, problems)
+        return self.fields.show_problems(problems)
 
     def _closures_changed(self, message: str) -> None:
         self.outcome.tell(message, ok=True)
         self._load_current()
-
-
-def _zone_completer(parent: QLineEdit) -> QCompleter:
-    """Time zone names offered as the person types any part of one ("york")."""
-    from zoneinfo import available_timezones
-
-    completer = QCompleter(QStringListModel(sorted(available_timezones()), parent), parent)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    return completer
