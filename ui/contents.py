@@ -186,6 +186,24 @@ register_command(
 # -- Settings --------------------------------------------------------------------------------
 register_command(
     Command(
+        "setUpAssistant",
+        SETTINGS,
+        "Set-up &assistant…",
+        window="set_up",
+        permission="SET_UP_ORGANISATION",
+    )
+)
+register_command(
+    Command(
+        "organisation",
+        SETTINGS,
+        "&Organisation…",
+        dialog="ui.settings.organisation:OrganisationDialog",
+        permission="SET_UP_ORGANISATION",
+    )
+)
+register_command(
+    Command(
         "priorityMatrix",
         SETTINGS,
         "&Priority matrix…",

@@ -81,6 +81,10 @@ class WriteDialog(QDialog):
         label.setBuddy(field)
         self.form.addRow(label, column)
 
+    def adopt_errors(self, labels: dict[str, QLabel]) -> None:
+        """Problem lines of fields a widget of the form shows itself, by field name."""
+        self._errors.update(labels)
+
     def check(self) -> dict[str, str]:
         """Problems found before writing anything, by field (none by default)."""
         return {}

@@ -168,6 +168,28 @@ class MainWindow(QMainWindow):
         if is_sqlite(context.engine):
             engine = context.engine
             run_task(lambda: check_after_opening(engine), self._opening_checked, parent=self)
+        self._offer_set_up(context)
+
+    def _offer_set_up(self, context: AppContext) -> None:
+        """A database waiting for its set-up opens the assistant for an admin."""
+        from app.org.first_run import step_to_resume
+        from app.permissions import Action, context_may
+
+        if context_may(context, Action.SET_UP_ORGANISATION):
+            engine = context.engine
+            run_task(
+                lambda: step_to_resume(engine),
+                lambda step: self.set_up() if step is not None else None,
+                parent=self,
+            )
+
+    def set_up(self) -> None:
+        """Settings › Set-up assistant…: the organisation, first site, teams, categories and
+        SLA targets, step by step; the page on screen is read again when it is done."""
+        from ui.settings.set_up_assistant import open_assistant
+
+        if self._context is not None:
+            open_assistant(self._context, self, self.refresh_page)
 
     def _show_who(self, context: AppContext) -> None:
         """Who is signed in, and the commands their role allows: the others are disabled
