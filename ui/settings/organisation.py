@@ -98,7 +98,7 @@ class OrganisationFields(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        name_label = QLabel("&Name:", self)
+        name_label = QLabel("Na&me:", self)
         name_label.setBuddy(self.name_edit)
         form.addRow(name_label, name_column)
         logo_label = QLabel("Logo:", self)

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QDialog,
     QHBoxLayout,
@@ -47,7 +49,6 @@ class SetUpAssistant(QDialog):
         self.setWindowTitle("Set up Switchboard")
         self.context = context
         self._busy = False
-        self._focus: QWidget | None = None
         self.steps = [kind(context) for kind in STEP_TYPES]
         assert tuple(step.key for step in self.steps) == STEPS
 
@@ -133,7 +134,6 @@ class SetUpAssistant(QDialog):
             reach_step(engine, me, following)
             return result
 
-        self._focus = QApplication.focusWidget()  # disabled while writing, given back after
         self._enable(False)
         self._busy = True
         run_task(write, self._written, self._write_failed, parent=self)
@@ -142,6 +142,17 @@ class SetUpAssistant(QDialog):
         if self.index > 0 and not self._busy:
             self._say("")
             self._show(self.index - 1)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a list's cell only ends the edit there; elsewhere it moves on (Next)."""
+        focus = QApplication.focusWidget()
+        in_list = focus is not None and any(
+            isinstance(widget, QAbstractItemView) for widget in _ancestors(focus)
+        )
+        if in_list and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- answers ------------------------------------------------------------------------------
     def _loaded(self, state: SetUpState) -> None:
@@ -155,7 +166,7 @@ class SetUpAssistant(QDialog):
         self._enable(True)
         problem = self.current.written(result)
         if problem:
-            self._give_focus_back()
+            self.current.focus_first()
             self._say(problem)
             return
         if self.index == len(self.steps) - 1:
@@ -167,15 +178,17 @@ class SetUpAssistant(QDialog):
     def _write_failed(self, error: Exception) -> None:
         self._busy = False
         self._enable(True)
-        self._give_focus_back()
         if isinstance(error, ValidationError):
             self._refused(error)
         else:
+            self.current.focus_first()
             show_failure(error, self._say)
 
     def _refused(self, error: ValidationError) -> None:
+        """Each problem at its field, and the keyboard at the first of them."""
         leftover = self.current.show_problems(error.problems)
         self._say("\n".join(leftover.values()) or "Not saved: see the fields marked.")
+        self.current.focus_problem(next(iter(error.problems), ""))
 
     def _failed(self, error: Exception) -> None:
         self.heading.setText("The set-up cannot be read")
@@ -206,15 +219,18 @@ class SetUpAssistant(QDialog):
         self.back_button.setEnabled(enabled and self.index > 0)
         self.stack.setEnabled(enabled)
 
-    def _give_focus_back(self) -> None:
-        if self._focus is not None and self._focus.isVisible():
-            self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.current.focus_first()
-
     def _say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+
+
+def _ancestors(widget: QWidget) -> list[QWidget]:
+    found = []
+    current: QWidget | None = widget
+    while current is not None:
+        found.append(current)
+        current = current.parentWidget()
+    return found
 
 
 def open_assistant(

@@ -50,7 +50,7 @@ from app.org.sla_policies import (
 from app.org.teams import TeamDraft, save_team
 from models.enums import Priority
 from ui.kit.tasks import run_task
-from ui.kit.widgets import MUTED, error_label, named, page_button, show_problems
+from ui.kit.widgets import MUTED, error_label, key_action, named, page_button, show_problems
 from ui.settings.organisation import OrganisationFields, save_work
 from ui.settings.site_fields import SiteFields
 
@@ -98,6 +98,10 @@ class Step(QWidget):
     def focus_first(self) -> None:
         self.focusNextChild()
 
+    def focus_problem(self, key: str) -> None:
+        """Put the keyboard at the field of the problem ``key`` (the first field by default)."""
+        self.focus_first()
+
 
 class OrganisationStep(Step):
     key, title = "organisation", "Organisation"
@@ -125,6 +129,12 @@ class OrganisationStep(Step):
     def focus_first(self) -> None:
         self.fields.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.fields.name_edit.selectAll()
+
+    def focus_problem(self, key: str) -> None:
+        if key == "logo":
+            self.fields.choose_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_first()
 
 
 class SiteStep(Step):
@@ -163,6 +173,9 @@ class SiteStep(Step):
     def focus_first(self) -> None:
         self.fields.focus_first()
 
+    def focus_problem(self, key: str) -> None:
+        self.fields.field_for(key).setFocus(Qt.FocusReason.OtherFocusReason)
+
 
 TEAM_HEADERS = ("Team", "E-mail (optional)", "Service desk")
 
@@ -182,8 +195,7 @@ class TeamsStep(Step):
         self.table.setTabKeyNavigation(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
+            QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         header = self.table.horizontalHeader()
@@ -196,8 +208,8 @@ class TeamsStep(Step):
         )
         self.problem = error_label("teamsProblem")
         hint = QLabel(
-            "Type over a name to change it; teams already saved stay (a team with "
-            "tickets is never removed).",
+            "F2 changes the selected cell, Space ticks the service desk; teams already saved "
+            "stay here (Settings › Teams changes them later).",
             self,
         )
         hint.setWordWrap(True)
@@ -336,10 +348,11 @@ class CategoriesStep(Step):
         self.new_edit.setPlaceholderText("Printing")
         self.parent_combo = named(QComboBox(self), "newCategoryParent", "Under")
         self.add_button = page_button(self, "A&dd", "addCategory", "Add the category", self.add)
-        self.new_edit.returnPressed.connect(self.add)
+        # Enter adds the typed category (and does not move on to the next step).
+        key_action(self.new_edit, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.add)
         self.problem = error_label("categoriesProblem")
         add_row = QHBoxLayout()
-        new_label = QLabel("&New:", self)
+        new_label = QLabel("Ne&w:", self)
         new_label.setBuddy(self.new_edit)
         under = QLabel("under", self)
         add_row.addWidget(new_label)
@@ -575,9 +588,16 @@ class SlaStep(Step):
         return show_problems(self.errors, problems)
 
     def focus_first(self) -> None:
-        first = self.rows[Priority.CRITICAL][0]
-        first.setFocus(Qt.FocusReason.OtherFocusReason)
-        first.selectAll()
+        self.focus_problem(Priority.CRITICAL.name)
+
+    def focus_problem(self, key: str) -> None:
+        row = (
+            self.rows[Priority[key]]
+            if key in Priority.__members__
+            else self.rows[Priority.CRITICAL]
+        )
+        row[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        row[0].selectAll()
 
 
 class NextStepsStep(Step):
@@ -607,7 +627,7 @@ class NextStepsStep(Step):
             ),
             (
                 "importAssets",
-                "Import &assets…",
+                "Import a&ssets…",
                 "from an inventory or device management export",
                 "ui.assets.import_dialog:AssetImportDialog",
             ),

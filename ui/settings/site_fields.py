@@ -162,6 +162,21 @@ class SiteFields(QWidget):
         """Each problem under its field; returns those that belong to none."""
         return show_problems({**self.errors, **self.hours.error_labels()}, problems)
 
+    def field_for(self, key: str) -> QWidget:
+        """The field a problem's key names ("timezone", "hours.2"), to put the keyboard there."""
+        day = key.removeprefix("hours.")
+        if day.isdigit() and int(day) < len(self.hours.days):
+            return self.hours.days[int(day)].times[0]
+        fields: dict[str, QWidget] = {
+            "code": self.code_edit,
+            "name": self.name_edit,
+            "address": self.address_edit,
+            "timezone": self.timezone_edit,
+            "holidays": self.country_edit,
+            "phone_region": self.phone_edit,
+        }
+        return fields.get(key, self.code_edit)
+
     def focus_first(self) -> None:
         self.code_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.code_edit.selectAll()
