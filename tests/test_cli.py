@@ -407,10 +407,17 @@ def staff_roles(path: Path) -> dict[str, str]:
 def test_init_makes_the_login_that_ran_it_the_admin(
     tmp_path: Path, login: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from app.org.first_run import step_to_resume
+
     path = tmp_path / "desk.db"
     assert main(["init", "--db", str(path)]) == 0
     assert "its admin is ann" in capsys.readouterr().out
     assert staff_roles(path) == {"ann": 4}  # StaffRole.ADMIN
+    engine = open_database(config.to_url(str(path)))
+    try:  # no flags: the admin's first start opens the set-up assistant
+        assert step_to_resume(engine) == "organisation"
+    finally:
+        engine.dispose()
 
 
 def test_user_is_refused_on_a_real_database_in_one_line(
@@ -524,6 +531,7 @@ def test_without_a_terminal_a_refused_log_in_says_where_the_password_goes(
 def test_init_sets_up_the_organisation_and_its_first_site_from_flags(
     tmp_path: Path, login: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from app.org.first_run import step_to_resume
     from app.org.organisation import organisation
     from app.org.sites import list_sites
 
@@ -535,6 +543,7 @@ def test_init_sets_up_the_organisation_and_its_first_site_from_flags(
     try:
         [site] = list_sites(engine)
         name = organisation(engine).name
+        assert step_to_resume(engine) is None  # set up from flags: the assistant never asks
     finally:
         engine.dispose()
     assert (site.code, site.name, site.timezone, name) == (

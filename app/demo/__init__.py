@@ -143,7 +143,7 @@ def _generate(
         writer.close()
     with write_session(engine) as session:  # --user may name anyone here: see models.facts
         record_fact(session, MADE_BY, MADE_BY_DEMO_DATA, at=gen.now_dt)
-        skip_set_up(session)  # the demo organisation is set up: no assistant
+        skip_set_up(session, gen.now_dt)  # the demo organisation is set up: no assistant
     summary = DemoSummary(
         sites=len(gen.sites),
         teams=len(gen.teams),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -75,13 +76,13 @@ def set_up(
 # -- where the assistant is ---------------------------------------------------------------------
 
 
-def skip_set_up(session: Session) -> None:
-    """Mark a database that needs no assistant (a demo) as set up."""
+def skip_set_up(session: Session, at: datetime) -> None:
+    """Mark a database that needs no assistant (a demo, whose clock is ``at``) as set up."""
     setting = session.get(Setting, SET_UP_KEY)
     if setting is None:
-        session.add(Setting(key=SET_UP_KEY, value=DONE))
+        session.add(Setting(key=SET_UP_KEY, value=DONE, updated_at=at))
     else:
-        setting.value = DONE
+        setting.value, setting.updated_at = DONE, at
 
 
 def step_to_resume(engine: Engine) -> str | None:
