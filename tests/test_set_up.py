@@ -4,6 +4,7 @@ ticket is due by the SLA targets and business hours just typed in."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +29,15 @@ from app.tickets.actions import TicketDraft, create_ticket
 from models.engine import read_session
 from models.enums import Priority
 from models.org import Site
-from tests.conftest import Org, RunningClock, as_admin, as_manager, make_org
+from tests.conftest import (
+    BACK_ENDS,
+    Org,
+    RunningClock,
+    as_admin,
+    as_manager,
+    make_org,
+    scratch_database,
+)
 from ui.settings.organisation import OrganisationDialog
 from ui.settings.set_up_assistant import SetUpAssistant
 
@@ -38,14 +47,21 @@ EDITING = QAbstractItemView.State.EditingState
 FRIDAY = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def new_database(tmp_path: Path) -> Engine:
-    """A database as a first start makes it (SQLite: the assistant is the same on both)."""
-    path = tmp_path / "new.db"
-    create_database(path)
-    engine = open_database(f"sqlite:///{path}")
-    yield engine
-    engine.dispose()
+@pytest.fixture(params=BACK_ENDS)
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database as a first start makes it: a new SQLite file, or a new PostgreSQL database
+    opened with ``create`` (the tables made in it)."""
+    if request.param == "sqlite":
+        path = tmp_path / "new.db"
+        create_database(path)
+        engine = open_database(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+        return
+    with scratch_database() as (_name, url):
+        engine = open_database(url, create=True)
+        yield engine
+        engine.dispose()
 
 
 def admin_context(engine: Engine) -> AppContext:
