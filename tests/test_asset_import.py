@@ -169,8 +169,10 @@ def test_a_date_that_is_unclear_or_wrong_is_refused(text: str) -> None:
 
 def test_a_file_without_a_tag_column_asks_for_one(tmp_path: Path) -> None:
     table = read_table(_file(tmp_path, "Name,Serial\nX,1\n"))
-    with pytest.raises(SwitchboardError, match="--map COLUMN=tag"):
+    with pytest.raises(SwitchboardError, match=r"No column gives the asset tag.*--map COLUMN"):
         apply_overrides(suggest_mapping(table.headers), [])
+    with pytest.raises(SwitchboardError, match="Several columns are imported as tag"):
+        apply_overrides(suggest_mapping(table.headers), ["Name=tag", "Serial=tag"])
     mapping = apply_overrides(suggest_mapping(table.headers), ["Name=tag"])
     assert mapping["Name"] is AssetField.TAG
     with pytest.raises(SwitchboardError, match="is no field"):

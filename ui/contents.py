@@ -69,6 +69,15 @@ register_command(
     )
 )
 register_command(
+    Command(
+        "importAssets",
+        FILE,
+        "I&mport assets…",
+        dialog="ui.assets.import_dialog:AssetImportDialog",
+        permission="IMPORT_ASSETS",
+    )
+)
+register_command(
     Command("switchUser", FILE, "Switch &user…", window="switch_user", separator_before=True)
 )
 register_command(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -175,12 +176,25 @@ def apply_overrides(
             raise SwitchboardError(
                 f"--map {text}: {name!r} is no field; use one of {names}."
             ) from None
-    if AssetField.TAG not in result.values():
-        raise SwitchboardError(
-            "No column gives the asset tag; say which with --map COLUMN=tag (every asset "
-            "needs its tag)."
-        )
+    problem = mapping_problem(result)
+    if problem:
+        raise SwitchboardError(f"{problem} Say which column gives what with --map COLUMN=FIELD.")
     return result
+
+
+def mapping_problem(mapping: Mapping[str, AssetField]) -> str:
+    """Why ``mapping`` cannot be imported ("" when it can): no column gives the tag, or one
+    field is given by two columns (the later one would silently win)."""
+    targets = Counter(target for target in mapping.values() if target is not AssetField.IGNORE)
+    doubled = [target.value for target, columns in targets.items() if columns > 1]
+    if doubled:
+        return (
+            f"Several columns are imported as {', '.join(doubled)}; each field can come from "
+            "one column only."
+        )
+    if AssetField.TAG not in targets:
+        return "No column gives the asset tag, and every asset needs the tag on its label."
+    return ""
 
 
 _SLASHED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
@@ -279,10 +293,17 @@ class _Lookups:
         return by_tag or by_serial, ""
 
 
+def _refuse_unusable(mapping: Mapping[str, AssetField]) -> None:
+    problem = mapping_problem(mapping)
+    if problem:
+        raise SwitchboardError(problem)
+
+
 def plan_import(
     engine: Engine, table: RawTable, mapping: Mapping[str, AssetField], today: date | None = None
 ) -> AssetPlan:
     """What importing ``table`` would do; nothing is written."""
+    _refuse_unusable(mapping)
     with read_session(engine) as session:
         return _plan(session, table, mapping, today or local_today())
 
@@ -410,6 +431,7 @@ def import_assets(
     strict: bool = False,
 ) -> AssetImportResult:
     """Write the plan in one transaction (checked again inside it), as ``actor_id``."""
+    _refuse_unusable(mapping)
     with write_session(engine) as session:
         require(session, actor_id, Action.IMPORT_ASSETS)
         plan = _plan(session, table, mapping, local_today())

@@ -9,9 +9,10 @@ table, the selected asset's details sit beside its tickets, newest first (Enter 
 click on a ticket opens it in the editor).
 
 Technicians and up add assets (Add…, Alt+A) and change them (Enter or a double click on a
-row, or Edit…, Alt+E) in :class:`ui.assets.editor.AssetEditor`; for operators those buttons
-are disabled, with the reason as their tooltip and in words beside them (Tab skips disabled
-buttons), and the service refuses anyway.
+row, or Edit…, Alt+E) in :class:`ui.assets.editor.AssetEditor`; managers and admins import
+them from a CSV file (Import…, Alt+P) in :class:`ui.assets.import_dialog.AssetImportDialog`.
+Where the person may not, those buttons are disabled, with the reason as their tooltip and
+in words beside them (Tab skips disabled buttons), and the service refuses anyway.
 
 The keyboard route: the filter box has the keyboard when the page opens; Down moves into the
 table; Alt+K, Alt+I, Alt+U and Alt+W reach the kind, site, status and warranty filters.
@@ -64,6 +65,7 @@ from app.permissions import Action, context_may, refusal
 from app.pick_lists import Choice, sites
 from models.enums import AssetKind, AssetStatus
 from ui.assets.editor import AssetEditor, add_sites, chosen_site, site_combo
+from ui.assets.import_dialog import AssetImportDialog
 from ui.kit.outcome import OutcomeLines
 from ui.kit.paged_model import PAGE_SIZE, POLL_MS, Colours, ColumnSpec, PagedTableModel, RowRole
 from ui.kit.remembered import remember_columns, remember_splitter
@@ -225,6 +227,7 @@ class AssetsPage(Page):
         named(self, "assetsView", "Assets")
         self._context = context
         self._may_edit = context_may(context, Action.MANAGE_ASSETS)
+        self._may_import = context_may(context, Action.IMPORT_ASSETS)
         self._sites: list[Choice] = []
         self._detail: AssetDetail | None = None
         self._detail_of: uuid.UUID | None = None  # whose details are shown (or on their way)
@@ -392,20 +395,31 @@ class AssetsPage(Page):
 
     def _build_buttons(self) -> QHBoxLayout:
         self.add_button = self._button("&Add…", "addAsset", "Add an asset", self.add)
+        self.import_button = page_button(
+            self,
+            "Im&port…",
+            "importAssets",
+            "Import assets from a CSV file",
+            self.import_file,
+            "" if self._may_import else refusal(Action.IMPORT_ASSETS),
+        )
         self.edit_button = self._button(
             "&Edit…", "editAsset", "Change the selected asset", self.edit
         )
-        self.refusal_note = named(QLabel("", self), "assetsRefusal", "Why editing is off")
+        self.refusal_note = named(QLabel("", self), "assetsRefusal", "Why some buttons are off")
         self.refusal_note.setStyleSheet(f"color: {MUTED};")
         self.refusal_note.setWordWrap(True)
+        # Said in words too: a tooltip needs a mouse, and Tab skips disabled buttons.
         if not self._may_edit:
-            # Said in words too: a tooltip needs a mouse, and Tab skips disabled buttons.
             self.refusal_note.setText(
                 f"{refusal(Action.MANAGE_ASSETS)} You can look assets up and read their tickets."
             )
+        elif not self._may_import:
+            self.refusal_note.setText(refusal(Action.IMPORT_ASSETS))
         self.count_label = named(QLabel("", self), "assetCount", "Number of assets")
         row = QHBoxLayout()
         row.addWidget(self.add_button)
+        row.addWidget(self.import_button)
         row.addWidget(self.edit_button)
         row.addWidget(self.refusal_note, 1)
         row.addWidget(self.count_label)
@@ -469,6 +483,15 @@ class AssetsPage(Page):
         """Add… : the editor for a new asset; it is selected once added."""
         if self._may_edit:
             self._open(AssetEditor(self._context, self._sites, None, self))
+
+    def import_file(self) -> None:
+        """Import… : the asset import dialog; once it imported, the rows are read again."""
+        if not self._may_import:
+            return
+        dialog = AssetImportDialog(self._context, self)
+        dialog.importFinished.connect(lambda _result: self.refresh())
+        self.outcome.tell("")
+        dialog.open()
 
     def edit(self) -> None:
         """Edit… (and Enter or a double click on a row): the editor for the selected asset,

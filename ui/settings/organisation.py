@@ -180,6 +180,7 @@ class OrganisationDialog(WriteDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, "organisationDialog", "Organisation", "&Save", parent)
         self.fields = OrganisationFields(self)
+        self.fields.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
         self.form.addRow(self.fields)
         self.adopt_errors(self.fields.errors)
         self.confirm.setEnabled(False)  # until the organisation is read
