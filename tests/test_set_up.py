@@ -21,7 +21,7 @@ from app.db_lifecycle import create_database, open_database
 from app.defaults import ensure_defaults, ensure_staff
 from app.demo import DemoSpec, generate
 from app.errors import PermissionDenied
-from app.org.categories import category_tree
+from app.org.categories import CategoryDraft, category_tree, save_category
 from app.org.first_run import DONE, reach_step, set_up, set_up_state, step_to_resume
 from app.org.organisation import organisation
 from app.org.teams import list_teams
@@ -366,3 +366,33 @@ def test_only_an_admin_may_save_the_organisation(
     qtbot.waitUntil(dialog.problem.isVisible)
     assert "admin" in dialog.problem.text().lower()
     assert organisation(context.engine).name == ""
+
+
+def test_categories_are_kept_unticked_or_added_under_a_saved_one(
+    qtbot: QtBot, new_database: Engine
+) -> None:
+    context = admin_context(new_database)
+    hardware = save_category(new_database, context.me, CategoryDraft("Hardware"))
+    reach_step(new_database, context.me, "categories")
+    dialog = open_assistant(qtbot, context)
+    step = dialog.steps[3]
+    [security] = [top for top in step._tops() if top.text(0) == "Security"]
+    step.tree.setCurrentItem(security)
+    qtbot.keyClick(step.tree, Qt.Key.Key_Space)  # unticks Security and what is under it
+    assert security.checkState(0) == Qt.CheckState.Unchecked
+    qtbot.keyClick(dialog, Qt.Key.Key_W, ALT)  # Ne&w
+    qtbot.keyClicks(step.new_edit, "Docking station")
+    qtbot.keyClick(step.new_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is step.parent_combo
+    qtbot.keyClicks(step.parent_combo, "Hardware")
+    qtbot.keyClick(step.parent_combo, Qt.Key.Key_Return)  # adds it there, stays on the step
+    assert dialog.current is step and not step.new_edit.text()
+    assert QApplication.focusWidget() is step.new_edit  # ready for the next one
+    press_next(qtbot, dialog, "sla")
+
+    tree = {node.name: node for node in category_tree(new_database).categories}
+    assert "Security" not in tree and "Virus or malware" not in {
+        child.name for node in tree.values() for child in node.children
+    }
+    assert tree["Hardware"].id == hardware  # the saved one, not a second Hardware
+    assert {"Docking station", "Laptop"} <= {child.name for child in tree["Hardware"].children}

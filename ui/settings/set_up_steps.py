@@ -10,7 +10,7 @@ one is remembered, so trying again never adds it twice.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -63,7 +63,7 @@ class Saved:
     """What a step of several records wrote: the ids by row, and the refusal that stopped
     it ("" when every record was written)."""
 
-    ids: dict[int, uuid.UUID] = field(default_factory=dict)
+    ids: dict[Hashable, uuid.UUID] = field(default_factory=dict)
     problem: str = ""
 
 
@@ -244,20 +244,19 @@ class TeamsStep(Step):
             self.table.removeRow(row)
         self._enable_remove()
 
-    def rows(self) -> list[tuple[uuid.UUID | None, TeamDraft]]:
-        """Each row that names a team, with its id where it is saved."""
+    def rows(self) -> list[tuple[int, uuid.UUID | None, TeamDraft]]:
+        """Each row that names a team: its number, its id where it is saved, what it says."""
         drafts = []
         for row in range(self.table.rowCount()):
             name = self._text(row, 0)
             if not name and self._id(row) is None:
                 continue  # an empty new row is no team
             desk = self._cell(row, 2).checkState() == Qt.CheckState.Checked
-            drafts.append((self._id(row), TeamDraft(name, self._text(row, 1), desk)))
+            drafts.append((row, self._id(row), TeamDraft(name, self._text(row, 1), desk)))
         return drafts
 
     def work(self) -> Work:
-        engine, me = self.context.engine, self.context.me
-        wanted = [(row, team_id, draft) for row, (team_id, draft) in self._numbered()]
+        engine, me, wanted = self.context.engine, self.context.me, self.rows()
 
         def save_all() -> Saved:
             saved = Saved()
@@ -265,9 +264,8 @@ class TeamsStep(Step):
                 try:
                     saved.ids[row] = save_team(engine, me, draft, team_id)
                 except ValidationError as refused:
-                    saved.problem = f"{draft.name or 'Row ' + str(row + 1)}: " + " ".join(
-                        refused.problems.values()
-                    )
+                    what = draft.name or f"Row {row + 1}"
+                    saved.problem = f"{what}: {' '.join(refused.problems.values())}"
                     break
             return saved
 
@@ -276,19 +274,12 @@ class TeamsStep(Step):
     def written(self, result: object) -> str:
         assert isinstance(result, Saved)
         for row, team_id in result.ids.items():
+            assert isinstance(row, int)
             self._cell(row, 0).setData(ID_ROLE, team_id)
         self.problem.setText(result.problem)
         self.problem.setVisible(bool(result.problem))
         self._enable_remove()
         return result.problem
-
-    def _numbered(self) -> list[tuple[int, tuple[uuid.UUID | None, TeamDraft]]]:
-        named_rows = [
-            row
-            for row in range(self.table.rowCount())
-            if self._text(row, 0) or self._id(row) is not None
-        ]
-        return list(zip(named_rows, self.rows(), strict=True))
 
     def _add_row(self, name: str, email: str, desk: bool, team_id: uuid.UUID | None) -> int:
         row = self.table.rowCount()
@@ -349,7 +340,8 @@ class CategoriesStep(Step):
         self.parent_combo = named(QComboBox(self), "newCategoryParent", "Under")
         self.add_button = page_button(self, "A&dd", "addCategory", "Add the category", self.add)
         # Enter adds the typed category (and does not move on to the next step).
-        key_action(self.new_edit, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.add)
+        for box in (self.new_edit, self.parent_combo):
+            key_action(box, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.add)
         self.problem = error_label("categoriesProblem")
         add_row = QHBoxLayout()
         new_label = QLabel("Ne&w:", self)
@@ -394,44 +386,44 @@ class CategoriesStep(Step):
         self.tree.setCurrentItem(item)
         self.new_edit.clear()
         self._fill_parents()
+        self.new_edit.setFocus(Qt.FocusReason.OtherFocusReason)  # ready for the next one
 
     def work(self) -> Work | None:
         engine, me = self.context.engine, self.context.me
-        wanted = [
+        wanted = [  # a saved category stays; a new one is added if ticked (or part-ticked)
             (top.text(0), self._saved_id(top), [child.text(0) for child in self._new_ticked(top)])
             for top in self._tops()
-            if top.checkState(0) != Qt.CheckState.Unchecked
+            if self._saved_id(top) is not None or top.checkState(0) != Qt.CheckState.Unchecked
         ]
 
-        def save_all() -> dict[str, uuid.UUID | str]:
-            saved: dict[str, uuid.UUID | str] = {}
+        def save_all() -> Saved:
+            """Ids by (category, subcategory or "")."""
+            saved = Saved()
             try:
                 for name, top_id, children in wanted:
                     if top_id is None:
-                        top_id = saved[name] = save_category(engine, me, CategoryDraft(name))
+                        top_id = save_category(engine, me, CategoryDraft(name))
+                        saved.ids[name, ""] = top_id
                     for child in children:
-                        saved[f"{name}\n{child}"] = save_category(
-                            engine, me, CategoryDraft(child, parent_id=top_id)
-                        )
+                        draft = CategoryDraft(child, parent_id=top_id)
+                        saved.ids[name, child] = save_category(engine, me, draft)
             except ValidationError as refused:
-                saved[""] = " ".join(refused.problems.values())
+                saved.problem = " ".join(refused.problems.values())
             return saved
 
         return save_all
 
     def written(self, result: object) -> str:
-        assert isinstance(result, dict)
+        assert isinstance(result, Saved)
         for top in self._tops():
-            if top.text(0) in result:
-                self._mark_saved(top, result[top.text(0)])
+            if (top.text(0), "") in result.ids:
+                self._mark_saved(top, result.ids[top.text(0), ""])
             for child in self._children(top):
-                key = f"{top.text(0)}\n{child.text(0)}"
-                if key in result:
-                    self._mark_saved(child, result[key])
-        problem = str(result.get("", ""))
-        self.problem.setText(problem)
-        self.problem.setVisible(bool(problem))
-        return problem
+                if (top.text(0), child.text(0)) in result.ids:
+                    self._mark_saved(child, result.ids[top.text(0), child.text(0)])
+        self.problem.setText(result.problem)
+        self.problem.setVisible(bool(result.problem))
+        return result.problem
 
     def focus_first(self) -> None:
         self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
