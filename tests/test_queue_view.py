@@ -595,3 +595,21 @@ def test_with_every_ticket_closed_the_note_offers_all_tickets(
     qtbot.waitUntil(lambda: _settled(view, 3))
     assert view.views_combo.currentText() == "All tickets"
     view.close()
+
+
+def test_f5_offers_a_category_added_since_in_the_filter(
+    qtbot: QtBot, window: Any, context: AppContext, org: Org
+) -> None:
+    from app.org.categories import CategoryDraft, save_category
+
+    view = window.page("queue")
+
+    def offered() -> list[str]:
+        combo = view.category_filter
+        return [combo.itemText(n) for n in range(combo.count())]
+
+    qtbot.waitUntil(lambda: "Printing" in offered())
+    save_category(context.engine, org.mia, CategoryDraft("Docking stations"))
+    assert "Docking stations" not in offered()
+    qtbot.keyClick(view.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "Docking stations" in offered())

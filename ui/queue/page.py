@@ -546,7 +546,10 @@ class QueuePage(Page):
         self.focus_table()
 
     def refresh(self) -> None:
+        """Read the tickets again (F5), and the filters' lists: a site, team or category
+        added meanwhile (Settings, the set-up assistant) is offered from then on."""
         self.model.refresh()
+        self._load_choices()
 
     def _select_picks(self, f: QueueFilter) -> None:
         """Show the filter's assignee, team, site and category in their combos."""
