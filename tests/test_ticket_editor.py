@@ -1007,3 +1007,20 @@ def test_the_editor_fits_the_smallest_window_without_widening_it(
     qtbot.waitUntil(lambda: all(whole(w) for w in widgets))
     assert len(widgets) == 15
     assert window.width() == 1024
+
+
+def test_a_category_added_since_the_last_ticket_is_offered_for_the_next(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    from app.org.categories import CategoryDraft, save_category
+
+    category = find(editor, QComboBox, "categoryCombo")
+
+    def offered() -> list[str]:
+        return [category.itemText(n) for n in range(category.count())]
+
+    new_ticket(qtbot, editor)
+    assert "Printing" in offered() and "Docking stations" not in offered()
+    save_category(engine, org.mia, CategoryDraft("Docking stations"))  # Settings, meanwhile
+    new_ticket(qtbot, editor)
+    qtbot.waitUntil(lambda: "Docking stations" in offered())

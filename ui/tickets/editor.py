@@ -367,6 +367,7 @@ class TicketEditor(Page):
             return False
         self._asked, self._back_when_saved = request, request.back_when_saved
         if request.ticket_id is None:
+            self._choices = None  # a new ticket is offered every site, team and category now
             self._fetch(None)
         else:
             self._load_ticket(request.ticket_id)
@@ -447,7 +448,8 @@ class TicketEditor(Page):
     # ------------------------------------------------------------------ loading and showing
 
     def _fetch(self, load: Callable[[], TicketDetail] | None) -> None:
-        """Load the pick lists (first time only) and the ticket in one worker."""
+        """Load the pick lists (for a new ticket, or the first time) and the ticket in one
+        worker."""
         choices, engine = self._choices, self._context.engine
 
         def work() -> tuple[TicketChoices, TicketDetail | None]:
