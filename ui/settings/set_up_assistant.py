@@ -33,7 +33,7 @@ from app.org.first_run import DONE, STEPS, SetUpState, reach_step, set_up_state
 from ui.kit.errors import show_failure
 from ui.kit.tasks import run_task
 from ui.kit.widgets import MUTED, error_label, named
-from ui.settings.set_up_steps import STEP_TYPES, NextStepsStep, Step
+from ui.settings.set_up_steps import STEP_TYPES, NextStepsStep, Saved, Step
 
 
 class SetUpAssistant(QDialog):
@@ -131,7 +131,8 @@ class SetUpAssistant(QDialog):
 
         def write() -> object:
             result = work() if work is not None else None
-            reach_step(engine, me, following)
+            if not (isinstance(result, Saved) and result.problem):  # the step is complete
+                reach_step(engine, me, following)
             return result
 
         self._enable(False)
