@@ -125,6 +125,15 @@ def press_next(qtbot: QtBot, dialog: SetUpAssistant, expected: str) -> None:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, ALT)
 
 
+def past_the_name(qtbot: QtBot, engine: Engine) -> tuple[AppContext, SetUpAssistant]:
+    """The admin's assistant on ``engine`` at its site step, the organisation named."""
+    context = admin_context(engine)
+    dialog = open_assistant(qtbot, context)
+    qtbot.keyClicks(QApplication.focusWidget(), "Northwind Health")
+    press_next(qtbot, dialog, "site")
+    return context, dialog
+
+
 def retype(qtbot: QtBot, text: str) -> None:
     """Replace the text of the field with the keyboard."""
     field = QApplication.focusWidget()
@@ -211,10 +220,7 @@ def test_the_assistant_driven_by_keys_sets_up_a_working_desk(
 def test_finish_later_keeps_what_was_written_and_the_next_start_resumes_there(
     qtbot: QtBot, new_database: Engine
 ) -> None:
-    context = admin_context(new_database)
-    dialog = open_assistant(qtbot, context)
-    qtbot.keyClicks(QApplication.focusWidget(), "Northwind Health")
-    press_next(qtbot, dialog, "site")
+    context, dialog = past_the_name(qtbot, new_database)
     press_next(qtbot, dialog, "teams")
     with qtbot.waitSignal(dialog.rejected):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_L, ALT)  # Finish &later
@@ -232,10 +238,7 @@ def test_finish_later_keeps_what_was_written_and_the_next_start_resumes_there(
 def test_a_refused_step_shows_each_problem_at_its_field_and_stays(
     qtbot: QtBot, new_database: Engine
 ) -> None:
-    context = admin_context(new_database)
-    dialog = open_assistant(qtbot, context)
-    qtbot.keyClicks(QApplication.focusWidget(), "Northwind Health")
-    press_next(qtbot, dialog, "site")
+    _context, dialog = past_the_name(qtbot, new_database)
     qtbot.keyClick(dialog, Qt.Key.Key_I, ALT)  # Hol&idays
     retype(qtbot, "XX")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, ALT)
