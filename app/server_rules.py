@@ -70,6 +70,19 @@ TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
     "caller_import_undo": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
     "audit_event": {OPERATOR: "SELECT, INSERT"},
     "alembic_version": {OPERATOR: "SELECT"},
+    # The roster and the training log: everyone reads them, managers plan them.
+    "skill": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "staff_skill": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "category_skill": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "shift_type": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "shift": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "coverage_minimum": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "course": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "course_requirement": {OPERATOR: "SELECT", MANAGER: "INSERT, DELETE"},
+    "training_session": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "session_attendee": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    # Anyone records their own completion, for a manager to confirm: see the policies.
+    "completion": {OPERATOR: "SELECT, INSERT", MANAGER: "UPDATE, DELETE"},
 }
 
 INSERT_ONLY = ("ticket_event", "audit_event")
@@ -241,6 +254,11 @@ def _policies(connection: Connection, groups: dict[StaffRole, str]) -> None:
             ("read", "SELECT", everyone, "true", ""),
             ("take", "INSERT", everyone, "", f"operator_id = {me}"),
             ("own_calls", "UPDATE", everyone, f"operator_id = {me}", f"operator_id = {me}"),
+            ("manager", "ALL", manager, "true", "true"),
+        ],
+        "completion": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("own", "INSERT", everyone, "", f"staff_id = {me} AND confirmed_by IS NULL"),
             ("manager", "ALL", manager, "true", "true"),
         ],
         "setting": [

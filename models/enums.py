@@ -131,3 +131,35 @@ class AssetKind(IntEnum):
     @property
     def label(self) -> str:
         return self.name.capitalize()
+
+
+class ShiftKind(IntEnum):
+    """What a shift means for the desk: who answers the phone (desk), who is reachable out
+    of hours (on call), and who is away (leave, sick, training). A shift type has one."""
+
+    DESK = 1
+    ON_CALL = 2
+    LEAVE = 3
+    SICK = 4
+    TRAINING = 5
+
+    @property
+    def label(self) -> str:
+        return {1: "At the desk", 2: "On call", 3: "Leave", 4: "Sick", 5: "Training"}[self.value]
+
+    @property
+    def is_away(self) -> bool:
+        """The person is not available for work (no desk shift may overlap it)."""
+        return self in (ShiftKind.LEAVE, ShiftKind.SICK)
+
+
+class CompletionResult(IntEnum):
+    """How a course ended for a person; only a pass certifies (and raises a skill)."""
+
+    PASSED = 1
+    FAILED = 2
+    ATTENDED = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()

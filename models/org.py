@@ -89,6 +89,13 @@ class Staff(Table, table=True):
         default=None, foreign_key="team.id", sa_type=UUIDType, index=True
     )
     active: bool = Field(default=True)
+    phone: str | None = Field(default=None, max_length=40)
+    # The site a person usually works at. No foreign key (a column added to a table many
+    # others point at cannot get one on SQLite): sites are never deleted, the service checks.
+    home_site_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType)
+    contracted_minutes: int | None = Field(
+        default=None, ge=0, description="Contracted working time per week, in minutes"
+    )
     # Switchboard's own sign-in, for operators who share one OS account (app/sign_in.py):
     # an argon2id hash (None: no password set), failures in a row and the lock-out's end.
     password_hash: str | None = Field(default=None, max_length=200)

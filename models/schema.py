@@ -17,7 +17,15 @@ from models.org import (
     TeamMember,
 )
 from models.people import Asset, Caller, CallerPhone
+from models.roster import CategorySkill, CoverageMinimum, Shift, ShiftType, Skill, StaffSkill
 from models.tickets import Call, Ticket, TicketEvent
+from models.training import (
+    Completion,
+    Course,
+    CourseRequirement,
+    SessionAttendee,
+    TrainingSession,
+)
 
 metadata = SQLModel.metadata
 
@@ -30,16 +38,27 @@ __all__ = [
     "CallerImportUndo",
     "CallerPhone",
     "Category",
+    "CategorySkill",
+    "Completion",
+    "Course",
+    "CourseRequirement",
+    "CoverageMinimum",
     "Organisation",
     "PriorityRule",
+    "SessionAttendee",
     "Setting",
+    "Shift",
+    "ShiftType",
     "Site",
     "SiteClosure",
+    "Skill",
     "SlaPolicy",
     "Staff",
+    "StaffSkill",
     "Team",
     "TeamMember",
     "Ticket",
     "TicketEvent",
+    "TrainingSession",
     "metadata",
 ]

@@ -639,3 +639,37 @@ def test_0009_keeps_teams_as_members_and_policies_as_the_defaults(
             kept = connection.execute(text("SELECT count(*) FROM sla_policy")).scalar()
         assert "site_id" not in columns and "team_member" not in tables and kept == 4
         assert upgrade(engine).current == head_revision()  # and up again
+
+
+# ---------------------------------------------------------------- 0010: roster and training
+
+
+@pytest.mark.parametrize("kind", BACK_ENDS)
+def test_0010_keeps_staff_with_no_roster_and_downgrades_to_staff_as_they_were(
+    kind: str, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from models.engine import read_session
+    from models.org import Staff, Team
+
+    with database_at(kind, tmp_path, "0009") as engine:
+        desk = Team(name="Service desk")
+        ann = Staff(name="Ann", username="ann", team_id=desk.id)
+        add_as_of(engine, desk, ann)
+        assert upgrade(engine).current == head_revision()
+        with read_session(engine) as session:
+            [staff] = session.exec(select(Staff)).all()
+        assert (staff.username, staff.phone, staff.home_site_id, staff.contracted_minutes) == (
+            "ann",
+            None,
+            None,
+            None,
+        )
+        _downgrade(engine, "0009")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("staff")}
+            tables = set(inspect(connection).get_table_names())
+            kept = connection.execute(text("SELECT username FROM staff")).scalars().all()
+        assert "phone" not in columns and "home_site_id" not in columns
+        assert not tables & {"shift", "skill", "course", "completion"} and kept == ["ann"]
