@@ -16,11 +16,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.org.teams import join_home_team
+from app.roster.shift_types import seed_shift_types
 from app.tickets.priority import DEFAULT_MATRICES, save_matrix
 from models.clock import utcnow
 from models.engine import read_session, write_session
 from models.enums import Priority, StaffRole
 from models.org import PriorityRule, Setting, Site, SlaPolicy, Staff, Team
+from models.roster import ShiftType
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ def local_timezone_name() -> str:
 
 
 def seed_sla_and_matrix(session: Session) -> None:
-    """Default SLA policies and priority matrix where none exist yet."""
+    """Default SLA policies, priority matrix and shift types where none exist yet."""
     if session.exec(select(SlaPolicy)).first() is None:
         for priority, (response, resolution) in DEFAULT_SLA_MINUTES.items():
             session.add(
@@ -67,13 +69,14 @@ def seed_sla_and_matrix(session: Session) -> None:
             )
     if session.exec(select(PriorityRule)).first() is None:
         save_matrix(session, DEFAULT_MATRICES[3])
+    seed_shift_types(session)
 
 
 def _has_defaults(engine: Engine) -> bool:
     with read_session(engine) as session:
         return all(
             session.exec(select(model)).first() is not None
-            for model in (SlaPolicy, PriorityRule, Site, Team)
+            for model in (SlaPolicy, PriorityRule, Site, Team, ShiftType)
         )
 
 

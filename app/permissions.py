@@ -50,6 +50,8 @@ class Action(Enum):
     SET_UP_ORGANISATION = "set up the organisation (name, logo, first run)"
     EDIT_ROSTER = "edit the roster"
     EDIT_TRAINING_LOG = "edit the training log"
+    RECORD_OWN_TRAINING = "record their own training, for a manager to confirm"
+    EDIT_STAFF_DETAILS = "edit staff phones, home sites, hours and skills"
     MANAGE_MAINTENANCE = "manage maintenance tasks"
     RUN_REPORTS = "run reports"
     MANAGE_STAFF = "manage staff and roles"
@@ -74,6 +76,8 @@ _OPERATOR = frozenset(
         # A caller not yet in the directory is on the line now; nobody else can add them.
         Action.ADD_CALLER,
         Action.SAVE_OWN_VIEWS,
+        # A course someone took counts once a manager confirms it.
+        Action.RECORD_OWN_TRAINING,
     }
 )
 _TECHNICIAN = _OPERATOR | {
@@ -96,6 +100,8 @@ _MANAGER = _TECHNICIAN | {
     Action.MANAGE_CATEGORIES,
     Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
+    # Who can do what and when they work is the manager's to plan; roles stay with admins.
+    Action.EDIT_STAFF_DETAILS,
     # Reports read every ticket and caller of the desk: the manager's view, not everyone's.
     Action.RUN_REPORTS,
     # Import and merge change many callers at once and merging cannot be undone.

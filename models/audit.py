@@ -44,6 +44,14 @@ class AuditKind(StrEnum):
     SLA_POLICY_CHANGED = "SLA policy changed"
     ASSET_CHANGED = "asset changed"
     ASSETS_IMPORTED = "assets imported"
+    SKILL_CHANGED = "skill changed"
+    SHIFT_TYPE_CHANGED = "shift type changed"
+    ROSTER_CHANGED = "roster changed"
+    COVERAGE_CHANGED = "coverage minimum changed"
+    COURSE_CHANGED = "course changed"
+    TRAINING_RECORDED = "training recorded"
+    TRAINING_CONFIRMED = "training confirmed"
+    TRAINING_IMPORTED = "training imported"
 
 
 class AuditEvent(Table, table=True):

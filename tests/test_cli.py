@@ -191,8 +191,9 @@ DEMO = ["demo-data", "--callers", "20", "--tickets", "40", "--months", "1", "--s
 def dump(path: Path) -> dict[str, list[str]]:
     """Every row of every table, sorted; ids of the reference rows replaced by their names.
 
-    A new database starts with a site, a team, SLA policies and a priority matrix under
-    random ids (the generator then reuses them), so those ids differ between any two files.
+    A new database starts with a site, a team, SLA policies, a priority matrix and shift
+    types under random ids (the generator then reuses them), so those ids differ between any
+    two files.
     """
     connection = sqlite3.connect(path)
     try:
@@ -202,6 +203,7 @@ def dump(path: Path) -> dict[str, list[str]]:
             "SELECT id, 'team ' || name FROM team",
             "SELECT id, 'sla ' || priority FROM sla_policy",
             "SELECT id, 'rule ' || impact || urgency FROM priority_rule",
+            "SELECT id, 'shift type ' || name FROM shift_type",
         ):
             names.update(connection.execute(query).fetchall())
         tables = [

@@ -233,6 +233,8 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
 NO_SERVICE_YET = {
     Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
+    Action.RECORD_OWN_TRAINING,
+    Action.EDIT_STAFF_DETAILS,
     Action.MANAGE_MAINTENANCE,
     Action.RUN_REPORTS,
     Action.BACK_UP,
