@@ -45,6 +45,7 @@ from app.permissions import (
 )
 from app.queue.query import SavedView
 from app.queue.saved_views import save_view
+from app.roster.shift_types import ShiftTypeDraft, save_shift_type
 from app.staff import change_role
 from app.tickets.actions import (
     TicketDraft,
@@ -58,7 +59,7 @@ from app.tickets.actions import (
 from app.tickets.detail import TicketDetail
 from app.tickets.priority import current_matrix, replace_matrix
 from models.engine import read_connection, write_session
-from models.enums import Priority, StaffRole, TicketStatus
+from models.enums import Priority, ShiftKind, StaffRole, TicketStatus
 from models.org import Staff
 from tests.conftest import Org
 
@@ -197,6 +198,11 @@ def _priority_matrix(s: Scene) -> Perform:
     return lambda actor: replace_matrix(s.engine, matrix, actor)
 
 
+def _shift_type(s: Scene) -> Perform:
+    draft = ShiftTypeDraft("Night desk", ShiftKind.DESK, "#3949ab", "cross", "22:00", "06:00")
+    return lambda actor: save_shift_type(s.engine, actor, draft)
+
+
 def _own_view(s: Scene) -> Perform:
     return lambda actor: save_view(s.engine, actor, SavedView("Mine"))
 
@@ -227,11 +233,11 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.MANAGE_SITES: _site,
     Action.CHANGE_BUSINESS_HOURS: _closure,
     Action.CHANGE_SLA_POLICIES: _sla_policy,
+    Action.EDIT_ROSTER: _shift_type,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
 NO_SERVICE_YET = {
-    Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
     Action.RECORD_OWN_TRAINING,
     Action.EDIT_STAFF_DETAILS,
