@@ -35,6 +35,7 @@ for key, title, factory in (
     ("teams", "Teams", "ui.settings.teams_page:TeamsPage"),
     ("categories", "Categories", "ui.settings.categories_page:CategoriesPage"),
     ("sla", "SLA policies", "ui.settings.sla_page:SlaPage"),
+    ("shiftTypes", "Shift types", "ui.settings.shift_types_page:ShiftTypesPage"),
 ):
     register_page(PageInfo(key, title, "app", factory, in_navigation=False))
 register_page(
@@ -226,6 +227,7 @@ for name, text in (
     ("teams", "&Teams"),
     ("categories", "&Categories"),
     ("sla", "S&LA policies"),
+    ("shiftTypes", "Shift t&ypes"),
 ):
     register_command(Command(name, SETTINGS, text, page=name, method="refresh"))
 
