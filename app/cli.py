@@ -196,8 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common_options(assets, argparse.SUPPRESS)
     from app.admin_commands import add_admin_commands
+    from app.roster_commands import add_roster_commands
 
     add_admin_commands(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
+    add_roster_commands(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
     return parser
 
 
@@ -564,6 +566,12 @@ def _cmd_admin(args: argparse.Namespace, url: str) -> int:
     return run_admin(args, url)
 
 
+def _cmd_roster(args: argparse.Namespace, url: str) -> int:
+    from app.roster_commands import run_roster
+
+    return run_roster(args, url)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "init": _cmd_init,
@@ -575,6 +583,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "export": _cmd_export,
     "call": _cmd_call,
     "admin": _cmd_admin,
+    "roster": _cmd_roster,
 }
 
 

@@ -15,6 +15,7 @@ import csv
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, aliased
@@ -27,6 +28,8 @@ from models.org import Category, Site, SiteClosure, Staff, Team, TeamMember
 from models.people import Asset, Caller
 from models.private_files import new_file_beside
 from models.sqlite_file import SQLITE_MAGIC
+
+T = TypeVar("T")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -183,24 +186,39 @@ KINDS: dict[str, Callable[[Session], tuple[list[str], Rows]]] = {
 
 def export(engine: Engine, kind: str, target: Path) -> int:
     """Write ``kind`` to ``target`` as CSV; the number of rows written."""
-    if target.is_dir():
-        raise SwitchboardError(f"{target} is a folder; give a file name, such as {kind}.csv.")
-    if _is_database(target):
-        raise SwitchboardError(
-            f"{target} is a Switchboard database; an export never writes over one. "
-            f"Give another file name, such as {kind}.csv."
-        )
-    count = 0
-    with new_file_beside(target) as partial, read_session(engine) as session:
-        header, rows = KINDS[kind](session)
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+
+    def write(partial: Path) -> int:
+        count = 0
+        with (
+            read_session(engine) as session,
+            partial.open("w", encoding="utf-8-sig", newline="") as handle,
+        ):
+            header, rows = KINDS[kind](session)
             writer = csv.writer(handle)
             writer.writerow(header)
             for row in rows:
                 writer.writerow([safe_cell(value) for value in row])
                 count += 1
+        return count
+
+    return write_output(target, f"{kind}.csv", write)
+
+
+def write_output(target: Path, example: str, write: Callable[[Path], T]) -> T:
+    """Run ``write`` on a new file beside ``target``, then put it in ``target``'s place, so a
+    failed write leaves whatever was there. Refuses a folder and a Switchboard database
+    (``example`` is a file name to suggest instead)."""
+    if target.is_dir():
+        raise SwitchboardError(f"{target} is a folder; give a file name, such as {example}.")
+    if _is_database(target):
+        raise SwitchboardError(
+            f"{target} is a Switchboard database; an export never writes over one. "
+            f"Give another file name, such as {example}."
+        )
+    with new_file_beside(target) as partial:
+        result = write(partial)
         os.replace(partial, target)
-    return count
+    return result
 
 
 def _is_database(path: Path) -> bool:
