@@ -46,7 +46,7 @@ from app.permissions import (
 from app.queue.query import SavedView
 from app.queue.saved_views import save_view
 from app.roster.shift_types import ShiftTypeDraft, save_shift_type
-from app.staff import change_role
+from app.staff import StaffDetails, change_role, save_staff_details
 from app.tickets.actions import (
     TicketDraft,
     add_note,
@@ -203,6 +203,11 @@ def _shift_type(s: Scene) -> Perform:
     return lambda actor: save_shift_type(s.engine, actor, draft)
 
 
+def _staff_details(s: Scene) -> Perform:
+    details = StaffDetails(phone="020 7946 0018", home_site_id=s.org.hq, contracted_minutes=2250)
+    return lambda actor: save_staff_details(s.engine, actor, s.org.bob, details)
+
+
 def _own_view(s: Scene) -> Perform:
     return lambda actor: save_view(s.engine, actor, SavedView("Mine"))
 
@@ -234,13 +239,13 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.CHANGE_BUSINESS_HOURS: _closure,
     Action.CHANGE_SLA_POLICIES: _sla_policy,
     Action.EDIT_ROSTER: _shift_type,
+    Action.EDIT_STAFF_DETAILS: _staff_details,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
 NO_SERVICE_YET = {
     Action.EDIT_TRAINING_LOG,
     Action.RECORD_OWN_TRAINING,
-    Action.EDIT_STAFF_DETAILS,
     Action.MANAGE_MAINTENANCE,
     Action.RUN_REPORTS,
     Action.BACK_UP,

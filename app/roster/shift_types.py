@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import NotFoundError, ValidationError
 from app.permissions import Action, require
+from app.roster.local_time import clock_text, parse_clock
 from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.enums import ShiftKind
@@ -27,7 +28,6 @@ from models.roster import Shift, ShiftType
 PATTERNS = ("solid", "hatch", "dots", "cross", "lines", "diagonal")
 MAX_NAME = 40  # ShiftType.name's column
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -117,13 +117,14 @@ def clean_draft(draft: ShiftTypeDraft) -> ShiftTypeDraft:
         problems["colour"] = f"{draft.colour!r} is no colour; write it as #rrggbb, e.g. #64b5f6."
     if draft.pattern not in PATTERNS:
         problems["pattern"] = f"Choose one of the patterns: {', '.join(PATTERNS)}."
-    for key, value in (("starts", draft.starts), ("ends", draft.ends)):
-        if not _TIME.match(value.strip()):
-            problems[key] = f"{value!r} is no time of day; write it as HH:MM, e.g. 07:30."
-    if problems:
+    starts, ends = parse_clock(draft.starts), parse_clock(draft.ends)
+    for key, parsed, typed in (("starts", starts, draft.starts), ("ends", ends, draft.ends)):
+        if parsed is None:
+            problems[key] = f"{typed!r} is no time of day; write it as HH:MM, e.g. 07:30."
+    if problems or starts is None or ends is None:
         raise ValidationError(problems)
     return ShiftTypeDraft(
-        name, draft.kind, colour, draft.pattern, draft.starts.strip(), draft.ends.strip()
+        name, draft.kind, colour, draft.pattern, clock_text(starts), clock_text(ends)
     )
 
 
