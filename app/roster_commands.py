@@ -1,17 +1,27 @@
 """``switchboard roster ...``: the roster outside the window, for scripts and calendars.
 
 ``roster ics USERNAME --from DATE --to DATE --out FILE`` writes a person's shifts as an
-iCalendar file.
+iCalendar file; ``roster gaps --week 2026-W49 [--site CODE] [--json]`` lists the hours a
+site's desk has fewer people than its minimum (exit status 1 when there are any, so a
+scheduled job can warn).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-EXIT_OK = 0
+from app.errors import SwitchboardError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+EXIT_OK, EXIT_GAPS = 0, 1
 
 
 def _day(text: str) -> date:
@@ -21,6 +31,17 @@ def _day(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30"
+        ) from None
+
+
+def _week(text: str) -> date:
+    """An ISO week ("2026-W49") as its Monday."""
+    try:
+        year, week = text.strip().upper().split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a week; write it as YYYY-Www, e.g. 2026-W49"
         ) from None
 
 
@@ -39,6 +60,13 @@ def add_roster_commands(
     ics.add_argument("--to", dest="last", type=_day, required=True, metavar="DATE")
     ics.add_argument("--out", type=Path, required=True, metavar="FILE")
     add_common(ics)
+    gaps = tasks.add_parser(
+        "gaps", help="the hours a desk has fewer people than its minimum, in a week"
+    )
+    gaps.add_argument("--week", type=_week, required=True, metavar="YYYY-Www")
+    gaps.add_argument("--site", metavar="CODE", help="one site only (default: every site)")
+    gaps.add_argument("--json", action="store_true", help="print JSON for other programs")
+    add_common(gaps)
 
 
 def _ics(args: argparse.Namespace, url: str) -> int:
@@ -54,7 +82,61 @@ def _ics(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
-TASKS: dict[str, Callable[[argparse.Namespace, str], int]] = {"ics": _ics}
+def _gaps(args: argparse.Namespace, url: str) -> int:
+    from app.db_lifecycle import open_database
+    from app.roster.week import week
+
+    engine = open_database(url)
+    try:
+        site_id = _site_id(engine, args.site) if args.site else None
+        found = [gap for gap in week(engine, args.week).gaps if site_id in (None, gap.site_id)]
+    finally:
+        engine.dispose()
+    label = f"{args.week.isocalendar().year}-W{args.week.isocalendar().week:02d}"
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "week": label,
+                    "gaps": [
+                        {
+                            "site": gap.site_code,
+                            "starts": gap.starts.isoformat(),
+                            "ends": gap.ends.isoformat(),
+                            "people": gap.people,
+                            "minimum": gap.minimum,
+                        }
+                        for gap in found
+                    ],
+                },
+                indent=2,
+            )
+        )
+    elif found:
+        print(f"{len(found)} gaps in the desk's cover in {label}:")
+        for gap in found:
+            print(f"  {gap.text}")
+    else:
+        print(f"No gaps in the desk's cover in {label}.")
+    return EXIT_GAPS if found else EXIT_OK
+
+
+def _site_id(engine: Engine, code: str) -> uuid.UUID:
+    from sqlmodel import select
+
+    from models.engine import read_session
+    from models.org import Site
+
+    with read_session(engine) as session:
+        sites = session.exec(select(Site.id, Site.code)).all()
+    found = [site_id for site_id, site_code in sites if site_code.lower() == code.strip().lower()]
+    if not found:
+        codes = ", ".join(sorted(site_code for _id, site_code in sites))
+        raise SwitchboardError(f"No site has the code {code!r}; the sites are {codes}.")
+    return found[0]
+
+
+TASKS: dict[str, Callable[[argparse.Namespace, str], int]] = {"ics": _ics, "gaps": _gaps}
 
 
 def run_roster(args: argparse.Namespace, url: str) -> int:

@@ -1,9 +1,11 @@
-"""A person's shifts as an iCalendar file: read back with the icalendar library, the range
-taken by the local day a shift starts on at its site, a night across a daylight-saving change
-at its true length, and the command line's refusals in one line."""
+"""The roster outside the window: a person's shifts as an iCalendar file (read back with the
+icalendar library; the range taken by the local day a shift starts on at its site; a night
+across a daylight-saving change at its true length), the week's gaps in the desk's cover,
+and the command line's refusals in one line."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -185,3 +187,39 @@ def test_a_newer_file_keeps_each_shift_under_the_same_uid(engine: Engine, org: O
     after = events(person_calendar(engine, "bob", *week)[0])
     assert [e["uid"] for e in before] == [e["uid"] for e in after]  # updated, not a twin
     assert after[0]["end"] == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+
+
+def test_roster_gaps_lists_the_short_hours_of_a_week_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.roster.coverage import Band, set_coverage_bands
+
+    with migrated_database("sqlite", tmp_path) as engine:
+        org = make_org(engine)
+        # HQ wants one person at the desk on Monday 09:00-11:00; Bob covers 09:00-10:00.
+        set_coverage_bands(engine, org.mia, org.hq, [Band(0, "09:00", "11:00", 1)])
+        add_shift(
+            engine,
+            org.bob,
+            org.hq,
+            ShiftKind.DESK,
+            datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+            datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+        )
+    db = ["--db", str(tmp_path / "switchboard.db")]
+    assert main(["roster", "gaps", "--week", "2026-W49", *db]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("1 gaps in the desk's cover in 2026-W49:")
+    assert "Mon 30 Nov 10:00-11:00 at HQ: 0 of 1" in out
+    assert main(["roster", "gaps", "--week", "2026-W49", "--site", "ny", *db]) == 0
+    assert "No gaps" in capsys.readouterr().out
+    assert main(["roster", "gaps", "--week", "2026-W49", "--json", *db]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert found["gaps"][0]["site"] == "HQ" and found["gaps"][0]["starts"].startswith(
+        "2026-11-30T10:00"
+    )
+    assert main(["roster", "gaps", "--week", "2026-W49", "--site", "XX", *db]) == 2
+    assert "No site has the code 'XX'; the sites are HQ, NY." in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["roster", "gaps", "--week", "49", *db])
+    assert "write it as YYYY-Www" in capsys.readouterr().err
