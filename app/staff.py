@@ -51,6 +51,7 @@ from app.org.teams import join_home_team
 from app.permissions import Action, require
 from app.server_rules import installed, sync_login
 from app.sign_in import hash_password, store_password
+from app.training.skills import SkillLevel
 from models.audit import AuditKind
 from models.clock import utcnow
 from models.engine import read_session, write_session
@@ -68,17 +69,6 @@ MAX_WEEKLY_MINUTES = 80 * 60  # contracted time a week: nobody is contracted for
 # Hours a week as typed: "37.5" (or "37,5") and "37:30" are the same contract.
 _DECIMAL_HOURS = re.compile(r"\d{1,3}(?:[.,]\d+)?")
 _CLOCK_HOURS = re.compile(r"(\d{1,3}):([0-5]\d)")
-
-
-@dataclass(frozen=True)
-class SkillLevel:
-    """A skill someone has (or a ticket needs) and its level, 1 (basic) to 3 (expert)."""
-
-    name: str
-    level: int
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.level}"
 
 
 @dataclass(frozen=True)
@@ -178,12 +168,12 @@ def _directory(session: Session) -> list[tuple[StaffRow, str]]:
     ).all():
         teams[staff_id].append(name)
     skills: defaultdict[uuid.UUID, list[SkillLevel]] = defaultdict(list)
-    for staff_id, name, level in session.exec(
-        select(StaffSkill.staff_id, Skill.name, StaffSkill.level)
+    for staff_id, skill_id, name, level in session.exec(
+        select(StaffSkill.staff_id, Skill.id, Skill.name, StaffSkill.level)
         .join(Skill, col(Skill.id) == col(StaffSkill.skill_id))
         .order_by(func.lower(Skill.name))
     ).all():
-        skills[staff_id].append(SkillLevel(name, level))
+        skills[staff_id].append(SkillLevel(skill_id, name, level))
     rows = []
     for staff, team in people:
         home = sites.get(staff.home_site_id) if staff.home_site_id is not None else None

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from app.errors import NotFoundError
 from app.roster.shift_types import type_of_kind
-from app.staff import SkillLevel, StaffDetails, deactivate, save_staff_details
+from app.staff import StaffDetails, deactivate, save_staff_details
 from app.tickets.actions import TicketDraft, change_status, create_ticket
 from app.tickets.suggest import Suggestions, suggest_assignees
 from models.engine import write_session
@@ -98,12 +98,12 @@ def test_people_with_the_skill_come_by_level_then_by_fewest_open_tickets(
         ("Ann Operator", "on shift until 15:00 · Networking 2 · no open tickets"),
         ("Mia Manager", "on shift until 17:00 · Networking 2 · 1 open ticket"),
     ]
-    assert found.needed == (SkillLevel("Networking", 2),)
+    assert [str(skill) for skill in found.needed] == ["Networking 2"]
     assert (found.message, found.on_call) == ("", ())
     bob = found.people[0]
-    assert (bob.staff_id, bob.skills, bob.open_tickets) == (
+    assert (bob.staff_id, [str(skill) for skill in bob.skills], bob.open_tickets) == (
         org.bob,
-        (SkillLevel("Networking", 3),),
+        ["Networking 3"],
         2,
     )
     assert [p.name for p in suggest_assignees(engine, org.wan, org.hq, limit=2).people] == [
@@ -168,7 +168,8 @@ def test_a_subcategory_without_skills_of_its_own_needs_its_parents(
     _shift(engine, org.ann, org.hq, "07:00", 8)
     assert [p.name for p in suggest_assignees(engine, wifi_id, org.hq).people] == ["Bob Tech"]
     _needs(engine, wifi_id, {"Wireless": 1})
-    assert suggest_assignees(engine, wifi_id, org.hq).needed == (SkillLevel("Wireless", 1),)
+    needed = suggest_assignees(engine, wifi_id, org.hq).needed
+    assert [str(skill) for skill in needed] == ["Wireless 1"]
 
 
 def test_people_away_or_deactivated_are_not_offered(engine: Engine, org: Org) -> None:

@@ -267,3 +267,26 @@ def test_only_managers_and_admins_plan_and_book(
             perform(org.bob)
         assert str(refused.value) == refusal(Action.EDIT_TRAINING_LOG)
     assert len(list_sessions(engine)) == 1 and _shifts(engine) == []
+
+
+def test_the_roster_leaves_a_booked_training_shift_to_the_training_log(
+    engine: Engine, org: Org, course: uuid.UUID
+) -> None:
+    from app.roster.shifts import delete_shift, move_shift
+
+    session_id = _session(engine, org, course)
+    book(engine, org.mia, session_id, org.bob)
+    with read_session(engine) as session:
+        shift_id = session.exec(select(SessionAttendee.shift_id)).one()
+    assert shift_id is not None
+    before = _shifts(engine)
+    for change in (
+        lambda: delete_shift(engine, org.mia, shift_id),
+        lambda: move_shift(engine, org.mia, shift_id, org.ann, date(2026, 12, 7)),
+    ):
+        with pytest.raises(ValidationError, match="change or cancel the booking") as refused:
+            change()
+        assert "booking on ITIL 4 Foundation (Tue 01 Dec)" in refused.value.problems["shift"]
+    assert _shifts(engine) == before  # still Bob's, unchanged
+    unbook(engine, org.mia, session_id, org.bob)
+    assert _shifts(engine) == []

@@ -50,6 +50,7 @@ from models.audit import AuditKind
 from models.engine import write_session
 from models.org import Site, Staff, Team, TeamMember
 from models.roster import Shift, ShiftType
+from models.training import Course, SessionAttendee, TrainingSession
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def save_shift(
     """Add a shift (``shift_id`` None) or change one; returns its id."""
     with write_session(engine) as session:
         require(session, actor_id, Action.EDIT_ROSTER)
-        current = _shift(session, shift_id) if shift_id is not None else None
+        current = _changeable(session, shift_id) if shift_id is not None else None
         checked = _check(session, shift, current)
         if current is None:
             row = checked.row()
@@ -176,7 +177,7 @@ def delete_shift(engine: Engine, actor_id: uuid.UUID, shift_id: uuid.UUID) -> No
     """Take a shift off the roster (Delete on its cell)."""
     with write_session(engine) as session:
         require(session, actor_id, Action.EDIT_ROSTER)
-        row = _shift(session, shift_id)
+        row = _changeable(session, shift_id)
         text = _describe_row(session, row)
         session.delete(row)
         _audit(session, actor_id, f"Removed {text}", row.staff_id)
@@ -189,7 +190,7 @@ def move_shift(
     hours, type, site and note."""
     with write_session(engine) as session:
         require(session, actor_id, Action.EDIT_ROSTER)
-        row = _shift(session, shift_id)
+        row = _changeable(session, shift_id)
         draft = _draft_of(session, row, staff_id, day)
         checked = _check(session, draft, row)
         before = _describe_row(session, row)
@@ -391,6 +392,28 @@ def _shift(session: Session, shift_id: uuid.UUID) -> Shift:
     row = session.get(Shift, shift_id)
     if row is None:
         raise NotFoundError("That shift was removed meanwhile; the roster is read again.")
+    return row
+
+
+def _changeable(session: Session, shift_id: uuid.UUID) -> Shift:
+    """A shift the roster may change: not one a training session booked (the booking owns
+    its times; it is changed or cancelled on the training log, which moves the shift)."""
+    row = _shift(session, shift_id)
+    booking = session.exec(
+        select(TrainingSession.starts_at, Course.name)
+        .join(SessionAttendee, col(SessionAttendee.session_id) == col(TrainingSession.id))
+        .join(Course, col(Course.id) == col(TrainingSession.course_id))
+        .where(SessionAttendee.shift_id == row.id)
+    ).first()
+    if booking is not None:
+        starts, course = booking
+        raise ValidationError(
+            {
+                "shift": f"This shift is a booking on {course} "
+                f"({day_text(local_day(starts, _zone_of(session, row)))}); change or cancel "
+                "the booking on the training log."
+            }
+        )
     return row
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlmodel import col
 
 from app.errors import NotFoundError
-from app.staff import SkillLevel
+from app.training.skills import SkillLevel
 from models.clock import utcnow
 from models.engine import read_connection
 from models.enums import OPEN_STATUSES, ShiftKind
@@ -112,7 +112,7 @@ def suggest_assignees(
 
     def offer(shift: _Shift, first_words: str) -> Suggestion:
         held = tuple(
-            SkillLevel(n.name, levels[shift.staff_id][n.skill_id])
+            SkillLevel(n.skill_id, n.name, levels[shift.staff_id][n.skill_id])
             for n in needs
             if n.skill_id in levels[shift.staff_id]
         )
@@ -123,7 +123,7 @@ def suggest_assignees(
     def strength(shift: _Shift) -> int:
         return sum(levels[shift.staff_id].values())
 
-    needed = tuple(SkillLevel(n.name, n.level) for n in needs)
+    needed = tuple(SkillLevel(n.skill_id, n.name, n.level) for n in needs)
     if fitting:
         fitting.sort(
             key=lambda s: (

@@ -51,11 +51,14 @@ class SkillRow:
 
 @dataclass(frozen=True)
 class SkillLevel:
-    """A skill someone has (or a category needs), at a level 1-3."""
+    """A skill someone has (or a category needs), at a level 1 (basic) to 3 (expert)."""
 
     skill_id: uuid.UUID
     name: str
     level: int
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.level}"
 
 
 def list_skills(engine: Engine) -> list[SkillRow]:
