@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import config
 from app.errors import SwitchboardError, ValidationError
+from app.terminal import print_row_errors, terminal_safe
 from models.errors import DatabaseError, environment_problem
 
 if TYPE_CHECKING:
@@ -30,14 +31,6 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_LIMIT = 1000
-# Control characters (C0 but tab, DEL, C1) in data printed to a terminal: imported text
-# could otherwise move the cursor, recolour or retitle the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with control characters shown as ``?``, for printing data to a terminal."""
-    return _CONTROL.sub("?", text)
 
 
 def _add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -197,9 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common_options(assets, argparse.SUPPRESS)
     from app.admin_commands import add_admin_commands
     from app.roster_commands import add_roster_commands
+    from app.training_commands import add_training_commands
 
-    add_admin_commands(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
-    add_roster_commands(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
+    for add in (add_admin_commands, add_roster_commands, add_training_commands):
+        add(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
     return parser
 
 
@@ -446,7 +440,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
             print(f"To create:        {len(plan.creates):,}")
             print(f"To update:        {len(plan.updates):,}")
             print(f"Unchanged:        {plan.unchanged:,}")
-            _print_import_errors(plan.errors)
+            print_row_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
         actor = staff_id_for(engine, login_name(engine, args.user))  # as in the GUI
@@ -455,7 +449,7 @@ def _cmd_import(args: argparse.Namespace, url: str) -> int:
         )
     finally:
         engine.dispose()
-    _print_import_errors(result.errors)
+    print_row_errors(result.errors)
     print(
         f"Imported: {result.created:,} created, {result.updated:,} updated, "
         f"{result.unchanged:,} unchanged, {result.skipped:,} rows with errors skipped."
@@ -503,27 +497,19 @@ def _import_assets(args: argparse.Namespace, url: str) -> int:
             print(f"To add:     {len(plan.creates):,}")
             print(f"To change:  {len(plan.updates):,}")
             print(f"Unchanged:  {plan.unchanged:,}")
-            _print_import_errors(plan.errors)
+            print_row_errors(plan.errors)
             print("Dry run: nothing was written.")
             return EXIT_OK
         actor = staff_id_for(engine, login_name(engine, args.user))
         result = import_assets(engine, table, mapping, actor, strict=args.strict)
     finally:
         engine.dispose()
-    _print_import_errors(result.errors)
+    print_row_errors(result.errors)
     print(
         f"Imported: {result.created:,} added, {result.updated:,} changed, "
         f"{result.unchanged:,} unchanged, {result.skipped:,} rows with problems skipped."
     )
     return EXIT_OK
-
-
-def _print_import_errors(errors: Sequence[object]) -> None:
-    print(f"Rows with errors: {len(errors):,}")
-    for error in errors[:20]:
-        print(terminal_safe(f"  {error}"))
-    if len(errors) > 20:
-        print(f"  ... and {len(errors) - 20:,} more")
 
 
 def _cmd_call(args: argparse.Namespace, url: str) -> int:
@@ -572,6 +558,12 @@ def _cmd_roster(args: argparse.Namespace, url: str) -> int:
     return run_roster(args, url)
 
 
+def _cmd_training(args: argparse.Namespace, url: str) -> int:
+    from app.training_commands import run_training
+
+    return run_training(args, url)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "init": _cmd_init,
@@ -584,6 +576,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "call": _cmd_call,
     "admin": _cmd_admin,
     "roster": _cmd_roster,
+    "training": _cmd_training,
 }
 
 
