@@ -32,7 +32,7 @@ from app.errors import SwitchboardError
 from app.tickets import sla
 from app.tickets.actions import change_status, update_ticket
 from models.engine import is_sqlite, make_engine, read_session, write_session
-from models.enums import Channel, EventKind, StaffRole, TicketStatus
+from models.enums import Channel, EventKind, ShiftKind, StaffRole, TicketStatus
 from models.migrate import upgrade
 from models.org import Site, SlaPolicy, Staff, Team
 from models.people import Asset, Caller, CallerPhone
@@ -97,7 +97,7 @@ def demo(shared_engine: Engine) -> Demo:
     summary = DemoSummary(
         sites=2,
         teams=5,
-        staff=20,
+        staff=40,
         callers=counts["caller"],
         assets=counts["asset"],
         tickets=counts["ticket"],
@@ -138,7 +138,7 @@ def _rows(engine: Engine, table: str, order: str) -> list[tuple[Any, ...]]:
 
 def test_counts_match_the_spec_and_the_database(engine: Engine) -> None:
     summary = generate(engine, SPEC)
-    assert (summary.sites, summary.teams, summary.staff) == (2, 5, 20)
+    assert (summary.sites, summary.teams, summary.staff) == (2, 5, 40)
     assert summary.callers == 200 == _count(engine, "caller")
     assert summary.tickets == 1000 == _count(engine, "ticket")
     assert summary.events == _count(engine, "ticket_event")
@@ -164,7 +164,7 @@ def test_reference_data(engine: Engine) -> None:
         assert [name for name, team in teams.items() if team.is_service_desk] == ["Service desk"]
         assert {"Desktop support", "Network", "Servers", "Applications"} <= set(teams)
         staff = list(s.exec(sm_select(Staff)).all())
-        assert len(staff) == 20 and len({p.username for p in staff}) == 20
+        assert len(staff) == 40 and len({p.username for p in staff}) == 40
         assert [p.role for p in staff].count(StaffRole.MANAGER) == 1
         me = next(p for p in staff if p.username == "me.at.desk")
         assert me.role == StaffRole.ADMIN and me.team_id == teams["Service desk"].id
@@ -560,3 +560,34 @@ def test_the_ticket_service_works_on_generated_tickets(engine: Engine) -> None:
         reopened = s.get(Ticket, closed.id)
         assert reopened is not None and reopened.reopen_count == 1
         assert reopened.resolved_at is None and reopened.sla_due_at == reopened.resolution_due_at
+
+
+# ------------------------------------------------------------------- the roster and training
+
+
+def test_the_roster_and_training_log_look_like_a_real_team(shared_engine: Engine) -> None:
+    from app.demo.roster import CONFLICT_WEEK, COURSES, WEEKS_BACK
+    from app.roster.conflicts import ConflictKind
+    from app.roster.local_time import monday_of
+    from app.roster.week import week
+    from app.training.matrix import CellState, training_matrix
+
+    this_monday = monday_of(NOW.date())
+    weeks = [week(shared_engine, this_monday - timedelta(weeks=n)) for n in range(WEEKS_BACK)]
+    # Every site's desk and on-call rota are filled, week after week.
+    for shown in weeks:
+        kinds = {s.kind for row in shown.rows for day in row.days for s in day}
+        assert {ShiftKind.DESK, ShiftKind.ON_CALL} <= kinds
+    # A few real gaps in the cover, and the deliberate conflicts, for the manager to find.
+    assert any(gap.site_code == "NY" for shown in weeks for gap in shown.gaps)
+    conflicted = weeks[WEEKS_BACK - CONFLICT_WEEK]
+    found = {conflict.kind for conflict in conflicted.conflicts}
+    assert {ConflictKind.WORK_WHILE_AWAY, ConflictKind.SHORT_REST} <= found
+    assert sum(len(shown.conflicts) for shown in weeks) < 60  # a few, not chaos
+
+    matrix = training_matrix(shared_engine, today=NOW.date())
+    assert len(matrix.rows) == 40 and len(matrix.courses) <= len(COURSES)
+    states = {cell.state for row in matrix.rows for cell in row.cells}
+    assert {CellState.VALID, CellState.EXPIRING, CellState.EXPIRED, CellState.MISSING} <= states
+    held, required = matrix.compliance
+    assert 0.6 <= held / required <= 0.95
