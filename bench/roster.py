@@ -1,0 +1,285 @@
+"""Roster and training benchmark: what the roster, the training log and the ticket editor's
+suggestion ask of the database on a large team, each against the bare ``sqlite3`` reads of
+the same rows (the floor) in the same run.
+
+    python bench/roster.py --db FILE [--staff 200] [--weeks 104] [--repeat 9]
+
+FILE is made here if it does not hold the team yet: the demo organisation (a small demo),
+then staff up to ``--staff`` and ``--weeks`` weeks of desk shifts and on-call nights ending at
+the benchmark's "now" (:data:`bench.run.BENCH_NOW`), 40 courses and their completions. One
+JSON object per figure: the median of ``--repeat`` warm runs in milliseconds.
+
+- ``roster week``: :func:`app.roster.week.week` for the current week, every site: the rows,
+  shifts, conflicts and coverage the page paints (target < 100 ms);
+- ``roster next week``: the week after, as a press of PgDn asks (target < 50 ms);
+- ``training matrix``: :func:`app.training.matrix.training_matrix`, everyone by every required
+  course (target < 150 ms with 200 staff and 40 courses);
+- ``assignment suggestion``: :func:`app.tickets.suggest.suggest_assignees` for a category
+  that needs a skill (target < 20 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dateutil.relativedelta import relativedelta  # noqa: E402
+from sqlalchemy import Engine, insert, select  # noqa: E402
+
+from app.config import to_url  # noqa: E402
+from app.db_lifecycle import open_database  # noqa: E402
+from app.demo import DemoSpec, generate  # noqa: E402
+from app.roster.local_time import monday_of, span_to_utc, week_window  # noqa: E402
+from app.roster.week import week  # noqa: E402
+from app.tickets.suggest import suggest_assignees  # noqa: E402
+from app.training.matrix import training_matrix  # noqa: E402
+from bench.run import BENCH_NOW  # noqa: E402
+from models.clock import use_source  # noqa: E402
+from models.engine import write_session  # noqa: E402
+from models.enums import CompletionResult, ShiftKind, StaffRole  # noqa: E402
+from models.org import Category, Site, Staff, Team, TeamMember  # noqa: E402
+from models.roster import CategorySkill, Shift, ShiftType, Skill  # noqa: E402
+from models.training import Completion, Course, CourseRequirement  # noqa: E402
+
+COURSES = 40
+
+
+def build(path: Path, staff: int, weeks: int) -> None:
+    """The demo organisation, then the team, its roster and its training, once."""
+    engine = open_database(to_url(str(path)), create=True)
+    try:
+        with sqlite3.connect(path) as connection:
+            have = connection.execute("SELECT count(*) FROM staff").fetchone()[0]
+        if have >= staff:
+            return
+        if connection.execute("SELECT count(*) FROM ticket").fetchone()[0] == 0:
+            generate(engine, DemoSpec(callers=500, tickets=2000, months=2, now=BENCH_NOW))
+        _team(engine, staff, weeks)
+    finally:
+        engine.dispose()
+
+
+def _team(engine: Engine, staff: int, weeks: int) -> None:
+    rng = random.Random(1)
+    with write_session(engine) as session:
+        sites = list(session.exec(select(Site)).scalars())
+        teams = [t.id for t in session.exec(select(Team)).scalars()]
+        types = {t.kind: t for t in session.exec(select(ShiftType)).scalars()}
+        skill = session.exec(select(Skill).where(Skill.name == "Networking")).scalars().first()
+        have = session.exec(select(Staff)).scalars().all()
+        people = [(p.id, p.home_site_id or sites[0].id) for p in have]
+        rows, members = [], []
+        for n in range(len(have), staff):
+            staff_id, site = uuid.uuid4(), rng.choice(sites)
+            team = rng.choice(teams)
+            rows.append(
+                {
+                    "id": staff_id,
+                    "name": f"Bench Person {n:03d}",
+                    "username": f"bench{n:03d}",
+                    "role": rng.choice((StaffRole.OPERATOR, StaffRole.TECHNICIAN)),
+                    "team_id": team,
+                    "active": True,
+                    "home_site_id": site.id,
+                    "contracted_minutes": 2400,
+                    "failed_sign_ins": 0,
+                }
+            )
+            members.append({"team_id": team, "staff_id": staff_id})
+            people.append((staff_id, site.id))
+        session.execute(insert(Staff), rows)
+        session.execute(insert(TeamMember), members)
+        zones = {s.id: ZoneInfo(s.timezone) for s in sites}
+        first = monday_of(BENCH_NOW.date()) - timedelta(weeks=weeks - 4)
+        shifts: list[dict[str, Any]] = []
+        early = types[ShiftKind.DESK]
+        for index, (staff_id, site_id) in enumerate(people):
+            for day in range(weeks * 7):
+                when = first + timedelta(days=day)
+                if when.weekday() >= 5 or (index + day // 7) % 6 == 0:
+                    continue  # weekends, and one week in six away from the desk
+                starts, ends = span_to_utc(
+                    when,
+                    datetime.strptime(early.starts, "%H:%M").time(),
+                    datetime.strptime(early.ends, "%H:%M").time(),
+                    zones[site_id],
+                )
+                shifts.append(
+                    {
+                        "id": uuid.uuid4(),
+                        "staff_id": staff_id,
+                        "shift_type_id": early.id,
+                        "site_id": site_id,
+                        "starts_at": starts,
+                        "ends_at": ends,
+                        "note": "",
+                        "created_at": BENCH_NOW,
+                    }
+                )
+        for start in range(0, len(shifts), 5000):
+            session.execute(insert(Shift), shifts[start : start + 5000])
+        courses = [
+            {
+                "id": uuid.uuid4(),
+                "name": f"Bench course {n:02d}",
+                "provider": "Bench",
+                "validity_months": rng.choice((12, 24, 36)),
+                "retired": False,
+            }
+            for n in range(COURSES)
+        ]
+        session.execute(insert(Course), courses)
+        session.execute(
+            insert(CourseRequirement),
+            [
+                {"id": uuid.uuid4(), "course_id": c["id"], "role": StaffRole.OPERATOR}
+                for c in courses[:20]
+            ]
+            + [
+                {"id": uuid.uuid4(), "course_id": c["id"], "team_id": rng.choice(teams)}
+                for c in courses[20:]
+            ],
+        )
+        completions = []
+        for staff_id, _site in people:
+            for course in courses:
+                if rng.random() < 0.7:
+                    done = BENCH_NOW.date() - timedelta(days=rng.randrange(1100))
+                    completions.append(
+                        {
+                            "id": uuid.uuid4(),
+                            "staff_id": staff_id,
+                            "course_id": course["id"],
+                            "completed_on": done,
+                            "result": CompletionResult.PASSED,
+                            "certificate": "",
+                            "expires_on": done + relativedelta(months=course["validity_months"]),
+                            "recorded_at": BENCH_NOW,
+                            "confirmed_by": staff_id,
+                        }
+                    )
+        session.execute(insert(Completion), completions)
+        if skill is not None:
+            category = session.exec(select(Category)).scalars().first()
+            if category is not None and not session.get(CategorySkill, (category.id, skill.id)):
+                session.add(CategorySkill(category_id=category.id, skill_id=skill.id, level=1))
+
+
+def timed(action: Callable[[], Any], repeat: int) -> list[float]:
+    action()  # warm
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def report(name: str, ours: list[float], base: list[float], **extra: Any) -> None:
+    value, floor = statistics.median(ours), statistics.median(base)
+    print(
+        json.dumps(
+            {
+                "name": name,
+                "unit": "ms",
+                "value": round(value, 2),
+                "range": [round(min(ours), 2), round(max(ours), 2)],
+                "baseline_raw": round(floor, 2),
+                **extra,
+            }
+        )
+    )
+
+
+def _raw_week(raw: sqlite3.Connection, monday: date) -> list[Any]:
+    """The floor: the week's shifts with their people and types, nothing worked out."""
+    starts, ends = week_window(monday)
+    return raw.execute(
+        "SELECT s.id, s.staff_id, st.name, s.site_id, s.starts_at, s.ends_at, t.name, t.colour "
+        "FROM shift s JOIN staff st ON st.id = s.staff_id JOIN shift_type t ON t.id = "
+        "s.shift_type_id WHERE s.starts_at >= ? AND s.starts_at < ? ORDER BY st.name",
+        (starts.strftime("%Y-%m-%d %H:%M:%S"), ends.strftime("%Y-%m-%d %H:%M:%S")),
+    ).fetchall()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--staff", type=int, default=200)
+    parser.add_argument("--weeks", type=int, default=104)
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    build(args.db, args.staff, args.weeks)
+    engine = open_database(to_url(str(args.db)))
+    monday = monday_of(BENCH_NOW.date())
+    with use_source(lambda: BENCH_NOW), sqlite3.connect(args.db) as raw:
+        shifts = raw.execute("SELECT count(*) FROM shift").fetchone()[0]
+        sizes = {"staff": args.staff, "shifts": shifts}
+        report(
+            "roster week",
+            timed(lambda: week(engine, monday), args.repeat),
+            timed(lambda: _raw_week(raw, monday), args.repeat),
+            **sizes,
+        )
+        later = monday + timedelta(weeks=1)
+        report(
+            "roster next week",
+            timed(lambda: week(engine, later), args.repeat),
+            timed(lambda: _raw_week(raw, later), args.repeat),
+            **sizes,
+        )
+        report(
+            "training matrix",
+            timed(lambda: training_matrix(engine, today=BENCH_NOW.date()), args.repeat),
+            timed(
+                lambda: raw.execute(
+                    "SELECT staff_id, course_id, max(expires_on) FROM completion "
+                    "WHERE result = 1 AND confirmed_by IS NOT NULL GROUP BY staff_id, course_id"
+                ).fetchall(),
+                args.repeat,
+            ),
+            staff=args.staff,
+            courses=COURSES,
+        )
+        category, site = raw.execute(
+            "SELECT c.id, (SELECT id FROM site ORDER BY code LIMIT 1) FROM category_skill cs "
+            "JOIN category c ON c.id = cs.category_id LIMIT 1"
+        ).fetchone()
+        now = BENCH_NOW.strftime("%Y-%m-%d %H:%M:%S")
+        report(
+            "assignment suggestion",
+            timed(
+                lambda: suggest_assignees(
+                    engine, uuid.UUID(bytes=category), uuid.UUID(bytes=site), BENCH_NOW
+                ),
+                args.repeat,
+            ),
+            timed(
+                lambda: raw.execute(
+                    "SELECT staff_id FROM shift WHERE starts_at <= ? AND ends_at > ?",
+                    (now, now),
+                ).fetchall(),
+                args.repeat,
+            ),
+            **sizes,
+        )
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
