@@ -260,6 +260,8 @@ def main() -> int:
             "JOIN category c ON c.id = cs.category_id LIMIT 1"
         ).fetchone()
         now = BENCH_NOW.strftime("%Y-%m-%d %H:%M:%S")
+        # The same bound as the service: a shift running now started within the last day.
+        since = (BENCH_NOW - timedelta(hours=25)).strftime("%Y-%m-%d %H:%M:%S")
         report(
             "assignment suggestion",
             timed(
@@ -270,8 +272,9 @@ def main() -> int:
             ),
             timed(
                 lambda: raw.execute(
-                    "SELECT staff_id FROM shift WHERE starts_at <= ? AND ends_at > ?",
-                    (now, now),
+                    "SELECT staff_id FROM shift WHERE starts_at > ? AND starts_at <= ? "
+                    "AND ends_at > ?",
+                    (since, now, now),
                 ).fetchall(),
                 args.repeat,
             ),
