@@ -29,6 +29,7 @@ register_page(
 )
 register_page(PageInfo("staff", "Staff", "staff", "ui.settings.staff_page:StaffPage", "Ctrl+4"))
 register_page(PageInfo("assets", "Assets", "assets", "ui.assets.page:AssetsPage", "Ctrl+5"))
+register_page(PageInfo("roster", "Roster", "roster", "ui.roster.page:RosterPage", "Ctrl+6"))
 # The desk's set-up: reached from the Settings menu, not the navigation.
 for key, title, factory in (
     ("sites", "Sites", "ui.settings.sites_page:SitesPage"),

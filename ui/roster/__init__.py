@@ -1,0 +1,1 @@
+"""The staff roster's views."""
