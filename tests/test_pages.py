@@ -104,7 +104,16 @@ def test_a_registered_page_is_in_the_navigation_and_its_command_in_the_menus(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     titles = [window.navigation.item(row).text() for row in range(window.navigation.count())]
-    assert titles == ["Queue", "Calls", "Call log", "Staff", "Assets", "Roster", "Notes"]
+    assert titles == [
+        "Queue",
+        "Calls",
+        "Call log",
+        "Staff",
+        "Assets",
+        "Roster",
+        "Training",
+        "Notes",
+    ]
     help_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help")
     assert "Say &hello" in [a.text() for a in help_menu.actions()]
     assert window.findChild(NotesPage) is None  # built only when it is first needed

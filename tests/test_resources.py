@@ -28,6 +28,8 @@ ICONS = [
     "save",
     "back",
     "chevron-down",  # QComboBox arrow in style.qss
+    "roster",
+    "training",
 ]
 
 

@@ -30,6 +30,9 @@ register_page(
 register_page(PageInfo("staff", "Staff", "staff", "ui.settings.staff_page:StaffPage", "Ctrl+4"))
 register_page(PageInfo("assets", "Assets", "assets", "ui.assets.page:AssetsPage", "Ctrl+5"))
 register_page(PageInfo("roster", "Roster", "roster", "ui.roster.page:RosterPage", "Ctrl+6"))
+register_page(
+    PageInfo("training", "Training", "training", "ui.training.page:TrainingPage", "Ctrl+7")
+)
 # The desk's set-up: reached from the Settings menu, not the navigation.
 for key, title, factory in (
     ("sites", "Sites", "ui.settings.sites_page:SitesPage"),
@@ -77,6 +80,16 @@ register_command(
         "I&mport assets…",
         dialog="ui.assets.import_dialog:AssetImportDialog",
         permission="IMPORT_ASSETS",
+    )
+)
+register_command(
+    Command(
+        "importTraining",
+        FILE,
+        "Import &training completions…",
+        page="training",
+        method="import_file",
+        permission="EDIT_TRAINING_LOG",
     )
 )
 register_command(
