@@ -200,6 +200,8 @@ QUIET = {
     "queue": {"poll_ms": 0},
     "ticket": {"poll_ms": 0},
     "assets": {"poll_ms": 0},
+    "calls": {"on_now_ms": 0},
+    "roster": {"on_now_ms": 0},
 }  # no polling: tests drive the changes
 
 

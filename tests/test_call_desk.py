@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from app.context import AppContext
@@ -29,9 +29,11 @@ from app.tickets.actions import TicketDraft, create_ticket
 from app.tickets.detail import TicketDetail
 from models.engine import read_session, write_session
 from models.enums import Channel, EventKind, TicketStatus
+from models.org import Staff
 from models.people import Caller, CallerPhone
 from models.tickets import Call, Ticket, TicketEvent
 from tests.conftest import (
+    NOW,
     QUIET,
     InlinePool,
     Org,
@@ -40,6 +42,7 @@ from tests.conftest import (
     dispose_window,
     drain_tasks,
 )
+from tests.test_roster_shifts import add_shift
 from ui.calls.call_bar import elapsed_text
 from ui.calls.desk import CallDesk
 from ui.shell.application import ScreenPop
@@ -667,3 +670,36 @@ def test_erasing_is_disabled_for_everyone_but_admins_and_says_why(window: MainWi
     erase = window.action("eraseCaller")
     assert not erase.isEnabled()
     assert erase.toolTip() == "Only an admin can erase a caller's personal data."
+
+
+# ------------------------------------------------------------------ who is on now
+
+
+def test_the_desk_says_who_is_on_now_and_reads_it_again_when_shown_and_on_f5(
+    qtbot: QtBot, window: MainWindow, engine: Engine, org: Org
+) -> None:
+    with write_session(engine) as s:
+        s.execute(update(Staff).where(col(Staff.id) == org.ann).values(phone="020 7946 0000"))
+    today = NOW.date()  # 10:00 in London, 05:00 in New York
+    add_shift(engine, org, org.ann, "Desk early", today, "07:00", "15:00")
+    add_shift(engine, org, org.bob, "On call", today, "00:00", "00:00", site_id=org.branch)
+
+    desk = take_call(qtbot, window)
+    line = find(desk, QLabel, "onNowLine")
+    qtbot.waitUntil(
+        lambda: (
+            line.text() == "HQ: at the desk Ann Operator (020 7946 0000) until 15:00\n"
+            "NY: at the desk nobody · on call Bob Tech until 00:00"
+        )
+    )
+
+    add_shift(engine, org, org.mia, "On call", today - timedelta(days=1), "17:00", "12:00")
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_1, CTRL)  # the queue...
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.page("queue"))
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_2, CTRL)  # ...and back
+    qtbot.waitUntil(lambda: "on call Mia Manager until 12:00" in line.text().splitlines()[0])
+    assert fully_shown(line, window)
+
+    add_shift(engine, org, org.ada, "Desk late", today, "09:00", "17:00")
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F5)  # and on demand
+    qtbot.waitUntil(lambda: "Ada Admin until 17:00" in line.text().splitlines()[0])

@@ -436,7 +436,8 @@ def test_a_technician_reads_the_roster_but_cannot_change_it(
     page = open_page(qtbot, bob)
     reason = refusal(Action.EDIT_ROSTER)
     assert page.note.text() == reason
-    for button in (page.add_button, page.edit_button, page.remove_button, page.copy_week_button):
+    buttons = (page.add_button, page.edit_button, page.remove_button, page.copy_week_button)
+    for button in (*buttons, page.rotation_button):
         assert not button.isEnabled() and button.toolTip() == reason
     assert said(page, org.bob, TUESDAY) == "Desk early 07:00-15:00 at HQ"
     page.select_cell(org.bob, TUESDAY)
@@ -458,3 +459,26 @@ def test_the_model_keeps_qts_rules(
     reread(qtbot, page)
     qtmodeltester.check(page.model)
     assert page.model.headerData(2, Qt.Orientation.Vertical) == "Bob Tech\n8 h planned"
+
+
+def test_rotation_opens_on_the_week_shown_and_who_is_on_has_its_tab(
+    qtbot: QtBot, page: RosterPage, context: AppContext, org: Org
+) -> None:
+    from ui.roster.on_now_panel import OnNowPanel
+    from ui.roster.rotation_dialog import RotationDialog
+
+    add_shift(context.engine, org, org.bob, "Desk early", TUESDAY, "07:00", "15:00")
+    qtbot.keyClick(page.grid, Qt.Key.Key_T, ALT)  # Ro&tation…
+    qtbot.waitUntil(lambda: page.findChild(RotationDialog) is not None)
+    rotation = page.findChild(RotationDialog)
+    assert rotation is not None and rotation.isVisible()
+    rotation.reject()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    qtbot.keyClick(page.grid, Qt.Key.Key_H, ALT)  # W&ho is on
+    panel = page.findChild(OnNowPanel)
+    assert panel is not None
+    qtbot.waitUntil(lambda: page.tabs.currentWidget() is panel)
+    qtbot.waitUntil(
+        lambda: "Bob Tech" in " ".join(label.text() for label in panel.findChildren(QLabel))
+    )

@@ -16,6 +16,10 @@ and after each save the keyboard comes back to the search box, where the operato
 next. Ending the call (F8) stores the call record: caller, number, operator, start, end and
 the ticket it produced or touched last. A call that rings (screen pop) while one is on
 waits in the call bar until the operator takes it; quitting during a call asks first.
+
+Under the desk, a line per site says who is on now, from the roster: who is at the desk and
+who is on call, with their phones, so a call can be handed on (read off the GUI thread when
+the desk is shown, every minute while it is, and on F5; :mod:`ui.roster.on_now_panel`).
 """
 
 from __future__ import annotations
@@ -59,7 +63,8 @@ from ui.calls.requests import IncomingCall
 from ui.kit.errors import show_failure
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import error_label, named, on_ctrl_enter, plural, text_box
+from ui.kit.widgets import MUTED, error_label, named, on_ctrl_enter, plural, text_box
+from ui.roster.on_now_panel import ON_NOW_MS, OnNowWatch
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
 
@@ -95,7 +100,11 @@ class CallDesk(Page):
 
     callChanged = Signal()  # started, ended, caller or ticket changed
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, on_now_ms: int = ON_NOW_MS
+    ) -> None:
+        """``on_now_ms``: how often the line of who is on now is read again while the desk
+        is on screen (0: only when the desk is shown)."""
         super().__init__(parent)
         self.setObjectName("callDesk")
         self.setAccessibleName("Call desk")
@@ -125,6 +134,13 @@ class CallDesk(Page):
         self.call_bar.backRequested.connect(self.focus_search)
         self.call_bar.takeWaitingRequested.connect(self.take_waiting)
         self.call_bar.dismissWaitingRequested.connect(self.dismiss_waiting)
+        self._on_now = OnNowWatch(context.engine, self, on_now_ms)
+        self._on_now.read.connect(
+            lambda sites: self.on_now_line.setText("\n".join(site.line for site in sites))
+        )
+        self._on_now.failed.connect(
+            lambda text: self.on_now_line.setText(f"Who is on now could not be read: {text}")
+        )
         run_task(lambda: pick_lists.sites(context.engine), self.quick_form.set_sites, parent=self)
 
     # ------------------------------------------------------------------ building
@@ -198,6 +214,12 @@ class CallDesk(Page):
         self.side.setMinimumWidth(250)
         self.side.setMaximumWidth(440)
 
+        self.on_now_line = named(QLabel(), "onNowLine", "Who is on now")
+        self.on_now_line.setStyleSheet(f"color: {MUTED};")
+        self.on_now_line.setWordWrap(True)
+        self.on_now_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.on_now_line.setToolTip("From the roster: who answers the phone and who is on call.")
+
         self.outcome_label = named(QLabel(), "outcomeLabel")
         self.outcome_label.setStyleSheet("color: #2e7d32;")
         self.outcome_label.setWordWrap(True)
@@ -215,6 +237,7 @@ class CallDesk(Page):
         layout.addWidget(self.search_edit)
         layout.addWidget(self.search_status)
         layout.addLayout(columns, 1)
+        layout.addWidget(self.on_now_line)
         self._update_actions()
 
     # ------------------------------------------------------------------ as a page
@@ -228,6 +251,11 @@ class CallDesk(Page):
 
     def shown(self) -> None:
         self.focus_search()
+        self._on_now.refresh()
+
+    def refresh(self) -> None:
+        """F5: read who is on now again (the call on the line stays as it is)."""
+        self._on_now.refresh()
 
     def handle(self, request: object) -> bool:
         """A call popped by the softphone: taken at once when the line is free, else it

@@ -59,6 +59,8 @@ from ui.kit.widgets import MUTED, RED, key_action, named, page_button, plural, s
 from ui.roster.cover import CoverPanel
 from ui.roster.delegate import CONFLICT_MARK, ShiftDelegate, row_height
 from ui.roster.model import Cell, RosterModel
+from ui.roster.on_now_panel import ON_NOW_MS, OnNowPanel
+from ui.roster.rotation_dialog import RotationDialog
 from ui.roster.shift_dialog import ShiftDialog
 from ui.shell.pages import Page
 
@@ -133,9 +135,13 @@ class RosterGrid(QTableView):
 class RosterPage(Page):
     """The roster week, its conflicts and cover (object name ``rosterView``)."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, on_now_ms: int = ON_NOW_MS
+    ) -> None:
+        """``on_now_ms``: how often the "Who is on" tab reads again while shown (0: never)."""
         super().__init__(parent)
         named(self, "rosterView", "Roster")
+        self._on_now_ms = on_now_ms
         self._context = context
         self._editor = context_may(context, Action.EDIT_ROSTER)
         self._monday = monday_of(today())  # the week asked for (on screen once it arrives)
@@ -228,8 +234,10 @@ class RosterPage(Page):
         self.conflicts.itemDoubleClicked.connect(lambda _item: self.go_to_conflict())
         key_action(self.conflicts, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.go_to_conflict)
         self.cover = named(CoverPanel(), "rosterCover", "Desk cover")
+        self.on_now = OnNowPanel(self._context, interval_ms=self._on_now_ms)
         self.tabs.addTab(self.conflicts, "Conf&licts")
         self.tabs.addTab(self.cover, "&Desk cover")
+        self.tabs.addTab(self.on_now, "W&ho is on")
         return self.tabs
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -249,12 +257,26 @@ class RosterPage(Page):
             "Copy this week's shifts to the next week",
             self.copy_week,
         )
+        self.rotation_button = button("Ro&tation…", "rotation", "Plan a rotation", self.rotation)
         row = QHBoxLayout()
         for widget in (self.add_button, self.edit_button, self.remove_button):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.rotation_button)
         row.addWidget(self.copy_week_button)
         return row
+
+    def rotation(self) -> None:
+        """Rotation… : a rota planned from the week and site on screen, previewed before it is
+        written."""
+        if not self._editor:
+            return
+        dialog = RotationDialog(
+            self._context, self, monday=self._monday, site_id=self.site_combo.currentData()
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._changed(dialog.summary()))
+        dialog.open()
 
     def _build_keys(self) -> None:
         """The grid's keys, also its context menu (disabled for a reader, like the buttons)."""
@@ -292,6 +314,7 @@ class RosterPage(Page):
             guard=self._choice_reads,
         )
         self._load()
+        self.on_now.refresh()
 
     # -- weeks --------------------------------------------------------------------------------
     def previous_week(self) -> None:

@@ -2,11 +2,14 @@
 
 The list (code, name, time zone, holidays) is on the left; the selected site's editor on the
 right: what the site is (code, name, address, time zone, holiday country and region, phone
-region), when it is open (:class:`~ui.settings.site_dialogs.HoursGrid`, split shifts allowed)
-and the days it is closed beyond its holidays. Everyone reads; managers and admins change
-(:mod:`app.org.sites`), and for everyone else the fields are read-only and the buttons
-disabled, with the reason said on the page (Tab skips disabled buttons, a tooltip needs a
-mouse). Problems are shown at their field; nothing is saved while one remains.
+region), when it is open (:class:`~ui.settings.site_dialogs.HoursGrid`, split shifts allowed),
+the days it is closed beyond its holidays, and its desk cover: how many people the roster
+must put at its desk, band by band, with the on-call limit every site shares
+(:class:`~ui.roster.cover_dialog.CoverDialog`). Everyone reads; managers and admins change
+(:mod:`app.org.sites`, :mod:`app.roster.coverage`), and for everyone else the fields are
+read-only and the buttons disabled, with the reason said on the page (Tab skips disabled
+buttons, a tooltip needs a mouse). Problems are shown at their field; nothing is saved while
+one remains.
 
 A handful of sites is read whole; each read and write runs off the GUI thread.
 
@@ -50,6 +53,7 @@ from app.org.sites import (
     site_detail,
 )
 from app.permissions import Action, context_may, refusal
+from app.roster.desk_cover import DeskCover, desk_cover
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
@@ -61,6 +65,7 @@ from ui.kit.widgets import (
     show_message,
     signals_blocked,
 )
+from ui.roster.cover_dialog import CoverDialog, cover_text, limit_text
 from ui.settings.site_dialogs import ClosureDialog
 from ui.settings.site_fields import SiteFields
 from ui.shell.pages import Page
@@ -86,7 +91,8 @@ class SitesPage(Page):
         self._detail: SiteDetail | None = None  # the site in the editor; None for a new one
         self._shown_draft: SiteDraft | None = None  # the editor's fields as last filled in
         self._select_after: uuid.UUID | None = None
-        self._reads, self._details = StaleGuard(), StaleGuard()
+        self._cover: DeskCover | None = None  # the desk cover of the site in the editor
+        self._reads, self._details, self._covers = StaleGuard(), StaleGuard(), StaleGuard()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -143,6 +149,7 @@ class SitesPage(Page):
         self.fields = SiteFields(host)
         layout.addWidget(self.fields)
         layout.addWidget(self._build_closures(host))
+        layout.addWidget(self._build_cover(host))
         self.save_button = self._button("&Save site", "saveSite", self.save, Action.MANAGE_SITES)
         self.save_button.setEnabled(self._may_manage or self._may_hours)
         self.outcome = OutcomeLines("site")
@@ -184,6 +191,26 @@ class SitesPage(Page):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.closures_note)
+        return box
+
+    def _build_cover(self, parent: QWidget) -> QWidget:
+        box = QGroupBox("Desk cover", parent)
+        self.cover_label = named(QLabel(box), "coverSummary", "Desk cover")
+        self.cover_label.setWordWrap(True)
+        self.cover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cover_button = self._button(
+            "D&esk cover…", "editCover", self.edit_cover, Action.EDIT_ROSTER
+        )
+        self.cover_note = named(QLabel(box), "coverNote", "About desk cover")
+        self.cover_note.setWordWrap(True)
+        self.cover_note.setStyleSheet(f"color: {MUTED};")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.cover_label)
+        row = QHBoxLayout()
+        row.addWidget(self.cover_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(self.cover_note)
         return box
 
     def _button(
@@ -292,8 +319,16 @@ class SitesPage(Page):
         site = self._detail
         dialog = ClosureDialog(self._context, site.id, site.draft.name, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._closures_changed(dialog.summary()))
+        dialog.accepted.connect(lambda: self._reread_site(dialog.summary()))
         dialog.open()
+
+    def edit_cover(self) -> None:
+        """Desk cover… : the selected site's minimums and the on-call limit."""
+        site, cover = self._detail, self._cover
+        if not context_may(self._context, Action.EDIT_ROSTER) or site is None or cover is None:
+            return
+        dialog = CoverDialog(self._context, site.id, site.draft.code, cover, self)
+        self.outcome.open(dialog, lambda _site, message: self._reread_site(message))
 
     def remove_closure(self) -> None:
         """Remove closure (and Delete in the list): after asking."""
@@ -311,7 +346,7 @@ class SitesPage(Page):
         engine, me = self._context.engine, self._context.me
         run_task(
             lambda: remove_closure(engine, me, closure.id),
-            lambda _none: self._closures_changed(f"Open again on {days}."),
+            lambda _none: self._reread_site(f"Open again on {days}."),
             self.outcome.failed,
             self,
         )
@@ -358,6 +393,13 @@ class SitesPage(Page):
             self,
             guard=self._details,
         )
+        run_task(
+            lambda: desk_cover(engine, site.id),
+            self._show_cover,
+            self.outcome.failed,
+            self,
+            guard=self._covers,
+        )
 
     def _show(self, detail: SiteDetail | None) -> None:
         """Put ``detail`` in the editor (an empty one for a new site)."""
@@ -367,6 +409,9 @@ class SitesPage(Page):
         self.fields.set_draft(draft)  # a new site: open Monday to Friday 08:00-17:00
         self.fields.set_editable(self._may_manage, self._may_hours)
         self._fill_closures(detail.closures if detail else ())
+        if detail is None:
+            self._covers.drop_pending()
+            self._show_cover(None)
         self._shown_draft = self.draft()
 
     def _fill_closures(self, closures: tuple[ClosureRow, ...]) -> None:
@@ -384,6 +429,25 @@ class SitesPage(Page):
             "Save the new site first, then add its closures."
             if not has_site
             else ("" if closures else "No closures: open on every working day but holidays."),
+        )
+
+    def _show_cover(self, cover: DeskCover | None) -> None:
+        """The site's desk minimums in words and the on-call limit (None: a new site)."""
+        self._cover = cover
+        if cover is None:
+            self.cover_label.setText("")
+        else:
+            bands = cover_text(cover.bands) or "No minimums: the roster shows no desk gaps here."
+            self.cover_label.setText(
+                f"{bands}\n{limit_text(cover.max_on_call_weeks)} (every site)."
+            )
+        may = context_may(self._context, Action.EDIT_ROSTER)
+        self.cover_button.setEnabled(may and cover is not None)
+        show_message(
+            self.cover_note,
+            "Save the new site first, then set its desk cover."
+            if cover is None
+            else ("" if may else refusal(Action.EDIT_ROSTER)),
         )
 
     def _current_closure(self) -> ClosureRow | None:
@@ -412,6 +476,6 @@ class SitesPage(Page):
     def _problems(self, problems: dict[str, str]) -> dict[str, str]:
         return self.fields.show_problems(problems)
 
-    def _closures_changed(self, message: str) -> None:
+    def _reread_site(self, message: str) -> None:
         self.outcome.tell(message, ok=True)
         self._load_current()
