@@ -482,3 +482,29 @@ def test_rotation_opens_on_the_week_shown_and_who_is_on_has_its_tab(
     qtbot.waitUntil(
         lambda: "Bob Tech" in " ".join(label.text() for label in panel.findChildren(QLabel))
     )
+
+
+def test_ins_adds_a_shift_even_on_a_day_that_has_one(
+    qtbot: QtBot, page: RosterPage, context: AppContext, org: Org
+) -> None:
+    add_shift(context.engine, org, org.bob, "Desk early", TUESDAY, "07:00", "15:00")
+    reread(qtbot, page)
+    page.select_cell(org.bob, TUESDAY)
+    qtbot.keyClick(page.grid, Qt.Key.Key_Insert)
+    qtbot.waitUntil(lambda: page.findChild(ShiftDialog) is not None)
+    dialog = page.findChild(ShiftDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.confirm.text() == "&Add"  # a second shift, not a change of the first
+    dialog.reject()
+
+
+def test_the_add_button_adds_a_shift_on_the_day(
+    qtbot: QtBot, page: RosterPage, context: AppContext, org: Org
+) -> None:
+    page.select_cell(org.ann, WEDNESDAY)
+    qtbot.keyClick(page.grid, Qt.Key.Key_A, ALT)  # &Add…
+    dialog = dialog_of(qtbot, page)
+    assert dialog.findChild(QLabel, "shiftFor").text() == "Ann Operator, Wed 25 Nov"
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.type_combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: said(page, org.ann, WEDNESDAY) == "Desk early 07:00-15:00 at HQ")

@@ -246,7 +246,7 @@ class RosterPage(Page):
         def button(text: str, name: str, accessible: str, slot: Callable[[], None]) -> QPushButton:
             return page_button(self, text, name, accessible, slot, refused)
 
-        self.add_button = button("&Add…", "addShift", "Add a shift on the day", self.add)
+        self.add_button = button("&Add…", "addShift", "Add a shift on the day", self.add_new)
         self.edit_button = button("&Edit…", "editShift", "Change the day's shift", self.edit)
         self.remove_button = button(
             "&Remove", "removeShifts", "Remove the day's shifts", self.remove
@@ -284,7 +284,7 @@ class RosterPage(Page):
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for keys, slot, text in (
             ((Qt.Key.Key_Return, Qt.Key.Key_Enter), self.edit, "Change the shift…\tEnter"),
-            ((Qt.Key.Key_Insert,), self.add, "Add a shift…\tIns"),
+            ((Qt.Key.Key_Insert,), self.add_new, "Add a shift…\tIns"),
             ((Qt.Key.Key_Delete,), self.remove, "Remove the shifts…\tDel"),
             ((QKeySequence.StandardKey.Copy,), self.copy, "Copy the shifts\tCtrl+C"),
             ((QKeySequence.StandardKey.Paste,), self.paste, "Paste the shifts here\tCtrl+V"),
@@ -397,8 +397,13 @@ class RosterPage(Page):
 
     # -- changing the roster ------------------------------------------------------------------
     def add(self, typed: str = "") -> None:
-        """Add… (Insert, or a letter typed on the grid: the type it starts)."""
+        """A letter typed on the grid: a new shift of the type it starts."""
         self._open_dialog(add=True, typed=typed)
+
+    def add_new(self) -> None:
+        """Add… (and Insert): a new shift on the day. Its own slot, as a button's and an
+        action's signals hand their "checked" flag to whatever they call."""
+        self._open_dialog(add=True)
 
     def edit(self) -> None:
         """Edit… (Enter): the day's first shift, or a new one on an empty day."""
