@@ -113,7 +113,7 @@ def list_staff(engine: Engine) -> list[StaffRow]:
 
 def search_staff(engine: Engine, text: str, include_inactive: bool = False) -> list[StaffRow]:
     """The directory rows ``text`` finds, sorted by name: each of its words in the name,
-    user name, e-mail, phone digits, a team's or a skill's name (ignoring case); or, when
+    user name, e-mail, role, phone digits, a team's or a skill's name (ignoring case); or, when
     ``text`` is a phone number however written ("020 7946 0018", "+44 20 7946..."), the
     people whose phone holds it, read as :mod:`app.callers.phones` reads callers' numbers (in
     the person's home site's region). Deactivated people only with ``include_inactive``;
@@ -142,6 +142,7 @@ def _matches(row: StaffRow, words: list[str], phone_terms: list[str]) -> bool:
             row.name,
             row.username,
             row.email,
+            row.role.label,
             digits,
             *row.teams,
             *(skill.name for skill in row.skills),

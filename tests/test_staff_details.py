@@ -276,6 +276,7 @@ def directory(engine: Engine, org: Org) -> Org:
         ("network", ["Bob Tech"]),  # a team (and a skill)
         ("print", ["Ann Operator"]),  # a skill
         ("desk", ["Ann Operator"]),  # a team
+        ("technician", ["Bob Tech"]),  # the role
         ("bob networking", ["Bob Tech"]),  # every word somewhere
         ("ann networking", []),
         ("boss@example", ["Mia Manager"]),  # the e-mail address

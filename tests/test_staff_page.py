@@ -1,28 +1,41 @@
 """The Staff page driven as an admin (adding someone through the dialog with keys, changing
-a role, deactivating, setting a password, refusals shown in place, the history) and as an
-operator (the directory readable, every button disabled with the reason), and the page in
-the window (Ctrl+4)."""
+a role, deactivating, setting a password, refusals shown in place, the history), as a
+manager (a person's phone, home site, hours, teams and skills through the details dialog,
+by keys, mistakes at their fields) and as an operator (the directory readable and searched,
+every button disabled with the reason), and the page in the window (Ctrl+4)."""
 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
 from app.errors import PermissionDenied
 from app.permissions import Action, refusal
 from app.sign_in import MAX_FAILURES, SignInRefused, sign_in
-from app.staff import change_role, list_staff
+from app.staff import StaffDetails, change_role, deactivate, list_staff, save_staff_details
+from app.training.skills import save_skill, set_staff_skills, staff_skills
 from models.clock import utcnow
 from models.enums import StaffRole
-from tests.conftest import QUIET, Org, answer_questions, as_admin, dispose_window
+from tests.conftest import (
+    QUIET,
+    InlinePool,
+    Org,
+    answer_questions,
+    as_admin,
+    as_manager,
+    dispose_window,
+    drain_tasks,
+)
+from ui.kit.widgets import MUTED
 from ui.kit.write_dialog import WriteDialog
-from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog
+from ui.settings.staff_dialogs import AddStaffDialog, DetailsDialog, PasswordDialog, RoleDialog
 from ui.settings.staff_page import HEADERS, StaffPage
 from ui.shell.main_window import MainWindow
 
@@ -49,9 +62,37 @@ def admin_page(qtbot: QtBot, context: AppContext, org: Org) -> StaffPage:
     return _page(qtbot, as_admin(context, org))
 
 
+@pytest.fixture
+def manager_page(qtbot: QtBot, context: AppContext, org: Org) -> StaffPage:
+    return _page(qtbot, as_manager(context, org))
+
+
 def _column(page: StaffPage, title: str) -> list[str]:
     column = HEADERS.index(title)
     return [page.table.item(row, column).text() for row in range(page.table.rowCount())]
+
+
+def _cell(page: StaffPage, name: str, title: str) -> str:
+    """The text of column ``title`` in the row of ``name`` (as shown, "(inactive)" and all)."""
+    return page.table.item(_column(page, "Name").index(name), HEADERS.index(title)).text()
+
+
+def _skills(context: AppContext, org: Org) -> dict[str, uuid.UUID]:
+    """Three skills on the list, by name."""
+    return {
+        name: save_skill(context.engine, org.mia, name)
+        for name in ("Networking", "Printers", "Windows")
+    }
+
+
+def _bob_in_detail(context: AppContext, org: Org) -> None:
+    """Bob: a London phone, based at HQ, 37.5 hours, in both teams, two skills."""
+    skills = _skills(context, org)
+    details = StaffDetails("020 7946 0018", org.hq, 2250, frozenset({org.network, org.desk}))
+    save_staff_details(context.engine, org.mia, org.bob, details)
+    set_staff_skills(
+        context.engine, org.mia, org.bob, {skills["Networking"]: 3, skills["Printers"]: 1}
+    )
 
 
 def _select(qtbot: QtBot, page: StaffPage, name: str) -> None:
@@ -171,16 +212,18 @@ def test_deactivate_asks_then_hides_the_person_until_shown(
     assert asked[0].startswith("Deactivate Bob Tech?")
     qtbot.waitUntil(lambda: _column(page, "Name") == [])
     assert page.result_line.text() == "Bob Tech is deactivated."
-    assert page.count_label.text() == "0 of 4"
+    assert page.count_label.text() == "0 found"
 
-    qtbot.keyClick(page, Qt.Key.Key_O, ALT)  # Show deactivated
-    qtbot.waitUntil(page.deactivated_check.isChecked)
-    qtbot.waitUntil(lambda: _column(page, "Status") == ["Deactivated"])
+    qtbot.keyClick(page, Qt.Key.Key_O, ALT)  # Show inactive
+    qtbot.waitUntil(page.inactive_check.isChecked)
+    qtbot.waitUntil(lambda: _column(page, "Name") == ["Bob Tech (inactive)"])
+    greyed = page.table.item(0, HEADERS.index("Role")).foreground().color().name()
+    assert greyed == MUTED
     page.focus_table()
     assert page.active_button.text() == "R&eactivate"
     assert _history(qtbot, page, 1) == ["Staff deactivated: Deactivated Bob Tech"]
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _column(page, "Status") == ["Active"])
+    qtbot.waitUntil(lambda: _column(page, "Name") == ["Bob Tech"])
     assert len(asked) == 1  # reactivating asks nothing
 
 
@@ -268,22 +311,169 @@ def test_an_operator_reads_the_directory_with_every_button_disabled(
     )
 
 
-def test_the_filter_matches_words_of_any_column_and_esc_clears_it(
-    qtbot: QtBot, admin_page: StaffPage
+def test_the_directory_shows_and_searches_phones_sites_teams_hours_and_skills(
+    qtbot: QtBot, context: AppContext, org: Org
 ) -> None:
+    _bob_in_detail(context, org)
+    page = _page(qtbot, context)  # Ann the operator: everyone reads the directory
+    assert _cell(page, "Bob Tech", "Teams") == "Network, Service desk"
+    assert _cell(page, "Bob Tech", "Home site") == "HQ"
+    assert _cell(page, "Bob Tech", "Phone") == "+44 20 7946 0018"  # saved to be rung anywhere
+    assert _cell(page, "Bob Tech", "Hours") == "37.5"
+    assert _cell(page, "Bob Tech", "Skills") == "Networking 3, Printers 1"
+    skills = page.table.item(_column(page, "Name").index("Bob Tech"), HEADERS.index("Skills"))
+    assert skills.toolTip() == "Networking 3 (expert), Printers 1 (basic)"
+    assert _cell(page, "Ann Operator", "Phone") == "—"
+
+    page.focus_filter()
+    for typed in ("020 7946 0018", "networking", "SERVICE bob"):  # a number however written
+        qtbot.keyClicks(page.filter_edit, typed)
+        qtbot.waitUntil(lambda: _column(page, "Name") == ["Bob Tech"])
+        assert page.count_label.text() == "1 found"
+        qtbot.keyClick(page.filter_edit, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: page.table.rowCount() == 4)
+        assert page.count_label.text() == "4 staff"
+
+    deactivate(context.engine, org.ada, org.bob)
+    qtbot.keyClicks(page.filter_edit, "networking")
+    qtbot.waitUntil(lambda: page.count_label.text() == "0 found")
+    page.inactive_check.setChecked(True)
+    qtbot.waitUntil(lambda: _column(page, "Name") == ["Bob Tech (inactive)"])
+
+
+def test_a_search_answered_late_never_replaces_the_newest(
+    qtbot: QtBot, admin_page: StaffPage, tasks: InlinePool
+) -> None:
+    """The search for "ann" is held back until "bob" has been answered and shown; when it
+    arrives late, it is dropped. Each search goes out once the typing pauses."""
     page = admin_page
     page.focus_filter()
-    qtbot.keyClicks(page.filter_edit, "service OPERATOR")
-    qtbot.waitUntil(lambda: _column(page, "Name") == ["Ann Operator"])
-    assert page.count_label.text() == "1 of 4"
+    with tasks.holding():
+        qtbot.keyClicks(page.filter_edit, "ann")
+        qtbot.waitUntil(lambda: len(tasks.held) == 1)  # one search for three keys
     qtbot.keyClick(page.filter_edit, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: page.table.rowCount() == 4)
+    qtbot.keyClicks(page.filter_edit, "bob")
+    qtbot.waitUntil(lambda: _column(page, "Name") == ["Bob Tech"])
+    tasks.run_held()  # the answer for "ann" arrives now
+    drain_tasks()
+    assert _column(page, "Name") == ["Bob Tech"]
+
+
+def test_a_manager_keeps_a_persons_details_by_keys(
+    qtbot: QtBot, manager_page: StaffPage, context: AppContext, org: Org
+) -> None:
+    skills = _skills(context, org)
+    page = manager_page
+    assert page.history_note.text().startswith("Only an admin can manage staff and roles.")
+    _select(qtbot, page, "Ann Operator")
+    assert page.details_button.isEnabled() and not page.role_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # a manager's Enter: the details
+    dialog = _dialog(qtbot, page, DetailsDialog)
+    assert isinstance(dialog, DetailsDialog)
+    assert dialog.windowTitle() == "Details of Ann Operator"
+    assert dialog.phone_edit.hasFocus()
+    qtbot.keyClicks(dialog.phone_edit, "12")  # too short, found by the service
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Tab)
+    assert dialog.site_combo.hasFocus()
+    qtbot.keyClicks(dialog.site_combo, "N")  # NY · New York
+    qtbot.keyClick(dialog.site_combo, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.hours_edit, "lots")
+    qtbot.keyClick(dialog.hours_edit, Qt.Key.Key_Tab)
+    assert dialog.teams_list.hasFocus()
+    assert dialog.teams_list.currentItem().text() == "Network"
+    qtbot.keyClick(dialog.teams_list, Qt.Key.Key_Space)  # joins Network
+    qtbot.keyClick(dialog.teams_list, Qt.Key.Key_Tab)
+    networking = dialog.level_combos[skills["Networking"]]
+    assert networking.hasFocus() and networking.accessibleName() == "Networking level"
+    qtbot.keyClicks(networking, "2")
+    qtbot.keyClick(networking, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.level_combos[skills["Printers"]], "3")
+    qtbot.keyClick(dialog.level_combos[skills["Printers"]], Qt.Key.Key_Return)
+
+    hours_error = dialog.findChild(QLabel, "hoursError")
+    assert hours_error.isVisible() and "'lots' is no number of hours" in hours_error.text()
+    assert staff_skills(context.engine, org.ann) == []  # nothing written
+    _shot(dialog, "staff-details-dialog")
+    dialog.hours_edit.selectAll()
+    dialog.hours_edit.setFocus()
+    qtbot.keyClicks(dialog.hours_edit, "37:30")
+    qtbot.keyClick(dialog.hours_edit, Qt.Key.Key_Return)
+    phone_error = dialog.findChild(QLabel, "phoneError")
+    qtbot.waitUntil(phone_error.isVisible)
+    assert "at least three digits" in phone_error.text() and not hours_error.isVisible()
+    assert dialog.isVisible() and staff_skills(context.engine, org.ann) == []
+
+    dialog.phone_edit.selectAll()
+    dialog.phone_edit.setFocus()
+    qtbot.keyClicks(dialog.phone_edit, "212 555 0100")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _column(page, "Phone") == ["+1 212-555-0100"])  # read as in NY
+    assert page.result_line.text() == "Saved the details of Ann Operator."
+    assert [_cell(page, "Ann Operator", title) for title in ("Home site", "Hours", "Teams")] == [
+        "NY",
+        "37.5",
+        "Network",
+    ]
+    assert _cell(page, "Ann Operator", "Skills") == "Networking 2, Printers 3"
+    current = page.current()
+    assert current is not None and current.name == "Ann Operator"
+
+
+def test_the_details_dialog_opens_with_what_is_saved_and_takes_a_skill_away(
+    qtbot: QtBot, manager_page: StaffPage, context: AppContext, org: Org
+) -> None:
+    _bob_in_detail(context, org)
+    page = manager_page
+    page.refresh()
+    _select(qtbot, page, "Bob Tech")
+    qtbot.keyClick(page, Qt.Key.Key_I, ALT)
+    dialog = _dialog(qtbot, page, DetailsDialog)
+    assert isinstance(dialog, DetailsDialog)
+    assert dialog.phone_edit.text() == "+44 20 7946 0018"
+    assert dialog.site_combo.currentText() == "HQ · Head office"
+    assert dialog.hours_edit.text() == "37.5"
+    ticked = [
+        dialog.teams_list.item(n).text()
+        for n in range(dialog.teams_list.count())
+        if dialog.teams_list.item(n).checkState() == Qt.CheckState.Checked
+    ]
+    assert ticked == ["Network (home team)", "Service desk"]
+    levels = {combo.accessibleName(): combo.currentText() for combo in dialog.level_combos.values()}
+    assert levels == {
+        "Networking level": "3 · expert",
+        "Printers level": "1 · basic",
+        "Windows level": "—",
+    }
+    printers = next(
+        c for c in dialog.findChildren(QComboBox) if c.accessibleName() == "Printers level"
+    )
+    printers.setFocus()
+    qtbot.keyClick(printers, Qt.Key.Key_Home)  # none
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _cell(page, "Bob Tech", "Skills") == "Networking 3")
+    assert [s.name for s in staff_skills(context.engine, org.bob)] == ["Networking"]
+
+
+def test_an_operator_may_not_open_the_details(qtbot: QtBot, context: AppContext, org: Org) -> None:
+    page = _page(qtbot, context)  # Ann the operator
+    _select(qtbot, page, "Bob Tech")
+    why = refusal(Action.EDIT_STAFF_DETAILS)
+    assert why == "Only a manager or an admin can edit staff phones, home sites, hours and skills."
+    assert not page.details_button.isEnabled() and page.details_button.toolTip() == why
+    assert why in page.history_note.text()  # said in words, not only in a tooltip
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.keyClick(page, Qt.Key.Key_I, ALT)
+    QApplication.processEvents()
+    assert page.findChild(DetailsDialog) is None
 
 
 @pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
 def test_ctrl_4_opens_the_page_with_the_filter_focused(
     qtbot: QtBot, context: AppContext, org: Org, size: tuple[int, int]
 ) -> None:
+    _bob_in_detail(context, org)
     window = MainWindow(as_admin(context, org), page_options=QUIET)
     window.resize(*size)
     window.show()

@@ -7,10 +7,13 @@ HQ's zone (Europe/London) unless a test says otherwise, so HQ's times carry no z
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -33,6 +36,7 @@ from sqlmodel import func, select
 
 from app.context import AppContext
 from app.defaults import staff_name_and_role
+from app.permissions import PERMISSIONS, Action
 from app.tickets.actions import (
     TicketDraft,
     change_status,
@@ -42,17 +46,23 @@ from app.tickets.actions import (
 )
 from app.tickets.detail import TicketDetail, get_ticket
 from models.clock import utcnow
-from models.engine import make_engine, read_session
-from models.enums import Channel, Priority, TicketStatus
+from models.engine import make_engine, read_session, write_session
+from models.enums import Channel, Priority, ShiftKind, StaffRole, TicketStatus
+from models.org import Staff
+from models.roster import CategorySkill, Shift, ShiftType, Skill, StaffSkill
 from models.tickets import Ticket
-from tests.conftest import QUIET, Org, RunningClock
+from tests.conftest import NOW, QUIET, Org, RunningClock, dispose_window
 from ui.tickets.editor import TicketEditor
 from ui.tickets.form import TicketForm
+from ui.tickets.requests import TicketRequest
+from ui.tickets.suggestions import AssigneeSuggestions
 from ui.tickets.timeline import format_clock, format_local, format_minutes, use_workstation_zone
 
 S = TicketStatus
 T = TypeVar("T", bound=QObject)
 CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+SHOTS = os.environ.get("SWITCHBOARD_SHOTS", "")  # a folder: save screenshots there
 
 
 @pytest.fixture(autouse=True)
@@ -1024,3 +1034,185 @@ def test_a_category_added_since_the_last_ticket_is_offered_for_the_next(
     save_category(engine, org.mia, CategoryDraft("Docking stations"))  # Settings, meanwhile
     new_ticket(qtbot, editor)
     qtbot.waitUntil(lambda: "Docking stations" in offered())
+
+
+# ---------------------------------------------------------------------------- who should take it
+
+
+def on_the_roster(
+    engine: Engine, staff_id: uuid.UUID, site_id: uuid.UUID, kind: ShiftKind, until: int
+) -> None:
+    """A shift of ``kind`` for ``staff_id`` at ``site_id`` from two hours ago until ``until``
+    hours after :data:`NOW` (10:00 in London)."""
+    with write_session(engine) as s:
+        shift_type = s.exec(select(ShiftType).where(ShiftType.kind == kind)).first()
+        assert shift_type is not None  # every database has the default types
+        s.add(
+            Shift(
+                staff_id=staff_id,
+                shift_type_id=shift_type.id,
+                site_id=site_id,
+                starts_at=NOW - timedelta(hours=2),
+                ends_at=NOW + timedelta(hours=until),
+            )
+        )
+
+
+def networking_needed(engine: Engine, org: Org, levels: dict[uuid.UUID, int]) -> None:
+    """Network outages need Networking 2 or above; ``levels`` are the staff's in it."""
+    with write_session(engine) as s:
+        networking = Skill(name="Networking")
+        s.add(networking)
+        s.flush()
+        s.add(CategorySkill(category_id=org.wan, skill_id=networking.id, level=2))
+        s.add_all(
+            StaffSkill(staff_id=staff_id, skill_id=networking.id, level=level)
+            for staff_id, level in levels.items()
+        )
+
+
+def suggestions_of(editor: TicketEditor) -> AssigneeSuggestions:
+    widget = editor.findChild(AssigneeSuggestions)
+    assert widget is not None
+    return widget
+
+
+def suggested(editor: TicketEditor) -> list[str]:
+    """The suggestion buttons on screen, each as its two lines."""
+    widget = suggestions_of(editor)
+    return [b.text() for b in widget.buttons if b.isVisible() and b.isEnabled()]
+
+
+def shot(widget: QWidget, name: str) -> None:
+    if SHOTS:
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def test_people_on_shift_with_the_skill_are_suggested_and_alt_1_assigns_the_first(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    for person in (org.ann, org.bob, org.mia):
+        on_the_roster(engine, person, org.hq, ShiftKind.DESK, until=5)
+    on_the_roster(engine, org.ada, org.branch, ShiftKind.DESK, until=5)  # the other site
+    networking_needed(engine, org, {org.ann: 2, org.bob: 3, org.mia: 1})
+    ticket(engine, org, summary="Earlier", assignee_id=org.ann)
+    new_ticket(qtbot, editor)
+    assert not suggestions_of(editor).isVisible()  # no site yet: nobody to suggest
+    pick_caller(qtbot, editor, "ali")  # at HQ
+    qtbot.waitUntil(lambda: len(suggested(editor)) == 3)  # no category: anyone on shift
+    assert [text.split("\n")[0] for text in suggested(editor)] == [
+        "&1  Bob Tech",
+        "&2  Mia Manager",
+        "&3  Ann Operator",  # the one with an open ticket last
+    ]
+
+    category = find(editor, QComboBox, "categoryCombo")
+    category.setFocus()
+    qtbot.keyClicks(category, "Network")
+    qtbot.waitUntil(lambda: len(suggested(editor)) == 2)
+    assert suggested(editor) == [
+        "&1  Bob Tech\non shift until 15:00 · Networking 3 · no open tickets",
+        "&2  Ann Operator\non shift until 15:00 · Networking 2 · 1 open ticket",
+    ]
+    first = suggestions_of(editor).buttons[0]
+    assert first.toolTip() == "Bob Tech: on shift until 15:00 · Networking 3 · no open tickets"
+    assert first.accessibleName() == "Assign Bob Tech"
+    assert suggestions_of(editor).caption.isVisible()
+    team = find(editor, QComboBox, "teamCombo")
+    team.setFocus()
+    qtbot.keyClick(team, Qt.Key.Key_Tab)  # the suggestions come next, as they read
+    assert first.hasFocus()
+
+    qtbot.keyClick(first, Qt.Key.Key_1, ALT)
+    assignee = find(editor, QComboBox, "assigneeCombo")
+    qtbot.waitUntil(lambda: assignee.currentText() == "Bob Tech")
+    find(editor, QLineEdit, "summaryEdit").setText("The WAN is down")
+    saved = save(qtbot, editor)
+    assert (saved.assignee_name, saved.category_name) == ("Bob Tech", "Network outage")
+
+
+def test_nobody_on_shift_says_so_and_shows_who_is_on_call_with_their_phone(
+    qtbot: QtBot, editor: TicketEditor, engine: Engine, org: Org
+) -> None:
+    with write_session(engine) as s:
+        bob = s.get(Staff, org.bob)
+        assert bob is not None
+        bob.phone = "+44 20 7946 0018"
+    on_the_roster(engine, org.bob, org.hq, ShiftKind.ON_CALL, until=22)
+    open_ticket(qtbot, editor, ticket(engine, org, category_id=org.wan))
+    widget = suggestions_of(editor)
+    qtbot.waitUntil(lambda: widget.on_call.isVisible())
+    assert widget.buttons == []
+    assert widget.message.text() == (
+        "Nobody is on a desk shift at HQ for the rest of today; ring whoever is on call."
+    )
+    shot(editor, "ticket-on-call")
+    assert widget.on_call.text() == (
+        "Bob Tech: on call until 08:00 tomorrow at HQ · +44 20 7946 0018 · no open tickets"
+    )
+
+
+def test_suggestions_follow_the_category_and_none_are_offered_to_those_who_may_not_assign(
+    qtbot: QtBot, engine: Engine, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_roster(engine, org.bob, org.hq, ShiftKind.DESK, until=5)
+    networking_needed(engine, org, {})  # nobody has it
+    detail = ticket(engine, org)
+    with shown_editor(qtbot, engine, org, poll_ms=0) as editor:
+        open_ticket(qtbot, editor, detail)
+        qtbot.waitUntil(lambda: len(suggested(editor)) == 1)
+        category = find(editor, QComboBox, "categoryCombo")
+        category.setCurrentIndex(category.findText("Network outage"))
+        assert suggested(editor) == []  # the answer for no category is not offered now
+        widget = suggestions_of(editor)
+        qtbot.waitUntil(lambda: widget.message.isVisible())
+        assert widget.message.text().startswith("Nobody on shift at HQ today has Networking 2")
+        assert widget.buttons == []
+
+    operators = PERMISSIONS[StaffRole.OPERATOR] - {Action.ASSIGN_TICKET}
+    monkeypatch.setitem(PERMISSIONS, StaffRole.OPERATOR, operators)
+    with shown_editor(qtbot, engine, org, poll_ms=0) as editor:
+        open_ticket(qtbot, editor, detail)
+        assert not find(editor, QComboBox, "assigneeCombo").isEnabled()
+        assert not suggestions_of(editor).isVisible()
+        assert not suggestions_of(editor).caption.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1920, 1080)])
+def test_three_suggestions_fit_the_editor_in_the_window(
+    qtbot: QtBot, context: AppContext, engine: Engine, org: Org, size: tuple[int, int]
+) -> None:
+    """The buttons are whole on screen and so is the actions row below the form."""
+    from ui.shell.main_window import MainWindow
+
+    for person in (org.ann, org.bob, org.mia):
+        on_the_roster(engine, person, org.hq, ShiftKind.DESK, until=5)
+    networking_needed(engine, org, {org.ann: 2, org.bob: 3, org.mia: 2})
+    detail = ticket(engine, org, category_id=org.wan, summary="VPN drops every few minutes")
+    window = MainWindow(context, page_options={**QUIET, "ticket": {"poll_ms": 0}})
+    window.resize(*size)
+    window.show()
+    window.deliver("ticket", TicketRequest(ticket_id=detail.id))
+    editor = window.page("ticket")
+    assert isinstance(editor, TicketEditor)
+    qtbot.waitUntil(lambda: len(suggested(editor)) == 3)
+    widgets = [
+        *suggestions_of(editor).buttons,
+        find(editor, QPushButton, "escalateButton"),
+        find(editor, QPushButton, "flagButton"),
+        find(editor, QComboBox, "assigneeCombo"),
+    ]
+
+    def whole(widget: QWidget) -> bool:
+        on_window = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        return (
+            widget.isVisible()
+            and window.rect().contains(on_window)
+            and widget.visibleRegion().boundingRect() == widget.rect()
+            and widget.width() >= widget.sizeHint().width()
+        )
+
+    qtbot.waitUntil(lambda: all(whole(w) for w in widgets))
+    assert window.width() == size[0]
+    shot(window, f"ticket-suggestions-{size[0]}")
+    dispose_window(window)

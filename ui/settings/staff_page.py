@@ -1,17 +1,22 @@
-"""The Staff page: the directory of the IT team, and the admins' tools to manage it.
+"""The Staff page: the directory of the IT team, the managers' details and the admins' tools.
 
-Everyone can read the directory (name, user name, role, team, whether they are active and
-how they sign in), narrowed by a filter box and, unless asked, without deactivated staff.
-Admins add staff, change roles, deactivate and reactivate, and set passwords; for everyone
-else those buttons are disabled with the reason as their tooltip, and the service refuses
-them anyway (:mod:`app.staff`). Under the table, admins see the selected person's history
-from the audit trail (staff changes and sign-ins, newest first, in local time).
+Everyone can read the directory (name, user name, role, teams, home site, phone, contracted
+hours, skills with their levels, how they sign in), found by the search box and, unless
+"Show inactive" is ticked, without deactivated staff (shown greyed, "(inactive)" after the
+name). Managers and admins keep each person's details (Details…: phone, home site, hours,
+teams, skills); admins add staff, change roles, deactivate and reactivate, and set
+passwords. A button someone may not use is disabled with the reason as its tooltip, said in
+words under the table too, and the services refuse anyway (:mod:`app.staff`,
+:mod:`app.training.skills`). Under the table, admins see the selected person's history from
+the audit trail (staff changes and sign-ins, newest first, in local time).
 
-The directory is a few dozen people, read whole in one call and filtered here as the
-person types; the paged model is for tables that can grow past what fits in memory.
+The search is :func:`app.staff.search_staff` (words of a name, user name, e-mail, team or
+skill, or a phone number however it is written), run off the GUI thread a moment after the
+typing stops; only the answer to the newest text is shown.
 
-The keyboard route: the filter box has the keyboard when the page opens, Down moves into
-the table, Enter on a row changes its role (admins), and each button has a mnemonic.
+The keyboard route: the search box has the keyboard when the page opens, Down moves into
+the table, Enter on a row opens the editor the person may use (the role for admins, the
+details for managers), and each button has a mnemonic.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,7 +45,7 @@ from app.audit import AuditLine, recent
 from app.context import AppContext
 from app.permissions import Action, context_may, refusal
 from app.sign_in import local_time
-from app.staff import StaffRow, deactivate, list_staff, reactivate
+from app.staff import StaffRow, deactivate, hours_text, reactivate, search_staff
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_columns, remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
@@ -55,19 +60,44 @@ from ui.kit.widgets import (
     signals_blocked,
 )
 from ui.kit.write_dialog import WriteDialog
-from ui.settings.staff_dialogs import AddStaffDialog, PasswordDialog, RoleDialog
+from ui.settings.staff_dialogs import (
+    AddStaffDialog,
+    DetailsDialog,
+    DetailsForm,
+    PasswordDialog,
+    RoleDialog,
+    level_text,
+    read_details_form,
+)
 from ui.shell.pages import Page
 
-FILTER_PLACEHOLDER = "Filter: name, user name, role or team"
-HEADERS = ("Name", "User name", "Role", "Team", "Status", "Sign-in", "E-mail")
+SEARCH_PLACEHOLDER = "Search: name, user name, e-mail, phone, team or skill"
+SEARCH_DEBOUNCE_MS = 150  # the search runs once the typing pauses this long
+# What a manager plans with comes first, to be seen whole at 1024 px; the rest scrolls.
+HEADERS = (
+    "Name",
+    "Role",
+    "Teams",
+    "Home site",
+    "Phone",
+    "Hours",
+    "Skills",
+    "User name",
+    "Sign-in",
+    "E-mail",
+)
+HEADER_TIPS = {"Hours": "Contracted hours a week", "Skills": "Skills with their level, 1-3"}
 HISTORY_HEADERS = ("When", "By", "What", "Detail")
 # Widest text each column must show, to size it from the font instead of from pixels.
 _SAMPLES = (
-    "Priya Natarajan-Smith",
-    "priya.natarajan",
+    "Priya Natarajan (inactive)",
     "Technician",
-    "Service desk",
-    "Deactivated",
+    "Service desk, Network",
+    "HQ",
+    "+44 20 7946 0018",
+    "37.5",
+    "Networking 3, Printers 2",
+    "priya.natarajan",
     "Locked until 23:59",
 )  # every column but the last, which stretches
 _HISTORY_SAMPLES = ("Mon 30 Nov 2026 23:59", "Priya Natarajan", "Staff reactivated")
@@ -84,21 +114,29 @@ def sign_in_text(row: StaffRow) -> str:
 def cells(row: StaffRow) -> tuple[str, ...]:
     """The directory's columns for ``row``, in the order of :data:`HEADERS`."""
     return (
-        row.name,
-        row.username,
+        row.name if row.active else f"{row.name} (inactive)",
         row.role.label,
-        row.team or "—",
-        "Active" if row.active else "Deactivated",
+        ", ".join(row.teams) or "—",
+        row.home_site or "—",
+        row.phone or "—",
+        hours_text(row.contracted_minutes) or "—",
+        ", ".join(map(str, row.skills)) or "—",
+        row.username,
         sign_in_text(row),
         row.email,
     )
 
 
-def matches(row: StaffRow, text: str) -> bool:
-    """Whether every word of ``text`` is in the row's name, user name, role, team or
-    e-mail (ignoring case)."""
-    haystack = " ".join(cells(row)).casefold()
-    return all(word in haystack for word in text.casefold().split())
+def tips(row: StaffRow) -> tuple[str, ...]:
+    """Each cell's tooltip: its whole text, the hours and the skills' levels in words."""
+    shown = list(cells(row))
+    shown[HEADERS.index("Hours")] = (
+        f"{hours_text(row.contracted_minutes)} hours a week"
+        if row.contracted_minutes is not None
+        else "No contracted hours recorded"
+    )
+    shown[HEADERS.index("Skills")] = ", ".join(map(level_text, row.skills)) or "No skills"
+    return tuple(shown)
 
 
 def when(moment: datetime) -> str:
@@ -115,10 +153,10 @@ class StaffPage(Page):
         named(self, "staffView", "Staff")
         self._context = context
         self._admin = context_may(context, Action.MANAGE_STAFF)
-        self._rows: list[StaffRow] = []  # everyone, as last read
-        self._shown: list[StaffRow] = []  # the table's rows, in order
+        self._keeper = context_may(context, Action.EDIT_STAFF_DETAILS)  # keeps the details
+        self._shown: list[StaffRow] = []  # the table's rows: the last search's answer
         self._select_after: uuid.UUID | None = None  # whom to select once the list is read
-        self._reads, self._histories = StaleGuard(), StaleGuard()
+        self._reads, self._histories, self._forms = StaleGuard(), StaleGuard(), StaleGuard()
         self._history_of: uuid.UUID | None = None  # whose history is shown (or on its way)
 
         layout = QVBoxLayout(self)
@@ -141,8 +179,12 @@ class StaffPage(Page):
             history.hide()
             # Said in words too: a tooltip needs a mouse, and Tab skips disabled buttons.
             self.history_note.setText(
-                f"{refusal(Action.MANAGE_STAFF)} The history of staff changes and sign-ins "
-                "is shown to admins."
+                " ".join(
+                    refusal(action)
+                    for action in (Action.MANAGE_STAFF, Action.EDIT_STAFF_DETAILS)
+                    if not context_may(context, action)
+                )
+                + " The history of staff changes and sign-ins is shown to admins."
             )
             layout.addWidget(self.history_note)
         self.setFocusProxy(self.filter_edit)
@@ -153,19 +195,27 @@ class StaffPage(Page):
     # -- building -----------------------------------------------------------------------------
     def _build_filter_bar(self) -> QHBoxLayout:
         self.filter_edit = filter_line(
-            self, "staffFilter", FILTER_PLACEHOLDER, "Words of a name, user name, role or team"
+            self,
+            "staffFilter",
+            SEARCH_PLACEHOLDER,
+            "Words of a name, user name, e-mail, team or skill, or a phone number",
         )
-        self.filter_edit.textChanged.connect(lambda _text: self._fill())
+        self.filter_edit.setAccessibleName("Search staff")
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(SEARCH_DEBOUNCE_MS)
+        self._pause.timeout.connect(self.refresh)
+        self.filter_edit.textChanged.connect(lambda _text: self._pause.start())
         self.filter_edit.returnPressed.connect(self.focus_table)
-        self.deactivated_check = named(
-            QCheckBox("Sh&ow deactivated", self), "showDeactivated", "Show deactivated staff"
+        self.inactive_check = named(
+            QCheckBox("Sh&ow inactive", self), "showInactive", "Show deactivated staff"
         )
-        self.deactivated_check.toggled.connect(lambda _on: self._fill())
+        self.inactive_check.toggled.connect(lambda _on: self.refresh())
         self.count_label = named(QLabel("", self), "staffCount", "Number of staff shown")
         row = QHBoxLayout()
         row.addWidget(self.filter_edit, 1)
         row.addSpacing(8)
-        row.addWidget(self.deactivated_check)
+        row.addWidget(self.inactive_check)
         row.addSpacing(8)
         row.addWidget(self.count_label)
         return row
@@ -176,9 +226,13 @@ class StaffPage(Page):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
         _shape(self.table, HEADERS, _SAMPLES)
+        for title, tip in HEADER_TIPS.items():
+            header_item = self.table.horizontalHeaderItem(HEADERS.index(title))
+            assert header_item is not None  # read_only_table made one per title
+            header_item.setToolTip(tip)
         remember_columns(self.table.horizontalHeader(), "staff")
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.doubleClicked.connect(lambda _index: self.change_role())
+        self.table.doubleClicked.connect(lambda _index: self.open_editor())
 
         self.add_button = self._button("&Add…", "addStaff", "Add a staff member", self.add)
         self.role_button = self._button(
@@ -190,9 +244,19 @@ class StaffPage(Page):
         self.password_button = self._button(
             "Reset &password…", "resetPassword", "Set a new password", self.reset_password
         )
+        self.details_button = page_button(
+            self,
+            "Deta&ils…",
+            "editDetails",
+            "Edit the selected person's phone, home site, hours, teams and skills",
+            self.edit_details,
+            "" if self._keeper else refusal(Action.EDIT_STAFF_DETAILS),
+        )
         self.outcome = OutcomeLines("staff")
         self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
         buttons = QHBoxLayout()
+        buttons.addWidget(self.details_button)
+        buttons.addSpacing(12)
         for button in (self.add_button, self.role_button, self.active_button):
             buttons.addWidget(button)
         buttons.addWidget(self.password_button)
@@ -228,11 +292,11 @@ class StaffPage(Page):
         return host
 
     def _build_keys(self) -> None:
-        """Keys that act only where they are pressed: Down in the filter box leads into the
-        table, Esc there clears it, Enter in the table changes the role."""
+        """Keys that act only where they are pressed: Down in the search box leads into the
+        table, Esc there clears it, Enter in the table opens the person's editor."""
         key_action(self.filter_edit, (Qt.Key.Key_Down, Qt.Key.Key_PageDown), self.focus_table)
         key_action(self.filter_edit, (Qt.Key.Key_Escape,), self.filter_edit.clear)
-        key_action(self.table, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.change_role)
+        key_action(self.table, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.open_editor)
 
     # -- as a page of the window --------------------------------------------------------------
     def shown(self) -> None:
@@ -241,9 +305,17 @@ class StaffPage(Page):
         self.focus_filter()
 
     def refresh(self) -> None:
-        """Read the directory again (F5), keeping the selected person selected."""
-        engine = self._context.engine
-        run_task(lambda: list_staff(engine), self._read, parent=self, guard=self._reads)
+        """Search again for what the box holds (F5, and a pause in the typing), keeping the
+        selected person selected."""
+        self._pause.stop()
+        engine, text = self._context.engine, self.filter_edit.text()
+        inactive = self.inactive_check.isChecked()
+        run_task(
+            lambda: search_staff(engine, text, include_inactive=inactive),
+            lambda rows: self._read(rows, text),
+            parent=self,
+            guard=self._reads,
+        )
 
     # -- public -------------------------------------------------------------------------------
     def focus_filter(self) -> None:
@@ -268,11 +340,38 @@ class StaffPage(Page):
         if self._admin:
             self._open(AddStaffDialog(self._context, self))
 
+    def open_editor(self) -> None:
+        """Enter (or a double click) on a row: the role for admins, who alone change roles;
+        the details for managers."""
+        if self._admin:
+            self.change_role()
+        else:
+            self.edit_details()
+
     def change_role(self) -> None:
-        """Change role… (and Enter on a row): the role dialog for the selected person."""
+        """Change role… : the role dialog for the selected person."""
         person = self.current()
         if self._admin and person is not None:
             self._open(RoleDialog(self._context, person, self))
+
+    def edit_details(self) -> None:
+        """Details… : the selected person's details are read, then the dialog opens with
+        them."""
+        person = self.current()
+        if not self._keeper or person is None:
+            return
+        engine = self._context.engine
+
+        def opened(form: DetailsForm) -> None:
+            self._open(DetailsDialog(self._context, person, form, self))
+
+        run_task(
+            lambda: read_details_form(engine, person.id),
+            opened,
+            self.outcome.failed,
+            parent=self,
+            guard=self._forms,
+        )
 
     def reset_password(self) -> None:
         """Reset password… : a new password for the selected person."""
@@ -305,38 +404,30 @@ class StaffPage(Page):
         )
 
     # -- reading ------------------------------------------------------------------------------
-    def _read(self, rows: list[StaffRow]) -> None:
-        self._rows = rows
+    def _read(self, rows: list[StaffRow], text: str) -> None:
+        """Show the search's answer, keeping the selected person (or selecting the one a
+        write was about)."""
         self._history_of = None  # read the history again too: it may have grown
         keep, self._select_after = self._select_after, None
-        self._fill(keep)
-        self.content_shown()
-
-    def _fill(self, keep: uuid.UUID | None = None) -> None:
-        """Show the rows the filter and the toggle let through, keeping the selected person
-        (or selecting ``keep``)."""
         keep = keep or (person.id if (person := self.current()) else None)
-        text, everyone = self.filter_edit.text(), self.deactivated_check.isChecked()
-        self._shown = [r for r in self._rows if (everyone or r.active) and matches(r, text)]
+        self._shown = rows
         with signals_blocked(self.table.selectionModel()):  # described once, below
-            self.table.setRowCount(len(self._shown))
-            for number, row in enumerate(self._shown):
-                for column, value in enumerate(cells(row)):
+            self.table.setRowCount(len(rows))
+            for number, row in enumerate(rows):
+                for column, (value, tip) in enumerate(zip(cells(row), tips(row), strict=True)):
                     item = QTableWidgetItem(value)
-                    item.setToolTip(value)
+                    item.setToolTip(tip)
                     if not row.active:
                         item.setForeground(_GREY)
                     self.table.setItem(number, column, item)
-            at = next((n for n, row in enumerate(self._shown) if row.id == keep), -1)
+            at = next((n for n, row in enumerate(rows) if row.id == keep), -1)
             if at >= 0:
                 self.table.setCurrentCell(at, 0)
             else:
                 self.table.setCurrentIndex(QModelIndex())
-        hidden = len(self._rows) - len(self._shown)
-        self.count_label.setText(
-            f"{len(self._shown)} of {len(self._rows)}" if hidden else f"{len(self._rows)} staff"
-        )
+        self.count_label.setText(f"{len(rows)} found" if text.strip() else f"{len(rows)} staff")
         self._describe_current()
+        self.content_shown()
 
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._describe_current()
@@ -346,6 +437,7 @@ class StaffPage(Page):
         person = self.current()
         for button in (self.role_button, self.active_button, self.password_button):
             button.setEnabled(self._admin and person is not None)
+        self.details_button.setEnabled(self._keeper and person is not None)
         self.active_button.setText(
             "R&eactivate" if person is not None and not person.active else "&Deactivate"
         )

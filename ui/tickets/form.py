@@ -3,8 +3,9 @@
 The form knows nothing about saving: it shows a ticket (or a blank one), reports what the
 user changed relative to what it showed, and puts each problem message under its field.
 Pick lists are loaded once per editor (:func:`app.pick_lists.ticket_choices`); only the
-caller picker (the call desk's ranked lookup) and the caller's assets are looked up while
-typing, off the UI thread.
+caller picker (the call desk's ranked lookup), the caller's assets and the people suggested
+to take the ticket (:mod:`ui.tickets.suggestions`) are looked up while it is edited, off the
+UI thread.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from models.enums import Channel, Priority
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, priority_chip_style, show_problems, text_box
 from ui.tickets.requests import TicketPrefill
+from ui.tickets.suggestions import AssigneeSuggestions
 
 CALLER_DEBOUNCE_MS = 150
 CALLER_PICKS = 20
@@ -168,6 +170,8 @@ class TicketForm(QWidget):
         self._cells: dict[str, QWidget] = {}
         self._inputs: dict[str, QWidget] = {}
         self._new = False
+        self._site_id: uuid.UUID | None = None  # the shown ticket's site (not a new one's)
+        self._open = True  # the shown ticket is open (a new one is): worth assigning
         self._caller_has_no_site = False  # known once the chosen caller is loaded
         self._showing = False  # filling the fields from a ticket is not the user editing
         self._grid = QGridLayout(self)
@@ -249,6 +253,8 @@ class TicketForm(QWidget):
         self.assignee_combo = named(QComboBox(), "assigneeCombo")
         self.team_combo = named(QComboBox(), "teamCombo")
         self.site_combo = named(QComboBox(), "siteCombo")
+        self.suggestions = AssigneeSuggestions(self._context, self.team_combo, self)
+        self.suggestions.chosen.connect(self._suggestion_chosen)
         self.fcr_check = named(QCheckBox("Resolved &on the call"), "fcrCheck")
         self.fcr_check.setAccessibleName("Resolved on the call")
         self.resolution_edit = text_box("resolutionEdit", "How was it solved?", lines=3)
@@ -263,9 +269,13 @@ class TicketForm(QWidget):
         self._add("urgency", "U&rgency", self.urgency_combo, (4, 1, 1), urgency_row)
         self._add("assignee", "Assi&gnee", self.assignee_combo, (5, 0, 1))
         self._add("team", "Tea&m", self.team_combo, (5, 1, 1))
-        self._add("site", "Sit&e", self.site_combo, (6, 0, 1))
-        self._grid.addWidget(self.fcr_check, 6 * 2, 3)
-        self._add("resolution", "Resolution", self.resolution_edit, (7, 0, 2))
+        caption = self.suggestions.caption
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self._grid.addWidget(caption, 6 * 2, 0)
+        self._grid.addWidget(self.suggestions, 6 * 2, 1, 1, 3)
+        self._add("site", "Sit&e", self.site_combo, (7, 0, 1))
+        self._grid.addWidget(self.fcr_check, 7 * 2, 3)
+        self._add("resolution", "Resolution", self.resolution_edit, (8, 0, 2))
         for combo in self._combos():
             # Sized for a short entry, not the longest one: the form fits a 1024 px window
             # beside the timeline, and an open list still shows every entry whole.
@@ -303,6 +313,8 @@ class TicketForm(QWidget):
         self.urgency_combo.currentIndexChanged.connect(self._update_priority)
         self.channel_combo.currentIndexChanged.connect(self._update_fcr)
         self.fcr_check.toggled.connect(self._update_fcr)
+        self.category_combo.currentIndexChanged.connect(self._suggest)
+        self.site_combo.currentIndexChanged.connect(self._suggest)
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return (
@@ -345,6 +357,7 @@ class TicketForm(QWidget):
 
     def show_ticket(self, detail: TicketDetail) -> None:
         self._showing = True
+        self._site_id, self._open = detail.site_id, detail.status.is_open
         self._set_new(False)
         self._set_caller(detail.caller_id, detail.caller_name)
         self._fill_assets([], detail.asset_id, detail.asset_tag)
@@ -364,6 +377,7 @@ class TicketForm(QWidget):
     def show_blank(self, prefill: TicketPrefill | None = None) -> None:
         """A new ticket: empty, or started from a call with ``prefill``."""
         self._showing = True
+        self._site_id, self._open = None, True
         self._set_new(True)
         blank = FormValues()
         self._set_caller(None, "")
@@ -426,6 +440,7 @@ class TicketForm(QWidget):
         self._update_fcr()
         self._baseline = self.values()
         self._showing = False
+        self._suggest()
 
     # ------------------------------------------------------------------ caller picker
 
@@ -504,6 +519,21 @@ class TicketForm(QWidget):
         priority = priority_for(self._matrix, impact, urgency)
         self.priority_label.setText(priority.label)
         self.priority_label.setStyleSheet(priority_chip_style(priority))
+
+    def _suggest(self) -> None:
+        """Ask again who should take the ticket: its category or site changed, or another
+        ticket is shown. Only for an open ticket, and for people who may assign it."""
+        if self._showing:
+            return  # asked once the whole ticket is in the fields
+        if self._open and not self._permits.refused(self.assignee_combo):
+            site = _combo_id(self.site_combo) if self._new else self._site_id
+            self.suggestions.ask(_combo_id(self.category_combo), site)
+        else:
+            self.suggestions.forget()
+
+    def _suggestion_chosen(self, staff_id: uuid.UUID, name: str) -> None:
+        """A suggested person becomes the assignee (saving assigns them)."""
+        _select(self.assignee_combo, staff_id, name)
 
     def _update_fcr(self) -> None:
         """Only phone and walk-in contacts can be resolved on the call."""
