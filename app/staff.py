@@ -29,6 +29,7 @@ import logging
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -51,7 +52,7 @@ from app.org.teams import join_home_team
 from app.permissions import Action, require
 from app.server_rules import installed, sync_login
 from app.sign_in import hash_password, store_password
-from app.training.skills import SkillLevel
+from app.training.skills import SkillLevel, replace_staff_skills
 from models.audit import AuditKind
 from models.clock import utcnow
 from models.engine import read_session, write_session
@@ -102,6 +103,7 @@ class StaffDetails:
     home_site_id: uuid.UUID | None = None
     contracted_minutes: int | None = None
     team_ids: frozenset[uuid.UUID] = frozenset()
+    skills: Mapping[uuid.UUID, int] | None = None  # skill id -> level 1-3; None: as they are
 
 
 def list_staff(engine: Engine) -> list[StaffRow]:
@@ -331,9 +333,10 @@ def staff_details(engine: Engine, staff_id: uuid.UUID) -> StaffDetails:
 def save_staff_details(
     engine: Engine, actor_id: uuid.UUID, staff_id: uuid.UUID, details: StaffDetails
 ) -> None:
-    """Save ``staff_id``'s phone, home site, contracted time and teams; a save that changes
-    nothing writes nothing. Every problem is reported at once at its field (``phone``,
-    ``home_site``, ``hours``, ``teams``) and nothing is saved.
+    """Save ``staff_id``'s phone, home site, contracted time, teams and (where given) skills,
+    in one transaction; a save that changes nothing writes nothing. Every problem is reported
+    at once at its field (``phone``, ``home_site``, ``hours``, ``teams``, ``levels``) and
+    nothing is saved.
 
     A phone number that :mod:`app.callers.phones` reads as a whole number in the home site's
     region is saved in international form ("020 7946 0018" in London becomes "+44 20 7946
@@ -361,6 +364,8 @@ def save_staff_details(
             joined=sorted(teams[t].name for t in joining),
             left=sorted(teams[t].name for t in leaving),
         )
+        if details.skills is not None:
+            changes += replace_staff_skills(session, staff_id, details.skills)
         if not changes:
             return
         staff.phone, staff.home_site_id = phone, details.home_site_id

@@ -5,6 +5,7 @@ people left out of every picker. On every configured back end."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, func, update
@@ -308,3 +309,24 @@ def test_deactivated_people_are_in_no_picker(engine: Engine, org: Org) -> None:
     assert [choice.label for choice in ticket_choices(engine).lists.staff] == everyone_else
     assert [choice.label for choice in queue_choices(engine, "ann").lists.staff] == everyone_else
     assert org.bob not in {member.id for member in team_detail(engine, org.desk).candidates}
+
+
+def test_details_and_skills_are_saved_together_or_not_at_all(engine: Engine, org: Org) -> None:
+    from app.training.skills import save_skill
+
+    networking = save_skill(engine, org.ada, "Networking")
+    details = StaffDetails(phone="020 7946 0018", home_site_id=org.hq)
+    save_staff_details(engine, org.mia, org.bob, replace(details, skills={networking: 2}))
+    assert [str(skill) for skill in _row(engine, org.bob).skills] == ["Networking 2"]
+
+    gone = uuid.uuid4()  # a skill removed meanwhile: the whole save is refused
+    with pytest.raises(ValidationError) as refused:
+        save_staff_details(
+            engine, org.mia, org.bob, replace(details, phone="020 7946 0999", skills={gone: 1})
+        )
+    assert "levels" in refused.value.problems
+    row = _row(engine, org.bob)
+    assert (row.phone, [str(skill) for skill in row.skills]) == (
+        "+44 20 7946 0018",
+        ["Networking 2"],
+    )

@@ -128,10 +128,19 @@ def set_staff_skills(
             raise NotFoundError(
                 "That person is not on this database any more; refresh the list and choose again."
             )
-        changes = _replace(session, StaffSkill, staff_id, levels)
+        changes = replace_staff_skills(session, staff_id, levels)
         if changes:
             detail = f"Skills of {staff.name}: " + "; ".join(changes)
             record(session, actor_id, AuditKind.STAFF_CHANGED, detail, subject_id=staff_id)
+
+
+def replace_staff_skills(
+    session: Session, staff_id: uuid.UUID, levels: Mapping[uuid.UUID, int]
+) -> list[str]:
+    """Make ``levels`` a person's skills in the caller's unit of work (the staff details save
+    writes them with the rest, in one transaction); what changed, in words. ValidationError
+    (at ``levels``) for a level outside 1-3 or an unknown skill."""
+    return _replace(session, StaffSkill, staff_id, levels)
 
 
 def set_category_skills(

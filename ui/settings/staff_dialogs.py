@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -48,7 +48,6 @@ from app.training.skills import (
     SkillLevel,
     SkillRow,
     list_skills,
-    set_staff_skills,
     staff_skills,
 )
 from models.enums import StaffRole
@@ -337,15 +336,8 @@ class DetailsDialog(WriteDialog):
 
     def work(self) -> Callable[[], object]:
         engine, me, staff_id = self.context.engine, self.context.me, self.person.id
-        details, levels = self.details(), self.levels()
-
-        def save() -> None:
-            # The details first: their problems (a phone, a team) are the likely ones, and
-            # refused they leave the skills unwritten too.
-            save_staff_details(engine, me, staff_id, details)
-            set_staff_skills(engine, me, staff_id, levels)
-
-        return save
+        details = replace(self.details(), skills=self.levels())
+        return lambda: save_staff_details(engine, me, staff_id, details)  # one transaction
 
     def subject(self) -> uuid.UUID:
         return self.person.id
