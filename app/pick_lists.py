@@ -11,7 +11,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.tickets.priority import load_matrix
@@ -79,6 +80,33 @@ def _categories(session: Session, retired: bool) -> list[Choice]:
         if retired or not row.retired
     ]
     return sorted(choices, key=lambda choice: choice.label.casefold())
+
+
+def site_choices(connection: Connection) -> tuple[Choice, ...]:
+    """The sites by code, their names as detail (a view's pick list read with others)."""
+    rows = connection.execute(
+        sa_select(col(Site.id), col(Site.code), col(Site.name)).order_by(col(Site.code))
+    ).all()
+    return tuple(Choice(*row) for row in rows)
+
+
+def team_choices(connection: Connection) -> tuple[Choice, ...]:
+    """The teams by name."""
+    rows = connection.execute(
+        sa_select(col(Team.id), col(Team.name)).order_by(func.lower(Team.name))
+    ).all()
+    return tuple(Choice(*row) for row in rows)
+
+
+def active_staff_choices(connection: Connection) -> tuple[Choice, ...]:
+    """Active staff by name, their user names as detail (deactivated people are in no
+    picker)."""
+    rows = connection.execute(
+        sa_select(col(Staff.id), col(Staff.name), col(Staff.username))
+        .where(col(Staff.active))
+        .order_by(func.lower(Staff.name), col(Staff.username))
+    ).all()
+    return tuple(Choice(*row) for row in rows)
 
 
 def sites(engine: Engine) -> list[Choice]:

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlmodel import col
 
-from app.pick_lists import Choice
+from app.pick_lists import Choice, active_staff_choices, site_choices, team_choices
 from app.roster.week import ShiftTypeInfo
 from models.engine import read_connection
-from models.org import Site, Staff, Team
 from models.roster import ShiftType
 
 
@@ -46,20 +45,12 @@ def roster_choices(engine: Engine) -> RosterChoices:
             .where(col(ShiftType.retired).is_(False))
             .order_by(func.lower(ShiftType.name))
         ).all()
-        sites = connection.execute(
-            select(col(Site.id), col(Site.code), col(Site.name)).order_by(col(Site.code))
-        ).all()
-        staff = connection.execute(
-            select(col(Staff.id), col(Staff.name), col(Staff.username))
-            .where(col(Staff.active))
-            .order_by(func.lower(Staff.name), col(Staff.username))
-        ).all()
-        teams = connection.execute(
-            select(col(Team.id), col(Team.name)).order_by(func.lower(Team.name))
-        ).all()
+        sites = site_choices(connection)
+        staff = active_staff_choices(connection)
+        teams = team_choices(connection)
     return RosterChoices(
         types=tuple(ShiftTypeInfo(*row) for row in types),
-        sites=tuple(Choice(*row) for row in sites),
-        staff=tuple(Choice(*row) for row in staff),
-        teams=tuple(Choice(*row) for row in teams),
+        sites=sites,
+        staff=staff,
+        teams=teams,
     )

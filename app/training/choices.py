@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlmodel import col
 
-from app.pick_lists import Choice
+from app.pick_lists import Choice, active_staff_choices, site_choices, team_choices
 from models.engine import read_connection
-from models.org import Site, Staff, Team
 from models.roster import Skill
 from models.training import Course
 
@@ -33,9 +32,6 @@ class TrainingChoices:
 def training_choices(engine: Engine) -> TrainingChoices:
     """Teams, skills, current courses, sites and active staff, from one transaction."""
     with read_connection(engine) as connection:
-        teams = connection.execute(
-            select(col(Team.id), col(Team.name)).order_by(func.lower(Team.name))
-        ).all()
         skills = connection.execute(
             select(col(Skill.id), col(Skill.name)).order_by(func.lower(Skill.name))
         ).all()
@@ -44,18 +40,10 @@ def training_choices(engine: Engine) -> TrainingChoices:
             .where(col(Course.retired).is_(False))
             .order_by(func.lower(Course.name))
         ).all()
-        sites = connection.execute(
-            select(col(Site.id), col(Site.code), col(Site.name)).order_by(col(Site.code))
-        ).all()
-        staff = connection.execute(
-            select(col(Staff.id), col(Staff.name), col(Staff.username))
-            .where(col(Staff.active))
-            .order_by(func.lower(Staff.name), col(Staff.username))
-        ).all()
-    return TrainingChoices(
-        teams=tuple(Choice(*row) for row in teams),
-        skills=tuple(Choice(*row) for row in skills),
-        courses=tuple(Choice(*row) for row in courses),
-        sites=tuple(Choice(*row) for row in sites),
-        staff=tuple(Choice(*row) for row in staff),
-    )
+        return TrainingChoices(
+            teams=team_choices(connection),
+            skills=tuple(Choice(*row) for row in skills),
+            courses=tuple(Choice(*row) for row in courses),
+            sites=site_choices(connection),
+            staff=active_staff_choices(connection),
+        )
