@@ -28,18 +28,19 @@ def add_shift(
     staff: object,
     site: object,
     kind: ShiftKind,
-    starts: datetime,
-    ends: datetime,
+    starts: str,
+    ends: str,
     note: str = "",
 ) -> Shift:
+    """A shift of ``kind`` from ``starts`` to ``ends`` (UTC, "2026-11-30 07:00")."""
     with write_session(engine) as session:
         type_id = session.exec(select(ShiftType.id).where(ShiftType.kind == kind)).first()
         shift = Shift(
             staff_id=staff,
             shift_type_id=type_id,
             site_id=site,
-            starts_at=starts,
-            ends_at=ends,
+            starts_at=datetime.fromisoformat(starts).replace(tzinfo=UTC),
+            ends_at=datetime.fromisoformat(ends).replace(tzinfo=UTC),
             note=note,
         )
         session.add(shift)
@@ -73,8 +74,8 @@ def test_the_calendar_holds_the_range_by_local_day_with_true_lengths(
         org.bob,
         org.hq,
         ShiftKind.DESK,
-        datetime(2026, 11, 30, 7, 0, tzinfo=UTC),
-        datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+        "2026-11-30 07:00",
+        "2026-11-30 15:00",
         note="Cover for Ann",
     )
     night = add_shift(
@@ -82,24 +83,24 @@ def test_the_calendar_holds_the_range_by_local_day_with_true_lengths(
         org.bob,
         org.hq,
         ShiftKind.ON_CALL,
-        datetime(2026, 10, 24, 17, 0, tzinfo=UTC),
-        datetime(2026, 10, 25, 8, 0, tzinfo=UTC),
+        "2026-10-24 17:00",
+        "2026-10-25 08:00",
     )
     add_shift(
         engine,
         org.bob,
         org.hq,
         ShiftKind.DESK,
-        datetime(2026, 11, 29, 23, 30, tzinfo=UTC),
-        datetime(2026, 11, 30, 6, 0, tzinfo=UTC),
+        "2026-11-29 23:30",
+        "2026-11-30 06:00",
     )
     add_shift(  # someone else's
         engine,
         org.ann,
         org.hq,
         ShiftKind.DESK,
-        datetime(2026, 11, 30, 7, 0, tzinfo=UTC),
-        datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+        "2026-11-30 07:00",
+        "2026-11-30 15:00",
     )
 
     data, count = person_calendar(engine, "bob", date(2026, 11, 30), date(2026, 12, 6))
@@ -133,8 +134,8 @@ def test_the_command_writes_the_file_and_says_what_is_wrong_in_one_line(
             org.bob,
             org.hq,
             ShiftKind.DESK,
-            datetime(2026, 11, 30, 7, 0, tzinfo=UTC),
-            datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+            "2026-11-30 07:00",
+            "2026-11-30 15:00",
         )
     path = tmp_path / "switchboard.db"
     out = tmp_path / "bob.ics"
@@ -175,8 +176,8 @@ def test_a_newer_file_keeps_each_shift_under_the_same_uid(engine: Engine, org: O
         org.bob,
         org.hq,
         ShiftKind.DESK,
-        datetime(2026, 11, 30, 7, 0, tzinfo=UTC),
-        datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+        "2026-11-30 07:00",
+        "2026-11-30 15:00",
     )
     week = (date(2026, 11, 30), date(2026, 12, 6))
     before = events(person_calendar(engine, "bob", *week)[0])
@@ -203,8 +204,8 @@ def test_roster_gaps_lists_the_short_hours_of_a_week_and_exits_1(
             org.bob,
             org.hq,
             ShiftKind.DESK,
-            datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
-            datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+            "2026-11-30 09:00",
+            "2026-11-30 10:00",
         )
     db = ["--db", str(tmp_path / "switchboard.db")]
     assert main(["roster", "gaps", "--week", "2026-W49", *db]) == 1
