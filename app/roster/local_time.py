@@ -59,6 +59,14 @@ def wall_to_utc(day: date, wall: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
 
 
+def existing_wall_to_utc(day: date, wall: time, zone: ZoneInfo) -> datetime | None:
+    """As :func:`wall_to_utc`, but None where the clocks skip ``wall`` that day: for a time a
+    person plans ahead (a session), which should be told rather than moved."""
+    moment = wall_to_utc(day, wall, zone)
+    local = moment.astimezone(zone)
+    return moment if (local.date(), local.time()) == (day, wall) else None
+
+
 def span_to_utc(day: date, starts: time, ends: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """A span of wall-clock times starting on ``day``, in UTC; an end at or before the start
     is on the next day, so "17:00"-"08:00" is a night and "00:00"-"00:00" a whole day."""

@@ -20,10 +20,9 @@ counted, so two managers booking the last place at once cannot both have it.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func
@@ -33,6 +32,7 @@ from app.audit import record
 from app.errors import NotFoundError, ValidationError
 from app.org.sites import day_text
 from app.permissions import Action, require
+from app.roster.local_time import existing_wall_to_utc, parse_clock
 from app.roster.shift_types import type_of_kind
 from models.audit import AuditKind
 from models.engine import read_session, write_session
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 
 MAX_PLACE = 120  # TrainingSession.place's column
 MAX_TRAINER = 120  # TrainingSession.trainer's column
-_WALL = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -303,7 +302,7 @@ def _checked(
     site = session.get(Site, draft.site_id)
     if site is None:
         problems["site"] = "That site is not on this database any more; choose another."
-    starts, ends = _wall(draft.starts), _wall(draft.ends)
+    starts, ends = parse_clock(draft.starts), parse_clock(draft.ends)
     for key, text, wall in (("starts", draft.starts, starts), ("ends", draft.ends, ends)):
         if wall is None:
             problems[key] = f"{text.strip() or 'Nothing'} is no time of day; type it as 09:30."
@@ -316,7 +315,7 @@ def _checked(
     if site is not None:
         zone = ZoneInfo(site.timezone)
         for key, wall in (("starts", starts), ("ends", ends)):
-            moment = _utc(draft.day, wall, zone) if wall is not None else None
+            moment = existing_wall_to_utc(draft.day, wall, zone) if wall is not None else None
             if moment is None and wall is not None:
                 problems[key] = (
                     f"{wall:%H:%M} does not exist at {site.code} on {day_text(draft.day)}: the "
@@ -362,20 +361,6 @@ def _capacity_problems(
             f"session {_places(capacity)}."
         }
     return {}
-
-
-def _wall(text: str) -> time | None:
-    """ "9:30" or "09:30" as a time of day; None for anything else."""
-    found = _WALL.match(text.strip())
-    return time(int(found[1]), int(found[2])) if found else None
-
-
-def _utc(day: date, wall: time, zone: ZoneInfo) -> datetime | None:
-    """``wall`` on ``day`` in ``zone``, in UTC; None where the clocks skip that time. Of a
-    time that happens twice (the clocks go back), the first."""
-    moment = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
-    local = moment.astimezone(zone)
-    return moment if (local.date(), local.time()) == (day, wall) else None
 
 
 def _draft_of(training: TrainingSession, site: Site) -> SessionDraft:
