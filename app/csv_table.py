@@ -22,7 +22,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+from dateutil import parser as date_parser
 
 from app.errors import SwitchboardError
 
@@ -368,3 +371,35 @@ def _check_shape(
             f"column. Separate the header by {instead}s too (or the rows by {used}s), then "
             "import the file again."
         )
+
+
+# -- dates in the cells -------------------------------------------------------------------------
+
+_SLASHED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+
+
+def parse_day(text: str) -> date:
+    """A date as exports write them (inventories, learning systems); ValueError saying how
+    to write it otherwise. ISO, or with the month's name, or with dots or slashes where the
+    day is clear: "03/04/2026" could be either and is refused, never guessed."""
+    value = text.strip()
+    iso = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$", value)
+    if iso:
+        return date(int(iso[1]), int(iso[2]), int(iso[3]))
+    slashed = _SLASHED.match(value)
+    if slashed:
+        first, second, year = int(slashed[1]), int(slashed[2]), int(slashed[3])
+        if first <= 12 and second <= 12 and first != second:
+            raise ValueError(
+                f"{value} could be {first} {_month(second)} or {second} {_month(first)}; "
+                f"write it as {year}-{second:02d}-{first:02d} (year-month-day)"
+            )
+        day, month = (first, second) if first > 12 or first == second else (second, first)
+        return date(year, month, day)
+    if re.search(r"[A-Za-z]{3}", value):
+        return date_parser.parse(value, dayfirst=True).date()
+    raise ValueError(f"{value} is not a date; write it as 2026-03-04 (year-month-day)")
+
+
+def _month(number: int) -> str:
+    return date(2000, number, 1).strftime("%B")

@@ -14,12 +14,12 @@ from app.assets.csv_import import (
     AssetField,
     apply_overrides,
     import_assets,
-    parse_day,
     plan_import,
     read_table,
     suggest_mapping,
 )
 from app.audit import recent
+from app.csv_table import parse_day
 from app.errors import PermissionDenied, SwitchboardError
 from models.engine import read_session
 from models.enums import AssetKind, AssetStatus

@@ -27,7 +27,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from dateutil import parser as date_parser
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
@@ -39,7 +38,7 @@ from app.assets.register import (
     local_today,
 )
 from app.audit import record
-from app.csv_table import RawRow, RawTable, RowError
+from app.csv_table import RawRow, RawTable, RowError, parse_day
 from app.errors import SwitchboardError
 from app.permissions import Action, require
 from models.audit import AuditKind
@@ -195,34 +194,6 @@ def mapping_problem(mapping: Mapping[str, AssetField]) -> str:
     if AssetField.TAG not in targets:
         return "No column gives the asset tag, and every asset needs the tag on its label."
     return ""
-
-
-_SLASHED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
-
-
-def parse_day(text: str) -> date:
-    """A date as inventories write them; ValueError saying how to write it otherwise."""
-    value = text.strip()
-    iso = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$", value)
-    if iso:
-        return date(int(iso[1]), int(iso[2]), int(iso[3]))
-    slashed = _SLASHED.match(value)
-    if slashed:
-        first, second, year = int(slashed[1]), int(slashed[2]), int(slashed[3])
-        if first <= 12 and second <= 12 and first != second:
-            raise ValueError(
-                f"{value} could be {first} {_month(second)} or {second} {_month(first)}; "
-                f"write it as {year}-{second:02d}-{first:02d} (year-month-day)"
-            )
-        day, month = (first, second) if first > 12 or first == second else (second, first)
-        return date(year, month, day)
-    if re.search(r"[A-Za-z]{3}", value):
-        return date_parser.parse(value, dayfirst=True).date()
-    raise ValueError(f"{value} is not a date; write it as 2026-03-04 (year-month-day)")
-
-
-def _month(number: int) -> str:
-    return date(2000, number, 1).strftime("%B")
 
 
 @dataclass(frozen=True)

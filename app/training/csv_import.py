@@ -10,7 +10,7 @@ or, with ``strict``, the whole file is refused.
 
 A row names its person by user name, e-mail or full name (any case; a name two people share
 is refused, never guessed), its course by name (any case), the day it was completed (as
-:func:`app.assets.csv_import.parse_day` reads dates: an ambiguous "03/04/2026" is refused),
+:func:`app.csv_table.parse_day` reads dates: an ambiguous "03/04/2026" is refused),
 a result (passed, failed, attended; "complete" and "completed" mean passed, as LMSs write a
 pass; a file without a result column is a list of passes) and a certificate reference.
 
@@ -35,9 +35,8 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from app import csv_table
-from app.assets.csv_import import parse_day
 from app.audit import record
-from app.csv_table import RawRow, RawTable, RowError
+from app.csv_table import RawRow, RawTable, RowError, parse_day
 from app.errors import SwitchboardError
 from app.org.sites import day_text
 from app.permissions import Action, require
