@@ -3,7 +3,8 @@
 ``roster ics USERNAME --from DATE --to DATE --out FILE`` writes a person's shifts as an
 iCalendar file; ``roster gaps --week 2026-W49 [--site CODE] [--json]`` lists the hours a
 site's desk has fewer people than its minimum (exit status 1 when there are any, so a
-scheduled job can warn).
+scheduled job can warn); ``roster pdf --week 2026-W49 [--site CODE] --out FILE`` prints the
+week as a landscape PDF, as the roster page does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import SwitchboardError
+from app.roster.local_time import week_code
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -67,6 +69,15 @@ def add_roster_commands(
     gaps.add_argument("--site", metavar="CODE", help="one site only (default: every site)")
     gaps.add_argument("--json", action="store_true", help="print JSON for other programs")
     add_common(gaps)
+    pdf = tasks.add_parser(
+        "pdf", help="a week of the roster as a landscape PDF to print: people by days"
+    )
+    pdf.add_argument("--week", type=_week, required=True, metavar="YYYY-Www")
+    pdf.add_argument(
+        "--site", metavar="CODE", help="one site's people and desk (default: every site)"
+    )
+    pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
+    add_common(pdf)
 
 
 def _ics(args: argparse.Namespace, url: str) -> int:
@@ -92,7 +103,7 @@ def _gaps(args: argparse.Namespace, url: str) -> int:
         found = [gap for gap in week(engine, args.week).gaps if site_id in (None, gap.site_id)]
     finally:
         engine.dispose()
-    label = f"{args.week.isocalendar().year}-W{args.week.isocalendar().week:02d}"
+    label = week_code(args.week)
     if args.json:
         print(
             json.dumps(
@@ -121,6 +132,20 @@ def _gaps(args: argparse.Namespace, url: str) -> int:
     return EXIT_GAPS if found else EXIT_OK
 
 
+def _pdf(args: argparse.Namespace, url: str) -> int:
+    from app.db_lifecycle import open_database
+    from app.roster.pdf import save_roster_pdf
+
+    engine = open_database(url)
+    try:
+        site_id = _site_id(engine, args.site) if args.site else None
+        save_roster_pdf(engine, args.week, args.out, site_id)
+    finally:
+        engine.dispose()
+    print(f"Wrote the roster of {week_code(args.week)} to {args.out}")
+    return EXIT_OK
+
+
 def _site_id(engine: Engine, code: str) -> uuid.UUID:
     from sqlmodel import select
 
@@ -136,7 +161,11 @@ def _site_id(engine: Engine, code: str) -> uuid.UUID:
     return found[0]
 
 
-TASKS: dict[str, Callable[[argparse.Namespace, str], int]] = {"ics": _ics, "gaps": _gaps}
+TASKS: dict[str, Callable[[argparse.Namespace, str], int]] = {
+    "ics": _ics,
+    "gaps": _gaps,
+    "pdf": _pdf,
+}
 
 
 def run_roster(args: argparse.Namespace, url: str) -> int:

@@ -93,6 +93,16 @@ register_command(
     )
 )
 register_command(
+    Command(
+        "printRoster",
+        FILE,
+        "&Print the roster week…",
+        page="roster",
+        method="print_week",
+        shortcut="Ctrl+P",
+    )
+)
+register_command(
     Command("switchUser", FILE, "Switch &user…", window="switch_user", separator_before=True)
 )
 register_command(

@@ -48,6 +48,12 @@ def clock_text(moment: datetime | time) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
+def week_code(monday: date) -> str:
+    """A week as ISO writes it and ``--week`` takes it: "2026-W49"."""
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
 def day_text(day: date) -> str:
     """A day as the roster names it: "Mon 30 Nov"."""
     return day.strftime("%a %d %b")

@@ -9,8 +9,10 @@ each. A row is as tall as its busiest day needs (:func:`row_height`).
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.roster.week import RosterShift
@@ -61,6 +63,14 @@ def ink_on(background: QColor) -> QColor:
     return DARK_INK if dark >= light else LIGHT_INK
 
 
+@functools.cache
+def _look(colour: str) -> tuple[QColor, QPen, QColor]:
+    """A shift type's block: its tint, its frame and the ink of its words, worked out once
+    per colour (a week paints hundreds of blocks in a handful of colours)."""
+    background = tint(QColor(colour))
+    return background, QPen(QColor(colour).darker(150), 1), ink_on(background)
+
+
 class ShiftDelegate(QStyledItemDelegate):
     """Paints a roster cell's shifts (the model's :attr:`Role.SHIFTS`)."""
 
@@ -70,9 +80,12 @@ class ShiftDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        # The cell's background and selection as the style draws them, without the text:
+        # only the role that needs (not initStyleOption's dozen data() calls per cell).
         plain = QStyleOptionViewItem(option)
-        self.initStyleOption(plain, index)
-        plain.text = ""
+        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        if background is not None:
+            plain.backgroundBrush = QBrush(background)
         style = plain.widget.style() if plain.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter, plain.widget)
         shifts: tuple[RosterShift, ...] = index.data(Role.SHIFTS) or ()
@@ -108,24 +121,21 @@ class ShiftDelegate(QStyledItemDelegate):
     ) -> None:
         """One shift: the swatch band, the tint, a frame, and its words (``room`` pixels
         left free at the right of its first line)."""
-        colour = QColor(shift.colour)
-        background = tint(colour)
+        background, frame, ink = _look(shift.colour)
         painter.fillRect(rect, background)
         band = QRect(rect.left(), rect.top(), BAND, rect.height())
         paint_swatch(painter, band, shift.colour, shift.pattern)
-        painter.setPen(QPen(colour.darker(150), 1))
+        painter.setPen(frame)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
         text = rect.adjusted(BAND + 4, 1, -3, -1)
-        painter.setPen(ink_on(background))
+        painter.setPen(ink)
         if shifts > 1 or rect.height() < 2 * painter.fontMetrics().height():
             _one_line(painter, text.adjusted(0, 0, -room, 0), shift, home)
             return
         half = text.height() // 2
         normal = QFont(painter.font())
-        bold = QFont(normal)
-        bold.setBold(True)
-        painter.setFont(bold)
+        painter.setFont(_bold(normal))
         _say(
             painter,
             text.adjusted(0, 0, -room, -half),
@@ -144,14 +154,12 @@ class ShiftDelegate(QStyledItemDelegate):
         painter.setPen(QPen(red, 2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(rect.adjusted(1, 1, -1, -1))
-        bold = QFont(font)
-        bold.setBold(True)
         size = _mark_size(font)
         mark = QRect(rect.right() - size - 2, rect.top() + 2, size, size)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#ffffff"))
         painter.drawEllipse(mark)
-        painter.setFont(bold)
+        painter.setFont(_bold(font))
         painter.setPen(red)
         painter.drawText(mark, Qt.AlignmentFlag.AlignCenter, CONFLICT_MARK)
 
@@ -185,8 +193,19 @@ def _short_clock(clock: str) -> str:
     return str(int(hours)) + ("" if minutes == "00" else f":{minutes}")
 
 
+def _bold(font: QFont) -> QFont:
+    """``font`` in bold, made once per font (by its description)."""
+    return _bold_of(font.toString())
+
+
+@functools.cache
+def _bold_of(description: str) -> QFont:
+    font = QFont()
+    font.fromString(description)
+    font.setBold(True)
+    return font
+
+
 def _mark_size(font: QFont) -> int:
     """The side of the ⚠ mark's circle."""
-    bold = QFont(font)
-    bold.setBold(True)
-    return QFontMetrics(bold).height()
+    return QFontMetrics(_bold(font)).height()

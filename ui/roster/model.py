@@ -50,6 +50,24 @@ class Role(IntEnum):
     HOME_SITE = Qt.ItemDataRole.UserRole + 3  # the person's home site code ("" for none)
 
 
+# The roles :meth:`RosterModel.data` answers; the view asks each visible cell for a dozen at
+# every paint, and the others are turned away before any work.
+ANSWERED = frozenset(
+    {
+        *Role,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+    }
+)
+# A cell's flags, worked out once (the view asks each visible cell at every paint): anyone
+# selects a day; an editor drops shifts on any day and drags them from a day that has some.
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+DROP_TARGET = READ_ONLY | Qt.ItemFlag.ItemIsDropEnabled
+DRAGGABLE = DROP_TARGET | Qt.ItemFlag.ItemIsDragEnabled
+
+
 @dataclass(frozen=True)
 class Cell:
     """One person's day on the grid."""
@@ -113,6 +131,7 @@ class RosterModel(QAbstractTableModel):
         super().__init__(parent)
         self._editable = editable
         self._week: RosterWeek | None = None
+        self._days: tuple[date, ...] = ()  # the week's, worked out once: every cell asks
         self._today: date | None = None
         self._conflicts: dict[tuple[uuid.UUID, date], tuple[str, ...]] = {}
 
@@ -127,7 +146,7 @@ class RosterModel(QAbstractTableModel):
         ]
         if not same_people:
             self.beginResetModel()
-        self._week, self._today = week, today
+        self._week, self._days, self._today = week, week.days, today
         found: dict[tuple[uuid.UUID, date], list[str]] = defaultdict(list)
         for conflict in week.conflicts:
             for day in conflict.days:
@@ -150,16 +169,16 @@ class RosterModel(QAbstractTableModel):
             row.staff_id,
             row.name,
             row.home_site,
-            self._week.days[index.column()],
+            self._days[index.column()],
             row.days[index.column()],
         )
 
     def index_of(self, staff_id: uuid.UUID, day: date) -> QModelIndex:
         """The cell of ``staff_id`` on ``day``; invalid when either is not on the grid."""
-        if self._week is None or day not in self._week.days:
+        if self._week is None or day not in self._days:
             return QModelIndex()
         row = next((n for n, r in enumerate(self._week.rows) if r.staff_id == staff_id), -1)
-        return self.index(row, self._week.days.index(day)) if row >= 0 else QModelIndex()
+        return self.index(row, self._days.index(day)) if row >= 0 else QModelIndex()
 
     # -- the table ----------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -169,16 +188,21 @@ class RosterModel(QAbstractTableModel):
         return 0 if parent.isValid() or self._week is None else 7
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        cell = self.cell(index)
-        if cell is None:
+        # The roles the delegate paints from are answered without building a Cell.
+        if self._week is None or not index.isValid() or role not in ANSWERED:
             return None
-        conflicts = self._conflicts.get((cell.staff_id, cell.day), ())
+        row, day = self._week.rows[index.row()], self._days[index.column()]
         if role == Role.SHIFTS:
-            return cell.shifts
+            return row.days[index.column()]
         if role == Role.CONFLICTS:
-            return conflicts
+            return self._conflicts.get((row.staff_id, day), ())
         if role == Role.HOME_SITE:
-            return cell.home_site
+            return row.home_site
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return TODAY_TINT if day == self._today else None
+        cell = self.cell(index)
+        assert cell is not None
+        conflicts = self._conflicts.get((cell.staff_id, cell.day), ())
         if role == Qt.ItemDataRole.DisplayRole:
             return "\n".join(shift_line(s, cell.home_site) for s in cell.shifts)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -192,8 +216,6 @@ class RosterModel(QAbstractTableModel):
                     *(f"⚠ {c}" for c in conflicts),
                 ]
             )
-        if role == Qt.ItemDataRole.BackgroundRole and cell.day == self._today:
-            return TODAY_TINT
         return None
 
     def headerData(
@@ -204,7 +226,7 @@ class RosterModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < 7:
                 return None
-            day = self._week.days[section]
+            day = self._days[section]
             today = day == self._today
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"{day:%a}{' · today' if today else ''}\n{day.day} {day:%b}"
@@ -231,15 +253,11 @@ class RosterModel(QAbstractTableModel):
 
     # -- dragging shifts ----------------------------------------------------------------------
     def flags(self, index: Index) -> Qt.ItemFlag:
-        cell = self.cell(index)
-        if cell is None:
+        if self._week is None or not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._editable:
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-            if cell.shifts:
-                flags |= Qt.ItemFlag.ItemIsDragEnabled
-        return flags
+        if not self._editable:
+            return READ_ONLY
+        return DRAGGABLE if self._week.rows[index.row()].days[index.column()] else DROP_TARGET
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction

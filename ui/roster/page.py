@@ -13,6 +13,10 @@ the day's shifts after asking, Ctrl+C and Ctrl+V copy a day's shifts to another 
 person. With the mouse, a day's shifts are dragged to another day or person (Ctrl copies).
 Under the grid, Enter or a double click on a conflict goes to its day.
 
+"Print the week…" saves the week on screen (with its filters) as a landscape PDF
+(:mod:`app.roster.pdf`, made off the GUI thread) and opens it in the person's PDF viewer to
+print: Qt prints a PDF only through QtPdf, which PySide6-Essentials does not have.
+
 Changing the roster is a manager's (:attr:`Action.EDIT_ROSTER`); for everyone else the grid
 is read-only and the buttons are disabled with the reason, said on the page too.
 """
@@ -22,14 +26,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -110,13 +116,21 @@ class RosterGrid(QTableView):
             self.setDropIndicatorShown(True)
 
     def fit_rows(self) -> None:
-        """Each row as tall as its busiest day needs."""
+        """Each row as tall as its busiest day needs, once a week is in the model.
+
+        The new week repaints the whole grid. What Qt would do on timers after that paint,
+        each asking for another, is done here: the rows are resized with the header's signals
+        held (each resized row starts the view's repaint of the rows under it), and the
+        layout the model's new header titles asked for is done now (it also sets the scroll
+        range for the new heights)."""
         model = self.model()
         assert isinstance(model, RosterModel)
         rows = self.verticalHeader()
-        for row, shown in enumerate(model.week.rows if model.week else ()):
-            busiest = max(len(day) for day in shown.days)
-            rows.resizeSection(row, row_height(self.fontMetrics(), busiest))
+        with signals_blocked(rows):
+            for row, shown in enumerate(model.week.rows if model.week else ()):
+                busiest = max(len(day) for day in shown.days)
+                rows.resizeSection(row, row_height(self.fontMetrics(), busiest))
+        self.executeDelayedItemsLayout()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
@@ -258,12 +272,21 @@ class RosterPage(Page):
             self.copy_week,
         )
         self.rotation_button = button("Ro&tation…", "rotation", "Plan a rotation", self.rotation)
+        self.print_button = page_button(
+            self, "Print the wee&k…", "printWeek", "Print the week", self.print_week
+        )
+        self.print_button.setToolTip(
+            "Saves the week shown, with its filters, as a landscape PDF and opens it in your "
+            "PDF viewer, to print from there."
+        )
         row = QHBoxLayout()
         for widget in (self.add_button, self.edit_button, self.remove_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.rotation_button)
         row.addWidget(self.copy_week_button)
+        row.addSpacing(12)
+        row.addWidget(self.print_button)
         return row
 
     def rotation(self) -> None:
@@ -394,6 +417,7 @@ class RosterPage(Page):
         self.edit_button.setEnabled(self._editor and cell is not None)
         self.remove_button.setEnabled(self._editor and has_shifts)
         self.copy_week_button.setEnabled(self._editor and self.model.week is not None)
+        self.print_button.setEnabled(self.model.week is not None)
 
     # -- changing the roster ------------------------------------------------------------------
     def add(self, typed: str = "") -> None:
@@ -538,6 +562,7 @@ class RosterPage(Page):
             item = QListWidgetItem("No conflicts this week.")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.conflicts.addItem(item)
+        self.conflicts.executeDelayedItemsLayout()  # now, not on a timer: a second paint
         count = len(shown.conflicts)
         self.tabs.setTabText(0, f"Conf&licts ({count})" if count else "Conf&licts")
 
@@ -552,17 +577,57 @@ class RosterPage(Page):
         if day is not None:
             self.select_cell(conflict.staff_id, day)
 
+    # -- printing -----------------------------------------------------------------------------
+    def print_week(self) -> None:
+        """Print the week… : the week on screen as a PDF where the person says, then opened
+        in their PDF viewer (the module docstring says why not Qt's print dialog)."""
+        shown = self.model.week
+        if shown is None:
+            return
+        from app.roster.pdf import save_roster_pdf, suggested_name  # reportlab: when printing
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Save the week as PDF to print",
+            str(Path(folder) / suggested_name(shown.monday)),
+            "PDF files (*.pdf)",
+        )
+        if not name:
+            return
+        target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
+        engine, monday = self._context.engine, shown.monday
+        site, team = self.site_combo.currentData(), self.team_combo.currentData()
+        self.outcome.tell(f"Saving the week of {day_text(monday)} as a PDF…")
+        run_task(
+            lambda: save_roster_pdf(engine, monday, target, site, team),
+            lambda _none: self._printed(target),
+            self.outcome.failed,
+            parent=self,
+        )
+
+    def _printed(self, target: Path) -> None:
+        """The PDF is written: open it to print, or say where it is."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            self.outcome.tell(f"Saved the week to {target}; print it from your PDF viewer.")
+        else:
+            self.outcome.tell(f"Saved the week to {target}; open it in a PDF viewer to print it.")
+
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
 def _fill(combo: QComboBox, items: tuple[Choice, ...]) -> None:
-    """The filter's choices after its first ("all"), keeping the one chosen."""
+    """The filter's choices after its first ("all"), keeping the one chosen (found by
+    equality: ``findData`` matches only the very same UUID object, and a new read brings
+    new ones)."""
     chosen = combo.currentData()
     with signals_blocked(combo):
         while combo.count() > 1:
             combo.removeItem(1)
         for item in items:
             combo.addItem(item.label, item.id)
-        combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        combo.setCurrentIndex(
+            next((n for n in range(combo.count()) if combo.itemData(n) == chosen), 0)
+        )

@@ -144,11 +144,11 @@ class MatrixModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_history(self, staff_id: uuid.UUID, rows: Sequence[CompletionRow]) -> None:
-        """The person's completions, for their row header's tooltip."""
+        """The person's completions, for their row header's tooltip.
+
+        No ``headerDataChanged``: a tooltip is asked for when it shows, and the signal has
+        the view lay out and repaint the whole matrix, each time a row is selected."""
         self._histories[staff_id] = history_text(rows)
-        for number, row in enumerate(self._matrix.rows):
-            if row.staff_id == staff_id:
-                self.headerDataChanged.emit(Qt.Orientation.Vertical, number, number)
 
     # -- reading ------------------------------------------------------------------------------
     @property

@@ -153,6 +153,7 @@ class TrainingPage(Page):
         self._keep_course: uuid.UUID | None = None
         self._keep_session: uuid.UUID | None = None
         self._guards: dict[str, StaleGuard] = {}
+        self._missing_due = False  # refresh() reads who misses what once the matrix is in
         self.outcome = OutcomeLines("training")
 
         layout = QVBoxLayout(self)
@@ -434,12 +435,16 @@ class TrainingPage(Page):
 
     def refresh(self) -> None:
         """Read everything again (F5): the pick lists, the matrix, the lists, the courses and
-        the sessions, each in its own read."""
+        the sessions, each in its own read.
+
+        The missing required courses are read once the matrix is in: working them out takes
+        as long as the matrix, and Python runs one thread at a time, so read alongside, they
+        held the matrix back by as much. (A failed matrix read leaves them to the next.)"""
         engine = self._context.engine
         self._read("choices", lambda: training_choices(engine), self._choices_read)
+        self._missing_due = True
         self._read_matrix()
         self._read("expiring", lambda: expiring_soon(engine), self._expiring_read)
-        self._read("missing", lambda: missing_required(engine), self._missing_read)
         self._read("awaiting", lambda: awaiting_confirmation(engine), self._awaiting_read)
         self._read_courses()
         self._read_sessions()
@@ -657,6 +662,10 @@ class TrainingPage(Page):
             self._show_person()
         self._enable()
         self.content_shown()
+        if self._missing_due:  # a refresh asked for them after the matrix (see refresh())
+            self._missing_due = False
+            engine = self._context.engine
+            self._read("missing", lambda: missing_required(engine), self._missing_read)
 
     def _fit(self, matrix: TrainingMatrix) -> None:
         """The names' column as wide as the longest name shown (up to :data:`NAMES_MAX`),
