@@ -43,7 +43,8 @@ def open_page(qtbot: QtBot, context: AppContext) -> RosterPage:
     page.show()
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
-    page.shown()
+    with qtbot.waitSignal(page.reader.read_ahead):  # and the weeks either side of it
+        page.shown()
     qtbot.waitUntil(lambda: page.model.week is not None and page.site_combo.count() == 3)
     return page
 
@@ -312,18 +313,25 @@ def test_the_week_steps_by_keys_and_buttons_and_the_old_week_stays_until_the_new
     add_shift(context.engine, org, org.bob, "On call", MONDAY + timedelta(days=7), "17:00", "08:00")
     grid = page.grid
     with tasks.holding():
-        qtbot.keyClick(grid, Qt.Key.Key_PageDown)
-        qtbot.keyClick(grid, Qt.Key.Key_PageDown)
-    assert page.model.week is not None and page.model.week.monday == MONDAY  # still shown
+        qtbot.keyClick(grid, Qt.Key.Key_PageDown)  # read ahead with this week: shown at once
+        assert page.model.week is not None
+        assert page.model.week.monday == MONDAY + timedelta(days=7)
+        assert page.week_label.text() == "Week 49: 30 Nov – 6 Dec 2026"
+        qtbot.keyClick(grid, Qt.Key.Key_PageDown)  # not read yet
+    assert page.model.week.monday == MONDAY + timedelta(days=7)  # still shown
     assert page.date_edit.date().toPython() == MONDAY + timedelta(days=14)  # asked for
     tasks.run_held()  # the first answer is stale: only the newest week is shown
     qtbot.waitUntil(lambda: page.model.week.monday == MONDAY + timedelta(days=14))
     assert page.week_label.text() == "Week 50: 7 Dec – 13 Dec 2026"
     assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Mon\n7 Dec"
 
+    # The week before was read ahead when the page opened, before Bob's on-call shift was
+    # added: shown at once as it was read, then as the database has it now.
     qtbot.keyClick(grid, Qt.Key.Key_PageUp)
-    qtbot.waitUntil(lambda: page.model.week.monday == MONDAY + timedelta(days=7))
-    assert said(page, org.bob, MONDAY + timedelta(days=7)) == "On call 17:00-08:00 at HQ"
+    assert page.model.week.monday == MONDAY + timedelta(days=7)
+    qtbot.waitUntil(
+        lambda: said(page, org.bob, MONDAY + timedelta(days=7)) == "On call 17:00-08:00 at HQ"
+    )
     qtbot.keyClick(grid, Qt.Key.Key_Home)  # this week
     qtbot.waitUntil(lambda: page.model.week.monday == MONDAY)
     qtbot.keyClick(grid, Qt.Key.Key_N, ALT)  # &Next
@@ -372,6 +380,23 @@ def test_copy_this_week_to_next_week_says_how_many(
     assert len(shifts_of(context.engine)) == 4
     qtbot.keyClick(page.grid, Qt.Key.Key_O, ALT)  # again: all there already
     qtbot.waitUntil(lambda: page.outcome.result.text().startswith("Nothing to copy"))
+
+
+def test_after_a_change_next_week_is_read_again_before_it_is_shown(
+    qtbot: QtBot, page: RosterPage, context: AppContext, org: Org, tasks: InlinePool
+) -> None:
+    """Next week was read ahead (empty) when the page opened; the copy changes it."""
+    add_shift(context.engine, org, org.bob, "Desk early", TUESDAY, "07:00", "15:00")
+    with tasks.holding():
+        qtbot.keyClick(page.grid, Qt.Key.Key_O, ALT)  # C&opy this week to next week
+        qtbot.waitUntil(lambda: len(tasks.held) == 1)  # the button's click comes after its flash
+        tasks.run_held(0)
+        qtbot.waitUntil(lambda: page.outcome.result.text().startswith("Copied 1 shift"))
+        qtbot.keyClick(page.grid, Qt.Key.Key_PageDown)
+        assert page.model.week is not None and page.model.week.monday == MONDAY
+    tasks.run_held()
+    qtbot.waitUntil(lambda: page.model.week.monday == MONDAY + timedelta(days=7))
+    assert said(page, org.bob, TUESDAY + timedelta(days=7)) == "Desk early 07:00-15:00 at HQ"
 
 
 def test_a_conflict_is_listed_marked_on_its_cell_and_enter_goes_there(

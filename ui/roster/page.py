@@ -3,8 +3,9 @@ week's conflicts and the desk's cover under it.
 
 The week is read in one call (:func:`app.roster.week.week`, its conflicts and cover with it)
 off the GUI thread; the week on screen stays until the next one arrives, so stepping through
-weeks never shows an empty grid, and only the newest answer is shown. Filters by team and
-site narrow the people (and the cover to the site).
+weeks never shows an empty grid, and only the newest answer is shown. The weeks either side
+are read ahead (:mod:`ui.roster.read_ahead`), so Page Up and Page Down show theirs at once
+(and then read it again). Filters by team and site narrow the people (and the cover to the site).
 
 The keyboard route: the grid has the keyboard; arrows move between days and people; Page Up
 and Page Down step a week, Home comes back to this week; Enter changes the day's shift (or
@@ -56,7 +57,7 @@ from app.pick_lists import Choice
 from app.roster.choices import RosterChoices, roster_choices
 from app.roster.local_time import WEEK, day_text, monday_of
 from app.roster.shifts import copy_shifts, copy_week, delete_shift, move_shift
-from app.roster.week import RosterWeek, week
+from app.roster.week import RosterWeek
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
@@ -66,6 +67,7 @@ from ui.roster.cover import CoverPanel
 from ui.roster.delegate import CONFLICT_MARK, ShiftDelegate, row_height
 from ui.roster.model import Cell, RosterModel
 from ui.roster.on_now_panel import ON_NOW_MS, OnNowPanel
+from ui.roster.read_ahead import WeekKey, WeekReader
 from ui.roster.rotation_dialog import RotationDialog
 from ui.roster.shift_dialog import ShiftDialog
 from ui.shell.pages import Page
@@ -161,7 +163,9 @@ class RosterPage(Page):
         self._monday = monday_of(today())  # the week asked for (on screen once it arrives)
         self._choices: RosterChoices | None = None
         self._copied: Cell | None = None  # the day Ctrl+C copied
-        self._reads, self._choice_reads = StaleGuard(), StaleGuard()
+        self._choice_reads = StaleGuard()
+        self.reader = WeekReader(context.engine, self)
+        self.reader.arrived.connect(self._arrived)
         self.model = RosterModel(self._editor, self)
         self.model.dropped.connect(self._dropped)
 
@@ -192,6 +196,7 @@ class RosterPage(Page):
         layout.addLayout(self._build_buttons())
         self.outcome = OutcomeLines("roster")
         self.outcome.add_to(layout)
+        self.reader.failed.connect(self.outcome.failed)
         self.setFocusProxy(self.grid)
         self._build_keys()
         self.grid.selectionModel().currentChanged.connect(lambda *_: self._enable())
@@ -328,6 +333,7 @@ class RosterPage(Page):
 
     def refresh(self) -> None:
         """Read the lists and the week again (F5)."""
+        self.reader.forget()
         engine = self._context.engine
         run_task(
             lambda: roster_choices(engine),
@@ -359,17 +365,11 @@ class RosterPage(Page):
         self._load()
 
     def _load(self) -> None:
-        engine, monday = self._context.engine, self._monday
-        site, team = self.site_combo.currentData(), self.team_combo.currentData()
-        run_task(
-            lambda: week(engine, monday, site_id=site, team_id=team),
-            self._arrived,
-            self.outcome.failed,
-            parent=self,
-            guard=self._reads,
+        self.reader.ask(
+            WeekKey(self._monday, self.site_combo.currentData(), self.team_combo.currentData())
         )
 
-    def _arrived(self, shown: RosterWeek) -> None:
+    def _arrived(self, _key: WeekKey, shown: RosterWeek) -> None:
         """Put the week on screen, keeping the current person and weekday."""
         current = self.current_cell()
         column = max(self.grid.currentIndex().column(), 0)
@@ -538,6 +538,7 @@ class RosterPage(Page):
 
     def _changed(self, said: str, target: Cell | None = None) -> None:
         """A change landed: say it and read the week again (on ``target`` if given)."""
+        self.reader.forget()
         self.outcome.tell(said)
         if target is not None:
             self.select_cell(target.staff_id, target.day)
@@ -547,6 +548,7 @@ class RosterPage(Page):
         """A refused change: said under the buttons, and the week read again (part of it may
         have landed, or someone else changed it)."""
         self.outcome.failed(error)
+        self.reader.forget()
         self._load()
 
     # -- the lists under the grid -------------------------------------------------------------
