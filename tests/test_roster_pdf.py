@@ -31,6 +31,7 @@ from models.engine import write_session
 from models.enums import StaffRole
 from models.org import Staff
 from models.roster import Shift
+from resources import resource_path
 from tests.conftest import Org, make_org, migrated_database
 from tests.test_roster_page import open_page
 from tests.test_roster_shifts import add_shift, type_id
@@ -178,10 +179,13 @@ def test_a_crowded_day_draws_its_first_shifts_and_counts_the_rest(engine: Engine
         roster_pdf(engine, MONDAY, site_id=uuid.uuid4())
 
 
-def test_a_missing_font_is_said_with_what_to_install(tmp_path: Path) -> None:
+def test_the_font_comes_with_switchboard_and_a_missing_one_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    assert find_font("DejaVuSans-Bold.ttf") == resource_path("fonts", "DejaVuSans-Bold.ttf")
     with pytest.raises(SwitchboardError, match=r"DejaVu Sans font \(DejaVuSans.ttf\)") as said:
-        find_font("DejaVuSans.ttf", [tmp_path])
-    assert "apt install fonts-dejavu-core" in str(said.value) and str(tmp_path) in str(said.value)
+        find_font("DejaVuSans.ttf", tmp_path)
+    assert "Install Switchboard again" in str(said.value) and str(tmp_path) in str(said.value)
 
 
 def test_roster_pdf_writes_the_file_and_refuses_a_bad_week_or_site_in_one_line(

@@ -15,14 +15,15 @@ what the page shows, from the same one read (:func:`app.roster.week.week`):
   page; every page after the first has a running header, and every page says "Page n of m".
 
 DejaVu Sans is embedded because reportlab's built-in fonts cover Latin-1 only, and staff are
-called Łukasz and Ngọc too. reportlab is imported only where a PDF is made: the command line
-and the page import this module when they print.
+called Łukasz and Ngọc too; Switchboard brings its own copy (``resources/fonts``), so the
+PDF is the same on Windows, macOS and any Linux. reportlab is imported only where a PDF is
+made: the command line and the page import this module when they print.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from io import BytesIO
@@ -50,18 +51,11 @@ from app.staff import hours_text
 from models.clock import utcnow
 from models.engine import read_connection
 from models.org import Organisation, Site, Team
+from resources import resource_path
 
 # -- fonts ----------------------------------------------------------------------------------
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-FONT_FOLDERS = (
-    Path("/usr/share/fonts/truetype/dejavu"),  # Debian, Ubuntu (fonts-dejavu-core)
-    Path("/usr/share/fonts/dejavu-sans-fonts"),  # Fedora
-    Path("/usr/share/fonts/TTF"),  # Arch
-    Path("/usr/share/fonts/dejavu"),  # openSUSE
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".local/share/fonts",
-    Path("/Library/Fonts"),  # macOS, installed by hand
-)
+FONT_FOLDER = resource_path("fonts")  # Switchboard's own copy, with its licence
 
 # -- the page -------------------------------------------------------------------------------
 PAGE = landscape(A4)
@@ -89,17 +83,16 @@ HEAD = colors.HexColor("#e3e8eb")
 STRIPE = colors.HexColor("#f5f7f8")
 
 
-def find_font(file_name: str, folders: Sequence[Path] = FONT_FOLDERS) -> Path:
-    """The first ``file_name`` in ``folders``; a message saying what to install when none
-    has it."""
-    for folder in folders:
-        if (folder / file_name).is_file():
-            return folder / file_name
+def find_font(file_name: str, folder: Path = FONT_FOLDER) -> Path:
+    """``file_name`` in Switchboard's font folder; a message saying what to do when it is
+    not there (only a damaged installation lacks it)."""
+    if (folder / file_name).is_file():
+        return folder / file_name
     raise SwitchboardError(
-        f"The roster PDF needs the DejaVu Sans font ({file_name}), which has the letters of "
-        f"every name; it is in none of {', '.join(str(f) for f in folders)}. Install it (on "
-        "Debian or Ubuntu: apt install fonts-dejavu-core; on Fedora: dnf install "
-        "dejavu-sans-fonts) and print again."
+        f"The PDF needs the DejaVu Sans font ({file_name}) that comes with Switchboard, and it "
+        f"is missing from {folder}: this installation is incomplete. Install Switchboard again "
+        "(pip install --force-reinstall, or a fresh copy of the program's folder) and print "
+        "again."
     )
 
 
