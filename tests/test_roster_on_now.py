@@ -1,5 +1,5 @@
 """Who is on now (app/roster/on_now.py): at the desk, on call and next today at each site,
-with phones; away and deactivated people left out; each site's own local day."""
+with phones; people away or in training and deactivated people left out; each site's own local day."""
 
 from __future__ import annotations
 
@@ -49,14 +49,21 @@ def test_who_is_at_the_desk_on_call_and_next_at_each_site(engine: Engine, org: O
     )
 
 
-def test_someone_sick_or_deactivated_is_not_on(engine: Engine, org: Org) -> None:
+def test_someone_sick_in_training_or_deactivated_is_not_on(engine: Engine, org: Org) -> None:
     add_shift(engine, org, org.ann, "Desk early", TODAY, "07:00", "15:00")
     add_shift(engine, org, org.ann, "Sick", TODAY, "09:00", "00:00")
     add_shift(engine, org, org.bob, "Desk early", TODAY, "07:00", "15:00")
     add_shift(engine, org, org.mia, "Desk early", TODAY, "07:00", "15:00")
+    add_shift(engine, org, org.ada, "Desk early", TODAY, "07:00", "15:00")
+    add_shift(engine, org, org.ada, "Training", TODAY, "09:30", "12:00")
     deactivate(engine, org.mia)
     hq = on_now(engine)[0]
     assert [p.name for p in hq.at_desk] == ["Bob Tech"]
+    # Back at the desk once the course is over.
+    assert [p.name for p in on_now(engine, utc(2026, 11, 24, 12))[0].at_desk] == [
+        "Ada Admin",
+        "Bob Tech",
+    ]
 
 
 def test_now_can_be_given(engine: Engine, org: Org) -> None:

@@ -1,13 +1,13 @@
 """Who is on now, at each site: at the desk, on call, and next at the desk today.
 
 It answers the call desk's line and the roster's panel: whom to hand a call to, whom to ring
-out of hours, each with their phone. Only active staff count, and a person on leave or sick
-right now is on neither list (their desk shift may still be on the roster; the sick day
-says they are not there). "Next" is the desk shifts starting later today (the site's local
-day), earliest first.
+out of hours, each with their phone. Only active staff count, and a person on leave, sick or
+in training right now is on neither list (their desk shift may still be on the roster; the
+sick day says they are not there). "Next" is the desk shifts starting later today (the
+site's local day), earliest first.
 
-One indexed query (shifts by start) answers it: no shift lasts more than 25 hours, so those
-covering now started at most that long ago.
+The shifts come from one indexed query, :func:`app.roster.running.running_shifts`, the one
+the ticket editor's suggestions use too.
 """
 
 from __future__ import annotations
@@ -15,20 +15,19 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
 from app.roster.local_time import clock_text
+from app.roster.running import away_at, running_shifts
 from models.clock import utcnow
 from models.engine import read_connection
 from models.enums import ShiftKind
-from models.org import Site, Staff
-from models.roster import Shift, ShiftType
+from models.org import Site
 
-LONGEST_SHIFT = timedelta(hours=25)  # 24 hours on the clock, across the autumn change
 FURTHEST_MIDNIGHT = timedelta(hours=38)  # the end of today somewhere, from UTC-12 to UTC+14
 
 
@@ -84,45 +83,29 @@ def on_now(engine: Engine, now: datetime | None = None) -> tuple[SiteOnNow, ...]
                 col(Site.code)
             )
         ).all()
-        shifts = connection.execute(
-            select(
-                col(Shift.staff_id),
-                col(Shift.site_id),
-                col(Shift.starts_at),
-                col(Shift.ends_at),
-                col(ShiftType.kind),
-                col(ShiftType.name),
-                col(Staff.name),
-                col(Staff.phone),
-            )
-            .join(ShiftType, col(ShiftType.id) == col(Shift.shift_type_id))
-            .join(Staff, col(Staff.id) == col(Shift.staff_id))
-            .where(
-                col(Shift.starts_at) > now - LONGEST_SHIFT,
-                col(Shift.starts_at) < now + FURTHEST_MIDNIGHT,
-                col(Staff.active),
-            )
-            .order_by(col(Shift.starts_at), col(Staff.name))
-        ).all()
+        shifts = running_shifts(connection, now, now + FURTHEST_MIDNIGHT)
     zones = {site.id: ZoneInfo(site.timezone) for site in sites}
-    away = {s.staff_id for s in shifts if s.kind.is_away and s.starts_at <= now < s.ends_at}
+    away = away_at(shifts, now)
     desk: dict[uuid.UUID, list[OnDuty]] = defaultdict(list)
     on_call: dict[uuid.UUID, list[OnDuty]] = defaultdict(list)
     upcoming: dict[uuid.UUID, list[OnDuty]] = defaultdict(list)
-    for staff_id, site_id, starts_at, ends_at, kind, type_name, name, phone in shifts:
-        if staff_id in away or kind not in (ShiftKind.DESK, ShiftKind.ON_CALL):
+    for shift in shifts:
+        if shift.staff_id in away or shift.kind not in (ShiftKind.DESK, ShiftKind.ON_CALL):
             continue
-        zone = zones[site_id]
-        starts, ends = starts_at.astimezone(zone), ends_at.astimezone(zone)
-        duty = OnDuty(staff_id, name, phone or "", clock_text(starts), clock_text(ends), type_name)
-        if starts_at <= now < ends_at:
-            (desk if kind is ShiftKind.DESK else on_call)[site_id].append(duty)
-        elif (
-            kind is ShiftKind.DESK
-            and now < starts_at
-            and starts.date() == now.astimezone(zone).date()
-        ):
-            upcoming[site_id].append(duty)
+        zone = zones[shift.site_id]
+        starts = shift.starts_at.astimezone(zone)
+        duty = OnDuty(
+            shift.staff_id,
+            shift.name,
+            shift.phone,
+            clock_text(starts),
+            clock_text(shift.ends_at.astimezone(zone)),
+            shift.type_name,
+        )
+        if shift.covers(now):
+            (desk if shift.kind is ShiftKind.DESK else on_call)[shift.site_id].append(duty)
+        elif shift.kind is ShiftKind.DESK and starts.date() == now.astimezone(zone).date():
+            upcoming[shift.site_id].append(duty)
     return tuple(
         SiteOnNow(
             site_id=site.id,
@@ -138,7 +121,3 @@ def on_now(engine: Engine, now: datetime | None = None) -> tuple[SiteOnNow, ...]
 
 def _by_name(duties: list[OnDuty]) -> tuple[OnDuty, ...]:
     return tuple(sorted(duties, key=lambda d: (d.name.lower(), d.starts)))
-
-
-def _today(now: datetime, zone: ZoneInfo) -> date:
-    return now.astimezone(zone).date()

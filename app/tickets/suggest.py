@@ -14,10 +14,9 @@ their shift later today) is not offered, whatever else the roster says: the rost
 overlap as a conflict. When nobody on shift can take the ticket, the answer says so in words
 and lists who is on call now, at any site (the ticket's site first), with their phone.
 
-Speed: one read of six small queries. Shifts are read through the index on their start
-(``ix_shift_starts``): a shift lasts at most a day, so any running now or starting later today
-started less than :data:`LONGEST_SHIFT` ago, and two years of roster for 200 people cost a
-range of a few hundred rows. Times in the reasons are on the clock of the ticket's site.
+Speed: one read of six small queries; the shifts running now or starting later today come
+through the index on their start (:func:`app.roster.running.running_shifts`, which "who is on
+now" uses too). Times in the reasons are on the clock of the ticket's site.
 """
 
 from __future__ import annotations
@@ -33,19 +32,14 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlmodel import col
 
 from app.errors import NotFoundError
+from app.roster.running import NOT_AT_THE_DESK, RunningShift, away_at, running_shifts
 from app.training.skills import SkillLevel
 from models.clock import utcnow
 from models.engine import read_connection
 from models.enums import OPEN_STATUSES, ShiftKind
-from models.org import Category, Site, Staff
-from models.roster import CategorySkill, Shift, ShiftType, Skill, StaffSkill
+from models.org import Category, Site
+from models.roster import CategorySkill, Skill, StaffSkill
 from models.tickets import Ticket
-
-# A shift is at most 24 hours long (the roster refuses longer ones), but a whole local day
-# across the autumn clock change lasts 25.
-LONGEST_SHIFT = timedelta(hours=25)
-# Kinds of shift that keep someone from the desk while they last.
-NOT_AT_THE_DESK = frozenset({ShiftKind.LEAVE, ShiftKind.SICK, ShiftKind.TRAINING})
 
 
 @dataclass(frozen=True)
@@ -71,18 +65,6 @@ class Suggestions:
 
 
 @dataclass(frozen=True)
-class _Shift:
-    staff_id: uuid.UUID
-    name: str
-    phone: str
-    kind: ShiftKind
-    site_id: uuid.UUID
-    site_code: str
-    starts_at: datetime
-    ends_at: datetime
-
-
-@dataclass(frozen=True)
 class _Need:
     skill_id: uuid.UUID
     name: str
@@ -104,13 +86,13 @@ def suggest_assignees(
         code, zone = _site(connection, site_id)
         today = now.astimezone(zone).date()
         needs = _needs(connection, category_id)
-        shifts = _shifts(connection, now, _midnight_after(today, zone))
+        shifts = running_shifts(connection, now, _midnight_after(today, zone))
         desk, on_call = _desk(shifts, site_id, now), _on_call(shifts, now)
         levels = _levels(connection, {s.staff_id for s in desk + on_call}, needs)
         fitting = [s for s in desk if _fits(levels[s.staff_id], needs)]
         tickets = _open_tickets(connection, {s.staff_id for s in fitting or on_call})
 
-    def offer(shift: _Shift, first_words: str) -> Suggestion:
+    def offer(shift: RunningShift, first_words: str) -> Suggestion:
         held = tuple(
             SkillLevel(n.skill_id, n.name, levels[shift.staff_id][n.skill_id])
             for n in needs
@@ -120,7 +102,7 @@ def suggest_assignees(
         reason = " · ".join([first_words, *map(str, held), _tickets_text(count)])
         return Suggestion(shift.staff_id, shift.name, shift.phone, held, count, reason)
 
-    def strength(shift: _Shift) -> int:
+    def strength(shift: RunningShift) -> int:
         return sum(levels[shift.staff_id].values())
 
     needed = tuple(SkillLevel(n.skill_id, n.name, n.level) for n in needs)
@@ -197,51 +179,23 @@ def _needs(connection: Connection, category_id: uuid.UUID | None) -> list[_Need]
     return own or [_Need(row[1], row[2], row[3]) for row in rows]
 
 
-def _shifts(connection: Connection, now: datetime, day_end: datetime) -> list[_Shift]:
-    """Every active person's shifts running at ``now`` or starting before ``day_end``,
-    earliest first."""
-    rows = connection.execute(
-        select(
-            col(Shift.staff_id),
-            col(Staff.name),
-            col(Staff.phone),
-            col(ShiftType.kind),
-            col(Shift.site_id),
-            col(Site.code),
-            col(Shift.starts_at),
-            col(Shift.ends_at),
-        )
-        .join(ShiftType, col(ShiftType.id) == col(Shift.shift_type_id))
-        .join(Staff, col(Staff.id) == col(Shift.staff_id))
-        .join(Site, col(Site.id) == col(Shift.site_id))
-        .where(
-            col(Shift.starts_at) > now - LONGEST_SHIFT,
-            col(Shift.starts_at) < day_end,
-            col(Shift.ends_at) > now,
-            col(Staff.active),
-        )
-        .order_by(col(Shift.starts_at))
-    ).all()
-    return [_Shift(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7]) for r in rows]
-
-
-def _away(shifts: list[_Shift]) -> dict[uuid.UUID, list[_Shift]]:
-    away: defaultdict[uuid.UUID, list[_Shift]] = defaultdict(list)
+def _away(shifts: list[RunningShift]) -> dict[uuid.UUID, list[RunningShift]]:
+    away: defaultdict[uuid.UUID, list[RunningShift]] = defaultdict(list)
     for shift in shifts:
         if shift.kind in NOT_AT_THE_DESK:
             away[shift.staff_id].append(shift)
     return away
 
 
-def _free(away: dict[uuid.UUID, list[_Shift]], staff_id: uuid.UUID, moment: datetime) -> bool:
-    return not any(s.starts_at <= moment < s.ends_at for s in away.get(staff_id, ()))
+def _free(away: dict[uuid.UUID, list[RunningShift]], staff_id: uuid.UUID, moment: datetime) -> bool:
+    return not any(s.covers(moment) for s in away.get(staff_id, ()))
 
 
-def _desk(shifts: list[_Shift], site_id: uuid.UUID, now: datetime) -> list[_Shift]:
+def _desk(shifts: list[RunningShift], site_id: uuid.UUID, now: datetime) -> list[RunningShift]:
     """Each person's desk shift at the site that covers ``now`` or, failing that, their
     next one today; people away when it would start for them are left out."""
     away = _away(shifts)
-    chosen: dict[uuid.UUID, _Shift] = {}
+    chosen: dict[uuid.UUID, RunningShift] = {}
     for shift in shifts:  # earliest first: the one covering now wins
         if shift.kind != ShiftKind.DESK or shift.site_id != site_id or shift.staff_id in chosen:
             continue
@@ -250,16 +204,16 @@ def _desk(shifts: list[_Shift], site_id: uuid.UUID, now: datetime) -> list[_Shif
     return list(chosen.values())
 
 
-def _on_call(shifts: list[_Shift], now: datetime) -> list[_Shift]:
+def _on_call(shifts: list[RunningShift], now: datetime) -> list[RunningShift]:
     """Each person on call at ``now`` (at any site) and not away."""
-    away = _away(shifts)
-    chosen: dict[uuid.UUID, _Shift] = {}
+    away = away_at(shifts, now)
+    chosen: dict[uuid.UUID, RunningShift] = {}
     for shift in shifts:
         if (
             shift.kind == ShiftKind.ON_CALL
             and shift.starts_at <= now
             and shift.staff_id not in chosen
-            and _free(away, shift.staff_id, now)
+            and shift.staff_id not in away
         ):
             chosen[shift.staff_id] = shift
     return list(chosen.values())
@@ -302,14 +256,14 @@ def _clock(moment: datetime, zone: ZoneInfo, today: date) -> str:
     return local.strftime("%H:%M") + (" tomorrow" if local.date() > today else "")
 
 
-def _on_shift_text(shift: _Shift, now: datetime, zone: ZoneInfo, today: date) -> str:
+def _on_shift_text(shift: RunningShift, now: datetime, zone: ZoneInfo, today: date) -> str:
     ends = _clock(shift.ends_at, zone, today)
     if shift.starts_at <= now:
         return f"on shift until {ends}"
     return f"on shift from {_clock(shift.starts_at, zone, today)} to {ends}"
 
 
-def _on_call_text(shift: _Shift, zone: ZoneInfo, today: date) -> str:
+def _on_call_text(shift: RunningShift, zone: ZoneInfo, today: date) -> str:
     phone = shift.phone or "no phone on record"
     return f"on call until {_clock(shift.ends_at, zone, today)} at {shift.site_code} · {phone}"
 
