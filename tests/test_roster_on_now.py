@@ -1,5 +1,6 @@
 """Who is on now (app/roster/on_now.py): at the desk, on call and next today at each site,
-with phones; people away or in training and deactivated people left out; each site's own local day."""
+with phones; people away or in training and deactivated people left out; each site's own
+local day."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from app.roster.shift_types import (
     list_shift_types,
     save_shift_type,
     set_retired,
+    tint,
 )
 from models.engine import read_session, write_session
 from models.enums import ShiftKind
@@ -82,3 +83,9 @@ def test_only_managers_and_admins_change_types(engine: Engine, org: Org) -> None
     with pytest.raises(PermissionDenied):
         save_shift_type(engine, org.bob, NIGHT)
     assert "Night desk" not in names(engine, include_retired=True)
+
+
+def test_a_types_tint_is_its_colour_lightened_the_same_on_screen_and_paper() -> None:
+    assert tint("#000000") == "#8c8c8c"
+    assert tint("#ffffff") == "#ffffff"
+    assert tint("#1e88e5") == "#9ac9f3"  # 30, 136, 229 to 154, 201, 243

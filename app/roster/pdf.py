@@ -46,6 +46,7 @@ from app.errors import NotFoundError, SwitchboardError
 from app.exports import write_output
 from app.roster.local_time import day_text, week_code
 from app.roster.shift_types import hours_text as usual_hours
+from app.roster.shift_types import tint
 from app.roster.week import RosterRow, RosterShift, RosterWeek, ShiftTypeInfo, week
 from app.staff import hours_text
 from models.clock import utcnow
@@ -467,7 +468,7 @@ def _block(
     (``room`` points left free at the right of the first line)."""
     colour = colors.HexColor(shift.colour)
     canvas.saveState()
-    canvas.setFillColor(_tint(colour))
+    canvas.setFillColor(colors.HexColor(tint(shift.colour)))
     canvas.rect(0, y, width, BLOCK, stroke=0, fill=1)
     _swatch(canvas, 0, y, BAND, BLOCK, shift.colour, shift.pattern)
     canvas.setStrokeColor(_darker(colour))
@@ -494,11 +495,6 @@ def _line(
         text = text.rstrip() + "…"
     canvas.setFont(font, size)
     canvas.drawString(x, y, text)
-
-
-def _tint(colour: colors.Color) -> colors.Color:
-    """``colour`` mixed with white: a background the words read on (as on screen)."""
-    return colors.Color(*(value * 0.45 + 0.55 for value in colour.rgb()))
 
 
 def _darker(colour: colors.Color) -> colors.Color:

@@ -80,6 +80,13 @@ class ShiftTypeRow:
     shifts: int  # how many shifts are of this type
 
 
+def tint(colour: str) -> str:
+    """A type's colour ("#1e88e5") mixed with white: the background its shifts' words are
+    read on, on screen and on paper alike."""
+    red, green, blue = (int(colour[n : n + 2], 16) for n in (1, 3, 5))
+    return "#" + "".join(f"{round(value * 0.45 + 255 * 0.55):02x}" for value in (red, green, blue))
+
+
 def hours_text(starts: str, ends: str) -> str:
     """A type's usual hours in words: "07:00-15:00", "17:00-08:00 (next day)", "all day"."""
     if starts == ends:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from app.roster.shift_types import tint
 from app.roster.week import RosterShift
 from ui.kit.swatch import paint_swatch
 from ui.kit.widgets import RED
@@ -30,16 +31,6 @@ CONFLICT_MARK = "⚠"
 def row_height(metrics: QFontMetrics, most_shifts: int) -> int:
     """A row's height for a busiest day of ``most_shifts`` shifts: two lines at least."""
     return max(2, most_shifts) * (metrics.height() + 2) + 3 * GAP
-
-
-def tint(colour: QColor) -> QColor:
-    """``colour`` mixed with white: a background words read on."""
-    return QColor(
-        *(
-            round(value * 0.45 + 255 * 0.55)
-            for value in (colour.red(), colour.green(), colour.blue())
-        )
-    )
 
 
 def _luminance(colour: QColor) -> float:
@@ -67,7 +58,7 @@ def ink_on(background: QColor) -> QColor:
 def _look(colour: str) -> tuple[QColor, QPen, QColor]:
     """A shift type's block: its tint, its frame and the ink of its words, worked out once
     per colour (a week paints hundreds of blocks in a handful of colours)."""
-    background = tint(QColor(colour))
+    background = QColor(tint(colour))
     return background, QPen(QColor(colour).darker(150), 1), ink_on(background)
 
 
