@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
 from app.context import AppContext
+from app.errors import SwitchboardError
 from app.permissions import Action, refusal
 from app.training.completions import completions_of, record_completion
 from app.training.courses import CourseDraft, list_courses, save_course
@@ -266,7 +267,8 @@ def test_an_operator_records_their_own_and_a_manager_confirms_it(
     assert manager.confirm_button.isEnabled()
     qtbot.keyClick(manager.awaiting.table, Qt.Key.Key_R, ALT)  # Confi&rm
     qtbot.waitUntil(lambda: cell(manager, "Ann Operator", "Phishing") == "✓")
-    assert manager.tabs.tabText(AWAITING_TAB) == "A&waiting confirmation (0)"
+    # The lists are read again once the matrix is painted.
+    qtbot.waitUntil(lambda: manager.tabs.tabText(AWAITING_TAB) == "A&waiting confirmation (0)")
     assert manager.outcome.result.text() == (
         "Confirmed: Ann Operator passed Phishing on Tue 24 Nov 2026."
     )
@@ -300,7 +302,9 @@ def test_a_course_added_through_its_dialog_keeps_a_mistake_at_its_field(
         qtbot.keyClick(dialog.validity_spin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Fire warden" in columns(page))
     assert page.outcome.result.text() == "Added course Fire warden."
-    assert page.courses.current() is not None and page.courses.current().name == "Fire warden"
+    qtbot.waitUntil(  # the list of courses is read once the matrix is painted
+        lambda: page.courses.current() is not None and page.courses.current().name == "Fire warden"
+    )
     [fire] = [c for c in list_courses(context.engine) if c.name == "Fire warden"]
     assert (fire.validity_months, fire.required_of) == (24, "team Service desk")
     assert cell(page, "Ann Operator", "Fire warden") == "○"
@@ -439,3 +443,24 @@ def test_the_page_fits_the_smallest_window(
     page = open_page(qtbot, as_manager(context, org))
     assert page.minimumSizeHint().width() <= 1024 - 140  # beside the navigation
     assert page.minimumSizeHint().height() <= 700 - 60  # under the menus, over the status
+
+
+def test_a_matrix_that_cannot_be_read_is_said_and_the_lists_are_read_all_the_same(
+    qtbot: QtBot,
+    context: AppContext,
+    org: Org,
+    courses: Courses,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = open_page(qtbot, as_manager(context, org))
+    assert page.tabs.tabText(COURSES_TAB) == "Co&urses (4)"
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise SwitchboardError("The database is busy; try again in a moment.")
+
+    monkeypatch.setattr("ui.training.page.training_matrix", unreadable)
+    save_course(context.engine, org.mia, CourseDraft("Fire warden"))
+    page.refresh()  # F5
+    qtbot.waitUntil(lambda: page.outcome.problem.isVisible())
+    assert page.outcome.problem.text() == "The database is busy; try again in a moment."
+    qtbot.waitUntil(lambda: page.tabs.tabText(COURSES_TAB) == "Co&urses (5)")

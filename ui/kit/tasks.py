@@ -14,6 +14,10 @@ Two things every page needs come with it:
   :mod:`ui.kit.errors` shows every failure: a problem a person can act on (the database is
   locked, the disk is full, the server is gone) in a message, a bug in the crash dialog.
 
+What nobody waits for (reading ahead, the side lists of a page) waits for the page's paint
+first (:func:`after_paint_timer`): a worker thread takes the interpreter from the GUI thread
+now and then, and started at once it would slow the paint it follows by half.
+
 The pool can be replaced as a whole (:func:`use_pool`): the tests run tasks inline, on the
 GUI thread, and still receive each answer from the event loop as the program does.
 """
@@ -25,12 +29,16 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from ui.kit.errors import failure_message_box
 
 log = logging.getLogger(__name__)
+
+# From an answer on screen to reading what nobody waits for: longer than Qt takes to paint
+# the answer, shorter than a person takes to look at it.
+AFTER_PAINT_MS = 100
 
 Callback = Callable[[Any], None]
 FailureCallback = Callable[[Exception], None]
@@ -159,6 +167,16 @@ def run_task(
     _live.add(relay)
     relay.destroyed.connect(lambda: _live.discard(relay))
     (_pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
+
+
+def after_paint_timer(parent: QObject, slot: Callable[[], None]) -> QTimer:
+    """A single-shot timer that calls ``slot`` :data:`AFTER_PAINT_MS` after each
+    ``start()``: for reads that should wait until what was just shown is painted."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(AFTER_PAINT_MS)
+    timer.timeout.connect(slot)
+    return timer
 
 
 def pending() -> int:

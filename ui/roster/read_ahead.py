@@ -11,27 +11,23 @@ changed it meanwhile); the page replaces it only if the new read differs.
 What is kept is cleared whenever the roster may have changed under it: a change made on the
 page, a refused change, F5 and the page being shown again.
 
-:class:`WeekReader` does the reading for the page. Reading in a worker thread still takes
-the interpreter from the GUI thread now and then, so whatever is read while nobody waits (the
-weeks ahead, a week shown from memory read again) starts :data:`IDLE_MS` after the week is
-on screen, once Qt has painted it: started at once, it would slow that paint by half.
+:class:`WeekReader` does the reading for the page. What is read while nobody waits (the
+weeks ahead, a week shown from memory read again) waits until the week on screen is painted
+(:func:`ui.kit.tasks.after_paint_timer`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from sqlalchemy import Engine
 
 from app.roster.local_time import WEEK
 from app.roster.week import RosterWeek, week
-from ui.kit.tasks import StaleGuard, run_task
-
-IDLE_MS = 100  # from a week on screen to reading what nobody waits for
+from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
 
 
 @dataclass(frozen=True)
@@ -99,15 +95,8 @@ class WeekReader(QObject):
         self._wanted: WeekKey | None = None
         self._shown: tuple[WeekKey, RosterWeek] | None = None
         self._missing: tuple[WeekKey, ...] = ()
-        self._read_again = self._idle_timer(self._read)
-        self._read_ahead = self._idle_timer(self._read_neighbours)
-
-    def _idle_timer(self, slot: Callable[[], None]) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(IDLE_MS)
-        timer.timeout.connect(slot)
-        return timer
+        self._read_again = after_paint_timer(self, self._read)
+        self._read_ahead = after_paint_timer(self, self._read_neighbours)
 
     def ask(self, key: WeekKey) -> None:
         """Read the week of ``key``; one read ahead is shown at once meanwhile."""

@@ -76,7 +76,7 @@ from models.clock import utcnow
 from models.enums import StaffRole
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
-from ui.kit.tasks import StaleGuard, run_task
+from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
 from ui.kit.widgets import AMBER, MUTED, key_action, named, page_button, plural, signals_blocked
 from ui.shell.pages import Page
 from ui.training.completion_dialog import VERBS, CompletionDialog
@@ -153,7 +153,8 @@ class TrainingPage(Page):
         self._keep_course: uuid.UUID | None = None
         self._keep_session: uuid.UUID | None = None
         self._guards: dict[str, StaleGuard] = {}
-        self._missing_due = False  # refresh() reads who misses what once the matrix is in
+        self._lists_due = False  # refresh() reads the lists once the matrix is painted
+        self._lists_later = after_paint_timer(self, self._read_lists)
         self.outcome = OutcomeLines("training")
 
         layout = QVBoxLayout(self)
@@ -434,16 +435,25 @@ class TrainingPage(Page):
         self.matrix.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
-        """Read everything again (F5): the pick lists, the matrix, the lists, the courses and
-        the sessions, each in its own read.
+        """Read everything again (F5): the pick lists and the matrix now; the lists, the
+        courses and the sessions once the matrix is painted, each in its own read.
 
-        The missing required courses are read once the matrix is in: working them out takes
-        as long as the matrix, and Python runs one thread at a time, so read alongside, they
-        held the matrix back by as much. (A failed matrix read leaves them to the next.)"""
+        Python runs one thread at a time: read alongside, the lists held the matrix back by
+        as long as they took (who misses which course takes as long as the matrix itself),
+        and read while it was painted, they slowed the paint."""
         engine = self._context.engine
         self._read("choices", lambda: training_choices(engine), self._choices_read)
-        self._missing_due = True
+        self._lists_due = True
+        self._lists_later.stop()
         self._read_matrix()
+
+    def _read_lists(self) -> None:
+        """The lists beside the matrix, once a refresh's matrix is painted (or failed)."""
+        if not self._lists_due:
+            return
+        self._lists_due = False
+        engine = self._context.engine
+        self._read("missing", lambda: missing_required(engine), self._missing_read)
         self._read("expiring", lambda: expiring_soon(engine), self._expiring_read)
         self._read("awaiting", lambda: awaiting_confirmation(engine), self._awaiting_read)
         self._read_courses()
@@ -595,9 +605,15 @@ class TrainingPage(Page):
         self.outcome.open(dialog, self._changed)
 
     # -- reading ------------------------------------------------------------------------------
-    def _read(self, kind: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _read(
+        self,
+        kind: str,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
         guard = self._guards.setdefault(kind, StaleGuard())
-        run_task(fn, done, self.outcome.failed, parent=self, guard=guard)
+        run_task(fn, done, failed or self.outcome.failed, parent=self, guard=guard)
 
     def _read_choices(self) -> None:
         engine = self._context.engine
@@ -612,7 +628,13 @@ class TrainingPage(Page):
             "matrix",
             lambda: training_matrix(engine, team_id=team_id, role=role),
             self._matrix_read,
+            self._matrix_failed,
         )
+
+    def _matrix_failed(self, error: Exception) -> None:
+        """Said under the page; the lists a refresh asked for are read all the same."""
+        self.outcome.failed(error)
+        self._read_lists()
 
     def _read_courses(self) -> None:
         engine, everything = self._context.engine, self.retired_check.isChecked()
@@ -662,10 +684,8 @@ class TrainingPage(Page):
             self._show_person()
         self._enable()
         self.content_shown()
-        if self._missing_due:  # a refresh asked for them after the matrix (see refresh())
-            self._missing_due = False
-            engine = self._context.engine
-            self._read("missing", lambda: missing_required(engine), self._missing_read)
+        if self._lists_due:  # a refresh asked for them after the matrix (see refresh())
+            self._lists_later.start()
 
     def _fit(self, matrix: TrainingMatrix) -> None:
         """The names' column as wide as the longest name shown (up to :data:`NAMES_MAX`),
