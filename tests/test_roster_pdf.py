@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, update
 from sqlmodel import col
@@ -35,6 +37,7 @@ from resources import resource_path
 from tests.conftest import Org, make_org, migrated_database
 from tests.test_roster_page import open_page
 from tests.test_roster_shifts import add_shift, type_id
+from ui.kit import print_pdf
 from ui.kit.tasks import pending as pending_tasks
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -220,7 +223,7 @@ def test_roster_pdf_writes_the_file_and_refuses_a_bad_week_or_site_in_one_line(
     assert "never writes over one" in capsys.readouterr().err
 
 
-def test_print_the_week_saves_the_pdf_and_opens_it_for_anyone(
+def test_save_as_pdf_saves_the_week_and_opens_it_for_anyone(
     qtbot: QtBot,
     context: AppContext,
     org: Org,
@@ -245,7 +248,7 @@ def test_print_the_week_saves_the_pdf_and_opens_it_for_anyone(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
     page = open_page(qtbot, context)  # Ann, an operator: reading and printing are everyone's
-    assert page.print_button.isEnabled() and "PDF viewer" in page.print_button.toolTip()
+    assert page.pdf_button.isEnabled() and "opens it" in page.pdf_button.toolTip()
     qtbot.keyClick(page.grid, Qt.Key.Key_M, ALT)  # Tea&m
     qtbot.keyClick(page.team_combo, Qt.Key.Key_Down)  # Network: what is shown is printed
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
@@ -253,31 +256,82 @@ def test_print_the_week_saves_the_pdf_and_opens_it_for_anyone(
     qtbot.waitUntil(lambda: not pending_tasks())
     assert page.team_combo.currentText() == "Network"  # ...and keeps the one chosen
 
-    qtbot.keyClick(page.team_combo, Qt.Key.Key_K, ALT)  # Print the wee&k…
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)  # Save as PDF…
     qtbot.waitUntil(lambda: bool(opened))
 
     target = tmp_path / "week.pdf"
     assert Path(asked[0]).name == "roster-2026-W48.pdf"
     assert opened == [QUrl.fromLocalFile(str(target))]
-    assert page.outcome.result.text() == (
-        f"Saved the week to {target}; print it from your PDF viewer."
-    )
+    assert page.outcome.result.text() == (f"Saved the week to {target} and opened it.")
     [text] = pages_of(target.read_bytes())
     assert "Roster — week 48: 23 Nov – 29 Nov 2026 — all sites — Network" in text
     assert "Bob Tech" in text and "Ann Operator" not in text
 
     answer[0] = ""  # cancelled: nothing written, nothing said
     page.outcome.tell("")
-    qtbot.keyClick(page.team_combo, Qt.Key.Key_K, ALT)
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(asked) == 2)
     assert page.outcome.result.text() == page.outcome.problem.text() == ""
 
     folder = tmp_path / "folder.pdf"  # a refused place: said under the buttons, not opened
     folder.mkdir()
     answer[0] = str(folder)
-    qtbot.keyClick(page.team_combo, Qt.Key.Key_K, ALT)
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.outcome.problem.text() != "")
     assert page.outcome.problem.text() == (
         f"{folder} is a folder; give a file name, such as roster-2026-W48.pdf."
     )
     assert page.outcome.result.text() == "" and len(opened) == 1
+
+
+def test_print_the_week_asks_the_print_dialog_and_prints_the_pages(
+    qtbot: QtBot,
+    context: AppContext,
+    org: Org,
+    in_london: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monday = date(2026, 11, 23)  # the week of the tests' "now"
+    add_shift(context.engine, org, org.bob, "Desk late", monday, "11:00", "19:00")
+    out = tmp_path / "printed.pdf"
+    made: list[Path] = []
+    real_printer, real_facts = print_pdf.printer_for, print_pdf.pdf_facts
+
+    def to_file(facts: print_pdf.PdfFacts, title: str) -> QPrinter:
+        """The printer a person picks as "Print to file": the dialog shows it chosen."""
+        printer = real_printer(facts, title)
+        printer.setOutputFileName(str(out))
+        return printer
+
+    def facts_of(pdf: Path) -> print_pdf.PdfFacts:
+        made.append(pdf)
+        return real_facts(pdf)
+
+    monkeypatch.setattr(print_pdf, "printer_for", to_file)
+    monkeypatch.setattr("ui.roster.page.pdf_facts", facts_of)
+    page = open_page(qtbot, context)  # Ann, an operator: printing is everyone's
+    qtbot.keyClick(page.grid, Qt.Key.Key_K, ALT)  # Print the wee&k…
+    qtbot.waitUntil(lambda: page.findChild(QPrintDialog) is not None)
+    dialog = page.findChild(QPrintDialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.windowTitle() == "Print the roster week of Mon 23 Nov 2026"
+    assert dialog.printer().pageLayout().orientation() == QPageLayout.Orientation.Landscape
+    assert dialog.printer().pageLayout().pageSize().id() == QPageSize.PageSizeId.A4
+    assert (dialog.minPage(), dialog.maxPage()) == (1, 1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Print
+
+    qtbot.waitUntil(lambda: page.outcome.result.text().startswith("Printed"))
+    assert page.outcome.result.text() == (
+        f"Printed the roster week of Mon 23 Nov 2026 (1 page) on the file {out}."
+    )
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert round(float(box.width)) == 842 and round(float(box.height)) == 595  # landscape A4
+    assert not made[0].exists()  # the week's PDF made to print is gone once printed
+    # What was printed is the week, not a blank page.
+    document = pdfium.PdfDocument(out)
+    darkest, _lightest = document[0].render(scale=0.5).to_pil().convert("L").getextrema()
+    document.close()
+    assert darkest < 100

@@ -103,6 +103,15 @@ register_command(
     )
 )
 register_command(
+    Command(
+        "saveRosterPdf",
+        FILE,
+        "Save the roster week as P&DF…",
+        page="roster",
+        method="save_pdf",
+    )
+)
+register_command(
     Command("switchUser", FILE, "Switch &user…", window="switch_user", separator_before=True)
 )
 register_command(

@@ -14,9 +14,9 @@ the day's shifts after asking, Ctrl+C and Ctrl+V copy a day's shifts to another 
 person. With the mouse, a day's shifts are dragged to another day or person (Ctrl copies).
 Under the grid, Enter or a double click on a conflict goes to its day.
 
-"Print the week…" saves the week on screen (with its filters) as a landscape PDF
-(:mod:`app.roster.pdf`, made off the GUI thread) and opens it in the person's PDF viewer to
-print: Qt prints a PDF only through QtPdf, which PySide6-Essentials does not have.
+"Print the week…" prints the week on screen (with its filters) through Qt's print dialog,
+from the landscape PDF that "Save as PDF…" saves (:mod:`app.roster.pdf`, made off the GUI
+thread; :mod:`ui.kit.print_pdf` prints it).
 
 Changing the roster is a manager's (:attr:`Action.EDIT_ROSTER`); for everyone else the grid
 is read-only and the buttons are disabled with the reason, said on the page too.
@@ -24,6 +24,8 @@ is read-only and the buttons are disabled with the reason, said on the page too.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -60,6 +62,7 @@ from app.roster.shifts import copy_shifts, copy_week, delete_shift, move_shift
 from app.roster.week import RosterWeek
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
+from ui.kit.print_pdf import PdfFacts, pdf_facts, print_pdf
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, RED, key_action, named, page_button, plural, signals_blocked
@@ -281,8 +284,14 @@ class RosterPage(Page):
             self, "Print the wee&k…", "printWeek", "Print the week", self.print_week
         )
         self.print_button.setToolTip(
-            "Saves the week shown, with its filters, as a landscape PDF and opens it in your "
-            "PDF viewer, to print from there."
+            "Prints the week shown, with its filters, on landscape pages (Ctrl+P)."
+        )
+        self.pdf_button = page_button(
+            self, "Save as PDF…", "saveWeekPdf", "Save the week as PDF", self.save_pdf
+        )
+        self.pdf_button.setToolTip(
+            "Saves the week shown, with its filters, as a landscape PDF and opens it "
+            "(File › Save the roster week as PDF…)."
         )
         row = QHBoxLayout()
         for widget in (self.add_button, self.edit_button, self.remove_button):
@@ -292,6 +301,7 @@ class RosterPage(Page):
         row.addWidget(self.copy_week_button)
         row.addSpacing(12)
         row.addWidget(self.print_button)
+        row.addWidget(self.pdf_button)
         return row
 
     def rotation(self) -> None:
@@ -418,6 +428,7 @@ class RosterPage(Page):
         self.remove_button.setEnabled(self._editor and has_shifts)
         self.copy_week_button.setEnabled(self._editor and self.model.week is not None)
         self.print_button.setEnabled(self.model.week is not None)
+        self.pdf_button.setEnabled(self.model.week is not None)
 
     # -- changing the roster ------------------------------------------------------------------
     def add(self, typed: str = "") -> None:
@@ -581,17 +592,63 @@ class RosterPage(Page):
 
     # -- printing -----------------------------------------------------------------------------
     def print_week(self) -> None:
-        """Print the week… : the week on screen as a PDF where the person says, then opened
-        in their PDF viewer (the module docstring says why not Qt's print dialog)."""
+        """Print the week… : the week on screen, with its filters, made as the PDF (off the GUI
+        thread), then Qt's print dialog for it (:mod:`ui.kit.print_pdf`)."""
         shown = self.model.week
         if shown is None:
             return
-        from app.roster.pdf import save_roster_pdf, suggested_name  # reportlab: when printing
+        from app.roster.pdf import save_roster_pdf  # reportlab: when printing
+
+        engine, monday = self._context.engine, shown.monday
+        site, team = self.site_combo.currentData(), self.team_combo.currentData()
+
+        def make() -> tuple[Path, PdfFacts]:
+            handle, name = tempfile.mkstemp(prefix="switchboard-roster-", suffix=".pdf")
+            os.close(handle)
+            target = Path(name)
+            try:
+                save_roster_pdf(engine, monday, target, site, team)
+                return target, pdf_facts(target)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+
+        self.outcome.tell(f"Preparing the week of {day_text(monday)} to print…")
+        run_task(
+            make,
+            lambda made: self._ask_printer(made[0], made[1], monday),
+            self.outcome.failed,
+            parent=self,
+        )
+
+    def _ask_printer(self, pdf: Path, facts: PdfFacts, monday: date) -> None:
+        """The week's PDF is made: the print dialog; the file goes once printed or not."""
+        self.outcome.tell("")
+
+        def printed(said: str) -> None:
+            pdf.unlink(missing_ok=True)
+            self.outcome.tell(said)
+
+        def failed(error: Exception) -> None:
+            pdf.unlink(missing_ok=True)
+            self.outcome.failed(error)
+
+        title = f"the roster week of {day_text(monday)} {monday.year}"
+        dialog = print_pdf(self, pdf, facts, title, printed, failed)
+        dialog.rejected.connect(lambda: pdf.unlink(missing_ok=True))
+
+    def save_pdf(self) -> None:
+        """Save as PDF… : the week on screen as a PDF where the person says, then opened in
+        their PDF viewer."""
+        shown = self.model.week
+        if shown is None:
+            return
+        from app.roster.pdf import save_roster_pdf, suggested_name  # reportlab: when saving
 
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name, _filter = QFileDialog.getSaveFileName(
             self,
-            "Save the week as PDF to print",
+            "Save the week as PDF",
             str(Path(folder) / suggested_name(shown.monday)),
             "PDF files (*.pdf)",
         )
@@ -603,17 +660,17 @@ class RosterPage(Page):
         self.outcome.tell(f"Saving the week of {day_text(monday)} as a PDF…")
         run_task(
             lambda: save_roster_pdf(engine, monday, target, site, team),
-            lambda _none: self._printed(target),
+            lambda _none: self._saved(target),
             self.outcome.failed,
             parent=self,
         )
 
-    def _printed(self, target: Path) -> None:
-        """The PDF is written: open it to print, or say where it is."""
+    def _saved(self, target: Path) -> None:
+        """The PDF is written: open it, or say where it is."""
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-            self.outcome.tell(f"Saved the week to {target}; print it from your PDF viewer.")
+            self.outcome.tell(f"Saved the week to {target} and opened it.")
         else:
-            self.outcome.tell(f"Saved the week to {target}; open it in a PDF viewer to print it.")
+            self.outcome.tell(f"Saved the week to {target}.")
 
 
 def _qdate(day: date) -> QDate:
