@@ -334,7 +334,7 @@ def test_the_week_steps_by_keys_and_buttons_and_the_old_week_stays_until_the_new
     )
     qtbot.keyClick(grid, Qt.Key.Key_Home)  # this week
     qtbot.waitUntil(lambda: page.model.week.monday == MONDAY)
-    qtbot.keyClick(grid, Qt.Key.Key_N, ALT)  # &Next
+    qtbot.keyClick(grid, Qt.Key.Key_X, ALT)  # Ne&xt
     qtbot.waitUntil(lambda: page.model.week.monday == MONDAY + timedelta(days=7))
     qtbot.keyClick(grid, Qt.Key.Key_P, ALT)  # &Previous
     qtbot.waitUntil(lambda: page.model.week.monday == MONDAY)
@@ -372,13 +372,13 @@ def test_copy_this_week_to_next_week_says_how_many(
 ) -> None:
     add_shift(context.engine, org, org.bob, "Desk early", TUESDAY, "07:00", "15:00")
     add_shift(context.engine, org, org.ann, "Desk late", THURSDAY, "11:00", "19:00")
-    qtbot.keyClick(page.grid, Qt.Key.Key_O, ALT)  # C&opy this week to next week
+    qtbot.keyClick(page.grid, Qt.Key.Key_Y, ALT)  # Cop&y this week to next week
     qtbot.waitUntil(lambda: page.outcome.result.text() != "")
     assert page.outcome.result.text() == (
         "Copied 2 shifts of the week of Mon 23 Nov to the week of Mon 30 Nov."
     )
     assert len(shifts_of(context.engine)) == 4
-    qtbot.keyClick(page.grid, Qt.Key.Key_O, ALT)  # again: all there already
+    qtbot.keyClick(page.grid, Qt.Key.Key_Y, ALT)  # again: all there already
     qtbot.waitUntil(lambda: page.outcome.result.text().startswith("Nothing to copy"))
 
 
@@ -388,7 +388,7 @@ def test_after_a_change_next_week_is_read_again_before_it_is_shown(
     """Next week was read ahead (empty) when the page opened; the copy changes it."""
     add_shift(context.engine, org, org.bob, "Desk early", TUESDAY, "07:00", "15:00")
     with tasks.holding():
-        qtbot.keyClick(page.grid, Qt.Key.Key_O, ALT)  # C&opy this week to next week
+        qtbot.keyClick(page.grid, Qt.Key.Key_Y, ALT)  # Cop&y this week to next week
         qtbot.waitUntil(lambda: len(tasks.held) == 1)  # the button's click comes after its flash
         tasks.run_held(0)
         qtbot.waitUntil(lambda: page.outcome.result.text().startswith("Copied 1 shift"))
@@ -493,14 +493,14 @@ def test_rotation_opens_on_the_week_shown_and_who_is_on_has_its_tab(
     from ui.roster.rotation_dialog import RotationDialog
 
     add_shift(context.engine, org, org.bob, "Desk early", TUESDAY, "07:00", "15:00")
-    qtbot.keyClick(page.grid, Qt.Key.Key_T, ALT)  # Ro&tation…
+    qtbot.keyClick(page.grid, Qt.Key.Key_O, ALT)  # R&otation…
     qtbot.waitUntil(lambda: page.findChild(RotationDialog) is not None)
     rotation = page.findChild(RotationDialog)
     assert rotation is not None and rotation.isVisible()
     rotation.reject()
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
-    qtbot.keyClick(page.grid, Qt.Key.Key_H, ALT)  # W&ho is on
+    qtbot.keyClick(page.grid, Qt.Key.Key_N, ALT)  # Who is on &now
     panel = page.findChild(OnNowPanel)
     assert panel is not None
     qtbot.waitUntil(lambda: page.tabs.currentWidget() is panel)

@@ -214,7 +214,7 @@ class RosterPage(Page):
         self.this_week_button = page_button(
             self, "This &week", "thisWeek", "This week", self.this_week
         )
-        self.next_button = page_button(self, "&Next ▶", "nextWeek", "Next week", self.next_week)
+        self.next_button = page_button(self, "Ne&xt ▶", "nextWeek", "Next week", self.next_week)
         self.date_edit = named(QDateEdit(self), "rosterWeekPicker", "Go to the week of")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("d MMM yyyy")
@@ -259,7 +259,7 @@ class RosterPage(Page):
         self.on_now = OnNowPanel(self._context, interval_ms=self._on_now_ms)
         self.tabs.addTab(self.conflicts, "Conf&licts")
         self.tabs.addTab(self.cover, "&Desk cover")
-        self.tabs.addTab(self.on_now, "W&ho is on")
+        self.tabs.addTab(self.on_now, "Who is on &now")
         return self.tabs
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -274,12 +274,12 @@ class RosterPage(Page):
             "&Remove", "removeShifts", "Remove the day's shifts", self.remove
         )
         self.copy_week_button = button(
-            "C&opy this week to next week",
+            "Cop&y this week to next week",
             "copyWeek",
             "Copy this week's shifts to the next week",
             self.copy_week,
         )
-        self.rotation_button = button("Ro&tation…", "rotation", "Plan a rotation", self.rotation)
+        self.rotation_button = button("R&otation…", "rotation", "Plan a rotation", self.rotation)
         self.print_button = page_button(
             self, "Print the wee&k…", "printWeek", "Print the week", self.print_week
         )
