@@ -223,16 +223,19 @@ def test_roster_pdf_writes_the_file_and_refuses_a_bad_week_or_site_in_one_line(
     assert "never writes over one" in capsys.readouterr().err
 
 
+@pytest.fixture
+def bobs_late_shift(context: AppContext, org: Org, in_london: None) -> None:
+    """Bob at the desk late on the Monday of the tests' "now", in the week a page prints."""
+    add_shift(context.engine, org, org.bob, "Desk late", date(2026, 11, 23), "11:00", "19:00")
+
+
 def test_save_as_pdf_saves_the_week_and_opens_it_for_anyone(
     qtbot: QtBot,
     context: AppContext,
-    org: Org,
-    in_london: None,
+    bobs_late_shift: None,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    monday = date(2026, 11, 23)  # the week of the tests' "now"
-    add_shift(context.engine, org, org.bob, "Desk late", monday, "11:00", "19:00")
     asked: list[str] = []
     answer = [str(tmp_path / "week")]  # typed without ".pdf"
     opened: list[QUrl] = []
@@ -287,13 +290,10 @@ def test_save_as_pdf_saves_the_week_and_opens_it_for_anyone(
 def test_print_the_week_asks_the_print_dialog_and_prints_the_pages(
     qtbot: QtBot,
     context: AppContext,
-    org: Org,
-    in_london: None,
+    bobs_late_shift: None,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    monday = date(2026, 11, 23)  # the week of the tests' "now"
-    add_shift(context.engine, org, org.bob, "Desk late", monday, "11:00", "19:00")
     out = tmp_path / "printed.pdf"
     made: list[Path] = []
     real_printer, real_facts = print_pdf.printer_for, print_pdf.pdf_facts
