@@ -37,8 +37,8 @@ def open_sites(qtbot: QtBot, context: AppContext) -> SitesPage:
 
 
 def open_cover(qtbot: QtBot, page: SitesPage) -> CoverDialog:
-    """Alt+E (Desk cover…), once the dialog has the keyboard."""
-    qtbot.keyClick(page.table, Qt.Key.Key_E, ALT)
+    """Alt+K (Des&k cover…), once the dialog has the keyboard."""
+    qtbot.keyClick(page.table, Qt.Key.Key_K, ALT)
     qtbot.waitUntil(lambda: page.findChild(CoverDialog) is not None)
     dialog = page.findChild(CoverDialog)
     assert dialog is not None

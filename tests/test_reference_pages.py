@@ -209,7 +209,7 @@ def test_a_manager_adds_a_category_and_a_subcategory(
     )
     assert page.tree.currentItem() is hardware
 
-    dialog = _add(qtbot, page, Qt.Key.Key_S, "Laptop")
+    dialog = _add(qtbot, page, Qt.Key.Key_U, "Laptop")  # Add s&ubcategory…
     assert dialog.parent_combo.currentText() == "Hardware"
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
@@ -227,7 +227,7 @@ def test_a_category_with_subcategories_is_not_moved_under_another(
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Hardware" in _outline(page))
-    dialog = _add(qtbot, page, Qt.Key.Key_S, "Laptop")
+    dialog = _add(qtbot, page, Qt.Key.Key_U, "Laptop")  # Add s&ubcategory…
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _outline(page).get("Hardware") == ["Laptop"])
@@ -259,7 +259,7 @@ def test_retiring_hides_a_category_until_asked_and_restore_brings_it_back(
     qtbot.keyClick(page, Qt.Key.Key_R, ALT)
     qtbot.waitUntil(lambda: "Printing" not in _outline(page))
     assert page.result_line.text() == "Printing is retired; their tickets keep them."
-    qtbot.keyClick(page, Qt.Key.Key_T, ALT)  # Show retired
+    qtbot.keyClick(page, Qt.Key.Key_D, ALT)  # Show retire&d
     qtbot.waitUntil(lambda: "Printing (retired)" in _outline(page))
     retired = _find(page, "Printing (retired)")
     assert retired.foreground(0).color() == Qt.GlobalColor.gray

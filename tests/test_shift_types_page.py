@@ -110,7 +110,7 @@ def test_enter_edits_and_retiring_hides_a_type_until_asked(
     qtbot.keyClick(page.table, Qt.Key.Key_R, ALT)  # &Retire the selected one
     qtbot.waitUntil(lambda: "Sick leave" not in names(page))
     assert "retired" in page.outcome.result.text()
-    qtbot.keyClick(page.table, Qt.Key.Key_T, ALT)  # Show re&tired
+    qtbot.keyClick(page.table, Qt.Key.Key_D, ALT)  # Show retire&d
     qtbot.waitUntil(lambda: "Sick leave (retired)" in names(page))
 
 

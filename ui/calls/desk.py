@@ -188,7 +188,7 @@ class CallDesk(Page):
         self.add_note_button = named(QPushButton("Add note (Ctrl+Enter)"), "addNoteButton")
         self.add_note_button.clicked.connect(self.add_note)
         self.note_message = error_label("noteMessage")
-        time_label = QLabel("&Time spent")
+        time_label = QLabel("Time s&pent")
         time_label.setBuddy(self.minutes_spin)
         note_row = QHBoxLayout()
         note_row.addWidget(time_label)

@@ -71,7 +71,7 @@ class QuickCallerForm(QFrame):
             ("name", "&Name", self.name_edit),
             ("number", "N&umber", self.number_edit),
             ("email", "&E-mail", self.email_edit),
-            ("site", "&Site", self.site_combo),
+            ("site", "S&ite", self.site_combo),
             ("department", "&Department", self.department_edit),
             ("notes", "N&otes", self.notes_edit),
         ):

@@ -338,7 +338,7 @@ class QueuePage(Page):
             "QComboBox { combobox-popup: 0; }"
             " QComboBox QAbstractItemView::item { min-height: 24px; padding: 0 6px; }"
         )
-        view_label = QLabel("&View:", bar)
+        view_label = QLabel("V&iew:", bar)
         view_label.setBuddy(self.views_combo)
         self.save_view_button = QPushButton("Save view as…", bar)
         self.save_view_button.setObjectName("saveView")
@@ -760,7 +760,7 @@ class QueuePage(Page):
             self.empty_note.say(
                 NO_MATCH_TITLE,
                 "Change the filter above, or clear it to see all open tickets.",
-                "&Clear filter",
+                "C&lear filter",
             )
 
     def _query_failed(self, message: str) -> None:

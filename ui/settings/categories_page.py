@@ -103,7 +103,7 @@ class CategoriesPage(Page):
         )
         layout.addWidget(self.note)
         self.retired_check = named(
-            QCheckBox("Show re&tired", self), "showRetired", "Show retired categories"
+            QCheckBox("Show retire&d", self), "showRetired", "Show retired categories"
         )
         self.retired_check.toggled.connect(lambda _on: self.refresh())
         self.count_label = named(QLabel("", self), "categoriesCount", "Number of categories")
@@ -138,7 +138,7 @@ class CategoriesPage(Page):
     def _build_buttons(self) -> QHBoxLayout:
         self.add_button = self._button("&Add category…", "addCategory", "Add a category", self.add)
         self.sub_button = self._button(
-            "Add &subcategory…",
+            "Add s&ubcategory…",
             "addSubcategory",
             "Add a subcategory under the selected category",
             self.add_subcategory,

@@ -68,7 +68,7 @@ class ShiftTypesPage(Page):
             + ("" if self._editor else f" {refusal(Action.EDIT_ROSTER)}")
         )
         self.retired_check = named(
-            QCheckBox("Show re&tired", self), "showRetiredTypes", "Show retired shift types"
+            QCheckBox("Show retire&d", self), "showRetiredTypes", "Show retired shift types"
         )
         self.retired_check.toggled.connect(lambda _on: self.refresh())
         self.table = read_only_table("shiftTypesTable", "Shift types", HEADERS)

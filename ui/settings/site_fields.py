@@ -35,7 +35,7 @@ class SiteFields(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._build_form())
-        hours = QGroupBox("Opening &hours", self)
+        hours = QGroupBox("Opening ho&urs", self)
         self.hours = HoursGrid(hours)
         self.errors["hours"] = error_label("hoursError")  # the week's: "open on one day"
         box = QVBoxLayout(hours)
@@ -73,7 +73,7 @@ class SiteFields(QWidget):
         rows: tuple[tuple[str, str, QWidget | QHBoxLayout, str], ...] = (
             (
                 "code",
-                "&Code:",
+                "C&ode:",
                 self.code_edit,
                 "The prefix of the site's ticket numbers; a new "
                 "code leaves existing tickets as they are numbered.",
@@ -82,7 +82,7 @@ class SiteFields(QWidget):
             ("address", "A&ddress:", self.address_edit, ""),
             (
                 "timezone",
-                "&Time zone:",
+                "Time &zone:",
                 self.timezone_edit,
                 "An IANA name: Europe/London, America/New_York…",
             ),

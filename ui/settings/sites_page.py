@@ -150,7 +150,7 @@ class SitesPage(Page):
         layout.addWidget(self.fields)
         layout.addWidget(self._build_closures(host))
         layout.addWidget(self._build_cover(host))
-        self.save_button = self._button("&Save site", "saveSite", self.save, Action.MANAGE_SITES)
+        self.save_button = self._button("Sav&e site", "saveSite", self.save, Action.MANAGE_SITES)
         self.save_button.setEnabled(self._may_manage or self._may_hours)
         self.outcome = OutcomeLines("site")
         self.problem_line, self.result_line = self.outcome.problem, self.outcome.result
@@ -199,7 +199,7 @@ class SitesPage(Page):
         self.cover_label.setWordWrap(True)
         self.cover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.cover_button = self._button(
-            "D&esk cover…", "editCover", self.edit_cover, Action.EDIT_ROSTER
+            "Des&k cover…", "editCover", self.edit_cover, Action.EDIT_ROSTER
         )
         self.cover_note = named(QLabel(box), "coverNote", "About desk cover")
         self.cover_note.setWordWrap(True)

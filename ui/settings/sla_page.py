@@ -257,7 +257,7 @@ class SlaPage(Page):
             + 2
         )
         self.edit_default_button = self._button(
-            "&Change targets…", "editDefault", self.edit_default
+            "Cha&nge targets…", "editDefault", self.edit_default
         )
         self.note = named(QLabel(box), "slaNote", "Who may change SLA policies")
         self.note.setWordWrap(True)
@@ -308,7 +308,7 @@ class SlaPage(Page):
         for caption, combo in (
             ("S&ite:", self.preview_site),
             ("Cate&gory:", self.preview_category),
-            ("Priori&ty:", self.preview_priority),
+            ("Priorit&y:", self.preview_priority),
         ):
             label = QLabel(caption, box)
             label.setBuddy(combo)

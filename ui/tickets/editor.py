@@ -97,7 +97,7 @@ class _ActionPrompt(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = named(QLabel(), "promptTitle")
         self.title.setWordWrap(True)
-        self.team_label = QLabel("Hand o&ver to")
+        self.team_label = QLabel("Hand over to")
         self.team_combo = named(QComboBox(), "escalateTeamCombo")
         self.team_combo.setAccessibleName("Escalate to team")
         self.team_label.setBuddy(self.team_combo)
@@ -266,7 +266,7 @@ class TicketEditor(Page):
             "Esc&alate…", "escalateButton", self._ask_escalation, "Hand over to another team"
         )
         self.flag_button = self._button(
-            "&Flag to manager…", "flagButton", self._ask_flag, "Draw the manager's attention"
+            "Flag to manager…", "flagButton", self._ask_flag, "Draw the manager's attention"
         )
         self.prompt = _ActionPrompt()
         self.prompt.confirmed.connect(self._prompt_confirmed)
