@@ -346,6 +346,23 @@ def test_the_week_steps_by_keys_and_buttons_and_the_old_week_stays_until_the_new
     assert page.week_label.text() == "Week 2: 11 Jan – 17 Jan 2027"
 
 
+def test_a_week_asked_for_earlier_never_replaces_one_shown_from_memory(
+    qtbot: QtBot, page: RosterPage, tasks: InlinePool
+) -> None:
+    with tasks.holding():
+        page.date_edit.setDate(date(2027, 1, 14))  # Go to a week not read yet...
+        qtbot.keyClick(page.grid, Qt.Key.Key_Home)  # ...then back to this week, kept in memory
+        assert page.model.week is not None and page.model.week.monday == MONDAY
+    shown: list[date] = []
+    page.reader.arrived.connect(lambda _key, week: shown.append(week.monday))
+    # The answer for January comes late; this week is read again once painted.
+    with qtbot.waitSignal(page.reader.read_ahead):
+        tasks.run_held()
+    assert date(2027, 1, 11) not in shown  # not even for a moment
+    assert page.model.week.monday == MONDAY
+    assert page.date_edit.date().toPython() == MONDAY
+
+
 def test_the_team_and_site_filters_narrow_the_people_and_the_cover(
     qtbot: QtBot, page: RosterPage, context: AppContext, org: Org
 ) -> None:

@@ -107,6 +107,7 @@ class WeekReader(QObject):
         if kept is None:
             self._read()
             return
+        self._reads.drop_pending()  # a week asked for before this one is no longer wanted
         self._show(key, kept)
         self._read_again.start()
 
