@@ -39,6 +39,7 @@ from tests.test_roster_page import open_page
 from tests.test_roster_shifts import add_shift, type_id
 from ui.kit import print_pdf
 from ui.kit.tasks import pending as pending_tasks
+from ui.roster.page import RosterPage
 
 ALT = Qt.KeyboardModifier.AltModifier
 MONDAY = date(2026, 11, 30)  # week 49
@@ -335,3 +336,18 @@ def test_print_the_week_asks_the_print_dialog_and_prints_the_pages(
     darkest, _lightest = document[0].render(scale=0.5).to_pil().convert("L").getextrema()
     document.close()
     assert darkest < 100
+
+
+def test_printing_asked_for_as_the_page_opens_waits_for_the_week(
+    qtbot: QtBot, context: AppContext, bobs_late_shift: None
+) -> None:
+    """File › Print the roster week… from another page opens the roster and prints."""
+    page = RosterPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.model.week is None  # still being read
+    page.print_week()
+    qtbot.waitUntil(lambda: page.findChild(QPrintDialog) is not None)
+    dialog = page.findChild(QPrintDialog)
+    assert dialog.windowTitle() == "Print the roster week of Mon 23 Nov 2026"
+    dialog.reject()

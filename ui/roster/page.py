@@ -166,6 +166,7 @@ class RosterPage(Page):
         self._monday = monday_of(today())  # the week asked for (on screen once it arrives)
         self._choices: RosterChoices | None = None
         self._copied: Cell | None = None  # the day Ctrl+C copied
+        self._when_read: Callable[[], None] | None = None  # asked for before a week was read
         self._choice_reads = StaleGuard()
         self.reader = WeekReader(context.engine, self)
         self.reader.arrived.connect(self._arrived)
@@ -402,6 +403,9 @@ class RosterPage(Page):
         self.tabs.setTabText(1, f"&Desk cover ({plural(gaps, 'gap')})" if gaps else "&Desk cover")
         self._enable()
         self.content_shown()
+        then, self._when_read = self._when_read, None
+        if then is not None:
+            then()
 
     def _choices_read(self, choices: RosterChoices) -> None:
         self._choices = choices
@@ -595,7 +599,8 @@ class RosterPage(Page):
         """Print the week… : the week on screen, with its filters, made as the PDF (off the GUI
         thread), then Qt's print dialog for it (:mod:`ui.kit.print_pdf`)."""
         shown = self.model.week
-        if shown is None:
+        if shown is None:  # the page has just been opened (File › Print the roster week…)
+            self._when_read = self.print_week
             return
         from app.roster.pdf import save_roster_pdf  # reportlab: when printing
 
@@ -641,7 +646,8 @@ class RosterPage(Page):
         """Save as PDF… : the week on screen as a PDF where the person says, then opened in
         their PDF viewer."""
         shown = self.model.week
-        if shown is None:
+        if shown is None:  # the page has just been opened (File › Save the roster week…)
+            self._when_read = self.save_pdf
             return
         from app.roster.pdf import save_roster_pdf, suggested_name  # reportlab: when saving
 
