@@ -1,0 +1,1 @@
+"""The maintenance schedule: recurring upkeep of systems, its occurrences and their windows."""
