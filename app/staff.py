@@ -50,6 +50,7 @@ from app.callers.quick_create import MIN_PHONE_DIGITS
 from app.errors import NotFoundError, SwitchboardError, ValidationError
 from app.org.teams import join_home_team
 from app.permissions import Action, require
+from app.rows import existing, gone
 from app.server_rules import installed, sync_login
 from app.sign_in import hash_password, store_password
 from app.training.skills import SkillLevel, replace_staff_skills
@@ -520,12 +521,7 @@ def _set_active(engine: Engine, actor_id: uuid.UUID, staff_id: uuid.UUID, active
 
 
 def _staff(session: Session, staff_id: uuid.UUID) -> Staff:
-    staff = session.get(Staff, staff_id)
-    if staff is None:
-        raise NotFoundError(
-            "That staff member is not on this database any more; refresh the list and choose again."
-        )
-    return staff
+    return existing(session, Staff, staff_id, gone("staff member"))
 
 
 def _keep_an_admin(session: Session, leaving: Staff, change: str) -> None:

@@ -31,9 +31,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.permissions import Action, require
 from app.pick_lists import Choice
+from app.rows import existing, gone
 from app.tickets.priority import matrix_size
 from models.audit import AuditKind
 from models.engine import read_session, write_session
@@ -262,12 +263,7 @@ def _node(
 
 
 def _category(session: Session, category_id: uuid.UUID) -> Category:
-    category = session.get(Category, category_id)
-    if category is None:
-        raise NotFoundError(
-            "That category is not on this database any more; refresh the list and choose again."
-        )
-    return category
+    return existing(session, Category, category_id, gone("category"))
 
 
 def _path(session: Session, category: Category) -> str:

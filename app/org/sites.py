@@ -38,6 +38,7 @@ from app.audit import record
 from app.business_hours import BusinessCalendar
 from app.errors import NotFoundError, ValidationError
 from app.permissions import Action, require
+from app.rows import existing
 from app.tickets.sla import site_closures
 from models.audit import AuditKind
 from models.engine import read_session, write_session
@@ -426,7 +427,4 @@ def remove_closure(engine: Engine, actor_id: uuid.UUID, closure_id: uuid.UUID) -
 
 
 def _site(session: Session, site_id: uuid.UUID) -> Site:
-    site = session.get(Site, site_id)
-    if site is None:
-        raise NotFoundError("That site no longer exists; the list is read again.")
-    return site
+    return existing(session, Site, site_id, "That site no longer exists; the list is read again.")

@@ -29,8 +29,9 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.permissions import Action, require
+from app.rows import existing, gone
 from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.org import Category, Staff, Team, TeamMember
@@ -255,12 +256,7 @@ def _names(names: list[str]) -> str:
 
 
 def _team(session: Session, team_id: uuid.UUID) -> Team:
-    team = session.get(Team, team_id)
-    if team is None:
-        raise NotFoundError(
-            "That team is not on this database any more; refresh the list and choose again."
-        )
-    return team
+    return existing(session, Team, team_id, gone("team"))
 
 
 def _staff_by_id(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Staff]:

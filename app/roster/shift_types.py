@@ -17,9 +17,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.permissions import Action, require
 from app.roster.local_time import clock_text, parse_clock
+from app.rows import existing
 from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.enums import ShiftKind
@@ -205,10 +206,9 @@ def set_retired(engine: Engine, actor_id: uuid.UUID, type_id: uuid.UUID, retired
 
 
 def _shift_type(session: Session, type_id: uuid.UUID) -> ShiftType:
-    row = session.get(ShiftType, type_id)
-    if row is None:
-        raise NotFoundError("That shift type no longer exists; read the list again.")
-    return row
+    return existing(
+        session, ShiftType, type_id, "That shift type no longer exists; read the list again."
+    )
 
 
 def _has_shifts(session: Session, type_id: uuid.UUID) -> bool:

@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, Engine, or_
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.permissions import Action, require
 from app.roster.local_time import (
     WEEK,
@@ -46,6 +46,7 @@ from app.roster.local_time import (
     wall_hours,
     week_window,
 )
+from app.rows import existing
 from models.audit import AuditKind
 from models.engine import write_session
 from models.org import Site, Staff, Team, TeamMember
@@ -389,10 +390,9 @@ def _clock_problems(starts: time | None, ends: time | None) -> dict[str, str]:
 
 
 def _shift(session: Session, shift_id: uuid.UUID) -> Shift:
-    row = session.get(Shift, shift_id)
-    if row is None:
-        raise NotFoundError("That shift was removed meanwhile; the roster is read again.")
-    return row
+    return existing(
+        session, Shift, shift_id, "That shift was removed meanwhile; the roster is read again."
+    )
 
 
 def _changeable(session: Session, shift_id: uuid.UUID) -> Shift:

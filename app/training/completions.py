@@ -39,6 +39,7 @@ from app.audit import record
 from app.errors import NotFoundError, ValidationError
 from app.org.sites import day_text
 from app.permissions import Action, may, require
+from app.rows import existing, gone
 from app.training.skills import raise_skill
 from models.audit import AuditKind
 from models.clock import utcnow
@@ -243,21 +244,11 @@ def _rows(engine: Engine, where: ColumnElement[bool], *, newest_first: bool) -> 
 
 
 def _staff(session: Session, staff_id: uuid.UUID) -> Staff:
-    staff = session.get(Staff, staff_id)
-    if staff is None:
-        raise NotFoundError(
-            "That person is not on this database any more; refresh the list and choose again."
-        )
-    return staff
+    return existing(session, Staff, staff_id, gone("person"))
 
 
 def _course(session: Session, course_id: uuid.UUID) -> Course:
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError(
-            "That course is not on this database any more; refresh the list and choose again."
-        )
-    return course
+    return existing(session, Course, course_id, gone("course"))
 
 
 def _problems(

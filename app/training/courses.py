@@ -31,8 +31,9 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.audit import record
-from app.errors import NotFoundError, ValidationError
+from app.errors import ValidationError
 from app.permissions import Action, require
+from app.rows import existing, gone
 from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.enums import StaffRole
@@ -186,12 +187,7 @@ def _set_retired(engine: Engine, actor_id: uuid.UUID, course_id: uuid.UUID, reti
 
 
 def _course(session: Session, course_id: uuid.UUID) -> Course:
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError(
-            "That course is not on this database any more; refresh the list and choose again."
-        )
-    return course
+    return existing(session, Course, course_id, gone("course"))
 
 
 def _draft_of(session: Session, course: Course) -> CourseDraft:

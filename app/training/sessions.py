@@ -34,6 +34,7 @@ from app.org.sites import day_text
 from app.permissions import Action, require
 from app.roster.local_time import existing_wall_to_utc, parse_clock
 from app.roster.shift_types import type_of_kind
+from app.rows import existing
 from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.enums import ShiftKind
@@ -431,10 +432,9 @@ def _training(session: Session, session_id: uuid.UUID, *, lock: bool = False) ->
 
 
 def _course(session: Session, course_id: uuid.UUID) -> Course:
-    course = session.get(Course, course_id)
-    if course is None:
-        raise NotFoundError("That session's course is not on this database any more.")
-    return course
+    return existing(
+        session, Course, course_id, "That session's course is not on this database any more."
+    )
 
 
 def _site(session: Session, site_id: uuid.UUID | None) -> Site:

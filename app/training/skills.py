@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import NotFoundError, PermissionDenied, ValidationError
 from app.permissions import Action, require
+from app.rows import existing, gone
 from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.org import Category, Staff
@@ -210,12 +211,7 @@ def _require_skill_editor(session: Session, actor_id: uuid.UUID) -> None:
 
 
 def _skill(session: Session, skill_id: uuid.UUID) -> Skill:
-    skill = session.get(Skill, skill_id)
-    if skill is None:
-        raise NotFoundError(
-            "That skill is not on this database any more; refresh the list and choose again."
-        )
-    return skill
+    return existing(session, Skill, skill_id, gone("skill"))
 
 
 def _owner(holder: type[_Holder]) -> Any:
