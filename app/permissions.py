@@ -53,6 +53,8 @@ class Action(Enum):
     RECORD_OWN_TRAINING = "record their own training, for a manager to confirm"
     EDIT_STAFF_DETAILS = "edit staff phones, home sites, hours and skills"
     MANAGE_MAINTENANCE = "manage maintenance tasks"
+    RECORD_MAINTENANCE = "mark their own or their team's maintenance done or skipped"
+    DECLARE_MAJOR_INCIDENT = "declare and close major incidents"
     RUN_REPORTS = "run reports"
     MANAGE_STAFF = "manage staff and roles"
     BACK_UP = "back up the database"
@@ -78,6 +80,9 @@ _OPERATOR = frozenset(
         Action.SAVE_OWN_VIEWS,
         # A course someone took counts once a manager confirms it.
         Action.RECORD_OWN_TRAINING,
+        # Whoever owns a maintenance task (they or their team) says it is done; the row
+        # rule (app/maintenance/record.py) keeps it to theirs unless they manage.
+        Action.RECORD_MAINTENANCE,
     }
 )
 _TECHNICIAN = _OPERATOR | {
@@ -85,9 +90,7 @@ _TECHNICIAN = _OPERATOR | {
     # judgement of whoever does the fix, not of the desk taking the call.
     Action.CLOSE_TICKET,
     Action.REOPEN_TICKET,
-    # Technicians do the maintenance, so they keep its tasks, and handle the hardware, so
-    # they keep the asset register.
-    Action.MANAGE_MAINTENANCE,
+    # Technicians handle the hardware, so they keep the asset register.
     Action.MANAGE_ASSETS,
 }
 _MANAGER = _TECHNICIAN | {
@@ -98,6 +101,9 @@ _MANAGER = _TECHNICIAN | {
     Action.MANAGE_SITES,
     Action.MANAGE_TEAMS,
     Action.MANAGE_CATEGORIES,
+    # What is maintained when, and what every desk is told is down, is the manager's call.
+    Action.MANAGE_MAINTENANCE,
+    Action.DECLARE_MAJOR_INCIDENT,
     Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
     # Who can do what and when they work is the manager's to plan; roles stay with admins.

@@ -83,6 +83,12 @@ TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
     "session_attendee": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
     # Anyone records their own completion, for a manager to confirm: see the policies.
     "completion": {OPERATOR: "SELECT, INSERT", MANAGER: "UPDATE, DELETE"},
+    # Managers plan the maintenance; its owner (a person or their team) records each
+    # occurrence, which moves the task's open_from on: see the policies.
+    "maintenance_task": {OPERATOR: "SELECT, UPDATE (open_from)", MANAGER: "INSERT, UPDATE"},
+    "maintenance_task_asset": {OPERATOR: "SELECT", MANAGER: "INSERT, DELETE"},
+    "maintenance_occurrence": {OPERATOR: "SELECT, INSERT, UPDATE"},
+    "major_incident": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
 }
 
 INSERT_ONLY = ("ticket_event", "audit_event")

@@ -52,6 +52,9 @@ class AuditKind(StrEnum):
     TRAINING_RECORDED = "training recorded"
     TRAINING_CONFIRMED = "training confirmed"
     TRAINING_IMPORTED = "training imported"
+    MAINTENANCE_CHANGED = "maintenance task changed"
+    MAINTENANCE_RECORDED = "maintenance recorded"
+    MAJOR_INCIDENT = "major incident"
 
 
 class AuditEvent(Table, table=True):

@@ -163,3 +163,22 @@ class CompletionResult(IntEnum):
     @property
     def label(self) -> str:
         return self.name.capitalize()
+
+
+class OccurrenceState(IntEnum):
+    """What became of a maintenance occurrence. Scheduled rows are the moved ones (or those
+    given a ticket); overdue is not stored: a scheduled occurrence whose window has passed."""
+
+    SCHEDULED = 0
+    DONE = 1
+    SKIPPED = 2
+    CANCELLED = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more is owed on it: done, skipped or cancelled."""
+        return self is not OccurrenceState.SCHEDULED

@@ -4,6 +4,12 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
 from models.imports import CallerImport, CallerImportUndo
+from models.maintenance import (
+    MaintenanceOccurrence,
+    MaintenanceTask,
+    MaintenanceTaskAsset,
+    MajorIncident,
+)
 from models.org import (
     Category,
     Organisation,
@@ -43,6 +49,10 @@ __all__ = [
     "Course",
     "CourseRequirement",
     "CoverageMinimum",
+    "MaintenanceOccurrence",
+    "MaintenanceTask",
+    "MaintenanceTaskAsset",
+    "MajorIncident",
     "Organisation",
     "PriorityRule",
     "SessionAttendee",

@@ -119,6 +119,13 @@ class Ticket(Table, table=True):
     escalated: bool = Field(default=False, description="Handed to another team (not flagging)")
     manager_flagged: bool = Field(default=False)
     manager_flag_reason: str = Field(default="", max_length=500)
+
+    # What caused it, where known: a planned maintenance occurrence (its task and the start
+    # its series gave it, as the occurrence is not stored until something happens to it) or
+    # a declared major incident. No foreign keys, for the same reason as ``sla_policy_id``.
+    maintenance_task_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
+    maintenance_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    major_incident_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
     version: int = Field(default=1, sa_column=_VERSION_COLUMN)
 
 

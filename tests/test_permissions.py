@@ -29,6 +29,9 @@ from app.callers.merge import merge_callers
 from app.callers.quick_create import NewCaller, create_caller
 from app.calls.records import CallRecord, record_call
 from app.errors import PermissionDenied
+from app.maintenance.record import Done, mark_done
+from app.maintenance.recurrence import Frequency, Recurrence
+from app.maintenance.tasks import TaskDraft, create_task
 from app.org.categories import CategoryDraft, save_category
 from app.org.organisation import save_organisation
 from app.org.sites import SiteDraft, add_closure, save_site
@@ -221,6 +224,25 @@ def _own_training(s: Scene) -> Perform:
     )
 
 
+def _maintenance_task(s: Scene) -> Perform:
+    return lambda actor: create_task(s.engine, actor, _upkeep(s, s.org.bob))
+
+
+def _record_maintenance(s: Scene) -> Perform:
+    def perform(actor: uuid.UUID) -> None:
+        task = create_task(s.engine, s.org.ada, _upkeep(s, actor))  # their own task
+        mark_done(s.engine, actor, task, datetime(2026, 11, 3, 22, tzinfo=UTC), Done())
+
+    return perform
+
+
+def _upkeep(s: Scene, owner: uuid.UUID) -> TaskDraft:
+    weekly = Recurrence(Frequency.WEEKLY, weekdays=(1,))
+    return TaskDraft(
+        "Patching", s.org.hq, date(2026, 11, 3), "22:00", 60, weekly, owner_staff_id=owner
+    )
+
+
 def _own_view(s: Scene) -> Perform:
     return lambda actor: save_view(s.engine, actor, SavedView("Mine"))
 
@@ -255,11 +277,13 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.EDIT_STAFF_DETAILS: _staff_details,
     Action.EDIT_TRAINING_LOG: _course,
     Action.RECORD_OWN_TRAINING: _own_training,
+    Action.MANAGE_MAINTENANCE: _maintenance_task,
+    Action.RECORD_MAINTENANCE: _record_maintenance,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
 NO_SERVICE_YET = {
-    Action.MANAGE_MAINTENANCE,
+    Action.DECLARE_MAJOR_INCIDENT,
     Action.RUN_REPORTS,
     Action.BACK_UP,
     Action.RESTORE,

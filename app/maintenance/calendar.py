@@ -1,0 +1,349 @@
+"""Reading the maintenance calendar: the occurrences in a window of time, the overdue ones,
+and one occurrence in full.
+
+Each read is one call answered from one connection: the tasks that pass the filter, the
+stored occurrences among them (done, skipped, cancelled, moved, given a ticket), and the
+owners' leave. The series are expanded only for the window asked for
+(:func:`app.maintenance.recurrence.occurrences`), and a stored row takes the place of the
+occurrence its series gave at the same start (``due_at``). The overdue list expands each task
+from its ``open_from``, so its cost follows what is unsettled, not the years of history.
+
+**Status.** Cancelled, done (on time when done by the end of its window, else late) and
+skipped are as recorded; otherwise an occurrence is overdue once its window has ended, in
+progress while it runs, and scheduled before. "Now" is passed in (models.clock.utcnow).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, or_, select
+from sqlmodel import col
+
+from app.maintenance.recurrence import occurrences
+from app.maintenance.tasks import LONGEST_WINDOW, first_start
+from app.roster.running import LONGEST_SHIFT
+from app.roster.shifts import in_team
+from models.engine import read_connection
+from models.enums import OccurrenceState, ShiftKind
+from models.maintenance import MaintenanceOccurrence, MaintenanceTask, MaintenanceTaskAsset
+from models.org import Site, Staff, Team
+from models.roster import Shift, ShiftType
+
+AWAY = (ShiftKind.LEAVE, ShiftKind.SICK)
+
+
+class Status(Enum):
+    """How an occurrence stands, with a symbol so it reads without colour."""
+
+    SCHEDULED = ("Scheduled", "○")
+    IN_PROGRESS = ("In progress", "◐")
+    OVERDUE = ("Overdue", "⚠")
+    DONE = ("Done", "✓")
+    DONE_LATE = ("Done late", "✓!")
+    SKIPPED = ("Skipped", "∅")
+    CANCELLED = ("Cancelled", "✕")
+
+    @property
+    def label(self) -> str:
+        return self.value[0]
+
+    @property
+    def symbol(self) -> str:
+        return self.value[1]
+
+    @property
+    def open(self) -> bool:
+        """Still to be done (or said why not)."""
+        return self in (Status.SCHEDULED, Status.IN_PROGRESS, Status.OVERDUE)
+
+
+@dataclass(frozen=True)
+class CalendarFilter:
+    """Which tasks to show; None shows all."""
+
+    site_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None  # the task's team, or an owner who is in it
+    owner_id: uuid.UUID | None = None
+    asset_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence as the calendar shows it."""
+
+    task_id: uuid.UUID
+    due_at: datetime  # the start its series gave it (UTC): with task_id, what names it
+    starts_at: datetime  # where it is now (UTC)
+    ends_at: datetime
+    status: Status
+    title: str
+    system: str
+    site_code: str
+    zone: str  # the site's time zone, for showing its times
+    impact: str
+    owner: str  # "Bob Tech", "Network", or "Bob Tech (Network)"
+    owner_staff_id: uuid.UUID | None
+    owner_team_id: uuid.UUID | None
+    moved: bool = False
+    owner_away: bool = False  # the owner has leave or sick leave during the window
+    ticket_id: uuid.UUID | None = None
+
+    @property
+    def key(self) -> tuple[uuid.UUID, datetime]:
+        return (self.task_id, self.due_at)
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` on the site's clock."""
+        return moment.astimezone(ZoneInfo(self.zone))
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What a read needs of a task row."""
+
+    row: MaintenanceTask
+    site_code: str
+    zone: ZoneInfo
+    owner: str
+
+
+@dataclass
+class _Read:
+    """One read's rows."""
+
+    tasks: dict[uuid.UUID, _Task]
+    stored: dict[tuple[uuid.UUID, datetime], MaintenanceOccurrence] = field(default_factory=dict)
+    away: dict[uuid.UUID, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+
+
+def window(
+    engine: Engine,
+    window_from: datetime,
+    window_to: datetime,
+    now: datetime,
+    which: CalendarFilter = CalendarFilter(),
+) -> list[Occurrence]:
+    """Every occurrence running at some time from ``window_from`` to before ``window_to``
+    (UTC), cancelled ones included, earliest first."""
+    with read_connection(engine) as connection:
+        read = _Read(_tasks(connection, which))
+        # A window may start before the range: expand from the longest window earlier.
+        expand_from = window_from - LONGEST_WINDOW
+        read.stored = _stored(connection, read.tasks, expand_from, window_to)
+        found = _merged(read, expand_from, window_to, now)
+        shown = [o for o in found if o.ends_at > window_from and o.starts_at < window_to]
+        read.away = _away(connection, shown, window_from, window_to)
+    return sorted((_flag_away(read, o) for o in shown), key=_order)
+
+
+def overdue(
+    engine: Engine, now: datetime, which: CalendarFilter = CalendarFilter()
+) -> list[Occurrence]:
+    """Every occurrence whose window has ended with nothing recorded, oldest first."""
+    with read_connection(engine) as connection:
+        read = _Read(_tasks(connection, which))
+        if not read.tasks:
+            return []
+        since = min(task.row.open_from for task in read.tasks.values())
+        read.stored = _stored(connection, read.tasks, since, now)
+        found = [
+            o
+            for task in read.tasks.values()
+            for o in _task_occurrences(read, task, task.row.open_from, now, now)
+            if o.status is Status.OVERDUE
+        ]
+        found += [o for o in _moved_in(read, since, now, now) if o.status is Status.OVERDUE]
+        read.away = _away(connection, found, since, now)
+    return sorted((_flag_away(read, o) for o in found), key=_order)
+
+
+def _order(occurrence: Occurrence) -> tuple[datetime, str]:
+    return (occurrence.starts_at, occurrence.title)
+
+
+def status_of(
+    row: MaintenanceOccurrence | None, starts_at: datetime, ends_at: datetime, now: datetime
+) -> Status:
+    """How an occurrence running from ``starts_at`` to ``ends_at`` stands at ``now``, given
+    its stored row (None: nothing recorded)."""
+    if row is not None and row.state is not OccurrenceState.SCHEDULED:
+        if row.state is OccurrenceState.DONE:
+            late = row.done_at is not None and row.done_at > row.ends_at
+            return Status.DONE_LATE if late else Status.DONE
+        return Status.CANCELLED if row.state is OccurrenceState.CANCELLED else Status.SKIPPED
+    if ends_at <= now:
+        return Status.OVERDUE
+    return Status.IN_PROGRESS if starts_at <= now else Status.SCHEDULED
+
+
+def _tasks(connection: Connection, which: CalendarFilter) -> dict[uuid.UUID, _Task]:
+    owner, team = Staff.__table__.alias("owner"), Team.__table__.alias("owner_team")  # type: ignore[attr-defined]
+    table = MaintenanceTask.__table__  # type: ignore[attr-defined]
+    query = (
+        select(
+            table,
+            col(Site.code).label("_code"),
+            col(Site.timezone).label("_zone"),
+            owner.c.name.label("_person"),
+            team.c.name.label("_team"),
+        )
+        .join(Site, col(Site.id) == col(MaintenanceTask.site_id))
+        .outerjoin(owner, owner.c.id == MaintenanceTask.owner_staff_id)
+        .outerjoin(team, team.c.id == MaintenanceTask.owner_team_id)
+    )
+    if which.site_id is not None:
+        query = query.where(col(MaintenanceTask.site_id) == which.site_id)
+    if which.owner_id is not None:
+        query = query.where(col(MaintenanceTask.owner_staff_id) == which.owner_id)
+    if which.team_id is not None:
+        members = select(col(Staff.id)).where(in_team(which.team_id))
+        query = query.where(
+            or_(
+                col(MaintenanceTask.owner_team_id) == which.team_id,
+                col(MaintenanceTask.owner_staff_id).in_(members),
+            )
+        )
+    if which.asset_id is not None:
+        covering = select(col(MaintenanceTaskAsset.task_id)).where(
+            col(MaintenanceTaskAsset.asset_id) == which.asset_id
+        )
+        query = query.where(col(MaintenanceTask.id).in_(covering))
+    zones: dict[str, ZoneInfo] = {}
+    tasks = {}
+    for found in connection.execute(query).mappings():
+        task = MaintenanceTask.model_validate({c.name: found[c.name] for c in table.c})
+        names = [n for n in (found["_person"], found["_team"]) if n]
+        who = f"{names[0]} ({names[1]})" if len(names) == 2 else (names[0] if names else "")
+        zone = zones.setdefault(found["_zone"], ZoneInfo(found["_zone"]))
+        tasks[task.id] = _Task(task, found["_code"], zone, who)
+    return tasks
+
+
+def _stored(
+    connection: Connection, tasks: dict[uuid.UUID, _Task], since: datetime, until: datetime
+) -> dict[tuple[uuid.UUID, datetime], MaintenanceOccurrence]:
+    """The stored occurrences of ``tasks`` due, or moved to start, between the two times."""
+    if not tasks:
+        return {}
+    occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
+    rows = connection.execute(
+        select(occurrence).where(
+            or_(
+                (occurrence.c.due_at >= since) & (occurrence.c.due_at < until),
+                (occurrence.c.starts_at >= since) & (occurrence.c.starts_at < until),
+            )
+        )
+    ).all()
+    found = {}
+    for row in rows:
+        if row.task_id in tasks:
+            stored = MaintenanceOccurrence.model_validate(row._mapping)
+            found[(stored.task_id, stored.due_at)] = stored
+    return found
+
+
+def _merged(read: _Read, since: datetime, until: datetime, now: datetime) -> list[Occurrence]:
+    """The series' occurrences from ``since`` to ``until``, stored rows in their place, and
+    those moved into the range from outside it."""
+    found = [
+        o for task in read.tasks.values() for o in _task_occurrences(read, task, since, until, now)
+    ]
+    return found + _moved_in(read, since, until, now)
+
+
+def _task_occurrences(
+    read: _Read, task: _Task, since: datetime, until: datetime, now: datetime
+) -> Iterable[Occurrence]:
+    row = task.row
+    length = timedelta(minutes=row.duration_minutes)
+    for due in occurrences(row.rrule, first_start(row), task.zone, since, until):
+        stored = read.stored.get((row.id, due))
+        if stored is None:
+            yield _occurrence(task, due, due, due + length, None, now)
+        elif since <= stored.starts_at < until:
+            yield _occurrence(task, due, stored.starts_at, stored.ends_at, stored, now)
+
+
+def _moved_in(read: _Read, since: datetime, until: datetime, now: datetime) -> list[Occurrence]:
+    """Stored occurrences starting in the range whose series start is outside it (moved in),
+    or that the series no longer gives (recorded before a change to it)."""
+    found = []
+    for (task_id, due), stored in read.stored.items():
+        if not since <= stored.starts_at < until:
+            continue
+        task = read.tasks[task_id]
+        given = occurrences(task.row.rrule, first_start(task.row), task.zone, due, due + _INSTANT)
+        if since <= due < until and given:
+            continue  # the series gave it in the range: _task_occurrences has it
+        found.append(_occurrence(task, due, stored.starts_at, stored.ends_at, stored, now))
+    return found
+
+
+_INSTANT = timedelta(seconds=1)
+
+
+def _occurrence(
+    task: _Task,
+    due: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    stored: MaintenanceOccurrence | None,
+    now: datetime,
+) -> Occurrence:
+    row = task.row
+    status = status_of(stored, starts_at, ends_at, now)
+    return Occurrence(
+        task_id=row.id,
+        due_at=due,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=status,
+        title=row.title,
+        system=row.system,
+        site_code=task.site_code,
+        zone=task.zone.key,
+        impact=row.impact,
+        owner=task.owner,
+        owner_staff_id=row.owner_staff_id,
+        owner_team_id=row.owner_team_id,
+        moved=stored is not None and stored.starts_at != due,
+        ticket_id=stored.ticket_id if stored is not None else None,
+    )
+
+
+def _away(
+    connection: Connection, found: Sequence[Occurrence], since: datetime, until: datetime
+) -> dict[uuid.UUID, list[tuple[datetime, datetime]]]:
+    """The leave and sick shifts of the owners of ``found`` between the two times."""
+    owners = {o.owner_staff_id for o in found if o.owner_staff_id is not None}
+    if not owners:
+        return {}
+    rows = connection.execute(
+        select(col(Shift.staff_id), col(Shift.starts_at), col(Shift.ends_at))
+        .join(ShiftType, col(ShiftType.id) == col(Shift.shift_type_id))
+        .where(
+            col(ShiftType.kind).in_(AWAY),
+            col(Shift.staff_id).in_(owners),
+            col(Shift.starts_at) < until + LONGEST_WINDOW,
+            col(Shift.starts_at) > since - LONGEST_SHIFT,
+        )
+    ).all()
+    away: dict[uuid.UUID, list[tuple[datetime, datetime]]] = {}
+    for staff_id, starts_at, ends_at in rows:
+        away.setdefault(staff_id, []).append((starts_at, ends_at))
+    return away
+
+
+def _flag_away(read: _Read, occurrence: Occurrence) -> Occurrence:
+    spans = read.away.get(occurrence.owner_staff_id) if occurrence.owner_staff_id else None
+    if not spans or not occurrence.status.open:
+        return occurrence
+    if any(a < occurrence.ends_at and occurrence.starts_at < b for a, b in spans):
+        return replace(occurrence, owner_away=True)
+    return occurrence
