@@ -1,0 +1,1 @@
+"""The maintenance calendar's page, its dialogs, and the notices every desk shows."""
