@@ -18,9 +18,12 @@ owner; :func:`apply` is idempotent and runs again after every schema upgrade):
   granted, and a trigger refuses even the owner), except inside the erasure of a caller's
   personal data (app/callers/erase.py), a ``SECURITY DEFINER`` function only admins may run;
 - row policies where the rule depends on the row: an audit row names its author, a call is
-  changed by the operator who took it (or a manager), a saved queue view by its owner;
+  changed by the operator who took it (or a manager), a saved queue view by its owner, a
+  maintenance occurrence (and its task's ``open_from``) recorded by the task's owner, a
+  member of its team, or a manager, naming who recorded it;
 - a trigger where the rule depends on the change: closing and reopening a ticket need a
-  technician (a row policy sees only the new row, not the step from the old one).
+  technician (a row policy sees only the new row, not the step from the old one); moving,
+  cancelling and un-cancelling a maintenance occurrence need a manager.
 
 The owner (who migrates) and superusers are no group member and are not held by any of this:
 they run the installation, as ``root`` does a workstation.
@@ -34,7 +37,7 @@ from sqlalchemy import Connection, text
 
 from app.errors import SwitchboardError
 from app.permissions import Action, refusal
-from models.enums import StaffRole, TicketStatus
+from models.enums import OccurrenceState, StaffRole, TicketStatus
 from models.migrate import owns_the_schema
 
 OPERATOR, TECHNICIAN, MANAGER, ADMIN = (
@@ -83,11 +86,16 @@ TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
     "session_attendee": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
     # Anyone records their own completion, for a manager to confirm: see the policies.
     "completion": {OPERATOR: "SELECT, INSERT", MANAGER: "UPDATE, DELETE"},
-    # Managers plan the maintenance; its owner (a person or their team) records each
-    # occurrence, which moves the task's open_from on: see the policies.
-    "maintenance_task": {OPERATOR: "SELECT, UPDATE (open_from)", MANAGER: "INSERT, UPDATE"},
+    # Managers plan the maintenance (ending a task that never came round removes it; changing
+    # or ending a series drops its moved and cancelled occurrences); its owner (a person or
+    # their team) records each occurrence, which moves the task's open_from on: see the
+    # policies and the trigger.
+    "maintenance_task": {
+        OPERATOR: "SELECT, UPDATE (open_from)",
+        MANAGER: "INSERT, UPDATE, DELETE",
+    },
     "maintenance_task_asset": {OPERATOR: "SELECT", MANAGER: "INSERT, DELETE"},
-    "maintenance_occurrence": {OPERATOR: "SELECT, INSERT, UPDATE"},
+    "maintenance_occurrence": {OPERATOR: "SELECT, INSERT, UPDATE", MANAGER: "DELETE"},
     "major_incident": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
 }
 
@@ -105,6 +113,11 @@ class ServerRulesError(SwitchboardError):
 def group_name(database: str, role: StaffRole) -> str:
     """The group role of ``role`` on ``database``: "helpdesk_operator"."""
     return f"{database}_{role.name.lower()}"[:63]
+
+
+def _literal(words: str) -> str:
+    """``words`` as an SQL string literal."""
+    return "'" + words.replace("'", "''") + "'"
 
 
 def _quote(connection: Connection, name: str) -> str:
@@ -165,6 +178,7 @@ def apply(connection: Connection) -> None:
     _insert_only(connection)
     _policies(connection, groups)
     _close_and_reopen(connection, groups)
+    _maintenance_plan(connection, groups)
     from app.callers.erase import install_server_function
 
     install_server_function(connection, groups[ADMIN])
@@ -204,6 +218,28 @@ def _functions(connection: Connection, groups: dict[StaffRole, str]) -> None:
     )
     connection.execute(
         text(f"GRANT EXECUTE ON FUNCTION switchboard_staff_id() TO {groups[OPERATOR]}")
+    )
+    # The owner of a maintenance task records it: the person, or anyone in the team (a
+    # team_member row or their home team, as app.roster.shifts.in_team has it).
+    connection.execute(
+        text(
+            """
+            CREATE OR REPLACE FUNCTION switchboard_owns_maintenance(uuid, uuid) RETURNS boolean
+            LANGUAGE sql STABLE AS
+            $$ SELECT coalesce($1 = switchboard_staff_id(), false)
+                   OR coalesce($2 IN (
+                          SELECT team_id FROM staff WHERE id = switchboard_staff_id()
+                          UNION
+                          SELECT team_id FROM team_member WHERE staff_id = switchboard_staff_id()
+                      ), false) $$
+            """
+        )
+    )
+    connection.execute(
+        text(
+            "GRANT EXECUTE ON FUNCTION switchboard_owns_maintenance(uuid, uuid) "
+            f"TO {groups[OPERATOR]}"
+        )
     )
 
 
@@ -246,6 +282,12 @@ def _insert_only(connection: Connection) -> None:
 def _policies(connection: Connection, groups: dict[StaffRole, str]) -> None:
     me = "switchboard_staff_id()"
     everyone, manager, admin = groups[OPERATOR], groups[MANAGER], groups[ADMIN]
+    owns_task = "switchboard_owns_maintenance(owner_staff_id, owner_team_id)"
+    owns_occurrence = (
+        "EXISTS (SELECT 1 FROM maintenance_task t WHERE t.id = task_id "
+        "AND switchboard_owns_maintenance(t.owner_staff_id, t.owner_team_id))"
+    )
+    recorded = f"recorded_by_id = {me} AND (done_by_id IS NULL OR done_by_id = {me})"
     policies: dict[str, list[tuple[str, str, str, str, str]]] = {
         # (name, command, to, using, with check)
         "ticket_event": [
@@ -265,6 +307,25 @@ def _policies(connection: Connection, groups: dict[StaffRole, str]) -> None:
         "completion": [
             ("read", "SELECT", everyone, "true", ""),
             ("own", "INSERT", everyone, "", f"staff_id = {me} AND confirmed_by IS NULL"),
+            ("manager", "ALL", manager, "true", "true"),
+        ],
+        # Who may not change the plan (move, cancel: see the trigger) records what became of
+        # an occurrence of a task they own, under their own name.
+        "maintenance_task": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("owner_records", "UPDATE", everyone, owns_task, owns_task),  # open_from only
+            ("manager", "ALL", manager, "true", "true"),
+        ],
+        "maintenance_occurrence": [
+            ("read", "SELECT", everyone, "true", ""),
+            ("owner_records", "INSERT", everyone, "", f"{owns_occurrence} AND {recorded}"),
+            (
+                "owner_changes",
+                "UPDATE",
+                everyone,
+                owns_occurrence,
+                f"{owns_occurrence} AND {recorded}",
+            ),
             ("manager", "ALL", manager, "true", "true"),
         ],
         "setting": [
@@ -290,11 +351,8 @@ def _close_and_reopen(connection: Connection, groups: dict[StaffRole, str]) -> N
     """Closing and reopening need a technician: refused for group members below that."""
     resolved, closed = int(TicketStatus.RESOLVED), int(TicketStatus.CLOSED)
 
-    def literal(words: str) -> str:
-        return "'" + words.replace("'", "''") + "'"
-
-    operator = literal(groups[OPERATOR].strip('"'))
-    technician = literal(groups[TECHNICIAN].strip('"'))
+    operator = _literal(groups[OPERATOR].strip('"'))
+    technician = _literal(groups[TECHNICIAN].strip('"'))
     connection.execute(
         text(
             f"""
@@ -304,11 +362,11 @@ def _close_and_reopen(connection: Connection, groups: dict[StaffRole, str]) -> N
                 IF pg_has_role(session_user, {operator}, 'MEMBER')
                    AND NOT pg_has_role(session_user, {technician}, 'MEMBER') THEN
                     IF NEW.status = {closed} AND OLD.status <> {closed} THEN
-                        RAISE EXCEPTION {literal(refusal(Action.CLOSE_TICKET))}
+                        RAISE EXCEPTION {_literal(refusal(Action.CLOSE_TICKET))}
                             USING ERRCODE = 'insufficient_privilege';
                     END IF;
                     IF OLD.status >= {resolved} AND NEW.status < {resolved} THEN
-                        RAISE EXCEPTION {literal(refusal(Action.REOPEN_TICKET))}
+                        RAISE EXCEPTION {_literal(refusal(Action.REOPEN_TICKET))}
                             USING ERRCODE = 'insufficient_privilege';
                     END IF;
                 END IF;
@@ -322,6 +380,51 @@ def _close_and_reopen(connection: Connection, groups: dict[StaffRole, str]) -> N
         text(
             "CREATE TRIGGER switchboard_close_and_reopen BEFORE UPDATE OF status ON ticket "
             "FOR EACH ROW EXECUTE FUNCTION switchboard_close_and_reopen()"
+        )
+    )
+
+
+def _maintenance_plan(connection: Connection, groups: dict[StaffRole, str]) -> None:
+    """Moving, cancelling and un-cancelling an occurrence change the plan: refused to group
+    members below a manager, who record only what became of it (done, skipped, reopened).
+    An occurrence they store first is where and as long as its series put it."""
+    cancelled = int(OccurrenceState.CANCELLED)
+    operator = _literal(groups[OPERATOR].strip('"'))
+    manager = _literal(groups[MANAGER].strip('"'))
+    connection.execute(
+        text(
+            f"""
+            CREATE OR REPLACE FUNCTION switchboard_maintenance_plan() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF pg_has_role(session_user, {operator}, 'MEMBER')
+                   AND NOT pg_has_role(session_user, {manager}, 'MEMBER') THEN
+                    IF NEW.state = {cancelled}
+                       OR (TG_OP = 'UPDATE' AND OLD.state = {cancelled})
+                       OR (TG_OP = 'INSERT' AND (
+                           NEW.starts_at IS DISTINCT FROM NEW.due_at
+                           OR NEW.ends_at IS DISTINCT FROM NEW.due_at + make_interval(
+                               mins => (SELECT duration_minutes FROM maintenance_task
+                                        WHERE id = NEW.task_id))))
+                       OR (TG_OP = 'UPDATE' AND (NEW.starts_at, NEW.ends_at)
+                           IS DISTINCT FROM (OLD.starts_at, OLD.ends_at)) THEN
+                        RAISE EXCEPTION {_literal(refusal(Action.MANAGE_MAINTENANCE))}
+                            USING ERRCODE = 'insufficient_privilege';
+                    END IF;
+                END IF;
+                RETURN NEW;
+            END $$
+            """
+        )
+    )
+    connection.execute(
+        text("DROP TRIGGER IF EXISTS switchboard_maintenance_plan ON maintenance_occurrence")
+    )
+    connection.execute(
+        text(
+            "CREATE TRIGGER switchboard_maintenance_plan BEFORE INSERT OR UPDATE "
+            "ON maintenance_occurrence FOR EACH ROW EXECUTE FUNCTION "
+            "switchboard_maintenance_plan()"
         )
     )
 

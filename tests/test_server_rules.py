@@ -8,8 +8,10 @@ refuses what the permission table refuses, to the services and to direct SQL ali
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
@@ -20,6 +22,9 @@ from app.callers.erase import erase_caller
 from app.calls.records import CallRecord, record_call
 from app.errors import PermissionDenied
 from app.identity import staff_for_login
+from app.maintenance.record import Done, cancel, mark_done, move, reopen
+from app.maintenance.tasks import change_task, create_task, end_task
+from app.permissions import Action, refusal
 from app.queue.query import SavedView
 from app.queue.saved_views import save_view
 from app.server_rules import TABLE_GRANTS, group_name, installed, sync_login
@@ -33,6 +38,7 @@ from models.migrate import SCHEMA_HEAD, SchemaBehindError, upgrade
 from models.org import Staff
 from models.schema import metadata
 from tests.conftest import NOW, PG_URL, Org, make_org, scratch_database
+from tests.test_maintenance_tasks import at, draft
 
 pytestmark = pytest.mark.postgres
 
@@ -276,6 +282,132 @@ def test_the_audit_trail_is_insert_only_even_for_admins_and_the_owner(server: Se
     assert "permission denied" in refused(server.as_("ada"), "UPDATE ticket_event SET note = ''")
     assert "insert-only" in refused(server.owner, "UPDATE ticket_event SET note = ''")
     assert "insert-only" in refused(server.owner, "TRUNCATE audit_event")
+
+
+# ------------------------------------------------------------------- maintenance
+
+# Occurrence (task, due) recorded directly, as someone with psql would: done by :me unless
+# a state is given, where and as long as its series put it unless told otherwise.
+RECORD = (
+    "INSERT INTO maintenance_occurrence (id, task_id, due_at, starts_at, ends_at, state, "
+    "done_by_id, done_at, notes, checklist_done, recorded_by_id, recorded_at) VALUES "
+    "(gen_random_uuid(), :task, :due, :starts, :ends, :state, :me, now(), 'done', '[]', :me, "
+    "now())"
+)
+
+
+def record_sql(
+    task: uuid.UUID,
+    due: datetime,
+    me: uuid.UUID,
+    state: int = 1,
+    moved: timedelta = timedelta(0),
+) -> dict[str, object]:
+    """The parameters of :data:`RECORD` (a one-hour window, as :func:`draft` has it)."""
+    starts = due + moved
+    ends = starts + timedelta(hours=1)
+    return {"task": task, "due": due, "starts": starts, "ends": ends, "state": state, "me": me}
+
+
+def open_from(server: Server, task: uuid.UUID) -> datetime:
+    with server.owner.connect() as connection:
+        return connection.execute(
+            text("SELECT open_from FROM maintenance_task WHERE id = :t"), {"t": task}
+        ).scalar_one()
+
+
+def test_the_owner_and_their_team_record_maintenance_and_no_one_else(server: Server) -> None:
+    org, ann, bob, mia = server.org, server.as_("ann"), server.as_("bob"), server.as_("mia")
+    hers = create_task(mia, org.mia, draft(org, owner_staff_id=org.ann))
+    desks = create_task(mia, org.mia, draft(org, owner_staff_id=None, owner_team_id=org.desk))
+    networks = create_task(mia, org.mia, draft(org, owner_staff_id=None, owner_team_id=org.network))
+    bobs = create_task(mia, org.mia, draft(org))
+    # Through the services: her own task, and her home team's, done and reopened.
+    mark_done(ann, org.ann, hers, at(3), Done(notes="Patched"))
+    assert open_from(server, hers) == at(10)
+    mark_done(ann, org.ann, desks, at(3), Done())
+    reopen(ann, org.ann, desks, at(3))
+    mark_done(bob, org.bob, bobs, at(3), Done())
+    with pytest.raises(PermissionDenied, match="Only the owner"):
+        mark_done(ann, org.ann, bobs, at(10), Done())
+    # Directly: someone else's task is refused by the server itself.
+    for task in (bobs, networks):
+        message = refused(ann, RECORD, **record_sql(task, at(10), org.ann))
+        assert "row-level security" in message
+    assert accepted(ann, "UPDATE maintenance_task SET open_from = now() WHERE id = :t", t=bobs) == 0
+    changed = "UPDATE maintenance_occurrence SET notes = 'mine now' WHERE task_id = :t"
+    assert accepted(ann, changed, t=bobs) == 0
+    # Her own, only under her own name; and the plan of the task is not hers to change.
+    assert "row-level security" in refused(ann, RECORD, **record_sql(hers, at(10), org.bob))
+    assert accepted(ann, RECORD, **record_sql(hers, at(10), org.ann)) == 1
+    assert (
+        accepted(ann, "UPDATE maintenance_task SET open_from = :d WHERE id = :t", d=at(17), t=hers)
+        == 1
+    )
+    message = refused(ann, "UPDATE maintenance_task SET title = 'x' WHERE id = :t", t=hers)
+    assert "permission denied" in message
+    # A team she joins (a team_member row, not her home team) is hers to record too.
+    with server.owner.begin() as connection:
+        connection.execute(
+            text("INSERT INTO team_member (team_id, staff_id) VALUES (:team, :ann)"),
+            {"team": org.network, "ann": org.ann},
+        )
+    mark_done(ann, org.ann, networks, at(3), Done())
+    # A manager records any.
+    mark_done(mia, org.mia, bobs, at(10), Done())
+
+
+def test_moving_and_cancelling_maintenance_need_a_manager_on_the_server(server: Server) -> None:
+    org, ann, mia = server.org, server.as_("ann"), server.as_("mia")
+    hers = create_task(mia, org.mia, draft(org, owner_staff_id=org.ann))
+    mark_done(ann, org.ann, hers, at(3), Done())
+    plan = refusal(Action.MANAGE_MAINTENANCE)
+    for sql in (
+        "UPDATE maintenance_occurrence SET starts_at = starts_at + interval '1 day'",
+        "UPDATE maintenance_occurrence SET state = 3",
+    ):
+        assert plan in refused(ann, sql)
+    moved = record_sql(hers, at(10), org.ann, moved=timedelta(days=1))
+    assert plan in refused(ann, RECORD, **moved)
+    assert plan in refused(ann, RECORD, **record_sql(hers, at(10), org.ann, state=3))
+    assert "permission denied" in refused(ann, "DELETE FROM maintenance_occurrence")
+    # The manager moves and cancels; the owner records the moved one, not the cancelled one.
+    move(mia, org.mia, hers, at(10), datetime(2026, 11, 11, 22, 0))
+    cancel(mia, org.mia, hers, at(17), "Change freeze")
+    mark_done(ann, org.ann, hers, at(10), Done())
+    undo = "UPDATE maintenance_occurrence SET state = 0 WHERE task_id = :t AND due_at = :d"
+    assert plan in refused(ann, undo, t=hers, d=at(17))
+    reopen(mia, org.mia, hers, at(17))
+    # Changing a series from a date drops its cancelled occurrences (a manager's DELETE),
+    # and ending a task that never came round removes it.
+    cancel(mia, org.mia, hers, at(24), "Holiday")
+    change_task(mia, org.mia, hers, draft(org, first_day=date(2026, 11, 17)), date(2026, 11, 17))
+    later = create_task(mia, org.mia, draft(org, first_day=date(2026, 12, 1)))
+    end_task(mia, org.mia, later, date(2026, 12, 1))
+    with server.owner.connect() as connection:
+        left = connection.execute(
+            text("SELECT count(*) FROM maintenance_task WHERE id = :t"), {"t": later}
+        ).scalar()
+    assert left == 0
+
+
+# A task added directly, as someone with psql would.
+NEW_TASK = (
+    "INSERT INTO maintenance_task (id, title, system, site_id, instructions, checklist, "
+    "first_day, start_time, duration_minutes, impact, rrule, close_marks_done, open_from, "
+    "created_at, updated_at, owner_staff_id) VALUES (gen_random_uuid(), 'Backups', '', :site, "
+    "'', '[]', '2026-12-01', '22:00', 60, '', '', true, now(), now(), now(), :owner)"
+)
+
+
+def test_a_technician_cannot_add_a_maintenance_task_and_a_manager_can(server: Server) -> None:
+    org, bob, mia = server.org, server.as_("bob"), server.as_("mia")
+    message = refused(bob, NEW_TASK, site=org.hq, owner=org.bob)
+    assert "permission denied" in message
+    with pytest.raises(PermissionDenied, match="manage maintenance tasks"):
+        create_task(bob, org.bob, draft(org))
+    assert accepted(mia, NEW_TASK, site=org.hq, owner=org.bob) == 1
+    create_task(mia, org.mia, draft(org))
 
 
 # ------------------------------------------------------------------- erasure
