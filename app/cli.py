@@ -189,10 +189,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common_options(assets, argparse.SUPPRESS)
     from app.admin_commands import add_admin_commands
+    from app.maintenance_commands import add_maintenance_commands
     from app.roster_commands import add_roster_commands
     from app.training_commands import add_training_commands
 
-    for add in (add_admin_commands, add_roster_commands, add_training_commands):
+    for add in (
+        add_admin_commands,
+        add_roster_commands,
+        add_training_commands,
+        add_maintenance_commands,
+    ):
         add(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
     return parser
 
@@ -564,6 +570,12 @@ def _cmd_training(args: argparse.Namespace, url: str) -> int:
     return run_training(args, url)
 
 
+def _cmd_maintenance(args: argparse.Namespace, url: str) -> int:
+    from app.maintenance_commands import run_maintenance
+
+    return run_maintenance(args, url)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "init": _cmd_init,
@@ -577,6 +589,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "admin": _cmd_admin,
     "roster": _cmd_roster,
     "training": _cmd_training,
+    "maintenance": _cmd_maintenance,
 }
 
 

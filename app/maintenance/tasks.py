@@ -93,18 +93,25 @@ def first_start(task: MaintenanceTask) -> datetime:
 def create_task(engine: Engine, actor_id: uuid.UUID, draft: TaskDraft) -> uuid.UUID:
     """Add the task ``draft`` describes; its id."""
     with write_session(engine) as session:
-        require(session, actor_id, Action.MANAGE_MAINTENANCE)
-        task = _checked(session, draft)
-        session.add(task)
-        _set_assets(session, task.id, draft.asset_ids)
-        record(
-            session,
-            actor_id,
-            AuditKind.MAINTENANCE_CHANGED,
-            f"Added maintenance task {_label(session, task)}",
-            task.id,
-        )
-        return task.id
+        return add_task(session, actor_id, draft).id
+
+
+def add_task(session: Session, actor_id: uuid.UUID, draft: TaskDraft) -> MaintenanceTask:
+    """Add the task ``draft`` describes in ``session``'s transaction, for a caller that adds
+    several at once or all of nothing (a calendar import). A refused draft raises before
+    anything is added, so the session stays usable for the next one."""
+    require(session, actor_id, Action.MANAGE_MAINTENANCE)
+    task = _checked(session, draft)
+    session.add(task)
+    _set_assets(session, task.id, draft.asset_ids)
+    record(
+        session,
+        actor_id,
+        AuditKind.MAINTENANCE_CHANGED,
+        f"Added maintenance task {_label(session, task)}",
+        task.id,
+    )
+    return task
 
 
 def change_task(
