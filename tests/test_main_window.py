@@ -88,13 +88,13 @@ def test_window_title_menus_navigation_and_status_bar(
     assert shortcuts["Open ticket"] == "Enter"
     assert shortcuts["Take call"] == "F2"
     assert shortcuts["End call"] == "F8"
-    pages = ("Queue", "Calls", "Call log", "Staff", "Assets", "Roster", "Training")
-    assert [shortcuts[page] for page in pages] == [f"Ctrl+{n}" for n in range(1, 8)]
+    pages = ("Queue", "Calls", "Call log", "Staff", "Assets", "Roster", "Training", "Maintenance")
+    assert [shortcuts[page] for page in pages] == [f"Ctrl+{n}" for n in range(1, 9)]
     assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
     navigation = window.navigation
     assert navigation.objectName() == "navigation"
     entries = [navigation.item(i).text() for i in range(navigation.count())]
-    assert entries == ["Queue", "Calls", "Call log", "Staff", "Assets", "Roster", "Training"]
+    assert entries == list(pages)
     assert window.database_label.text() == database_label(context.engine.url)
     assert window.user_label.text() == "Ann Operator · Operator"
 
@@ -483,7 +483,7 @@ def test_the_about_box_describes_what_this_version_has(
 
     assert len(shown) == 1
     text = shown[0]
-    assert "Pages: Queue, Calls, Call log, Staff, Assets, Roster, Training." in text
+    assert "Pages: Queue, Calls, Call log, Staff, Assets, Roster, Training, Maintenance." in text
     assert "staff roster" in text and "training log" in text
     assert "report" not in text.lower()  # not built yet
 

@@ -33,6 +33,15 @@ register_page(PageInfo("roster", "Roster", "roster", "ui.roster.page:RosterPage"
 register_page(
     PageInfo("training", "Training", "training", "ui.training.page:TrainingPage", "Ctrl+7")
 )
+register_page(
+    PageInfo(
+        "maintenance",
+        "Maintenance",
+        "maintenance",
+        "ui.maintenance.page:MaintenancePage",
+        "Ctrl+8",
+    )
+)
 # The desk's set-up: reached from the Settings menu, not the navigation.
 for key, title, factory in (
     ("sites", "Sites", "ui.settings.sites_page:SitesPage"),

@@ -173,20 +173,27 @@ def _owned(
 def _check_owner(session: Session, actor_id: uuid.UUID, task: MaintenanceTask) -> None:
     """Refuse anyone but the task's owner, their team, or who manages maintenance."""
     require(session, actor_id, Action.RECORD_MAINTENANCE)
-    role = session.exec(select(Staff.role).where(Staff.id == actor_id)).one()
-    if may(StaffRole(role), Action.MANAGE_MAINTENANCE) or task.owner_staff_id == actor_id:
+    if may_record(session, existing(session, Staff, actor_id, gone("person")), task):
         return
-    if task.owner_team_id is not None:
-        member = session.exec(
-            select(Staff.id).where(Staff.id == actor_id, in_team(task.owner_team_id))
-        ).first()
-        if member is not None:
-            return
     managers = " or ".join(r.label.lower() for r in roles_that_may(Action.MANAGE_MAINTENANCE))
     raise PermissionDenied(
         f"Only the owner of \u201c{task.title}\u201d, their team, or a {managers} can "
         "record it; nothing was saved."
     )
+
+
+def may_record(session: Session, person: Staff, task: MaintenanceTask) -> bool:
+    """Whether ``person`` may mark ``task``'s occurrences done or skipped: its owner, in its
+    team, or managing maintenance (an inactive person may not)."""
+    role = StaffRole(person.role)
+    if not person.active or not may(role, Action.RECORD_MAINTENANCE):
+        return False
+    if may(role, Action.MANAGE_MAINTENANCE) or task.owner_staff_id == person.id:
+        return True
+    if task.owner_team_id is None:
+        return False
+    member = select(Staff.id).where(Staff.id == person.id, in_team(task.owner_team_id))
+    return session.exec(member).first() is not None
 
 
 def _occurrence(

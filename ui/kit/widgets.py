@@ -9,7 +9,7 @@ A page module then holds only what is particular to that page.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QObject, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.pick_lists import Choice
 from app.tickets.escalations import EscalationKind
 from models.enums import Priority
 
@@ -297,3 +299,18 @@ def fit_columns(
             metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(titles(column))
         )
         header.resizeSection(column, width + CELL_MARGIN)
+
+
+def refill_filter(combo: QComboBox, items: Iterable[Choice]) -> None:
+    """A filter's choices after its first ("all"), keeping the one chosen (found by
+    equality: ``findData`` matches only the very same UUID object, and a new read brings
+    new ones)."""
+    chosen = combo.currentData()
+    with signals_blocked(combo):
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for item in items:
+            combo.addItem(item.label, item.id)
+        combo.setCurrentIndex(
+            next((n for n in range(combo.count()) if combo.itemData(n) == chosen), 0)
+        )

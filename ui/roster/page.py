@@ -55,7 +55,6 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.permissions import Action, context_may, refusal
-from app.pick_lists import Choice
 from app.roster.choices import RosterChoices, roster_choices
 from app.roster.local_time import WEEK, day_text, monday_of
 from app.roster.shifts import copy_shifts, copy_week, delete_shift, move_shift
@@ -65,7 +64,16 @@ from ui.kit.outcome import OutcomeLines
 from ui.kit.print_pdf import PdfFacts, pdf_facts, print_pdf
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import MUTED, RED, key_action, named, page_button, plural, signals_blocked
+from ui.kit.widgets import (
+    MUTED,
+    RED,
+    key_action,
+    named,
+    page_button,
+    plural,
+    refill_filter,
+    signals_blocked,
+)
 from ui.roster.cover import CoverPanel
 from ui.roster.delegate import CONFLICT_MARK, ShiftDelegate, row_height
 from ui.roster.model import Cell, RosterModel
@@ -410,7 +418,7 @@ class RosterPage(Page):
     def _choices_read(self, choices: RosterChoices) -> None:
         self._choices = choices
         for combo, items in ((self.team_combo, choices.teams), (self.site_combo, choices.sites)):
-            _fill(combo, items)
+            refill_filter(combo, items)
 
     # -- the cell under the keyboard ----------------------------------------------------------
     def current_cell(self) -> Cell | None:
@@ -681,18 +689,3 @@ class RosterPage(Page):
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-def _fill(combo: QComboBox, items: tuple[Choice, ...]) -> None:
-    """The filter's choices after its first ("all"), keeping the one chosen (found by
-    equality: ``findData`` matches only the very same UUID object, and a new read brings
-    new ones)."""
-    chosen = combo.currentData()
-    with signals_blocked(combo):
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for item in items:
-            combo.addItem(item.label, item.id)
-        combo.setCurrentIndex(
-            next((n for n in range(combo.count()) if combo.itemData(n) == chosen), 0)
-        )

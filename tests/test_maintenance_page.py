@@ -1,0 +1,148 @@
+"""The maintenance calendar driven as a person would: the month with each occurrence's
+status, arrows across into the next month, Page Down / Page Up and T, the week and agenda
+views, Enter opening the day's occurrence to tick its checklist and mark it done, the
+overdue list, a filter; and as Ann, who sees the calendar but may not record Bob's task."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.context import AppContext
+from app.maintenance.calendar import Status, window
+from tests.conftest import NOW, Org, as_manager
+from tests.test_maintenance_tasks import add, at
+from ui.maintenance.occurrence_dialog import OccurrenceDialog
+from ui.maintenance.occurrence_table import OccurrenceTable
+from ui.maintenance.page import MaintenancePage
+
+TUESDAY = date(2026, 11, 24)  # the tests' "now" is Tue 24 Nov 2026 10:00 UTC
+
+
+def open_page(qtbot: QtBot, context: AppContext) -> MaintenancePage:
+    page = MaintenancePage(context)
+    qtbot.addWidget(page)
+    page.resize(1024, 700)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.shown()
+    qtbot.waitUntil(lambda: page.model.weeks > 0 and page.site_combo.count() == 3)
+    return page
+
+
+@pytest.fixture
+def page(qtbot: QtBot, context: AppContext, org: Org, in_london: None) -> MaintenancePage:
+    add(context.engine, org)  # Bob's mail server patching, Tuesdays 22:00 at HQ
+    return open_page(qtbot, as_manager(context, org))
+
+
+def day_text(page: MaintenancePage, day: date) -> str:
+    index = page.model.index_of(day)
+    assert index.isValid()
+    return str(index.data())
+
+
+def key(qtbot: QtBot, page: MaintenancePage, pressed: Qt.Key) -> None:
+    QTest.keyClick(page.grid, pressed)
+
+
+def test_the_month_shows_each_occurrence_with_its_status_symbol(
+    page: MaintenancePage, qtbot: QtBot
+) -> None:
+    ModelTester(qtbot).check(page.model)
+    assert page.title.text() == "November 2026"
+    assert page.model.first == date(2026, 10, 26)  # the Monday of the week holding the 1st
+    assert "⚠ 22:00 Mail server patching" in day_text(page, date(2026, 11, 17))  # overdue
+    assert "○ 22:00 Mail server patching" in day_text(page, TUESDAY)  # tonight
+    assert "Mail server" not in day_text(page, date(2026, 11, 25))
+    assert page.grid.hasFocus()
+    assert page.model.day_at(page.grid.currentIndex()) == TUESDAY
+
+
+def test_arrows_move_days_and_weeks_and_cross_into_the_next_month(
+    page: MaintenancePage, qtbot: QtBot
+) -> None:
+    key(qtbot, page, Qt.Key.Key_Right)
+    assert page.model.day_at(page.grid.currentIndex()) == date(2026, 11, 25)
+    key(qtbot, page, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: page.title.text() == "December 2026")
+    assert page.model.day_at(page.grid.currentIndex()) == date(2026, 12, 2)
+    assert "○ 22:00 Mail server patching" in day_text(page, date(2026, 12, 1))
+    key(qtbot, page, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: page.title.text() == "November 2026")
+    key(qtbot, page, Qt.Key.Key_PageDown)
+    key(qtbot, page, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: page.title.text() == "January 2027")
+    key(qtbot, page, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: page.title.text() == "November 2026")
+    assert page.model.day_at(page.grid.currentIndex()) == TUESDAY
+    assert page.grid.hasFocus()
+
+
+def test_the_week_and_agenda_views(page: MaintenancePage, qtbot: QtBot) -> None:
+    QTest.keyClick(page, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.model.weeks == 1)
+    assert page.title.text() == "Week 48: 23 Nov – 29 Nov 2026"
+    key(qtbot, page, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: page.title.text().startswith("Week 49"))
+    QTest.keyClick(page, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    agenda = page.agenda.model()
+    assert isinstance(agenda, OccurrenceTable)
+    qtbot.waitUntil(lambda: page.title.text() == "December 2026")
+    assert [o.starts_at.day for o in agenda.rows] == [1, 8, 15, 22, 29]
+    assert page.agenda.hasFocus()
+
+
+def test_enter_opens_the_day_s_occurrence_to_tick_and_mark_done(
+    page: MaintenancePage, qtbot: QtBot
+) -> None:
+    key(qtbot, page, Qt.Key.Key_Up)  # Tue 17 Nov, overdue
+    key(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.findChild(OccurrenceDialog) is not None)
+    dialog = page.findChild(OccurrenceDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.detail is not None)
+    assert dialog.heading.text() == "⚠ Mail server patching — Overdue"
+    assert [box.text() for box in dialog.checks] == ["Snapshot", "Patch", "Test mail flow"]
+    dialog.checks[0].click()
+    dialog.checks[1].click()
+    QTest.keyClicks(dialog.notes, "Patched, mail flow fine")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.done_button.click()
+    qtbot.waitUntil(lambda: "✓!" in day_text(page, date(2026, 11, 17)))  # done, but late
+    assert page.outcome.result.text() == "Done: Mail server patching"
+    found = window(page._context.engine, at(17), at(18), NOW)
+    assert [o.status for o in found] == [Status.DONE_LATE]
+
+
+def test_the_overdue_list_and_a_filter(page: MaintenancePage, qtbot: QtBot, org: Org) -> None:
+    overdue = page.overdue_list.model()
+    assert isinstance(overdue, OccurrenceTable)
+    qtbot.waitUntil(lambda: len(overdue.rows) == 3)
+    assert page.tabs.tabText(1) == "Overd&ue (3)"
+    branch = page.site_combo.findText("NY")
+    page.site_combo.setCurrentIndex(branch)
+    page.site_combo.activated.emit(branch)
+    qtbot.waitUntil(lambda: overdue.rows == [])
+    assert "Mail server" not in day_text(page, TUESDAY)
+
+
+def test_someone_else_s_task_is_seen_but_not_recorded(
+    qtbot: QtBot, context: AppContext, org: Org, in_london: None
+) -> None:
+    add(context.engine, org)
+    page = open_page(qtbot, context)  # Ann, an operator, not on Bob's team
+    page.open_occurrence(next(o for o in page.model.on(date(2026, 11, 17))))
+    qtbot.waitUntil(lambda: page.findChild(OccurrenceDialog) is not None)
+    dialog = page.findChild(OccurrenceDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.detail is not None)
+    assert not dialog.done_button.isEnabled()
+    assert not dialog.move_button.isEnabled()
+    assert dialog.message.text() == "Only its owner, their team or a manager records it."

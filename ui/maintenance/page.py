@@ -1,0 +1,429 @@
+"""The maintenance calendar (object name ``maintenanceCalendar``): a month, a week or an
+agenda of the occurrences of the maintenance tasks, with the overdue list and the next 14
+days beside it.
+
+The period shown is read in one call (:func:`app.maintenance.calendar.days`) off the GUI
+thread; what is on screen stays until the answer arrives, and only the newest answer counts.
+A period read once is shown from memory at once when it comes back (and read again), and
+after a period is painted the one after it is read ahead, so Page Down shows it at once.
+
+The keyboard route: the calendar has the keyboard; arrows move a day (left, right) or a week
+(up, down), across into the next period; Page Up and Page Down step a month (a week in the
+week view); T comes back to today; Enter opens the day's occurrence (with several, the day's
+list under the calendar takes the keyboard, where Enter opens the one chosen). Filters by
+site, team, owner and asset narrow everything on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.maintenance.calendar import CalendarFilter, Lists, Occurrence, days, lists
+from app.maintenance.choices import MaintenanceChoices, maintenance_choices
+from models.clock import utcnow
+from ui.kit.outcome import OutcomeLines
+from ui.kit.remembered import remember_splitter
+from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
+from ui.kit.widgets import MUTED, key_action, named, page_button, plural, refill_filter
+from ui.maintenance.month import AWAY, MOVED, DaysGrid, DaysModel
+from ui.maintenance.occurrence_dialog import OccurrenceDialog
+from ui.maintenance.occurrence_table import OccurrenceTable, occurrence_view
+from ui.shell.pages import Page
+
+MONTH, WEEK, AGENDA = range(3)
+HINT = (
+    "Arrows move a day, PgUp / PgDn a month (a week in the week view), T today, Enter opens. "
+    f"○ scheduled · ◐ in progress · ⚠ overdue · ✓ done · ✓! done late · ∅ skipped · "
+    f"✕ cancelled · {MOVED} moved · {AWAY} owner on leave"
+)
+_MEMORY = 12  # periods kept to show at once when they come back
+
+
+def today() -> date:
+    """Today on this workstation's clock (the calendar's days are the sites' local days)."""
+    return utcnow().astimezone().date()
+
+
+@dataclass(frozen=True)
+class Period:
+    """What the calendar shows: local days from ``first`` to ``last`` and the filter."""
+
+    first: date
+    last: date
+    which: CalendarFilter
+
+
+class MaintenancePage(Page):
+    """The maintenance calendar (object name ``maintenanceCalendar``)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, "maintenanceCalendar", "Maintenance calendar")
+        self._context = context
+        self._day = today()
+        self._mode = MONTH
+        self._memory: dict[Period, dict[date, list[Occurrence]]] = {}
+        self._reads = StaleGuard()
+        self._list_reads = StaleGuard()
+        self._choice_reads = StaleGuard()
+        self._ahead = after_paint_timer(self, self._read_ahead)
+        self._lists_timer = after_paint_timer(self, self._read_lists)
+        self._choices: MaintenanceChoices | None = None
+        self._lists_read_once = False  # the lists are read after the first period is painted
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        self.title = named(QLabel(self), "maintenanceTitle", "Period shown")
+        self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
+        layout.addLayout(self._build_bar())
+        layout.addLayout(self._build_filters())
+
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical, self), "maintenanceSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.stack = QStackedWidget(self.splitter)
+        self.model = DaysModel(self)
+        self.grid = DaysGrid(self.model, self.stack)
+        self.grid.step.connect(lambda count: self._select(self._day + timedelta(days=count)))
+        self.grid.doubleClicked.connect(lambda _index: self.open_day())
+        self.grid.clicked.connect(self._clicked)
+        self.agenda = occurrence_view(self.stack, "maintenanceAgenda", "Agenda")
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.agenda)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self._build_tabs())
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        remember_splitter(self.splitter, "maintenance")
+        layout.addWidget(self.splitter, 1)
+        self.hint = named(QLabel(HINT, self), "maintenanceHint", "How to read the calendar")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {MUTED};")
+        layout.addWidget(self.hint)
+        self.outcome = OutcomeLines("maintenance")
+        self.outcome.add_to(layout)
+        self.setFocusProxy(self.grid)
+        self._build_keys()
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------------
+    def _build_bar(self) -> QHBoxLayout:
+        self.previous_button = page_button(
+            self, "◀ &Previous", "previousPeriod", "Previous month", self.previous
+        )
+        self.today_button = page_button(self, "To&day", "todayButton", "Today", self.go_today)
+        self.next_button = page_button(self, "Ne&xt ▶", "nextPeriod", "Next month", self.next)
+        self.modes = QButtonGroup(self)
+        bar = QHBoxLayout()
+        for widget in (self.previous_button, self.today_button, self.next_button):
+            bar.addWidget(widget)
+        bar.addSpacing(8)
+        for mode, (text, name) in enumerate(
+            (("&Month", "monthView"), ("&Week", "weekView"), ("A&genda", "agendaView"))
+        ):
+            button = named(QPushButton(text, self), name, text.replace("&", "") + " view")
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            button.setChecked(mode == MONTH)
+            self.modes.addButton(button, mode)
+            bar.addWidget(button)
+        self.modes.idClicked.connect(self.set_mode)
+        bar.addSpacing(16)
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        return bar
+
+    def _build_filters(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.site_combo = self._filter(bar, "S&ite:", "maintenanceSite", "Site", "All sites")
+        self.team_combo = self._filter(bar, "Te&am:", "maintenanceTeam", "Team", "All teams")
+        self.owner_combo = self._filter(bar, "&Owner:", "maintenanceOwner", "Owner", "Anyone")
+        self.asset_combo = self._filter(bar, "Ass&et:", "maintenanceAsset", "Asset", "Any asset")
+        bar.addStretch(1)
+        return bar
+
+    def _filter(
+        self, bar: QHBoxLayout, caption: str, name: str, accessible: str, everyone: str
+    ) -> QComboBox:
+        combo = named(QComboBox(self), name, accessible)
+        combo.addItem(everyone, None)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(14)
+        combo.activated.connect(lambda _index: self._filtered())
+        buddy = QLabel(caption, self)
+        buddy.setBuddy(combo)
+        if bar.count():
+            bar.addSpacing(12)
+        bar.addWidget(buddy)
+        bar.addWidget(combo)
+        return combo
+
+    def _build_tabs(self) -> QTabWidget:
+        self.tabs = named(QTabWidget(self.splitter), "maintenanceTabs", "Day, overdue, next")
+        self.day_list = occurrence_view(self.tabs, "maintenanceDayList", "The day's occurrences")
+        self.overdue_list = occurrence_view(self.tabs, "maintenanceOverdue", "Overdue")
+        self.coming_list = occurrence_view(self.tabs, "maintenanceComing", "Next 14 days")
+        for table in (self.day_list, self.overdue_list, self.coming_list, self.agenda):
+            self._openable(table)
+        self.tabs.addTab(self.day_list, "The da&y")
+        self.tabs.addTab(self.overdue_list, "Overd&ue")
+        self.tabs.addTab(self.coming_list, "&Next 14 days")
+        return self.tabs
+
+    def _openable(self, table: QTableView) -> None:
+        """Enter or a double click on a row of ``table`` opens its occurrence."""
+
+        def open_current() -> None:
+            self._open_row(table, table.currentIndex())
+
+        key_action(table, (Qt.Key.Key_Return, Qt.Key.Key_Enter), open_current)
+        table.doubleClicked.connect(lambda index: self._open_row(table, index))
+
+    def _build_keys(self) -> None:
+        for key, slot in (
+            (Qt.Key.Key_PageUp, self.previous),
+            (Qt.Key.Key_PageDown, self.next),
+            (Qt.Key.Key_T, self.go_today),
+            (Qt.Key.Key_Home, self.go_today),
+        ):
+            for widget in (self.grid, self.agenda):
+                QShortcut(
+                    QKeySequence(key), widget, slot, context=Qt.ShortcutContext.WidgetShortcut
+                )
+        key_action(self.grid, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self.open_day)
+
+    # -- as a page of the window --------------------------------------------------------------
+    def shown(self) -> None:
+        self.refresh()
+        self._focus_calendar()
+
+    def refresh(self) -> None:
+        """Read the filters' lists, the period and the lists again (F5)."""
+        self._memory.clear()
+        run_task(
+            lambda: maintenance_choices(self._context.engine),
+            self._choices_read,
+            self.outcome.failed,
+            parent=self,
+            guard=self._choice_reads,
+        )
+        self._load()
+
+    # -- periods ------------------------------------------------------------------------------
+    def set_mode(self, mode: int) -> None:
+        """Month, week or agenda."""
+        self._mode = mode
+        self.modes.button(mode).setChecked(True)
+        self.stack.setCurrentWidget(self.agenda if mode == AGENDA else self.grid)
+        noun = "week" if mode == WEEK else "month"
+        self.previous_button.setAccessibleName(f"Previous {noun}")
+        self.next_button.setAccessibleName(f"Next {noun}")
+        self._load()
+        self._focus_calendar()
+
+    def previous(self) -> None:
+        self._select(self._step(-1))
+
+    def next(self) -> None:
+        self._select(self._step(1))
+
+    def go_today(self) -> None:
+        self._select(today())
+
+    def _step(self, sign: int) -> date:
+        if self._mode == WEEK:
+            return self._day + timedelta(weeks=sign)
+        month = self._day.month - 1 + sign
+        year = self._day.year + month // 12
+        month = month % 12 + 1
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        return date(year, month, min(self._day.day, last))
+
+    def _period(self, day: date | None = None) -> Period:
+        day = day or self._day
+        if self._mode == WEEK:
+            first = day - timedelta(days=day.weekday())
+            return Period(first, first + timedelta(days=6), self._which())
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if self._mode == AGENDA:
+            return Period(start, end, self._which())
+        first = start - timedelta(days=start.weekday())
+        last = end + timedelta(days=6 - end.weekday())
+        return Period(first, last, self._which())
+
+    def _which(self) -> CalendarFilter:
+        return CalendarFilter(
+            site_id=self.site_combo.currentData(),
+            team_id=self.team_combo.currentData(),
+            owner_id=self.owner_combo.currentData(),
+            asset_id=self.asset_combo.currentData(),
+        )
+
+    def _select(self, day: date) -> None:
+        """Make ``day`` the chosen day; a day outside the period shown brings its period."""
+        before = self._period()
+        self._day = day
+        if self._period() != before:
+            self._load()
+        else:
+            self._show_day()
+
+    def _filtered(self) -> None:
+        self._load()
+        self._read_lists()
+
+    def _load(self) -> None:
+        """Ask for the period of the chosen day; from memory at once if it was read before."""
+        period = self._period()
+        remembered = self._memory.get(period)
+        if remembered is not None:
+            self._arrived(period, remembered)
+        engine, now = self._context.engine, utcnow()
+        run_task(
+            lambda: days(engine, period.first, period.last, now, period.which),
+            lambda found: self._arrived(period, found),
+            self.outcome.failed,
+            parent=self,
+            guard=self._reads,
+        )
+
+    def _arrived(self, period: Period, found: dict[date, list[Occurrence]]) -> None:
+        self._memory[period] = found
+        while len(self._memory) > _MEMORY:
+            self._memory.pop(next(iter(self._memory)))
+        if period != self._period():
+            return  # read ahead, or asked for before the person moved on
+        weeks = ((period.last - period.first).days + 1) // 7
+        month = self._day.month if self._mode == MONTH else 0
+        self.model.show(period.first, weeks, month, found, today())
+        self.grid.verticalHeader().setSectionResizeMode(
+            self.grid.verticalHeader().ResizeMode.Stretch
+        )
+        agenda = self.agenda.model()
+        assert isinstance(agenda, OccurrenceTable)
+        agenda.set_rows([o for day in sorted(found) for o in found[day]])
+        if self._mode == WEEK:
+            week = self._day.isocalendar().week
+            self.title.setText(f"Week {week}: {period.first:%d %b} – {period.last:%d %b %Y}")
+        else:
+            self.title.setText(f"{self._day:%B %Y}")
+        self._show_day()
+        self.content_shown()
+        self._ahead.start()
+        if not self._lists_read_once:
+            self._lists_timer.start()
+
+    def _show_day(self) -> None:
+        """Put the keyboard's cell on the chosen day and its occurrences in the day's list."""
+        at = self.model.index_of(self._day)
+        if at.isValid() and self.grid.currentIndex() != at:
+            self.grid.setCurrentIndex(at)
+        day_model = self.day_list.model()
+        assert isinstance(day_model, OccurrenceTable)
+        day_model.set_rows(self.model.on(self._day))
+        count = len(day_model.rows)
+        self.tabs.setTabText(0, f"The da&y, {self._day:%a %d %b}: {plural(count, 'occurrence')}")
+
+    def _read_ahead(self) -> None:
+        """Read the next period into memory, so Page Down shows it at once."""
+        ahead = self._period(self._step(1))
+        if ahead in self._memory:
+            return
+        engine, now = self._context.engine, utcnow()
+        run_task(
+            lambda: days(engine, ahead.first, ahead.last, now, ahead.which),
+            lambda found: self._arrived(ahead, found),
+            lambda _error: None,  # only a read ahead: the period is read again when asked for
+            parent=self,
+        )
+
+    def _read_lists(self) -> None:
+        self._lists_read_once = True
+        engine, now, which = self._context.engine, utcnow(), self._which()
+        run_task(
+            lambda: lists(engine, now, which),
+            self._lists_arrived,
+            self.outcome.failed,
+            parent=self,
+            guard=self._list_reads,
+        )
+
+    def _lists_arrived(self, found: Lists) -> None:
+        for table, rows in ((self.overdue_list, found.overdue), (self.coming_list, found.coming)):
+            model = table.model()
+            assert isinstance(model, OccurrenceTable)
+            model.set_rows(rows)
+        overdue = len(found.overdue)
+        self.tabs.setTabText(1, f"Overd&ue ({overdue})" if overdue else "Overd&ue")
+        self.tabs.setTabText(2, f"&Next 14 days ({len(found.coming)})")
+
+    def _choices_read(self, choices: MaintenanceChoices) -> None:
+        self._choices = choices
+        for combo, items in (
+            (self.site_combo, choices.sites),
+            (self.team_combo, choices.teams),
+            (self.owner_combo, choices.staff),
+            (self.asset_combo, choices.assets),
+        ):
+            refill_filter(combo, items)
+
+    # -- opening ------------------------------------------------------------------------------
+    def _clicked(self, index: QModelIndex) -> None:
+        day = self.model.day_at(index)
+        if day is not None:
+            self._select(day)
+
+    def open_day(self) -> None:
+        """Enter on a day: its one occurrence opens; with several, the day's list takes the
+        keyboard to choose one."""
+        found = self.model.on(self._day)
+        if len(found) == 1:
+            self.open_occurrence(found[0])
+        elif found:
+            self.tabs.setCurrentWidget(self.day_list)
+            self.day_list.setCurrentIndex(self.day_list.model().index(0, 0))
+            self.day_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _open_row(self, table: QTableView, index: QModelIndex) -> None:
+        model = table.model()
+        assert isinstance(model, OccurrenceTable)
+        found = model.occurrence(index)
+        if found is not None:
+            self.open_occurrence(found)
+
+    def open_occurrence(self, occurrence: Occurrence) -> None:
+        """Open ``occurrence`` to record it; the calendar and lists are read again after."""
+        dialog = OccurrenceDialog(self._context, self, occurrence.task_id, occurrence.due_at)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._changed(dialog.summary()))
+        dialog.open()
+
+    def _changed(self, said: str) -> None:
+        self.outcome.tell(said)
+        self._memory.clear()
+        self._load()
+        self._read_lists()
+        self._focus_calendar()
+
+    def _focus_calendar(self) -> None:
+        target = self.agenda if self._mode == AGENDA else self.grid
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
