@@ -40,6 +40,7 @@ from sqlalchemy import select as sa_select
 from app.demo.catalog import _BULK_TABLES
 from app.demo.common import EMPTY_ONLY, Progress, log
 from app.demo.generator import _Generator
+from app.demo.maintenance import generate_maintenance, wipe_maintenance
 from app.demo.roster import generate_roster, wipe_roster
 from app.demo.spec import DemoSpec, DemoSummary, as_of, parse_as_of
 from app.demo.writers import _SqliteWriter, _Writer
@@ -84,6 +85,7 @@ def _check_spec(spec: DemoSpec) -> None:
 def _wipe(engine: Engine) -> None:
     """Remove a half-finished load so the database is empty (and usable) again."""
     with engine.begin() as connection:
+        wipe_maintenance(connection)
         wipe_roster(connection)
         for table in _BULK_TABLES:
             connection.execute(delete(table))
@@ -130,6 +132,7 @@ def _generate(
         tickets = gen.tickets()
         gen.finish()
         roster = generate_roster(engine, spec.seed, gen.now_dt)
+        generate_maintenance(engine, spec.seed, gen.now_dt)
         writer.create_indexes(dropped, progress)
         gen._report("Statistics", 0, 1)
         writer.analyze()
