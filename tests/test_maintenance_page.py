@@ -15,11 +15,13 @@ from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
 from app.maintenance.calendar import Status, window
+from app.permissions import Action, refusal
 from tests.conftest import NOW, Org, as_manager
 from tests.test_maintenance_tasks import add, at
 from ui.maintenance.occurrence_dialog import OccurrenceDialog
 from ui.maintenance.occurrence_table import OccurrenceTable
 from ui.maintenance.page import MaintenancePage
+from ui.maintenance.task_dialog import TaskDialog
 
 TUESDAY = date(2026, 11, 24)  # the tests' "now" is Tue 24 Nov 2026 10:00 UTC
 
@@ -146,3 +148,22 @@ def test_someone_else_s_task_is_seen_but_not_recorded(
     assert not dialog.done_button.isEnabled()
     assert not dialog.move_button.isEnabled()
     assert dialog.message.text() == "Only its owner, their team or a manager records it."
+    assert not page.add_button.isEnabled()
+    assert page.add_button.toolTip() == refusal(Action.MANAGE_MAINTENANCE)
+
+
+def test_a_manager_adds_a_task_on_the_chosen_day_and_changes_a_series(
+    page: MaintenancePage, qtbot: QtBot
+) -> None:
+    key(qtbot, page, Qt.Key.Key_Right)  # Wed 25 Nov
+    QTest.keyClick(page, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.findChild(TaskDialog) is not None)
+    adding = page.findChild(TaskDialog)
+    assert adding is not None and adding.task_id is None
+    qtbot.waitUntil(lambda: adding.ready)
+    assert adding.first_edit.date().toPython() == date(2026, 11, 25)
+    adding.reject()
+    key(qtbot, page, Qt.Key.Key_Left)  # Tue 24 Nov: the mail server patching
+    assert page.change_button.isEnabled()
+    page.change_button.click()
+    qtbot.waitUntil(lambda: any(d.task_id for d in page.findChildren(TaskDialog)))

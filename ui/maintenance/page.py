@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.maintenance.calendar import CalendarFilter, Lists, Occurrence, days, lists
 from app.maintenance.choices import MaintenanceChoices, maintenance_choices
+from app.permissions import Action, context_may, refusal
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_splitter
@@ -46,6 +47,7 @@ from ui.kit.widgets import MUTED, key_action, named, page_button, plural, refill
 from ui.maintenance.month import AWAY, MOVED, DaysGrid, DaysModel
 from ui.maintenance.occurrence_dialog import OccurrenceDialog
 from ui.maintenance.occurrence_table import OccurrenceTable, occurrence_view
+from ui.maintenance.task_dialog import TaskDialog
 from ui.shell.pages import Page
 
 MONTH, WEEK, AGENDA = range(3)
@@ -87,6 +89,7 @@ class MaintenancePage(Page):
         self._ahead = after_paint_timer(self, self._read_ahead)
         self._lists_timer = after_paint_timer(self, self._read_lists)
         self._choices: MaintenanceChoices | None = None
+        self._planner = context_may(context, Action.MANAGE_MAINTENANCE)
         self._lists_read_once = False  # the lists are read after the first period is painted
 
         layout = QVBoxLayout(self)
@@ -114,6 +117,7 @@ class MaintenancePage(Page):
         self.splitter.setStretchFactor(1, 1)
         remember_splitter(self.splitter, "maintenance")
         layout.addWidget(self.splitter, 1)
+        layout.addLayout(self._build_buttons())
         self.hint = named(QLabel(HINT, self), "maintenanceHint", "How to read the calendar")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {MUTED};")
@@ -187,6 +191,25 @@ class MaintenancePage(Page):
         self.tabs.addTab(self.overdue_list, "Overd&ue")
         self.tabs.addTab(self.coming_list, "&Next 14 days")
         return self.tabs
+
+    def _build_buttons(self) -> QHBoxLayout:
+        refused = "" if self._planner else refusal(Action.MANAGE_MAINTENANCE)
+        self.add_button = page_button(
+            self, "Add tas&k…", "addTask", "Add a maintenance task", self.add_task, refused
+        )
+        self.change_button = page_button(
+            self,
+            "Change the se&ries…",
+            "changeTask",
+            "Change the chosen occurrence's series",
+            self.change_task,
+            refused,
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.change_button)
+        row.addStretch(1)
+        return row
 
     def _openable(self, table: QTableView) -> None:
         """Enter or a double click on a row of ``table`` opens its occurrence."""
@@ -341,6 +364,7 @@ class MaintenancePage(Page):
         assert isinstance(day_model, OccurrenceTable)
         day_model.set_rows(self.model.on(self._day))
         count = len(day_model.rows)
+        self.change_button.setEnabled(self._planner and count > 0)
         self.tabs.setTabText(0, f"The da&y, {self._day:%a %d %b}: {plural(count, 'occurrence')}")
 
     def _read_ahead(self) -> None:
@@ -413,6 +437,29 @@ class MaintenancePage(Page):
     def open_occurrence(self, occurrence: Occurrence) -> None:
         """Open ``occurrence`` to record it; the calendar and lists are read again after."""
         dialog = OccurrenceDialog(self._context, self, occurrence.task_id, occurrence.due_at)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._changed(dialog.summary()))
+        dialog.open()
+
+    def add_task(self) -> None:
+        """Add tas&k… : a new task, first on the chosen day."""
+        if self._planner:
+            self._open_task(TaskDialog(self._context, self, day=self._day))
+
+    def change_task(self) -> None:
+        """Change the se&ries… : the series of the occurrence chosen in the day's list (or the
+        day's only one), from a date on."""
+        chosen = self._chosen()
+        if self._planner and chosen is not None:
+            self._open_task(TaskDialog(self._context, self, task_id=chosen.task_id))
+
+    def _chosen(self) -> Occurrence | None:
+        model = self.day_list.model()
+        assert isinstance(model, OccurrenceTable)
+        picked = model.occurrence(self.day_list.currentIndex())
+        return picked or (model.rows[0] if len(model.rows) == 1 else None)
+
+    def _open_task(self, dialog: TaskDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._changed(dialog.summary()))
         dialog.open()
