@@ -27,8 +27,9 @@ from app.cli import main
 from app.context import AppContext
 from app.errors import NotFoundError, SwitchboardError
 from app.org.organisation import save_organisation
+from app.paper import find_font
 from app.roster.coverage import Band, set_coverage_bands
-from app.roster.pdf import find_font, roster_pdf
+from app.roster.pdf import roster_pdf
 from models.engine import write_session
 from models.enums import StaffRole
 from models.org import Staff

@@ -14,10 +14,9 @@ what the page shows, from the same one read (:func:`app.roster.week.week`):
 - the grid is a platypus table that splits between people, its day header repeated on every
   page; every page after the first has a running header, and every page says "Page n of m".
 
-DejaVu Sans is embedded because reportlab's built-in fonts cover Latin-1 only, and staff are
-called Łukasz and Ngọc too; Switchboard brings its own copy (``resources/fonts``), so the
-PDF is the same on Windows, macOS and any Linux. reportlab is imported only where a PDF is
-made: the command line and the page import this module when they print.
+The font, the footer and the page numbers are every PDF's (:mod:`app.paper`). reportlab is
+imported only where a PDF is made: the command line and the page import this module when
+they print.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -34,34 +32,40 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
-from app.errors import NotFoundError, SwitchboardError
+from app.errors import NotFoundError
 from app.exports import write_output
+from app.paper import (
+    BOLD,
+    EDGE,
+    HEAD,
+    MUTED,
+    RED,
+    REGULAR,
+    RULE,
+    STRIPE,
+    TEXT,
+    build,
+    heading_style,
+    style,
+)
 from app.roster.local_time import day_text, week_code
 from app.roster.shift_types import hours_text as usual_hours
 from app.roster.shift_types import tint
 from app.roster.week import RosterRow, RosterShift, RosterWeek, ShiftTypeInfo, week
 from app.staff import hours_text
-from models.clock import utcnow
 from models.engine import read_connection
 from models.org import Organisation, Site, Team
-from resources import resource_path
 
 # -- fonts ----------------------------------------------------------------------------------
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-FONT_FOLDER = resource_path("fonts")  # Switchboard's own copy, with its licence
 
 # -- the page -------------------------------------------------------------------------------
 PAGE = landscape(A4)
-MARGIN = 12 * mm
-EDGE = MARGIN + 6  # where the words and the grid start: platypus pads its frame by 6 points
 WIDTH = PAGE[0] - 2 * EDGE
 NAME_WIDTH = 118.0  # the people's column; the days share the rest
 PAD = 2.0  # inside each cell of the grid
@@ -76,34 +80,6 @@ MAX_BLOCKS = 8  # more shifts in one day than this are counted, not drawn
 NAME_SIZE, HOURS_SIZE, SMALLEST = 7.5, 7.0, 5.5
 
 INK = colors.HexColor("#37474f")  # the patterns' ink, as on screen (ui/kit/swatch.py)
-TEXT = colors.HexColor("#263238")
-MUTED = colors.HexColor("#607d8b")
-RED = colors.HexColor("#c62828")
-RULE = colors.HexColor("#b0bec5")
-HEAD = colors.HexColor("#e3e8eb")
-STRIPE = colors.HexColor("#f5f7f8")
-
-
-def find_font(file_name: str, folder: Path = FONT_FOLDER) -> Path:
-    """``file_name`` in Switchboard's font folder; a message saying what to do when it is
-    not there (only a damaged installation lacks it)."""
-    if (folder / file_name).is_file():
-        return folder / file_name
-    raise SwitchboardError(
-        f"The PDF needs the DejaVu Sans font ({file_name}) that comes with Switchboard, and it "
-        f"is missing from {folder}: this installation is incomplete. Install Switchboard again "
-        "(pip install --force-reinstall, or a fresh copy of the program's folder) and print "
-        "again."
-    )
-
-
-def _register_fonts() -> None:
-    """DejaVu Sans and its bold, once per process (reportlab's registry is global)."""
-    if BOLD in pdfmetrics.getRegisteredFontNames():
-        return
-    for name in (REGULAR, BOLD):
-        pdfmetrics.registerFont(TTFont(name, str(find_font(f"{name}.ttf"))))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
 
 
 # -- what is printed ------------------------------------------------------------------------
@@ -139,35 +115,9 @@ def roster_pdf(
 ) -> bytes:
     """The week starting ``monday`` as a landscape A4 PDF, filtered as the roster page is
     (:func:`app.roster.week.week`)."""
-    _register_fonts()
     shown = week(engine, monday, site_id=site_id, team_id=team_id)
     heading = _heading(engine, site_id, team_id)
     title = _week_title(monday, heading.site, heading.team)
-    printed = f"Printed {utcnow().astimezone():%a %d %b %Y %H:%M}"
-    running = " · ".join(part for part in (heading.organisation, title) if part)
-
-    def first_page(canvas: Canvas, _doc: Any) -> None:
-        _footer(canvas, printed)
-
-    def later_page(canvas: Canvas, _doc: Any) -> None:
-        _footer(canvas, printed)
-        canvas.setFont(REGULAR, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(EDGE, PAGE[1] - MARGIN + 4, running)
-
-    out = BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 6,
-        bottomMargin=MARGIN + 6,
-        title=title,
-        author=heading.organisation,
-        subject="Staff roster",
-        creator="Switchboard",
-    )
     story = [
         *_title(heading.organisation, title),
         *_grid(shown, WIDTH),
@@ -175,10 +125,14 @@ def roster_pdf(
         *_conflicts(shown, WIDTH),
         *_gaps(shown),
     ]
-    document.build(
-        story, onFirstPage=first_page, onLaterPages=later_page, canvasmaker=_NumberedCanvas
+    return build(
+        story,
+        PAGE,
+        title=title,
+        author=heading.organisation,
+        subject="Staff roster",
+        running=" · ".join(part for part in (heading.organisation, title) if part),
     )
-    return out.getvalue()
 
 
 def save_roster_pdf(
@@ -216,44 +170,26 @@ def _heading(engine: Engine, site_id: uuid.UUID | None, team_id: uuid.UUID | Non
 
 
 # -- the story ------------------------------------------------------------------------------
-def _style(name: str, size: float, *, bold: bool = False, **more: Any) -> ParagraphStyle:
-    """A paragraph style in DejaVu Sans; ``more`` sets or overrides the rest."""
-    return ParagraphStyle(
-        name,
-        **{
-            "fontName": BOLD if bold else REGULAR,
-            "fontSize": size,
-            "leading": size * 1.25,
-            "textColor": TEXT,
-            **more,
-        },
-    )
-
-
 def _title(organisation: str, title: str) -> list[Flowable]:
-    said = [Paragraph(escape(organisation), _style("organisation", 10, textColor=MUTED))]
+    said = [Paragraph(escape(organisation), style("organisation", 10, textColor=MUTED))]
     return [
         *(said if organisation else []),
-        Paragraph(escape(title), _style("title", 15, bold=True, spaceAfter=2)),
+        Paragraph(escape(title), style("title", 15, bold=True, spaceAfter=2)),
         Paragraph(
             "Each shift is in its site's local time. "
             "A framed day marked ! has a conflict, listed after the grid.",
-            _style("about", 8, textColor=MUTED, spaceAfter=6),
+            style("about", 8, textColor=MUTED, spaceAfter=6),
         ),
     ]
 
 
-def _heading_style(name: str) -> ParagraphStyle:
-    return _style(name, 11, bold=True, spaceBefore=10, spaceAfter=4, keepWithNext=1)
-
-
 def _grid(shown: RosterWeek, width: float) -> list[Flowable]:
     if not shown.rows:
-        return [Paragraph("Nobody is on the roster this week with these filters.", _style("n", 9))]
-    day_style = _style("day", 8, bold=True, alignment=1)
-    person, detail = _style("person", 8, bold=True), _style("detail", 7, textColor=MUTED)
+        return [Paragraph("Nobody is on the roster this week with these filters.", style("n", 9))]
+    day_style = style("day", 8, bold=True, alignment=1)
+    person, detail = style("person", 8, bold=True), style("detail", 7, textColor=MUTED)
     rows: list[list[Any]] = [
-        [Paragraph("Person", _style("corner", 8, bold=True))]
+        [Paragraph("Person", style("corner", 8, bold=True))]
         + [Paragraph(escape(day_text(day)), day_style) for day in shown.days]
     ]
     marked: list[tuple[int, int]] = []
@@ -306,7 +242,7 @@ def _legend(shown: RosterWeek, width: float) -> list[Flowable]:
     """The current types and any retired one this week uses, four to a row, then the mark."""
     used = {shift.shift_type_id for row in shown.rows for day in row.days for shift in day}
     types = [t for t in shown.types if not t.retired or t.id in used]
-    name, about = _style("legendName", 8, bold=True), _style("legendAbout", 7.5)
+    name, about = style("legendName", 8, bold=True), style("legendAbout", 7.5)
     entries: list[tuple[Flowable, list[Paragraph]]] = [
         (_Swatch(t.colour, t.pattern), [Paragraph(escape(t.name), name), _meaning(t, about)])
         for t in types
@@ -333,7 +269,7 @@ def _legend(shown: RosterWeek, width: float) -> list[Flowable]:
             ]
         )
     )
-    return [Paragraph("Shift types", _heading_style("legendHeading")), table]
+    return [Paragraph("Shift types", heading_style("legendHeading")), table]
 
 
 def _meaning(shift_type: ShiftTypeInfo, style: ParagraphStyle) -> Paragraph:
@@ -346,11 +282,11 @@ def _meaning(shift_type: ShiftTypeInfo, style: ParagraphStyle) -> Paragraph:
 def _conflicts(shown: RosterWeek, width: float) -> list[Flowable]:
     count = len(shown.conflicts)
     heading = Paragraph(
-        f"Conflicts ({count})" if count else "Conflicts", _heading_style("conflictsHeading")
+        f"Conflicts ({count})" if count else "Conflicts", heading_style("conflictsHeading")
     )
     if not count:
-        return [heading, Paragraph("No conflicts this week.", _style("none", 8.5))]
-    line = _style("conflict", 8.5)
+        return [heading, Paragraph("No conflicts this week.", style("none", 8.5))]
+    line = style("conflict", 8.5)
     rows = [
         [_Mark(), Paragraph(f"<b>{escape(c.kind.value)}</b>: {escape(c.message)}", line)]
         for c in shown.conflicts
@@ -373,53 +309,21 @@ def _gaps(shown: RosterWeek) -> list[Flowable]:
     gaps = shown.gaps
     heading = Paragraph(
         f"Gaps in the desk's cover ({len(gaps)})" if gaps else "Gaps in the desk's cover",
-        _heading_style("gapsHeading"),
+        heading_style("gapsHeading"),
     )
     if not gaps:
-        return [heading, Paragraph("No gaps in the desk's cover this week.", _style("none", 8.5))]
-    line = _style("gap", 8.5, leftIndent=10, bulletIndent=0, bulletFontName=REGULAR)
+        return [heading, Paragraph("No gaps in the desk's cover this week.", style("none", 8.5))]
+    line = style("gap", 8.5, leftIndent=10, bulletIndent=0, bulletFontName=REGULAR)
     return [
         heading,
         Paragraph(
             "Hours a desk has fewer people than its minimum (people of minimum), in the site's "
             "local time:",
-            _style("gapsAbout", 8.5),
+            style("gapsAbout", 8.5),
         ),
         Spacer(0, 2),
         *(Paragraph(escape(gap.text), line, bulletText="•") for gap in gaps),
     ]
-
-
-def _footer(canvas: Canvas, printed: str) -> None:
-    canvas.saveState()
-    canvas.setFont(REGULAR, 7.5)
-    canvas.setFillColor(MUTED)
-    canvas.drawString(EDGE, MARGIN - 2, printed)
-    canvas.restoreState()
-
-
-class _NumberedCanvas(Canvas):
-    """A canvas that writes "Page n of m" on each page once it knows m: pages are kept until
-    the document is saved (reportlab's usual recipe)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        for page in self._pages:
-            self.__dict__.update(page)
-            self.setFont(REGULAR, 7.5)
-            self.setFillColor(MUTED)
-            self.drawRightString(
-                PAGE[0] - EDGE, MARGIN - 2, f"Page {self._pageNumber} of {len(self._pages)}"
-            )
-            super().showPage()
-        super().save()
 
 
 # -- drawing --------------------------------------------------------------------------------
