@@ -8,6 +8,7 @@ handed back timezone-aware so that arithmetic never mixes naive and aware values
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -45,7 +46,14 @@ class UUIDType(TypeDecorator[uuid.UUID]):
             return None
         if isinstance(value, uuid.UUID):
             return value
-        return uuid.UUID(bytes=bytes(value))
+        return _uuid(bytes(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _uuid(raw: bytes) -> uuid.UUID:
+    """The UUID of 16 raw bytes, remembered: a read returns the same few ids many times
+    (every occurrence of a month names its task), and each costs more to make than to find."""
+    return uuid.UUID(bytes=raw)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

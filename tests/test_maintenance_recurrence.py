@@ -5,6 +5,7 @@ the same dates as from its start, RRULE text both ways, the words, and refused s
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from app.maintenance.recurrence import (
     check_schedule,
     describe,
     from_rrule,
+    local_dates,
     occurrences,
     to_rrule,
 )
@@ -253,3 +255,41 @@ def test_schedules_that_cannot_be_kept_are_refused() -> None:
         "it or space the occurrences out."
     )
     check_schedule(Recurrence(Frequency.WEEKLY, weekdays=(TUESDAY,)), start, timedelta(hours=2))
+
+
+def test_dates_worked_out_from_the_calendar_are_those_dateutil_walks_to() -> None:
+    """:func:`local_dates` against dateutil walking each series from its start, for 600
+    rules of every kind (every interval, the 29th to 31st, the 5th and last weekdays, 29
+    February, with and without an end) and windows from days to years, at any distance
+    from the start."""
+    chance = random.Random(13)
+    for _ in range(600):
+        frequency = chance.choice(list(Frequency)[1:])
+        interval = chance.choice((1, 1, 2, 3, 5))
+        kinds: dict[str, object] = {}
+        if frequency is Frequency.WEEKLY:
+            kinds["weekdays"] = tuple(sorted(chance.sample(range(7), chance.randint(1, 3))))
+        elif frequency in (Frequency.MONTHLY, Frequency.YEARLY):
+            if chance.random() < 0.5:
+                kinds["month_day"] = chance.choice((1, 15, 28, 29, 30, 31, -1))
+            else:
+                kinds["nth"], kinds["weekday"] = (
+                    chance.choice((1, 2, 4, 5, -1)),
+                    chance.randrange(7),
+                )
+            if frequency is Frequency.YEARLY:
+                kinds["month"] = chance.randint(1, 12)
+        start = datetime(2020, 1, 1, chance.randrange(24), 30) + timedelta(
+            days=chance.randrange(1500)
+        )
+        until = (
+            start.date() + timedelta(days=chance.randrange(3000)) if chance.random() < 0.3 else None
+        )
+        recurrence = Recurrence(frequency, interval, until=until, **kinds)  # type: ignore[arg-type]
+        walked = rrulestr(f"RRULE:{to_rrule(recurrence)}", dtstart=start)
+        window_from = start + timedelta(
+            days=chance.randrange(-40, 2500), hours=chance.randrange(24)
+        )
+        window_to = window_from + timedelta(days=chance.choice((1, 7, 35, 400)))
+        expected = walked.between(window_from, window_to, inc=True)
+        assert local_dates(recurrence, start, window_from, window_to) == expected, recurrence

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, delete
@@ -84,7 +85,16 @@ class TaskDraft:
     close_marks_done: bool = True
 
 
-def first_start(task: MaintenanceTask) -> datetime:
+class Started(Protocol):
+    """A task's first local day and time, as a row or a read of it has them."""
+
+    @property
+    def first_day(self) -> date: ...
+    @property
+    def start_time(self) -> str: ...
+
+
+def first_start(task: Started) -> datetime:
     """The first occurrence's local date and time (no zone), as the series is expanded."""
     starts = parse_clock(task.start_time) or time()
     return datetime.combine(task.first_day, starts)
