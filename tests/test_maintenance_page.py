@@ -60,8 +60,8 @@ def test_the_month_shows_each_occurrence_with_its_status_symbol(
     ModelTester(qtbot).check(page.model)
     assert page.title.text() == "November 2026"
     assert page.model.first == date(2026, 10, 26)  # the Monday of the week holding the 1st
-    assert "⚠ 22:00 Mail server patching" in day_text(page, date(2026, 11, 17))  # overdue
-    assert "○ 22:00 Mail server patching" in day_text(page, TUESDAY)  # tonight
+    assert "⚠ 22:00 HQ Mail server patching" in day_text(page, date(2026, 11, 17))  # overdue
+    assert "○ 22:00 HQ Mail server patching" in day_text(page, TUESDAY)  # tonight
     assert "Mail server" not in day_text(page, date(2026, 11, 25))
     assert page.grid.hasFocus()
     assert page.model.day_at(page.grid.currentIndex()) == TUESDAY
@@ -75,7 +75,7 @@ def test_arrows_move_days_and_weeks_and_cross_into_the_next_month(
     key(qtbot, page, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: page.title.text() == "December 2026")
     assert page.model.day_at(page.grid.currentIndex()) == date(2026, 12, 2)
-    assert "○ 22:00 Mail server patching" in day_text(page, date(2026, 12, 1))
+    assert "○ 22:00 HQ Mail server patching" in day_text(page, date(2026, 12, 1))
     key(qtbot, page, Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: page.title.text() == "November 2026")
     key(qtbot, page, Qt.Key.Key_PageDown)

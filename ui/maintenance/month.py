@@ -2,7 +2,7 @@
 the colour of its status and with the status's symbol, so it reads in black and white.
 
 The same model shows a month (the weeks that hold it, Monday first) and a week (one row, with
-room for more lines). A day's lines are "symbol time title"; a moved occurrence has "↷" after
+room for more lines). A day's lines are "symbol time site title"; a moved occurrence has "↷" after
 its time and one whose owner is on leave ends in "⚑". Days outside the month shown are dimmed.
 """
 
@@ -49,11 +49,15 @@ OTHER_MONTH_FILL = QColor("#f5f5f5")
 
 
 def line_of(occurrence: Occurrence) -> str:
-    """A day's line for ``occurrence``: "✓ 22:00 Mail server patching"."""
+    """A day's line for ``occurrence``: "✓ 22:00 HQ Mail server patching" (the site, as the
+    same task often runs at several)."""
     local = occurrence.local(occurrence.starts_at)
     moved = MOVED if occurrence.moved else ""
     away = f" {AWAY}" if occurrence.owner_away else ""
-    return f"{occurrence.status.symbol} {local:%H:%M}{moved} {occurrence.title}{away}"
+    return (
+        f"{occurrence.status.symbol} {local:%H:%M}{moved} {occurrence.site_code} "
+        f"{occurrence.title}{away}"
+    )
 
 
 class DaysModel(QAbstractTableModel):

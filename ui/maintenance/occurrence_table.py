@@ -19,7 +19,7 @@ WHEN, STATUS, TASK, SITE, OWNER, IMPACT = range(len(COLUMNS))
 SAMPLES = {
     WHEN: "Tue 01 Dec 2026 22:00–23:00 ↷",
     STATUS: "✓! Done late",
-    TASK: "Mail server patching",
+    TASK: "Active Directory stale account review",
     SITE: "HQ",
     OWNER: "Bob Tech (Network) ⚑ on leave",
 }
