@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
-from sqlalchemy import Engine
+from sqlalchemy import ColumnElement, Engine, Select, extract, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -35,13 +37,14 @@ from app.exports import write_output
 from app.maintenance.recurrence import UTC, from_rrule, occurrences
 from app.maintenance.tasks import first_start
 from models.clock import utcnow
-from models.engine import read_session
+from models.engine import is_sqlite, read_session
 from models.enums import OccurrenceState
 from models.maintenance import MaintenanceOccurrence, MaintenanceTask, MaintenanceTaskAsset
 from models.org import Site, Staff, Team
 from models.people import Asset
 
 _INSTANT = timedelta(seconds=1)
+_EXCEPTIONS = (OccurrenceState.SCHEDULED, OccurrenceState.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def schedule_calendar(engine: Engine, site_id: uuid.UUID | None = None) -> tuple
         owners = _names(session, Staff)
         teams = _names(session, Team)
         tags = _asset_tags(session, chosen)
-        stored = _stored(session, chosen)
+        stored = _stored(session, chosen, rows, is_sqlite(engine))
     for task, site in rows:
         zone = ZoneInfo(site.timezone)
         master = _event(task, site, zone, stamp)
@@ -196,15 +199,98 @@ def _asset_tags(session: Session, chosen: SelectOfScalar[uuid.UUID]) -> dict[uui
     return tags
 
 
+class _Stored(NamedTuple):
+    """A stored occurrence, as much of it as the calendar file says."""
+
+    task_id: uuid.UUID
+    due_at: datetime
+    starts_at: datetime
+    ends_at: datetime
+    state: OccurrenceState
+
+
 def _stored(
-    session: Session, chosen: SelectOfScalar[uuid.UUID]
-) -> dict[uuid.UUID, list[MaintenanceOccurrence]]:
-    """The stored occurrences of the chosen tasks, by task, earliest first."""
-    found: dict[uuid.UUID, list[MaintenanceOccurrence]] = defaultdict(list)
-    for row in session.exec(
-        select(MaintenanceOccurrence)
-        .where(col(MaintenanceOccurrence.task_id).in_(chosen))
-        .order_by(col(MaintenanceOccurrence.due_at))
-    ):
-        found[row.task_id].append(row)
-    return found
+    session: Session,
+    chosen: SelectOfScalar[uuid.UUID],
+    tasks: Sequence[tuple[MaintenanceTask, Site]],
+    sqlite: bool,
+) -> dict[uuid.UUID, list[_Stored]]:
+    """The stored occurrences of the chosen tasks that the file has to say something about,
+    by task, earliest first: cancelled ones (an EXDATE), moved ones (an event of their own)
+    and those the series may no longer give (an RDATE). Each of these is then checked
+    against its series; an occurrence done or skipped as its series gave it says nothing
+    (it stays an ordinary one), and those are most of the history, so they are not read.
+
+    A settled row can only have stopped being one its series gives when the series changed
+    after it was recorded (an UNTIL from "end" or "change from a date", or a task changed
+    in place: both move the task's ``updated_at``), so the rows read are the exceptions, the
+    moved or re-lengthened ones, those recorded no later than the task's last change, and
+    those outside the series' span (before its first start, after its UNTIL), found from
+    each task's first and last ``due_at``. A site whose time zone is changed afterwards is
+    not noticed here: its history is read as the series' own."""
+    occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
+    series = MaintenanceTask.__table__  # type: ignore[attr-defined]
+    columns = [occurrence.c[name] for name in _Stored._fields]
+    due_at = occurrence.c.due_at
+    found: dict[uuid.UUID, dict[datetime, _Stored]] = defaultdict(dict)
+
+    def read(query: Select[Any]) -> None:
+        for values in session.execute(query):
+            stored = _Stored(*values)
+            found[stored.task_id][stored.due_at] = stored
+
+    # Tuples, not ORM objects: the rows read are few, the rows looked through are not.
+    read(
+        select(*columns)
+        .join(series, series.c.id == occurrence.c.task_id)
+        .where(
+            occurrence.c.task_id.in_(chosen),
+            or_(
+                occurrence.c.state.in_(_EXCEPTIONS),
+                occurrence.c.starts_at != due_at,
+                _seconds(due_at, occurrence.c.ends_at, sqlite) != series.c.duration_minutes * 60,
+                occurrence.c.recorded_at <= series.c.updated_at,
+            ),
+        )
+    )
+    spans = {
+        task_id: (first, last)
+        for task_id, first, last in session.execute(
+            select(occurrence.c.task_id, func.min(due_at), func.max(due_at))
+            .where(occurrence.c.task_id.in_(chosen))
+            .group_by(occurrence.c.task_id)
+        )
+    }
+    for task, site in tasks:
+        if task.id not in spans:
+            continue
+        since, until = _span(task, ZoneInfo(site.timezone))
+        first, last = spans[task.id]
+        if first >= since and (until is None or last < until):
+            continue
+        outside = due_at < since if until is None else or_(due_at < since, due_at >= until)
+        read(select(*columns).where(occurrence.c.task_id == task.id, outside))
+    return {
+        task_id: sorted(rows.values(), key=lambda stored: stored.due_at)
+        for task_id, rows in found.items()
+    }
+
+
+def _span(task: MaintenanceTask, zone: ZoneInfo) -> tuple[datetime, datetime | None]:
+    """From when (UTC) ``task``'s series can give an occurrence, and before when (None:
+    no end known without expanding it)."""
+    since = first_start(task).replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if not task.rrule:
+        return since, since + _INSTANT
+    until = from_rrule(task.rrule).until
+    if until is None:
+        return since, None
+    day_after = datetime.combine(until + timedelta(days=1), time(), tzinfo=zone)
+    return since, day_after.astimezone(UTC)
+
+
+def _seconds(since: Any, until: Any, sqlite: bool) -> ColumnElement[Any]:
+    """The seconds from ``since`` to ``until``, in SQL."""
+    if sqlite:
+        return func.round((func.julianday(until) - func.julianday(since)) * 86400)
+    return extract("epoch", until - since)
