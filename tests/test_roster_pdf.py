@@ -311,7 +311,7 @@ def test_print_the_week_asks_the_print_dialog_and_prints_the_pages(
         return real_facts(pdf)
 
     monkeypatch.setattr(print_pdf, "printer_for", to_file)
-    monkeypatch.setattr("ui.roster.page.pdf_facts", facts_of)
+    monkeypatch.setattr(print_pdf, "pdf_facts", facts_of)
     page = open_page(qtbot, context)  # Ann, an operator: printing is everyone's
     qtbot.keyClick(page.grid, Qt.Key.Key_K, ALT)  # Print the wee&k…
     qtbot.waitUntil(lambda: page.findChild(QPrintDialog) is not None)

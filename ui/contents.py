@@ -121,6 +121,24 @@ register_command(
     )
 )
 register_command(
+    Command(
+        "printMaintenanceLists",
+        FILE,
+        "Print the maintenance &lists…",
+        page="maintenance",
+        method="print_lists",
+    )
+)
+register_command(
+    Command(
+        "saveMaintenanceLists",
+        FILE,
+        "Save the maintenance lists as PDF…",
+        page="maintenance",
+        method="save_lists",
+    )
+)
+register_command(
     Command("switchUser", FILE, "Switch &user…", window="switch_user", separator_before=True)
 )
 register_command(

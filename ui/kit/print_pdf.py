@@ -13,16 +13,18 @@ scaled to fit the printable area, keeping its shape.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QRectF, QSize, QSizeF, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.errors import SwitchboardError
 from ui.kit.tasks import run_task
@@ -159,3 +161,73 @@ def print_pdf(
 
 def _pages(count: int) -> str:
     return "1 page" if count == 1 else f"{count} pages"
+
+
+def print_made(
+    parent: QWidget,
+    make: Callable[[Path], None],
+    title: str,
+    tell: Callable[[str], None],
+    failed: Callable[[Exception], None],
+) -> None:
+    """Print what ``make(path)`` writes as a PDF: made into a temporary file off the GUI
+    thread, then the print dialog for it (:func:`print_pdf`). ``tell`` says how it goes;
+    the file goes once printed, cancelled or failed."""
+
+    def made() -> tuple[Path, PdfFacts]:
+        handle, name = tempfile.mkstemp(prefix="switchboard-", suffix=".pdf")
+        os.close(handle)
+        target = Path(name)
+        try:
+            make(target)
+            return target, pdf_facts(target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+    def ask(result: tuple[Path, PdfFacts]) -> None:
+        pdf, facts = result
+        tell("")
+
+        def printed(said: str) -> None:
+            pdf.unlink(missing_ok=True)
+            tell(said)
+
+        def failed_printing(error: Exception) -> None:
+            pdf.unlink(missing_ok=True)
+            failed(error)
+
+        dialog = print_pdf(parent, pdf, facts, title, printed, failed_printing)
+        dialog.rejected.connect(lambda: pdf.unlink(missing_ok=True))
+
+    tell(f"Preparing {title} to print…")
+    run_task(made, ask, failed, parent=parent)
+
+
+def save_and_open(
+    parent: QWidget,
+    make: Callable[[Path], None],
+    what: str,
+    suggested: str,
+    tell: Callable[[str], None],
+    failed: Callable[[Exception], None],
+) -> None:
+    """Save as PDF… : ask where (in the Documents folder, as ``suggested``), write it there
+    off the GUI thread with ``make(path)``, then open it in the person's PDF viewer (or say
+    where it is). ``what`` names it in the messages: "the week"."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, f"Save {what} as PDF", str(Path(folder) / suggested), "PDF files (*.pdf)"
+    )
+    if not name:
+        return
+    target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
+
+    def saved(_none: object) -> None:
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            tell(f"Saved {what} to {target} and opened it.")
+        else:
+            tell(f"Saved {what} to {target}.")
+
+    tell(f"Saving {what} as a PDF…")
+    run_task(lambda: make(target), saved, failed, parent=parent)

@@ -12,6 +12,10 @@ The keyboard route: the calendar has the keyboard; arrows move a day (left, righ
 week view); T comes back to today; Enter opens the day's occurrence (with several, the day's
 list under the calendar takes the keyboard, where Enter opens the one chosen). Filters by
 site, team, owner and asset narrow everything on the page.
+
+"Print the lists…" prints the overdue list and the next 14 days, with the filters, through
+Qt's print dialog, from the PDF that "Save as PDF…" saves (:mod:`app.maintenance.lists_pdf`,
+made off the GUI thread).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from app.maintenance.choices import MaintenanceChoices, maintenance_choices
 from app.permissions import Action, context_may, refusal
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
+from ui.kit.print_pdf import print_made, save_and_open
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
 from ui.kit.widgets import MUTED, key_action, named, page_button, plural, refill_filter
@@ -205,10 +210,25 @@ class MaintenancePage(Page):
             self.change_task,
             refused,
         )
+        self.print_button = page_button(
+            self, "Print the &lists…", "printLists", "Print the lists", self.print_lists
+        )
+        self.print_button.setToolTip(
+            "Prints the overdue list and the next 14 days, with the filters chosen."
+        )
+        self.pdf_button = page_button(
+            self, "Save as PDF…", "saveListsPdf", "Save the lists as PDF", self.save_lists
+        )
+        self.pdf_button.setToolTip(
+            "Saves the overdue list and the next 14 days, with the filters chosen, as a PDF "
+            "and opens it (File › Save the maintenance lists as PDF…)."
+        )
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.change_button)
         row.addStretch(1)
+        row.addWidget(self.print_button)
+        row.addWidget(self.pdf_button)
         return row
 
     def _openable(self, table: QTableView) -> None:
@@ -463,6 +483,34 @@ class MaintenancePage(Page):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._changed(dialog.summary()))
         dialog.open()
+
+    def print_lists(self) -> None:
+        """Print the lists… : the overdue list and the next 14 days with the filters chosen,
+        made as a PDF off the GUI thread, then Qt's print dialog for it."""
+        from app.maintenance.lists_pdf import save_lists_pdf  # reportlab: when printing
+
+        engine, which = self._context.engine, self._which()
+        print_made(
+            self,
+            lambda target: save_lists_pdf(engine, utcnow(), target, which),
+            "the maintenance lists",
+            self.outcome.tell,
+            self.outcome.failed,
+        )
+
+    def save_lists(self) -> None:
+        """Save as PDF… : the lists as a PDF where the person says, then opened."""
+        from app.maintenance.lists_pdf import SUGGESTED_NAME, save_lists_pdf
+
+        engine, which = self._context.engine, self._which()
+        save_and_open(
+            self,
+            lambda target: save_lists_pdf(engine, utcnow(), target, which),
+            "the maintenance lists",
+            SUGGESTED_NAME,
+            self.outcome.tell,
+            self.outcome.failed,
+        )
 
     def _changed(self, said: str) -> None:
         self.outcome.tell(said)

@@ -24,21 +24,17 @@ is read-only and the buttons are disabled with the reason, said on the page too.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -61,7 +57,7 @@ from app.roster.shifts import copy_shifts, copy_week, delete_shift, move_shift
 from app.roster.week import RosterWeek
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
-from ui.kit.print_pdf import PdfFacts, pdf_facts, print_pdf
+from ui.kit.print_pdf import print_made, save_and_open
 from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
@@ -614,41 +610,13 @@ class RosterPage(Page):
 
         engine, monday = self._context.engine, shown.monday
         site, team = self.site_combo.currentData(), self.team_combo.currentData()
-
-        def make() -> tuple[Path, PdfFacts]:
-            handle, name = tempfile.mkstemp(prefix="switchboard-roster-", suffix=".pdf")
-            os.close(handle)
-            target = Path(name)
-            try:
-                save_roster_pdf(engine, monday, target, site, team)
-                return target, pdf_facts(target)
-            except BaseException:
-                target.unlink(missing_ok=True)
-                raise
-
-        self.outcome.tell(f"Preparing the week of {day_text(monday)} to print…")
-        run_task(
-            make,
-            lambda made: self._ask_printer(made[0], made[1], monday),
+        print_made(
+            self,
+            lambda target: save_roster_pdf(engine, monday, target, site, team),
+            f"the roster week of {day_text(monday)} {monday.year}",
+            self.outcome.tell,
             self.outcome.failed,
-            parent=self,
         )
-
-    def _ask_printer(self, pdf: Path, facts: PdfFacts, monday: date) -> None:
-        """The week's PDF is made: the print dialog; the file goes once printed or not."""
-        self.outcome.tell("")
-
-        def printed(said: str) -> None:
-            pdf.unlink(missing_ok=True)
-            self.outcome.tell(said)
-
-        def failed(error: Exception) -> None:
-            pdf.unlink(missing_ok=True)
-            self.outcome.failed(error)
-
-        title = f"the roster week of {day_text(monday)} {monday.year}"
-        dialog = print_pdf(self, pdf, facts, title, printed, failed)
-        dialog.rejected.connect(lambda: pdf.unlink(missing_ok=True))
 
     def save_pdf(self) -> None:
         """Save as PDF… : the week on screen as a PDF where the person says, then opened in
@@ -659,32 +627,16 @@ class RosterPage(Page):
             return
         from app.roster.pdf import save_roster_pdf, suggested_name  # reportlab: when saving
 
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Save the week as PDF",
-            str(Path(folder) / suggested_name(shown.monday)),
-            "PDF files (*.pdf)",
-        )
-        if not name:
-            return
-        target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
         engine, monday = self._context.engine, shown.monday
         site, team = self.site_combo.currentData(), self.team_combo.currentData()
-        self.outcome.tell(f"Saving the week of {day_text(monday)} as a PDF…")
-        run_task(
-            lambda: save_roster_pdf(engine, monday, target, site, team),
-            lambda _none: self._saved(target),
+        save_and_open(
+            self,
+            lambda target: save_roster_pdf(engine, monday, target, site, team),
+            "the week",
+            suggested_name(monday),
+            self.outcome.tell,
             self.outcome.failed,
-            parent=self,
         )
-
-    def _saved(self, target: Path) -> None:
-        """The PDF is written: open it, or say where it is."""
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-            self.outcome.tell(f"Saved the week to {target} and opened it.")
-        else:
-            self.outcome.tell(f"Saved the week to {target}.")
 
 
 def _qdate(day: date) -> QDate:
