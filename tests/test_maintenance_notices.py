@@ -39,7 +39,7 @@ def test_maintenance_running_now_and_starting_within_the_hour_are_shown(
     assert (found[0].task_id, found[0].due_at) == (running, tuesday(9, 30))
     assert found[1].task_id == soon
     assert found[0].line == (
-        "🔧 Maintenance now · Mail server patching, 09:30-10:30, HQ: mail unavailable"
+        "⚒ Maintenance now · Mail server patching, 09:30-10:30, HQ: mail unavailable"
     )
     assert found[0].card_text == "Planned maintenance now at HQ: mail unavailable"
     assert found[0].active and not found[1].active

@@ -1,7 +1,8 @@
 """The caller card: everything an operator needs on screen while the caller says hello.
 
 One read transaction with a handful of indexed queries (the caller, their phones, open
-tickets, the last tickets, the last calls, their assets, the 30-day ticket count), so the
+tickets, the last tickets, the last calls, their assets, the 30-day ticket count, and what
+is down at their site now: :func:`app.maintenance.notices.read_notices`), so the
 card is ready in a few milliseconds even with a million tickets: every ticket query walks
 ``ix_ticket_caller_created`` for this caller only, and every list is capped.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Engine, bindparam, func, select
 
+from app.maintenance.notices import read_notices
 from models.clock import utcnow
 from models.engine import read_connection
 from models.enums import AssetKind, Priority, TicketStatus
@@ -94,6 +96,9 @@ class CallerCard:
     last_calls: tuple[CardCall, ...]  # newest first
     assets: tuple[CardAsset, ...]
     recent_tickets: int  # tickets created in the last REPEAT_DAYS days
+    # What is down for them now: "Planned maintenance now at HQ: mail unavailable", "Major
+    # incident at HQ: VPN down" (their site's, and every site's incidents).
+    notices: tuple[str, ...] = ()
 
     @property
     def repeat_caller(self) -> bool:
@@ -203,6 +208,12 @@ def load_card(engine: Engine, caller_id: uuid.UUID, now: datetime | None = None)
         recent = connection.execute(_RECENT, {**key, "since": since}).scalar_one()
         assets = connection.execute(_ASSET_LIST, key).all()
         calls = connection.execute(_CALL_LIST, key).all()
+        site_id = row[5]
+        down = tuple(
+            n.card_text
+            for n in read_notices(connection, now, site_id)
+            if n.active and n.applies_to(site_id)
+        )
     (_id, name, email, employee_id, department, site_id, vip, notes, site_code, site_name) = row
     return CallerCard(
         id=caller_id,
@@ -221,4 +232,5 @@ def load_card(engine: Engine, caller_id: uuid.UUID, now: datetime | None = None)
         last_calls=tuple(CardCall(c[0], c[1], c[2], c[3] or "", c[4]) for c in calls),
         assets=tuple(CardAsset(a[0], a[1], AssetKind(a[2]), a[3]) for a in assets),
         recent_tickets=recent,
+        notices=down,
     )

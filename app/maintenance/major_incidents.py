@@ -292,6 +292,17 @@ def _cause_text(session: Session, ticket: Ticket, now: datetime) -> str:
     return ""
 
 
+def linked_cause(detail: TicketDetail) -> str:
+    """The ticket's cause in words as its history last recorded it ("" for none): the
+    editor shows it without another read."""
+    prefix = f"{CAUSE_FIELD}: "
+    for event in reversed(detail.events):
+        if event.kind is EventKind.FIELD_CHANGED and event.text.startswith(prefix):
+            new = event.text.rpartition(" → ")[2]
+            return "" if new == "—" else new
+    return ""
+
+
 @dataclass(frozen=True)
 class CauseChoices:
     """What the ticket editor's "Caused by" offers: the ticket's cause now, and the notices

@@ -50,8 +50,8 @@ class NoticeKind(Enum):
     """What a notice is about, most urgent first, with a symbol so it reads without colour."""
 
     MAJOR_INCIDENT = ("Major incident", "⚠")
-    MAINTENANCE_NOW = ("Maintenance now", "🔧")
-    MAINTENANCE_SOON = ("Maintenance soon", "⏲")
+    MAINTENANCE_NOW = ("Maintenance now", "⚒")
+    MAINTENANCE_SOON = ("Maintenance soon", "◔")
 
     @property
     def label(self) -> str:
@@ -94,7 +94,7 @@ class Notice:
 
     @property
     def line(self) -> str:
-        """The banner's line: "🔧 Maintenance now · Mail server patching, 22:00-23:00, HQ: …"."""
+        """The banner's line: "⚒ Maintenance now · Mail server patching, 22:00-23:00, HQ: …"."""
         if self.kind is NoticeKind.MAJOR_INCIDENT:
             return f"{self.kind.symbol} {self.text}"  # the text says "Major incident" itself
         return f"{self.kind.symbol} {self.kind.label} · {self.text}"

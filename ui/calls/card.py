@@ -1,8 +1,10 @@
 """The caller card: who is on the phone, what they have open, what happened lately.
 
 Shows a :class:`app.callers.card.CallerCard` (plain data, loaded off the GUI thread by the
-call desk). The open-ticket list is also where the operator picks the ticket a note goes
-to; activating a ticket (double-click or Enter) asks for it to be opened in the editor.
+call desk), with what is down at the caller's site now (a maintenance window, a major
+incident) under their name. The open-ticket list is also where the operator picks the
+ticket a note goes to; activating a ticket (double-click or Enter) asks for it to be opened
+in the editor.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.callers.card import REPEAT_DAYS, CallerCard, CardCall, CardTicket
 from ui.calls.call_bar import elapsed_text
 from ui.kit.widgets import chip_style, named, signals_blocked
+from ui.maintenance.notice_banner import INCIDENT_COLOURS, MAINTENANCE_COLOURS
 
 _TICKET_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_LIST_ROWS = 6  # lists taller than this scroll inside the card
@@ -126,6 +129,11 @@ class CallerCardView(QScrollArea):
         title_row.addWidget(self.vip_label)
         title_row.addWidget(self.repeat_label)
         layout.addLayout(title_row)
+        # What is down at their site now: they may be calling about it.
+        self.notices_label = named(QLabel(), "cardNotices", "Down at their site now")
+        self.notices_label.setWordWrap(True)
+        self.notices_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.notices_label)
 
         self.details_label = named(QLabel(), "cardDetails")
         self.details_label.setTextFormat(Qt.TextFormat.RichText)
@@ -187,6 +195,14 @@ class CallerCardView(QScrollArea):
         self.repeat_label.setText(f"Repeat caller · {card.recent_tickets} in {REPEAT_DAYS} days")
         self.repeat_label.setVisible(card.repeat_caller)
         self.details_label.setText(self._details(card))
+        self.notices_label.setText("\n".join(f"⚠ {line}" for line in card.notices))
+        self.notices_label.setVisible(bool(card.notices))
+        incident = any(line.startswith("Major incident") for line in card.notices)
+        background, border, text = INCIDENT_COLOURS if incident else MAINTENANCE_COLOURS
+        self.notices_label.setStyleSheet(
+            f"background: {background}; border: 1px solid {border}; border-radius: 4px;"
+            f" padding: 6px; color: {text}; font-weight: 600;"
+        )
         self.notes_label.setText(card.notes)
         self.notes_label.setVisible(bool(card.notes))
 

@@ -17,9 +17,12 @@ next. Ending the call (F8) stores the call record: caller, number, operator, sta
 the ticket it produced or touched last. A call that rings (screen pop) while one is on
 waits in the call bar until the operator takes it; quitting during a call asks first.
 
-Under the desk, a line per site says who is on now, from the roster: who is at the desk and
-who is on call, with their phones, so a call can be handed on (read off the GUI thread when
-the desk is shown, every minute while it is, and on F5; :mod:`ui.roster.on_now_panel`).
+Above the desk, the notices every desk shows (major incidents, maintenance now or within the
+hour: :mod:`ui.maintenance.notice_banner`); the caller card says what is down at the
+caller's site. Under the desk, a line per site says who is on now, from the roster: who is
+at the desk and who is on call, with their phones, so a call can be handed on (read off the
+GUI thread when the desk is shown, every minute while it is, and on F5;
+:mod:`ui.roster.on_now_panel`).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ from ui.kit.errors import show_failure
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, error_label, named, on_ctrl_enter, plural, text_box
+from ui.maintenance.notice_banner import NOTICE_MS, NoticeBanner
 from ui.roster.on_now_panel import ON_NOW_MS, OnNowWatch
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
@@ -117,6 +121,9 @@ class CallDesk(Page):
         self._end_action: QAction | None = None  # the window's End call, once bound
         self._waiting: list[str] = []  # numbers that rang during a call, oldest first
         self.call_bar = CallBar()
+        # Major incidents and maintenance now or within the hour, read as often as who is on
+        # now is (not at all in the tests, which ask).
+        self.notices = NoticeBanner(context, self, "deskNotices", NOTICE_MS if on_now_ms else 0)
         self._build()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -234,6 +241,7 @@ class CallDesk(Page):
         columns.addWidget(self.side, 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(self.notices)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.search_status)
         layout.addLayout(columns, 1)
@@ -252,10 +260,13 @@ class CallDesk(Page):
     def shown(self) -> None:
         self.focus_search()
         self._on_now.refresh()
+        self.notices.refresh()
 
     def refresh(self) -> None:
-        """F5: read who is on now again (the call on the line stays as it is)."""
+        """F5: read who is on now and the notices again (the call on the line stays as it
+        is)."""
         self._on_now.refresh()
+        self.notices.refresh()
 
     def handle(self, request: object) -> bool:
         """A call popped by the softphone: taken at once when the line is free, else it

@@ -1,4 +1,5 @@
-"""The queue page: a filter bar with saved views above the lazy ticket table.
+"""The queue page: a filter bar with saved views above the lazy ticket table, and above
+them the notices every desk shows (major incidents, maintenance now or within the hour).
 
 Filters are built from the controls into a :class:`QueueFilter` and handed to the model,
 which does the work in SQL; nothing here walks the rows. The page keeps the selected ticket
@@ -65,6 +66,7 @@ from ui.kit.paged_model import PAGE_SIZE, POLL_MS
 from ui.kit.remembered import ColumnWidths
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, filter_line, key_action, named, paged_table, signals_blocked
+from ui.maintenance.notice_banner import NOTICE_MS, NoticeBanner
 from ui.queue.columns import ColumnFitter
 from ui.queue.model import Column, QueueModel
 from ui.shell.pages import Page
@@ -294,6 +296,10 @@ class QueuePage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
+        # Major incidents and maintenance now or within the hour; read with the rows' polls
+        # (none in the tests, which ask), every NOTICE_MS.
+        self.notices = NoticeBanner(context, self, "queueNotices", NOTICE_MS if poll_ms else 0)
+        layout.addWidget(self.notices)
         layout.addWidget(self._build_filter_bar())
         layout.addWidget(self._build_table(), 1)
         self.setFocusProxy(self.table)  # arriving on the page puts the keyboard in the queue
@@ -451,6 +457,7 @@ class QueuePage(Page):
 
     def shown(self) -> None:
         self.focus_table()
+        self.notices.refresh()
 
     def handle(self, request: object) -> bool:
         """A saved view chosen in the View menu."""
@@ -550,6 +557,7 @@ class QueuePage(Page):
         added meanwhile (Settings, the set-up assistant) is offered from then on."""
         self.model.refresh()
         self._load_choices()
+        self.notices.refresh()
 
     def _select_picks(self, f: QueueFilter) -> None:
         """Show the filter's assignee, team, site and category in their combos."""

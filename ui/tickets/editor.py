@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -44,7 +45,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.errors import ConflictError, ValidationError
+from app.errors import ConflictError, SwitchboardError, ValidationError
+from app.maintenance.major_incidents import (
+    CauseChoices,
+    cause_choices,
+    link_notice,
+    linked_cause,
+    unlink_ticket,
+)
+from app.maintenance.notices import Notice
 from app.permissions import Action
 from app.pick_lists import Choice, TicketChoices, ticket_choices
 from app.tickets.actions import (
@@ -213,6 +222,7 @@ class TicketEditor(Page):
         self._clash: SaveOutcome | None = None  # the save the clash bar asks about
         self._carried = ""  # a merge made by the save before an action, said with the action
         self._transition_buttons: list[QPushButton] = []
+        self._pending_cause: Notice | None = None  # a new ticket's, linked once it is created
         self._permits = Permits(context)
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
@@ -298,6 +308,7 @@ class TicketEditor(Page):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 8, 0)
         left_layout.addWidget(self.form, 1)  # its description grows, up to a limit
+        left_layout.addLayout(self._build_cause())
         left_layout.addWidget(self.actions_row)
         left_layout.addWidget(self.refused_label)
         left_layout.addWidget(self.prompt)
@@ -340,6 +351,88 @@ class TicketEditor(Page):
         self.worklog.hide()
         self._require_permissions()
 
+    def _build_cause(self) -> QHBoxLayout:
+        """The ticket's cause (a major incident, planned maintenance) and Caused by… (Alt+B),
+        which offers what every desk is told now."""
+        self.cause_label = named(QLabel(), "causeLabel", "Cause")
+        self.cause_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cause_label.setWordWrap(True)
+        self.cause_label.setStyleSheet(f"color: {MUTED};")
+        self.cause_button = self._button(
+            "Caused &by…",
+            "causeButton",
+            self._ask_cause,
+            "Link the ticket to a major incident or to maintenance now (Alt+B)",
+        )
+        self.cause_button.setAutoDefault(False)
+        self.cause_menu = named(QMenu(self), "causeMenu", "Caused by")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 4, 0, 0)
+        row.addWidget(self.cause_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.cause_label, 1)
+        return row
+
+    def _show_cause(self, text: str, pending: bool = False) -> None:
+        if pending:
+            self.cause_label.setText(f"Caused by (linked when created): {text}")
+        else:
+            self.cause_label.setText(f"Caused by: {text}" if text else "No known cause")
+
+    def _ask_cause(self) -> None:
+        """Alt+B: the notices of now in a menu, the ticket's site's first and highlighted
+        (Enter links it), and "No known cause" when it has one."""
+        if self._busy or self._choices is None:
+            return
+        detail, engine = self._detail, self._context.engine
+        ticket_id = detail.id if detail is not None else None
+        site_id = self.form.site_combo.currentData()
+        site = uuid.UUID(site_id) if isinstance(site_id, str) and site_id else None
+        self._request(lambda: cause_choices(engine, ticket_id, site), self._offer_causes, ())
+
+    def _offer_causes(self, choices: CauseChoices) -> None:
+        menu = self.cause_menu
+        menu.clear()
+        linked = choices.linked or (self._pending_cause.text if self._pending_cause else "")
+        for number, notice in enumerate(choices.offered, start=1):
+            key = f"&{number} " if number < 10 else ""
+            action = menu.addAction(key + notice.line.replace("&", "&&"))
+            action.triggered.connect(lambda _checked=False, n=notice: self._link_cause(n))
+        if not choices.offered:
+            menu.addAction("No major incident or maintenance now").setEnabled(False)
+        if linked:
+            menu.addSeparator()
+            menu.addAction("&0 No known cause").triggered.connect(self._unlink_cause)
+        first = next((a for a in menu.actions() if a.isEnabled() and not a.isSeparator()), None)
+        menu.popup(self.cause_button.mapToGlobal(self.cause_button.rect().bottomLeft()))
+        if first is not None:
+            menu.setActiveAction(first)
+
+    def _link_cause(self, notice: Notice) -> None:
+        if self._detail is None:
+            self._pending_cause = notice
+            self._show_cause(notice.text, pending=True)
+            return
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: link_notice(engine, me, d.id, notice),
+            (),
+            lambda: None,
+            lambda d: f"Linked {d.number} to its cause at {self._time(d)}",
+        )
+
+    def _unlink_cause(self) -> None:
+        if self._detail is None:
+            self._pending_cause = None
+            self._show_cause("")
+            return
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: unlink_ticket(engine, me, d.id),
+            (),
+            lambda: None,
+            lambda d: f"{d.number} has no known cause now ({self._time(d)})",
+        )
+
     def _require_permissions(self) -> None:
         """What each control needs, as the service checks it (the save button's need
         depends on the ticket shown: :meth:`_show_new`, :meth:`_show_detail`)."""
@@ -347,6 +440,7 @@ class TicketEditor(Page):
             (self.escalate_button, Action.ESCALATE_TICKET),
             (self.flag_button, Action.FLAG_MANAGER),
             (self.keep_button, Action.EDIT_TICKET),
+            (self.cause_button, Action.EDIT_TICKET),
             (self.take_button, Action.EDIT_TICKET),
             (self.worklog.note_edit, Action.ADD_NOTE),
             (self.worklog.minutes_spin, Action.ADD_NOTE),
@@ -482,6 +576,8 @@ class TicketEditor(Page):
         self.refused_label.hide()
         self.worklog.hide()
         self.save_button.setText("Create ticket")
+        self._pending_cause = None
+        self._show_cause("")
         self._require_to_save(Action.CREATE_TICKET)
         self._update_dirty()
         focus = self.form.summary_edit if self._asked.prefill else self.form.caller_edit
@@ -498,6 +594,8 @@ class TicketEditor(Page):
         self.header.show_ticket(detail, now)
         self.form.show_ticket(detail)
         self.worklog.show_ticket(detail, now)
+        self._pending_cause = None
+        self._show_cause(linked_cause(detail))
         self._show_transitions(detail)
         self.escalate_button.setVisible(detail.status.is_open)
         self.actions_row.show()
@@ -599,9 +697,23 @@ class TicketEditor(Page):
             return
         engine, me, detail = self._context.engine, self._context.me, self._detail
         if detail is None:
-            draft = self.form.draft()
+            draft, cause = self.form.draft(), self._pending_cause
+
+            def create() -> TicketDetail:
+                created = create_ticket(engine, draft, me)
+                # A second unit of work. A cause refused meanwhile (the incident deleted, the
+                # window cancelled) leaves the ticket created without it: it shows "No
+                # known cause", and the form is not left to create the ticket twice.
+                if cause is None:
+                    return created
+                try:
+                    return link_notice(engine, me, created.id, cause)
+                except SwitchboardError:
+                    log.warning("%s was created without its cause", created.number, exc_info=True)
+                    return created
+
             self._run(
-                lambda: create_ticket(engine, draft, me),
+                create,
                 (self.form,),
                 None,
                 lambda d: f"Created {d.number} at {self._time(d)}",
@@ -925,7 +1037,7 @@ class TicketEditor(Page):
         self._busy = busy
         if busy:
             self._focus = QApplication.focusWidget()
-        buttons = [self.save_button, self.escalate_button, self.flag_button]
+        buttons = [self.save_button, self.escalate_button, self.flag_button, self.cause_button]
         buttons += [self.worklog.add_button, self.prompt.confirm_button]
         buttons += [self.keep_button, self.take_button, self.conflict_banner.button]
         buttons += self._transition_buttons
