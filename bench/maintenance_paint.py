@@ -1,0 +1,260 @@
+"""Maintenance calendar benchmark, as painted: from asking for a month (or the overdue list)
+to the page on screen with it, in the real page, against a bare table of as many text cells
+painted the same way in the same run.
+
+    python bench/maintenance_paint.py --db FILE [--tasks 1000] [--years 5] [--repeat 9]
+
+FILE is made by :func:`bench.maintenance.build` if it does not hold the tasks yet (the same
+database as ``bench/maintenance.py``: 1,000 tasks with five years of history). The page runs
+offscreen (``QT_QPA_PLATFORM=offscreen``) with the program's stylesheet, alone in a visible
+window of 1920x1080, signed in as a manager, with "now" held at the benchmark's
+(:data:`bench.run.BENCH_NOW`, as ``bench/maintenance.py`` holds it) and no remembered layout.
+The measuring is ``bench/roster_paint.py``'s (:func:`bench.roster_paint.measure`: Qt's own
+paints, timed as they happen). One JSON object per figure, like ``bench/roster_paint.py``: the
+median of ``--repeat`` warm runs in milliseconds, its range, the baseline's median
+(``baseline_raw``) and where the time goes (``service``, ``answered``, ``paint``, ``paints``).
+
+- ``month painted``: the page shown (:meth:`MaintenancePage.shown`, what the main window
+  calls when a person opens the page: the periods read before are forgotten and the month of
+  today read again) until the grid is painted with the current month: the read on a worker
+  thread, the hand-off to the GUI thread, the page's filling and Qt's paint of the window
+  (target < 100 ms);
+- ``next month painted``: Page Down on the grid from there, once the page has read the month
+  after ahead (it does so after the paint; a person looks at a month longer than that takes),
+  until the grid is painted with the next month and stays so: the month is shown from memory,
+  and the read that follows it counts too if it paints again within the quiet time
+  (``paints``) (target < 50 ms);
+- ``overdue list painted``: from the read of the overdue list and the next 14 days starting
+  (the page starts it after its first paint) until the overdue list, on its tab, is painted
+  with the rows read (target < 50 ms).
+
+The baselines are :func:`bench.roster_paint.bare_paints`: a ``QTableView`` over a
+``QStandardItemModel`` of the same texts (the grid's day cells, or the overdue list's rows),
+with the table's size, rows and columns, told that every cell changed and painted by Qt.
+
+The page has no public signal for "read ahead" nor a public way to read its lists again (F5
+re-reads only the period), so this bench looks at two private members (``_memory`` and
+``_period``/``_step``, to know the month after is read ahead) and starts the lists' read with
+``_read_lists``, as the page's own after-paint timer does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sqlite3
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+
+from app.config import to_url  # noqa: E402
+from app.context import AppContext  # noqa: E402
+from app.db_lifecycle import open_database  # noqa: E402
+from app.maintenance.calendar import CalendarFilter, days, lists  # noqa: E402
+from bench.maintenance import build  # noqa: E402
+from bench.roster import report, timed  # noqa: E402
+from bench.roster_paint import (  # noqa: E402
+    Painted,
+    bare_paints,
+    manager,
+    measure,
+    settle,
+    show,
+    split,
+)
+from bench.run import BENCH_NOW  # noqa: E402
+from models.clock import use_source, utcnow  # noqa: E402
+from ui.maintenance.occurrence_table import OccurrenceTable  # noqa: E402
+from ui.maintenance.page import MaintenancePage, today  # noqa: E402
+from ui.shell.application import configure_application, settle_heap  # noqa: E402
+
+
+def month_of(day_in_it: date) -> tuple[str, date, date]:
+    """The month view of ``day_in_it``'s month: the page's title and the grid's first and
+    last days (the weeks that hold the month, Monday first)."""
+    start = day_in_it.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first = start - timedelta(days=start.weekday())
+    return f"{start:%B %Y}", first, end + timedelta(days=6 - end.weekday())
+
+
+def read_ahead(page: MaintenancePage) -> bool:
+    """Whether the period after the one shown is in the page's memory (no public hook)."""
+    return page._period(page._step(1)) in page._memory
+
+
+def shown_lines(grid: QTableView) -> QTableView:
+    """A stand-in for the grid for :func:`bench.roster_paint.bare_paints`: the same size, rows
+    and columns, each cell's text cut to the lines its day can show (the page paints a day's
+    first lines and "+N more"; a plain cell of every line of a day would cost more than the
+    page's own paint, and be no floor)."""
+    source = grid.model()
+    line = grid.fontMetrics().height() + 1
+    model = QStandardItemModel(source.rowCount(), source.columnCount())
+    for row in range(source.rowCount()):
+        room = max(1, (grid.rowHeight(row) - 6) // line)
+        for column in range(source.columnCount()):
+            text = str(source.index(row, column).data() or "")
+            model.setItem(row, column, QStandardItem("\n".join(text.split("\n")[:room])))
+    for column in range(source.columnCount()):
+        model.setHeaderData(
+            column, Qt.Orientation.Horizontal, source.headerData(column, Qt.Orientation.Horizontal)
+        )
+    stand_in = QTableView(grid.parentWidget())
+    stand_in.hide()
+    stand_in.setModel(model)
+    stand_in.setGeometry(grid.geometry())
+    stand_in.horizontalHeader().setFixedHeight(grid.horizontalHeader().height())
+    stand_in.verticalHeader().setFixedWidth(grid.verticalHeader().width())
+    for column in range(model.columnCount()):
+        stand_in.setColumnWidth(column, grid.columnWidth(column))
+    for row in range(model.rowCount()):
+        stand_in.setRowHeight(row, grid.rowHeight(row))
+    return stand_in
+
+
+def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> None:
+    page = MaintenancePage(context)
+    show(page)
+    grid, model = page.grid, page.model
+    grid.setFocus(Qt.FocusReason.OtherFocusReason)
+    this_month = today()
+    next_month = this_month.replace(day=1) + timedelta(days=32)
+    this_title, this_first, this_last = month_of(this_month)
+    next_title, next_first, next_last = month_of(next_month)
+
+    def showing(first: date, month: int) -> bool:
+        # The model, not the title: the page sets its title after the model took the answer.
+        return model.first == first and model.month == month
+
+    def opened() -> Painted:
+        return measure(
+            page.shown,
+            (model.modelReset,),
+            lambda: showing(this_first, this_month.month),
+            page,
+            grid,
+        )
+
+    def paged_down() -> Painted:
+        return measure(
+            lambda: QTest.keyClick(grid, Qt.Key.Key_PageDown),
+            (model.modelReset,),
+            lambda: showing(next_first, next_month.month),
+            page,
+            grid,
+        )
+
+    back, forward = [], []
+    for _ in range(repeat + 1):  # the first of each is a warm-up
+        if not showing(this_first, this_month.month):
+            QTest.keyClick(grid, Qt.Key.Key_PageUp)  # untimed, back to this month
+            settle()
+        back.append(opened())
+        if page.title.text() != this_title:
+            raise RuntimeError(f"the page says {page.title.text()!r}, not {this_title!r}")
+        if not read_ahead(page):  # measure() waited QUIET_MS after the paint: time enough
+            raise RuntimeError("the month after was not read ahead")
+        forward.append(paged_down())
+        if page.title.text() != next_title:
+            raise RuntimeError(f"the page says {page.title.text()!r}, not {next_title!r}")
+    back, forward = back[1:], forward[1:]
+    QTest.keyClick(grid, Qt.Key.Key_PageUp)
+    settle()
+    shown = sum(len(model.on(model.first + timedelta(days=n))) for n in range(model.weeks * 7))
+    extra = {**sizes, "weeks": model.weeks, "occurrences": shown}
+    base = bare_paints(shown_lines(grid), repeat)
+    engine = context.engine
+    for name, samples, first, last, target in (
+        ("month painted", back, this_first, this_last, 100),
+        ("next month painted", forward, next_first, next_last, 50),
+    ):
+        service = timed(
+            functools.partial(days, engine, first, last, utcnow(), CalendarFilter()), repeat
+        )
+        report(
+            name,
+            [s.painted for s in samples],
+            base,
+            target=target,
+            **split(samples, service),
+            **extra,
+        )
+
+    # The overdue list, on its tab, as the page fills it after its first paint.
+    page.tabs.setCurrentWidget(page.overdue_list)
+    settle()
+    overdue = page.overdue_list.model()
+    assert isinstance(overdue, OccurrenceTable)
+
+    def listed() -> Painted:
+        old = overdue.rows
+        return measure(
+            page._read_lists,  # no public hook: see the module docstring
+            (overdue.modelReset,),
+            lambda: overdue.rows is not old,
+            page,
+            page.overdue_list,
+        )
+
+    listed()  # warm
+    samples = [listed() for _ in range(repeat)]
+    base = bare_paints(page.overdue_list, repeat)
+    service = timed(lambda: lists(engine, utcnow(), CalendarFilter()), repeat)
+    report(
+        "overdue list painted",
+        [s.painted for s in samples],
+        base,
+        target=50,
+        **split(samples, service),
+        **sizes,
+        overdue=len(overdue.rows),
+    )
+    page.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    build(args.db, args.tasks, args.years)
+    app = QApplication.instance() or QApplication([])
+    configure_application(app)  # type: ignore[arg-type]
+    engine = open_database(to_url(str(args.db)))
+    settle_heap()  # as the program does once its window is up
+    # No remembered splitters or column widths: every run starts from the page's own layout.
+    with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as settings:
+        os.environ["XDG_CONFIG_HOME"] = settings
+        try:
+            # "Now" held at BENCH_NOW, as bench/maintenance.py holds it.
+            with use_source(lambda: BENCH_NOW), sqlite3.connect(args.db) as raw:
+                context = manager(engine)
+                sizes = {
+                    "tasks": raw.execute("SELECT count(*) FROM maintenance_task").fetchone()[0],
+                    "stored": raw.execute("SELECT count(*) FROM maintenance_occurrence").fetchone()[
+                        0
+                    ],
+                }
+                bench_calendar(context, args.repeat, sizes)
+        finally:
+            settle()
+            engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
