@@ -29,6 +29,7 @@ from app.callers.merge import merge_callers
 from app.callers.quick_create import NewCaller, create_caller
 from app.calls.records import CallRecord, record_call
 from app.errors import PermissionDenied
+from app.maintenance.major_incidents import declare
 from app.maintenance.record import Done, mark_done
 from app.maintenance.recurrence import Frequency, Recurrence
 from app.maintenance.tasks import TaskDraft, create_task
@@ -243,6 +244,10 @@ def _upkeep(s: Scene, owner: uuid.UUID) -> TaskDraft:
     )
 
 
+def _major_incident(s: Scene) -> Perform:
+    return lambda actor: declare(s.engine, actor, "VPN down", s.org.hq)
+
+
 def _own_view(s: Scene) -> Perform:
     return lambda actor: save_view(s.engine, actor, SavedView("Mine"))
 
@@ -279,11 +284,11 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.RECORD_OWN_TRAINING: _own_training,
     Action.MANAGE_MAINTENANCE: _maintenance_task,
     Action.RECORD_MAINTENANCE: _record_maintenance,
+    Action.DECLARE_MAJOR_INCIDENT: _major_incident,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
 NO_SERVICE_YET = {
-    Action.DECLARE_MAJOR_INCIDENT,
     Action.RUN_REPORTS,
     Action.BACK_UP,
     Action.RESTORE,

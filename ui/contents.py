@@ -198,6 +198,25 @@ register_command(
         enabled=False,
     )
 )
+register_command(
+    Command(
+        "declareMajorIncident",
+        TICKET,
+        "Declare &major incident…",
+        dialog="ui.maintenance.major_incident_dialog:DeclareMajorIncidentDialog",
+        separator_before=True,
+        permission="DECLARE_MAJOR_INCIDENT",
+    )
+)
+register_command(
+    Command(
+        "closeMajorIncident",
+        TICKET,
+        "C&lose major incident…",
+        dialog="ui.maintenance.major_incident_dialog:CloseMajorIncidentDialog",
+        permission="DECLARE_MAJOR_INCIDENT",
+    )
+)
 
 # -- Call ------------------------------------------------------------------------------------
 register_command(
