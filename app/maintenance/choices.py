@@ -53,7 +53,6 @@ def maintenance_choices(engine: Engine) -> MaintenanceChoices:
             teams=team_choices(connection),
             staff=active_staff_choices(connection),
             assets=tuple(
-                Choice(row[0], row[1], " ".join(p for p in (row[2], row[3]) if p))
-                for row in assets
+                Choice(row[0], row[1], " ".join(p for p in (row[2], row[3]) if p)) for row in assets
             ),
         )
