@@ -5,7 +5,10 @@ calendar programs subscribe to or import (app/maintenance/ics_export.py);
 ``maintenance import-ics FILE [--dry-run] [--site CODE] [--owner USERNAME] [--team NAME]``
 adds a task for each event of a vendor's calendar, all of them in one transaction or none,
 as the person running it (who must manage maintenance); the tasks belong to the owner and
-team given, else to that person (app/maintenance/ics_import.py).
+team given, else to that person (app/maintenance/ics_import.py);
+``maintenance raise-tickets`` raises the tickets of the occurrences now that many days ahead,
+for the tasks the person running it may record (app/maintenance/occurrence_tickets.py); run
+it from a scheduler (cron, a systemd timer) where no window is open to raise them.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def add_maintenance_commands(
 ) -> None:
     """Register ``maintenance`` and its tasks; ``add_common`` adds --db, --user and the rest."""
     maintenance = commands.add_parser(
-        "maintenance", help="the maintenance calendar: to and from calendar programs"
+        "maintenance", help="the maintenance calendar: calendar programs, its tickets"
     )
     tasks = maintenance.add_subparsers(dest="task", metavar="TASK", required=True)
     ics = tasks.add_parser(
@@ -46,6 +49,11 @@ def add_maintenance_commands(
     )
     importing.add_argument("--team", metavar="NAME", help="the team that does the tasks")
     add_common(importing)
+    raising = tasks.add_parser(
+        "raise-tickets",
+        help="raise the tickets of maintenance occurrences coming up (as the --user login)",
+    )
+    add_common(raising)
 
 
 def _ics(args: argparse.Namespace, url: str) -> int:
@@ -99,9 +107,28 @@ def _import_ics(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
+def _raise_tickets(args: argparse.Namespace, url: str) -> int:
+    from app.db_lifecycle import open_database
+    from app.identity import login_name
+    from app.maintenance.occurrence_tickets import raise_due_tickets
+    from app.permissions import staff_id_for
+    from models.clock import utcnow
+
+    engine = open_database(url)
+    try:
+        actor = staff_id_for(engine, login_name(engine, args.user))  # as in the GUI
+        raised = raise_due_tickets(engine, actor, utcnow())
+    finally:
+        engine.dispose()
+    numbers = f": {', '.join(raised)}" if raised else ""
+    print(f"Raised {len(raised):,} maintenance tickets{numbers}.")
+    return EXIT_OK
+
+
 TASKS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "ics": _ics,
     "import-ics": _import_ics,
+    "raise-tickets": _raise_tickets,
 }
 
 

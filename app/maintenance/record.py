@@ -75,7 +75,7 @@ def mark_done(
         row.notes = done.notes.strip()
         row.checklist_done = list(done.checklist_done) or [False] * len(task.checklist)
         row.minutes_spent = done.minutes_spent
-        _finish(session, actor_id, task, row, "Done", now)
+        finish(session, actor_id, task, row, "Done", now)
 
 
 def mark_skipped(
@@ -90,7 +90,7 @@ def mark_skipped(
         row.done_by_id = actor_id
         row.done_at = now
         row.notes = reason.strip()
-        _finish(session, actor_id, task, row, "Skipped", now)
+        finish(session, actor_id, task, row, "Skipped", now)
 
 
 def cancel(
@@ -104,7 +104,7 @@ def cancel(
         _check_reason(reason, "cancelled")
         row.state = OccurrenceState.CANCELLED
         row.notes = reason.strip()
-        _finish(session, actor_id, task, row, "Cancelled", now)
+        finish(session, actor_id, task, row, "Cancelled", now)
 
 
 def move(
@@ -128,7 +128,7 @@ def move(
             raise ValidationError({"starts": "Move it within a year of when it was due."})
         length = row.ends_at - row.starts_at
         row.starts_at, row.ends_at = starts_at, starts_at + length
-        _finish(session, actor_id, task, row, f"Moved to {local:%a %d %b %Y %H:%M}", now)
+        finish(session, actor_id, task, row, f"Moved to {local:%a %d %b %Y %H:%M}", now)
 
 
 def reopen(engine: Engine, actor_id: uuid.UUID, task_id: uuid.UUID, due_at: datetime) -> None:
@@ -145,7 +145,7 @@ def reopen(engine: Engine, actor_id: uuid.UUID, task_id: uuid.UUID, due_at: date
         row.done_by_id = row.done_at = row.minutes_spent = None
         row.notes = ""
         row.checklist_done = []
-        _finish(session, actor_id, task, row, "Reopened", now)
+        finish(session, actor_id, task, row, "Reopened", now)
 
 
 def _check_reason(reason: str, what: str) -> None:
@@ -223,7 +223,16 @@ def _occurrence(
     )
 
 
-def _finish(
+def occurrence_row(
+    session: Session, task_id: uuid.UUID, due_at: datetime
+) -> tuple[MaintenanceTask, MaintenanceOccurrence]:
+    """The task and the row of its occurrence due at ``due_at``, stored or made (not yet
+    added), for a write that records it as part of another (a ticket raised or resolved:
+    app/maintenance/occurrence_tickets.py); refused if the series has no such occurrence."""
+    return _occurrence(session, task_id, due_at)
+
+
+def finish(
     session: Session,
     actor_id: uuid.UUID,
     task: MaintenanceTask,
@@ -231,11 +240,12 @@ def _finish(
     what: str,
     now: datetime,
 ) -> None:
-    """Store ``row``, move the task's ``open_from`` on (or back), and audit ``what``."""
+    """Store ``row`` in ``session``'s unit of work, move the task's ``open_from`` on (or
+    back), and audit ``what``. Nothing is flushed here, so a ticket's unit of work that
+    records an occurrence still writes the ticket once (its version moves by one)."""
     row.recorded_by_id = actor_id
     row.recorded_at = now
     session.add(row)
-    session.flush()
     _settle(session, task, row, now)
     site = existing(session, Site, task.site_id, gone("site"))
     local = row.due_at.astimezone(ZoneInfo(site.timezone))
@@ -264,6 +274,8 @@ def _settle(
         ).all()
         if OccurrenceState(state).settled
     }
+    if row.state.settled:  # settled in this unit of work, maybe not yet flushed
+        settled.add(row.due_at)
     site = existing(session, Site, task.site_id, gone("site"))
     upto = max(now, since) + LONGEST_WINDOW
     given = occurrences(task.rrule, first_start(task), ZoneInfo(site.timezone), since, upto)

@@ -590,6 +590,12 @@ def _enter_status(m: _Mutation, target: TicketStatus, note: str) -> None:
         ticket.first_contact_resolution = False
         m.event(EventKind.REOPENED, note=note)
     m.set("status", target, current.label, target.label, EventKind.STATUS_CHANGED)
+    if target in (TicketStatus.RESOLVED, TicketStatus.CLOSED) and current != target:
+        # A maintenance occurrence's ticket done is the occurrence done (imported here: the
+        # maintenance module creates tickets through this one).
+        from app.maintenance.occurrence_tickets import ticket_done
+
+        ticket_done(m.session, ticket, m.actor_id, now)
     if note and not is_reopen(current, target):
         m.event(EventKind.NOTE, note=note)
 
