@@ -16,7 +16,8 @@ median of ``--repeat`` warm runs in milliseconds, its range, the baseline's medi
 
 - ``month painted``: the page shown (:meth:`MaintenancePage.shown`, what the main window
   calls when a person opens the page: the periods read before are forgotten and the month of
-  today read again) until the grid is painted with the current month: the read on a worker
+  today read again), its grid emptied first as on a first opening, until the grid is painted
+  with the current month: the read on a worker
   thread, the hand-off to the GUI thread, the page's filling and Qt's paint of the window
   (target < 100 ms);
 - ``next month painted``: Page Down on the grid from there, once the page has read the month
@@ -24,18 +25,16 @@ median of ``--repeat`` warm runs in milliseconds, its range, the baseline's medi
   until the grid is painted with the next month and stays so: the month is shown from memory,
   and the read that follows it counts too if it paints again within the quiet time
   (``paints``) (target < 50 ms);
-- ``overdue list painted``: from the read of the overdue list and the next 14 days starting
-  (the page starts it after its first paint) until the overdue list, on its tab, is painted
-  with the rows read (target < 50 ms).
+- ``overdue list painted``: from the read of the overdue list starting (the page starts it
+  after its first paint, before the next 14 days) until the overdue list, on its tab, is
+  painted with the rows read (target < 50 ms).
 
 The baselines are :func:`bench.roster_paint.bare_paints`: a ``QTableView`` over a
 ``QStandardItemModel`` of the same texts (the grid's day cells, or the overdue list's rows),
 with the table's size, rows and columns, told that every cell changed and painted by Qt.
 
-The page has no public signal for "read ahead" nor a public way to read its lists again (F5
-re-reads only the period), so this bench looks at two private members (``_memory`` and
-``_period``/``_step``, to know the month after is read ahead) and starts the lists' read with
-``_read_lists``, as the page's own after-paint timer does.
+The bench waits for the page's ``read_ahead`` signal before Page Down, and reads the overdue
+list with ``read_overdue``, as the page does after its first paint.
 """
 
 from __future__ import annotations
@@ -46,6 +45,8 @@ import os
 import sqlite3
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -53,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
@@ -61,7 +62,8 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 from app.config import to_url  # noqa: E402
 from app.context import AppContext  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
-from app.maintenance.calendar import CalendarFilter, days, lists  # noqa: E402
+from app.maintenance.calendar import CalendarFilter, days  # noqa: E402
+from app.maintenance.calendar import overdue as overdue_list  # noqa: E402
 from bench.maintenance import build  # noqa: E402
 from bench.roster import report, timed  # noqa: E402
 from bench.roster_paint import (  # noqa: E402
@@ -89,9 +91,12 @@ def month_of(day_in_it: date) -> tuple[str, date, date]:
     return f"{start:%B %Y}", first, end + timedelta(days=6 - end.weekday())
 
 
-def read_ahead(page: MaintenancePage) -> bool:
-    """Whether the period after the one shown is in the page's memory (no public hook)."""
-    return page._period(page._step(1)) in page._memory
+def wait_until(done: Callable[[], bool], seconds: float = 30.0) -> bool:
+    """Let the event loop run until ``done()`` (or ``seconds`` pass); whether it came."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    return done()
 
 
 def shown_lines(grid: QTableView) -> QTableView:
@@ -156,15 +161,19 @@ def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> N
             grid,
         )
 
+    ahead: list[bool] = []
+    page.read_ahead.connect(lambda: ahead.append(True))
     back, forward = [], []
     for _ in range(repeat + 1):  # the first of each is a warm-up
-        if not showing(this_first, this_month.month):
-            QTest.keyClick(grid, Qt.Key.Key_PageUp)  # untimed, back to this month
-            settle()
+        page.go_today()  # untimed: the month of today is the one asked for
+        settle()
+        ahead.clear()
+        model.show(date(1970, 1, 5), 0, 0, {}, this_month)  # untimed: as a page first opened
+        settle()
         back.append(opened())
         if page.title.text() != this_title:
             raise RuntimeError(f"the page says {page.title.text()!r}, not {this_title!r}")
-        if not read_ahead(page):  # measure() waited QUIET_MS after the paint: time enough
+        if not wait_until(lambda: bool(ahead)):  # the page reads it once it has painted
             raise RuntimeError("the month after was not read ahead")
         forward.append(paged_down())
         if page.title.text() != next_title:
@@ -199,11 +208,12 @@ def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> N
     assert isinstance(overdue, OccurrenceTable)
 
     def listed() -> Painted:
-        old = overdue.rows
+        overdue.set_rows([])  # untimed: the list empty, so the rows read are painted anew
+        settle()
         return measure(
-            page._read_lists,  # no public hook: see the module docstring
+            page.read_overdue,
             (overdue.modelReset,),
-            lambda: overdue.rows is not old,
+            lambda: bool(overdue.rows),
             page,
             page.overdue_list,
         )
@@ -211,7 +221,7 @@ def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> N
     listed()  # warm
     samples = [listed() for _ in range(repeat)]
     base = bare_paints(page.overdue_list, repeat)
-    service = timed(lambda: lists(engine, utcnow(), CalendarFilter()), repeat)
+    service = timed(lambda: overdue_list(engine, utcnow(), CalendarFilter()), repeat)
     report(
         "overdue list painted",
         [s.painted for s in samples],

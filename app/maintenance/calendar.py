@@ -491,9 +491,15 @@ COMING = timedelta(days=14)
 
 def lists(engine: Engine, now: datetime, which: CalendarFilter = CalendarFilter()) -> Lists:
     """The overdue occurrences and those of the next 14 days, in one call."""
-    coming = [
+    return Lists(overdue(engine, now, which), coming(engine, now, which))
+
+
+def coming(
+    engine: Engine, now: datetime, which: CalendarFilter = CalendarFilter()
+) -> list[Occurrence]:
+    """The occurrences starting in the next 14 days, cancelled ones left out."""
+    return [
         o
         for o in window(engine, now, now + COMING, now, which)
         if o.status is not Status.CANCELLED and o.starts_at >= now
     ]
-    return Lists(overdue(engine, now, which), coming)

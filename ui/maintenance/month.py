@@ -79,7 +79,16 @@ class DaysModel(QAbstractTableModel):
         shown: dict[date, list[Occurrence]],
         today: date,
     ) -> None:
-        """Show ``weeks`` weeks from the Monday ``first`` with their occurrences."""
+        """Show ``weeks`` weeks from the Monday ``first`` with their occurrences; the same
+        again (a period shown from memory, then read again) changes nothing on screen."""
+        if (first, weeks, month, today, shown) == (
+            self.first,
+            self.weeks,
+            self.month,
+            self.today,
+            self._days,
+        ):
+            return
         self.beginResetModel()
         self.first, self.weeks, self.month, self.today = first, weeks, month, today
         self._days = shown
@@ -168,14 +177,13 @@ class DayDelegate(QStyledItemDelegate):
         room = max(0, (inner.height() - line) // line)
         shown = occurrences if len(occurrences) <= room else occurrences[: max(room - 1, 0)]
         y = inner.top() + line
+        struck = QFont(option.font)
+        struck.setStrikeOut(True)
+        elide = Qt.TextElideMode.ElideRight
         for occurrence in shown:
             painter.setPen(INK[occurrence.status])
-            font = QFont(option.font)
-            font.setStrikeOut(occurrence.status is Status.CANCELLED)
-            painter.setFont(font)
-            text = metrics.elidedText(
-                line_of(occurrence), Qt.TextElideMode.ElideRight, inner.width()
-            )
+            painter.setFont(struck if occurrence.status is Status.CANCELLED else option.font)
+            text = metrics.elidedText(line_of(occurrence), elide, inner.width())
             painter.drawText(QRect(inner.left(), y, inner.width(), line), 0, text)
             y += line
         hidden = len(occurrences) - len(shown)

@@ -41,6 +41,9 @@ class OccurrenceTable(QAbstractTableModel):
         self.rows: list[Occurrence] = []
 
     def set_rows(self, rows: list[Occurrence]) -> None:
+        """Show ``rows``; the same rows again change nothing on screen."""
+        if rows == self.rows:
+            return
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()

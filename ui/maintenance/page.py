@@ -20,10 +20,11 @@ made off the GUI thread).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -40,14 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.maintenance.calendar import CalendarFilter, Lists, Occurrence, days, lists
+from app.maintenance.calendar import CalendarFilter, Occurrence, coming, days, overdue
 from app.maintenance.choices import MaintenanceChoices, maintenance_choices
 from app.permissions import Action, context_may, refusal
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
 from ui.kit.print_pdf import print_made, save_and_open
 from ui.kit.remembered import remember_splitter
-from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
+from ui.kit.tasks import AFTER_PAINT_MS, StaleGuard, after_paint_timer, run_task
 from ui.kit.widgets import MUTED, key_action, named, page_button, plural, refill_filter
 from ui.maintenance.month import AWAY, MOVED, DaysGrid, DaysModel
 from ui.maintenance.occurrence_dialog import OccurrenceDialog
@@ -62,6 +63,15 @@ HINT = (
     f"✕ cancelled · {MOVED} moved · {AWAY} owner on leave"
 )
 _MEMORY = 12  # periods kept to show at once when they come back
+
+
+def _table_of(view: QTableView) -> OccurrenceTable:
+    model = view.model()
+    assert isinstance(model, OccurrenceTable)
+    return model
+
+
+Step = Callable[[Callable[[], None]], None]  # a read, given what to call once it is done
 
 
 def today() -> date:
@@ -81,6 +91,9 @@ class Period:
 class MaintenancePage(Page):
     """The maintenance calendar (object name ``maintenanceCalendar``)."""
 
+    read_ahead = Signal()  # the period after the one shown is in memory
+    overdue_shown = Signal()  # the overdue list is on screen
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, "maintenanceCalendar", "Maintenance calendar")
@@ -89,13 +102,18 @@ class MaintenancePage(Page):
         self._mode = MONTH
         self._memory: dict[Period, dict[date, list[Occurrence]]] = {}
         self._reads = StaleGuard()
-        self._list_reads = StaleGuard()
+        self._overdue_reads = StaleGuard()
+        self._coming_reads = StaleGuard()
         self._choice_reads = StaleGuard()
-        self._ahead = after_paint_timer(self, self._read_ahead)
-        self._lists_timer = after_paint_timer(self, self._read_lists)
+        self._after_paint = after_paint_timer(self, self._read_in_turn)
         self._choices: MaintenanceChoices | None = None
         self._planner = context_may(context, Action.MANAGE_MAINTENANCE)
-        self._lists_read_once = False  # the lists are read after the first period is painted
+        # Read after a period is painted, one at a time (a worker shares the interpreter with
+        # the GUI thread, and two would slow each other and the paint): the filters' choices
+        # and the lists when asked for again, then the next period ahead.
+        self._choices_due = True
+        self._lists_due = True
+        self._asked: Period | None = None  # the period being read for the person
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -131,7 +149,6 @@ class MaintenancePage(Page):
         self.outcome.add_to(layout)
         self.setFocusProxy(self.grid)
         self._build_keys()
-        self.refresh()
 
     # -- building -----------------------------------------------------------------------------
     def _build_bar(self) -> QHBoxLayout:
@@ -259,16 +276,45 @@ class MaintenancePage(Page):
         self._focus_calendar()
 
     def refresh(self) -> None:
-        """Read the filters' lists, the period and the lists again (F5)."""
+        """Read the period again and, once it is painted, the filters' choices, the overdue
+        list and the next 14 days (F5, and coming back to the page)."""
         self._memory.clear()
+        self._choices_due = self._lists_due = True
+        self._load()
+
+    def _in_turn(self, steps: list[Step]) -> None:
+        """Run ``steps`` one after another, each once the last one's answer is painted, and
+        none while a period the person asked for is being read (its arrival starts them
+        again). A step whose answer is dropped for a newer one ends the turn."""
+        if steps and self._asked is None:
+            first, rest = steps[0], steps[1:]
+            first(lambda: QTimer.singleShot(AFTER_PAINT_MS, self, lambda: self._in_turn(rest)))
+
+    def _read_in_turn(self) -> None:
+        """What nobody waits for, one read after another once the period is painted."""
+        steps: list[Step] = []
+        if self._choices_due:
+            steps.append(self._read_choices)
+        if self._lists_due:
+            steps += [self._read_overdue, self._read_coming]
+        steps.append(self._read_ahead)
+        self._in_turn(steps)
+
+    def _read_choices(self, then: Callable[[], None]) -> None:
+        self._choices_due = False
+        engine = self._context.engine
+
+        def read(choices: MaintenanceChoices) -> None:
+            self._choices_read(choices)
+            then()
+
         run_task(
-            lambda: maintenance_choices(self._context.engine),
-            self._choices_read,
+            lambda: maintenance_choices(engine),
+            read,
             self.outcome.failed,
             parent=self,
             guard=self._choice_reads,
         )
-        self._load()
 
     # -- periods ------------------------------------------------------------------------------
     def set_mode(self, mode: int) -> None:
@@ -331,8 +377,8 @@ class MaintenancePage(Page):
             self._show_day()
 
     def _filtered(self) -> None:
+        self._lists_due = True  # read again once the period is painted
         self._load()
-        self._read_lists()
 
     def _load(self) -> None:
         """Ask for the period of the chosen day; from memory at once if it was read before."""
@@ -341,10 +387,20 @@ class MaintenancePage(Page):
         if remembered is not None:
             self._arrived(period, remembered)
         engine, now = self._context.engine, utcnow()
+        self._asked = period
+
+        def answered(found: dict[date, list[Occurrence]]) -> None:
+            self._asked = None
+            self._arrived(period, found)
+
+        def failed(error: Exception) -> None:
+            self._asked = None
+            self.outcome.failed(error)
+
         run_task(
             lambda: days(engine, period.first, period.last, now, period.which),
-            lambda found: self._arrived(period, found),
-            self.outcome.failed,
+            answered,
+            failed,
             parent=self,
             guard=self._reads,
         )
@@ -358,9 +414,6 @@ class MaintenancePage(Page):
         weeks = ((period.last - period.first).days + 1) // 7
         month = self._day.month if self._mode == MONTH else 0
         self.model.show(period.first, weeks, month, found, today())
-        self.grid.verticalHeader().setSectionResizeMode(
-            self.grid.verticalHeader().ResizeMode.Stretch
-        )
         agenda = self.agenda.model()
         assert isinstance(agenda, OccurrenceTable)
         agenda.set_rows([o for day in sorted(found) for o in found[day]])
@@ -371,9 +424,7 @@ class MaintenancePage(Page):
             self.title.setText(f"{self._day:%B %Y}")
         self._show_day()
         self.content_shown()
-        self._ahead.start()
-        if not self._lists_read_once:
-            self._lists_timer.start()
+        self._after_paint.start()
 
     def _show_day(self) -> None:
         """Put the keyboard's cell on the chosen day and its occurrences in the day's list."""
@@ -387,38 +438,62 @@ class MaintenancePage(Page):
         self.change_button.setEnabled(self._planner and count > 0)
         self.tabs.setTabText(0, f"The da&y, {self._day:%a %d %b}: {plural(count, 'occurrence')}")
 
-    def _read_ahead(self) -> None:
+    def _read_ahead(self, then: Callable[[], None]) -> None:
         """Read the next period into memory, so Page Down shows it at once."""
         ahead = self._period(self._step(1))
         if ahead in self._memory:
-            return
+            return then()
         engine, now = self._context.engine, utcnow()
+
+        def arrived(found: dict[date, list[Occurrence]]) -> None:
+            self._arrived(ahead, found)
+            self.read_ahead.emit()
+            then()
+
         run_task(
             lambda: days(engine, ahead.first, ahead.last, now, ahead.which),
-            lambda found: self._arrived(ahead, found),
+            arrived,
             lambda _error: None,  # only a read ahead: the period is read again when asked for
             parent=self,
         )
 
-    def _read_lists(self) -> None:
-        self._lists_read_once = True
+    def read_overdue(self) -> None:
+        """Read the overdue list again, now."""
+        self._read_overdue(lambda: None)
+
+    def _read_overdue(self, then: Callable[[], None]) -> None:
+        self._lists_due = False
         engine, now, which = self._context.engine, utcnow(), self._which()
+
+        def arrived(rows: list[Occurrence]) -> None:
+            _table_of(self.overdue_list).set_rows(rows)
+            self.tabs.setTabText(1, f"Overd&ue ({len(rows)})" if rows else "Overd&ue")
+            self.overdue_shown.emit()
+            then()
+
         run_task(
-            lambda: lists(engine, now, which),
-            self._lists_arrived,
+            lambda: overdue(engine, now, which),
+            arrived,
             self.outcome.failed,
             parent=self,
-            guard=self._list_reads,
+            guard=self._overdue_reads,
         )
 
-    def _lists_arrived(self, found: Lists) -> None:
-        for table, rows in ((self.overdue_list, found.overdue), (self.coming_list, found.coming)):
-            model = table.model()
-            assert isinstance(model, OccurrenceTable)
-            model.set_rows(rows)
-        overdue = len(found.overdue)
-        self.tabs.setTabText(1, f"Overd&ue ({overdue})" if overdue else "Overd&ue")
-        self.tabs.setTabText(2, f"&Next 14 days ({len(found.coming)})")
+    def _read_coming(self, then: Callable[[], None]) -> None:
+        engine, now, which = self._context.engine, utcnow(), self._which()
+
+        def arrived(rows: list[Occurrence]) -> None:
+            _table_of(self.coming_list).set_rows(rows)
+            self.tabs.setTabText(2, f"&Next 14 days ({len(rows)})")
+            then()
+
+        run_task(
+            lambda: coming(engine, now, which),
+            arrived,
+            self.outcome.failed,
+            parent=self,
+            guard=self._coming_reads,
+        )
 
     def _choices_read(self, choices: MaintenanceChoices) -> None:
         self._choices = choices
@@ -515,8 +590,8 @@ class MaintenancePage(Page):
     def _changed(self, said: str) -> None:
         self.outcome.tell(said)
         self._memory.clear()
+        self._lists_due = True
         self._load()
-        self._read_lists()
         self._focus_calendar()
 
     def _focus_calendar(self) -> None:
