@@ -167,3 +167,50 @@ def test_a_manager_adds_a_task_on_the_chosen_day_and_changes_a_series(
     assert page.change_button.isEnabled()
     page.change_button.click()
     qtbot.waitUntil(lambda: any(d.task_id for d in page.findChildren(TaskDialog)))
+
+
+def open_dialog(qtbot: QtBot, page: MaintenancePage, day: date) -> OccurrenceDialog:
+    """The day's one occurrence opened with Enter, as a person would (the page active again
+    after an earlier dialog, as the window manager makes it)."""
+    qtbot.waitUntil(lambda: page.findChild(OccurrenceDialog) is None)
+    page.activateWindow()
+    qtbot.waitUntil(page.grid.hasFocus)
+    page.grid.setCurrentIndex(page.model.index_of(day))
+    QTest.keyClick(page.grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.findChild(OccurrenceDialog) is not None)
+    dialog = page.findChild(OccurrenceDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.detail is not None)
+    return dialog
+
+
+def test_ctrl_enter_in_the_notes_marks_it_done(page: MaintenancePage, qtbot: QtBot) -> None:
+    dialog = open_dialog(qtbot, page, date(2026, 11, 10))
+    dialog.notes.setFocus()
+    QTest.keyClicks(dialog.notes, "Patched")
+    with qtbot.waitSignal(dialog.accepted):
+        QTest.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "✓! 22:00" in day_text(page, date(2026, 11, 10)))
+
+
+def test_skipping_needs_a_reason_and_a_mistake_is_reopened(
+    page: MaintenancePage, qtbot: QtBot
+) -> None:
+    dialog = open_dialog(qtbot, page, date(2026, 11, 3))
+    dialog.skip_button.click()
+    qtbot.waitUntil(lambda: dialog.message.isVisible())
+    assert dialog.message.text() == "Say why it is skipped; the report shows it."
+    assert dialog.isVisible()
+    QTest.keyClicks(dialog.notes, "Change freeze")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.skip_button.click()
+    qtbot.waitUntil(lambda: "∅ 22:00" in day_text(page, date(2026, 11, 3)))
+    assert page.outcome.result.text() == "Skipped: Mail server patching"
+
+    again = open_dialog(qtbot, page, date(2026, 11, 3))
+    assert again.heading.text() == "∅ Mail server patching — Skipped"
+    assert not again.done_button.isEnabled() and again.reopen_button.isEnabled()
+    assert "Notes: Change freeze" in again.facts.text()
+    with qtbot.waitSignal(again.accepted):
+        again.reopen_button.click()
+    qtbot.waitUntil(lambda: "⚠ 22:00" in day_text(page, date(2026, 11, 3)))

@@ -130,7 +130,7 @@ class MaintenancePage(Page):
         self.grid = DaysGrid(self.model, self.stack)
         self.grid.step.connect(lambda count: self._select(self._day + timedelta(days=count)))
         self.grid.doubleClicked.connect(lambda _index: self.open_day())
-        self.grid.clicked.connect(self._clicked)
+        self.grid.selectionModel().currentChanged.connect(self._current_changed)
         self.agenda = occurrence_view(self.stack, "maintenanceAgenda", "Agenda")
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.agenda)
@@ -506,9 +506,10 @@ class MaintenancePage(Page):
             refill_filter(combo, items)
 
     # -- opening ------------------------------------------------------------------------------
-    def _clicked(self, index: QModelIndex) -> None:
+    def _current_changed(self, index: QModelIndex) -> None:
+        """A day chosen with the mouse (or any way but the page's own keys) is the day."""
         day = self.model.day_at(index)
-        if day is not None:
+        if day is not None and day != self._day:
             self._select(day)
 
     def open_day(self) -> None:
