@@ -19,6 +19,7 @@ from app.maintenance.recurrence import (
     check_schedule,
     describe,
     from_rrule,
+    gives,
     local_dates,
     occurrences,
     to_rrule,
@@ -184,6 +185,19 @@ def test_a_one_off_is_in_the_window_it_falls_in_only() -> None:
         utc(2026, 12, 20, 22)
     ]
     assert occurrences("", start, LONDON, utc(2027, 1, 1), utc(2027, 2, 1)) == []
+
+
+def test_a_series_gives_only_the_starts_it_comes_round_on() -> None:
+    sundays = to_rrule(Recurrence(Frequency.WEEKLY, weekdays=(SUNDAY,)))
+    start = datetime(2026, 10, 18, 1, 30)
+    assert gives(sundays, start, LONDON, utc(2026, 10, 25, 0, 30))  # BST, the first 01:30
+    assert gives(sundays, start, LONDON, utc(2026, 11, 1, 1, 30))  # GMT from then on
+    assert not gives(sundays, start, LONDON, utc(2026, 11, 1, 0, 30))  # an hour out
+    assert not gives(sundays, start, LONDON, utc(2026, 11, 1, 1, 29, 59))  # a second early
+    assert not gives(sundays, start, LONDON, utc(2026, 11, 2, 1, 30))  # a Monday
+    assert not gives(sundays, start, LONDON, utc(2026, 10, 11, 0, 30))  # before the first
+    assert gives("", datetime(2026, 12, 20, 22), LONDON, utc(2026, 12, 20, 22))
+    assert not gives("", datetime(2026, 12, 20, 22), LONDON, utc(2026, 12, 27, 22))
 
 
 def test_rrule_text_both_ways_and_in_words() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from app.errors import NotFoundError
 from app.maintenance.calendar import CalendarFilter, Occurrence, window
 from app.maintenance.record import may_record
+from app.maintenance.recurrence import INSTANT
 from app.permissions import Action, may
 from app.rows import existing, gone
 from models.engine import read_connection
@@ -21,8 +22,6 @@ from models.enums import StaffRole
 from models.maintenance import MaintenanceOccurrence, MaintenanceTask, MaintenanceTaskAsset
 from models.org import Staff
 from models.people import Asset
-
-_INSTANT = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -66,9 +65,7 @@ def load_occurrence(
         may_record, may_plan = _rights(session, task, viewer)
     found = [
         o
-        for o in window(
-            engine, starts, starts + _INSTANT, now, CalendarFilter(site_id=task.site_id)
-        )
+        for o in window(engine, starts, starts + INSTANT, now, CalendarFilter(site_id=task.site_id))
         if o.key == (task_id, due_at)
     ]
     if not found:

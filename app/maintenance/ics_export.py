@@ -34,7 +34,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.exports import write_output
-from app.maintenance.recurrence import UTC, from_rrule, occurrences
+from app.maintenance.recurrence import INSTANT, UTC, from_rrule, gives
 from app.maintenance.tasks import first_start
 from models.clock import utcnow
 from models.engine import is_sqlite, read_session
@@ -43,7 +43,6 @@ from models.maintenance import MaintenanceOccurrence, MaintenanceTask, Maintenan
 from models.org import Site, Staff, Team
 from models.people import Asset
 
-_INSTANT = timedelta(seconds=1)
 _EXCEPTIONS = (OccurrenceState.SCHEDULED, OccurrenceState.CANCELLED)
 
 
@@ -92,7 +91,7 @@ def schedule_calendar(engine: Engine, site_id: uuid.UUID | None = None) -> tuple
         cancelled: list[datetime] = []
         overrides: list[Event] = []
         for row in stored.get(task.id, []):
-            given = occurrences(task.rrule, start, zone, row.due_at, row.due_at + _INSTANT)
+            given = gives(task.rrule, start, zone, row.due_at)
             if row.state is OccurrenceState.CANCELLED:
                 if given:
                     cancelled.append(row.due_at.astimezone(zone))
@@ -281,7 +280,7 @@ def _span(task: MaintenanceTask, zone: ZoneInfo) -> tuple[datetime, datetime | N
     no end known without expanding it)."""
     since = first_start(task).replace(tzinfo=zone, fold=0).astimezone(UTC)
     if not task.rrule:
-        return since, since + _INSTANT
+        return since, since + INSTANT
     until = from_rrule(task.rrule).until
     if until is None:
         return since, None

@@ -44,8 +44,7 @@ from sqlmodel import Session, select
 
 from app.audit import record
 from app.errors import SwitchboardError, ValidationError
-from app.maintenance.recurrence import UTC, Frequency, Recurrence, describe, from_rrule
-from app.maintenance.recurrence import occurrences as series_occurrences
+from app.maintenance.recurrence import UTC, Frequency, Recurrence, describe, from_rrule, gives
 from app.maintenance.tasks import TaskDraft, add_task, first_start
 from app.permissions import Action, require
 from models.audit import AuditKind
@@ -55,7 +54,6 @@ from models.maintenance import MaintenanceOccurrence, MaintenanceTask
 from models.org import Site, Staff, Team
 from models.people import Asset
 
-_INSTANT = timedelta(seconds=1)
 _UNSUPPORTED = ("RDATE", "EXRULE")
 _CODE_IN_LOCATION = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -422,8 +420,7 @@ def _store_exceptions(
     rows = [(due, (due, due + length), OccurrenceState.CANCELLED) for due in found.cancelled]
     rows += [(due, span, OccurrenceState.SCHEDULED) for due, span in found.moved.items()]
     for due, (starts_at, ends_at), state in rows:
-        given = series_occurrences(task.rrule, first_start(task), found.zone, due, due + _INSTANT)
-        if not given:
+        if not gives(task.rrule, first_start(task), found.zone, due):
             raise _Refused(
                 f"{due.astimezone(found.zone):%a %d %b %Y %H:%M} is no occurrence of its series"
             )

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from app.audit import record
 from app.errors import NotFoundError, ValidationError
 from app.maintenance.notices import Notice, incident_text, maintenance_text, notices
-from app.maintenance.recurrence import occurrences
+from app.maintenance.recurrence import gives
 from app.maintenance.tasks import first_start
 from app.permissions import Action, require
 from app.tickets.actions import _detail, _Mutation, _mutation
@@ -236,10 +236,7 @@ def _check_occurrence(session: Session, task_id: uuid.UUID, due_at: datetime) ->
     if stored is None:
         site = session.get(Site, task.site_id)
         zone = ZoneInfo(site.timezone if site is not None else "UTC")
-        given = occurrences(
-            task.rrule, first_start(task), zone, due_at, due_at + timedelta(seconds=1)
-        )
-        if due_at not in given:
+        if not gives(task.rrule, first_start(task), zone, due_at):
             raise ValidationError(
                 {"cause": f"{task.title} has no maintenance window starting then."}
             )

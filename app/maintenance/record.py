@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import record
 from app.errors import PermissionDenied, ValidationError
-from app.maintenance.recurrence import occurrences
+from app.maintenance.recurrence import gives, occurrences
 from app.maintenance.tasks import LONGEST_WINDOW, first_start
 from app.permissions import Action, may, require, roles_that_may
 from app.roster.shifts import in_team
@@ -37,7 +37,6 @@ MAX_NOTES = 4000
 MOST_MINUTES = 7 * 24 * 60
 # Done "now" may be a little ahead of this workstation's clock on another's.
 CLOCK_SLACK = timedelta(minutes=5)
-_INSTANT = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -210,10 +209,7 @@ def _occurrence(
     if row is not None:
         return task, row
     site = existing(session, Site, task.site_id, gone("site"))
-    given = occurrences(
-        task.rrule, first_start(task), ZoneInfo(site.timezone), due_at, due_at + _INSTANT
-    )
-    if not given:
+    if not gives(task.rrule, first_start(task), ZoneInfo(site.timezone), due_at):
         raise ValidationError(
             {"due_at": "The series has no occurrence then any more; refresh the calendar."}
         )

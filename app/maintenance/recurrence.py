@@ -41,6 +41,9 @@ ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 # Long enough for any rule built here to come round (29 February: within 8 years).
 LOOK_AHEAD_YEARS = 8
 UTC = ZoneInfo("UTC")
+# The narrowest window worth asking about: stored times are whole seconds (starts whole
+# minutes), so a window this wide from a start holds that start and nothing else.
+INSTANT = timedelta(seconds=1)
 
 
 class Frequency(Enum):
@@ -230,6 +233,15 @@ def occurrences(
             found = _rule(recurrence, start).between(local_from, local_to, inc=True)
     placed = (_placed(moment, zone) for moment in found)
     return [moment for moment in placed if window_from <= moment < window_to]
+
+
+def gives(rule_text: str, start_local: datetime, zone: ZoneInfo, due_utc: datetime) -> bool:
+    """The series has an occurrence starting exactly at ``due_utc``: what has to hold before
+    a row is stored for (or an exception or a cause names) the occurrence due then, since a
+    series changed after the date was read may no longer come round on it. Arguments as
+    :func:`occurrences`; only the one instant is expanded, so it is cheap however old the
+    series."""
+    return due_utc in occurrences(rule_text, start_local, zone, due_utc, due_utc + INSTANT)
 
 
 @functools.lru_cache(maxsize=4096)
