@@ -7,7 +7,7 @@ clock (its zone beside it), how long the window lasts, how often it repeats (onc
 days; weeks on chosen weekdays; months or quarters on a day, the 1st to 5th or last weekday,
 or the last day; years in a month) and when it ends (never, on a date, after N times), said
 in words by :func:`app.maintenance.recurrence.describe` as it is chosen; then whether a
-ticket is raised N days ahead and whether closing it marks the occurrence done.
+ticket is raised N days ahead and whether resolving or closing it marks the occurrence done.
 
 A task being changed is read first (:func:`~app.maintenance.tasks.load_task`, off the GUI
 thread, with the pick lists). Its change applies from a date ("Apply from", today or the
@@ -482,9 +482,9 @@ class TaskDialog(QDialog):
         self.ahead_spin.setRange(0, MOST_DAYS_AHEAD)
         self.ahead_spin.setSuffix(" days ahead")
         self.close_check = named(
-            QCheckBox("Closin&g the ticket marks it done"),
+            QCheckBox("Resolvin&g or closing its ticket marks it done"),
             "taskCloseMarksDone",
-            "Closing the ticket marks it done",
+            "Resolving or closing its ticket marks it done",
         )
         tickets_row.addWidget(self.ticket_check, 0, 0)
         tickets_row.addWidget(self.ahead_spin, 0, 1)

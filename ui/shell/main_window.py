@@ -11,10 +11,19 @@ the database layer is imported and connected in the background; :meth:`MainWindo
 then puts the first page in. So only Qt stands between a double-click and a painted window.
 Every menu action shows its shortcut, so the keyboard route is discoverable from the mouse
 route.
+
+Once the database is attached, and then every :data:`RAISE_TICKETS_MS` (15 minutes), the
+window raises the maintenance tickets now due for the tasks the signed-in person may record
+(:func:`app.maintenance.occurrence_tickets.raise_due_tickets`, off the GUI thread, never
+two rounds at a time; every workstation may do it at once, each ticket is raised once). What
+was raised is said in the status bar and announced to the pages (:class:`TicketsRaised`); a
+failure is logged and said in the status bar, never in a dialog that would come back every
+15 minutes.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,9 +48,13 @@ from PySide6.QtWidgets import (
 import ui.contents  # noqa: F401 - registers the pages and commands
 from app.config import program_version
 from resources import resource_path
+from ui.kit.errors import problem_text
 from ui.kit.remembered import restore_window, save_window
 from ui.kit.tasks import run_task
+from ui.shell.events import TicketsRaised
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
+
+log = logging.getLogger(__name__)
 
 READ_ONLY_DAMAGED = (
     "This database is damaged: Switchboard shows what it holds, nothing can be saved."
@@ -58,6 +71,12 @@ if TYPE_CHECKING:
 
 TITLE = "Switchboard"
 LAYOUT_KEY = "mainWindow"  # where its size and place are remembered
+# How often the window raises the maintenance tickets that have come due (0: never, not even
+# when the database is attached).
+RAISE_TICKETS_MS = 15 * 60 * 1000
+RAISED_MESSAGE_MS = 15_000  # how long the status bar says what was raised...
+RAISE_FAILED_MESSAGE_MS = 60_000  # ...or why nothing could be
+RAISED_NUMBERS_SHOWN = 5  # the status bar names this many tickets, then "…"
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the page key of a navigation entry
 
 
@@ -94,6 +113,15 @@ def user_label(context: AppContext) -> str:
     return f"{who} · {context.role}" if context.role else who
 
 
+def raised_text(numbers: list[str]) -> str:
+    """The status bar's words for the maintenance tickets just raised: "Raised 2 maintenance
+    tickets: HQ-000101, HQ-000102"."""
+    shown = ", ".join(numbers[:RAISED_NUMBERS_SHOWN])
+    more = ", …" if len(numbers) > RAISED_NUMBERS_SHOWN else ""
+    tickets = "ticket" if len(numbers) == 1 else "tickets"
+    return f"Raised {len(numbers)} maintenance {tickets}: {shown}{more}"
+
+
 def _icon(name: str) -> QIcon:
     return QIcon(str(resource_path("icons", f"{name}.svg")))
 
@@ -102,6 +130,9 @@ class MainWindow(QMainWindow):
     """Switchboard's one window; see the module docstring."""
 
     attached = Signal()  # the database is open and the first page is in the window
+    # A round of raising maintenance tickets is over: the numbers raised (a list, maybe
+    # empty); not sent when the round failed.
+    maintenance_raised = Signal(object)
 
     def __init__(
         self,
@@ -109,9 +140,11 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         page_options: Mapping[str, Mapping[str, Any]] | None = None,
+        raise_tickets_ms: int = RAISE_TICKETS_MS,
     ) -> None:
         """``page_options``: keyword arguments for a page's factory, by page key (tests
-        switch the queue's polling off this way)."""
+        switch the queue's polling off this way). ``raise_tickets_ms``: how often the due
+        maintenance tickets are raised; 0 never (tests that are not about it)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
@@ -121,6 +154,12 @@ class MainWindow(QMainWindow):
         self._built: dict[str, Page] = {}
         self._came_from: dict[str, str] = {}  # page key -> the page it was reached from
         self._actions: dict[str, QAction] = {}
+        self._raising = False  # a round of raising maintenance tickets is under way
+        self.raise_timer = QTimer(self)  # the next round of raising maintenance tickets
+        self.raise_timer.setObjectName("raiseTicketsTimer")
+        self.raise_timer.setInterval(max(raise_tickets_ms, 0))
+        self.raise_timer.timeout.connect(self.raise_maintenance_tickets)
+        self._raises_tickets = raise_tickets_ms > 0
 
         self.opening = QLabel("Opening the database…")
         self.opening.setObjectName("openingPage")
@@ -170,6 +209,50 @@ class MainWindow(QMainWindow):
             engine = context.engine
             run_task(lambda: check_after_opening(engine), self._opening_checked, parent=self)
         self._offer_set_up(context)
+        if self._raises_tickets:
+            self.raise_maintenance_tickets()
+            self.raise_timer.start()
+
+    # -- maintenance tickets ------------------------------------------------------------------
+    def raise_maintenance_tickets(self) -> None:
+        """Raise the maintenance tickets now due for the tasks the person signed in may
+        record, off the GUI thread; nothing while a round is still under way (the next one
+        catches up), or on a database found damaged (nothing can be saved)."""
+        context = self._context
+        if context is None or self._raising or self.damaged_banner is not None:
+            return
+        from app.maintenance import occurrence_tickets
+        from models.clock import utcnow
+
+        engine, me = context.engine, context.me
+        self._raising = True
+        run_task(
+            lambda: occurrence_tickets.raise_due_tickets(engine, me, utcnow()),
+            self._maintenance_raised,
+            self._raising_failed,
+            parent=self,
+        )
+
+    def _maintenance_raised(self, numbers: list[str]) -> None:
+        self._raising = False
+        if numbers:
+            self.statusBar().showMessage(raised_text(numbers), RAISED_MESSAGE_MS)
+            self._announce(TicketsRaised(tuple(numbers)))
+        self.maintenance_raised.emit(numbers)
+
+    def _raising_failed(self, error: Exception) -> None:
+        """Logged, and said in the status bar: a dialog would come back every round (the
+        server is down for an hour, say), and the log has the details for a bug."""
+        self._raising = False
+        text = problem_text(error)
+        if text is None:
+            log.error("Raising maintenance tickets failed", exc_info=error)
+            text = "something went wrong inside Switchboard (the log file has the details)."
+        else:
+            log.warning("Raising maintenance tickets failed: %s", text, exc_info=error)
+        self.statusBar().showMessage(
+            f"Maintenance tickets could not be raised: {text}", RAISE_FAILED_MESSAGE_MS
+        )
 
     def _offer_set_up(self, context: AppContext) -> None:
         """A database waiting for its set-up opens the assistant for an admin."""
@@ -244,6 +327,8 @@ class MainWindow(QMainWindow):
         self._context = context
         self._show_who(context)
         self.show_page(self._navigation_pages()[0].key)
+        if self._raises_tickets:  # they may record other tasks than the person before
+            self.raise_maintenance_tickets()
 
     @property
     def context(self) -> AppContext | None:
@@ -504,5 +589,6 @@ class MainWindow(QMainWindow):
             return
         for page in self._built.values():
             page.closing()  # a call still on is logged as ending now
+        self.raise_timer.stop()
         save_window(self, LAYOUT_KEY)
         event.accept()
