@@ -17,7 +17,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from app.roster_commands import _site_id as site_id  # the roster's --site, said alike
+from app.roster_commands import site_id  # the roster's --site, said alike
 from app.terminal import terminal_safe
 
 EXIT_OK = 0

@@ -99,8 +99,8 @@ def _gaps(args: argparse.Namespace, url: str) -> int:
 
     engine = open_database(url)
     try:
-        site_id = _site_id(engine, args.site) if args.site else None
-        found = [gap for gap in week(engine, args.week).gaps if site_id in (None, gap.site_id)]
+        chosen = site_id(engine, args.site) if args.site else None
+        found = [gap for gap in week(engine, args.week).gaps if chosen in (None, gap.site_id)]
     finally:
         engine.dispose()
     label = week_code(args.week)
@@ -138,15 +138,17 @@ def _pdf(args: argparse.Namespace, url: str) -> int:
 
     engine = open_database(url)
     try:
-        site_id = _site_id(engine, args.site) if args.site else None
-        save_roster_pdf(engine, args.week, args.out, site_id)
+        chosen = site_id(engine, args.site) if args.site else None
+        save_roster_pdf(engine, args.week, args.out, chosen)
     finally:
         engine.dispose()
     print(f"Wrote the roster of {week_code(args.week)} to {args.out}")
     return EXIT_OK
 
 
-def _site_id(engine: Engine, code: str) -> uuid.UUID:
+def site_id(engine: Engine, code: str) -> uuid.UUID:
+    """The site a ``--site CODE`` names (any case), or a refusal listing the codes there are:
+    public so every command's ``--site`` is read and refused alike."""
     from sqlmodel import select
 
     from models.engine import read_session
@@ -154,7 +156,7 @@ def _site_id(engine: Engine, code: str) -> uuid.UUID:
 
     with read_session(engine) as session:
         sites = session.exec(select(Site.id, Site.code)).all()
-    found = [site_id for site_id, site_code in sites if site_code.lower() == code.strip().lower()]
+    found = [found_id for found_id, site_code in sites if site_code.lower() == code.strip().lower()]
     if not found:
         codes = ", ".join(sorted(site_code for _id, site_code in sites))
         raise SwitchboardError(f"No site has the code {code!r}; the sites are {codes}.")

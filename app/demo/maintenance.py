@@ -16,7 +16,7 @@ and a handful overdue in the last weeks. A person-owned daily check belongs to s
 leave coming, so the calendar shows the "owner away" flag.
 
 Each task's ``open_from`` is set by the very rule recording an occurrence uses
-(:func:`app.maintenance.record._settle`), once per task over the rows just inserted.
+(:func:`app.maintenance.record.settle`), once per task over the rows just inserted.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from sqlmodel import Session, col
 
 from app.demo.common import _UUID_CLEAR, _UUID_SET
-from app.maintenance.record import _settle
+from app.maintenance.record import settle
 from app.maintenance.recurrence import Frequency, Recurrence, occurrences, to_rrule
 from app.roster.local_time import wall_to_utc
 from models.enums import AssetKind, OccurrenceState, ShiftKind, StaffRole
@@ -725,7 +725,7 @@ def _open_from(session: Session, tasks: list[_Task], now: datetime) -> None:
         first = MaintenanceOccurrence(
             task_id=row.id, due_at=start, starts_at=start, ends_at=start + length
         )
-        _settle(session, row, first, now)
+        settle(session, row, first, now)
         changes.append({"_id": row.id, "_open_from": row.open_from})
     table = MaintenanceTask.__table__  # type: ignore[attr-defined]
     session.execute(

@@ -242,7 +242,7 @@ def finish(
     row.recorded_by_id = actor_id
     row.recorded_at = now
     session.add(row)
-    _settle(session, task, row, now)
+    settle(session, task, row, now)
     site = existing(session, Site, task.site_id, gone("site"))
     local = row.due_at.astimezone(ZoneInfo(site.timezone))
     record(
@@ -254,11 +254,12 @@ def finish(
     )
 
 
-def _settle(
+def settle(
     session: Session, task: MaintenanceTask, row: MaintenanceOccurrence, now: datetime
 ) -> None:
     """Move ``open_from`` to the first occurrence of ``task`` still owed (nothing before it
-    is), or to ``now`` when none up to now is."""
+    is), or to ``now`` when none up to now is, ``row`` (stored or not yet flushed) counted.
+    Public so the demo data sets ``open_from`` by this very rule, not a copy of it."""
     since = min(task.open_from, row.due_at)
     settled = {
         due
