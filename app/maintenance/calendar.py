@@ -87,6 +87,7 @@ class Occurrence(NamedTuple):
     title: str
     system: str
     site_code: str
+    site_id: uuid.UUID
     zone: str  # the site's time zone, for showing its times
     impact: str
     owner: str  # "Bob Tech", "Network", or "Bob Tech (Network)"
@@ -165,7 +166,6 @@ class _Read:
 
     tasks: dict[uuid.UUID, _Task]
     stored: dict[uuid.UUID, dict[datetime, Recorded]] = field(default_factory=dict)  # by task
-    away: dict[uuid.UUID, list[tuple[datetime, datetime]]] = field(default_factory=dict)
 
 
 def window(
@@ -178,14 +178,28 @@ def window(
     """Every occurrence running at some time from ``window_from`` to before ``window_to``
     (UTC), cancelled ones included, earliest first."""
     with read_connection(engine) as connection:
-        read = _Read(_tasks(connection, which))
-        # A window may start before the range: expand from the longest window earlier.
-        expand_from = window_from - LONGEST_WINDOW
-        read.stored = _stored(connection, read.tasks, expand_from, window_to)
-        found = _merged(read, expand_from, window_to, now)
-        shown = [o for o in found if o.ends_at > window_from and o.starts_at < window_to]
-        read.away = _away(connection, shown, window_from, window_to)
-    return sorted((_flag_away(read, o) for o in shown), key=_order)
+        shown = running(connection, window_from, window_to, now, which)
+        away = _away(connection, shown, window_from, window_to)
+    return sorted((_flag_away(away, o) for o in shown), key=_order)
+
+
+def running(
+    connection: Connection,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    which: CalendarFilter = CalendarFilter(),
+) -> list[Occurrence]:
+    """:func:`window`'s occurrences (running at some time from ``since`` to before ``until``,
+    cancelled ones included), in no order and not flagged for the owners' leave, read on the
+    caller's ``connection``: for a read that holds its own (the desks' notices,
+    app/maintenance/notices.py), so the two never count an occurrence differently."""
+    read = _Read(_tasks(connection, which))
+    # A window may start before the range: expand from the longest window earlier.
+    expand_from = since - LONGEST_WINDOW
+    read.stored = _stored(connection, read.tasks, expand_from, until)
+    found = _merged(read, expand_from, until, now)
+    return [o for o in found if o.ends_at > since and o.starts_at < until]
 
 
 def overdue(
@@ -202,8 +216,8 @@ def overdue(
         found = [
             o for o in _merged(read, since, now, now, from_open=True) if o.status is Status.OVERDUE
         ]
-        read.away = _away(connection, found, since, now)
-    return sorted((_flag_away(read, o) for o in found), key=_order)
+        away = _away(connection, found, since, now)
+    return sorted((_flag_away(away, o) for o in found), key=_order)
 
 
 def _order(occurrence: Occurrence) -> tuple[datetime, str]:
@@ -376,7 +390,15 @@ def _task_occurrences(
     occurrences made positionally."""
     row = task.row
     length = timedelta(minutes=row.duration_minutes)
-    same = (row.title, row.system, task.site_code, task.zone.key, row.impact, task.owner)
+    same = (
+        row.title,
+        row.system,
+        task.site_code,
+        row.site_id,
+        task.zone.key,
+        row.impact,
+        task.owner,
+    )
     owners = (row.owner_staff_id, row.owner_team_id)
     found = []
     for due in dues:
@@ -409,6 +431,7 @@ def _occurrence(task: _Task, due: datetime, stored: Recorded, now: datetime) -> 
         row.title,
         row.system,
         task.site_code,
+        row.site_id,
         task.zone.key,
         row.impact,
         task.owner,
@@ -443,8 +466,10 @@ def _away(
     return away
 
 
-def _flag_away(read: _Read, occurrence: Occurrence) -> Occurrence:
-    spans = read.away.get(occurrence.owner_staff_id) if occurrence.owner_staff_id else None
+def _flag_away(
+    away: dict[uuid.UUID, list[tuple[datetime, datetime]]], occurrence: Occurrence
+) -> Occurrence:
+    spans = away.get(occurrence.owner_staff_id) if occurrence.owner_staff_id else None
     if not spans or not occurrence.status.open:
         return occurrence
     if any(a < occurrence.ends_at and occurrence.starts_at < b for a, b in spans):

@@ -28,16 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, or_, select
 from sqlmodel import col
 
-from app.maintenance.calendar import (
-    CalendarFilter,
-    Occurrence,
-    Status,
-    _merged,
-    _Read,
-    _stored,
-    _tasks,
-)
-from app.maintenance.tasks import LONGEST_WINDOW
+from app.maintenance.calendar import CalendarFilter, Occurrence, Status, running
 from models.engine import read_connection
 from models.maintenance import MajorIncident
 from models.org import Site
@@ -173,34 +164,26 @@ def _incidents(connection: Connection, now: datetime, site_id: uuid.UUID | None)
 
 
 def _maintenance(connection: Connection, now: datetime, site_id: uuid.UUID | None) -> list[Notice]:
-    # The calendar's own reading, on this connection (app/maintenance/calendar.py's window,
-    # less the owners' leave, which a banner does not show).
-    read = _Read(_tasks(connection, CalendarFilter(site_id=site_id)))
-    if not read.tasks:
-        return []
-    until = now + SOON
-    expand_from = now - LONGEST_WINDOW
-    read.stored = _stored(connection, read.tasks, expand_from, until)
-    shown = [
-        o
-        for o in _merged(read, expand_from, until, now)
-        if o.ends_at > now and o.starts_at < until and o.status in _SHOWN
-    ]
-    shown.sort(key=lambda o: (o.starts_at > now, o.starts_at, o.title))
-    site_ids = {task_id: task.row.site_id for task_id, task in read.tasks.items()}
-    return [_maintenance_notice(o, site_ids[o.task_id], now) for o in shown]
+    # The calendar's own reading, on this connection (less the owners' leave, which a
+    # banner does not show).
+    found = running(connection, now, now + SOON, now, CalendarFilter(site_id=site_id))
+    shown = sorted(
+        (o for o in found if o.status in _SHOWN),
+        key=lambda o: (o.starts_at > now, o.starts_at, o.title),
+    )
+    return [_maintenance_notice(o, now) for o in shown]
 
 
 # Scheduled (moved ones too) and in progress; see the module docstring for the rest.
 _SHOWN = frozenset({Status.SCHEDULED, Status.IN_PROGRESS})
 
 
-def _maintenance_notice(o: Occurrence, site_id: uuid.UUID, now: datetime) -> Notice:
+def _maintenance_notice(o: Occurrence, now: datetime) -> Notice:
     return Notice(
         kind=NoticeKind.MAINTENANCE_NOW if o.starts_at <= now else NoticeKind.MAINTENANCE_SOON,
         text=maintenance_text(o.title, o.site_code, o.impact, o.starts_at, o.ends_at, o.zone),
         title=o.title,
-        site_id=site_id,
+        site_id=o.site_id,
         site_code=o.site_code,
         starts_at=o.starts_at,
         ends_at=o.ends_at,
