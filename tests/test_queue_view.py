@@ -35,6 +35,7 @@ from ui.kit.paged_model import IdRole
 from ui.queue.columns import CELL_PADDING, SAMPLES, SUMMARY_LEAST
 from ui.queue.model import Column
 from ui.queue.page import NO_MATCH_TITLE, NO_TICKETS_TITLE, QueuePage
+from ui.shell.events import TicketsRaised
 from ui.tickets.requests import TicketRequest
 
 
@@ -337,6 +338,17 @@ def test_the_first_rows_come_before_the_count_and_the_label_says_so(
     tasks.run_held()
     qtbot.waitUntil(lambda: view.row_count.text() == "24 tickets")
     assert view.model.rowCount() == 24
+
+
+def test_tickets_the_maintenance_schedule_raised_are_read_in(
+    qtbot: QtBot, view: QueuePage, engine: Engine, org: Org
+) -> None:
+    """With polling off, the queue hears of raised tickets from the window and reads them."""
+    _choose(qtbot, view, "All tickets")
+    qtbot.waitUntil(lambda: _settled(view, 24))
+    [raised] = add_tickets(engine, org, 1)
+    view.notice(TicketsRaised((raised.number,)))
+    qtbot.waitUntil(lambda: _settled(view, 25))
 
 
 # ------------------------------------------------------------- from the filter box to a ticket

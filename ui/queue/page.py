@@ -69,6 +69,7 @@ from ui.kit.widgets import MUTED, filter_line, key_action, named, paged_table, s
 from ui.maintenance.notice_banner import NOTICE_MS, NoticeBanner
 from ui.queue.columns import ColumnFitter
 from ui.queue.model import Column, QueueModel
+from ui.shell.events import TicketsRaised
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest, TicketSaved
 
@@ -466,9 +467,12 @@ class QueuePage(Page):
         return True
 
     def notice(self, event: object) -> None:
-        """A ticket saved anywhere is selected here and the rows are read again."""
+        """A ticket saved anywhere is selected here and the rows are read again; tickets the
+        maintenance schedule raised are read in, the selection left where it is."""
         if isinstance(event, TicketSaved):
             self.select_ticket(event.detail.id)
+            self.refresh()
+        elif isinstance(event, TicketsRaised):
             self.refresh()
 
     def fill_views_menu(self, menu: QMenu) -> None:
