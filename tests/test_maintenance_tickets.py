@@ -210,7 +210,7 @@ def test_two_workstations_raising_at_once_make_one_ticket(
     """While the first is creating the ticket, a second raises: it waits for the first's
     transaction (SQLite: its write lock; PostgreSQL: the new row's unique key), then skips."""
     task = add(engine, org)
-    real = occurrence_tickets.create_ticket
+    real = occurrence_tickets.open_ticket
     others: list[threading.Thread] = []
     second: list[list[str]] = []
 
@@ -225,7 +225,7 @@ def test_two_workstations_raising_at_once_make_one_ticket(
             time.sleep(0.5)  # the other is waiting on this transaction by now
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(occurrence_tickets, "create_ticket", create_while_another_raises)
+    monkeypatch.setattr(occurrence_tickets, "open_ticket", create_while_another_raises)
     first = raise_due_tickets(engine, org.bob, NOW)
     others[0].join(30)
     assert len(first) == 1 and second == [[]]

@@ -8,7 +8,7 @@ that many days away (0: on the day). Only the tasks the person raising may recor
 handled (:func:`app.maintenance.record.may_record`), so on the shared server the row
 policies let them store the occurrence. Each occurrence is one transaction: its row is
 stored (or locked) first, then the ticket is created through
-:func:`app.tickets.actions.create_ticket` in the same transaction (numbering, SLA, the
+:func:`app.tickets.actions.open_ticket` in the same transaction (numbering, SLA, the
 CREATED and ASSIGNED events), and the row takes the ticket's id. Two workstations raising at
 once never make two tickets: on SQLite the transactions queue (``BEGIN IMMEDIATE``) and the
 second finds the ticket; on PostgreSQL the second waits on the row (or on the unique
@@ -43,7 +43,7 @@ from sqlmodel import Session, col, select
 from app.errors import ValidationError
 from app.maintenance.calendar import CalendarFilter, Status, window
 from app.maintenance.record import finish, may_record, occurrence_row
-from app.tickets.actions import TicketDraft, create_ticket
+from app.tickets.actions import TicketDraft, open_ticket
 from models.engine import read_session
 from models.enums import Channel, OccurrenceState
 from models.maintenance import MaintenanceOccurrence, MaintenanceTask, MaintenanceTaskAsset
@@ -156,10 +156,8 @@ def _raise_in(session: Session, actor_id: uuid.UUID, due: _Due, now: datetime) -
     site = session.get(Site, task.site_id)
     assert site is not None
     draft = _draft(session, task, site, row.starts_at, row.ends_at)
-    # create_ticket's session joins this connection's transaction (SQLAlchemy's "join a
-    # session into an external transaction"): the ticket and the link commit together.
-    connection = session.connection()
-    ticket = create_ticket(cast(Engine, connection), draft, actor_id, now)
+    # In this session's transaction: the ticket and the link commit together.
+    ticket = open_ticket(session, draft, actor_id, now)
     row.ticket_id = ticket.id
     finish(session, actor_id, task, row, f"Ticket {ticket.number} raised", now)
     return ticket.number

@@ -380,7 +380,16 @@ def create_ticket(
 ) -> TicketDetail:
     """Log a new ticket; "resolved on the call" creates it already resolved (FCR). Every
     problem with the draft is named at once, so the form shows them together."""
-    now = now or utcnow()
+    with write_session(engine) as session:
+        ticket_id = open_ticket(session, draft, actor_id, now or utcnow()).id
+    return _detail(engine, ticket_id)
+
+
+def open_ticket(session: Session, draft: TicketDraft, actor_id: uuid.UUID, now: datetime) -> Ticket:
+    """:func:`create_ticket`'s work in the caller's write ``session``, flushed, not
+    committed: for a write that makes a ticket as part of its own transaction (a
+    maintenance occurrence's ticket, app/maintenance/occurrence_tickets.py), so the two
+    commit or roll back together."""
     problems: dict[str, str] = {}
     try:
         summary = _clean_summary(draft.summary)
@@ -391,7 +400,7 @@ def create_ticket(
             problems["channel"] = "Only phone or walk-in tickets can be resolved on first contact."
         if not draft.resolution_note.strip():
             problems["resolution"] = "Say how the problem was solved."
-    with write_session(engine) as session, session.no_autoflush:
+    with session.no_autoflush:
         require(session, actor_id, Action.CREATE_TICKET)
         if draft.assignee_id or draft.team_id:
             require(session, actor_id, Action.ASSIGN_TICKET)
@@ -435,8 +444,7 @@ def create_ticket(
             ticket.first_contact_resolution = True
             _enter_status(m, TicketStatus.RESOLVED, draft.resolution_note)
         m.finish()
-        ticket_id = ticket.id
-    return _detail(engine, ticket_id)
+    return ticket
 
 
 def _edit_actions(changes: Mapping[str, Any]) -> tuple[Action, ...]:
