@@ -20,13 +20,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from enum import Enum
 from typing import Any, NamedTuple, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, or_, select
 from sqlmodel import col
 
+from app.maintenance.marks import Labelled
 from app.maintenance.recurrence import occurrences
 from app.maintenance.tasks import LONGEST_WINDOW, first_start
 from app.roster.running import LONGEST_SHIFT
@@ -40,7 +40,7 @@ from models.roster import Shift, ShiftType
 AWAY = (ShiftKind.LEAVE, ShiftKind.SICK)
 
 
-class Status(Enum):
+class Status(Labelled):
     """How an occurrence stands, with a symbol so it reads without colour."""
 
     SCHEDULED = ("Scheduled", "○")
@@ -50,14 +50,6 @@ class Status(Enum):
     DONE_LATE = ("Done late", "✓!")
     SKIPPED = ("Skipped", "∅")
     CANCELLED = ("Cancelled", "✕")
-
-    @property
-    def label(self) -> str:
-        return self.value[0]
-
-    @property
-    def symbol(self) -> str:
-        return self.value[1]
 
     @property
     def open(self) -> bool:

@@ -22,13 +22,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, or_, select
 from sqlmodel import col
 
 from app.maintenance.calendar import CalendarFilter, Occurrence, Status, running
+from app.maintenance.marks import Labelled
 from models.engine import read_connection
 from models.maintenance import MajorIncident
 from models.org import Site
@@ -37,20 +37,12 @@ SOON = timedelta(hours=1)  # maintenance starting this soon is announced already
 EVERY_SITE = "All sites"
 
 
-class NoticeKind(Enum):
+class NoticeKind(Labelled):
     """What a notice is about, most urgent first, with a symbol so it reads without colour."""
 
     MAJOR_INCIDENT = ("Major incident", "⚠")
     MAINTENANCE_NOW = ("Maintenance now", "⚒")
     MAINTENANCE_SOON = ("Maintenance soon", "◔")
-
-    @property
-    def label(self) -> str:
-        return self.value[0]
-
-    @property
-    def symbol(self) -> str:
-        return self.value[1]
 
     @property
     def planned(self) -> bool:
