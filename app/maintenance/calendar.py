@@ -141,15 +141,20 @@ _SERIES = tuple(
 )  # the columns, in Series' order
 
 
+# What every occurrence of a task shows of it, in Occurrence's order from ``title`` to
+# ``owner_team_id``: made once per task per read, not once per occurrence.
+_Shown = tuple[str, str, str, uuid.UUID, str, str, str, uuid.UUID | None, uuid.UUID | None]
+
+
 @dataclass(frozen=True)
 class _Task:
-    """A task as a read holds it: its series, where, on which clock, and whose."""
+    """A task as a read holds it: its series, on which clock, and what its occurrences
+    show (where, whose)."""
 
     row: Series
     start: datetime  # the first occurrence's local date and time
-    site_code: str
     zone: ZoneInfo
-    owner: str
+    shown: _Shown
 
 
 @dataclass
@@ -283,7 +288,9 @@ def _tasks(
         names = [n for n in (person, team_name) if n]
         who = f"{names[0]} ({names[1]})" if len(names) == 2 else (names[0] if names else "")
         zone = zones.setdefault(zone_name, ZoneInfo(zone_name))
-        tasks[task.id] = _Task(task, first_start(task), code, zone, who)
+        shown = (task.title, task.system, code, task.site_id, zone.key, task.impact, who)
+        owners = (task.owner_staff_id, task.owner_team_id)
+        tasks[task.id] = _Task(task, first_start(task), zone, (*shown, *owners))
     return tasks
 
 
@@ -380,18 +387,8 @@ def _task_occurrences(
     due time) in their place and taken out of ``stored``, those moved out of the range
     left out. The hot loop of a month's read: the task's own values are taken once, and
     occurrences made positionally."""
-    row = task.row
-    length = timedelta(minutes=row.duration_minutes)
-    same = (
-        row.title,
-        row.system,
-        task.site_code,
-        row.site_id,
-        task.zone.key,
-        row.impact,
-        task.owner,
-    )
-    owners = (row.owner_staff_id, row.owner_team_id)
+    task_id, shown = task.row.id, task.shown
+    length = timedelta(minutes=task.row.duration_minutes)
     found = []
     for due in dues:
         recorded = stored.pop(due, None)
@@ -404,7 +401,7 @@ def _task_occurrences(
                 if due <= now
                 else Status.SCHEDULED
             )
-            found.append(Occurrence(row.id, due, due, ends, status, *same, *owners))
+            found.append(Occurrence(task_id, due, due, ends, status, *shown))
         elif since <= recorded.starts_at < until:
             found.append(_occurrence(task, due, recorded, now))
     return found
@@ -412,26 +409,10 @@ def _task_occurrences(
 
 def _occurrence(task: _Task, due: datetime, stored: Recorded, now: datetime) -> Occurrence:
     """The occurrence of ``task`` due at ``due`` as its stored row has it."""
-    row = task.row
     starts, ends = stored.starts_at, stored.ends_at
+    status = status_of(stored, starts, ends, now)
     return Occurrence(
-        row.id,
-        due,
-        starts,
-        ends,
-        status_of(stored, starts, ends, now),
-        row.title,
-        row.system,
-        task.site_code,
-        row.site_id,
-        task.zone.key,
-        row.impact,
-        task.owner,
-        row.owner_staff_id,
-        row.owner_team_id,
-        starts != due,
-        False,
-        stored.ticket_id,
+        task.row.id, due, starts, ends, status, *task.shown, starts != due, False, stored.ticket_id
     )
 
 
