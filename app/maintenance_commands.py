@@ -6,6 +6,8 @@ calendar programs subscribe to or import (app/maintenance/ics_export.py);
 adds a task for each event of a vendor's calendar, all of them in one transaction or none,
 as the person running it (who must manage maintenance); the tasks belong to the owner and
 team given, else to that person (app/maintenance/ics_import.py);
+``maintenance lists --out FILE [--site CODE]`` writes the overdue list and the next 14 days
+as the PDF the calendar page prints (app/maintenance/lists_pdf.py);
 ``maintenance raise-tickets`` raises the tickets of the occurrences now that many days ahead,
 for the tasks the person running it may record (app/maintenance/occurrence_tickets.py); run
 it from a scheduler (cron, a systemd timer) where no window is open to raise them.
@@ -49,6 +51,12 @@ def add_maintenance_commands(
     )
     importing.add_argument("--team", metavar="NAME", help="the team that does the tasks")
     add_common(importing)
+    listing = tasks.add_parser(
+        "lists", help="the overdue maintenance and the next 14 days as a PDF to print"
+    )
+    listing.add_argument("--out", type=Path, required=True, metavar="FILE")
+    listing.add_argument("--site", metavar="CODE", help="one site's (default: every site)")
+    add_common(listing)
     raising = tasks.add_parser(
         "raise-tickets",
         help="raise the tickets of maintenance occurrences coming up (as the --user login)",
@@ -107,6 +115,22 @@ def _import_ics(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
+def _lists(args: argparse.Namespace, url: str) -> int:
+    from app.db_lifecycle import open_database
+    from app.maintenance.calendar import CalendarFilter
+    from app.maintenance.lists_pdf import save_lists_pdf
+    from models.clock import utcnow
+
+    engine = open_database(url)
+    try:
+        chosen = site_id(engine, args.site) if args.site else None
+        save_lists_pdf(engine, utcnow(), args.out, CalendarFilter(site_id=chosen))
+    finally:
+        engine.dispose()
+    print(f"Wrote the overdue maintenance and the next 14 days to {args.out}")
+    return EXIT_OK
+
+
 def _raise_tickets(args: argparse.Namespace, url: str) -> int:
     from app.db_lifecycle import open_database
     from app.identity import login_name
@@ -128,6 +152,7 @@ def _raise_tickets(args: argparse.Namespace, url: str) -> int:
 TASKS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "ics": _ics,
     "import-ics": _import_ics,
+    "lists": _lists,
     "raise-tickets": _raise_tickets,
 }
 

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
+from app.cli import main
 from app.context import AppContext
 from app.errors import NotFoundError
 from app.maintenance.calendar import CalendarFilter
 from app.maintenance.lists_pdf import lists_pdf
-from tests.conftest import NOW, Org, as_manager
+from tests.conftest import NOW, Org, as_manager, make_org, migrated_database
 from tests.test_maintenance_page import open_page
 from tests.test_maintenance_tasks import add
 from tests.test_roster_pdf import pages_of
@@ -95,3 +96,21 @@ def test_the_page_prints_the_lists_through_the_print_dialog(
     assert (dialog.minPage(), dialog.maxPage()) == (1, 1)
     dialog.reject()
     assert page.model.day_at(page.grid.currentIndex()) == date(2026, 11, 24)
+
+
+def test_the_command_writes_the_lists_of_a_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with migrated_database("sqlite", tmp_path) as engine:
+        org = make_org(engine)
+        add(engine, org)
+    db = ["--db", str(tmp_path / "switchboard.db")]
+    out = tmp_path / "lists.pdf"
+    assert main(["maintenance", "lists", "--out", str(out), "--site", "HQ", *db]) == 0
+    assert capsys.readouterr().out == (
+        f"Wrote the overdue maintenance and the next 14 days to {out}\n"
+    )
+    text = " ".join(pages_of(out.read_bytes()))
+    assert "HQ" in text and "Mail server patching" in text
+    assert main(["maintenance", "lists", "--out", str(out), "--site", "XX", *db]) == 2
+    assert "XX" in capsys.readouterr().err
