@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -48,7 +48,7 @@ from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
 from ui.kit.print_pdf import print_made, save_and_open
 from ui.kit.remembered import remember_splitter
-from ui.kit.tasks import AFTER_PAINT_MS, StaleGuard, after_paint_timer, run_task
+from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
 from ui.kit.widgets import MUTED, key_action, named, page_button, plural, refill_filter
 from ui.maintenance.month import AWAY, MOVED, DaysGrid, DaysModel
 from ui.maintenance.occurrence_dialog import OccurrenceDialog
@@ -106,6 +106,9 @@ class MaintenancePage(Page):
         self._coming_reads = StaleGuard()
         self._choice_reads = StaleGuard()
         self._after_paint = after_paint_timer(self, self._read_in_turn)
+        self._step_timer = after_paint_timer(self, self._next_step)
+        self._reread_timer = after_paint_timer(self, self._reread)
+        self._steps: list[Step] = []
         self._choices: MaintenanceChoices | None = None
         self._planner = context_may(context, Action.MANAGE_MAINTENANCE)
         # Read after a period is painted, one at a time (a worker shares the interpreter with
@@ -286,12 +289,27 @@ class MaintenancePage(Page):
         """Run ``steps`` one after another, each once the last one's answer is painted, and
         none while a period the person asked for is being read (its arrival starts them
         again). A step whose answer is dropped for a newer one ends the turn."""
-        if steps and self._asked is None:
-            first, rest = steps[0], steps[1:]
-            first(lambda: QTimer.singleShot(AFTER_PAINT_MS, self, lambda: self._in_turn(rest)))
+        self._steps = list(steps)
+        self._next_step()
+
+    def _next_step(self) -> None:
+        if self._steps and self._asked is None and self.isVisible():
+            first = self._steps.pop(0)
+            first(self._step_timer.start)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Hidden (another page, or closed): nothing more is read for it until it is shown
+        again, which reads everything again."""
+        for timer in (self._after_paint, self._step_timer, self._reread_timer):
+            timer.stop()
+        self._steps = []
+        super().hideEvent(event)
 
     def _read_in_turn(self) -> None:
-        """What nobody waits for, one read after another once the period is painted."""
+        """What nobody waits for, one read after another once the period is painted (and
+        only while the page is on screen)."""
+        if not self.isVisible():
+            return
         steps: list[Step] = []
         if self._choices_due:
             steps.append(self._read_choices)
@@ -381,13 +399,24 @@ class MaintenancePage(Page):
         self._load()
 
     def _load(self) -> None:
-        """Ask for the period of the chosen day; from memory at once if it was read before."""
+        """Ask for the period of the chosen day. One read before is shown from memory at once
+        and read again once painted (a read on a worker thread slows the paint beside it)."""
         period = self._period()
-        remembered = self._memory.get(period)
-        if remembered is not None:
-            self._arrived(period, remembered)
-        engine, now = self._context.engine, utcnow()
         self._asked = period
+        remembered = self._memory.get(period)
+        if remembered is None:
+            self._read(period)
+            return
+        self._arrived(period, remembered)
+        self._reread_timer.start()
+
+    def _reread(self) -> None:
+        if self._asked is not None and self.isVisible():
+            self._read(self._asked)
+
+    def _read(self, period: Period) -> None:
+        self._reread_timer.stop()  # this is the read it would have made
+        engine, now = self._context.engine, utcnow()
 
         def answered(found: dict[date, list[Occurrence]]) -> None:
             self._asked = None
