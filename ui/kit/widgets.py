@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QObject, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -314,3 +315,32 @@ def refill_filter(combo: QComboBox, items: Iterable[Choice]) -> None:
         combo.setCurrentIndex(
             next((n for n in range(combo.count()) if combo.itemData(n) == chosen), 0)
         )
+
+
+WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_checks(
+    name: str, accessible: str, changed: Callable[[], None], *, ticked: bool = False
+) -> tuple[QWidget, list[QCheckBox]]:
+    """A row of seven check boxes, Monday first (object names ``<name>0`` .. ``<name>6``),
+    all ``ticked`` to begin with, each calling ``changed`` when ticked or cleared later. The
+    row passes the keyboard to Monday without ticking it, so a caption's key can take a
+    person there (a label whose buddy is a button clicks it; one whose buddy passes the
+    focus on does not)."""
+    row = named(QWidget(), name, accessible)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    checks = []
+    for number, label in enumerate(WEEKDAY_LABELS):
+        check = named(QCheckBox(label), f"{name}{number}", WEEKDAY_NAMES[number])
+        check.setChecked(ticked)
+        check.toggled.connect(lambda _on: changed())
+        layout.addWidget(check)
+        checks.append(check)
+    layout.addStretch(1)
+    row.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    row.setFocusProxy(checks[0])
+    return row, checks

@@ -101,13 +101,13 @@ from ui.kit.widgets import (
     show_problems,
     signals_blocked,
     text_box,
+    weekday_checks,
 )
 
 NOBODY = "—"
 DEFAULT_MINUTES = 60
 MOST_HOURS = 7 * 24  # the service refuses a window longer than a week
 MOST_REPEATS = 999  # "every N" and "after N times"
-SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ASSET_ROLE = Qt.ItemDataRole.UserRole + 1
 APPLY_SENTENCE = "Occurrences before this date stay as they were recorded."
 DEFAULT_SIZE = QSize(980, 640)  # fits a 1024x700 screen with the window's frame
@@ -548,21 +548,7 @@ class TaskDialog(QDialog):
         repeats_row.addStretch(1)
         self._row(form, "repeats", "&Repeats:", repeats, None, self.repeats_combo)
 
-        days = named(QWidget(), "taskWeekdays", "On weekdays")
-        days_row = QHBoxLayout(days)
-        days_row.setContentsMargins(0, 0, 0, 0)
-        days_row.setSpacing(6)
-        self.day_checks: list[QCheckBox] = []
-        for number, name in enumerate(SHORT_DAYS):
-            check = named(QCheckBox(name), f"taskWeekday{number}", DAY_NAMES[number])
-            check.toggled.connect(self._changed)
-            days_row.addWidget(check)
-            self.day_checks.append(check)
-        days_row.addStretch(1)
-        days.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        days.setFocusProxy(self.day_checks[0])
-        # The caption's key takes the keyboard to Monday without ticking it (a label whose
-        # buddy is a button clicks it; one whose buddy passes the focus on does not).
+        days, self.day_checks = weekday_checks("taskWeekday", "On weekdays", self._changed)
         self._row(form, "weekdays", "On &weekdays:", days)
 
         pattern = named(QWidget(), "taskMonthPattern", "Day of the month")

@@ -25,7 +25,6 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -77,11 +76,11 @@ from ui.kit.widgets import (
     read_only_table,
     show_message,
     show_problems,
+    weekday_checks,
 )
 
 PREVIEW_DELAY_MS = 300  # the plan is read again once typing pauses this long
 DEFAULT_WEEKS = 4
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PREVIEW_HEADERS = ("Week", "Who", "Shifts", "Skipped, and why")
 SKIPPED = 3  # the preview's column of reasons
 UNCOVERED = "✕"  # with the red, so an uncovered week reads without colour
@@ -228,21 +227,9 @@ class RotationDialog(QDialog):
         self.weeks_spin.valueChanged.connect(self._changed)
         self._row(form, "weeks", "For wee&ks:", self.weeks_spin)
 
-        days = named(QWidget(), "rotationDays", "Days of the week")
-        days_row = QHBoxLayout(days)
-        days_row.setContentsMargins(0, 0, 0, 0)
-        self.day_checks = []
-        for number, name in enumerate(DAY_NAMES):
-            check = named(QCheckBox(name), f"rotationDay{number}", name)
-            check.setChecked(True)
-            check.toggled.connect(self._changed)
-            days_row.addWidget(check)
-            self.day_checks.append(check)
-        days_row.addStretch(1)
-        # The caption's key takes the keyboard to Monday without ticking it (a label whose
-        # buddy is a button clicks it).
-        days.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        days.setFocusProxy(self.day_checks[0])
+        days, self.day_checks = weekday_checks(
+            "rotationDay", "Days of the week", self._changed, ticked=True
+        )
         self._row(form, "days", "&Days:", days)
 
         hours = QWidget()
