@@ -128,16 +128,27 @@ class IntEnumType(TypeDecorator[IntEnum]):
         self.enum_class = enum_class
         # Members by value: calling the enum class for each row read cost 7 µs, a tenth of a
         # month's read of the maintenance calendar.
-        self._members: dict[int, IntEnum] = {member.value: member for member in enum_class}
+        members: dict[int, IntEnum] = {member.value: member for member in enum_class}
+
+        def member(value: int | None) -> IntEnum | None:
+            if value is None:
+                return None
+            found = members.get(value)
+            return found if found is not None else enum_class(value)  # refuses a stray value
+
+        self._member = member
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
         return None if value is None else int(self.enum_class(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> IntEnum | None:
-        if value is None:
-            return None
-        found = self._members.get(value)
-        return found if found is not None else self.enum_class(value)  # refuses a stray value
+        return self._member(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        """The member straight from the stored number, one call per value instead of the
+        decorator's two (a month of the maintenance calendar reads thousands). The integer
+        types have no processor of their own on either back end to run first."""
+        return self._member
 
 
 class Table(SQLModel):

@@ -157,6 +157,31 @@ def test_open_from_is_the_first_occurrence_still_owed(demo: Engine) -> None:
         assert all(due in done for due in given if due < task.open_from)
 
 
+def test_a_window_reads_each_series_from_its_open_from_as_if_from_its_first_date(
+    demo: Engine,
+) -> None:
+    """The calendar expands a series only from its ``open_from`` (before it everything is
+    stored); worked out here from each first date, the year shows the same occurrences."""
+    since, until = YEAR_AGO, NOW + timedelta(weeks=2)
+    stored = {(row.task_id, row.due_at): row for row in _stored(demo)}
+    with read_session(demo) as s:
+        zones = {site.id: ZoneInfo(site.timezone) for site in s.exec(sm_select(Site)).all()}
+    expected = set()
+    for task in _tasks(demo):
+        start, zone = first_start(task), zones[task.site_id]
+        for due in occurrences(task.rrule, start, zone, since - timedelta(days=2), until):
+            row = stored.get((task.id, due))
+            starts = row.starts_at if row is not None else due
+            ends = (
+                row.ends_at if row is not None else due + timedelta(minutes=task.duration_minutes)
+            )
+            if ends > since and starts < until:
+                expected.add((task.id, due, starts, ends))
+    shown = window(demo, since, until, NOW)
+    assert len(shown) > 2000
+    assert {(o.task_id, o.due_at, o.starts_at, o.ends_at) for o in shown} == expected
+
+
 def test_the_coming_weeks_show_a_move_and_an_owner_away(demo: Engine) -> None:
     coming = window(demo, NOW, NOW + timedelta(weeks=4), NOW)
     assert len(coming) > 100

@@ -5,8 +5,10 @@ Each read is one call answered from one connection: the tasks that pass the filt
 stored occurrences among them (done, skipped, cancelled, moved, given a ticket), and the
 owners' leave. The series are expanded only for the window asked for
 (:func:`app.maintenance.recurrence.occurrences`), and a stored row takes the place of the
-occurrence its series gave at the same start (``due_at``). The overdue list expands each task
-from its ``open_from``, so its cost follows what is unsettled, not the years of history.
+occurrence its series gave at the same start (``due_at``). Each series is expanded from its
+``open_from`` at the earliest: everything before it is settled, so stored, and a month long
+past is its stored rows alone. The overdue list's cost so follows what is unsettled, not the
+years of history.
 
 **Status.** Cancelled, done (on time when done by the end of its window, else late) and
 skipped are as recorded; otherwise an occurrence is overdue once its window has ended, in
@@ -16,11 +18,13 @@ progress while it runs, and scheduled before. "Now" is passed in (models.clock.u
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, or_, select
@@ -98,24 +102,17 @@ class Occurrence(NamedTuple):
         return moment.astimezone(ZoneInfo(self.zone))
 
 
-class Recorded(Protocol):
-    """What the calendar reads of a stored occurrence: a MaintenanceOccurrence, or the row
-    it is read as (no ORM object is made per row: a month holds thousands)."""
-
-    @property
-    def task_id(self) -> uuid.UUID: ...
-    @property
-    def due_at(self) -> datetime: ...
-    @property
-    def starts_at(self) -> datetime: ...
-    @property
-    def ends_at(self) -> datetime: ...
-    @property
-    def state(self) -> OccurrenceState: ...
-    @property
-    def done_at(self) -> datetime | None: ...
-    @property
-    def ticket_id(self) -> uuid.UUID | None: ...
+# A stored occurrence as the calendar reads it: the columns of ``_RECORDED``, in that order
+# (the row itself, not an ORM object: a month holds thousands).
+Recorded = tuple[
+    uuid.UUID,  # task_id
+    datetime,  # due_at
+    datetime,  # starts_at
+    datetime,  # ends_at
+    OccurrenceState,  # state
+    datetime | None,  # done_at
+    uuid.UUID | None,  # ticket_id
+]
 
 
 class Series(NamedTuple):
@@ -146,8 +143,7 @@ _SERIES = tuple(
 _Shown = tuple[str, str, str, uuid.UUID, str, str, str, uuid.UUID | None, uuid.UUID | None]
 
 
-@dataclass(frozen=True)
-class _Task:
+class _Task(NamedTuple):
     """A task as a read holds it: its series, on which clock, and what its occurrences
     show (where, whose)."""
 
@@ -162,7 +158,7 @@ class _Read:
     """One read's rows."""
 
     tasks: dict[uuid.UUID, _Task]
-    stored: dict[uuid.UUID, dict[datetime, Recorded]] = field(default_factory=dict)  # by task
+    stored: dict[uuid.UUID, list[Recorded]] = field(default_factory=dict)  # by task
 
 
 def window(
@@ -177,7 +173,7 @@ def window(
     with read_connection(engine) as connection:
         shown = running(connection, window_from, window_to, now, which)
         away = _away(connection, shown, window_from, window_to)
-    return sorted((_flag_away(away, o) for o in shown), key=_order)
+    return _in_order(shown, away)
 
 
 def running(
@@ -195,7 +191,8 @@ def running(
     # A window may start before the range: expand from the longest window earlier.
     expand_from = since - LONGEST_WINDOW
     read.stored = _stored(connection, read.tasks, expand_from, until)
-    found = _merged(read, expand_from, until, now)
+    # Before its open_from a series has nothing unsettled: its stored rows are all there is.
+    found = _merged(read, expand_from, until, now, from_open=True)
     return [o for o in found if o.ends_at > since and o.starts_at < until]
 
 
@@ -214,23 +211,32 @@ def overdue(
             o for o in _merged(read, since, now, now, from_open=True) if o.status is Status.OVERDUE
         ]
         away = _away(connection, found, since, now)
-    return sorted((_flag_away(away, o) for o in found), key=_order)
+    return _in_order(found, away)
 
 
-def _order(occurrence: Occurrence) -> tuple[datetime, str]:
-    return (occurrence.starts_at, occurrence.title)
+def _in_order(
+    found: list[Occurrence], away: dict[uuid.UUID, list[tuple[datetime, datetime]]]
+) -> list[Occurrence]:
+    """``found`` earliest first (then by title), flagged where the owner is away."""
+    flagged = [_flag_away(away, o) for o in found] if away else found
+    return sorted(flagged, key=operator.attrgetter("starts_at", "title"))
 
 
 def status_of(
-    row: Recorded | None, starts_at: datetime, ends_at: datetime, now: datetime
+    state: OccurrenceState | None,
+    done_at: datetime | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
 ) -> Status:
     """How an occurrence running from ``starts_at`` to ``ends_at`` stands at ``now``, given
-    its stored row (None: nothing recorded)."""
-    if row is not None and row.state is not OccurrenceState.SCHEDULED:
-        if row.state is OccurrenceState.DONE:
-            late = row.done_at is not None and row.done_at > row.ends_at
-            return Status.DONE_LATE if late else Status.DONE
-        return Status.CANCELLED if row.state is OccurrenceState.CANCELLED else Status.SKIPPED
+    its stored state and when it was done (None: nothing recorded)."""
+    if state is OccurrenceState.DONE:
+        return Status.DONE_LATE if done_at is not None and done_at > ends_at else Status.DONE
+    if state is OccurrenceState.SKIPPED:
+        return Status.SKIPPED
+    if state is OccurrenceState.CANCELLED:
+        return Status.CANCELLED
     if ends_at <= now:
         return Status.OVERDUE
     return Status.IN_PROGRESS if starts_at <= now else Status.SCHEDULED
@@ -282,7 +288,7 @@ def _tasks(
     zones: dict[str, ZoneInfo] = {}
     tasks = {}
     width = len(Series._fields)
-    for found in connection.execute(query):
+    for found in connection.execute(query).all():
         task = Series(*found[:width])
         code, zone_name, person, team_name = found[width:]
         names = [n for n in (person, team_name) if n]
@@ -296,24 +302,27 @@ def _tasks(
 
 # The columns of a stored occurrence the calendar reads (not its notes and checklist).
 _RECORDED = ("task_id", "due_at", "starts_at", "ends_at", "state", "done_at", "ticket_id")
+_DUE = operator.itemgetter(_RECORDED.index("due_at"))
 
 
 def _stored(
     connection: Connection, tasks: dict[uuid.UUID, _Task], since: datetime, until: datetime
-) -> dict[uuid.UUID, dict[datetime, Recorded]]:
+) -> dict[uuid.UUID, list[Recorded]]:
     """The stored occurrences of ``tasks`` due, or moved to start, between the two times,
-    by task and due time."""
+    by task."""
     if not tasks:
         return {}
     occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
     return _by_task(
         connection.execute(
-            select(*(occurrence.c[name] for name in _RECORDED)).where(
+            select(*(occurrence.c[name] for name in _RECORDED))
+            .where(
                 or_(
                     (occurrence.c.due_at >= since) & (occurrence.c.due_at < until),
                     (occurrence.c.starts_at >= since) & (occurrence.c.starts_at < until),
                 )
             )
+            .order_by(occurrence.c.task_id)
         ).all(),
         tasks,
     )
@@ -321,7 +330,7 @@ def _stored(
 
 def _owed(
     connection: Connection, tasks: dict[uuid.UUID, _Task], now: datetime
-) -> dict[uuid.UUID, dict[datetime, Recorded]]:
+) -> dict[uuid.UUID, list[Recorded]]:
     """The stored occurrences of ``tasks`` from each one's ``open_from`` that are due, or
     moved to start, before ``now``: all the overdue list needs, however long the history."""
     occurrence = MaintenanceOccurrence.__table__  # type: ignore[attr-defined]
@@ -334,86 +343,76 @@ def _owed(
                 occurrence.c.due_at >= task.c.open_from,
                 or_(occurrence.c.due_at < now, occurrence.c.starts_at < now),
             )
+            .order_by(occurrence.c.task_id)
         ).all(),
         tasks,
     )
 
 
-def _by_task(
-    rows: Sequence[Any], tasks: dict[uuid.UUID, _Task]
-) -> dict[uuid.UUID, dict[datetime, Recorded]]:
-    """Stored rows of ``tasks`` by task and due time (the rows themselves, typed by the
-    columns' types: building an ORM object per row cost 0.4 ms, most of a month's read)."""
-    found: dict[uuid.UUID, dict[datetime, Recorded]] = {}
-    for row in rows:
-        task_id = row[0]
-        if task_id in tasks:
-            found.setdefault(task_id, {})[row[1]] = cast(Recorded, row)
-    return found
+def _by_task(rows: Sequence[Any], tasks: dict[uuid.UUID, _Task]) -> dict[uuid.UUID, list[Recorded]]:
+    """Stored rows of ``tasks`` by task, from rows ordered by task (the rows themselves,
+    typed by the columns' types: building an ORM object per row cost 0.4 ms, most of a
+    month's read). Taken in runs, so a task's id is hashed once, not once per row."""
+    return {
+        task_id: cast(list[Recorded], list(run))
+        for task_id, run in itertools.groupby(rows, key=operator.itemgetter(0))
+        if task_id in tasks
+    }
 
 
 def _merged(
     read: _Read, since: datetime, until: datetime, now: datetime, *, from_open: bool = False
 ) -> list[Occurrence]:
     """The series' occurrences from ``since`` (or, ``from_open``, each from the later of it
-    and its ``open_from``) to ``until``, stored rows in their place; and the stored rows no
-    series gave there that start in the range: moved in from outside it, or recorded
-    before a change to their series."""
-    by_task = {task_id: dict(rows) for task_id, rows in read.stored.items()}  # taken from
+    and its ``open_from``) to ``until`` that nothing is stored for, and the stored rows that
+    start in the range: where their series put them, moved in from outside it, or recorded
+    before a change to their series (one moved out of the range is left out)."""
     found: list[Occurrence] = []
     for task in read.tasks.values():
         start = max(since, task.row.open_from) if from_open else since
-        dues = occurrences(task.row.rrule, task.start, task.zone, start, until)
-        found += _task_occurrences(task, dues, by_task.get(task.row.id, {}), since, until, now)
-    for task_id, left in by_task.items():  # what the series did not take
-        task = read.tasks[task_id]
-        found += [
-            _occurrence(task, due, stored, now)
-            for due, stored in left.items()
-            if since <= stored.starts_at < until
-        ]
+        dues = _dues(task.row.rrule, task.start, task.zone, start, until)
+        found += _task_occurrences(task, dues, read.stored.get(task.row.id, ()), since, until, now)
     return found
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _dues(
+    rule_text: str, start: datetime, zone: ZoneInfo, since: datetime, until: datetime
+) -> tuple[datetime, ...]:
+    """:func:`occurrences`, remembered: a period is read again after every change, each time
+    the page is opened and from memory once painted, and its series give the same dates."""
+    return tuple(occurrences(rule_text, start, zone, since, until))
 
 
 def _task_occurrences(
     task: _Task,
-    dues: list[datetime],
-    stored: dict[datetime, Recorded],
+    dues: tuple[datetime, ...],
+    stored: Sequence[Recorded],
     since: datetime,
     until: datetime,
     now: datetime,
 ) -> list[Occurrence]:
-    """The occurrences of ``task`` its series gives at ``dues``, its ``stored`` rows (by
-    due time) in their place and taken out of ``stored``, those moved out of the range
-    left out. The hot loop of a month's read: the task's own values are taken once, and
-    occurrences made positionally."""
+    """The occurrences of ``task``: its series' at ``dues`` with nothing stored, then its
+    ``stored`` rows that start in the range. The hot loop of a month's read: the task's own
+    values are taken once, and occurrences made positionally."""
     task_id, shown = task.row.id, task.shown
     length = timedelta(minutes=task.row.duration_minutes)
+    make = functools.partial(tuple.__new__, Occurrence)  # from one tuple, no Python call
+    recorded = set(map(_DUE, stored))
     found = []
     for due in dues:
-        recorded = stored.pop(due, None)
-        if recorded is None:
+        if due not in recorded:
             ends = due + length
-            status = (
-                Status.OVERDUE
-                if ends <= now
-                else Status.IN_PROGRESS
-                if due <= now
-                else Status.SCHEDULED
+            status = status_of(None, None, due, ends, now)
+            found.append(make((task_id, due, due, ends, status, *shown, False, False, None)))
+    for row in stored:
+        _, due, starts, ends, state, done_at, ticket_id = row
+        if since <= starts < until:
+            status = status_of(state, done_at, starts, ends, now)
+            found.append(
+                make((task_id, due, starts, ends, status, *shown, starts != due, False, ticket_id))
             )
-            found.append(Occurrence(task_id, due, due, ends, status, *shown))
-        elif since <= recorded.starts_at < until:
-            found.append(_occurrence(task, due, recorded, now))
     return found
-
-
-def _occurrence(task: _Task, due: datetime, stored: Recorded, now: datetime) -> Occurrence:
-    """The occurrence of ``task`` due at ``due`` as its stored row has it."""
-    starts, ends = stored.starts_at, stored.ends_at
-    status = status_of(stored, starts, ends, now)
-    return Occurrence(
-        task.row.id, due, starts, ends, status, *task.shown, starts != due, False, stored.ticket_id
-    )
 
 
 def _away(

@@ -1,9 +1,10 @@
 """The calendar grid: weeks by days, each day painted with its occurrences, a line each in
 the colour of its status and with the status's symbol, so it reads in black and white.
 
-The same model shows a month (the weeks that hold it, Monday first) and a week (one row, with
-room for more lines). A day's lines are "symbol time site title"; a moved occurrence has "↷" after
-its time and one whose owner is on leave ends in "⚑". Days outside the month shown are dimmed.
+The same model shows a month (six weeks from the Monday on or before its first day, so the grid
+keeps its shape from month to month) and a week (one row, with room for more lines). A day's
+lines are "symbol time site title"; a moved occurrence has "↷" after its time and one whose
+owner is on leave ends in "⚑". Days outside the month shown are dimmed.
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ class DaysModel(QAbstractTableModel):
         today: date,
     ) -> None:
         """Show ``weeks`` weeks from the Monday ``first`` with their occurrences; the same
-        again (a period shown from memory, then read again) changes nothing on screen."""
+        again (a period shown from memory, then read again) changes nothing on screen. As many
+        weeks as before change the days in place: a reset would lay the grid's rows out again
+        after the paint, and so paint the grid twice."""
         if (first, weeks, month, today, shown) == (
             self.first,
             self.weeks,
@@ -88,6 +91,11 @@ class DaysModel(QAbstractTableModel):
             self.today,
             self._days,
         ):
+            return
+        if weeks == self.weeks and weeks:
+            self.first, self.month, self.today = first, month, today
+            self._days = shown
+            self.dataChanged.emit(self.index(0, 0), self.index(weeks - 1, 6))
             return
         self.beginResetModel()
         self.first, self.weeks, self.month, self.today = first, weeks, month, today

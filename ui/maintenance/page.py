@@ -57,6 +57,7 @@ from ui.maintenance.task_dialog import TaskDialog
 from ui.shell.pages import Page
 
 MONTH, WEEK, AGENDA = range(3)
+MONTH_WEEKS = 6  # a month is shown as six weeks, so moving between months keeps the grid
 HINT = (
     "Arrows move a day, PgUp / PgDn a month (a week in the week view), T today, Enter opens. "
     f"○ scheduled · ◐ in progress · ⚠ overdue · ✓ done · ✓! done late · ∅ skipped · "
@@ -152,6 +153,10 @@ class MaintenancePage(Page):
         self.outcome.add_to(layout)
         self.setFocusProxy(self.grid)
         self._build_keys()
+        # The month's days at once, filled in place when its read arrives: the grid keeps its
+        # rows, so it is painted once, not again when its rows are laid out.
+        self._show_grid(self._period(), {})
+        self._show_day()  # the keyboard's cell on today, not on the first cell Qt would pick
 
     # -- building -----------------------------------------------------------------------------
     def _build_bar(self) -> QHBoxLayout:
@@ -370,12 +375,11 @@ class MaintenancePage(Page):
             first = day - timedelta(days=day.weekday())
             return Period(first, first + timedelta(days=6), self._which())
         start = day.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         if self._mode == AGENDA:
+            end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             return Period(start, end, self._which())
         first = start - timedelta(days=start.weekday())
-        last = end + timedelta(days=6 - end.weekday())
-        return Period(first, last, self._which())
+        return Period(first, first + timedelta(weeks=MONTH_WEEKS, days=-1), self._which())
 
     def _which(self) -> CalendarFilter:
         return CalendarFilter(
@@ -440,20 +444,23 @@ class MaintenancePage(Page):
             self._memory.pop(next(iter(self._memory)))
         if period != self._period():
             return  # read ahead, or asked for before the person moved on
-        weeks = ((period.last - period.first).days + 1) // 7
-        month = self._day.month if self._mode == MONTH else 0
-        self.model.show(period.first, weeks, month, found, today())
+        self._show_grid(period, found)
         agenda = self.agenda.model()
         assert isinstance(agenda, OccurrenceTable)
         agenda.set_rows([o for day in sorted(found) for o in found[day]])
+        self._show_day()
+        self.content_shown()
+        self._after_paint.start()
+
+    def _show_grid(self, period: Period, found: dict[date, list[Occurrence]]) -> None:
+        weeks = ((period.last - period.first).days + 1) // 7
+        month = self._day.month if self._mode == MONTH else 0
+        self.model.show(period.first, weeks, month, found, today())
         if self._mode == WEEK:
             week = self._day.isocalendar().week
             self.title.setText(f"Week {week}: {period.first:%d %b} – {period.last:%d %b %Y}")
         else:
             self.title.setText(f"{self._day:%B %Y}")
-        self._show_day()
-        self.content_shown()
-        self._after_paint.start()
 
     def _show_day(self) -> None:
         """Put the keyboard's cell on the chosen day and its occurrences in the day's list."""
