@@ -148,7 +148,8 @@ class DaysModel(QAbstractTableModel):
 
 
 class DayDelegate(QStyledItemDelegate):
-    """Paints a day: its number, then a line per occurrence, "+N more" when they overflow."""
+    """Paints a day: its number (and "+N more" beside it when the lines overflow), then a
+    line per occurrence."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,7 +189,12 @@ class DayDelegate(QStyledItemDelegate):
         painter.setFont(plain)
         occurrences = model.on(day)
         room = max(0, (inner.height() - line) // line)
-        shown = occurrences if len(occurrences) <= room else occurrences[: max(room - 1, 0)]
+        shown = occurrences[:room]
+        hidden = len(occurrences) - len(shown)
+        if hidden:  # on the number's line, right: every line below holds an occurrence
+            painter.setPen(QColor(MUTED))
+            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+            painter.drawText(inner, right, f"+{hidden} more")
         left, top, width = inner.left(), inner.top() + line, inner.width()
         elide = Qt.TextElideMode.ElideRight
         for at, occurrence in enumerate(shown):
@@ -199,10 +205,6 @@ class DayDelegate(QStyledItemDelegate):
             painter.drawText(left, top + at * line, width, line, 0, text)
             if occurrence.status is Status.CANCELLED:
                 painter.setFont(plain)
-        hidden = len(occurrences) - len(shown)
-        if hidden:
-            painter.setPen(QColor(MUTED))
-            painter.drawText(left, top + len(shown) * line, width, line, 0, f"+{hidden} more")
         painter.restore()
 
     def _fonts(self, font: QFont) -> tuple[QFont, QFont, QFont]:

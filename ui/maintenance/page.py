@@ -140,7 +140,7 @@ class MaintenancePage(Page):
         self.stack.addWidget(self.agenda)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self._build_tabs())
-        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         remember_splitter(self.splitter, "maintenance")
         layout.addWidget(self.splitter, 1)
