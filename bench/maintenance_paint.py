@@ -12,7 +12,9 @@ window of 1920x1080, signed in as a manager, with "now" held at the benchmark's
 The measuring is ``bench/roster_paint.py``'s (:func:`bench.roster_paint.measure`: Qt's own
 paints, timed as they happen). One JSON object per figure, like ``bench/roster_paint.py``: the
 median of ``--repeat`` warm runs in milliseconds, its range, the baseline's median
-(``baseline_raw``) and where the time goes (``service``, ``answered``, ``paint``, ``paints``).
+(``baseline_raw``), the first run in the process (``first_in_process``: nothing remembered
+yet, as a person's first opening of the page) and where the time goes (``service``,
+``answered``, ``paint``, ``paints``).
 
 - ``month painted``: the page shown (:meth:`MaintenancePage.shown`, what the main window
   calls when a person opens the page: the periods read before are forgotten and the month of
@@ -179,16 +181,18 @@ def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> N
         forward.append(paged_down())
         if page.title.text() != next_title:
             raise RuntimeError(f"the page says {page.title.text()!r}, not {next_title!r}")
-    back, forward = back[1:], forward[1:]
+    # The warm-ups: the first in this process, before anything was remembered (each series'
+    # dates for the month, each task's read form), as a person's first opening of the page.
+    first_opened, first_paged = back.pop(0), forward.pop(0)
     QTest.keyClick(grid, Qt.Key.Key_PageUp)
     settle()
     shown = sum(len(model.on(model.first + timedelta(days=n))) for n in range(model.weeks * 7))
     extra = {**sizes, "weeks": model.weeks, "occurrences": shown}
     base = bare_paints(shown_lines(grid), repeat)
     engine = context.engine
-    for name, samples, first, last, target in (
-        ("month painted", back, this_first, this_last, 100),
-        ("next month painted", forward, next_first, next_last, 50),
+    for name, samples, cold, first, last, target in (
+        ("month painted", back, first_opened, this_first, this_last, 100),
+        ("next month painted", forward, first_paged, next_first, next_last, 50),
     ):
         service = timed(
             functools.partial(days, engine, first, last, utcnow(), CalendarFilter()), repeat
@@ -198,6 +202,7 @@ def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> N
             [s.painted for s in samples],
             base,
             target=target,
+            first_in_process=round(cold.painted, 2),
             **split(samples, service),
             **extra,
         )
