@@ -36,7 +36,7 @@ from app.maintenance.notices import Notice, incident_text, maintenance_text, not
 from app.maintenance.recurrence import gives
 from app.maintenance.tasks import first_start
 from app.permissions import Action, require
-from app.tickets.actions import _detail, _Mutation, _mutation
+from app.tickets.actions import TicketChange, ticket_change, ticket_detail
 from app.tickets.detail import TicketDetail
 from models.audit import AuditKind
 from models.clock import utcnow
@@ -180,7 +180,9 @@ def link_ticket(
     it goes on top of whatever was saved meanwhile (the cause is a field of its own)."""
     if (major_incident_id is None) == (occurrence is None):
         raise ValidationError({"cause": "Choose one major incident or one maintenance window."})
-    with _mutation(engine, ticket_id, expected_version, actor_id, None, (Action.EDIT_TICKET,)) as m:
+    with ticket_change(
+        engine, ticket_id, expected_version, actor_id, None, (Action.EDIT_TICKET,)
+    ) as m:
         old = _cause_text(m.session, m.ticket, m.now)
         cause: tuple[uuid.UUID | None, uuid.UUID | None, datetime | None]
         if major_incident_id is not None:
@@ -199,24 +201,26 @@ def link_ticket(
         ) != cause:
             ticket.major_incident_id, ticket.maintenance_task_id, ticket.maintenance_due_at = cause
             _changed(m, old)
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
 def unlink_ticket(
     engine: Engine, actor_id: uuid.UUID, ticket_id: uuid.UUID, expected_version: int | None = None
 ) -> TicketDetail:
     """The ticket has no known cause any more (nothing changes if it had none)."""
-    with _mutation(engine, ticket_id, expected_version, actor_id, None, (Action.EDIT_TICKET,)) as m:
+    with ticket_change(
+        engine, ticket_id, expected_version, actor_id, None, (Action.EDIT_TICKET,)
+    ) as m:
         old = _cause_text(m.session, m.ticket, m.now)
         ticket = m.ticket
         if old:
             ticket.major_incident_id = ticket.maintenance_task_id = None
             ticket.maintenance_due_at = None
             _changed(m, old)
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
-def _changed(m: _Mutation, old: str) -> None:
+def _changed(m: TicketChange, old: str) -> None:
     new = _cause_text(m.session, m.ticket, m.now)
     m.event(EventKind.FIELD_CHANGED, CAUSE_FIELD, old, new)
 

@@ -3,7 +3,7 @@
 Every use case names the staff member acting (``actor_id``, never None: a system that
 writes without a person, such as the demo generator, writes its rows directly and does not
 call these) and checks their permission first, in the write's own transaction
-(:func:`app.permissions.require`). Every change goes through :class:`_Mutation`, which
+(:func:`app.permissions.require`). Every change goes through :class:`TicketChange`, which
 checks the version the user opened
 (optimistic locking), writes one event per changed field, keeps the denormalised names and
 the running SLA deadline in step, and turns a lost race into a :class:`ConflictError`.
@@ -107,7 +107,7 @@ def _current_category(session: Session, category_id: uuid.UUID | None) -> Catego
     return category
 
 
-class _Mutation:
+class TicketChange:
     """One unit of work on one ticket, recording an event for every change."""
 
     def __init__(self, session: Session, ticket: Ticket, actor_id: uuid.UUID, now: datetime):
@@ -195,16 +195,17 @@ class _Mutation:
 
 
 @contextmanager
-def _mutation(
+def ticket_change(
     engine: Engine,
     ticket_id: uuid.UUID,
     expected_version: int | None,
     actor_id: uuid.UUID,
     now: datetime | None,
     actions: tuple[Action, ...],
-) -> Iterator[_Mutation]:
+) -> Iterator[TicketChange]:
     """Open the ticket for change, refusing if the actor may not do all of ``actions`` or if
-    the ticket moved past ``expected_version``."""
+    the ticket moved past ``expected_version``. Public for the services that change a ticket
+    on the side of their own work (a ticket's cause: app/maintenance/major_incidents.py)."""
     number = ""
     read_version = expected_version or 0
     try:
@@ -222,7 +223,7 @@ def _mutation(
             read_version = ticket.version
             if expected_version is not None and ticket.version != expected_version:
                 raise ConflictError(number, changes_since(session, ticket_id, expected_version))
-            mutation = _Mutation(session, ticket, actor_id, now or utcnow())
+            mutation = TicketChange(session, ticket, actor_id, now or utcnow())
             # One UPDATE per unit of work, so the version moves by exactly one per save.
             with session.no_autoflush:
                 yield mutation
@@ -234,12 +235,13 @@ def _mutation(
         raise ConflictError(number, changes) from error
 
 
-def _detail(engine: Engine, ticket_id: uuid.UUID) -> TicketDetail:
+def ticket_detail(engine: Engine, ticket_id: uuid.UUID) -> TicketDetail:
+    """The ticket as the editor shows it, read after a change: what every action returns."""
     with read_session(engine) as session:
         return load_detail(session, ticket_id)
 
 
-def _apply_priority(m: _Mutation, impact: int, urgency: int) -> None:
+def _apply_priority(m: TicketChange, impact: int, urgency: int) -> None:
     """Recompute priority and, if it changed, the SLA targets counted from creation."""
     ticket = m.ticket
     priority = priority_for(load_matrix(m.session), impact, urgency)
@@ -249,7 +251,7 @@ def _apply_priority(m: _Mutation, impact: int, urgency: int) -> None:
         _apply_sla_targets(m)
 
 
-def _apply_sla_targets(m: _Mutation) -> None:
+def _apply_sla_targets(m: TicketChange) -> None:
     """Due times from the current policy for the ticket's priority, site and category; the
     ticket keeps that policy (a later change of the policy does not move them)."""
     ticket = m.ticket
@@ -269,7 +271,7 @@ def _apply_sla_targets(m: _Mutation) -> None:
 
 
 def _apply_assignment(
-    m: _Mutation,
+    m: TicketChange,
     assignee_id: uuid.UUID | None,
     team_id: uuid.UUID | None,
     responds: bool = True,
@@ -309,7 +311,7 @@ def _apply_assignment(
 
 
 def _set_reference(
-    m: _Mutation,
+    m: TicketChange,
     field: str,
     model: type[Any],
     new_id: uuid.UUID | None,
@@ -323,7 +325,7 @@ def _set_reference(
     return m.set(field, new_id, label(old) if old else "", label(new) if new else "")
 
 
-def _apply_fields(m: _Mutation, changes: Mapping[str, Any]) -> None:
+def _apply_fields(m: TicketChange, changes: Mapping[str, Any]) -> None:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: "This field cannot be edited." for name in sorted(unknown)})
@@ -382,7 +384,7 @@ def create_ticket(
     problem with the draft is named at once, so the form shows them together."""
     with write_session(engine) as session:
         ticket_id = open_ticket(session, draft, actor_id, now or utcnow()).id
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
 def open_ticket(session: Session, draft: TicketDraft, actor_id: uuid.UUID, now: datetime) -> Ticket:
@@ -432,7 +434,7 @@ def open_ticket(session: Session, draft: TicketDraft, actor_id: uuid.UUID, now: 
             updated_at=now,
             version=0,
         )
-        m = _Mutation(session, ticket, actor_id, now)
+        m = TicketChange(session, ticket, actor_id, now)
         m.event(EventKind.CREATED, note=draft.description)
         ticket.impact, ticket.urgency = draft.impact, draft.urgency
         ticket.priority = priority_for(load_matrix(session), draft.impact, draft.urgency)
@@ -462,9 +464,11 @@ def update_ticket(
     now: datetime | None = None,
 ) -> TicketDetail:
     """Save edited fields; fails with ConflictError if someone saved in between."""
-    with _mutation(engine, ticket_id, expected_version, actor_id, now, _edit_actions(changes)) as m:
+    with ticket_change(
+        engine, ticket_id, expected_version, actor_id, now, _edit_actions(changes)
+    ) as m:
         _apply_fields(m, changes)
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
 @dataclass(frozen=True)
@@ -519,7 +523,7 @@ def save_ticket(
     mine = dict(changes)
     if "summary" in mine:
         mine["summary"] = _clean_summary(mine["summary"])
-    with _mutation(engine, ticket_id, None, actor_id, now, _edit_actions(changes)) as m:
+    with ticket_change(engine, ticket_id, None, actor_id, now, _edit_actions(changes)) as m:
         moved = m.ticket.version != base_version
         merged = changes_after(m.session, ticket_id, base_version) if moved else ()
         kept: dict[str, Any] = {}
@@ -534,10 +538,10 @@ def save_ticket(
                 clashes.append(_clash(m, name, merged))
         if not clashes:
             _apply_fields(m, kept)
-    return SaveOutcome(_detail(engine, ticket_id), merged, tuple(clashes))
+    return SaveOutcome(ticket_detail(engine, ticket_id), merged, tuple(clashes))
 
 
-def _clash(m: _Mutation, name: str, merged: tuple[OtherChange, ...]) -> FieldClash:
+def _clash(m: TicketChange, name: str, merged: tuple[OtherChange, ...]) -> FieldClash:
     """The clash on ``name``, with the last change made to it since the editor loaded."""
     field = name.removesuffix("_id")
     last = next((c for c in reversed(merged) if c.field == field), None)
@@ -550,7 +554,7 @@ def _clash(m: _Mutation, name: str, merged: tuple[OtherChange, ...]) -> FieldCla
     )
 
 
-def _shown_value(m: _Mutation, name: str) -> str:
+def _shown_value(m: TicketChange, name: str) -> str:
     """A field's saved value as the editor shows it: names, labels, a text's beginning."""
     ticket, session = m.ticket, m.session
     value = getattr(ticket, name)
@@ -576,7 +580,7 @@ def _shown_value(m: _Mutation, name: str) -> str:
     return names[name] or "(none)"
 
 
-def _enter_status(m: _Mutation, target: TicketStatus, note: str) -> None:
+def _enter_status(m: TicketChange, target: TicketStatus, note: str) -> None:
     ticket, now = m.ticket, m.now
     current = TicketStatus(ticket.status)
     if current == TicketStatus.WAITING_CALLER:
@@ -618,7 +622,7 @@ def change_status(
     now: datetime | None = None,
 ) -> TicketDetail:
     """Move the ticket along the workflow; resolving and reopening need a note."""
-    with _mutation(engine, ticket_id, expected_version, actor_id, now, ()) as m:
+    with ticket_change(engine, ticket_id, expected_version, actor_id, now, ()) as m:
         current = TicketStatus(m.ticket.status)
         for action in status_change_needs(current, target):
             require(m.session, actor_id, action)
@@ -636,7 +640,7 @@ def change_status(
             raise ValidationError({"assignee": "Choose an assignee or a team first."})
         m.responded()
         _enter_status(m, target, note.strip())
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
 def escalate(
@@ -651,7 +655,7 @@ def escalate(
     """Functional escalation: hand the ticket to another team, clearing the assignee."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the ticket goes to another team."})
-    with _mutation(
+    with ticket_change(
         engine, ticket_id, expected_version, actor_id, now, (Action.ESCALATE_TICKET,)
     ) as m:
         if m.ticket.team_id == team_id:
@@ -665,7 +669,7 @@ def escalate(
         _apply_assignment(m, None, team_id)
         if m.ticket.status == TicketStatus.IN_PROGRESS:
             _enter_status(m, TicketStatus.ASSIGNED, "")
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
 def flag_manager(
@@ -682,12 +686,14 @@ def flag_manager(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the manager needs to look at this."})
-    with _mutation(engine, ticket_id, expected_version, actor_id, now, (Action.FLAG_MANAGER,)) as m:
+    with ticket_change(
+        engine, ticket_id, expected_version, actor_id, now, (Action.FLAG_MANAGER,)
+    ) as m:
         m.ticket.manager_flagged = True
         m.ticket.manager_flag_reason = reason[:500]
         m.ticket.first_contact_resolution = False
         m.event(EventKind.MANAGER_FLAGGED, new=reason)
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
 
 
 def add_note(
@@ -707,7 +713,7 @@ def add_note(
         problems["minutes"] = "Minutes spent must be between 0 and 1440."
     if problems:
         raise ValidationError(problems)
-    with _mutation(engine, ticket_id, None, actor_id, now, (Action.ADD_NOTE,)) as m:
+    with ticket_change(engine, ticket_id, None, actor_id, now, (Action.ADD_NOTE,)) as m:
         m.responded()
         m.event(EventKind.NOTE, note=note, minutes=minutes_spent)
-    return _detail(engine, ticket_id)
+    return ticket_detail(engine, ticket_id)
