@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -23,3 +25,18 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # Version-4 UUIDs drawn from the seeded generator: same seed, same ids.
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def seeded_id(rng: random.Random) -> int:
+    """A version-4 UUID, as its integer, drawn from the seeded generator ``rng``."""
+    return (rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
+
+
+class SeededIds:
+    """New primary keys drawn from a seeded generator: same seed, same ids."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def __call__(self) -> uuid.UUID:
+        return uuid.UUID(int=seeded_id(self.rng))

@@ -107,11 +107,10 @@ from app.demo.catalog import (
 from app.demo.common import (
     _DAY,
     _EPOCH,
-    _UUID_CLEAR,
-    _UUID_SET,
     CALLER_BATCH,
     TICKET_BATCH,
     Progress,
+    seeded_id,
 )
 from app.demo.spec import DemoSpec
 from app.demo.writers import _Writer
@@ -297,11 +296,11 @@ class _Generator:
     # -- helpers
 
     def _uid_int(self) -> int:
-        return (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
+        return seeded_id(self.rng)
 
     def uid(self) -> Any:
         """A new primary key in the stored form, drawn from the seeded generator."""
-        return self.writer.uid((self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)
+        return self.writer.uid(seeded_id(self.rng))
 
     def _report(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:

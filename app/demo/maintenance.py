@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlmodel import Session, col
 
-from app.demo.common import _UUID_CLEAR, _UUID_SET
+from app.demo.common import SeededIds
 from app.maintenance.record import settle
 from app.maintenance.recurrence import Frequency, Recurrence, occurrences, to_rrule
 from app.roster.local_time import wall_to_utc
@@ -345,19 +345,11 @@ class _Task:
     owner: uuid.UUID | None
 
 
-class _Ids:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-
-    def __call__(self) -> uuid.UUID:
-        return uuid.UUID(int=(self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)
-
-
 def generate_maintenance(engine: Engine, seed: int, now: datetime) -> MaintenanceSummary:
     """Add the demo organisation's maintenance tasks and their year of history, as of
     ``now``."""
     rng = random.Random(f"{seed}-maintenance")
-    new_id = _Ids(rng)
+    new_id = SeededIds(rng)
     now = now.astimezone(UTC)
     with Session(engine) as session, session.begin():
         sites = list(session.execute(select(Site).order_by(col(Site.code))).scalars())
@@ -441,7 +433,7 @@ class _Plan:
     def __init__(
         self,
         rng: random.Random,
-        new_id: _Ids,
+        new_id: SeededIds,
         now: datetime,
         away: dict[uuid.UUID, list[tuple[datetime, datetime]]],
         manager: uuid.UUID | None,

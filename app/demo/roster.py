@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlmodel import Session, col
 
 from app.demo.catalog import _STAFF
-from app.demo.common import _UUID_CLEAR, _UUID_SET
+from app.demo.common import SeededIds
 from app.roster.local_time import monday_of, span_to_utc
 from models.enums import CompletionResult, ShiftKind, StaffRole
 from models.org import Category, Site, Staff, Team, TeamMember
@@ -158,18 +158,10 @@ def _part_time(index: int) -> bool:
     return index % 9 == 4
 
 
-class _Ids:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-
-    def __call__(self) -> uuid.UUID:
-        return uuid.UUID(int=(self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)
-
-
 def generate_roster(engine: Engine, seed: int, now: datetime) -> RosterSummary:
     """Add the roster and training log of the demo organisation, as of ``now``."""
     rng = random.Random(f"{seed}-roster")
-    new_id = _Ids(rng)
+    new_id = SeededIds(rng)
     with Session(engine) as connection, connection.begin():
         sites = {s.code: s for s in connection.execute(select(Site)).scalars()}
         teams = {t.name: t.id for t in connection.execute(select(Team)).scalars()}
@@ -217,7 +209,7 @@ def _chunks(rows: Sequence[dict[str, Any]], size: int) -> list[Sequence[dict[str
 
 def _add_staff(
     connection: Session,
-    new_id: _Ids,
+    new_id: SeededIds,
     teams: dict[str, uuid.UUID],
     sites: dict[str, Site],
 ) -> int:
@@ -309,7 +301,7 @@ def _category_skills(connection: Session, skills: dict[str, uuid.UUID]) -> None:
         connection.execute(insert(CategorySkill), rows)
 
 
-def _coverage(connection: Session, new_id: _Ids, sites: dict[str, Site]) -> None:
+def _coverage(connection: Session, new_id: SeededIds, sites: dict[str, Site]) -> None:
     """Two at the desk in London's office hours, one in New York's, weekdays."""
     bands = {"HQ": ("08:00", "18:00", 2), "NY": ("08:30", "17:30", 1)}
     rows = [
@@ -334,7 +326,7 @@ class _Roster:
     def __init__(
         self,
         rng: random.Random,
-        new_id: _Ids,
+        new_id: SeededIds,
         types: dict[ShiftKind, ShiftType],
         by_name: dict[str, ShiftType],
         sites: dict[str, Site],
@@ -435,7 +427,7 @@ class _Roster:
 
 def _courses(
     connection: Session,
-    new_id: _Ids,
+    new_id: SeededIds,
     skills: dict[str, uuid.UUID],
     teams: dict[str, uuid.UUID],
 ) -> list[tuple[uuid.UUID, int | None, tuple, tuple]]:
@@ -466,7 +458,7 @@ def _courses(
 def _completions(
     connection: Session,
     rng: random.Random,
-    new_id: _Ids,
+    new_id: SeededIds,
     people: list[_Person],
     courses: list[tuple[uuid.UUID, int | None, tuple, tuple]],
     teams: dict[str, uuid.UUID],
@@ -511,7 +503,7 @@ def _completions(
 def _sessions(
     connection: Session,
     rng: random.Random,
-    new_id: _Ids,
+    new_id: SeededIds,
     people: list[_Person],
     courses: list[tuple[uuid.UUID, int | None, tuple, tuple]],
     types: dict[ShiftKind, ShiftType],
