@@ -88,6 +88,16 @@ def test_arrows_move_days_and_weeks_and_cross_into_the_next_month(
     assert page.grid.hasFocus()
 
 
+def test_a_month_is_six_weeks_from_the_monday_before_its_first(
+    page: MaintenancePage, qtbot: QtBot
+) -> None:
+    key(qtbot, page, Qt.Key.Key_PageDown)  # December 2026 fills five weeks; six are shown
+    qtbot.waitUntil(lambda: page.title.text() == "December 2026")
+    assert (page.model.first, page.model.weeks) == (date(2026, 11, 30), 6)
+    assert "○ 22:00 HQ Mail server patching" in day_text(page, date(2027, 1, 5))
+    assert page.model.day_at(page.grid.currentIndex()) == date(2026, 12, 24)
+
+
 def test_the_week_and_agenda_views(page: MaintenancePage, qtbot: QtBot) -> None:
     QTest.keyClick(page, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: page.model.weeks == 1)
