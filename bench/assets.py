@@ -13,14 +13,10 @@ median of ``--repeat`` warm runs, and the raw baseline measured in the same run.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sqlite3
-import statistics
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +28,7 @@ from app.assets.register import AssetFilter, AssetQuery, Warranty  # noqa: E402
 from app.config import to_url  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.demo import DemoSpec, generate  # noqa: E402
+from bench.figures import report, timed  # noqa: E402
 from bench.run import BENCH_NOW  # noqa: E402
 from models.enums import AssetKind, AssetStatus  # noqa: E402
 
@@ -88,16 +85,6 @@ def build(path: Path, assets: int) -> None:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
             rows,
         )
-
-
-def timed(action: Callable[[], Any], repeat: int) -> list[float]:
-    action()  # warm
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 RAW_PAGE = (
@@ -157,17 +144,7 @@ def main() -> int:
                 ),
                 args.repeat,
             )
-            print(
-                json.dumps(
-                    {
-                        "name": f"assets: {name}",
-                        "unit": "ms",
-                        "assets": args.assets,
-                        "value": round(statistics.median(ours), 2),
-                        "baseline_raw": round(statistics.median(base), 2),
-                    }
-                )
-            )
+            report(f"assets: {name}", ours, base, assets=args.assets)
     engine.dispose()
     return 0
 

@@ -30,10 +30,8 @@ import importlib
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -54,6 +52,7 @@ from app.demo import DemoSpec, generate  # noqa: E402
 from app.maintenance.calendar import overdue, window  # noqa: E402
 from app.maintenance.recurrence import Frequency, Recurrence, occurrences, to_rrule  # noqa: E402
 from app.roster.local_time import wall_to_utc  # noqa: E402
+from bench.figures import report, timed  # noqa: E402
 from bench.run import BENCH_NOW  # noqa: E402
 from models.clock import use_source  # noqa: E402
 from models.engine import write_session  # noqa: E402
@@ -195,29 +194,6 @@ def _tasks(engine: Any, count: int, years: int) -> None:
         session.execute(insert(MaintenanceTask), task_rows)
         for start in range(0, len(history), CHUNK):
             session.execute(insert(MaintenanceOccurrence), history[start : start + CHUNK])
-
-
-def timed(action: Callable[[], Any], repeat: int) -> list[float]:
-    action()  # warm
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def report(name: str, ours: list[float], base: list[float] | None, **extra: Any) -> None:
-    figure: dict[str, Any] = {
-        "name": name,
-        "unit": "ms",
-        "value": round(statistics.median(ours), 2),
-        "range": [round(min(ours), 2), round(max(ours), 2)],
-    }
-    if base is not None:
-        figure["baseline_raw"] = round(statistics.median(base), 2)
-    figure.update(extra)
-    print(json.dumps(figure), flush=True)
 
 
 _TASKS_SQL = (

@@ -66,8 +66,8 @@ from app.context import AppContext  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.maintenance.calendar import CalendarFilter, days  # noqa: E402
 from app.maintenance.calendar import overdue as overdue_list  # noqa: E402
+from bench.figures import report, timed  # noqa: E402
 from bench.maintenance import build  # noqa: E402
-from bench.roster import report, timed  # noqa: E402
 from bench.roster_paint import (  # noqa: E402
     Painted,
     bare_paints,

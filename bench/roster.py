@@ -21,14 +21,10 @@ JSON object per figure: the median of ``--repeat`` warm runs in milliseconds.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sqlite3
-import statistics
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +43,7 @@ from app.roster.local_time import monday_of, span_to_utc, week_window  # noqa: E
 from app.roster.week import week  # noqa: E402
 from app.tickets.suggest import suggest_assignees  # noqa: E402
 from app.training.matrix import training_matrix  # noqa: E402
+from bench.figures import report, timed  # noqa: E402
 from bench.run import BENCH_NOW  # noqa: E402
 from models.clock import use_source  # noqa: E402
 from models.engine import write_session  # noqa: E402
@@ -101,8 +98,9 @@ def _team(engine: Engine, staff: int, weeks: int) -> None:
             )
             members.append({"team_id": team, "staff_id": staff_id})
             people.append((staff_id, site.id))
-        session.execute(insert(Staff), rows)
-        session.execute(insert(TeamMember), members)
+        if rows:  # none when the demo's staff already number --staff or more
+            session.execute(insert(Staff), rows)
+            session.execute(insert(TeamMember), members)
         zones = {s.id: ZoneInfo(s.timezone) for s in sites}
         first = monday_of(BENCH_NOW.date()) - timedelta(weeks=weeks - 4)
         shifts: list[dict[str, Any]] = []
@@ -177,32 +175,6 @@ def _team(engine: Engine, staff: int, weeks: int) -> None:
             category = session.exec(select(Category)).scalars().first()
             if category is not None and not session.get(CategorySkill, (category.id, skill.id)):
                 session.add(CategorySkill(category_id=category.id, skill_id=skill.id, level=1))
-
-
-def timed(action: Callable[[], Any], repeat: int) -> list[float]:
-    action()  # warm
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def report(name: str, ours: list[float], base: list[float], **extra: Any) -> None:
-    value, floor = statistics.median(ours), statistics.median(base)
-    print(
-        json.dumps(
-            {
-                "name": name,
-                "unit": "ms",
-                "value": round(value, 2),
-                "range": [round(min(ours), 2), round(max(ours), 2)],
-                "baseline_raw": round(floor, 2),
-                **extra,
-            }
-        )
-    )
 
 
 def _raw_week(raw: sqlite3.Connection, monday: date) -> list[Any]:

@@ -76,7 +76,8 @@ from app.db_lifecycle import open_database  # noqa: E402
 from app.roster.local_time import WEEK, monday_of  # noqa: E402
 from app.roster.week import week  # noqa: E402
 from app.training.matrix import training_matrix  # noqa: E402
-from bench.roster import build, report, timed  # noqa: E402
+from bench.figures import report, timed  # noqa: E402
+from bench.roster import build  # noqa: E402
 from bench.run import bench_clock  # noqa: E402
 from models.engine import read_session  # noqa: E402
 from models.enums import StaffRole  # noqa: E402

@@ -26,7 +26,7 @@ class Recording(QPainter):
         super().__init__(image)
         self.texts: list[str] = []
 
-    def drawText(self, *args: Any) -> None:  # noqa: N802 - Qt's name
+    def drawText(self, *args: Any) -> None:
         self.texts.append(str(args[-1]))
         super().drawText(*args)
 
