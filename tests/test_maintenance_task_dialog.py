@@ -125,12 +125,13 @@ def test_a_weekly_task_typed_with_keys_is_added(
     type_into(qtbot, dialog, Qt.Key.Key_I, "mail unavailable")
     assert dialog.zone_label.text() == "HQ time (Europe/London)"
     # Tuesday is ticked from the first day; Thursday is added from Monday with Tab and Space.
+    editor = dialog.recurrence_editor
     monday = key(qtbot, dialog, Qt.Key.Key_W)
-    assert monday is dialog.day_checks[0] and not monday.isChecked()
+    assert monday is editor.day_checks[0] and not monday.isChecked()
     for _ in range(3):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dialog.day_checks[3]
-    qtbot.keyClick(dialog.day_checks[3], Qt.Key.Key_Space)
+    assert QApplication.focusWidget() is editor.day_checks[3]
+    qtbot.keyClick(editor.day_checks[3], Qt.Key.Key_Space)
     # 90 minutes: 1 h and 30 min.
     hours = key(qtbot, dialog, Qt.Key.Key_U)
     qtbot.keyClick(hours, Qt.Key.Key_Tab)
@@ -177,16 +178,17 @@ def test_a_weekly_task_typed_with_keys_is_added(
 
 def pick_nth(qtbot: QtBot, dialog: TaskDialog, nth: str, weekday: str) -> None:
     """Alt+H to the chosen pattern, Down to "the …", Tab to each list, typed."""
+    editor = dialog.recurrence_editor
     choice = key(qtbot, dialog, Qt.Key.Key_H)
-    assert choice is dialog.on_day_radio
+    assert choice is editor.on_day_radio
     qtbot.keyClick(choice, Qt.Key.Key_Down)
-    assert dialog.on_nth_radio.isChecked()
-    qtbot.keyClick(dialog.on_nth_radio, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dialog.nth_combo
-    qtbot.keyClicks(dialog.nth_combo, nth)
-    qtbot.keyClick(dialog.nth_combo, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dialog.weekday_combo
-    qtbot.keyClicks(dialog.weekday_combo, weekday)
+    assert editor.on_nth_radio.isChecked()
+    qtbot.keyClick(editor.on_nth_radio, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.nth_combo
+    qtbot.keyClicks(editor.nth_combo, nth)
+    qtbot.keyClick(editor.nth_combo, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.weekday_combo
+    qtbot.keyClicks(editor.weekday_combo, weekday)
 
 
 @pytest.mark.parametrize(
@@ -207,7 +209,7 @@ def test_monthly_on_a_weekday_of_the_month(
 ) -> None:
     fill_basics(qtbot, dialog, "UPS battery test")
     choose(qtbot, dialog, Qt.Key.Key_R, "M")
-    assert dialog.repeats_combo.currentText() == "Monthly"
+    assert dialog.recurrence_editor.repeats_combo.currentText() == "Monthly"
     assert dialog.description() == "Every month on the 1st of the month, from Tue 01 Dec 2026"
     pick_nth(qtbot, dialog, nth, weekday)
     assert dialog.recurrence() == wanted
@@ -221,23 +223,24 @@ def test_monthly_on_a_weekday_of_the_month(
 def test_every_three_months_is_a_quarter_either_way(
     qtbot: QtBot, dialog: TaskDialog, engine: Engine
 ) -> None:
+    editor = dialog.recurrence_editor
     fill_basics(qtbot, dialog, "Firewall review")
     choose(qtbot, dialog, Qt.Key.Key_R, "M")
-    every = dialog.repeats_combo
+    every = editor.repeats_combo
     qtbot.keyClick(every, Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dialog.every_spin
-    qtbot.keyClick(dialog.every_spin, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(dialog.every_spin, "3")
+    assert QApplication.focusWidget() is editor.every_spin
+    qtbot.keyClick(editor.every_spin, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.every_spin, "3")
     quarterly = Recurrence(Frequency.MONTHLY, interval=3, month_day=1)
     assert dialog.recurrence() == quarterly
-    assert dialog.unit_label.text() == "months"
+    assert editor.unit_label.text() == "months"
     assert dialog.description() == "Every quarter on the 1st of the month, from Tue 01 Dec 2026"
     # "Quarterly", every 1, says the same.
     choose(qtbot, dialog, Qt.Key.Key_R, "Q")
-    qtbot.keyClick(dialog.repeats_combo, Qt.Key.Key_Tab)
-    qtbot.keyClick(dialog.every_spin, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(dialog.every_spin, "1")
-    assert dialog.unit_label.text() == "quarter"
+    qtbot.keyClick(editor.repeats_combo, Qt.Key.Key_Tab)
+    qtbot.keyClick(editor.every_spin, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.every_spin, "1")
+    assert editor.unit_label.text() == "quarter"
     assert dialog.recurrence() == quarterly
 
     save(qtbot, dialog)
@@ -321,7 +324,8 @@ def test_a_change_from_a_date_carries_the_series_on_and_keeps_its_history(
     assert dialog.start_edit.text() == "22:00"
     assert dialog.owner_combo.currentText() == "Bob Tech"
     assert dialog.checklist_edit.toPlainText() == "Snapshot\nPatch"
-    assert [c.isChecked() for c in dialog.day_checks] == [False, True] + [False] * 5
+    days = dialog.recurrence_editor.day_checks
+    assert [c.isChecked() for c in days] == [False, True] + [False] * 5
     # Today (Tue 24 Nov) is later than the first day: the change applies from today.
     assert dialog.apply_from() == date(2026, 11, 24)
     assert dialog.findChild(QLabel, "taskApplyHint").text() == (
@@ -407,32 +411,33 @@ def test_a_new_task_has_no_apply_from_and_no_end(dialog: TaskDialog) -> None:
 
 
 def test_the_schedule_is_said_in_words_as_it_is_chosen(qtbot: QtBot, dialog: TaskDialog) -> None:
+    editor = dialog.recurrence_editor
     assert dialog.description() == "Every week on Tuesday, from Tue 01 Dec 2026"
-    dialog.day_checks[1].setFocus()
-    qtbot.keyClick(dialog.day_checks[1], Qt.Key.Key_Space)  # no day at all
+    editor.day_checks[1].setFocus()
+    qtbot.keyClick(editor.day_checks[1], Qt.Key.Key_Space)  # no day at all
     assert dialog.description() == "Choose at least one day of the week."
-    dialog.day_checks[5].setFocus()
-    qtbot.keyClick(dialog.day_checks[5], Qt.Key.Key_Space)
+    editor.day_checks[5].setFocus()
+    qtbot.keyClick(editor.day_checks[5], Qt.Key.Key_Space)
     assert dialog.description() == "Every week on Saturday, from Tue 01 Dec 2026"
 
     choose(qtbot, dialog, Qt.Key.Key_R, "D")
     assert dialog.description() == "Every day, from Tue 01 Dec 2026"
     assert not dialog._rows["weekdays"].isVisibleTo(dialog)
-    qtbot.keyClick(dialog.repeats_combo, Qt.Key.Key_Tab)
-    qtbot.keyClick(dialog.every_spin, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(dialog.every_spin, "2")
+    qtbot.keyClick(editor.repeats_combo, Qt.Key.Key_Tab)
+    qtbot.keyClick(editor.every_spin, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.every_spin, "2")
     assert dialog.description() == "Every 2 days, from Tue 01 Dec 2026"
-    assert dialog.unit_label.text() == "days"
+    assert editor.unit_label.text() == "days"
 
     # Ends after 5 times: Alt+D to the chosen end, Down twice to "after", Tab to the number.
     ends = key(qtbot, dialog, Qt.Key.Key_D)
-    assert ends is dialog.never_radio
+    assert ends is editor.never_radio
     qtbot.keyClick(ends, Qt.Key.Key_Down)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
-    assert dialog.count_radio.isChecked()
-    qtbot.keyClick(dialog.count_radio, Qt.Key.Key_Tab)
-    qtbot.keyClick(dialog.count_spin, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(dialog.count_spin, "5")
+    assert editor.count_radio.isChecked()
+    qtbot.keyClick(editor.count_radio, Qt.Key.Key_Tab)
+    qtbot.keyClick(editor.count_spin, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.count_spin, "5")
     assert dialog.description() == "Every 2 days, 5 times, from Tue 01 Dec 2026"
 
     choose(qtbot, dialog, Qt.Key.Key_R, "Y")
@@ -440,29 +445,30 @@ def test_the_schedule_is_said_in_words_as_it_is_chosen(qtbot: QtBot, dialog: Tas
         dialog.description()
         == "Every 2 years on the 1st of December, 5 times, from Tue 01 Dec 2026"
     )
-    assert dialog.month_combo.isVisibleTo(dialog)
+    assert editor.month_combo.isVisibleTo(dialog)
     choose(qtbot, dialog, Qt.Key.Key_R, "O")
     assert dialog.description() == "Once, on Tue 01 Dec 2026"
     assert not dialog._rows["until"].isVisibleTo(dialog)
-    assert not dialog.every_spin.isVisibleTo(dialog)
+    assert not editor.every_spin.isVisibleTo(dialog)
 
 
 def test_the_choices_follow_the_first_day_until_chosen_otherwise(
     qtbot: QtBot, dialog: TaskDialog
 ) -> None:
+    editor = dialog.recurrence_editor
     first = key(qtbot, dialog, Qt.Key.Key_F)
     assert first is dialog.first_edit
     qtbot.keyClick(first, Qt.Key.Key_Up)
     assert dialog.first_edit.date().toPython() == date(2026, 12, 2)
-    assert [c.isChecked() for c in dialog.day_checks] == [False, False, True] + [False] * 4
+    assert [c.isChecked() for c in editor.day_checks] == [False, False, True] + [False] * 4
     assert dialog.description() == "Every week on Wednesday, from Wed 02 Dec 2026"
 
     choose(qtbot, dialog, Qt.Key.Key_R, "M")
     assert dialog.description() == "Every month on the 2nd of the month, from Wed 02 Dec 2026"
     qtbot.keyClick(key(qtbot, dialog, Qt.Key.Key_H), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is dialog.day_spin
-    qtbot.keyClick(dialog.day_spin, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(dialog.day_spin, "15")
+    assert QApplication.focusWidget() is editor.day_spin
+    qtbot.keyClick(editor.day_spin, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(editor.day_spin, "15")
     qtbot.keyClick(key(qtbot, dialog, Qt.Key.Key_F), Qt.Key.Key_Up)
     assert dialog.description() == "Every month on the 15th of the month, from Thu 03 Dec 2026"
 
@@ -488,6 +494,7 @@ def test_each_mnemonic_is_used_once(
 
 
 def test_every_field_is_named(dialog: TaskDialog) -> None:
+    editor = dialog.recurrence_editor
     fields = (
         dialog.title_edit,
         dialog.system_edit,
@@ -503,21 +510,21 @@ def test_every_field_is_named(dialog: TaskDialog) -> None:
         dialog.start_edit,
         dialog.hours_spin,
         dialog.minutes_spin,
-        dialog.repeats_combo,
-        dialog.every_spin,
-        *dialog.day_checks,
-        dialog.on_day_radio,
-        dialog.day_spin,
-        dialog.on_nth_radio,
-        dialog.nth_combo,
-        dialog.weekday_combo,
-        dialog.last_day_radio,
-        dialog.month_combo,
-        dialog.never_radio,
-        dialog.until_radio,
-        dialog.until_edit,
-        dialog.count_radio,
-        dialog.count_spin,
+        editor.repeats_combo,
+        editor.every_spin,
+        *editor.day_checks,
+        editor.on_day_radio,
+        editor.day_spin,
+        editor.on_nth_radio,
+        editor.nth_combo,
+        editor.weekday_combo,
+        editor.last_day_radio,
+        editor.month_combo,
+        editor.never_radio,
+        editor.until_radio,
+        editor.until_edit,
+        editor.count_radio,
+        editor.count_spin,
         dialog.ticket_check,
         dialog.ahead_spin,
         dialog.close_check,

@@ -3,11 +3,10 @@
 On the left what the task is and who does it: title, system, impact, site, owner (a person,
 a team or both), the assets it covers (a checkable list with a filter), the checklist (one
 item a line) and the instructions. On the right when: the first day, the start on the site's
-clock (its zone beside it), how long the window lasts, how often it repeats (once; every N
-days; weeks on chosen weekdays; months or quarters on a day, the 1st to 5th or last weekday,
-or the last day; years in a month) and when it ends (never, on a date, after N times), said
-in words by :func:`app.maintenance.recurrence.describe` as it is chosen; then whether a
-ticket is raised N days ahead and whether resolving or closing it marks the occurrence done.
+clock (its zone beside it), how long the window lasts, how often it repeats and when it ends
+(the rows of :class:`~ui.maintenance.recurrence_editor.RecurrenceEditor`), said in words by
+:func:`app.maintenance.recurrence.describe` as it is chosen; then whether a ticket is raised N
+days ahead and whether resolving or closing it marks the occurrence done.
 
 A task being changed is read first (:func:`~app.maintenance.tasks.load_task`, off the GUI
 thread, with the pick lists). Its change applies from a date ("Apply from", today or the
@@ -23,19 +22,16 @@ nothing is saved. Ctrl+Enter saves, Esc closes. Writing is :attr:`Action.MANAGE_
 
 from __future__ import annotations
 
-import calendar
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -51,7 +47,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -64,9 +59,7 @@ from app.context import AppContext
 from app.errors import ValidationError
 from app.maintenance.choices import MaintenanceChoices, maintenance_choices
 from app.maintenance.recurrence import (
-    DAY_NAMES,
     LOOK_AHEAD_YEARS,
-    ORDINALS,
     Frequency,
     Recurrence,
     describe,
@@ -101,35 +94,17 @@ from ui.kit.widgets import (
     show_problems,
     signals_blocked,
     text_box,
-    weekday_checks,
 )
+from ui.maintenance.recurrence_editor import RecurrenceEditor, date_edit, date_in, qdate
 
 NOBODY = "—"
 DEFAULT_MINUTES = 60
 MOST_HOURS = 7 * 24  # the service refuses a window longer than a week
-MOST_REPEATS = 999  # "every N" and "after N times"
 ASSET_ROLE = Qt.ItemDataRole.UserRole + 1
 APPLY_SENTENCE = "Occurrences before this date stay as they were recorded."
 DEFAULT_SIZE = QSize(980, 640)  # fits a 1024x700 screen with the window's frame
 COLUMN_WIDTH = 440  # each of the two columns; two fit a 1024-pixel screen with the margins
 
-# The ways to repeat, as the "Repeats" list offers them: (key, words, unit).
-REPEATS = (
-    ("once", "Once", ""),
-    ("daily", "Daily", "day"),
-    ("weekly", "Weekly", "week"),
-    ("monthly", "Monthly", "month"),
-    ("quarterly", "Quarterly", "quarter"),
-    ("yearly", "Yearly", "year"),
-)
-_FREQUENCY = {
-    "once": Frequency.ONCE,
-    "daily": Frequency.DAILY,
-    "weekly": Frequency.WEEKLY,
-    "monthly": Frequency.MONTHLY,
-    "quarterly": Frequency.MONTHLY,
-    "yearly": Frequency.YEARLY,
-}
 # A problem of a part of the recurrence goes under the row that chooses that part.
 _PROBLEM_ROWS = {
     "interval": "recurrence",
@@ -175,21 +150,6 @@ def carried_on_from(draft: TaskDraft, from_day: date) -> TaskDraft:
     ahead = after + relativedelta(years=LOOK_AHEAD_YEARS)
     found = occurrences(rule, start, ZoneInfo("UTC"), after, ahead)
     return replace(draft, first_day=found[0].date() if found else from_day)
-
-
-def _date(edit: QDateEdit) -> date:
-    return edit.date().toPython()  # type: ignore[return-value]
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _nth_of(day: date) -> int:
-    """Which of its weekday in the month ``day`` is: 1 to 4, or -1 for the last."""
-    nth = (day.day - 1) // 7 + 1
-    last = calendar.monthrange(day.year, day.month)[1]
-    return -1 if day.day + 7 > last else nth
 
 
 def _capital(words: str) -> str:
@@ -239,7 +199,6 @@ class TaskDialog(QDialog):
         self._rows: dict[str, QWidget] = {}
         self._forms: dict[str, QFormLayout] = {}
         first = day or utcnow().astimezone().date()
-        self._first = first  # the first day the choices were last suggested from
         self.setWindowTitle("Change maintenance task" if task_id else "Add maintenance task")
 
         self.body = named(QWidget(), "taskForm", "Maintenance task")
@@ -285,8 +244,8 @@ class TaskDialog(QDialog):
         layout.addWidget(self.area, 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self._set_defaults(first)
-        self._repeats_changed()
+        self._set_defaults()
+        self._changed()
         self._size_to_screen()
         self._enable(False)
         engine = context.engine
@@ -420,7 +379,7 @@ class TaskDialog(QDialog):
         host, form = self._column()
         self.apply_edit: QDateEdit | None = None
         if self.task_id is not None:
-            self.apply_edit = self._date_edit("taskApplyFrom", "Apply from", first)
+            self.apply_edit = date_edit("taskApplyFrom", "Apply from", first)
             self._row(
                 form,
                 "from_day",
@@ -428,7 +387,7 @@ class TaskDialog(QDialog):
                 self.apply_edit,
                 self._hint("taskApplyHint", APPLY_SENTENCE),
             )
-        self.first_edit = self._date_edit("taskFirstDay", "First day", first)
+        self.first_edit = date_edit("taskFirstDay", "First day", first)
         self.first_edit.dateChanged.connect(self._first_day_changed)
         first_hint = (
             self._hint(
@@ -518,124 +477,17 @@ class TaskDialog(QDialog):
         line.setFrameShadow(QFrame.Shadow.Sunken)
         return line
 
-    def _date_edit(self, name: str, accessible: str, day: date) -> QDateEdit:
-        edit = named(QDateEdit(), name, accessible)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("ddd dd MMM yyyy")
-        edit.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        edit.setDate(_qdate(day))
-        edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        return edit
-
     def _build_recurrence(self, form: QFormLayout, first: date) -> None:
-        repeats = named(QWidget(), "taskRepeatsBox", "Repeats")
-        repeats_row = QHBoxLayout(repeats)
-        repeats_row.setContentsMargins(0, 0, 0, 0)
-        self.repeats_combo = named(QComboBox(), "taskRepeats", "Repeats")
-        for key, words, _unit in REPEATS:
-            self.repeats_combo.addItem(words, key)
-        self.repeats_combo.currentIndexChanged.connect(self._repeats_changed)
-        self.every_label = named(QLabel("every"), "taskEveryLabel", "Every")
-        self.every_spin = named(QSpinBox(), "taskEvery", "Every")
-        self.every_spin.setRange(1, MOST_REPEATS)
-        self.every_spin.valueChanged.connect(self._every_changed)
-        self.unit_label = named(QLabel(), "taskEveryUnit", "Unit")
-        repeats_row.addWidget(self.repeats_combo)
-        repeats_row.addSpacing(8)
-        repeats_row.addWidget(self.every_label)
-        repeats_row.addWidget(self.every_spin)
-        repeats_row.addWidget(self.unit_label)
-        repeats_row.addStretch(1)
-        self._row(form, "repeats", "&Repeats:", repeats, None, self.repeats_combo)
-
-        days, self.day_checks = weekday_checks("taskWeekday", "On weekdays", self._changed)
-        self._row(form, "weekdays", "On &weekdays:", days)
-
-        pattern = named(QWidget(), "taskMonthPattern", "Day of the month")
-        grid = QGridLayout(pattern)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        self.pattern_group = QButtonGroup(self)
-        self.on_day_radio = named(QRadioButton("day"), "taskOnDay", "On a day of the month")
-        self.day_spin = named(QSpinBox(), "taskMonthDay", "Day of the month")
-        self.day_spin.setRange(1, 31)
-        self.day_spin.valueChanged.connect(lambda _v: self._choose(self.on_day_radio))
-        self.on_nth_radio = named(QRadioButton("the"), "taskOnNth", "On a weekday of the month")
-        self.nth_combo = named(QComboBox(), "taskNth", "Which weekday of the month")
-        for nth in (1, 2, 3, 4, 5, -1):
-            self.nth_combo.addItem(ORDINALS[nth], nth)
-        self.nth_combo.currentIndexChanged.connect(lambda _i: self._choose(self.on_nth_radio))
-        self.weekday_combo = named(QComboBox(), "taskNthWeekday", "Weekday")
-        self.weekday_combo.addItems(list(DAY_NAMES))
-        self.weekday_combo.currentIndexChanged.connect(lambda _i: self._choose(self.on_nth_radio))
-        self.last_day_radio = named(
-            QRadioButton("the last day"), "taskLastDay", "On the last day of the month"
-        )
-        self.month_label = named(QLabel("in"), "taskMonthLabel", "In month")
-        self.month_combo = named(QComboBox(), "taskMonth", "Month")
-        self.month_combo.addItems([calendar.month_name[m] for m in range(1, 13)])
-        self.month_combo.currentIndexChanged.connect(self._changed)
-        for radio in (self.on_day_radio, self.on_nth_radio, self.last_day_radio):
-            self.pattern_group.addButton(radio)
-            radio.toggled.connect(self._changed)
-        grid.addWidget(self.on_day_radio, 0, 0)
-        grid.addWidget(self.day_spin, 0, 1)
-        grid.addWidget(self.on_nth_radio, 1, 0)
-        grid.addWidget(self.nth_combo, 1, 1)
-        grid.addWidget(self.weekday_combo, 1, 2)
-        grid.addWidget(self.last_day_radio, 2, 0, 1, 3)
-        grid.addWidget(self.month_label, 3, 0)
-        grid.addWidget(self.month_combo, 3, 1, 1, 2)
-        grid.setColumnStretch(3, 1)
-        self._follow_choice(pattern, self.pattern_group)
-        self._row(form, "pattern", "On t&he:", pattern)
-
-        ends = named(QWidget(), "taskEnds", "Ends")
-        ends_grid = QGridLayout(ends)
-        ends_grid.setContentsMargins(0, 0, 0, 0)
-        ends_grid.setHorizontalSpacing(6)
-        self.ends_group = QButtonGroup(self)
-        self.never_radio = named(QRadioButton("never"), "taskEndsNever", "Never ends")
-        self.until_radio = named(QRadioButton("on"), "taskEndsOn", "Ends on a date")
-        self.until_edit = self._date_edit("taskUntil", "Last day", first)
-        self.until_edit.dateChanged.connect(lambda _d: self._choose(self.until_radio))
-        self.count_radio = named(QRadioButton("after"), "taskEndsAfter", "Ends after a number")
-        self.count_spin = named(QSpinBox(), "taskCount", "Number of times")
-        self.count_spin.setRange(1, MOST_REPEATS)
-        self.count_spin.setSuffix(" times")
-        self.count_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.count_spin.valueChanged.connect(lambda _v: self._choose(self.count_radio))
-        for radio in (self.never_radio, self.until_radio, self.count_radio):
-            self.ends_group.addButton(radio)
-            radio.toggled.connect(self._changed)
-        ends_grid.addWidget(self.never_radio, 0, 0)
-        ends_grid.addWidget(self.until_radio, 1, 0)
-        ends_grid.addWidget(self.until_edit, 1, 1)
-        ends_grid.addWidget(self.count_radio, 2, 0)
-        ends_grid.addWidget(self.count_spin, 2, 1)
-        ends_grid.setColumnStretch(2, 1)
-        self._follow_choice(ends, self.ends_group)
-        self._row(form, "until", "En&ds:", ends)
-
+        """The recurrence editor's rows, then the schedule in words under them."""
+        self.recurrence_editor = RecurrenceEditor(first, self)
+        for row in self.recurrence_editor.rows:
+            self._row(form, row.key, row.caption, row.field, None, row.buddy)
         self.rule_text = named(QLabel(), "taskRuleText", "The schedule in words")
         self.rule_text.setWordWrap(True)
         self.rule_text.setStyleSheet("font-weight: 600;")
         self.rule_text.setTextFormat(Qt.TextFormat.PlainText)
         self._row(form, "recurrence", "In words:", self.rule_text)
-
-    @staticmethod
-    def _follow_choice(host: QWidget, group: QButtonGroup) -> None:
-        """The keyboard, sent to ``host`` (by its caption's key), goes to the chosen one of
-        ``group``'s buttons, without choosing another."""
-        host.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-
-        def follow() -> None:
-            chosen = group.checkedButton()
-            if chosen is not None:
-                host.setFocusProxy(chosen)
-
-        group.buttonToggled.connect(lambda _button, _on: follow())
-        host.setFocusProxy(group.buttons()[0])
+        self.recurrence_editor.changed.connect(self._changed)
 
     def _size_to_screen(self) -> None:
         """As big as the form wants (and room for a few assets more), within the screen; the
@@ -650,32 +502,14 @@ class TaskDialog(QDialog):
         self.resize(width, height)
 
     # -- reading ------------------------------------------------------------------------------
-    def _set_defaults(self, first: date) -> None:
-        """A new task: weekly on the first day's weekday, an hour long, no end."""
-        with signals_blocked(self.repeats_combo):
-            self.repeats_combo.setCurrentIndex(self.repeats_combo.findData("weekly"))
+    def _set_defaults(self) -> None:
+        """A new task: an hour long, a ticket 3 days ahead if one is raised (the recurrence
+        editor starts weekly on the first day's weekday, with no end)."""
         self.hours_spin.setValue(DEFAULT_MINUTES // 60)
         self.minutes_spin.setValue(DEFAULT_MINUTES % 60)
-        self._pattern_from(first)
-        self.day_checks[first.weekday()].setChecked(True)
-        with signals_blocked(self.until_edit), signals_blocked(self.count_spin):
-            self.until_edit.setDate(_qdate(first + relativedelta(years=1)))
-            self.count_spin.setValue(10)
-        self.never_radio.setChecked(True)
         self.ahead_spin.setValue(3)
         self.close_check.setChecked(True)
         self._tickets_changed()
-
-    def _pattern_from(self, day: date) -> None:
-        """The monthly and yearly choices a day suggests: that day of the month, its
-        weekday in the month, its month."""
-        with quiet(self.day_spin, self.nth_combo, self.weekday_combo, self.month_combo):
-            self.day_spin.setValue(day.day)
-            self.nth_combo.setCurrentIndex(self.nth_combo.findData(_nth_of(day)))
-            self.weekday_combo.setCurrentIndex(day.weekday())
-            self.month_combo.setCurrentIndex(day.month - 1)
-        if self.pattern_group.checkedButton() is None:
-            self.on_day_radio.setChecked(True)
 
     def _fill(self, form: TaskForm) -> None:
         self._zones = form.zones
@@ -734,12 +568,11 @@ class TaskDialog(QDialog):
         self.checklist_edit.setPlainText("\n".join(draft.checklist))
         self.instructions_edit.setPlainText(draft.instructions)
         with signals_blocked(self.first_edit):
-            self.first_edit.setDate(_qdate(draft.first_day))
-        self._first = draft.first_day
+            self.first_edit.setDate(qdate(draft.first_day))
         self.start_edit.setText(draft.start_time)
         self.hours_spin.setValue(draft.duration_minutes // 60)
         self.minutes_spin.setValue(draft.duration_minutes % 60)
-        self._show_recurrence(draft.recurrence, draft.first_day)
+        self.recurrence_editor.set_recurrence(draft.recurrence, draft.first_day)
         raise_ticket = draft.ticket_days_ahead is not None
         self.ticket_check.setChecked(raise_ticket)
         if draft.ticket_days_ahead is not None:
@@ -747,48 +580,7 @@ class TaskDialog(QDialog):
         self.close_check.setChecked(draft.close_marks_done)
         if self.apply_edit is not None:
             today = utcnow().astimezone(ZoneInfo(self._zone_of(draft.site_id))).date()
-            self.apply_edit.setDate(_qdate(max(today, draft.first_day)))
-
-    def _show_recurrence(self, recurrence: Recurrence, first: date) -> None:
-        frequency = recurrence.frequency
-        key = frequency.value
-        every = recurrence.interval
-        if frequency is Frequency.MONTHLY and every == 3:
-            key, every = "quarterly", 1
-        with signals_blocked(self.repeats_combo):
-            self.repeats_combo.setCurrentIndex(self.repeats_combo.findData(key))
-        with signals_blocked(self.every_spin):
-            self.every_spin.setValue(every)
-        for number, check in enumerate(self.day_checks):
-            with signals_blocked(check):
-                check.setChecked(
-                    number in recurrence.weekdays
-                    if frequency is Frequency.WEEKLY
-                    else number == first.weekday()
-                )
-        self._pattern_from(first)
-        with quiet(self.day_spin, self.nth_combo, self.weekday_combo, self.month_combo):
-            if recurrence.month is not None:
-                self.month_combo.setCurrentIndex(recurrence.month - 1)
-            if recurrence.nth is not None:
-                self.nth_combo.setCurrentIndex(self.nth_combo.findData(recurrence.nth))
-                self.weekday_combo.setCurrentIndex(recurrence.weekday or 0)
-                self.on_nth_radio.setChecked(True)
-            elif recurrence.month_day == -1:
-                self.last_day_radio.setChecked(True)
-            elif recurrence.month_day is not None:
-                self.day_spin.setValue(recurrence.month_day)
-                self.on_day_radio.setChecked(True)
-        with quiet(self.until_edit, self.count_spin):
-            if recurrence.until is not None:
-                self.until_edit.setDate(_qdate(recurrence.until))
-                self.until_radio.setChecked(True)
-            elif recurrence.count is not None:
-                self.count_spin.setValue(recurrence.count)
-                self.count_radio.setChecked(True)
-            else:
-                self.never_radio.setChecked(True)
-        self._repeats_changed()
+            self.apply_edit.setDate(qdate(max(today, draft.first_day)))
 
     def _load_failed(self, error: Exception) -> None:
         show_failure(error, lambda text: show_message(self.problem, text))
@@ -800,27 +592,7 @@ class TaskDialog(QDialog):
     def recurrence(self) -> Recurrence:
         """The recurrence the choices say (not checked: :func:`to_rrule` refuses parts that
         do not go together)."""
-        key = self.repeats_combo.currentData()
-        frequency = _FREQUENCY[key]
-        if frequency is Frequency.ONCE:
-            return Recurrence(Frequency.ONCE)
-        every = self.every_spin.value() * (3 if key == "quarterly" else 1)
-        until = _date(self.until_edit) if self.until_radio.isChecked() else None
-        count = self.count_spin.value() if self.count_radio.isChecked() else None
-        found = Recurrence(frequency, interval=every, until=until, count=count)
-        if frequency is Frequency.WEEKLY:
-            days = tuple(n for n, check in enumerate(self.day_checks) if check.isChecked())
-            return replace(found, weekdays=days)
-        if frequency in (Frequency.MONTHLY, Frequency.YEARLY):
-            month = self.month_combo.currentIndex() + 1 if frequency is Frequency.YEARLY else None
-            found = replace(found, month=month)
-            if self.on_nth_radio.isChecked():
-                nth = self.nth_combo.currentData()
-                return replace(found, nth=nth, weekday=self.weekday_combo.currentIndex())
-            if self.last_day_radio.isChecked():
-                return replace(found, month_day=-1)
-            return replace(found, month_day=self.day_spin.value())
-        return found
+        return self.recurrence_editor.recurrence()
 
     def draft(self) -> TaskDraft:
         site = self.site_combo.currentData()
@@ -828,7 +600,7 @@ class TaskDialog(QDialog):
         return TaskDraft(
             title=self.title_edit.text(),
             site_id=uuid.UUID(site) if site else uuid.UUID(int=0),
-            first_day=_date(self.first_edit),
+            first_day=date_in(self.first_edit),
             start_time=self.start_edit.text(),
             duration_minutes=self.hours_spin.value() * 60 + self.minutes_spin.value(),
             recurrence=self.recurrence(),
@@ -857,71 +629,21 @@ class TaskDialog(QDialog):
 
     def apply_from(self) -> date | None:
         """The day a change applies from (None for a new task)."""
-        return _date(self.apply_edit) if self.apply_edit is not None else None
+        return date_in(self.apply_edit) if self.apply_edit is not None else None
 
     def description(self) -> str:
         """The schedule in words, as the line under the recurrence says it."""
         return self.rule_text.text()
 
     # -- reacting -----------------------------------------------------------------------------
-    def _choose(self, radio: QRadioButton) -> None:
-        """A value typed beside a choice chooses it."""
-        if not radio.isChecked():
-            radio.setChecked(True)
-        self._changed()
-
-    def _repeats_changed(self) -> None:
-        key = self.repeats_combo.currentData()
-        frequency = _FREQUENCY[key]
-        repeating = frequency is not Frequency.ONCE
-        shown_with: tuple[tuple[QWidget, bool], ...] = (
-            (self.every_label, repeating),
-            (self.every_spin, repeating),
-            (self.unit_label, repeating),
-            (self.month_label, frequency is Frequency.YEARLY),
-            (self.month_combo, frequency is Frequency.YEARLY),
-        )
-        for widget, visible in shown_with:
-            widget.setVisible(visible)
-        for row, shown in (
-            ("weekdays", frequency is Frequency.WEEKLY),
-            ("pattern", frequency in (Frequency.MONTHLY, Frequency.YEARLY)),
-            ("until", repeating),
-        ):
-            self._forms[row].setRowVisible(self._rows[row], shown)
-        self._every_changed()
-
-    def _every_changed(self) -> None:
-        unit = next(u for k, _w, u in REPEATS if k == self.repeats_combo.currentData())
-        self.unit_label.setText(unit if self.every_spin.value() == 1 else f"{unit}s")
-        self._changed()
-
     def _first_day_changed(self) -> None:
-        """Another first day: the choices the old one suggested (its weekday, its day of the
-        month, its weekday in the month, its month) follow it; others stay as chosen."""
-        old, new = self._first, _date(self.first_edit)
-        self._first = new
-        days = [n for n, check in enumerate(self.day_checks) if check.isChecked()]
-        if days == [old.weekday()]:
-            for number, check in enumerate(self.day_checks):
-                with signals_blocked(check):
-                    check.setChecked(number == new.weekday())
-        with quiet(self.day_spin, self.nth_combo, self.weekday_combo, self.month_combo):
-            if self.day_spin.value() == old.day:
-                self.day_spin.setValue(new.day)
-            nth = (self.nth_combo.currentData(), self.weekday_combo.currentIndex())
-            if nth == (_nth_of(old), old.weekday()):
-                self.nth_combo.setCurrentIndex(self.nth_combo.findData(_nth_of(new)))
-                self.weekday_combo.setCurrentIndex(new.weekday())
-            if self.month_combo.currentIndex() == old.month - 1:
-                self.month_combo.setCurrentIndex(new.month - 1)
-        with signals_blocked(self.until_edit):
-            if _date(self.until_edit) < new:
-                self.until_edit.setDate(_qdate(new + relativedelta(years=1)))
-        self._changed()
+        self.recurrence_editor.follow_first_day(date_in(self.first_edit))
 
     def _changed(self) -> None:
-        """The schedule in words, or what keeps it from being one."""
+        """The recurrence's rows that the way of repeating uses, and the schedule in words or
+        what keeps it from being one."""
+        for key, shown in self.recurrence_editor.shown_rows().items():
+            self._forms[key].setRowVisible(self._rows[key], shown)
         recurrence = self.recurrence()
         try:
             to_rrule(recurrence)
@@ -931,9 +653,9 @@ class TaskDialog(QDialog):
             return
         self.rule_text.setStyleSheet("font-weight: 600;")
         if recurrence.frequency is Frequency.ONCE:
-            words = f"Once, on {day_words(_date(self.first_edit))}"
+            words = f"Once, on {day_words(date_in(self.first_edit))}"
         else:
-            words = f"{_capital(describe(recurrence))}, from {day_words(_date(self.first_edit))}"
+            words = f"{_capital(describe(recurrence))}, from {day_words(date_in(self.first_edit))}"
         self.rule_text.setText(words)
 
     def _site_changed(self) -> None:
@@ -1051,15 +773,6 @@ class TaskDialog(QDialog):
         shown = [key for key in self._errors if key in merged]
         if shown:
             self.area.ensureWidgetVisible(self._rows[shown[0]])
-
-
-@contextmanager
-def quiet(*widgets: QWidget) -> Iterator[None]:
-    """Set several widgets from code without their change signals firing."""
-    with ExitStack() as stack:
-        for widget in widgets:
-            stack.enter_context(signals_blocked(widget))
-        yield
 
 
 def _uuid(value: object) -> uuid.UUID | None:
