@@ -168,11 +168,6 @@ class RecurrenceEditor(QObject):
         return repeats
 
     def _build_pattern(self) -> QWidget:
-        pattern = named(QWidget(), "taskMonthPattern", "Day of the month")
-        grid = QGridLayout(pattern)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        self.pattern_group = QButtonGroup(self)
         self.on_day_radio = named(QRadioButton("day"), "taskOnDay", "On a day of the month")
         self.day_spin = named(QSpinBox(), "taskMonthDay", "Day of the month")
         self.day_spin.setRange(1, 31)
@@ -192,27 +187,23 @@ class RecurrenceEditor(QObject):
         self.month_combo = named(QComboBox(), "taskMonth", "Month")
         self.month_combo.addItems([calendar.month_name[m] for m in range(1, 13)])
         self.month_combo.currentIndexChanged.connect(self.changed)
-        for radio in (self.on_day_radio, self.on_nth_radio, self.last_day_radio):
-            self.pattern_group.addButton(radio)
-            radio.toggled.connect(self.changed)
-        grid.addWidget(self.on_day_radio, 0, 0)
-        grid.addWidget(self.day_spin, 0, 1)
-        grid.addWidget(self.on_nth_radio, 1, 0)
-        grid.addWidget(self.nth_combo, 1, 1)
-        grid.addWidget(self.weekday_combo, 1, 2)
-        grid.addWidget(self.last_day_radio, 2, 0, 1, 3)
-        grid.addWidget(self.month_label, 3, 0)
-        grid.addWidget(self.month_combo, 3, 1, 1, 2)
-        grid.setColumnStretch(3, 1)
-        follow_choice(pattern, self.pattern_group)
+        pattern, self.pattern_group = self._choice(
+            ("taskMonthPattern", "Day of the month"),
+            (self.on_day_radio, self.on_nth_radio, self.last_day_radio),
+            [
+                (self.on_day_radio, 0, 0, 1),
+                (self.day_spin, 0, 1, 1),
+                (self.on_nth_radio, 1, 0, 1),
+                (self.nth_combo, 1, 1, 1),
+                (self.weekday_combo, 1, 2, 1),
+                (self.last_day_radio, 2, 0, 3),
+                (self.month_label, 3, 0, 1),
+                (self.month_combo, 3, 1, 2),
+            ],
+        )
         return pattern
 
     def _build_ends(self, first: date) -> QWidget:
-        ends = named(QWidget(), "taskEnds", "Ends")
-        ends_grid = QGridLayout(ends)
-        ends_grid.setContentsMargins(0, 0, 0, 0)
-        ends_grid.setHorizontalSpacing(6)
-        self.ends_group = QButtonGroup(self)
         self.never_radio = named(QRadioButton("never"), "taskEndsNever", "Never ends")
         self.until_radio = named(QRadioButton("on"), "taskEndsOn", "Ends on a date")
         self.until_edit = date_edit("taskUntil", "Last day", first)
@@ -223,17 +214,41 @@ class RecurrenceEditor(QObject):
         self.count_spin.setSuffix(" times")
         self.count_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.count_spin.valueChanged.connect(lambda _v: self._choose(self.count_radio))
-        for radio in (self.never_radio, self.until_radio, self.count_radio):
-            self.ends_group.addButton(radio)
-            radio.toggled.connect(self.changed)
-        ends_grid.addWidget(self.never_radio, 0, 0)
-        ends_grid.addWidget(self.until_radio, 1, 0)
-        ends_grid.addWidget(self.until_edit, 1, 1)
-        ends_grid.addWidget(self.count_radio, 2, 0)
-        ends_grid.addWidget(self.count_spin, 2, 1)
-        ends_grid.setColumnStretch(2, 1)
-        follow_choice(ends, self.ends_group)
+        ends, self.ends_group = self._choice(
+            ("taskEnds", "Ends"),
+            (self.never_radio, self.until_radio, self.count_radio),
+            [
+                (self.never_radio, 0, 0, 1),
+                (self.until_radio, 1, 0, 1),
+                (self.until_edit, 1, 1, 1),
+                (self.count_radio, 2, 0, 1),
+                (self.count_spin, 2, 1, 1),
+            ],
+        )
         return ends
+
+    def _choice(
+        self,
+        names: tuple[str, str],
+        radios: tuple[QRadioButton, ...],
+        cells: list[tuple[QWidget, int, int, int]],
+    ) -> tuple[QWidget, QButtonGroup]:
+        """A field of ``cells`` (widget, row, column, columns spanned) whose ``radios`` are
+        one choice: each change of it is :attr:`changed`, and the field's caption key goes
+        to the chosen radio. The column after the last takes the spare width."""
+        host = named(QWidget(), *names)
+        grid = QGridLayout(host)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        group = QButtonGroup(self)
+        for radio in radios:
+            group.addButton(radio)
+            radio.toggled.connect(self.changed)
+        for widget, row, column, span in cells:
+            grid.addWidget(widget, row, column, 1, span)
+        grid.setColumnStretch(max(column + span for _, _, column, span in cells), 1)
+        follow_choice(host, group)
+        return host, group
 
     # -- setting ------------------------------------------------------------------------------
     def _set_defaults(self, first: date) -> None:
