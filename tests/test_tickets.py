@@ -598,10 +598,10 @@ def test_a_race_lost_at_flush_becomes_a_conflict(
     BEGIN IMMEDIATE makes that impossible (his save would wait for ours), so there the
     rival UPDATE is slipped into our own transaction, and rolls back with it."""
     ticket = new(engine, org)
-    finish = tickets._Mutation.finish
+    finish = tickets.TicketChange.finish
     rivals: list[str] = []
 
-    def finish_after_a_rival_save(self: tickets._Mutation) -> None:
+    def finish_after_a_rival_save(self: tickets.TicketChange) -> None:
         if not rivals:
             rivals.append("Bob")
             if engine.dialect.name == "postgresql":
@@ -615,7 +615,7 @@ def test_a_race_lost_at_flush_becomes_a_conflict(
                 )
         finish(self)
 
-    monkeypatch.setattr(tickets._Mutation, "finish", finish_after_a_rival_save)
+    monkeypatch.setattr(tickets.TicketChange, "finish", finish_after_a_rival_save)
     with pytest.raises(ConflictError, match="HQ-000001") as raised:
         update_ticket(engine, ticket.id, ticket.version, {"category_id": org.printing}, org.ann)
     monkeypatch.undo()
@@ -671,10 +671,10 @@ def test_a_conflict_lists_only_the_changes_it_lost_to(
     ticket = update_ticket(engine, ticket.id, ticket.version, {"summary": "Jams again"}, org.bob)
     update_ticket(engine, ticket.id, ticket.version, {"category_id": org.printing}, org.bob)
 
-    def lost_the_race(self: tickets._Mutation) -> None:
+    def lost_the_race(self: tickets.TicketChange) -> None:
         raise StaleDataError("the row changed under us")
 
-    monkeypatch.setattr(tickets._Mutation, "finish", lost_the_race)
+    monkeypatch.setattr(tickets.TicketChange, "finish", lost_the_race)
     with pytest.raises(ConflictError) as raised:
         add_note(engine, ticket.id, "Replaced the roller", org.ann)
     assert raised.value.changes == []  # nothing landed after the version it read
