@@ -199,8 +199,7 @@ def running(
     # A window may start before the range: expand from the longest window earlier.
     expand_from = since - LONGEST_WINDOW
     read.stored = _stored(connection, read.tasks, expand_from, until)
-    # Before its open_from a series has nothing unsettled: its stored rows are all there is.
-    found = _merged(read, expand_from, until, now, from_open=True)
+    found = _merged(read, expand_from, until, now)
     return [o for o in found if o.ends_at > since and o.starts_at < until]
 
 
@@ -214,10 +213,7 @@ def overdue(
             return []
         since = min(task.row.open_from for task in read.tasks.values())
         read.stored = _owed(connection, read.tasks, now)
-        # Each task from its own open_from: the time before it is all settled.
-        found = [
-            o for o in _merged(read, since, now, now, from_open=True) if o.status is Status.OVERDUE
-        ]
+        found = [o for o in _merged(read, since, now, now) if o.status is Status.OVERDUE]
         away = _away(connection, found, since, now)
     return sorted((_flag_away(away, o) for o in found), key=_ORDER)
 
@@ -366,16 +362,15 @@ def _by_task(rows: Sequence[Any], tasks: dict[uuid.UUID, _Task]) -> dict[uuid.UU
     }
 
 
-def _merged(
-    read: _Read, since: datetime, until: datetime, now: datetime, *, from_open: bool = False
-) -> list[Occurrence]:
-    """The series' occurrences from ``since`` (or, ``from_open``, each from the later of it
-    and its ``open_from``) to ``until`` that nothing is stored for, and the stored rows that
-    start in the range: where their series put them, moved in from outside it, or recorded
-    before a change to their series (one moved out of the range is left out)."""
+def _merged(read: _Read, since: datetime, until: datetime, now: datetime) -> list[Occurrence]:
+    """The series' occurrences from ``since`` to ``until`` that nothing is stored for, and
+    the stored rows that start in the range: where their series put them, moved in from
+    outside it, or recorded before a change to their series (one moved out of the range is
+    left out). Each series is expanded from its ``open_from`` at the earliest: before it
+    nothing is unsettled, so its stored rows are all there is."""
     found: list[Occurrence] = []
     for task in read.tasks.values():
-        start = max(since, task.row.open_from) if from_open else since
+        start = max(since, task.row.open_from)
         dues = _dues(task.row.rrule, task.start, task.zone, start, until)
         found += _task_occurrences(task, dues, read.stored.get(task.row.id, ()), since, until, now)
     return found
