@@ -376,13 +376,28 @@ def _merged(read: _Read, since: datetime, until: datetime, now: datetime) -> lis
     return found
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _dues(
     rule_text: str, start: datetime, zone: ZoneInfo, since: datetime, until: datetime
 ) -> tuple[datetime, ...]:
-    """:func:`occurrences`, remembered: a period is read again after every change, each time
-    the page is opened and from memory once painted, and its series give the same dates."""
-    return tuple(occurrences(rule_text, start, zone, since, until))
+    """:func:`occurrences` from ``since`` to before ``until``, from the dates of the whole
+    UTC days around them, which are remembered: a period is read again after every change,
+    each time the page is opened and from memory once painted, and the desks' notices read
+    every 30 seconds a window whose edges move but whose days do not."""
+    first = datetime.combine(since.astimezone(UTC).date(), time(), tzinfo=UTC)
+    last = datetime.combine(until.astimezone(UTC).date(), time(), tzinfo=UTC)
+    if last < until:
+        last += timedelta(days=1)
+    dates = _days_dues(rule_text, start, zone, first, last)
+    if (first, last) == (since, until):
+        return dates
+    return tuple(due for due in dates if since <= due < until)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _days_dues(
+    rule_text: str, start: datetime, zone: ZoneInfo, first: datetime, last: datetime
+) -> tuple[datetime, ...]:
+    return tuple(occurrences(rule_text, start, zone, first, last))
 
 
 def _task_occurrences(
