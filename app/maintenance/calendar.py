@@ -23,7 +23,7 @@ import itertools
 import operator
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
@@ -154,14 +154,6 @@ class _Task(NamedTuple):
     shown: _Shown
 
 
-@dataclass
-class _Read:
-    """One read's rows."""
-
-    tasks: dict[uuid.UUID, _Task]
-    stored: dict[uuid.UUID, list[Recorded]] = field(default_factory=dict)  # by task
-
-
 def window(
     engine: Engine,
     window_from: datetime,
@@ -181,7 +173,7 @@ def _flagged(
     with read_connection(engine) as connection:
         shown = running(connection, since, until, now, which)
         away = _away(connection, shown, since, until)
-    return [_flag_away(away, o) for o in shown] if away else shown
+    return _flag_all(away, shown)
 
 
 def running(
@@ -195,11 +187,11 @@ def running(
     cancelled ones included), in no order and not flagged for the owners' leave, read on the
     caller's ``connection``: for a read that holds its own (the desks' notices,
     app/maintenance/notices.py), so the two never count an occurrence differently."""
-    read = _Read(_tasks(connection, which))
+    tasks = _tasks(connection, which)
     # A window may start before the range: expand from the longest window earlier.
     expand_from = since - LONGEST_WINDOW
-    read.stored = _stored(connection, read.tasks, expand_from, until)
-    found = _merged(read, expand_from, until, now)
+    stored = _stored(connection, tasks, expand_from, until)
+    found = _merged(tasks, stored, expand_from, until, now)
     return [o for o in found if o.ends_at > since and o.starts_at < until]
 
 
@@ -208,14 +200,14 @@ def overdue(
 ) -> list[Occurrence]:
     """Every occurrence whose window has ended with nothing recorded, oldest first."""
     with read_connection(engine) as connection:
-        read = _Read(_tasks(connection, which, owing_at=now))
-        if not read.tasks:
+        tasks = _tasks(connection, which, owing_at=now)
+        if not tasks:
             return []
-        since = min(task.row.open_from for task in read.tasks.values())
-        read.stored = _owed(connection, read.tasks, now)
-        found = [o for o in _merged(read, since, now, now) if o.status is Status.OVERDUE]
+        since = min(task.row.open_from for task in tasks.values())
+        stored = _owed(connection, tasks, now)
+        found = [o for o in _merged(tasks, stored, since, now, now) if o.status is Status.OVERDUE]
         away = _away(connection, found, since, now)
-    return sorted((_flag_away(away, o) for o in found), key=_ORDER)
+    return sorted(_flag_all(away, found), key=_ORDER)
 
 
 _ORDER = operator.attrgetter("starts_at", "title")  # earliest first, then by title
@@ -362,17 +354,23 @@ def _by_task(rows: Sequence[Any], tasks: dict[uuid.UUID, _Task]) -> dict[uuid.UU
     }
 
 
-def _merged(read: _Read, since: datetime, until: datetime, now: datetime) -> list[Occurrence]:
+def _merged(
+    tasks: dict[uuid.UUID, _Task],
+    stored: dict[uuid.UUID, list[Recorded]],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+) -> list[Occurrence]:
     """The series' occurrences from ``since`` to ``until`` that nothing is stored for, and
     the stored rows that start in the range: where their series put them, moved in from
     outside it, or recorded before a change to their series (one moved out of the range is
     left out). Each series is expanded from its ``open_from`` at the earliest: before it
     nothing is unsettled, so its stored rows are all there is."""
     found: list[Occurrence] = []
-    for task in read.tasks.values():
+    for task in tasks.values():
         start = max(since, task.row.open_from)
         dues = _dues(task.row.rrule, task.start, task.zone, start, until)
-        found += _task_occurrences(task, dues, read.stored.get(task.row.id, ()), since, until, now)
+        found += _task_occurrences(task, dues, stored.get(task.row.id, ()), since, until, now)
     return found
 
 
@@ -452,6 +450,13 @@ def _away(
     for staff_id, starts_at, ends_at in rows:
         away.setdefault(staff_id, []).append((starts_at, ends_at))
     return away
+
+
+def _flag_all(
+    away: dict[uuid.UUID, list[tuple[datetime, datetime]]], found: list[Occurrence]
+) -> list[Occurrence]:
+    """``found``, each flagged whose owner is away during it."""
+    return [_flag_away(away, o) for o in found] if away else found
 
 
 def _flag_away(
