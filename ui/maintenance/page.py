@@ -445,9 +445,10 @@ class MaintenancePage(Page):
         if period != self._period():
             return  # read ahead, or asked for before the person moved on
         self._show_grid(period, found)
-        agenda = self.agenda.model()
-        assert isinstance(agenda, OccurrenceTable)
-        agenda.set_rows([o for day in sorted(found) for o in found[day]])
+        if self._mode == AGENDA:  # hidden otherwise, and read again when chosen
+            agenda = self.agenda.model()
+            assert isinstance(agenda, OccurrenceTable)
+            agenda.set_rows([o for day in sorted(found) for o in found[day]])
         self._show_day()
         self.content_shown()
         self._after_paint.start()
