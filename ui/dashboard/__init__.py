@@ -1,0 +1,1 @@
+"""The manager's dashboard page (:mod:`ui.dashboard.page`)."""
