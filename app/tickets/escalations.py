@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import ColumnElement, Engine, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Engine, case, distinct, func, select
 from sqlmodel import col
 
 from models.engine import read_session
@@ -68,36 +68,43 @@ class EscalationCounts:
     either: int
 
 
-def _escalated_before(kind: EscalationKind, end: datetime) -> ColumnElement[bool]:
-    """The ticket has an event of ``kind`` before ``end`` (through ix_ticket_event_ticket_at)."""
-    return exists().where(
-        col(TicketEvent.ticket_id) == col(Ticket.id),
-        col(TicketEvent.kind) == kind.event_kind,
-        col(TicketEvent.at) < end,
-    )
-
-
 def escalation_counts(
     engine: Engine, start: datetime, end: datetime, site: uuid.UUID | None = None
 ) -> EscalationCounts:
     """Counts over the tickets created in ``[start, end)`` (at ``site``, or anywhere).
 
     A ticket counts as escalated when its events say so, and only for events before ``end``:
-    the figures of a month do not change when a ticket of that month is escalated later."""
-    functional = _escalated_before(EscalationKind.FUNCTIONAL, end)
-    hierarchical = _escalated_before(EscalationKind.HIERARCHICAL, end)
-
-    def tickets_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    statement = select(
-        func.count(),
-        tickets_where(functional),
-        tickets_where(hierarchical),
-        tickets_where(or_(functional, hierarchical)),
-    ).where(col(Ticket.created_at) >= start, col(Ticket.created_at) < end)
+    the figures of a month do not change when a ticket of that month is escalated later.
+    Such an event comes after the ticket was created, so it lies in ``[start, end)`` too:
+    the (kind, at) index finds the period's escalations without visiting every ticket."""
+    created = [col(Ticket.created_at) >= start, col(Ticket.created_at) < end]
     if site is not None:
-        statement = statement.where(col(Ticket.site_id) == site)
+        created.append(col(Ticket.site_id) == site)
+    kinds = [kind.event_kind for kind in EscalationKind]
+    escalations = (
+        select(col(TicketEvent.ticket_id), col(TicketEvent.kind))
+        .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
+        .where(
+            col(TicketEvent.kind).in_(kinds),
+            col(TicketEvent.at) >= start,
+            col(TicketEvent.at) < end,
+            *created,
+        )
+        .distinct()
+        .subquery()
+    )
+
+    def tickets_of(*kinds: EscalationKind) -> ColumnElement[int]:
+        chosen = escalations.c.kind.in_([kind.event_kind for kind in kinds])
+        return func.count(distinct(case((chosen, escalations.c.ticket_id))))
+
     with read_session(engine) as session:
-        created, by_team, by_manager, either = session.execute(statement).one()
-    return EscalationCounts(int(created), int(by_team), int(by_manager), int(either))
+        total = session.execute(select(func.count()).where(*created)).scalar_one()
+        by_team, by_manager, either = session.execute(
+            select(
+                tickets_of(EscalationKind.FUNCTIONAL),
+                tickets_of(EscalationKind.HIERARCHICAL),
+                tickets_of(*EscalationKind),
+            )
+        ).one()
+    return EscalationCounts(int(total), int(by_team), int(by_manager), int(either))

@@ -1,0 +1,131 @@
+"""The monthly report in one call: every figure of a period at one site or all, read in one
+transaction (the numbers of one report agree with each other), with the period before for
+comparison, for the PDF, the CSV tables and the Reports page alike."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, select
+from sqlmodel import col
+
+from app.business_hours import BusinessCalendar
+from app.permissions import Action, require_now
+from app.reports.operations import Operations, operations
+from app.reports.people import PhoneDesk, StaffRow, phone_desk, staff_names, staff_rows
+from app.reports.period import Period, Sites, report_sites
+from app.reports.readings import KeyFigure, key_figures
+from app.reports.tickets import Breakdowns, Summary, breakdowns, category_names, summary
+from app.reports.trend import TrendMonth, trend
+from app.tickets.sla import site_calendar
+from models.clock import utcnow
+from models.engine import is_sqlite, read_connection
+from models.org import Organisation, SiteClosure
+
+Progress = Callable[[int, str], None]  # (percent done, what is being read)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    previous: Period
+    sites: Sites
+    made_at: datetime
+    organisation: str
+    logo: bytes | None
+    logo_type: str
+    key_figures: tuple[KeyFigure, ...]
+    now: Summary
+    before: Summary
+    breakdowns: Breakdowns
+    desk: PhoneDesk
+    staff: tuple[StaffRow, ...]
+    trend: tuple[TrendMonth, ...]
+    operations: Operations
+    without_business_hours: tuple[str, ...]  # the codes of sites that have none set
+
+    @property
+    def zones(self) -> str:
+        """The time zones the period's days are taken in."""
+        return ", ".join(sorted({f"{s.code}: {s.timezone}" for s in self.sites.rows}))
+
+
+def monthly_report(
+    engine: Engine,
+    actor_id: uuid.UUID,
+    period: Period,
+    site_code: str | None = None,
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Every figure of ``period`` at the site ``site_code`` (every site with None), for a
+    manager or admin. ``progress`` hears how far it has got."""
+    require_now(engine, actor_id, Action.RUN_REPORTS)
+    now = now or utcnow()
+    step = progress or (lambda _percent, _what: None)
+    sites = report_sites(engine, site_code)
+    windows, earlier = sites.windows(period), sites.windows(period.previous())
+    with read_connection(engine) as connection:
+        if not is_sqlite(engine):  # one snapshot for every query (SQLite's read has one)
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        step(5, "Reading the period's tickets")
+        calendars = _calendars(connection, sites)
+        categories = category_names(connection)
+        current = summary(connection, windows, calendars, categories)
+        step(35, "Reading the period before")
+        before = summary(connection, earlier, None, categories)
+        step(60, "Counting by category, channel and hour")
+        parts = breakdowns(connection, windows, categories)
+        names = staff_names(connection)
+        step(70, "Reading calls and people")
+        desk = phone_desk(connection, windows, names)
+        staff = staff_rows(connection, windows, current.resolved, names)
+        step(80, "Reading twelve months")
+        months = trend(connection, period, sites)
+        organisation = _organisation(connection)
+    step(90, "Reading maintenance, roster and training")
+    return Report(
+        period=period,
+        previous=period.previous(),
+        sites=sites,
+        made_at=now,
+        organisation=organisation.name if organisation else "",
+        logo=organisation.logo if organisation else None,
+        logo_type=organisation.logo_type if organisation else "",
+        key_figures=key_figures(current, before),
+        now=current,
+        before=before,
+        breakdowns=parts,
+        desk=desk,
+        staff=staff,
+        trend=months,
+        operations=operations(engine, period, sites, now),
+        without_business_hours=tuple(
+            site.code for site in sites.rows if calendars[site.id] is None
+        ),
+    )
+
+
+def _calendars(connection: Connection, sites: Sites) -> dict[uuid.UUID, BusinessCalendar | None]:
+    """Each site's business calendar with its closures; None where no hours are set."""
+    closures: dict[uuid.UUID, list[tuple]] = {site.id: [] for site in sites.rows}
+    for site_id, first, last in connection.execute(
+        select(
+            col(SiteClosure.site_id), col(SiteClosure.first_day), col(SiteClosure.last_day)
+        ).order_by(col(SiteClosure.first_day))
+    ):
+        closures.setdefault(site_id, []).append((first, last))
+    out: dict[uuid.UUID, BusinessCalendar | None] = {}
+    for site in sites.rows:
+        calendar = site_calendar(site, tuple(closures[site.id]))
+        out[site.id] = calendar if any(calendar.shifts.values()) else None
+    return out
+
+
+def _organisation(connection: Connection) -> Organisation | None:
+    row = connection.execute(select(Organisation)).first()
+    return Organisation.model_validate(row._mapping) if row else None

@@ -1,0 +1,457 @@
+"""The ticket figures of a period: counts in SQL on the ``(site_id, moment)`` indexes, and the
+period's own rows walked in Python only where SQL cannot do it (business hours, medians, local
+hours of the heat map).
+
+Each figure follows the design notes' definition, printed in the report's appendix
+(:data:`app.reports.definitions.DEFINITIONS`); the comments say how a definition became a
+query.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, not_, or_, select
+from sqlmodel import col
+
+from app.business_hours import BusinessCalendar
+from app.reports.elapsed import hours_between
+from app.reports.measures import Share, Times, times
+from app.reports.period import SiteWindow, within, within_by_site
+from app.tickets.escalations import escalation_counts
+from models.enums import Channel, EventKind, Priority, TicketStatus
+from models.org import Category, Team
+from models.people import Asset, Caller
+from models.tickets import Ticket, TicketEvent
+
+FCR_CHANNELS = (Channel.PHONE, Channel.WALK_IN)
+REPEAT_DAYS = 30
+AGE_BUCKETS = (("< 1 d", 1), ("1-3 d", 3), ("3-7 d", 7), ("7-30 d", 30), ("> 30 d", None))
+TOP = 10
+Calendars = Mapping[uuid.UUID, BusinessCalendar | None]  # None: no business hours there
+
+T = Ticket
+E = TicketEvent
+
+
+class Span(NamedTuple):
+    """A ticket's time from its creation to a moment of the period (its first answer, or its
+    resolution), as the summary, the staff table and the readings need it. A tuple: a month
+    makes tens of thousands, and a frozen dataclass costs three times as much to make."""
+
+    site_id: uuid.UUID
+    priority: Priority
+    category: str
+    group: str  # priority and top-level category, how a reading names a driver: "P3 Network"
+    assignee_id: uuid.UUID | None
+    hours: float
+    business_hours: float | None  # None: not asked for, or no business hours at the site
+    within_target: bool | None  # None: no target
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The key figures of one period (the summary page compares two of them)."""
+
+    volume: int
+    backlog: int
+    fcr: Share
+    flr: Share
+    mtta: Times
+    mttr: Times
+    mtta_by_priority: tuple[tuple[str, Times], ...]
+    mttr_by_priority: tuple[tuple[str, Times], ...]
+    sla_response: Share
+    sla_resolution: Share
+    reopen: Share
+    escalated_functional: Share
+    escalated_hierarchical: Share
+    repeat: Share
+    volume_by_category: tuple[tuple[str, int], ...]
+    resolved: tuple[Span, ...]
+    acknowledged: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    """Where the period's volume came from, and what is left at its end."""
+
+    by_channel: tuple[tuple[str, int], ...]
+    by_priority: tuple[tuple[str, int], ...]
+    by_site: tuple[tuple[str, int], ...]
+    heat: tuple[tuple[int, ...], ...]  # 7 weekdays (Monday first) x 24 local hours
+    backlog_ages: tuple[tuple[str, int], ...]
+    top_categories: tuple[tuple[str, int], ...]
+    top_callers: tuple[tuple[str, int], ...]
+    top_assets: tuple[tuple[str, int], ...]
+
+
+def category_names(connection: Connection) -> dict[uuid.UUID, str]:
+    """Every category as "Parent › Child" (a top-level one by its own name)."""
+    rows = connection.execute(
+        select(col(Category.id), col(Category.name), col(Category.parent_id))
+    ).all()
+    names = {row.id: row.name for row in rows}
+    return {
+        row.id: f"{names[row.parent_id]} › {row.name}" if row.parent_id in names else row.name
+        for row in rows
+    }
+
+
+def summary(
+    connection: Connection,
+    windows: tuple[SiteWindow, ...],
+    calendars: Calendars | None,
+    categories: Mapping[uuid.UUID, str],
+) -> Summary:
+    """The key figures of the period the windows cover; business hours only with
+    ``calendars`` (the period before is compared in calendar hours)."""
+    created = within(col(T.site_id), col(T.created_at), windows)
+    first_contact = col(T.channel).in_(FCR_CHANNELS)
+    volume, fcr_whole, fcr_part = connection.execute(
+        select(
+            func.count(),
+            _count(first_contact),
+            _count(and_(first_contact, col(T.first_contact_resolution))),
+        ).where(created)
+    ).one()
+    resolved = _spans(
+        connection, windows, col(T.resolved_at), calendars, categories, with_target=True
+    )
+    acknowledged = _spans(connection, windows, col(T.first_response_at), calendars, categories)
+    escalated = [escalation_counts_of(connection, w) for w in windows]
+    return Summary(
+        volume=int(volume),
+        backlog=backlog(connection, windows),
+        fcr=Share(int(fcr_part or 0), int(fcr_whole or 0)),
+        flr=_first_level(connection, windows),
+        mtta=_times(acknowledged),
+        mttr=_times(resolved),
+        mtta_by_priority=_by_priority(acknowledged),
+        mttr_by_priority=_by_priority(resolved),
+        sla_response=_sla_response(connection, windows),
+        sla_resolution=_sla_resolution(resolved),
+        reopen=_reopened(connection, windows),
+        escalated_functional=Share(sum(e[0] for e in escalated), int(volume)),
+        escalated_hierarchical=Share(sum(e[1] for e in escalated), int(volume)),
+        repeat=Share(_repeats(connection, windows), int(volume)),
+        volume_by_category=_named_counts(
+            connection, col(T.category_id), created, lambda key: categories.get(key, "(none)")
+        ),
+        resolved=resolved,
+        acknowledged=acknowledged,
+    )
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _repeats(connection: Connection, windows: tuple[SiteWindow, ...]) -> int:
+    """Tickets of the period whose caller, or asset, had another ticket in the same category
+    in the 30 days before: each ticket's previous one of the same caller (asset) and category
+    found with ``LAG`` over the period and the 30 days before it."""
+    wider = tuple(replace(w, start=w.start - timedelta(days=REPEAT_DAYS)) for w in windows)
+    created = col(T.created_at)
+
+    def since_previous(owner: ColumnElement[uuid.UUID | None]) -> ColumnElement[float]:
+        previous = func.lag(created).over(
+            partition_by=(owner, col(T.category_id)), order_by=created
+        )
+        return case((owner.is_not(None), hours_between(created, previous)))
+
+    rows = (
+        select(
+            col(T.site_id).label("site_id"),
+            created.label("created_at"),
+            since_previous(col(T.caller_id)).label("caller_gap"),
+            since_previous(col(T.asset_id)).label("asset_gap"),
+        )
+        .where(within(col(T.site_id), created, wider), col(T.category_id).is_not(None))
+        .subquery()
+    )
+    limit = REPEAT_DAYS * 24.0
+    return int(
+        connection.execute(
+            select(func.count()).where(
+                within(rows.c.site_id, rows.c.created_at, windows),
+                or_(rows.c.caller_gap <= limit, rows.c.asset_gap <= limit),
+            )
+        ).scalar_one()
+    )
+
+
+def backlog(connection: Connection, windows: tuple[SiteWindow, ...]) -> int:
+    """Tickets created before the period's end and not closed at it. "Closed at it" reads the
+    ticket's closing time as it is recorded now; reopening clears it, so a ticket closed then
+    and reopened since counts as not closed."""
+    total = 0
+    for w in windows:
+        for still_open in (col(T.closed_at).is_(None), col(T.closed_at) >= w.end):
+            total += connection.execute(
+                select(func.count()).where(
+                    col(T.site_id) == w.site_id, still_open, col(T.created_at) < w.end
+                )
+            ).scalar_one()
+    return total
+
+
+def backlog_ages(
+    connection: Connection, windows: tuple[SiteWindow, ...]
+) -> tuple[tuple[str, int], ...]:
+    """The backlog at the period's end by how long each ticket had been open then."""
+    counts = [0] * len(AGE_BUCKETS)
+    for w in windows:
+        bucket = case(
+            *(
+                (col(T.created_at) > w.end - timedelta(days=days), index)
+                for index, (_label, days) in enumerate(AGE_BUCKETS)
+                if days is not None
+            ),
+            else_=len(AGE_BUCKETS) - 1,
+        )
+        for still_open in (col(T.closed_at).is_(None), col(T.closed_at) >= w.end):
+            for index, count in connection.execute(
+                select(bucket, func.count())
+                .where(col(T.site_id) == w.site_id, still_open, col(T.created_at) < w.end)
+                .group_by(bucket)
+            ):
+                counts[int(index)] += int(count)
+    return tuple((label, count) for (label, _days), count in zip(AGE_BUCKETS, counts, strict=True))
+
+
+def _first_level(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
+    """Resolved in the period by a service-desk team without being handed to another team,
+    of all resolved in the period (the ticket's team when it was resolved is its team now:
+    a resolved ticket is not reassigned)."""
+    desk = select(col(Team.id)).where(col(Team.is_service_desk))
+    whole, part = connection.execute(
+        select(
+            func.count(),
+            _count(and_(col(T.team_id).in_(desk.scalar_subquery()), not_(col(T.escalated)))),
+        ).where(within(col(T.site_id), col(T.resolved_at), windows))
+    ).one()
+    return Share(int(part or 0), int(whole or 0))
+
+
+def _spans(
+    connection: Connection,
+    windows: tuple[SiteWindow, ...],
+    moment: ColumnElement[datetime],
+    calendars: Calendars | None,
+    categories: Mapping[uuid.UUID, str],
+    *,
+    with_target: bool = False,
+) -> tuple[Span, ...]:
+    """Each ticket whose ``moment`` falls in the period, with the hours from its creation to
+    it (the database subtracts; the two timestamps are read only for business hours), and,
+    ``with_target``, whether it was resolved within its resolution target."""
+    columns = [
+        col(T.site_id),
+        col(T.priority),
+        col(T.category_id),
+        col(T.assignee_id),
+        hours_between(moment, col(T.created_at)),
+        col(T.resolution_due_at).is_not(None) if with_target else literal(False),
+        col(T.resolution_breached),
+    ]
+    if calendars is not None:
+        columns += [col(T.created_at), moment]
+    out = []
+    groups: dict[tuple[int, uuid.UUID | None], tuple[Priority, str, str]] = {}
+    for site_id, priority, category_id, assignee_id, hours, targeted, breached, *ends in (
+        connection.execute(select(*columns).where(within(col(T.site_id), moment, windows)))
+    ):
+        key = (priority, category_id)
+        if key not in groups:
+            level = Priority(priority)
+            category = categories.get(category_id, "(none)") if category_id else "(none)"
+            groups[key] = (level, category, f"P{level.value} {category.split(' › ')[0]}")
+        calendar = calendars.get(site_id) if calendars is not None else None
+        out.append(
+            Span(
+                site_id,
+                *groups[key],
+                assignee_id,
+                hours,
+                calendar.business_minutes_between(*ends) / 60 if calendar else None,
+                not breached if targeted else None,
+            )
+        )
+    return tuple(out)
+
+
+def _times(spans: Iterable[Span]) -> Times:
+    listed = list(spans)
+    return times(
+        [s.hours for s in listed],
+        [s.business_hours for s in listed if s.business_hours is not None],
+    )
+
+
+def _by_priority(spans: Iterable[Span]) -> tuple[tuple[str, Times], ...]:
+    """The times of each priority, every priority listed (an empty one shows as such)."""
+    grouped: dict[Priority, list[Span]] = defaultdict(list)
+    for span in spans:
+        grouped[span.priority].append(span)
+    return tuple((level.label, _times(grouped[level])) for level in sorted(Priority, key=int))
+
+
+def _sla_response(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
+    """First answers in the period to tickets with a response target: within it, of all."""
+    whole, part = connection.execute(
+        select(func.count(), _count(not_(col(T.response_breached)))).where(
+            within(col(T.site_id), col(T.first_response_at), windows),
+            col(T.response_due_at).is_not(None),
+        )
+    ).one()
+    return Share(int(part or 0), int(whole or 0))
+
+
+def _sla_resolution(resolved: Iterable[Span]) -> Share:
+    judged = [r.within_target for r in resolved if r.within_target is not None]
+    return Share(sum(judged), len(judged))
+
+
+def _reopened(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
+    """Tickets resolved in the period (any resolution in it, by the audit trail) that were
+    reopened after it, of the tickets resolved in the period. Both kinds of event are found
+    on the (kind, at) index; the few reopenings are matched to the resolutions here."""
+    if not windows:
+        return Share(0, 0)
+    first_resolved = {
+        ticket_id: at
+        for ticket_id, at in connection.execute(
+            select(col(E.ticket_id), func.min(col(E.at)))
+            .join(T, col(T.id) == col(E.ticket_id))
+            .where(
+                col(E.kind) == EventKind.STATUS_CHANGED,
+                within_by_site(col(T.site_id), col(E.at), windows),
+                col(E.new_value) == TicketStatus.RESOLVED.label,
+            )
+            .group_by(col(E.ticket_id))
+        )
+    }
+    reopened = {
+        ticket_id
+        for ticket_id, at in connection.execute(
+            select(col(E.ticket_id), col(E.at)).where(
+                col(E.kind) == EventKind.REOPENED, col(E.at) >= min(w.start for w in windows)
+            )
+        )
+        if ticket_id in first_resolved and at > first_resolved[ticket_id]
+    }
+    return Share(len(reopened), len(first_resolved))
+
+
+def escalation_counts_of(connection: Connection, w: SiteWindow) -> tuple[int, int]:
+    """(handed to another team, flagged to a manager) among a site's tickets of the window."""
+    counts = escalation_counts(connection.engine, w.start, w.end, w.site_id)
+    return counts.functional, counts.hierarchical
+
+
+def _named_counts(
+    connection: Connection,
+    column: ColumnElement[object],
+    where: ColumnElement[bool],
+    name: object,
+    limit: int | None = None,
+) -> tuple[tuple[str, int], ...]:
+    """Tickets counted by ``column`` (most first, then by name), each key named by ``name``."""
+    statement = (
+        select(column, func.count().label("n"))
+        .where(where)
+        .group_by(column)
+        .order_by(func.count().desc())
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    namer = name if callable(name) else (lambda key: str(key))
+    rows = [(namer(key), int(n)) for key, n in connection.execute(statement)]
+    return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
+
+
+def breakdowns(
+    connection: Connection,
+    windows: tuple[SiteWindow, ...],
+    categories: Mapping[uuid.UUID, str],
+) -> Breakdowns:
+    """The period's volume by channel, priority, site and local hour, its backlog by age,
+    and the categories, callers and assets that came back most."""
+    created = within(col(T.site_id), col(T.created_at), windows)
+    codes = {w.site_id: w.code for w in windows}
+    heat = [[0] * 24 for _ in range(7)]
+    zones = {w.site_id: w.zone for w in windows}
+    for site_id, moment in connection.execute(
+        select(col(T.site_id), col(T.created_at)).where(created)
+    ):
+        local = moment.astimezone(zones[site_id])
+        heat[local.weekday()][local.hour] += 1
+    by_channel = dict(
+        _named_counts(connection, col(T.channel), created, lambda key: Channel(key).label)
+    )
+    by_priority = dict(
+        _named_counts(connection, col(T.priority), created, lambda key: Priority(key).label)
+    )
+    by_site = dict(_named_counts(connection, col(T.site_id), created, codes.__getitem__))
+    return Breakdowns(
+        by_channel=tuple((c.label, by_channel.get(c.label, 0)) for c in Channel),
+        by_priority=tuple(
+            (p.label, by_priority.get(p.label, 0)) for p in sorted(Priority, key=int)
+        ),
+        by_site=tuple((w.code, by_site.get(w.code, 0)) for w in windows),
+        heat=tuple(tuple(day) for day in heat),
+        backlog_ages=backlog_ages(connection, windows),
+        top_categories=_named_counts(
+            connection,
+            col(T.category_id),
+            and_(created, col(T.category_id).is_not(None)),
+            lambda key: categories.get(key, "(none)"),
+            TOP,
+        ),
+        top_callers=_top_named(connection, created, col(T.caller_id), Caller),
+        top_assets=_top_named(connection, created, col(T.asset_id), Asset),
+    )
+
+
+def _top_named(
+    connection: Connection,
+    created: ColumnElement[bool],
+    column: ColumnElement[uuid.UUID | None],
+    table: type[Caller] | type[Asset],
+) -> tuple[tuple[str, int], ...]:
+    """The callers (or assets) with the most tickets in the period, named as people know them:
+    a caller by name, an asset by tag and model."""
+    counts = connection.execute(
+        select(column, func.count().label("n"))
+        .where(created, column.is_not(None))
+        .group_by(column)
+        .order_by(func.count().desc())
+        .limit(TOP)
+    ).all()
+    if not counts:
+        return ()
+    ids = [key for key, _n in counts]
+    if table is Caller:
+        names = {
+            key: name
+            for key, name in connection.execute(
+                select(col(Caller.id), col(Caller.name)).where(col(Caller.id).in_(ids))
+            )
+        }
+    else:
+        names = {
+            key: f"{tag} ({model})" if model else tag
+            for key, tag, model in connection.execute(
+                select(col(Asset.id), col(Asset.tag), col(Asset.model)).where(
+                    col(Asset.id).in_(ids)
+                )
+            )
+        }
+    rows = [(names.get(key, "(removed)"), int(n)) for key, n in counts]
+    return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
