@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common_options(assets, argparse.SUPPRESS)
     from app.admin_commands import add_admin_commands
     from app.maintenance_commands import add_maintenance_commands
+    from app.report_commands import add_report_command
     from app.roster_commands import add_roster_commands
     from app.training_commands import add_training_commands
 
@@ -198,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_roster_commands,
         add_training_commands,
         add_maintenance_commands,
+        add_report_command,
     ):
         add(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
     return parser
@@ -576,6 +578,12 @@ def _cmd_maintenance(args: argparse.Namespace, url: str) -> int:
     return run_maintenance(args, url)
 
 
+def _cmd_report(args: argparse.Namespace, url: str) -> int:
+    from app.report_commands import run_report
+
+    return run_report(args, url)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "init": _cmd_init,
@@ -590,6 +598,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "roster": _cmd_roster,
     "training": _cmd_training,
     "maintenance": _cmd_maintenance,
+    "report": _cmd_report,
 }
 
 

@@ -186,22 +186,26 @@ KINDS: dict[str, Callable[[Session], tuple[list[str], Rows]]] = {
 
 def export(engine: Engine, kind: str, target: Path) -> int:
     """Write ``kind`` to ``target`` as CSV; the number of rows written."""
+    with read_session(engine) as session:
+        header, rows = KINDS[kind](session)
+        return write_csv(target, f"{kind}.csv", header, rows)
+
+
+def write_csv(target: Path, example: str, header: Sequence[object], rows: Rows) -> int:
+    """``header`` and ``rows`` as a CSV file at ``target``, as the module docstring says;
+    the number of rows written."""
 
     def write(partial: Path) -> int:
         count = 0
-        with (
-            read_session(engine) as session,
-            partial.open("w", encoding="utf-8-sig", newline="") as handle,
-        ):
-            header, rows = KINDS[kind](session)
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(header)
+            writer.writerow([safe_cell(value) for value in header])
             for row in rows:
                 writer.writerow([safe_cell(value) for value in row])
                 count += 1
         return count
 
-    return write_output(target, f"{kind}.csv", write)
+    return write_output(target, example, write)
 
 
 def write_output(target: Path, example: str, write: Callable[[Path], T]) -> T:

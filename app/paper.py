@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from app.errors import SwitchboardError
 from models.clock import utcnow
@@ -82,6 +82,29 @@ def heading_style(name: str) -> ParagraphStyle:
     return style(name, 11, bold=True, spaceBefore=10, spaceAfter=4, keepWithNext=1)
 
 
+class Heading(Paragraph):
+    """A heading that is also a bookmark in the PDF's outline and a line of its table of
+    contents (``level`` 0 for a section, 1 for a part of one)."""
+
+    def __init__(self, text: str, level: int, paragraph_style: ParagraphStyle) -> None:
+        super().__init__(text, paragraph_style)
+        self.level = level
+
+
+class _OutlinedDocument(SimpleDocTemplate):
+    """A document that bookmarks each :class:`Heading` where it lands and tells the table of
+    contents its page (so :meth:`multiBuild` can fill the page numbers in)."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Heading):
+            return
+        text = flowable.getPlainText()
+        key = f"heading-{id(flowable)}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=flowable.level, closed=flowable.level > 0)
+        self.notify("TOCEntry", (flowable.level, text, self.page, key))
+
+
 def build(
     story: Sequence[Flowable],
     pagesize: tuple[float, float],
@@ -93,7 +116,8 @@ def build(
 ) -> bytes:
     """``story`` as a PDF on ``pagesize`` pages: the time it was printed at the foot of each
     page, "Page n of m" beside it, and ``running`` at the head of every page after the
-    first."""
+    first. A story with :class:`Heading` flowables gets an outline (bookmarks), and a
+    ``TableOfContents`` in it gets their page numbers."""
     register_fonts()
     printed = f"Printed {utcnow().astimezone():%a %d %b %Y %H:%M}"
 
@@ -107,7 +131,7 @@ def build(
         canvas.drawString(EDGE, pagesize[1] - MARGIN + 4, running)
 
     out = BytesIO()
-    document = SimpleDocTemplate(
+    document = _OutlinedDocument(
         out,
         pagesize=pagesize,
         leftMargin=MARGIN,
@@ -119,7 +143,7 @@ def build(
         subject=subject,
         creator="Switchboard",
     )
-    document.build(
+    document.multiBuild(
         list(story), onFirstPage=first_page, onLaterPages=later_page, canvasmaker=_NumberedCanvas
     )
     return out.getvalue()

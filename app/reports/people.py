@@ -84,7 +84,7 @@ def phone_desk(
             continue
         calls += 1
         solved += bool(first_contact)
-        operators[names.get(operator_id, "(no operator)")] += 1
+        operators[names.get(operator_id, "(removed)") if operator_id else "(no operator)"] += 1
         hours[w.local(started).hour] += 1
         if ended is not None:
             minutes.append((ended - started).total_seconds() / 60)

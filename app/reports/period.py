@@ -15,15 +15,17 @@ import uuid
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, Engine, and_, case, false, or_
+from sqlalchemy import ColumnElement, Engine, and_, case, false, literal, or_
 from sqlmodel import col, select
 
-from app.errors import NotFoundError, ValidationError
+from app.errors import NotFoundError, SwitchboardError
 from models.engine import read_session
 from models.org import Site
+from models.types import UTCDateTime
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})-?[Qq]([1-4])\s*$")
@@ -93,7 +95,7 @@ def parse_month(text: str) -> Period:
     """``2026-10`` as October 2026; a clear message for anything else."""
     found = _MONTH.match(text)
     if found is None or not 1 <= int(found.group(2)) <= 12:
-        raise ValidationError(f"{text!r} is not a month; write it as YYYY-MM, e.g. 2026-10")
+        raise SwitchboardError(f"{text!r} is not a month; write it as YYYY-MM, e.g. 2026-10")
     return month_of(date(int(found.group(1)), int(found.group(2)), 1))
 
 
@@ -101,7 +103,7 @@ def parse_quarter(text: str) -> Period:
     """``2026-Q4`` as October to December 2026."""
     found = _QUARTER.match(text)
     if found is None:
-        raise ValidationError(f"{text!r} is not a quarter; write it as YYYY-Qn, e.g. 2026-Q4")
+        raise SwitchboardError(f"{text!r} is not a quarter; write it as YYYY-Qn, e.g. 2026-Q4")
     return quarter_of(date(int(found.group(1)), 3 * int(found.group(2)) - 2, 1))
 
 
@@ -109,12 +111,12 @@ def between(first: date, last: date) -> Period:
     """Days ``first`` to ``last``, both included: a month or a quarter when that is what they
     are, so it is compared as one."""
     if last < first:
-        raise ValidationError(
+        raise SwitchboardError(
             f"The period ends ({last.isoformat()}) before it starts ({first.isoformat()}); "
             "give the first day with --from and the last with --to."
         )
     if (last - first).days >= LONGEST_DAYS:
-        raise ValidationError(
+        raise SwitchboardError(
             f"The period from {first.isoformat()} to {last.isoformat()} is longer than two "
             "years; make one report per year."
         )
@@ -187,8 +189,8 @@ def report_sites(engine: Engine, code: str | None) -> Sites:
 
 
 def within(
-    site_column: ColumnElement[uuid.UUID],
-    column: ColumnElement[datetime],
+    site_column: Any,
+    column: Any,
     windows: tuple[SiteWindow, ...],
 ) -> ColumnElement[bool]:
     """``column`` inside its row's site window: one range per site (an index range each)."""
@@ -200,8 +202,8 @@ def within(
 
 
 def within_by_site(
-    site_column: ColumnElement[uuid.UUID],
-    column: ColumnElement[datetime],
+    site_column: Any,
+    column: Any,
     windows: tuple[SiteWindow, ...],
 ) -> ColumnElement[bool]:
     """The test :func:`within` makes, for a query another table's index must drive (ticket
@@ -210,8 +212,8 @@ def within_by_site(
     site. Bounded as a whole by the earliest start and the latest end, for that index."""
     if not windows:
         return false()
-    starts = case({w.site_id: w.start for w in windows}, value=site_column)
-    ends = case({w.site_id: w.end for w in windows}, value=site_column)
+    starts = case(*((site_column == w.site_id, literal(w.start, UTCDateTime)) for w in windows))
+    ends = case(*((site_column == w.site_id, literal(w.end, UTCDateTime)) for w in windows))
     return and_(
         column >= min(w.start for w in windows),
         column < max(w.end for w in windows),

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlmodel import col
 
 from app.business_hours import BusinessCalendar
+from app.org.organisation import organisation
 from app.permissions import Action, require_now
 from app.reports.operations import Operations, operations
 from app.reports.people import PhoneDesk, StaffRow, phone_desk, staff_names, staff_rows
@@ -23,7 +24,7 @@ from app.reports.trend import TrendMonth, trend
 from app.tickets.sla import site_calendar
 from models.clock import utcnow
 from models.engine import is_sqlite, read_connection
-from models.org import Organisation, SiteClosure
+from models.org import SiteClosure
 
 Progress = Callable[[int, str], None]  # (percent done, what is being read)
 
@@ -86,16 +87,16 @@ def monthly_report(
         staff = staff_rows(connection, windows, current.resolved, names)
         step(80, "Reading twelve months")
         months = trend(connection, period, sites)
-        organisation = _organisation(connection)
     step(90, "Reading maintenance, roster and training")
+    about = organisation(engine)
     return Report(
         period=period,
         previous=period.previous(),
         sites=sites,
         made_at=now,
-        organisation=organisation.name if organisation else "",
-        logo=organisation.logo if organisation else None,
-        logo_type=organisation.logo_type if organisation else "",
+        organisation=about.name,
+        logo=about.logo,
+        logo_type=about.logo_type,
         key_figures=key_figures(current, before),
         now=current,
         before=before,
@@ -124,8 +125,3 @@ def _calendars(connection: Connection, sites: Sites) -> dict[uuid.UUID, Business
         calendar = site_calendar(site, tuple(closures[site.id]))
         out[site.id] = calendar if any(calendar.shifts.values()) else None
     return out
-
-
-def _organisation(connection: Connection) -> Organisation | None:
-    row = connection.execute(select(Organisation)).first()
-    return Organisation.model_validate(row._mapping) if row else None

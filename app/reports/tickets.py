@@ -13,8 +13,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from datetime import timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, not_, or_, select
 from sqlmodel import col
@@ -73,6 +73,7 @@ class Summary:
     escalated_hierarchical: Share
     repeat: Share
     volume_by_category: tuple[tuple[str, int], ...]
+    volume_by_priority: tuple[tuple[str, int], ...]  # every priority, P1 first
     resolved: tuple[Span, ...]
     acknowledged: tuple[Span, ...]
 
@@ -82,7 +83,6 @@ class Breakdowns:
     """Where the period's volume came from, and what is left at its end."""
 
     by_channel: tuple[tuple[str, int], ...]
-    by_priority: tuple[tuple[str, int], ...]
     by_site: tuple[tuple[str, int], ...]
     heat: tuple[tuple[int, ...], ...]  # 7 weekdays (Monday first) x 24 local hours
     backlog_ages: tuple[tuple[str, int], ...]
@@ -143,9 +143,19 @@ def summary(
         volume_by_category=_named_counts(
             connection, col(T.category_id), created, lambda key: categories.get(key, "(none)")
         ),
+        volume_by_priority=_every_priority(connection, created),
         resolved=resolved,
         acknowledged=acknowledged,
     )
+
+
+def _every_priority(
+    connection: Connection, created: ColumnElement[bool]
+) -> tuple[tuple[str, int], ...]:
+    counts = dict(
+        _named_counts(connection, col(T.priority), created, lambda key: Priority(key).label)
+    )
+    return tuple((p.label, counts.get(p.label, 0)) for p in sorted(Priority, key=int))
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -159,7 +169,7 @@ def _repeats(connection: Connection, windows: tuple[SiteWindow, ...]) -> int:
     wider = tuple(replace(w, start=w.start - timedelta(days=REPEAT_DAYS)) for w in windows)
     created = col(T.created_at)
 
-    def since_previous(owner: ColumnElement[uuid.UUID | None]) -> ColumnElement[float]:
+    def since_previous(owner: Any) -> ColumnElement[float]:
         previous = func.lag(created).over(
             partition_by=(owner, col(T.category_id)), order_by=created
         )
@@ -242,7 +252,7 @@ def _first_level(connection: Connection, windows: tuple[SiteWindow, ...]) -> Sha
 def _spans(
     connection: Connection,
     windows: tuple[SiteWindow, ...],
-    moment: ColumnElement[datetime],
+    moment: Any,
     calendars: Calendars | None,
     categories: Mapping[uuid.UUID, str],
     *,
@@ -251,7 +261,7 @@ def _spans(
     """Each ticket whose ``moment`` falls in the period, with the hours from its creation to
     it (the database subtracts; the two timestamps are read only for business hours), and,
     ``with_target``, whether it was resolved within its resolution target."""
-    columns = [
+    columns: list[Any] = [
         col(T.site_id),
         col(T.priority),
         col(T.category_id),
@@ -264,9 +274,16 @@ def _spans(
         columns += [col(T.created_at), moment]
     out = []
     groups: dict[tuple[int, uuid.UUID | None], tuple[Priority, str, str]] = {}
-    for site_id, priority, category_id, assignee_id, hours, targeted, breached, *ends in (
-        connection.execute(select(*columns).where(within(col(T.site_id), moment, windows)))
-    ):
+    for (
+        site_id,
+        priority,
+        category_id,
+        assignee_id,
+        hours,
+        targeted,
+        breached,
+        *ends,
+    ) in connection.execute(select(*columns).where(within(col(T.site_id), moment, windows))):
         key = (priority, category_id)
         if key not in groups:
             level = Priority(priority)
@@ -357,7 +374,7 @@ def escalation_counts_of(connection: Connection, w: SiteWindow) -> tuple[int, in
 
 def _named_counts(
     connection: Connection,
-    column: ColumnElement[object],
+    column: Any,
     where: ColumnElement[bool],
     name: object,
     limit: int | None = None,
@@ -395,15 +412,9 @@ def breakdowns(
     by_channel = dict(
         _named_counts(connection, col(T.channel), created, lambda key: Channel(key).label)
     )
-    by_priority = dict(
-        _named_counts(connection, col(T.priority), created, lambda key: Priority(key).label)
-    )
     by_site = dict(_named_counts(connection, col(T.site_id), created, codes.__getitem__))
     return Breakdowns(
         by_channel=tuple((c.label, by_channel.get(c.label, 0)) for c in Channel),
-        by_priority=tuple(
-            (p.label, by_priority.get(p.label, 0)) for p in sorted(Priority, key=int)
-        ),
         by_site=tuple((w.code, by_site.get(w.code, 0)) for w in windows),
         heat=tuple(tuple(day) for day in heat),
         backlog_ages=backlog_ages(connection, windows),
@@ -422,7 +433,7 @@ def breakdowns(
 def _top_named(
     connection: Connection,
     created: ColumnElement[bool],
-    column: ColumnElement[uuid.UUID | None],
+    column: Any,
     table: type[Caller] | type[Asset],
 ) -> tuple[tuple[str, int], ...]:
     """The callers (or assets) with the most tickets in the period, named as people know them:

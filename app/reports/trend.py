@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, not_, select
 from sqlmodel import col
@@ -60,7 +61,7 @@ def trend(connection: Connection, period: Period, sites: Sites) -> tuple[TrendMo
 def _per_month(
     connection: Connection,
     site_id: uuid.UUID,
-    moment: ColumnElement[datetime],
+    moment: Any,
     bounds: list[datetime],
     *,
     with_target: bool = False,
