@@ -202,6 +202,7 @@ QUIET = {
     "assets": {"poll_ms": 0},
     "calls": {"on_now_ms": 0},
     "roster": {"on_now_ms": 0},
+    "dashboard": {"refresh_ms": 0},
 }  # no polling: tests drive the changes
 
 

@@ -42,6 +42,10 @@ register_page(
         "Ctrl+8",
     )
 )
+register_page(
+    PageInfo("dashboard", "Dashboard", "dashboard", "ui.dashboard.page:DashboardPage", "Ctrl+9")
+)
+register_page(PageInfo("reports", "Reports", "reports", "ui.reports.page:ReportsPage", "Ctrl+0"))
 # The desk's set-up: reached from the Settings menu, not the navigation.
 for key, title, factory in (
     ("sites", "Sites", "ui.settings.sites_page:SitesPage"),

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
 from app.queue.text_filter import text_condition
+from app.reports.period import SiteWindow, within
 from app.tickets.escalations import EscalationKind
 from models.clock import utcnow
 from models.engine import read_session
@@ -69,6 +70,25 @@ class QueueSort:
     descending: bool = False
 
 
+class Moment(Enum):
+    """A moment of a ticket's life a report counts by."""
+
+    CREATED = "created_at"
+    ANSWERED = "first_response_at"
+    RESOLVED = "resolved_at"
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The tickets behind a figure of the monthly report: those whose ``moment`` falls in
+    their site's window (each site's own local days, as the report counts them). ``label``
+    says it on the queue's filter chip: "created in November 2026"."""
+
+    moment: Moment
+    windows: tuple[SiteWindow, ...]
+    label: str
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """What the queue shows. Empty sets and None mean "any"."""
@@ -82,6 +102,7 @@ class QueueFilter:
     text: str = ""
     due_within_minutes: int | None = None
     escalation: EscalationKind | None = None  # only tickets escalated this way
+    scope: ReportScope | None = None  # a report's figure drilled into
 
 
 @dataclass(frozen=True)
@@ -178,6 +199,9 @@ def _conditions(
         conditions.append(col(Ticket.sla_due_at) <= limit)
     if f.escalation is not None:
         conditions.append(_ESCALATION_FLAGS[f.escalation].is_(True))
+    if f.scope is not None:
+        moment = getattr(Ticket, f.scope.moment.value)
+        conditions.append(within(col(Ticket.site_id), col(moment), f.scope.windows))
     matches_text = text_condition(f.text, dialect)
     if matches_text is not None:
         conditions.append(matches_text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.reports.measures import Share, Times
 from app.reports.tickets import Span, Summary
@@ -23,6 +23,23 @@ class KeyFigure:
     before: str
     change: str  # "+12 %", "-3.0 pts", "" when either side has nothing to measure
     reading: str
+    key: str = ""  # what it measures, for code: "volume", "mttr"... (see KEYS)
+
+
+KEYS = (
+    "volume",
+    "backlog",
+    "fcr",
+    "flr",
+    "mtta",
+    "mttr",
+    "sla_response",
+    "sla_resolution",
+    "reopen",
+    "escalation_functional",
+    "escalation_hierarchical",
+    "repeat",
+)
 
 
 def count_text(value: int) -> str:
@@ -46,7 +63,7 @@ def hours_text(hours: float | None) -> str:
 
 def key_figures(now: Summary, before: Summary) -> tuple[KeyFigure, ...]:
     """The summary page's rows, in the order the design notes list the figures."""
-    return (
+    figures = (
         _count_figure(
             "Volume (tickets created)", now.volume, before.volume, _volume_driver(now, before)
         ),
@@ -82,6 +99,7 @@ def key_figures(now: Summary, before: Summary) -> tuple[KeyFigure, ...]:
         ),
         _share_figure("Repeat incidents", now.repeat, before.repeat, higher_is_better=False),
     )
+    return tuple(replace(f, key=key) for f, key in zip(figures, KEYS, strict=True))
 
 
 def _direction(change: float) -> str:
