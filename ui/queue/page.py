@@ -56,6 +56,7 @@ from app.queue.query import (
     QueueFilter,
     QueueQuery,
     QueueSort,
+    ReportScope,
     SavedView,
 )
 from app.queue.saved_views import delete_view, list_views, parse_assignee, save_view
@@ -377,6 +378,14 @@ class QueuePage(Page):
         self.due_filter.setObjectName("dueSoonFilter")
         self.due_filter.setAccessibleName("Only tickets whose SLA is due soon")
         self.due_filter.toggled.connect(self._apply_controls)
+        # A report's figure drilled into: which tickets it counts, said on a chip that
+        # clears it (the other filters still apply and can change beside it).
+        self._scope: ReportScope | None = None
+        self.scope_chip = QPushButton("", bar)
+        self.scope_chip.setObjectName("reportScope")
+        self.scope_chip.setToolTip("Tickets a report's figure counts; click to show every ticket")
+        self.scope_chip.clicked.connect(self._clear_scope)
+        self.scope_chip.hide()
         self.row_count = QLabel("", bar)
         self.row_count.setObjectName("rowCount")
         self.row_count.setAccessibleName("Number of tickets")
@@ -398,6 +407,7 @@ class QueuePage(Page):
             self.category_filter,
             self.escalation_filter,
             self.due_filter,
+            self.scope_chip,
             self.row_count,
         ):
             bottom.addWidget(widget)
@@ -585,6 +595,7 @@ class QueuePage(Page):
             self.filter_edit.setText(f.text)
             self._due_minutes = f.due_within_minutes or DUE_SOON_MINUTES
             self.due_filter.setChecked(f.due_within_minutes is not None)
+            self._show_scope(f.scope)
             with signals_blocked(self.table.horizontalHeader()):
                 self.table.horizontalHeader().setSortIndicator(
                     Column[view.sort.column.name], self._qt_order(view.sort)
@@ -619,7 +630,20 @@ class QueuePage(Page):
             text=self.filter_edit.text(),
             due_within_minutes=self._due_minutes if self.due_filter.isChecked() else None,
             escalation=EscalationKind(escalation) if escalation else None,
+            scope=self._scope,
         )
+
+    def _show_scope(self, scope: ReportScope | None) -> None:
+        self._scope = scope
+        self.scope_chip.setVisible(scope is not None)
+        if scope is not None:
+            self.scope_chip.setText(f"{scope.label[:1].upper()}{scope.label[1:]}  ✕")
+            self.scope_chip.setAccessibleName(f"Report filter: {scope.label}; press to clear")
+
+    def _clear_scope(self) -> None:
+        self._show_scope(None)
+        self._apply_controls()
+        self.focus_table()
 
     def _apply_controls(self) -> None:
         if self._syncing:
