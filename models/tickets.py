@@ -83,6 +83,8 @@ class Ticket(Table, table=True):
             "resolution_due_at",
         ),
         Index("ix_ticket_site_closed", "site_id", "closed_at", "created_at"),
+        # Repeat incidents: an asset's tickets of the 30 days before one of the period.
+        Index("ix_ticket_asset_created", "asset_id", "created_at"),
         *(_open_index(column) for column in OPEN_SORT_KEYS),
     )
     __mapper_args__: ClassVar = {"version_id_col": _VERSION_COLUMN}

@@ -1,9 +1,10 @@
-"""Hours between two timestamps, computed by the database: SQLite and PostgreSQL write date
-arithmetic differently, and the report would otherwise read every row's two timestamps into
-Python to subtract them."""
+"""Date arithmetic in SQL, which SQLite and PostgreSQL write differently: hours between two
+timestamps (the report would otherwise read every row's two timestamps into Python to
+subtract them), and a moment some days earlier (where a look-back range starts)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float
@@ -29,3 +30,23 @@ def _sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
 def _postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
+
+
+class days_before(GenericFunction[datetime]):
+    """``days_before(moment, days)``: the moment ``days`` whole days earlier, comparable with
+    the stored timestamps (so an index range can start there)."""
+
+    inherit_cache = True
+
+
+@compiles(days_before, "sqlite")
+def _sqlite_before(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, days = (compiler.process(arg, **kw) for arg in element.clauses)
+    # The stored form, to the millisecond: text comparison then orders it with the rows.
+    return f"strftime('%Y-%m-%d %H:%M:%f', {moment}, '-' || {days} || ' days')"
+
+
+@compiles(days_before, "postgresql")
+def _postgresql_before(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, days = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({moment} - make_interval(days => {days}))"

@@ -12,15 +12,27 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from app.business_hours import BusinessCalendar
-from app.reports.elapsed import hours_between
+from app.reports.elapsed import days_before, hours_between
 from app.reports.measures import Share, Times, times
 from app.reports.period import SiteWindow, within, within_by_site
 from app.tickets.escalations import escalation_counts
@@ -164,33 +176,31 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def _repeats(connection: Connection, windows: tuple[SiteWindow, ...]) -> int:
     """Tickets of the period whose caller, or asset, had another ticket in the same category
-    in the 30 days before: each ticket's previous one of the same caller (asset) and category
-    found with ``LAG`` over the period and the 30 days before it."""
-    wider = tuple(replace(w, start=w.start - timedelta(days=REPEAT_DAYS)) for w in windows)
-    created = col(T.created_at)
+    in the 30 days before: for each, one short range of the (caller, created) or (asset,
+    created) index."""
+    earlier = aliased(Ticket)
 
-    def since_previous(owner: Any) -> ColumnElement[float]:
-        previous = func.lag(created).over(
-            partition_by=(owner, col(T.category_id)), order_by=created
+    def came_before(owner: Any, earlier_owner: Any) -> ColumnElement[bool]:
+        return and_(
+            owner.is_not(None),
+            exists().where(
+                earlier_owner == owner,
+                col(earlier.created_at) >= days_before(col(T.created_at), REPEAT_DAYS),
+                col(earlier.created_at) <= col(T.created_at),
+                col(earlier.id) != col(T.id),
+                col(earlier.category_id) == col(T.category_id),
+            ),
         )
-        return case((owner.is_not(None), hours_between(created, previous)))
 
-    rows = (
-        select(
-            col(T.site_id).label("site_id"),
-            created.label("created_at"),
-            since_previous(col(T.caller_id)).label("caller_gap"),
-            since_previous(col(T.asset_id)).label("asset_gap"),
-        )
-        .where(within(col(T.site_id), created, wider), col(T.category_id).is_not(None))
-        .subquery()
-    )
-    limit = REPEAT_DAYS * 24.0
     return int(
         connection.execute(
             select(func.count()).where(
-                within(rows.c.site_id, rows.c.created_at, windows),
-                or_(rows.c.caller_gap <= limit, rows.c.asset_gap <= limit),
+                within(col(T.site_id), col(T.created_at), windows),
+                col(T.category_id).is_not(None),
+                or_(
+                    came_before(col(T.caller_id), col(earlier.caller_id)),
+                    came_before(col(T.asset_id), col(earlier.asset_id)),
+                ),
             )
         ).scalar_one()
     )

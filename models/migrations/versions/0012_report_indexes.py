@@ -25,6 +25,7 @@ TICKET_INDEXES = {
         "resolution_due_at",
     ],
     "ix_ticket_site_closed": ["site_id", "closed_at", "created_at"],
+    "ix_ticket_asset_created": ["asset_id", "created_at"],
 }
 
 
