@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from statistics import fmean, median
+from statistics import fmean
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import aliased
@@ -15,7 +14,7 @@ from sqlmodel import col
 
 from app.reports.measures import Share, percentile
 from app.reports.period import SiteWindow, within_by_site
-from app.reports.tickets import Span
+from app.reports.times import Durations
 from app.roster.conflicts import WORK_KINDS
 from app.roster.shifts import LONGEST
 from models.enums import EventKind
@@ -101,26 +100,21 @@ def phone_desk(
 def staff_rows(
     connection: Connection,
     windows: tuple[SiteWindow, ...],
-    resolved: Iterable[Span],
+    resolved: Durations,
     names: dict[uuid.UUID, str],
 ) -> tuple[StaffRow, ...]:
     """Everyone who resolved a ticket, logged time or was rostered at the period's sites."""
-    hours: dict[uuid.UUID | None, list[float]] = defaultdict(list)
-    judged: dict[uuid.UUID | None, list[bool]] = defaultdict(list)
-    for ticket in resolved:
-        hours[ticket.assignee_id].append(ticket.hours)
-        if ticket.within_target is not None:
-            judged[ticket.assignee_id].append(ticket.within_target)
     logged = _logged_minutes(connection, windows)
     rostered = _rostered_hours(connection, windows)
-    people = {key for key in (*hours, *logged, *rostered) if key is not None}
+    people = {key for key in (*resolved.by_person, *logged, *rostered) if key is not None}
+    nothing = (0, None, Share(0, 0))
     rows = [
         StaffRow(
             names.get(person, "(removed)"),
-            len(hours[person]),
-            median(hours[person]) if hours[person] else None,
+            resolved.by_person.get(person, nothing)[0],
+            resolved.by_person.get(person, nothing)[1],
             logged.get(person, 0) / 60,
-            Share(sum(judged[person]), len(judged[person])),
+            resolved.by_person.get(person, nothing)[2],
             rostered.get(person, 0.0),
         )
         for person in people

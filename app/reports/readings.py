@@ -9,11 +9,11 @@ mean moved; for volume, the category whose count moved most.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from app.reports.measures import Share, Times
-from app.reports.tickets import Span, Summary
+from app.reports.tickets import Summary
+from app.reports.times import Durations
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,13 @@ def key_figures(now: Summary, before: Summary) -> tuple[KeyFigure, ...]:
             "Mean time to acknowledge (MTTA)",
             now.mtta,
             before.mtta,
-            _driver(now.acknowledged, before.acknowledged, now.mtta, before.mtta),
+            _driver(now.acknowledged, before.acknowledged),
         ),
         _times_figure(
             "Mean time to resolve (MTTR)",
             now.mttr,
             before.mttr,
-            _driver(now.resolved, before.resolved, now.mttr, before.mttr),
+            _driver(now.resolved, before.resolved),
         ),
         _share_figure("SLA compliance, response", now.sla_response, before.sla_response),
         _share_figure("SLA compliance, resolution", now.sla_resolution, before.sla_resolution),
@@ -169,24 +169,18 @@ def _times_figure(name: str, now: Times, before: Times, driver: str) -> KeyFigur
     return KeyFigure(name, shown, previous, f"{change:+.0f} %", reading)
 
 
-def _driver(
-    now: Iterable[Span],
-    before: Iterable[Span],
-    now_times: Times,
-    before_times: Times,
-) -> str:
+def _driver(now: Durations, before: Durations) -> str:
     """The group whose part of the mean (its hours over every ticket's count) moved most in
     the direction the mean moved."""
-    if not now_times.count or not before_times.count or now_times.mean is None:
-        return ""
-    if before_times.mean is None or now_times.mean == before_times.mean:
+    now_mean, before_mean = now.overall.mean, before.overall.mean
+    if now_mean is None or before_mean is None or now_mean == before_mean:
         return ""
     parts: dict[str, float] = defaultdict(float)
-    for span in now:
-        parts[span.group] += span.hours / now_times.count
-    for span in before:
-        parts[span.group] -= span.hours / before_times.count
-    rising = now_times.mean > before_times.mean
+    for group, (hours, _count) in now.by_group.items():
+        parts[group] += hours / now.overall.count
+    for group, (hours, _count) in before.by_group.items():
+        parts[group] -= hours / before.overall.count
+    rising = now_mean > before_mean
     group, moved = max(parts.items(), key=lambda item: item[1] if rising else -item[1])
     return f" — driven by {group} tickets" if (moved > 0) == rising and moved else ""
 

@@ -10,11 +10,10 @@ query.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,7 +22,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
     not_,
     or_,
     select,
@@ -31,10 +29,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from app.business_hours import BusinessCalendar
-from app.reports.elapsed import days_before, hours_between
-from app.reports.measures import Share, Times, times
+from app.reports.elapsed import days_before
+from app.reports.measures import Share, Times
 from app.reports.period import SiteWindow, within, within_by_site
+from app.reports.times import Calendars, Durations, durations
 from app.tickets.escalations import escalation_counts
 from models.enums import Channel, EventKind, Priority, TicketStatus
 from models.org import Category, Team
@@ -45,25 +43,9 @@ FCR_CHANNELS = (Channel.PHONE, Channel.WALK_IN)
 REPEAT_DAYS = 30
 AGE_BUCKETS = (("< 1 d", 1), ("1-3 d", 3), ("3-7 d", 7), ("7-30 d", 30), ("> 30 d", None))
 TOP = 10
-Calendars = Mapping[uuid.UUID, BusinessCalendar | None]  # None: no business hours there
 
 T = Ticket
 E = TicketEvent
-
-
-class Span(NamedTuple):
-    """A ticket's time from its creation to a moment of the period (its first answer, or its
-    resolution), as the summary, the staff table and the readings need it. A tuple: a month
-    makes tens of thousands, and a frozen dataclass costs three times as much to make."""
-
-    site_id: uuid.UUID
-    priority: Priority
-    category: str
-    group: str  # priority and top-level category, how a reading names a driver: "P3 Network"
-    assignee_id: uuid.UUID | None
-    hours: float
-    business_hours: float | None  # None: not asked for, or no business hours at the site
-    within_target: bool | None  # None: no target
 
 
 @dataclass(frozen=True)
@@ -86,8 +68,8 @@ class Summary:
     repeat: Share
     volume_by_category: tuple[tuple[str, int], ...]
     volume_by_priority: tuple[tuple[str, int], ...]  # every priority, P1 first
-    resolved: tuple[Span, ...]
-    acknowledged: tuple[Span, ...]
+    resolved: Durations  # to the resolution, of the tickets resolved in the period
+    acknowledged: Durations  # to the first answer, of the tickets first answered in it
 
 
 @dataclass(frozen=True)
@@ -132,22 +114,20 @@ def summary(
             _count(and_(first_contact, col(T.first_contact_resolution))),
         ).where(created)
     ).one()
-    resolved = _spans(
-        connection, windows, col(T.resolved_at), calendars, categories, with_target=True
-    )
-    acknowledged = _spans(connection, windows, col(T.first_response_at), calendars, categories)
+    resolved = durations(connection, windows, col(T.resolved_at), categories, calendars)
+    acknowledged = durations(connection, windows, col(T.first_response_at), categories, calendars)
     escalated = [escalation_counts_of(connection, w) for w in windows]
     return Summary(
         volume=int(volume),
         backlog=backlog(connection, windows),
         fcr=Share(int(fcr_part or 0), int(fcr_whole or 0)),
         flr=_first_level(connection, windows),
-        mtta=_times(acknowledged),
-        mttr=_times(resolved),
-        mtta_by_priority=_by_priority(acknowledged),
-        mttr_by_priority=_by_priority(resolved),
+        mtta=acknowledged.overall,
+        mttr=resolved.overall,
+        mtta_by_priority=acknowledged.by_priority,
+        mttr_by_priority=resolved.by_priority,
         sla_response=_sla_response(connection, windows),
-        sla_resolution=_sla_resolution(resolved),
+        sla_resolution=sum((sla for _n, _m, sla in resolved.by_person.values()), Share(0, 0)),
         reopen=_reopened(connection, windows),
         escalated_functional=Share(sum(e[0] for e in escalated), int(volume)),
         escalated_hierarchical=Share(sum(e[1] for e in escalated), int(volume)),
@@ -259,76 +239,6 @@ def _first_level(connection: Connection, windows: tuple[SiteWindow, ...]) -> Sha
     return Share(int(part or 0), int(whole or 0))
 
 
-def _spans(
-    connection: Connection,
-    windows: tuple[SiteWindow, ...],
-    moment: Any,
-    calendars: Calendars | None,
-    categories: Mapping[uuid.UUID, str],
-    *,
-    with_target: bool = False,
-) -> tuple[Span, ...]:
-    """Each ticket whose ``moment`` falls in the period, with the hours from its creation to
-    it (the database subtracts; the two timestamps are read only for business hours), and,
-    ``with_target``, whether it was resolved within its resolution target."""
-    columns: list[Any] = [
-        col(T.site_id),
-        col(T.priority),
-        col(T.category_id),
-        col(T.assignee_id),
-        hours_between(moment, col(T.created_at)),
-        col(T.resolution_due_at).is_not(None) if with_target else literal(False),
-        col(T.resolution_breached),
-    ]
-    if calendars is not None:
-        columns += [col(T.created_at), moment]
-    out = []
-    groups: dict[tuple[int, uuid.UUID | None], tuple[Priority, str, str]] = {}
-    for (
-        site_id,
-        priority,
-        category_id,
-        assignee_id,
-        hours,
-        targeted,
-        breached,
-        *ends,
-    ) in connection.execute(select(*columns).where(within(col(T.site_id), moment, windows))):
-        key = (priority, category_id)
-        if key not in groups:
-            level = Priority(priority)
-            category = categories.get(category_id, "(none)") if category_id else "(none)"
-            groups[key] = (level, category, f"P{level.value} {category.split(' › ')[0]}")
-        calendar = calendars.get(site_id) if calendars is not None else None
-        out.append(
-            Span(
-                site_id,
-                *groups[key],
-                assignee_id,
-                hours,
-                calendar.business_minutes_between(*ends) / 60 if calendar else None,
-                not breached if targeted else None,
-            )
-        )
-    return tuple(out)
-
-
-def _times(spans: Iterable[Span]) -> Times:
-    listed = list(spans)
-    return times(
-        [s.hours for s in listed],
-        [s.business_hours for s in listed if s.business_hours is not None],
-    )
-
-
-def _by_priority(spans: Iterable[Span]) -> tuple[tuple[str, Times], ...]:
-    """The times of each priority, every priority listed (an empty one shows as such)."""
-    grouped: dict[Priority, list[Span]] = defaultdict(list)
-    for span in spans:
-        grouped[span.priority].append(span)
-    return tuple((level.label, _times(grouped[level])) for level in sorted(Priority, key=int))
-
-
 def _sla_response(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
     """First answers in the period to tickets with a response target: within it, of all."""
     whole, part = connection.execute(
@@ -338,11 +248,6 @@ def _sla_response(connection: Connection, windows: tuple[SiteWindow, ...]) -> Sh
         )
     ).one()
     return Share(int(part or 0), int(whole or 0))
-
-
-def _sla_resolution(resolved: Iterable[Span]) -> Share:
-    judged = [r.within_target for r in resolved if r.within_target is not None]
-    return Share(sum(judged), len(judged))
 
 
 def _reopened(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:

@@ -1,0 +1,118 @@
+"""Times from a ticket's creation to a moment of the period (its first answer, its
+resolution): counts, means and medians overall, by priority, by person and by group of
+tickets, from one read of the period's rows in which the database does the subtracting.
+Business hours need the two timestamps and the site's calendar, so they are worked out only
+where asked for (the period itself, not the one it is compared with).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from statistics import fmean, median
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlmodel import col
+
+from app.business_hours import BusinessCalendar
+from app.reports.elapsed import hours_between
+from app.reports.measures import Share, Times
+from app.reports.period import SiteWindow, within
+from models.enums import Priority
+from models.tickets import Ticket as T
+
+Calendars = Mapping[uuid.UUID, BusinessCalendar | None]  # None: no business hours there
+
+
+@dataclass(frozen=True)
+class Durations:
+    """The times to one moment of every ticket that reached it in the period."""
+
+    overall: Times
+    by_priority: tuple[tuple[str, Times], ...]  # every priority, P1 first
+    by_group: Mapping[str, tuple[float, int]]  # "P3 Network": (hours summed, tickets)
+    by_person: Mapping[uuid.UUID | None, tuple[int, float | None, Share]]  # resolved, median, SLA
+
+
+def durations(
+    connection: Connection,
+    windows: tuple[SiteWindow, ...],
+    moment: Any,
+    categories: Mapping[uuid.UUID, str],
+    calendars: Calendars | None = None,
+) -> Durations:
+    """The times from creation to ``moment`` (a Ticket column) of the tickets whose moment
+    falls in the period: one read of the period's rows, the database subtracting."""
+    columns: list[Any] = [
+        col(T.priority),
+        col(T.category_id),
+        col(T.assignee_id),
+        hours_between(moment, col(T.created_at)),
+        col(T.resolution_due_at).is_not(None),
+        col(T.resolution_breached),
+    ]
+    if calendars:
+        columns += [col(T.site_id), col(T.created_at), moment]
+    by_priority: dict[Priority, list[float]] = defaultdict(list)
+    business: dict[Priority, list[float]] = defaultdict(list)
+    by_group: dict[tuple[Priority, uuid.UUID | None], list[float]] = defaultdict(list)
+    by_person: dict[uuid.UUID | None, list[float]] = defaultdict(list)
+    judged: dict[uuid.UUID | None, list[bool]] = defaultdict(list)
+    for level, category_id, person, hours, targeted, breached, *ends in connection.execute(
+        select(*columns).where(within(col(T.site_id), moment, windows))
+    ):
+        by_priority[level].append(hours)
+        by_group[level, category_id].append(hours)
+        by_person[person].append(hours)
+        if targeted:
+            judged[person].append(not breached)
+        if ends:
+            calendar = calendars.get(ends[0]) if calendars else None
+            if calendar is not None:
+                business[level].append(calendar.business_minutes_between(*ends[1:]) / 60)
+    levels = sorted(Priority, key=int)
+    return Durations(
+        _times(
+            [hours for level in levels for hours in by_priority[level]],
+            [hours for level in levels for hours in business[level]],
+        ),
+        tuple((level.label, _times(by_priority[level], business[level])) for level in levels),
+        _groups(by_group, categories),
+        {
+            person: (
+                len(listed),
+                median(listed),
+                Share(sum(judged[person]), len(judged[person])),
+            )
+            for person, listed in by_person.items()
+        },
+    )
+
+
+def _times(calendar: list[float], business: list[float]) -> Times:
+    return Times(
+        len(calendar),
+        fmean(calendar) if calendar else None,
+        median(calendar) if calendar else None,
+        len(business),
+        fmean(business) if business else None,
+        median(business) if business else None,
+    )
+
+
+def _groups(
+    hours: Mapping[tuple[Priority, uuid.UUID | None], list[float]],
+    categories: Mapping[uuid.UUID, str],
+) -> dict[str, tuple[float, int]]:
+    """Hours summed and tickets counted per priority and top-level category ("P3 Network"),
+    how a reading names what drove a change."""
+    groups: dict[str, tuple[float, int]] = {}
+    for (level, category_id), listed in hours.items():
+        name = categories.get(category_id, "(none)") if category_id else "(none)"
+        key = f"P{int(level)} {name.split(' › ')[0]}"
+        total, count = groups.get(key, (0.0, 0))
+        groups[key] = (total + sum(listed), count + len(listed))
+    return groups
