@@ -1,0 +1,224 @@
+"""Monthly report benchmark: the figures the Reports page shows, the whole PDF and its peak
+memory, against bare ``sqlite3`` reads of the month's tickets measured in the same run.
+
+    python bench/report.py --db FILE --month YYYY-MM [--site CODE] [--repeat 3]
+
+FILE is an existing Switchboard SQLite database made by ``switchboard demo-data`` (it is
+opened as the command line opens it, and only read). "Now" for the report is 16:00 UTC on the
+day after the month (what ``demo-data --as-of`` calls the end of its data: the month's report
+as printed the next day), so the figures do not depend on the day the benchmark runs; the
+actor is the database's first manager by user name. Prints one JSON object per figure: the
+median of ``--repeat`` warm runs in milliseconds and their range (:mod:`bench.figures`).
+
+- ``raw count of the month``: ``SELECT count(*) FROM ticket WHERE created_at >= ? AND
+  created_at < ?`` over the month's UTC days (the floor for counting, an index range);
+- ``raw read of the month's ticket rows``: the columns the report reads (:data:`COLUMNS`)
+  of the same tickets, fetched: the floor for reading the month once;
+- ``report figures``: :func:`app.reports.report.monthly_report`, what the screen needs,
+  with both baselines and its ratios to them;
+- ``report pdf``: the figures and :func:`app.reports.pdf.report_pdf` (charts drawn, the PDF
+  built in memory), as ``switchboard report --out`` makes it, less the file write;
+- ``report pdf peak memory``: the peak of Python's allocations (``tracemalloc``, numpy's
+  arrays included; not matplotlib's Agg pixel buffers, PIL's images or SQLite's page cache)
+  above what was allocated before, during the figures and the PDF, each run;
+- ``report pdf rss growth``: for context, once, before anything else is measured: the
+  process's resident-set high-water mark (``getrusage``) after the first export minus its
+  resident set just before it (``psutil``), modules already imported: what the whole export
+  costs the machine, C buffers and SQLite's cache included.
+
+Each figure carries the month's ticket count (the UTC month of the raw queries and the
+report's own, in each site's local days) and the database's total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import sqlite3
+import statistics
+import sys
+import tracemalloc
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+from sqlmodel import col, select  # noqa: E402
+
+import app.reports.charts  # noqa: E402, F401  (imported before memory is read)
+from app.config import to_url  # noqa: E402
+from app.demo.spec import parse_as_of  # noqa: E402
+from app.reports.pdf import report_pdf  # noqa: E402
+from app.reports.period import Period, parse_month  # noqa: E402
+from app.reports.report import Report, monthly_report  # noqa: E402
+from bench.figures import report, timed  # noqa: E402
+from models.clock import use_source  # noqa: E402
+from models.engine import make_engine, read_session  # noqa: E402
+from models.enums import StaffRole  # noqa: E402
+from models.org import Staff  # noqa: E402
+
+_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # as Switchboard stores a moment in SQLite (UTC, naive)
+# The ticket columns the report's queries read (app/reports/*.py).
+COLUMNS = (
+    "id",
+    "site_id",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "response_due_at",
+    "resolution_due_at",
+    "response_breached",
+    "resolution_breached",
+    "priority",
+    "channel",
+    "category_id",
+    "caller_id",
+    "asset_id",
+    "team_id",
+    "assignee_id",
+    "first_contact_resolution",
+    "escalated",
+)
+
+
+def _manager(engine: Any) -> Any:
+    """The first manager by user name (an admin where there is none)."""
+    with read_session(engine) as session:
+        for role in (StaffRole.MANAGER, StaffRole.ADMIN):
+            found = session.exec(
+                select(Staff.id).where(Staff.role == role).order_by(col(Staff.username))
+            ).first()
+            if found is not None:
+                return found
+    raise SystemExit("The database has no manager or admin to run the report as.")
+
+
+def _utc_month(period: Period) -> tuple[str, str]:
+    start = datetime.combine(period.first, datetime.min.time())
+    end = datetime.combine(period.last + timedelta(days=1), datetime.min.time())
+    return start.strftime(_STAMP), end.strftime(_STAMP)
+
+
+def _rss_growth(export: Callable[[], Any]) -> float:
+    """MB: the resident-set high-water mark after ``export`` minus the resident set before."""
+    gc.collect()
+    before = psutil.Process().memory_info().rss
+    export()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    return (peak - before) / 2**20
+
+
+def _traced_peaks(export: Callable[[], Any], repeat: int) -> list[float]:
+    """MB: tracemalloc's peak above the memory allocated before ``export``, ``repeat`` runs."""
+    peaks = []
+    tracemalloc.start()
+    try:
+        for _ in range(repeat):
+            gc.collect()
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            export()
+            peaks.append((tracemalloc.get_traced_memory()[1] - before) / 2**20)
+    finally:
+        tracemalloc.stop()
+    return peaks
+
+
+def _memory(name: str, megabytes: list[float], **extra: Any) -> None:
+    figure: dict[str, Any] = {
+        "name": name,
+        "unit": "MB",
+        "value": round(statistics.median(megabytes), 1),
+        "range": [round(min(megabytes), 1), round(max(megabytes), 1)],
+    }
+    figure.update(extra)
+    print(json.dumps(figure), flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True, help="an existing demo database")
+    parser.add_argument("--month", required=True, metavar="YYYY-MM")
+    parser.add_argument("--site", metavar="CODE", help="one site only (default: every site)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; default 3")
+    args = parser.parse_args()
+    if not args.db.is_file():
+        raise SystemExit(f"{args.db} is not a file; make it with switchboard demo-data first.")
+    period = parse_month(args.month)
+    now = parse_as_of((period.last + timedelta(days=1)).isoformat())
+    engine = make_engine(to_url(str(args.db)))
+    actor = _manager(engine)
+    first, end = _utc_month(period)
+    raw = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
+    count_sql = "SELECT count(*) FROM ticket WHERE created_at >= ? AND created_at < ?"
+    rows_sql = f"SELECT {', '.join(COLUMNS)} FROM ticket WHERE created_at >= ? AND created_at < ?"
+
+    def figures() -> Report:
+        return monthly_report(engine, actor, period, args.site, now=now)
+
+    def pdf() -> bytes:
+        return report_pdf(figures(), "a4", made_by="bench")
+
+    try:
+        with use_source(lambda: now):
+            sizes: dict[str, Any] = {
+                "month": period.code,
+                "site": args.site or "all",
+                "month_tickets_utc": raw.execute(count_sql, (first, end)).fetchone()[0],
+                "total_tickets": raw.execute("SELECT count(*) FROM ticket").fetchone()[0],
+                "repeat": args.repeat,
+            }
+            rss = _rss_growth(pdf)  # the first export of the process, before the others
+            shown = figures()
+            sizes["month_tickets_report"] = shown.now.volume  # each site's local days
+            data = pdf()
+            count = timed(lambda: raw.execute(count_sql, (first, end)).fetchone(), args.repeat)
+            read = timed(lambda: raw.execute(rows_sql, (first, end)).fetchall(), args.repeat)
+            rows = len(raw.execute(rows_sql, (first, end)).fetchall())
+            report("raw count of the month", count, None, **sizes)
+            report("raw read of the month's ticket rows", read, None, rows=rows, **sizes)
+            base_count, base_read = statistics.median(count), statistics.median(read)
+            for name, action, extra in (
+                ("report figures", figures, {}),
+                ("report pdf", pdf, {"pdf_bytes": len(data)}),
+            ):
+                ours = timed(action, args.repeat)
+                mine = statistics.median(ours)
+                report(
+                    name,
+                    ours,
+                    read,
+                    baseline="raw read of the month's ticket rows",
+                    ratio=round(mine / base_read, 1) if base_read else None,
+                    raw_count_ms=round(base_count, 2),
+                    ratio_to_count=round(mine / base_count, 1) if base_count else None,
+                    **extra,
+                    **sizes,
+                )
+            _memory(
+                "report pdf peak memory",
+                _traced_peaks(pdf, args.repeat),
+                method="tracemalloc peak above the start (Python allocations, numpy included)",
+                **sizes,
+            )
+            _memory(
+                "report pdf rss growth",
+                [rss],
+                method="psutil RSS before, getrusage high-water mark after; first export, once",
+                **sizes,
+            )
+    finally:
+        raw.close()
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
