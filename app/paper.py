@@ -155,28 +155,35 @@ def _footer(canvas: Canvas, printed: str) -> None:
     canvas.setFillColor(MUTED)
     canvas.drawString(EDGE, MARGIN - 2, printed)
     canvas.restoreState()
+    if isinstance(canvas, _NumberedCanvas):
+        canvas.page_number()
 
 
 class _NumberedCanvas(Canvas):
-    """A canvas that writes "Page n of m" on each page once it knows m: pages are kept until
-    the document is saved (reportlab's usual recipe)."""
+    """A canvas that writes "Page n of m" on each page as it goes: m is a form (a PDF
+    XObject) drawn on every page and defined once the last page is done. Pages are written
+    in order, so bookmarks point at the pages they were made on (keeping pages back until
+    m is known, the usual recipe, sends every bookmark to the first page)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
+    TOTAL = "page-total"
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+    def page_number(self) -> None:
+        """ "Page n of " and the form that will say m, right of the footer."""
+        label = f"Page {self.getPageNumber()} of "
+        room = pdfmetrics.stringWidth("0000", REGULAR, 7.5)
+        right = self._pagesize[0] - EDGE
+        self.saveState()
+        self.setFont(REGULAR, 7.5)
+        self.setFillColor(MUTED)
+        self.drawRightString(right - room, MARGIN - 2, label)
+        self.translate(right - room, MARGIN - 2)
+        self.doForm(self.TOTAL)
+        self.restoreState()
 
     def save(self) -> None:
-        width = self._pagesize[0]
-        for page in self._pages:
-            self.__dict__.update(page)
-            self.setFont(REGULAR, 7.5)
-            self.setFillColor(MUTED)
-            self.drawRightString(
-                width - EDGE, MARGIN - 2, f"Page {self._pageNumber} of {len(self._pages)}"
-            )
-            super().showPage()
+        self.beginForm(self.TOTAL)
+        self.setFont(REGULAR, 7.5)
+        self.setFillColor(MUTED)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
         super().save()

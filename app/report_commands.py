@@ -66,13 +66,13 @@ def run_report(args: argparse.Namespace, url: str) -> int:
     from app.identity import login_name
     from app.permissions import staff_id_for
     from app.reports.report import monthly_report
+    from app.startup import user_option_problem
 
     period = _period(args)
-    if args.out is None and args.csv is None:
-        raise SwitchboardError(
-            "Say where the report goes: --out FILE.pdf for the PDF, --csv DIR for its tables, "
-            "or both."
-        )
+    _check_outputs(args.out, args.csv, f"report-{period.code}.pdf")
+    problem = user_option_problem(url, demo=False, username=args.user)
+    if problem is not None:
+        raise SwitchboardError(problem)
     engine = open_database(url)
     try:
         username = login_name(engine, args.user)
@@ -93,6 +93,28 @@ def run_report(args: argparse.Namespace, url: str) -> int:
         written.append(f"{count} CSV tables in {args.csv}")
     print(f"Report for {report.period.label}, {report.sites.label}: {' and '.join(written)}")
     return EXIT_OK
+
+
+def _check_outputs(pdf: Path | None, folder: Path | None, example: str) -> None:
+    """Refuse outputs that cannot be written before the report is read, so a refused run
+    writes nothing (not the PDF either when the CSV folder is the problem)."""
+    from app.reports.csv_tables import check_folder
+
+    if pdf is None and folder is None:
+        raise SwitchboardError(
+            "Say where the report goes: --out FILE.pdf for the PDF, --csv DIR for its tables, "
+            "or both."
+        )
+    if pdf is not None:
+        if pdf.is_dir():
+            raise SwitchboardError(f"{pdf} is a folder; give a file name, such as {example}.")
+        if not pdf.parent.is_dir():
+            raise SwitchboardError(
+                f"The folder {pdf.parent} does not exist; make it first or give another one "
+                "for the PDF."
+            )
+    if folder is not None:
+        check_folder(folder)
 
 
 def _period(args: argparse.Namespace) -> Period:

@@ -377,13 +377,6 @@ def test_without_user_the_login_is_who_runs_it(
     assert (code, err, out) == (0, "", f"Report for November 2026, All sites: {pdf}\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report takes --user on a database demo-data did not make (README: '--user "
-    "NAME works only on a database made by demo-data; anywhere else Switchboard refuses it'), "
-    "so an operator's login runs a manager's report by naming one; run_report never calls "
-    "app.startup.user_option_problem",
-)
 def test_user_naming_someone_else_is_refused_on_a_real_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -407,12 +400,6 @@ def test_csv_in_a_folder_that_does_not_exist_is_refused(
     assert out == "" and files_in(desk.out) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --out in a folder that does not exist makes the folder (and its parents, "
-    "models.private_files.new_file_beside -> make_folder) and exits 0, where --csv refuses a "
-    "missing parent folder with exit status 2",
-)
 def test_pdf_in_a_folder_that_does_not_exist_is_refused(
     desk: Desk, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -453,11 +440,6 @@ def test_out_naming_a_switchboard_database_never_writes_over_it(
     assert not list(desk.file.parent.glob("*.partial-*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: run_report writes the PDF before it checks --csv, so a run refused for its "
-    "--csv (exit status 2) has already replaced the file at --out",
-)
 def test_a_run_refused_for_its_csv_folder_leaves_the_pdf_at_out_as_it_was(
     desk: Desk, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -585,12 +567,6 @@ def test_after_a_report_no_qt_module_is_loaded(desk: Desk) -> None:
 # -- the edge of "two years" ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): app.reports.period.between refuses only (last - first).days >= 732, "
-    "so two years and a day or two (2025-01-01..2027-01-01, 731 days) is taken although the "
-    "message says a period longer than two years is refused",
-)
 def test_two_years_and_a_day_is_longer_than_two_years(
     desk: Desk, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -28,7 +28,7 @@ from app.reports.period import (
 )
 from app.reports.report import Report, monthly_report
 from app.reports.tables import report_tables
-from models.engine import is_sqlite, read_session
+from models.engine import read_session
 from models.enums import Channel, EventKind, Priority, ShiftKind
 from models.org import Site
 from tests.conftest import NOW
@@ -299,19 +299,7 @@ def test_mtta_and_mttr_in_calendar_and_business_hours_by_priority(w: World) -> N
     assert figure(r, "Mean time to resolve")[0] == "29.0 h (median 24.0 h)"
 
 
-def test_an_hour_exactly_reads_as_one_hour_on_every_back_end(
-    w: World, request: pytest.FixtureRequest
-) -> None:
-    if is_sqlite(w.engine):
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="hours_between on SQLite goes through julianday() floats: created "
-                "08:00, answered 09:00 gives 0.9999999962747097 h, which hours_text() prints "
-                "as '60 min' (PostgreSQL: exactly 1.0, '1.0 h'); the same rows read "
-                "differently on the two back ends, and so would 48 h ('48.0 h' or '2.0 d')",
-                strict=True,
-            )
-        )
+def test_an_hour_exactly_reads_as_one_hour_on_every_back_end(w: World) -> None:
     w.ticket(
         w.lon,
         utc(2026, 10, 5, 8),
@@ -646,15 +634,6 @@ def test_a_month_without_tickets_still_makes_a_report_and_a_pdf(w: World) -> Non
     assert "IT service report" in text and "October 2026" in text
 
 
-@pytest.mark.xfail(
-    reason="A site stored without business hours (business_hours = {}) makes the report fail: "
-    "report._calendars() calls tickets.sla.site_calendar(), whose BusinessCalendar refuses a "
-    "calendar without a business day (ValueError 'A site needs at least one business day'), "
-    "so the 'None where no hours are set' branch and the appendix's 'Business hours: Not set "
-    "at ...' line are never reached",
-    raises=ValueError,
-    strict=True,
-)
 def test_a_site_without_business_hours_is_left_out_of_the_business_hours_figures(
     engine: Engine,
 ) -> None:

@@ -436,13 +436,6 @@ def test_the_outline_and_the_contents_name_every_section(printed: Printed) -> No
     assert listed[-1] == len(pages)  # the appendix starts the last page
 
 
-@pytest.mark.xfail(
-    reason="Every bookmark of the outline points at one page object outside the page tree "
-    "(the first page as _NumberedCanvas kept it before replaying it in save()): pypdf reads "
-    "each destination as page 1 and pdfium as index 0, so clicking 'People' does not go to "
-    "page 6. app/paper.py: bookmarkPage() runs while showPage() is deferred.",
-    strict=True,
-)
 def test_each_bookmark_leads_to_the_page_its_section_is_on(printed: Printed) -> None:
     outline = _outline(printed.a4)
     assert [page for _title, _level, page in outline] == _contents_pages(_pages(printed.a4))

@@ -14,7 +14,9 @@ from sqlalchemy.sql.functions import GenericFunction
 
 
 class hours_between(GenericFunction[float]):
-    """``hours_between(later, earlier)``: (later - earlier) in hours, as a float."""
+    """``hours_between(later, earlier)``: (later - earlier) in hours, to the second (SQLite's
+    day numbers are floats: an hour would otherwise be 0.99999999 of one, and read "60 min"
+    where PostgreSQL says "1.0 h")."""
 
     type = Float()
     inherit_cache = True
@@ -23,13 +25,13 @@ class hours_between(GenericFunction[float]):
 @compiles(hours_between, "sqlite")
 def _sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+    return f"(round((julianday({later}) - julianday({earlier})) * 86400.0) / 3600.0)"
 
 
 @compiles(hours_between, "postgresql")
 def _postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
+    return f"(round(EXTRACT(EPOCH FROM ({later} - {earlier}))) / 3600.0)"
 
 
 class days_before(GenericFunction[datetime]):

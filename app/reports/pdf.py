@@ -126,7 +126,7 @@ def _title_page(report: Report, made_by: str) -> list[Flowable]:
         _contents(),
         Spacer(1, 10 * mm),
         Paragraph(
-            f"Made {report.made_at:%-d %B %Y %H:%M} UTC"
+            f"Made {report.made_at.astimezone():%-d %B %Y %H:%M %Z}"
             + (f" by {escape(made_by)}" if made_by else "")
             + " with Switchboard. Every figure is defined in the appendix.",
             style("made", 8, textColor=MUTED),
@@ -172,25 +172,26 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                 f"{report.sites.label}, {report.period.label}, compared with "
                 f"{report.previous.label}."
             ),
-            _table(tables["summary"], width, (0.27, 0.11, 0.11, 0.08, 0.43)),
+            *_table(tables["summary"], width, (0.23, 0.14, 0.14, 0.09, 0.40)),
             _heading("Time to acknowledge and to resolve", 1),
-            _table(tables["mtta_by_priority"], width),
-            Spacer(1, 4),
-            _table(tables["mttr_by_priority"], width),
+            _caption(tables["mtta_by_priority"]),
+            *_table(tables["mtta_by_priority"], width),
+            _caption(tables["mttr_by_priority"]),
+            *_table(tables["mttr_by_priority"], width),
         ],
         [
             _heading("The phone desk", 0),
-            _table(tables["phone_desk"], width, (0.5, 0.5)),
+            *_table(tables["phone_desk"], width, (0.5, 0.5)),
             _chart(
                 charts.bar_chart(
                     "Calls by hour of the day",
-                    [f"{hour:02d}:00" for hour in range(24) if desk.by_hour[hour]],
-                    [n for n in desk.by_hour if n],
+                    [f"{hour:02d}:00" for hour in range(24)],
+                    list(desk.by_hour),
                     width=width,
                 )
             ),
             _heading("Calls per operator", 1),
-            _table(tables["calls_per_operator"], width, (0.6, 0.2, 0.2)),
+            *_table(tables["calls_per_operator"], width, (0.6, 0.2, 0.2)),
         ],
         [
             _heading("Volume", 0),
@@ -203,7 +204,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                     width=width,
                 )
             ),
-            _table(tables["volume_by_category"], width, (0.6, 0.2, 0.2)),
+            *_table(tables["volume_by_category"], width, (0.6, 0.2, 0.2)),
             _heading("By channel, priority and site", 1),
             _chart(
                 charts.grouped_bars(
@@ -215,11 +216,11 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                     width=width,
                 )
             ),
-            _table(tables["volume_by_channel"], width, (0.6, 0.2, 0.2)),
+            *_table(tables["volume_by_channel"], width, (0.6, 0.2, 0.2)),
             Spacer(1, 4),
-            _table(tables["volume_by_priority"], width, (0.6, 0.2, 0.2)),
+            *_table(tables["volume_by_priority"], width, (0.6, 0.2, 0.2)),
             Spacer(1, 4),
-            _table(tables["volume_by_site"], width, (0.6, 0.2, 0.2)),
+            *_table(tables["volume_by_site"], width, (0.6, 0.2, 0.2)),
             _heading("By hour and weekday", 1),
             _chart(
                 charts.heat_map(
@@ -238,11 +239,11 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                     width=width,
                 )
             ),
-            _table(tables["backlog_by_age"], width, (0.6, 0.2, 0.2)),
+            *_table(tables["backlog_by_age"], width, (0.6, 0.2, 0.2)),
             _heading("Twelve months", 1),
             _chart(
                 charts.trend_chart(
-                    "Volume, backlog and resolution SLA by month",
+                    "Volume, backlog and SLA by month",
                     [m.label for m in trend],
                     [m.volume for m in trend],
                     [m.backlog for m in trend],
@@ -250,11 +251,11 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                     width=width,
                 )
             ),
-            _table(tables["trend"], width),
+            *_table(tables["trend"], width),
         ],
         [
             _heading("People", 0),
-            _table(tables["staff"], width, (0.3, 0.12, 0.16, 0.14, 0.14, 0.14)),
+            *_table(tables["staff"], width, (0.3, 0.12, 0.16, 0.14, 0.14, 0.14)),
         ],
         [
             _heading("Candidates for problem management", 0),
@@ -264,19 +265,21 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                 "followed another of the same caller or asset in the same category within 30 "
                 "days."
             ),
-            _table(tables["recurring_categories"], width, (0.8, 0.2)),
+            *_table(tables["recurring_categories"], width, (0.8, 0.2)),
             Spacer(1, 4),
-            _table(tables["recurring_callers"], width, (0.8, 0.2)),
+            *_table(tables["recurring_callers"], width, (0.8, 0.2)),
             Spacer(1, 4),
-            _table(tables["recurring_assets"], width, (0.8, 0.2)),
+            *_table(tables["recurring_assets"], width, (0.8, 0.2)),
         ],
         [
             _heading("Maintenance, roster and training", 0),
-            _table(tables["operations"], width, (0.6, 0.4)),
+            *_table(tables["operations"], width, (0.6, 0.4)),
             _heading("Hours the desk was short of people", 1),
-            _table(tables["coverage_gaps"], width, (0.6, 0.2, 0.2), empty="No gaps in the period."),
+            *_table(
+                tables["coverage_gaps"], width, (0.6, 0.2, 0.2), empty="No gaps in the period."
+            ),
             _heading("Certifications expiring the month after", 1),
-            _table(
+            *_table(
                 tables["certifications_expiring"],
                 width,
                 (0.4, 0.4, 0.2),
@@ -286,7 +289,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
         [
             PageBreak(),
             _heading("Appendix: definitions", 0),
-            _table(tables["definitions"], width, (0.27, 0.73)),
+            *_table(tables["definitions"], width, (0.27, 0.73)),
         ],
     ]
 
@@ -299,6 +302,7 @@ _HEAD_CELLS = (
     style("cell-head-right", 7.5, bold=True, leading=9.2, alignment=2),
 )
 _NOTE = style("note", 8.5, textColor=MUTED, spaceAfter=4)
+_CAPTION = style("caption", 8.5, bold=True, spaceBefore=6, spaceAfter=3, keepWithNext=1)
 _HEADINGS = (
     style("section", 14, bold=True, spaceBefore=6, spaceAfter=6, keepWithNext=1),
     style("part", 10.5, bold=True, spaceBefore=10, spaceAfter=4, keepWithNext=1),
@@ -310,6 +314,11 @@ def _heading(text: str, level: int) -> Flowable:
     if level == 0:
         return KeepTogether([CondPageBreak(60 * mm), heading])
     return heading
+
+
+def _caption(table: ReportTable) -> Paragraph:
+    """A table's title above it, where a heading names more than one table."""
+    return Paragraph(escape(table.title), _CAPTION)
 
 
 def _note(text: str) -> Paragraph:
@@ -327,11 +336,15 @@ def _table(
     shares: Sequence[float] | None = None,
     *,
     empty: str = "Nothing in the period.",
-) -> Flowable:
+) -> list[Flowable]:
     """A table that splits between rows, its header repeated on every page, stripes for the
     eye, numbers right-aligned; long words wrap in their cell."""
     if not table.rows:
-        return _note(empty)
+        return [_note(empty)]
+    return [CondPageBreak(30 * mm), _grid(table, width, shares)]
+
+
+def _grid(table: ReportTable, width: float, shares: Sequence[float] | None) -> Table:
     columns = len(table.headers)
     shares = shares or (0.3, *([0.7 / (columns - 1)] * (columns - 1)))
     right = [i > 0 and all(_is_number(row[i]) for row in table.rows) for i in range(columns)]

@@ -29,7 +29,6 @@ from models.types import UTCDateTime
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})-?[Qq]([1-4])\s*$")
-LONGEST_DAYS = 366 * 2  # a report is about months; two years is already a long read
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def between(first: date, last: date) -> Period:
             f"The period ends ({last.isoformat()}) before it starts ({first.isoformat()}); "
             "give the first day with --from and the last with --to."
         )
-    if (last - first).days >= LONGEST_DAYS:
+    if last >= first + relativedelta(years=2):
         raise SwitchboardError(
             f"The period from {first.isoformat()} to {last.isoformat()} is longer than two "
             "years; make one report per year."

@@ -151,7 +151,7 @@ def _share_figure(
         name,
         percent_text(now),
         percent_text(before),
-        f"{points:+.1f} pts",
+        f"{points:+.1f} pts" if verdict != "unchanged" else "0.0 pts",
         f"{short} {verdict}: {now.part:,} of {now.whole:,}",
     )
 

@@ -142,6 +142,8 @@ def _calendars(connection: Connection, sites: Sites) -> dict[uuid.UUID, Business
         closures.setdefault(site_id, []).append((first, last))
     out: dict[uuid.UUID, BusinessCalendar | None] = {}
     for site in sites.rows:
-        calendar = site_calendar(site, tuple(closures[site.id]))
-        out[site.id] = calendar if any(calendar.shifts.values()) else None
+        if any((site.business_hours or {}).values()):
+            out[site.id] = site_calendar(site, tuple(closures[site.id]))
+        else:
+            out[site.id] = None
     return out

@@ -63,7 +63,7 @@ def report_tables(report: Report) -> dict[str, ReportTable]:
         ),
         ReportTable(
             "mtta_by_priority",
-            "Time to acknowledge by priority",
+            "Time to acknowledge (creation to first answer), by priority",
             TIMES_HEADERS,
             tuple(
                 (name, *_times_cells(times))
@@ -72,7 +72,7 @@ def report_tables(report: Report) -> dict[str, ReportTable]:
         ),
         ReportTable(
             "mttr_by_priority",
-            "Time to resolve by priority",
+            "Time to resolve (creation to resolution), by priority",
             TIMES_HEADERS,
             tuple(
                 (name, *_times_cells(times))
