@@ -310,10 +310,10 @@ _HEADINGS = (
 
 
 def _heading(text: str, level: int) -> Flowable:
+    # A heading starts a new page rather than end one: room for it and a chart or a table's
+    # first rows below it.
     heading = Heading(escape(text), level, _HEADINGS[level])
-    if level == 0:
-        return KeepTogether([CondPageBreak(60 * mm), heading])
-    return heading
+    return KeepTogether([CondPageBreak((60 if level == 0 else 70) * mm), heading])
 
 
 def _caption(table: ReportTable) -> Paragraph:
