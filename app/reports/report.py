@@ -90,22 +90,17 @@ def monthly_report(
     # Python, the others wait on the database, which works without the interpreter's lock.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="report") as pool:
         before = pool.submit(read, lambda c: summary(c, earlier, None, categories))
-        rest = pool.submit(
-            read,
-            lambda c: (
-                breakdowns(c, windows, categories),
-                phone_desk(c, windows, names),
-                trend(c, period, sites),
-            ),
-        )
+        rest = pool.submit(read, lambda c: (phone_desk(c, windows, names), trend(c, period, sites)))
         running = pool.submit(operations, engine, period, sites, now)
         current = read(lambda c: summary(c, windows, calendars, categories))
+        parts_read = pool.submit(read, lambda c: breakdowns(c, windows, current.created))
         step(40, "Reading the people of the period")
         staff = read(lambda c: staff_rows(c, windows, current.resolved, names))
         step(55, "Reading the period before")
         compared = before.result()
         step(70, "Reading twelve months, calls and breakdowns")
-        parts, desk, months = rest.result()
+        desk, months = rest.result()
+        parts = parts_read.result()
         step(90, "Reading maintenance, roster and training")
         upkeep = running.result()
     about = organisation(engine)

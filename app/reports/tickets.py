@@ -10,6 +10,7 @@ query.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +23,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    not_,
     or_,
     select,
 )
@@ -32,7 +32,7 @@ from sqlmodel import col
 from app.reports.elapsed import days_before
 from app.reports.measures import Share, Times
 from app.reports.period import SiteWindow, within, within_by_site
-from app.reports.times import Calendars, Durations, durations
+from app.reports.times import ANSWER, RESOLUTION, Calendars, Durations, durations
 from app.tickets.escalations import escalation_counts
 from models.enums import Channel, EventKind, Priority, TicketStatus
 from models.org import Category, Team
@@ -68,6 +68,7 @@ class Summary:
     repeat: Share
     volume_by_category: tuple[tuple[str, int], ...]
     volume_by_priority: tuple[tuple[str, int], ...]  # every priority, P1 first
+    created: Created
     resolved: Durations  # to the resolution, of the tickets resolved in the period
     acknowledged: Durations  # to the first answer, of the tickets first answered in it
 
@@ -97,6 +98,65 @@ def category_names(connection: Connection) -> dict[uuid.UUID, str]:
     }
 
 
+@dataclass(frozen=True)
+class Created:
+    """The tickets created in the period, counted in one pass over their rows."""
+
+    volume: int
+    fcr: Share
+    by_category: tuple[tuple[str, int], ...]  # most first
+    by_priority: tuple[tuple[str, int], ...]  # every priority, P1 first
+    by_channel: tuple[tuple[str, int], ...]  # every channel
+    by_site: tuple[tuple[str, int], ...]  # every site of the report, by code
+    heat: tuple[tuple[int, ...], ...]  # 7 weekdays (Monday first) x 24 local hours
+
+
+def created(
+    connection: Connection, windows: tuple[SiteWindow, ...], categories: Mapping[uuid.UUID, str]
+) -> Created:
+    """Volume, first contact resolution and where the volume came from, from one read of
+    the period's rows (one pass instead of a grouped query per breakdown)."""
+    zones = {w.site_id: w.zone for w in windows}
+    by_category: Counter[uuid.UUID | None] = Counter()
+    by_priority: Counter[int] = Counter()
+    by_channel: Counter[int] = Counter()
+    by_site: Counter[uuid.UUID] = Counter()
+    heat = [[0] * 24 for _ in range(7)]
+    first_contact = solved = 0
+    for site_id, moment, category_id, priority, channel, at_once in connection.execute(
+        select(
+            col(T.site_id),
+            col(T.created_at),
+            col(T.category_id),
+            col(T.priority),
+            col(T.channel),
+            col(T.first_contact_resolution),
+        ).where(within(col(T.site_id), col(T.created_at), windows))
+    ):
+        by_category[category_id] += 1
+        by_priority[priority] += 1
+        by_channel[channel] += 1
+        by_site[site_id] += 1
+        local = moment.astimezone(zones[site_id])
+        heat[local.weekday()][local.hour] += 1
+        if channel in FCR_CHANNELS:
+            first_contact += 1
+            solved += bool(at_once)
+    named = sorted(
+        ((categories.get(key, "(none)") if key else "(none)", n) for key, n in by_category.items()),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return Created(
+        volume=sum(by_site.values()),
+        fcr=Share(solved, first_contact),
+        by_category=tuple(named),
+        by_priority=tuple((p.label, by_priority[p]) for p in sorted(Priority, key=int)),
+        by_channel=tuple((c.label, by_channel[c]) for c in Channel),
+        by_site=tuple((w.code, by_site[w.site_id]) for w in windows),
+        heat=tuple(tuple(day) for day in heat),
+    )
+
+
 def summary(
     connection: Connection,
     windows: tuple[SiteWindow, ...],
@@ -105,49 +165,35 @@ def summary(
 ) -> Summary:
     """The key figures of the period the windows cover; business hours only with
     ``calendars`` (the period before is compared in calendar hours)."""
-    created = within(col(T.site_id), col(T.created_at), windows)
-    first_contact = col(T.channel).in_(FCR_CHANNELS)
-    volume, fcr_whole, fcr_part = connection.execute(
-        select(
-            func.count(),
-            _count(first_contact),
-            _count(and_(first_contact, col(T.first_contact_resolution))),
-        ).where(created)
-    ).one()
-    resolved = durations(connection, windows, col(T.resolved_at), categories, calendars)
-    acknowledged = durations(connection, windows, col(T.first_response_at), categories, calendars)
+    counted = created(connection, windows, categories)
+    desk = frozenset(
+        connection.execute(select(col(Team.id)).where(col(Team.is_service_desk))).scalars()
+    )
+    resolved = durations(connection, windows, RESOLUTION, categories, calendars, desk)
+    acknowledged = durations(connection, windows, ANSWER, categories, calendars)
     escalated = [escalation_counts_of(connection, w) for w in windows]
+    volume = counted.volume
     return Summary(
-        volume=int(volume),
+        volume=volume,
         backlog=backlog(connection, windows),
-        fcr=Share(int(fcr_part or 0), int(fcr_whole or 0)),
-        flr=_first_level(connection, windows),
+        fcr=counted.fcr,
+        flr=resolved.first_level,
         mtta=acknowledged.overall,
         mttr=resolved.overall,
         mtta_by_priority=acknowledged.by_priority,
         mttr_by_priority=resolved.by_priority,
-        sla_response=_sla_response(connection, windows),
-        sla_resolution=sum((sla for _n, _m, sla in resolved.by_person.values()), Share(0, 0)),
+        sla_response=acknowledged.within_target,
+        sla_resolution=resolved.within_target,
         reopen=_reopened(connection, windows),
-        escalated_functional=Share(sum(e[0] for e in escalated), int(volume)),
-        escalated_hierarchical=Share(sum(e[1] for e in escalated), int(volume)),
-        repeat=Share(_repeats(connection, windows), int(volume)),
-        volume_by_category=_named_counts(
-            connection, col(T.category_id), created, lambda key: categories.get(key, "(none)")
-        ),
-        volume_by_priority=_every_priority(connection, created),
+        escalated_functional=Share(sum(e[0] for e in escalated), volume),
+        escalated_hierarchical=Share(sum(e[1] for e in escalated), volume),
+        repeat=Share(_repeats(connection, windows), volume),
+        volume_by_category=counted.by_category,
+        volume_by_priority=counted.by_priority,
+        created=counted,
         resolved=resolved,
         acknowledged=acknowledged,
     )
-
-
-def _every_priority(
-    connection: Connection, created: ColumnElement[bool]
-) -> tuple[tuple[str, int], ...]:
-    counts = dict(
-        _named_counts(connection, col(T.priority), created, lambda key: Priority(key).label)
-    )
-    return tuple((p.label, counts.get(p.label, 0)) for p in sorted(Priority, key=int))
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -225,31 +271,6 @@ def backlog_ages(
     return tuple((label, count) for (label, _days), count in zip(AGE_BUCKETS, counts, strict=True))
 
 
-def _first_level(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
-    """Resolved in the period by a service-desk team without being handed to another team,
-    of all resolved in the period (the ticket's team when it was resolved is its team now:
-    a resolved ticket is not reassigned)."""
-    desk = select(col(Team.id)).where(col(Team.is_service_desk))
-    whole, part = connection.execute(
-        select(
-            func.count(),
-            _count(and_(col(T.team_id).in_(desk.scalar_subquery()), not_(col(T.escalated)))),
-        ).where(within(col(T.site_id), col(T.resolved_at), windows))
-    ).one()
-    return Share(int(part or 0), int(whole or 0))
-
-
-def _sla_response(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
-    """First answers in the period to tickets with a response target: within it, of all."""
-    whole, part = connection.execute(
-        select(func.count(), _count(not_(col(T.response_breached)))).where(
-            within(col(T.site_id), col(T.first_response_at), windows),
-            col(T.response_due_at).is_not(None),
-        )
-    ).one()
-    return Share(int(part or 0), int(whole or 0))
-
-
 def _reopened(connection: Connection, windows: tuple[SiteWindow, ...]) -> Share:
     """Tickets resolved in the period (any resolution in it, by the audit trail) that were
     reopened after it, of the tickets resolved in the period. Both kinds of event are found
@@ -311,37 +332,19 @@ def _named_counts(
 def breakdowns(
     connection: Connection,
     windows: tuple[SiteWindow, ...],
-    categories: Mapping[uuid.UUID, str],
+    counted: Created,
 ) -> Breakdowns:
-    """The period's volume by channel, priority, site and local hour, its backlog by age,
+    """Where the period's volume came from (counted with the summary), its backlog by age,
     and the categories, callers and assets that came back most."""
-    created = within(col(T.site_id), col(T.created_at), windows)
-    codes = {w.site_id: w.code for w in windows}
-    heat = [[0] * 24 for _ in range(7)]
-    zones = {w.site_id: w.zone for w in windows}
-    for site_id, moment in connection.execute(
-        select(col(T.site_id), col(T.created_at)).where(created)
-    ):
-        local = moment.astimezone(zones[site_id])
-        heat[local.weekday()][local.hour] += 1
-    by_channel = dict(
-        _named_counts(connection, col(T.channel), created, lambda key: Channel(key).label)
-    )
-    by_site = dict(_named_counts(connection, col(T.site_id), created, codes.__getitem__))
+    inside = within(col(T.site_id), col(T.created_at), windows)
     return Breakdowns(
-        by_channel=tuple((c.label, by_channel.get(c.label, 0)) for c in Channel),
-        by_site=tuple((w.code, by_site.get(w.code, 0)) for w in windows),
-        heat=tuple(tuple(day) for day in heat),
+        by_channel=counted.by_channel,
+        by_site=counted.by_site,
+        heat=counted.heat,
         backlog_ages=backlog_ages(connection, windows),
-        top_categories=_named_counts(
-            connection,
-            col(T.category_id),
-            and_(created, col(T.category_id).is_not(None)),
-            lambda key: categories.get(key, "(none)"),
-            TOP,
-        ),
-        top_callers=_top_named(connection, created, col(T.caller_id), Caller),
-        top_assets=_top_named(connection, created, col(T.asset_id), Asset),
+        top_categories=tuple(row for row in counted.by_category if row[0] != "(none)")[:TOP],
+        top_callers=_top_named(connection, inside, col(T.caller_id), Caller),
+        top_assets=_top_named(connection, inside, col(T.asset_id), Asset),
     )
 
 

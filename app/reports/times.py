@@ -34,36 +34,57 @@ class Durations:
     overall: Times
     by_priority: tuple[tuple[str, Times], ...]  # every priority, P1 first
     by_group: Mapping[str, tuple[float, int]]  # "P3 Network": (hours summed, tickets)
-    by_person: Mapping[uuid.UUID | None, tuple[int, float | None, Share]]  # resolved, median, SLA
+    by_person: Mapping[uuid.UUID | None, tuple[int, float | None, Share]]  # count, median, SLA
+    within_target: Share  # reached by its target, of those that had one
+    first_level: Share  # by a service-desk team without escalation (asked of resolutions)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment of a ticket's life the report times, with the target it has to meet."""
+
+    reached: Any  # the Ticket column of the moment
+    due: Any  # the column of its target
+    breached: Any  # the column saying it was missed
+
+
+ANSWER = Moment(T.first_response_at, T.response_due_at, T.response_breached)
+RESOLUTION = Moment(T.resolved_at, T.resolution_due_at, T.resolution_breached)
 
 
 def durations(
     connection: Connection,
     windows: tuple[SiteWindow, ...],
-    moment: Any,
+    moment: Moment,
     categories: Mapping[uuid.UUID, str],
     calendars: Calendars | None = None,
+    desk_teams: frozenset[uuid.UUID] = frozenset(),
 ) -> Durations:
-    """The times from creation to ``moment`` (a Ticket column) of the tickets whose moment
-    falls in the period: one read of the period's rows, the database subtracting."""
+    """The times from creation to ``moment`` of the tickets whose moment falls in the
+    period, with how many met its target and how many were ``desk_teams``' own: one read
+    of the period's rows, the database subtracting."""
+    reached = col(moment.reached)
     columns: list[Any] = [
         col(T.priority),
         col(T.category_id),
         col(T.assignee_id),
-        hours_between(moment, col(T.created_at)),
-        col(T.resolution_due_at).is_not(None),
-        col(T.resolution_breached),
+        hours_between(reached, col(T.created_at)),
+        col(moment.due).is_not(None),
+        col(moment.breached),
+        col(T.team_id),
+        col(T.escalated),
     ]
     if calendars:
-        columns += [col(T.site_id), col(T.created_at), moment]
+        columns += [col(T.site_id), col(T.created_at), reached]
     by_priority: dict[Priority, list[float]] = defaultdict(list)
     business: dict[Priority, list[float]] = defaultdict(list)
     by_group: dict[tuple[Priority, uuid.UUID | None], list[float]] = defaultdict(list)
     by_person: dict[uuid.UUID | None, list[float]] = defaultdict(list)
     judged: dict[uuid.UUID | None, list[bool]] = defaultdict(list)
-    for level, category_id, person, hours, targeted, breached, *ends in connection.execute(
-        select(*columns).where(within(col(T.site_id), moment, windows))
-    ):
+    first_level = 0
+    for row in connection.execute(select(*columns).where(within(col(T.site_id), reached, windows))):
+        level, category_id, person, hours, targeted, breached, team, escalated, *ends = row
+        first_level += team in desk_teams and not escalated
         by_priority[level].append(hours)
         by_group[level, category_id].append(hours)
         by_person[person].append(hours)
@@ -89,6 +110,11 @@ def durations(
             )
             for person, listed in by_person.items()
         },
+        Share(
+            sum(sum(listed) for listed in judged.values()),
+            sum(len(listed) for listed in judged.values()),
+        ),
+        Share(first_level, sum(len(listed) for listed in by_person.values())),
     )
 
 
