@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -167,6 +168,52 @@ def run_task(
     _live.add(relay)
     relay.destroyed.connect(lambda: _live.discard(relay))
     (_pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
+
+
+class TaskProgress(QObject):
+    """How far one long background task has got, and whether the person asked it to stop.
+
+    Made on the GUI thread and handed to the task (a report read, an export). The task calls
+    it from its worker thread with ``(percent, what is being done)``; each step reaches
+    ``on_progress`` on the GUI thread, from the event loop, as :func:`run_task`'s answers
+    do. The page's Cancel button calls :meth:`cancel`, and the task asks :meth:`cancelled`
+    between its steps (a flag, safe to read from any thread). Once it is cancelled, or
+    retired (:meth:`retire`: a newer task took its place), steps still on their way are
+    dropped."""
+
+    moved = Signal(int, str)
+
+    def __init__(
+        self, on_progress: Callable[[int, str], None], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._on_progress: Callable[[int, str], None] | None = on_progress
+        self._stop = threading.Event()
+        self.moved.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def __call__(self, percent: int, what: str) -> None:
+        """A step, told from any thread."""
+        if not self._stop.is_set():
+            # RuntimeError: the parent was destroyed meanwhile; nobody wants the step.
+            with contextlib.suppress(RuntimeError):
+                self.moved.emit(int(percent), what)
+
+    def cancel(self) -> None:
+        """Ask the task to stop at its next step (from the GUI thread)."""
+        self._stop.set()
+
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called (for the task, from its worker thread)."""
+        return self._stop.is_set()
+
+    def retire(self) -> None:
+        """Nobody listens any more: later steps are dropped (the task is not stopped)."""
+        self._on_progress = None
+
+    @Slot(int, str)
+    def _deliver(self, percent: int, what: str) -> None:
+        if self._on_progress is not None and not self._stop.is_set():
+            self._on_progress(percent, what)
 
 
 def after_paint_timer(parent: QObject, slot: Callable[[], None]) -> QTimer:
