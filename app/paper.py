@@ -9,7 +9,7 @@ the same on Windows, macOS and any Linux. reportlab is imported only where a PDF
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -93,9 +93,14 @@ class Heading(Paragraph):
 
 class _OutlinedDocument(SimpleDocTemplate):
     """A document that bookmarks each :class:`Heading` where it lands and tells the table of
-    contents its page (so :meth:`multiBuild` can fill the page numbers in)."""
+    contents its page (so :meth:`multiBuild` can fill the page numbers in); ``laid_out``
+    hears of every flowable placed (how far a long build has got, or a chance to stop it)."""
+
+    laid_out: Callable[[], None] | None = None
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if self.laid_out is not None:
+            self.laid_out()
         if not isinstance(flowable, Heading):
             return
         text = flowable.getPlainText()
@@ -113,11 +118,13 @@ def build(
     author: str,
     subject: str,
     running: str,
+    laid_out: Callable[[], None] | None = None,
 ) -> bytes:
     """``story`` as a PDF on ``pagesize`` pages: the time it was printed at the foot of each
     page, "Page n of m" beside it, and ``running`` at the head of every page after the
     first. A story with :class:`Heading` flowables gets an outline (bookmarks), and a
-    ``TableOfContents`` in it gets their page numbers."""
+    ``TableOfContents`` in it gets their page numbers. ``laid_out`` is called after each
+    flowable is placed (on every pass of the build)."""
     register_fonts()
     printed = f"Printed {utcnow().astimezone():%a %d %b %Y %H:%M}"
 
@@ -143,6 +150,7 @@ def build(
         subject=subject,
         creator="Switchboard",
     )
+    document.laid_out = laid_out
     document.multiBuild(
         list(story), onFirstPage=first_page, onLaterPages=later_page, canvasmaker=_NumberedCanvas
     )

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from app.demo import DemoSpec, as_of, generate
-from app.reports.pdf import report_pdf
+from app.reports.pdf import Stopped, report_pdf, write_report_pdf
 from app.reports.period import parse_month
 from app.reports.report import Report, monthly_report
 from models.clock import use_source
@@ -473,3 +473,54 @@ def test_accented_names_survive_text_extraction(text: str, truth: Truth) -> None
     for name in accented:
         assert name in text
     assert ORGANISATION in text
+
+
+def test_an_export_says_how_far_it_has_got_and_writes_the_whole_file(
+    printed: Printed, tmp_path: Path
+) -> None:
+    steps: list[tuple[int, str]] = []
+    target = write_report_pdf(
+        printed.report, tmp_path / "r.pdf", progress=lambda p, w: steps.append((p, w))
+    )
+    assert target.read_bytes().startswith(b"%PDF")
+    percents = [p for p, _ in steps]
+    assert percents == sorted(percents) and percents[0] < 10 and percents[-1] > 60
+    assert {w for _, w in steps} == {"Drawing the charts", "Laying out the pages"}
+
+
+def _questions(printed: Printed, folder: Path) -> int:
+    """How many times an export that runs to the end asks whether it was cancelled."""
+    asked = 0
+
+    def never() -> bool:
+        nonlocal asked
+        asked += 1
+        return False
+
+    write_report_pdf(printed.report, folder / "counted.pdf", cancelled=never)
+    (folder / "counted.pdf").unlink()
+    return asked
+
+
+@pytest.mark.parametrize("when", ["drawing", "laying out", "last look"])
+def test_a_cancelled_export_leaves_the_file_that_was_there(
+    printed: Printed, tmp_path: Path, when: str
+) -> None:
+    """Cancelled while the charts are drawn, while the pages are laid out, or as the file
+    is about to take its place: Stopped, and the earlier file is as it was."""
+    last = _questions(printed, tmp_path)
+    asked_at = {"drawing": 2, "laying out": last // 2, "last look": last}[when]
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"last month's report")
+    asked = 0
+
+    def cancelled() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked >= asked_at
+
+    with pytest.raises(Stopped):
+        write_report_pdf(printed.report, target, cancelled=cancelled)
+    assert asked == asked_at
+    assert target.read_bytes() == b"last month's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]

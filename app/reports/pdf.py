@@ -41,6 +41,7 @@ PAPER = {"a4": A4, "letter": LETTER}
 # Territories whose offices print on Letter paper (the rest of the world uses A4).
 LETTER_TERRITORIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR"})
 Cancelled = Callable[[], bool]
+Progress = Callable[[int, str], None]  # (percent done, what is being done)
 
 
 def paper_for_locale(name: str | None = None) -> str:
@@ -61,17 +62,36 @@ def report_pdf(
     *,
     made_by: str = "",
     cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The report's PDF on ``paper`` ("a4" or "letter"). ``cancelled`` is asked between
-    sections; when it says so, :class:`Stopped` is raised."""
+    """The report's PDF on ``paper`` ("a4" or "letter"). ``progress`` hears how far it has
+    got; ``cancelled`` is asked between sections and while the pages are laid out, and when
+    it says so, :class:`Stopped` is raised."""
+    step = progress or (lambda _percent, _what: None)
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise Stopped
+
     pagesize = PAPER[paper]
     width = pagesize[0] - 2 * (12 * mm + 6)
     tables = report_tables(report)
     story: list[Flowable] = _title_page(report, made_by)
-    for section in _sections(report, tables, width):
-        if cancelled is not None and cancelled():
-            raise Stopped
-        story += section
+    sections = _sections(report, tables, width)
+    for done, section in enumerate(sections):
+        check()
+        step(5 + 55 * done // len(sections), "Drawing the charts")
+        story += section()
+    placed = 0
+    expected = 2 * len(story)  # the contents need a second pass for their page numbers
+
+    def laid_out() -> None:
+        nonlocal placed
+        check()
+        placed += 1
+        if placed % 20 == 0:
+            step(min(98, 60 + 38 * placed // expected), "Laying out the pages")
+
     title = f"IT service report, {report.period.label}"
     return build(
         story,
@@ -81,6 +101,7 @@ def report_pdf(
         subject=f"{report.sites.label}, {report.period.label}",
         running=f"{report.organisation + ' · ' if report.organisation else ''}{title} · "
         f"{report.sites.label}",
+        laid_out=laid_out,
     )
 
 
@@ -91,13 +112,18 @@ def write_report_pdf(
     *,
     made_by: str = "",
     cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """The PDF written in full beside ``target`` and moved into place: an export that fails
-    or is cancelled leaves no file behind."""
-    data = report_pdf(report, paper, made_by=made_by, cancelled=cancelled)
-    write_output(
-        target, f"report-{report.period.code}.pdf", lambda partial: partial.write_bytes(data)
-    )
+    or is cancelled leaves no file behind, and whatever was at ``target`` as it was."""
+    data = report_pdf(report, paper, made_by=made_by, cancelled=cancelled, progress=progress)
+
+    def write(partial: Path) -> None:
+        partial.write_bytes(data)
+        if cancelled is not None and cancelled():  # the last moment: nothing replaced yet
+            raise Stopped
+
+    write_output(target, f"report-{report.period.code}.pdf", write)
     return target
 
 
@@ -161,12 +187,15 @@ def _logo(report: Report) -> Image | None:
 # -- the sections -----------------------------------------------------------------------------
 
 
-def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> list[list[Flowable]]:
-    """The story in parts, so an export can stop between them."""
+def _sections(
+    report: Report, tables: dict[str, ReportTable], width: float
+) -> list[Callable[[], list[Flowable]]]:
+    """The story in parts, each made when it is called (its charts drawn then), so an export
+    can say how far it has got and stop between them."""
     parts, desk, now = report.breakdowns, report.desk, report.now
     trend = report.trend
     return [
-        [
+        lambda: [
             _heading("Summary", 0),
             _note(
                 f"{report.sites.label}, {report.period.label}, compared with "
@@ -179,7 +208,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
             _caption(tables["mttr_by_priority"]),
             *_table(tables["mttr_by_priority"], width),
         ],
-        [
+        lambda: [
             _heading("The phone desk", 0),
             *_table(tables["phone_desk"], width, (0.5, 0.5)),
             _chart(
@@ -193,7 +222,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
             _heading("Calls per operator", 1),
             *_table(tables["calls_per_operator"], width, (0.6, 0.2, 0.2)),
         ],
-        [
+        lambda: [
             _heading("Volume", 0),
             _note(f"{now.volume:,} tickets created in the period."),
             _chart(
@@ -228,7 +257,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                 )
             ),
         ],
-        [
+        lambda: [
             _heading("Backlog and trend", 0),
             _note(f"{now.backlog:,} tickets were not closed at the end of the period."),
             _chart(
@@ -253,11 +282,11 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
             ),
             *_table(tables["trend"], width),
         ],
-        [
+        lambda: [
             _heading("People", 0),
             *_table(tables["staff"], width, (0.3, 0.12, 0.16, 0.14, 0.14, 0.14)),
         ],
-        [
+        lambda: [
             _heading("Candidates for problem management", 0),
             _note(
                 "What came back most in the period: categories, callers and assets with the most "
@@ -271,7 +300,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
             Spacer(1, 4),
             *_table(tables["recurring_assets"], width, (0.8, 0.2)),
         ],
-        [
+        lambda: [
             _heading("Maintenance, roster and training", 0),
             *_table(tables["operations"], width, (0.6, 0.4)),
             _heading("Hours the desk was short of people", 1),
@@ -286,7 +315,7 @@ def _sections(report: Report, tables: dict[str, ReportTable], width: float) -> l
                 empty="None expire in the month after the period.",
             ),
         ],
-        [
+        lambda: [
             PageBreak(),
             _heading("Appendix: definitions", 0),
             *_table(tables["definitions"], width, (0.27, 0.73)),

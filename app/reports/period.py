@@ -23,7 +23,8 @@ from sqlalchemy import ColumnElement, Engine, and_, case, false, literal, or_
 from sqlmodel import col, select
 
 from app.errors import NotFoundError, SwitchboardError
-from models.engine import read_session
+from app.pick_lists import Choice, site_choices
+from models.engine import read_connection, read_session
 from models.org import Site
 from models.types import UTCDateTime
 
@@ -219,3 +220,9 @@ def within_by_site(
         column >= starts,
         column < ends,
     )
+
+
+def report_site_choices(engine: Engine) -> tuple[Choice, ...]:
+    """The sites a report can be made for, as the Reports page lists them."""
+    with read_connection(engine) as connection:
+        return site_choices(connection)

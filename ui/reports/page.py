@@ -49,17 +49,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 
 from app.context import AppContext
 from app.errors import SwitchboardError
 from app.permissions import Action, context_may
-from app.pick_lists import Choice, site_choices
+from app.pick_lists import Choice
 from app.reports.drill import drill
-from app.reports.period import Period, between, month_of, quarter_of
+from app.reports.period import Period, between, month_of, quarter_of, report_site_choices
 from app.reports.report import Report, monthly_report
 from models.clock import utcnow
-from models.engine import read_connection
 from ui.kit.errors import show_failure
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import layout_settings, remember_columns
@@ -101,25 +99,19 @@ def last_complete_month() -> Period:
     return month_of(today()).previous()
 
 
-def report_site_choices(engine: Engine) -> tuple[Choice, ...]:
-    """The sites a report can be made for, by code (in a worker thread)."""
-    with read_connection(engine) as connection:
-        return site_choices(connection)
-
-
 def write_pdf(report: Report, target: Path, made_by: str, job: TaskProgress) -> Path:
     """The report's PDF at ``target`` (in a worker thread); :class:`app.reports.pdf.Stopped`
     when ``job`` was cancelled, and then no file is left."""
     from app.reports import pdf  # reportlab and matplotlib: only when exporting
 
-    job(5, "Drawing the charts and laying out the pages")
-    pdf.write_report_pdf(
-        report, target, pdf.paper_for_locale(), made_by=made_by, cancelled=job.cancelled
+    return pdf.write_report_pdf(
+        report,
+        target,
+        pdf.paper_for_locale(),
+        made_by=made_by,
+        cancelled=job.cancelled,
+        progress=job,
     )
-    if job.cancelled():  # cancelled after the writer's last look: take the file back
-        target.unlink(missing_ok=True)
-        raise pdf.Stopped
-    return target
 
 
 def write_csv(report: Report, folder: Path) -> int:
@@ -331,8 +323,8 @@ class ReportsPage(Page):
         strip = named(QFrame(self), "reportExport", "Export under way")
         self.export_label = named(QLabel(strip), "reportExportText", "What is being exported")
         self.export_bar = named(QProgressBar(strip), "reportExportProgress", "Export progress")
-        self.export_bar.setRange(0, 0)  # the writer tells no steps: busy until done
-        self.export_bar.setTextVisible(False)
+        self.export_bar.setRange(0, 100)
+        self.export_bar.setTextVisible(True)
         self.export_bar.setMaximumWidth(240)
         self.cancel_button = page_button(
             strip, "Cancel", "reportExportCancel", "Cancel the export", self.cancel_export
@@ -527,6 +519,10 @@ class ReportsPage(Page):
             guard=self._reads,
         )
 
+    def _export_step(self, percent: int, what: str) -> None:
+        self.export_bar.setValue(percent)
+        self.export_bar.setFormat(f"{percent} % · {what}")
+
     def _read_step(self, percent: int, what: str) -> None:
         self.read_bar.setValue(percent)
         self.read_bar.setFormat(f"{percent} % · {what}")
@@ -637,8 +633,9 @@ class ReportsPage(Page):
         *,
         cancellable: bool,
     ) -> None:
-        job = TaskProgress(lambda _percent, _what: None, self)
+        job = TaskProgress(self._export_step, self)
         self.export_job = job
+        self.export_bar.setValue(0)
         self.outcome.tell("")
         self.done_strip.hide()
         self.export_label.setText(what)
