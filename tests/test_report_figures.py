@@ -612,6 +612,14 @@ def test_the_mttr_reading_names_the_group_that_drove_it(w: World) -> None:
     )
 
 
+def test_a_volume_that_did_not_change_names_no_driver(w: World) -> None:
+    # As many tickets as in September, but in another category: the total is unchanged,
+    # so "most in Network" would explain a change that did not happen.
+    w.ticket(w.lon, utc(2026, 9, 7, 8), category_id=w.printing)
+    w.ticket(w.lon, utc(2026, 10, 5, 8), category_id=w.vpn)
+    assert figure(report(w), "Volume")[2:] == ("0 %", "Volume unchanged")
+
+
 # -- a month without tickets, a site without business hours -------------------------------------
 
 

@@ -113,14 +113,10 @@ def _count_figure(name: str, now: int, before: int, driver: str) -> KeyFigure:
         )
     change = 100.0 * (now - before) / before
     short = name.split(" (")[0]
-    reading = (
-        f"{short} {_direction(change)} {abs(change):.0f} %"
-        if round(change)
-        else f"{short} unchanged"
-    )
-    return KeyFigure(
-        name, count_text(now), count_text(before), f"{change:+.0f} %", reading + driver
-    )
+    if not round(change):  # under half a per cent either way: no driver to name
+        return KeyFigure(name, count_text(now), count_text(before), "0 %", f"{short} unchanged")
+    reading = f"{short} {_direction(change)} {abs(change):.0f} %{driver}"
+    return KeyFigure(name, count_text(now), count_text(before), f"{change:+.0f} %", reading)
 
 
 def _share_figure(
