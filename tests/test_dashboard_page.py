@@ -184,6 +184,10 @@ def test_refresh_its_interval_and_a_saved_ticket_read_again(
     ticking = open_page(qtbot, manager, refresh_ms=20)
     ticket(engine, org, "Phone dead", due=NOW - 5 * HOUR)
     qtbot.waitUntil(lambda: numbers(ticking)["SLA breached"] == "⚠ 5")
+    # The README's promise: read again every 30 seconds while on screen, unless told.
+    unhurried = DashboardPage(manager)
+    qtbot.addWidget(unhurried)
+    assert unhurried._timer.interval() == 30_000
 
 
 def test_a_failed_read_is_said_and_the_figures_stay(

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from app.demo import DemoSpec, as_of, generate
-from app.reports.pdf import Stopped, report_pdf, write_report_pdf
+from app.reports.pdf import Stopped, paper_for_locale, report_pdf, write_report_pdf
 from app.reports.period import parse_month
 from app.reports.report import Report, monthly_report
 from models.clock import use_source
@@ -524,3 +524,19 @@ def test_a_cancelled_export_leaves_the_file_that_was_there(
     assert asked == asked_at
     assert target.read_bytes() == b"last month's report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("locale_name", "paper"),
+    [
+        ("en_US.UTF-8", "letter"),
+        ("fr_CA.UTF-8", "letter"),
+        ("en_GB.UTF-8", "a4"),
+        ("de_DE", "a4"),
+        ("C", "a4"),
+        ("", "a4"),
+    ],
+)
+def test_the_paper_follows_the_locale(locale_name: str, paper: str) -> None:
+    """The README: Letter in the US and Canada, A4 elsewhere."""
+    assert paper_for_locale(locale_name) == paper
