@@ -12,26 +12,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import SwitchboardError
+from app.terminal import day_option
 
 if TYPE_CHECKING:
     from app.reports.period import Period
 
 EXIT_OK = 0
-
-
-def _day(text: str) -> date:
-    """A --from/--to date; argparse turns the error into a one-line usage message."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-10-31"
-        ) from None
 
 
 def add_report_command(
@@ -46,8 +36,8 @@ def add_report_command(
     when = report.add_mutually_exclusive_group()
     when.add_argument("--month", metavar="YYYY-MM", help="a calendar month, e.g. 2026-10")
     when.add_argument("--quarter", metavar="YYYY-Qn", help="a calendar quarter, e.g. 2026-Q4")
-    report.add_argument("--from", dest="first", type=_day, metavar="DATE", help="first day")
-    report.add_argument("--to", dest="last", type=_day, metavar="DATE", help="last day")
+    report.add_argument("--from", dest="first", type=day_option, metavar="DATE", help="first day")
+    report.add_argument("--to", dest="last", type=day_option, metavar="DATE", help="last day")
     report.add_argument("--site", metavar="CODE", help="one site only (default: every site)")
     report.add_argument("--out", type=Path, metavar="FILE", help="write the PDF here")
     report.add_argument(

@@ -19,21 +19,12 @@ from typing import TYPE_CHECKING
 
 from app.errors import SwitchboardError
 from app.roster.local_time import week_code
+from app.terminal import day_option
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 EXIT_OK, EXIT_GAPS = 0, 1
-
-
-def _day(text: str) -> date:
-    """A --from/--to date; argparse turns the ValueError into a one-line usage error."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30"
-        ) from None
 
 
 def _week(text: str) -> date:
@@ -58,8 +49,8 @@ def add_roster_commands(
         "ics", help="write a person's shifts as an iCalendar file that calendar programs import"
     )
     ics.add_argument("username", metavar="USERNAME")
-    ics.add_argument("--from", dest="first", type=_day, required=True, metavar="DATE")
-    ics.add_argument("--to", dest="last", type=_day, required=True, metavar="DATE")
+    ics.add_argument("--from", dest="first", type=day_option, required=True, metavar="DATE")
+    ics.add_argument("--to", dest="last", type=day_option, required=True, metavar="DATE")
     ics.add_argument("--out", type=Path, required=True, metavar="FILE")
     add_common(ics)
     gaps = tasks.add_parser(
