@@ -18,7 +18,7 @@ one above the other; the splitter between them remembers its place for each.
 
 "Export PDF…" writes the report where the person says, in a worker thread (Cancel, or Esc,
 stops it and leaves no file), then offers to open or print it; "Export CSV…" writes its
-tables into a folder. Both export the report on screen.
+tables into a folder. Both export the report on screen (:mod:`ui.reports.export`).
 
 The report reads every ticket of the desk: it is for managers and admins
 (:attr:`Action.RUN_REPORTS`). Anyone else is told so and nothing is read.
@@ -27,18 +27,13 @@ The report reads every ticket of the desk: it is for managers and admins
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QByteArray, QDate, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QByteArray, QDate, Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -63,7 +58,6 @@ from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import layout_settings, remember_columns
 from ui.kit.tasks import StaleGuard, TaskProgress, after_paint_timer, run_task
 from ui.kit.widgets import (
-    GREEN,
     MUTED,
     fit_columns,
     key_action,
@@ -75,6 +69,7 @@ from ui.kit.widgets import (
     signals_blocked,
 )
 from ui.reports.charts_pane import ChartsPane
+from ui.reports.export import ReportExport
 from ui.reports.figures import FigureColumn, KeyFigures, WrappingDelegate
 from ui.shell.pages import Page
 
@@ -99,37 +94,12 @@ def last_complete_month() -> Period:
     return month_of(today()).previous()
 
 
-def write_pdf(report: Report, target: Path, made_by: str, job: TaskProgress) -> Path:
-    """The report's PDF at ``target`` (in a worker thread); :class:`app.reports.pdf.Stopped`
-    when ``job`` was cancelled, and then no file is left."""
-    from app.reports import pdf  # reportlab and matplotlib: only when exporting
-
-    return pdf.write_report_pdf(
-        report,
-        target,
-        pdf.paper_for_locale(),
-        made_by=made_by,
-        cancelled=job.cancelled,
-        progress=job,
-    )
-
-
-def write_csv(report: Report, folder: Path) -> int:
-    from app.reports.csv_tables import write_csv_tables
-
-    return write_csv_tables(report, folder)
-
-
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
 def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def _documents() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
 
 
 class ReportsPage(Page):
@@ -145,8 +115,6 @@ class ReportsPage(Page):
         self.shown_site: str | None = None  # the site code the report on screen is for
         self.asked: tuple[Period, str | None] | None = None  # what the read under way is for
         self._reading: TaskProgress | None = None
-        self.export_job: TaskProgress | None = None
-        self._exported: Path | None = None
         self._read_once = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -170,10 +138,13 @@ class ReportsPage(Page):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         column.addWidget(self._build_bar())
-        column.addLayout(self._build_heading())
-        column.addWidget(self._build_export_strip())
-        column.addWidget(self._build_done_strip())
         self.outcome = OutcomeLines("reports")
+        # made before the heading, so its buttons keep their place in the tab order
+        self.export = ReportExport(self, self._context, lambda: self.report, self.outcome)
+        self._keep_export_names(self.export)
+        column.addLayout(self._build_heading())
+        column.addWidget(self.export.export_strip)
+        column.addWidget(self.export.done_strip)
         self.outcome.add_to(column)
         self.note = message_label("reportsNote", "About the figure", MUTED)
         column.addWidget(self.note)
@@ -295,19 +266,6 @@ class ReportsPage(Page):
         self.hint = named(QLabel(self), "reportHint", "Not shown yet")
         self.hint.setStyleSheet(f"color: {MUTED};")
         self.hint.setWordWrap(True)
-        self.pdf_button = page_button(
-            self, "&Export PDF…", "reportExportPdf", "Export the report as a PDF", self.export_pdf
-        )
-        self.csv_button = page_button(
-            self,
-            "Expo&rt CSV…",
-            "reportExportCsv",
-            "Export the report's tables as CSV files",
-            self.export_csv,
-        )
-        self.csv_button.setToolTip("Write the report's tables as CSV files, for a spreadsheet")
-        for button in (self.pdf_button, self.csv_button):
-            button.setEnabled(False)
         row = QHBoxLayout()
         text = QVBoxLayout()
         text.setSpacing(2)
@@ -319,45 +277,14 @@ class ReportsPage(Page):
         row.addWidget(self.csv_button, 0, Qt.AlignmentFlag.AlignTop)
         return row
 
-    def _build_export_strip(self) -> QFrame:
-        strip = named(QFrame(self), "reportExport", "Export under way")
-        self.export_label = named(QLabel(strip), "reportExportText", "What is being exported")
-        self.export_bar = named(QProgressBar(strip), "reportExportProgress", "Export progress")
-        self.export_bar.setRange(0, 100)
-        self.export_bar.setTextVisible(True)
-        self.export_bar.setMaximumWidth(240)
-        self.cancel_button = page_button(
-            strip, "Cancel", "reportExportCancel", "Cancel the export", self.cancel_export
-        )
-        self.cancel_button.setToolTip("Stop writing; no file is left (Esc)")
-        row = QHBoxLayout(strip)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.export_label, 1)
-        row.addWidget(self.export_bar, 1)
-        row.addWidget(self.cancel_button)
-        self._escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel_export)
-        self._escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._escape.setEnabled(False)
-        strip.hide()
-        self.export_strip = strip
-        return strip
-
-    def _build_done_strip(self) -> QFrame:
-        strip = named(QFrame(self), "reportDone", "Export done")
-        self.done_label = message_label("reportDoneText", "Export done", GREEN)
-        self.done_label.show()
-        self.open_button = page_button(strip, "Ope&n", "reportOpen", "Open it", self.open_exported)
-        self.print_button = page_button(
-            strip, "&Print…", "reportPrint", "Print the PDF", self.print_exported
-        )
-        row = QHBoxLayout(strip)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.done_label, 1)
-        row.addWidget(self.open_button)
-        row.addWidget(self.print_button)
-        strip.hide()
-        self.done_strip = strip
-        return strip
+    def _keep_export_names(self, export: ReportExport) -> None:
+        """The export's widgets under the names the page has always had, for its tests and
+        for the heading's layout."""
+        self.pdf_button, self.csv_button = export.pdf_button, export.csv_button
+        self.export_strip, self.export_label = export.export_strip, export.export_label
+        self.export_bar, self.cancel_button = export.export_bar, export.cancel_button
+        self.done_strip, self.done_label = export.done_strip, export.done_label
+        self.open_button, self.print_button = export.open_button, export.print_button
 
     def _build_figures(self) -> QWidget:
         host = QWidget(self)
@@ -519,10 +446,6 @@ class ReportsPage(Page):
             guard=self._reads,
         )
 
-    def _export_step(self, percent: int, what: str) -> None:
-        self.export_bar.setValue(percent)
-        self.export_bar.setFormat(f"{percent} % · {what}")
-
     def _read_step(self, percent: int, what: str) -> None:
         self.read_bar.setValue(percent)
         self.read_bar.setFormat(f"{percent} % · {what}")
@@ -550,8 +473,7 @@ class ReportsPage(Page):
             + (f" No business hours are set at {', '.join(missing)}." if missing else "")
         )
         self._say_hint()
-        for button in (self.pdf_button, self.csv_button):
-            button.setEnabled(self.export_job is None)
+        self.export.report_shown()
         self.content_shown()
         self._charts_timer.start()  # once the figures are painted
 
@@ -579,134 +501,16 @@ class ReportsPage(Page):
         self.note.hide()
         self.navigate.emit("queue", found.view)
 
-    # -- exporting ------------------------------------------------------------------------------
-    def export_pdf(self) -> None:
-        """Export PDF… : the report on screen as a PDF where the person says."""
-        report = self.report
-        if report is None or self.export_job is not None:
-            return
-        suggested = _documents() / f"report-{report.period.code}.pdf"
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Export the report as PDF", str(suggested), "PDF files (*.pdf)"
-        )
-        if not name:
-            return
-        target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
-        made_by = self._context.name or self._context.username
-        self._start_export(
-            f"Writing the PDF of {report.period.label} to {target}…",
-            lambda job: write_pdf(report, target, made_by, job),
-            lambda _path: self._done(
-                f"Saved the report of {report.period.label} to {target}.", target, pdf=True
-            ),
-            cancellable=True,
-        )
-
-    def export_csv(self) -> None:
-        """Export CSV… : the report's tables as CSV files in a folder of their own."""
-        report = self.report
-        if report is None or self.export_job is not None:
-            return
-        picked = QFileDialog.getExistingDirectory(
-            self, "Export the report's tables as CSV files into", str(_documents())
-        )
-        if not picked:
-            return
-        own = f"report-{report.period.code}"
-        folder = Path(picked) if Path(picked).name == own else Path(picked) / own
-        self._start_export(
-            f"Writing the tables of {report.period.label} to {folder}…",
-            lambda _job: write_csv(report, folder),
-            lambda count: self._done(
-                f"Wrote {count} tables of {report.period.label} as CSV files in {folder}.",
-                folder,
-                pdf=False,
-            ),
-            cancellable=False,
-        )
-
-    def _start_export(
-        self,
-        what: str,
-        work: Callable[[TaskProgress], Any],
-        done: Callable[[Any], None],
-        *,
-        cancellable: bool,
-    ) -> None:
-        job = TaskProgress(self._export_step, self)
-        self.export_job = job
-        self.export_bar.setValue(0)
-        self.outcome.tell("")
-        self.done_strip.hide()
-        self.export_label.setText(what)
-        self.cancel_button.setVisible(cancellable)
-        self.cancel_button.setEnabled(True)
-        self._escape.setEnabled(cancellable)
-        self.export_strip.show()
-        for button in (self.pdf_button, self.csv_button):
-            button.setEnabled(False)
-
-        def succeeded(result: Any) -> None:
-            self._export_ended(job)
-            if job.cancelled():  # cancelled once the work was done: nothing was kept
-                self.outcome.tell("The export was cancelled; no file was written.")
-            else:
-                done(result)
-
-        def failed(error: Exception) -> None:
-            self._export_ended(job)
-            if job.cancelled():
-                self.outcome.tell("The export was cancelled; no file was written.")
-            else:
-                show_failure(
-                    error, lambda text: self.outcome.tell(f"The export failed: {text}", ok=False)
-                )
-
-        run_task(lambda: work(job), succeeded, failed, parent=self)
+    # -- exporting (ui.reports.export) ---------------------------------------------------------
+    @property
+    def export_job(self) -> TaskProgress | None:
+        """The export under way, if any."""
+        return self.export.job if self._allowed else None
 
     def cancel_export(self) -> None:
-        """Cancel (Esc): stop the PDF being written; nothing is left."""
-        job = self.export_job
-        if job is None or job.cancelled():
-            return
-        job.cancel()
-        self.cancel_button.setEnabled(False)
-        self.export_label.setText("Cancelling the export…")
-
-    def _export_ended(self, job: TaskProgress) -> None:
-        self.export_job = None
-        job.deleteLater()
-        self.export_strip.hide()
-        self._escape.setEnabled(False)
-        for button in (self.pdf_button, self.csv_button):
-            button.setEnabled(self.report is not None)
-
-    def _done(self, said: str, where: Path, *, pdf: bool) -> None:
-        self._exported = where
-        self.done_label.setText(said)
-        self.open_button.setToolTip(f"Open {where}")
-        self.print_button.setVisible(pdf)
-        self.done_strip.show()
-
-    def open_exported(self) -> None:
-        """Open: the exported PDF in the person's viewer, or the CSV folder."""
-        where = self._exported
-        if where is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(where))):
-            self.outcome.tell(f"No program here opens {where}; open it from its folder.", ok=False)
-
-    def print_exported(self) -> None:
-        """Print… : the exported PDF through Qt's print dialog, printed off the GUI thread."""
-        pdf = self._exported
-        if pdf is None or self.report is None:
-            return
-        from ui.kit.print_pdf import pdf_facts, print_pdf  # pdfium: when printing
-
-        title = f"the report of {self.report.period.label}"
-
-        def ask(facts: Any) -> None:
-            print_pdf(self, pdf, facts, title, self.outcome.tell, self.outcome.failed)
-
-        run_task(lambda: pdf_facts(pdf), ask, self.outcome.failed, parent=self)
+        """Cancel (Esc): stop the PDF being written; see :meth:`ReportExport.cancel_export`."""
+        if self._allowed:
+            self.export.cancel_export()
 
     # -- the splitter ---------------------------------------------------------------------------
     def _arrange(self, width: int) -> None:
