@@ -83,7 +83,7 @@ def notes_registered() -> Iterator[None]:
     """The notes page and one command for it, registered like the program's own, and
     removed again afterwards."""
     pages_before, commands_before = list(pages.PAGES), list(pages.COMMANDS)
-    register_page(PageInfo("notes", "Notes", "note", f"{__name__}:NotesPage", "Ctrl+9"))
+    register_page(PageInfo("notes", "Notes", "note", f"{__name__}:NotesPage", "Ctrl+Shift+9"))
     register_command(
         Command("sayHello", "&Help", "Say &hello", page="notes", method="say_hello", shortcut="F9")
     )
@@ -113,6 +113,8 @@ def test_a_registered_page_is_in_the_navigation_and_its_command_in_the_menus(
         "Roster",
         "Training",
         "Maintenance",
+        "Dashboard",
+        "Reports",
         "Notes",
     ]
     help_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help")
@@ -120,7 +122,9 @@ def test_a_registered_page_is_in_the_navigation_and_its_command_in_the_menus(
     assert window.findChild(NotesPage) is None  # built only when it is first needed
 
     qtbot.keyClick(
-        window.focusWidget() or window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier
+        window.focusWidget() or window,
+        Qt.Key.Key_9,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     notes = window.page("notes")
     assert window.pages.currentWidget() is notes
