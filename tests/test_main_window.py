@@ -88,8 +88,19 @@ def test_window_title_menus_navigation_and_status_bar(
     assert shortcuts["Open ticket"] == "Enter"
     assert shortcuts["Take call"] == "F2"
     assert shortcuts["End call"] == "F8"
-    pages = ("Queue", "Calls", "Call log", "Staff", "Assets", "Roster", "Training", "Maintenance")
-    assert [shortcuts[page] for page in pages] == [f"Ctrl+{n}" for n in range(1, 9)]
+    pages = (
+        "Queue",
+        "Calls",
+        "Call log",
+        "Staff",
+        "Assets",
+        "Roster",
+        "Training",
+        "Maintenance",
+        "Dashboard",
+        "Reports",
+    )
+    assert [shortcuts[page] for page in pages] == [f"Ctrl+{n % 10}" for n in range(1, 11)]
     assert "About Switchboard" in shortcuts and "Save view as…" in shortcuts
     navigation = window.navigation
     assert navigation.objectName() == "navigation"
@@ -483,9 +494,12 @@ def test_the_about_box_describes_what_this_version_has(
 
     assert len(shown) == 1
     text = shown[0]
-    assert "Pages: Queue, Calls, Call log, Staff, Assets, Roster, Training, Maintenance." in text
+    assert (
+        "Pages: Queue, Calls, Call log, Staff, Assets, Roster, Training, Maintenance, "
+        "Dashboard, Reports." in text
+    )
     assert "staff roster" in text and "training log" in text
-    assert "report" not in text.lower()  # not built yet
+    assert "monthly report" in text and "dashboard" in text
 
 
 def test_the_window_opens_at_the_size_and_place_it_was_closed_at(
