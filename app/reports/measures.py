@@ -20,9 +20,6 @@ class Share:
     def percent(self) -> float | None:
         return 100.0 * self.part / self.whole if self.whole else None
 
-    def __add__(self, other: Share) -> Share:
-        return Share(self.part + other.part, self.whole + other.whole)
-
 
 @dataclass(frozen=True)
 class Times:

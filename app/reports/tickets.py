@@ -197,10 +197,6 @@ def summary(
     )
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _repeats(connection: Connection, windows: tuple[SiteWindow, ...]) -> int:
     """Tickets of the period whose caller, or asset, had another ticket in the same category
     in the 30 days before: for each, one short range of the (caller, created) or (asset,
@@ -306,27 +302,6 @@ def escalation_counts_of(connection: Connection, w: SiteWindow) -> tuple[int, in
     """(handed to another team, flagged to a manager) among a site's tickets of the window."""
     counts = escalation_counts(connection.engine, w.start, w.end, w.site_id)
     return counts.functional, counts.hierarchical
-
-
-def _named_counts(
-    connection: Connection,
-    column: Any,
-    where: ColumnElement[bool],
-    name: object,
-    limit: int | None = None,
-) -> tuple[tuple[str, int], ...]:
-    """Tickets counted by ``column`` (most first, then by name), each key named by ``name``."""
-    statement = (
-        select(column, func.count().label("n"))
-        .where(where)
-        .group_by(column)
-        .order_by(func.count().desc())
-    )
-    if limit is not None:
-        statement = statement.limit(limit)
-    namer = name if callable(name) else (lambda key: str(key))
-    rows = [(namer(key), int(n)) for key, n in connection.execute(statement)]
-    return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
 
 
 def breakdowns(

@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from statistics import fmean, median
+from statistics import median
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from app.business_hours import BusinessCalendar
 from app.reports.elapsed import hours_between
-from app.reports.measures import Share, Times
+from app.reports.measures import Share, Times, times
 from app.reports.period import SiteWindow, within
 from models.enums import Priority
 from models.tickets import Ticket as T
@@ -96,11 +96,11 @@ def durations(
                 business[level].append(calendar.business_minutes_between(*ends[1:]) / 60)
     levels = sorted(Priority, key=int)
     return Durations(
-        _times(
+        times(
             [hours for level in levels for hours in by_priority[level]],
             [hours for level in levels for hours in business[level]],
         ),
-        tuple((level.label, _times(by_priority[level], business[level])) for level in levels),
+        tuple((level.label, times(by_priority[level], business[level])) for level in levels),
         _groups(by_group, categories),
         {
             person: (
@@ -115,17 +115,6 @@ def durations(
             sum(len(listed) for listed in judged.values()),
         ),
         Share(first_level, sum(len(listed) for listed in by_person.values())),
-    )
-
-
-def _times(calendar: list[float], business: list[float]) -> Times:
-    return Times(
-        len(calendar),
-        fmean(calendar) if calendar else None,
-        median(calendar) if calendar else None,
-        len(business),
-        fmean(business) if business else None,
-        median(business) if business else None,
     )
 
 
