@@ -64,6 +64,7 @@ from ui.kit.widgets import (
     AMBER,
     MUTED,
     RED,
+    body_or_refusal,
     fit_columns,
     key_action,
     message_label,
@@ -362,19 +363,13 @@ class DashboardPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
-        self.refused = message_label("dashboardRefused", "Not for your role", MUTED)
-        self.refused.setText(REFUSED)
-        layout.addWidget(self.refused)
-        self.body = QWidget(self)
-        layout.addWidget(self.body, 1)
+        self.refused, self.body = body_or_refusal(
+            self, layout, "dashboardRefused", REFUSED, allowed=self._allowed
+        )
         self._timer = QTimer(self)
         self._timer.setInterval(refresh_ms)
         self._timer.timeout.connect(self._tick)
         if not self._allowed:
-            self.refused.show()
-            self.body.hide()
-            layout.addStretch(1)  # the message at the top, where the figures would start
-            self.setFocusProxy(self.refused)
             return
         self._build(self.body)
         if refresh_ms > 0:

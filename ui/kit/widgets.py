@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTableWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -97,6 +98,24 @@ def message_label(name: str, accessible: str, colour: str) -> QLabel:
     label.setStyleSheet(f"color: {colour};")
     label.hide()
     return label
+
+
+def body_or_refusal(
+    page: QWidget, layout: QVBoxLayout, name: str, refusal: str, *, allowed: bool
+) -> tuple[QLabel, QWidget]:
+    """A page for some roles only: the widget its content goes in, and above it the line
+    that tells anyone else why there is none (shown instead, at the top, with the focus)."""
+    refused = message_label(name, "Not for your role", MUTED)
+    refused.setText(refusal)
+    layout.addWidget(refused)
+    body = QWidget(page)
+    layout.addWidget(body, 1)
+    if not allowed:
+        refused.show()
+        body.hide()
+        layout.addStretch(1)  # the message at the top, where the content would start
+        page.setFocusProxy(refused)
+    return refused, body
 
 
 def show_message(label: QLabel, text: str) -> None:

@@ -59,6 +59,7 @@ from ui.kit.remembered import layout_settings, remember_columns
 from ui.kit.tasks import StaleGuard, TaskProgress, after_paint_timer, run_task
 from ui.kit.widgets import (
     MUTED,
+    body_or_refusal,
     fit_columns,
     key_action,
     message_label,
@@ -119,16 +120,10 @@ class ReportsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        self.refused = message_label("reportsRefused", "Not for your role", MUTED)
-        self.refused.setText(REFUSED)
-        layout.addWidget(self.refused)
-        self.body = QWidget(self)
-        layout.addWidget(self.body, 1)
+        self.refused, self.body = body_or_refusal(
+            self, layout, "reportsRefused", REFUSED, allowed=self._allowed
+        )
         if not self._allowed:
-            self.refused.show()
-            self.body.hide()
-            layout.addStretch(1)
-            self.setFocusProxy(self.refused)
             return
         self._build(self.body)
 
