@@ -51,40 +51,85 @@ E = TicketEvent
 
 @dataclass(frozen=True)
 class Summary:
-    """The key figures of one period (the summary page compares two of them)."""
+    """The key figures of one period (the summary page compares two of them): what its
+    three passes over the period's rows counted, and what was counted apart."""
 
-    volume: int
+    created: Created
+    resolved: Durations  # to the resolution, of the tickets resolved in the period
+    acknowledged: Durations  # to the first answer, of the tickets first answered in it
     backlog: int
-    fcr: Share
-    flr: Share
-    mtta: Times
-    mttr: Times
-    mtta_by_priority: tuple[tuple[str, Times], ...]
-    mttr_by_priority: tuple[tuple[str, Times], ...]
-    sla_response: Share
-    sla_resolution: Share
     reopen: Share
     escalated_functional: Share
     escalated_hierarchical: Share
     repeat: Share
-    volume_by_category: tuple[tuple[str, int], ...]
-    volume_by_priority: tuple[tuple[str, int], ...]  # every priority, P1 first
-    created: Created
-    resolved: Durations  # to the resolution, of the tickets resolved in the period
-    acknowledged: Durations  # to the first answer, of the tickets first answered in it
+
+    @property
+    def volume(self) -> int:
+        return self.created.volume
+
+    @property
+    def fcr(self) -> Share:
+        return self.created.fcr
+
+    @property
+    def flr(self) -> Share:
+        return self.resolved.first_level
+
+    @property
+    def mtta(self) -> Times:
+        return self.acknowledged.overall
+
+    @property
+    def mttr(self) -> Times:
+        return self.resolved.overall
+
+    @property
+    def mtta_by_priority(self) -> tuple[tuple[str, Times], ...]:
+        return self.acknowledged.by_priority
+
+    @property
+    def mttr_by_priority(self) -> tuple[tuple[str, Times], ...]:
+        return self.resolved.by_priority
+
+    @property
+    def sla_response(self) -> Share:
+        return self.acknowledged.within_target
+
+    @property
+    def sla_resolution(self) -> Share:
+        return self.resolved.within_target
+
+    @property
+    def volume_by_category(self) -> tuple[tuple[str, int], ...]:
+        return self.created.by_category
+
+    @property
+    def volume_by_priority(self) -> tuple[tuple[str, int], ...]:
+        return self.created.by_priority
 
 
 @dataclass(frozen=True)
 class Breakdowns:
-    """Where the period's volume came from, and what is left at its end."""
+    """Where the period's volume came from (as the summary counted it), what is left at its
+    end, and what came back most."""
 
-    by_channel: tuple[tuple[str, int], ...]
-    by_site: tuple[tuple[str, int], ...]
-    heat: tuple[tuple[int, ...], ...]  # 7 weekdays (Monday first) x 24 local hours
+    created: Created
     backlog_ages: tuple[tuple[str, int], ...]
     top_categories: tuple[tuple[str, int], ...]
     top_callers: tuple[tuple[str, int], ...]
     top_assets: tuple[tuple[str, int], ...]
+
+    @property
+    def by_channel(self) -> tuple[tuple[str, int], ...]:
+        return self.created.by_channel
+
+    @property
+    def by_site(self) -> tuple[tuple[str, int], ...]:
+        return self.created.by_site
+
+    @property
+    def heat(self) -> tuple[tuple[int, ...], ...]:  # 7 weekdays (Monday first) x 24 hours
+        return self.created.heat
 
 
 def category_names(connection: Connection) -> dict[uuid.UUID, str]:
@@ -175,25 +220,14 @@ def summary(
     escalated = [escalation_counts_of(connection, w) for w in windows]
     volume = counted.volume
     return Summary(
-        volume=volume,
+        created=counted,
+        resolved=resolved,
+        acknowledged=acknowledged,
         backlog=backlog(connection, windows),
-        fcr=counted.fcr,
-        flr=resolved.first_level,
-        mtta=acknowledged.overall,
-        mttr=resolved.overall,
-        mtta_by_priority=acknowledged.by_priority,
-        mttr_by_priority=resolved.by_priority,
-        sla_response=acknowledged.within_target,
-        sla_resolution=resolved.within_target,
         reopen=_reopened(connection, windows),
         escalated_functional=Share(sum(e[0] for e in escalated), volume),
         escalated_hierarchical=Share(sum(e[1] for e in escalated), volume),
         repeat=Share(_repeats(connection, windows), volume),
-        volume_by_category=counted.by_category,
-        volume_by_priority=counted.by_priority,
-        created=counted,
-        resolved=resolved,
-        acknowledged=acknowledged,
     )
 
 
@@ -313,9 +347,7 @@ def breakdowns(
     and the categories, callers and assets that came back most."""
     inside = within(col(T.site_id), col(T.created_at), windows)
     return Breakdowns(
-        by_channel=counted.by_channel,
-        by_site=counted.by_site,
-        heat=counted.heat,
+        created=counted,
         backlog_ages=backlog_ages(connection, windows),
         top_categories=tuple(row for row in counted.by_category if row[0] != "(none)")[:TOP],
         top_callers=_top_named(connection, inside, col(T.caller_id), Caller),
