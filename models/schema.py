@@ -23,6 +23,7 @@ from models.org import (
     TeamMember,
 )
 from models.people import Asset, Caller, CallerPhone
+from models.report_store import ReportStore
 from models.roster import CategorySkill, CoverageMinimum, Shift, ShiftType, Skill, StaffSkill
 from models.tickets import Call, Ticket, TicketEvent
 from models.training import (
@@ -55,6 +56,7 @@ __all__ = [
     "MajorIncident",
     "Organisation",
     "PriorityRule",
+    "ReportStore",
     "SessionAttendee",
     "Setting",
     "Shift",

@@ -1,8 +1,10 @@
 """The monthly report in one call: every figure of a period at one site or all, with the
 period before for comparison, for the PDF, the CSV tables and the Reports page alike.
 
-Its parts are read side by side on their own connections. A finished period does not
-change while it is read (tickets are not created in the past), so the parts agree.
+Its parts are read side by side on their own connections. The costly ones (the key figures
+of the period and of the one before, each month of the trend) are kept once a period is over
+(:mod:`app.reports.stored`) and read back while nothing they count has changed, so a month
+already read opens at once; the rest is counted every time.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, select
@@ -24,8 +26,17 @@ from app.reports.operations import Operations, operations
 from app.reports.people import PhoneDesk, StaffRow, phone_desk, staff_names, staff_rows
 from app.reports.period import Period, Sites, report_sites
 from app.reports.readings import KeyFigure, key_figures
-from app.reports.tickets import Breakdowns, Summary, breakdowns, category_names, summary
-from app.reports.trend import TrendMonth, trend
+from app.reports.stored import Store, reference_digest
+from app.reports.tickets import (
+    REPEAT_DAYS,
+    Breakdowns,
+    Summary,
+    breakdowns,
+    category_names,
+    summary,
+)
+from app.reports.times import Calendars
+from app.reports.trend import MonthCounts, TrendMonth, month_counts, trend
 from app.tickets.sla import site_calendar
 from models.clock import utcnow
 from models.engine import read_connection
@@ -75,24 +86,49 @@ def monthly_report(
     now = now or utcnow()
     step = progress or (lambda _percent, _what: None)
     sites = report_sites(engine, site_code)
-    windows, earlier = sites.windows(period), sites.windows(period.previous())
+    windows = sites.windows(period)
     step(5, "Reading the period's tickets")
     with read_connection(engine) as connection:
         calendars = _calendars(connection, sites)
         categories = category_names(connection)
         names = staff_names(connection)
+        reference = reference_digest(connection, sites.rows)
+    store = Store(engine, sites.rows[0].code if site_code else "", reference, now)
 
     def read(part: Callable[[Connection], T]) -> T:
         with read_connection(engine) as connection:
             return part(connection)
 
+    def kept_summary(when: Period, at: Calendars | None) -> Summary:
+        kind = "summary business" if at is not None else "summary"
+        w = sites.windows(when)
+        return store.kept(
+            kind,
+            when,
+            w,
+            Summary,
+            lambda: read(lambda c: summary(c, w, at, categories)),
+            looks_back=timedelta(days=REPEAT_DAYS),
+        )
+
+    def kept_month(month: Period) -> MonthCounts:
+        return store.kept(
+            "month",
+            month,
+            sites.windows(month),
+            MonthCounts,
+            lambda: read(lambda c: month_counts(c, month, sites)),
+        )
+
     # The parts run side by side, each on its own connection: while one walks its rows in
     # Python, the others wait on the database, which works without the interpreter's lock.
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="report") as pool:
-        before = pool.submit(read, lambda c: summary(c, earlier, None, categories))
-        rest = pool.submit(read, lambda c: (phone_desk(c, windows, names), trend(c, period, sites)))
+        before = pool.submit(kept_summary, period.previous(), None)
+        rest = pool.submit(
+            read, lambda c: (phone_desk(c, windows, names), trend(c, period, sites, kept_month))
+        )
         running = pool.submit(operations, engine, period, sites, now)
-        current = read(lambda c: summary(c, windows, calendars, categories))
+        current = kept_summary(period, calendars)
         parts_read = pool.submit(read, lambda c: breakdowns(c, windows, current.created))
         step(40, "Reading the people of the period")
         staff = read(lambda c: staff_rows(c, windows, current.resolved, names))

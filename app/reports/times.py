@@ -34,7 +34,7 @@ class Durations:
     overall: Times
     by_priority: tuple[tuple[str, Times], ...]  # every priority, P1 first
     by_group: Mapping[str, tuple[float, int]]  # "P3 Network": (hours summed, tickets)
-    by_person: Mapping[uuid.UUID | None, tuple[int, float | None, Share]]  # count, median, SLA
+    by_person: Mapping[uuid.UUID, tuple[int, float | None, Share]]  # count, median, SLA
     within_target: Share  # reached by its target, of those that had one
     first_level: Share  # by a service-desk team without escalation (asked of resolutions)
 
@@ -109,12 +109,13 @@ def durations(
                 Share(sum(judged[person]), len(judged[person])),
             )
             for person, listed in by_person.items()
+            if person is not None  # nobody's: counted overall, in no one's row
         },
         Share(
             sum(sum(listed) for listed in judged.values()),
             sum(len(listed) for listed in judged.values()),
         ),
-        Share(first_level, sum(len(listed) for listed in by_person.values())),
+        Share(first_level, sum(len(listed) for listed in by_priority.values())),
     )
 
 
