@@ -212,6 +212,16 @@ def write_output(target: Path, example: str, write: Callable[[Path], T]) -> T:
     """Run ``write`` on a new file beside ``target``, then put it in ``target``'s place, so a
     failed write leaves whatever was there. Refuses a folder and a Switchboard database
     (``example`` is a file name to suggest instead)."""
+    check_output(target, example)
+    with new_file_beside(target) as partial:
+        result = write(partial)
+        os.replace(partial, target)
+    return result
+
+
+def check_output(target: Path, example: str) -> None:
+    """Refuse ``target`` if it is a folder or a Switchboard database: checked again as the
+    file is written, and by a command before it reads anything."""
     if target.is_dir():
         raise SwitchboardError(f"{target} is a folder; give a file name, such as {example}.")
     if _is_database(target):
@@ -219,10 +229,6 @@ def write_output(target: Path, example: str, write: Callable[[Path], T]) -> T:
             f"{target} is a Switchboard database; an export never writes over one. "
             f"Give another file name, such as {example}."
         )
-    with new_file_beside(target) as partial:
-        result = write(partial)
-        os.replace(partial, target)
-    return result
 
 
 def _is_database(path: Path) -> bool:

@@ -88,6 +88,7 @@ def run_report(args: argparse.Namespace, url: str) -> int:
 def _check_outputs(pdf: Path | None, folder: Path | None, example: str) -> None:
     """Refuse outputs that cannot be written before the report is read, so a refused run
     writes nothing (not the PDF either when the CSV folder is the problem)."""
+    from app.exports import check_output
     from app.reports.csv_tables import check_folder
 
     if pdf is None and folder is None:
@@ -96,8 +97,7 @@ def _check_outputs(pdf: Path | None, folder: Path | None, example: str) -> None:
             "or both."
         )
     if pdf is not None:
-        if pdf.is_dir():
-            raise SwitchboardError(f"{pdf} is a folder; give a file name, such as {example}.")
+        check_output(pdf, example)
         if not pdf.parent.is_dir():
             raise SwitchboardError(
                 f"The folder {pdf.parent} does not exist; make it first or give another one "

@@ -33,6 +33,9 @@ class ReportStore(Table, table=True):
     last_day: date
     lo: datetime = Field(sa_type=UTCDateTime, description="The earliest moment counted from")
     hi: datetime = Field(sa_type=UTCDateTime, description="The end of what was counted")
+    with_backlog: bool = Field(
+        description="Holds the backlog at its end, which older tickets' closing changes"
+    )
     reference: str = Field(
         max_length=64, description="Digest of the names, hours and format it was made with"
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
@@ -27,6 +27,8 @@ from app.maintenance.tasks import change_task, create_task, end_task
 from app.permissions import Action, refusal
 from app.queue.query import SavedView
 from app.queue.saved_views import save_view
+from app.reports.period import parse_month
+from app.reports.report import monthly_report
 from app.server_rules import TABLE_GRANTS, group_name, installed, sync_login
 from app.server_setup import set_up_server
 from app.tickets.actions import TicketDraft, add_note, change_status, create_ticket
@@ -545,3 +547,31 @@ def test_the_installations_own_login_is_never_altered_by_staff_changes(server: S
         assert connection.execute(
             text("SELECT rolsuper AND rolcanlogin FROM pg_roles WHERE rolname = :n"), {"n": owner}
         ).scalar()
+
+
+# ------------------------------------------------------------------- kept report figures
+
+
+def test_kept_report_figures_are_the_manager_s_and_an_operator_s_change_forgets_them(
+    server: Server,
+) -> None:
+    ann, mia, org = server.as_("ann"), server.as_("mia"), server.org
+    october = parse_month("2026-10")
+    draft = TicketDraft(summary="VPN drops", caller_id=org.alice)
+    ticket = create_ticket(ann, draft, org.ann, now=datetime(2026, 10, 14, 9, tzinfo=UTC))
+    assert monthly_report(mia, org.mia, october, now=NOW).now.volume == 1
+    count = "SELECT count(*) FROM report_store WHERE body IS NOT NULL"
+    with server.owner.connect() as connection:
+        assert connection.execute(text(count)).scalar() > 0
+    assert "permission denied" in refused(ann, "SELECT * FROM report_store")
+    # Her change runs the trigger, which may delete what she may not read.
+    assert accepted(ann, "UPDATE ticket SET priority = 1 WHERE id = :id", id=ticket.id) == 1
+    with server.owner.connect() as connection:
+        left = connection.execute(
+            text("SELECT kind FROM report_store WHERE first_day = '2026-10-01'")
+        ).scalars()
+        assert "summary business" not in list(left)  # October's key figures are forgotten
+    assert monthly_report(mia, org.mia, october, now=NOW).now.volume_by_priority[0] == (
+        "P1 Critical",
+        1,
+    )

@@ -109,6 +109,7 @@ def monthly_report(
             Summary,
             lambda: read(lambda c: summary(c, w, at, categories)),
             looks_back=timedelta(days=REPEAT_DAYS),
+            with_backlog=True,
         )
 
     def kept_month(month: Period) -> MonthCounts:

@@ -84,11 +84,13 @@ class Store:
         count: Callable[[], T],
         *,
         looks_back: timedelta = timedelta(0),
+        with_backlog: bool = False,
     ) -> T:
         """The ``kind`` part of ``period`` as kept, or as ``count`` counts it now (kept for
         next time if the period is over). ``count`` must open its own connection, so that it
         reads after the claim (see :mod:`models.report_store`); ``looks_back`` widens what
-        the part was counted from before the period (repeat incidents look 30 days back)."""
+        the part was counted from before the period (repeat incidents look 30 days back);
+        ``with_backlog`` says it holds the backlog at the period's end."""
         if not windows or max(w.end for w in windows) > self.now:
             return count()
         adapter = TypeAdapter(shape)
@@ -101,7 +103,7 @@ class Store:
         if body is not None:
             return adapter.validate_json(body)
         lo = min(w.start for w in windows) - looks_back
-        claim = self._claim(kind, period, lo, max(w.end for w in windows))
+        claim = self._claim(kind, period, lo, max(w.end for w in windows), with_backlog)
         value = count()
         if claim is not None:
             self._fill(claim, adapter.dump_json(value).decode())
@@ -115,11 +117,14 @@ class Store:
             col(R.last_day) == period.last,
         )
 
-    def _claim(self, kind: str, period: Period, lo: datetime, hi: datetime) -> uuid.UUID | None:
+    def _claim(
+        self, kind: str, period: Period, lo: datetime, hi: datetime, with_backlog: bool
+    ) -> uuid.UUID | None:
         """An empty row for the part, committed before its figures are read: a change to
-        what it counts from, made from now on, deletes it. On PostgreSQL the ticket tables
-        are locked against writes for the moment of the claim, so no change already under
-        way can slip between the claim and the reading."""
+        what it counts from, made from now on, deletes it. On PostgreSQL the ticket
+        table is locked against writes for the moment of the claim, so no change already under
+        way can slip between the claim and the reading. (Ticket events are written at the
+        moment they happen, after any finished period; only an import writes older ones.)"""
         row = R(
             kind=kind,
             site_key=self.site_key,
@@ -127,13 +132,14 @@ class Store:
             last_day=period.last,
             lo=lo,
             hi=hi,
+            with_backlog=with_backlog,
             reference=self.reference,
             made_at=self.now,
         )
         try:
             with write_session(self.engine) as session:
                 if not is_sqlite(self.engine):  # SQLite's writers already take turns
-                    session.execute(text("LOCK TABLE ticket, ticket_event IN SHARE MODE"))
+                    session.execute(text("LOCK TABLE ticket IN SHARE MODE"))
                 session.execute(delete(R).where(*self._key(kind, period)))
                 session.add(row)
         except (DBAPIError, DatabaseError) as error:

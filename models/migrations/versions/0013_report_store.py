@@ -48,8 +48,10 @@ TIMED = (
     "response_breached",
     "resolution_breached",
 )
-# - created before its end: the backlog at the end, which a ticket leaves when it is closed
-#   (closing now changes no past backlog; reopening a ticket closed then does) or moves site.
+# - closed in the span: the trend's closed counts;
+# - created before its end, for a part that holds the backlog at its end (``with_backlog``):
+#   a ticket leaves that backlog when it is closed before the end (closing one now changes
+#   no past backlog; reopening one closed then does), or when it moves site.
 TRIGGER_COLUMNS = sorted({*CREATED, *TIMED, "closed_at"})
 
 
@@ -70,15 +72,19 @@ def _update_touches(old: str, new: str, differs: str) -> str:
         for moment in ("first_response_at", "resolved_at")
         for row in (old, new)
     )
-    closed = (
-        f"({old}.closed_at {differs} {new}.closed_at"
-        f" AND ({old}.closed_at < report_store.hi OR {new}.closed_at < report_store.hi))"
+    closed = f"({_in_span(f'{old}.closed_at')} OR {_in_span(f'{new}.closed_at')})"
+    closing = f"{old}.closed_at {differs} {new}.closed_at"
+    moved = f"{old}.site_id {differs} {new}.site_id"
+    hi = "report_store.hi"
+    backlog = (
+        f"report_store.with_backlog AND {old}.created_at < {hi} AND ({moved} OR"
+        f" ({closing} AND ({old}.closed_at < {hi} OR {new}.closed_at < {hi})))"
     )
     return (
         f"({created} AND {_changed(CREATED, old, new, differs)})"
         f" OR (({timed}) AND {_changed(TIMED, old, new, differs)})"
-        f" OR ({old}.created_at < report_store.hi"
-        f" AND ({old}.site_id {differs} {new}.site_id OR {closed}))"
+        f" OR ({closed} AND ({closing} OR {moved}))"
+        f" OR ({backlog})"
     )
 
 
@@ -103,8 +109,11 @@ def _sqlite_ddl() -> list[str]:
 
 def _postgres_function(name: str, rows: str, where: str) -> str:
     """A statement trigger's function: one DELETE for all the rows a statement wrote (a bulk
-    load or a bulk update runs it once, not once per row)."""
-    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    load or a bulk update runs it once, not once per row). It runs as the schema's owner
+    (SECURITY DEFINER): an operator saving a ticket may not touch the manager's report
+    figures, but what they change must still forget them."""
+    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path FROM CURRENT AS $$
         BEGIN
             DELETE FROM report_store WHERE EXISTS (SELECT 1 FROM {rows} WHERE {where});
             RETURN NULL;
@@ -185,6 +194,7 @@ def upgrade() -> None:
         sa.Column("last_day", sa.Date(), nullable=False),
         sa.Column("lo", UTCDateTime(), nullable=False),
         sa.Column("hi", UTCDateTime(), nullable=False),
+        sa.Column("with_backlog", sa.Boolean(), nullable=False),
         sa.Column("reference", sa.String(length=64), nullable=False),
         sa.Column("made_at", UTCDateTime(), nullable=False),
         sa.Column("body", sa.Text(), nullable=True),
