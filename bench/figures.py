@@ -11,11 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 
-def timed(action: Callable[[], Any], repeat: int) -> list[float]:
-    """``repeat`` timings of ``action`` in milliseconds, after one untimed warm run."""
+def timed(
+    action: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None
+) -> list[float]:
+    """``repeat`` timings of ``action`` in milliseconds, after one untimed warm run;
+    ``before`` (untimed) runs ahead of each, to set the same scene every time."""
     action()
     samples = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         action()
         samples.append((time.perf_counter() - start) * 1000)

@@ -4,23 +4,29 @@ memory, against bare ``sqlite3`` reads of the month's tickets measured in the sa
     python bench/report.py --db FILE --month YYYY-MM [--site CODE] [--repeat 3]
 
 FILE is an existing Switchboard SQLite database made by ``switchboard demo-data`` (it is
-opened as the command line opens it, and only read). "Now" for the report is 16:00 UTC on the
-day after the month (what ``demo-data --as-of`` calls the end of its data: the month's report
-as printed the next day), so the figures do not depend on the day the benchmark runs; the
-actor is the database's first manager by user name. Prints one JSON object per figure: the
-median of ``--repeat`` warm runs in milliseconds and their range (:mod:`bench.figures`).
+opened as the command line opens it; the report keeps the figures of a finished month in its
+``report_store`` table, which the benchmark empties before each "counted" run). "Now" for
+the report is 16:00 UTC on the day after the month (what ``demo-data --as-of`` calls the end
+of its data: the month's report as printed the next day), so the figures do not depend on
+the day the benchmark runs; the actor is the database's first manager by user name. Prints
+one JSON object per figure: the median of ``--repeat`` warm runs in milliseconds and their
+range (:mod:`bench.figures`).
 
 - ``raw count of the month``: ``SELECT count(*) FROM ticket WHERE created_at >= ? AND
   created_at < ?`` over the month's UTC days (the floor for counting, an index range);
 - ``raw read of the month's ticket rows``: the columns the report reads (:data:`COLUMNS`)
   of the same tickets, fetched: the floor for reading the month once;
-- ``report figures``: :func:`app.reports.report.monthly_report`, what the screen needs,
-  with both baselines and its ratios to them;
-- ``report pdf``: the figures and :func:`app.reports.pdf.report_pdf` (charts drawn, the PDF
-  built in memory), as ``switchboard report --out`` makes it, less the file write;
-- ``report pdf peak memory``: the peak of Python's allocations (``tracemalloc``, numpy's
-  arrays included; not matplotlib's Agg pixel buffers, PIL's images or SQLite's page cache)
-  above what was allocated before, during the figures and the PDF, each run;
+- ``report figures, counted``: :func:`app.reports.report.monthly_report`, what the screen
+  needs, for a month read for the first time (or after a change to its tickets): nothing
+  kept, everything counted; with both baselines and its ratios to them;
+- ``report figures, kept``: the same for a month already read, its key figures and trend
+  months read back from ``report_store`` (:mod:`app.reports.stored`);
+- ``report pdf, counted`` and ``report pdf, kept``: the figures and
+  :func:`app.reports.pdf.report_pdf` (charts drawn, the PDF built in memory), as
+  ``switchboard report --out`` makes it, less the file write;
+- ``report pdf peak memory``: counted, the peak of Python's allocations (``tracemalloc``,
+  numpy's arrays included; not matplotlib's Agg pixel buffers, PIL's images or SQLite's page
+  cache) above what was allocated before, during the figures and the PDF, each run;
 - ``report pdf rss growth``: for context, once, before anything else is measured: the
   process's resident-set high-water mark (``getrusage``) after the first export minus its
   resident set just before it (``psutil``), modules already imported: what the whole export
@@ -49,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
+from sqlalchemy import delete  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 import app.reports.charts  # noqa: E402, F401  (imported before memory is read)
@@ -59,9 +66,10 @@ from app.reports.period import Period, parse_month  # noqa: E402
 from app.reports.report import Report, monthly_report  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
 from models.clock import use_source  # noqa: E402
-from models.engine import make_engine, read_session  # noqa: E402
+from models.engine import make_engine, read_session, write_session  # noqa: E402
 from models.enums import StaffRole  # noqa: E402
 from models.org import Staff  # noqa: E402
+from models.report_store import ReportStore  # noqa: E402
 
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"  # as Switchboard stores a moment in SQLite (UTC, naive)
 # The ticket columns the report's queries read (app/reports/*.py).
@@ -166,6 +174,17 @@ def main() -> int:
     def pdf() -> bytes:
         return report_pdf(figures(), "a4", made_by="bench")
 
+    def forget() -> None:
+        with write_session(engine) as session:
+            session.execute(delete(ReportStore))
+
+    def counted(action: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            forget()
+            return action()
+
+        return run
+
     try:
         with use_source(lambda: now):
             sizes: dict[str, Any] = {
@@ -175,7 +194,7 @@ def main() -> int:
                 "total_tickets": raw.execute("SELECT count(*) FROM ticket").fetchone()[0],
                 "repeat": args.repeat,
             }
-            rss = _rss_growth(pdf)  # the first export of the process, before the others
+            rss = _rss_growth(counted(pdf))  # the first export of the process
             shown = figures()
             sizes["month_tickets_report"] = shown.now.volume  # each site's local days
             data = pdf()
@@ -185,11 +204,13 @@ def main() -> int:
             report("raw count of the month", count, None, **sizes)
             report("raw read of the month's ticket rows", read, None, rows=rows, **sizes)
             base_count, base_read = statistics.median(count), statistics.median(read)
-            for name, action, extra in (
-                ("report figures", figures, {}),
-                ("report pdf", pdf, {"pdf_bytes": len(data)}),
+            for name, action, before, extra in (
+                ("report figures, counted", figures, forget, {}),
+                ("report figures, kept", figures, None, {}),
+                ("report pdf, counted", pdf, forget, {"pdf_bytes": len(data)}),
+                ("report pdf, kept", pdf, None, {"pdf_bytes": len(data)}),
             ):
-                ours = timed(action, args.repeat)
+                ours = timed(action, args.repeat, before)
                 mine = statistics.median(ours)
                 report(
                     name,
@@ -204,7 +225,7 @@ def main() -> int:
                 )
             _memory(
                 "report pdf peak memory",
-                _traced_peaks(pdf, args.repeat),
+                _traced_peaks(counted(pdf), args.repeat),
                 method="tracemalloc peak above the start (Python allocations, numpy included)",
                 **sizes,
             )

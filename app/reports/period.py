@@ -85,6 +85,12 @@ def month_of(day: date) -> Period:
     return Period(day.replace(day=1), day.replace(day=monthrange(day.year, day.month)[1]), "month")
 
 
+def last_complete_month(now: datetime) -> Period:
+    """The month before the one ``now`` falls in at this workstation: the month a manager
+    reports on."""
+    return month_of(now.astimezone().date()).previous()
+
+
 def quarter_of(day: date) -> Period:
     """The calendar quarter ``day`` is in."""
     first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)

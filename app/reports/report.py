@@ -24,7 +24,7 @@ from app.org.organisation import organisation
 from app.permissions import Action, require_now
 from app.reports.operations import Operations, operations
 from app.reports.people import PhoneDesk, StaffRow, phone_desk, staff_names, staff_rows
-from app.reports.period import Period, Sites, report_sites
+from app.reports.period import Period, Sites, last_complete_month, report_sites
 from app.reports.readings import KeyFigure, key_figures
 from app.reports.stored import Store, reference_digest
 from app.reports.tickets import (
@@ -161,6 +161,14 @@ def monthly_report(
             site.code for site in sites.rows if calendars[site.id] is None
         ),
     )
+
+
+def keep_last_month(engine: Engine, actor_id: uuid.UUID, now: datetime | None = None) -> None:
+    """Count the last complete month at every site, so that its figures are kept
+    (:mod:`app.reports.stored`) before a manager opens it: run in the background by a
+    manager's window, now and then, since any change to the month's tickets forgets them."""
+    now = now or utcnow()
+    monthly_report(engine, actor_id, last_complete_month(now), now=now)
 
 
 def _calendars(connection: Connection, sites: Sites) -> dict[uuid.UUID, BusinessCalendar | None]:

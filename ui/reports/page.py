@@ -50,7 +50,14 @@ from app.errors import SwitchboardError
 from app.permissions import Action, context_may
 from app.pick_lists import Choice
 from app.reports.drill import drill
-from app.reports.period import Period, between, month_of, quarter_of, report_site_choices
+from app.reports.period import (
+    Period,
+    between,
+    last_complete_month,
+    month_of,
+    quarter_of,
+    report_site_choices,
+)
 from app.reports.report import Report, monthly_report
 from models.clock import utcnow
 from ui.kit.errors import show_failure
@@ -89,10 +96,6 @@ KINDS = ("Month", "Quarter", "Range")
 def today() -> date:
     """Today at the workstation, from the program's clock."""
     return utcnow().astimezone().date()
-
-
-def last_complete_month() -> Period:
-    return month_of(today()).previous()
 
 
 def _qdate(day: date) -> QDate:
@@ -241,7 +244,7 @@ class ReportsPage(Page):
         return self._choice_page(("&Quarter:", self.quarter_combo))
 
     def _range_choice(self) -> QWidget:
-        month = last_complete_month()
+        month = last_complete_month(utcnow())
         self.from_edit = self._date_edit("reportFrom", "First day", month.first)
         self.to_edit = self._date_edit("reportTo", "Last day", month.last)
         return self._choice_page(("Fro&m:", self.from_edit), ("T&o:", self.to_edit))

@@ -51,6 +51,7 @@ from resources import resource_path
 from ui.kit.errors import problem_text
 from ui.kit.remembered import restore_window, save_window
 from ui.kit.tasks import run_task
+from ui.reports.keeper import KEEP_REPORTS_MS, ReportKeeper
 from ui.shell.events import TicketsRaised
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
 
@@ -142,10 +143,12 @@ class MainWindow(QMainWindow):
         *,
         page_options: Mapping[str, Mapping[str, Any]] | None = None,
         raise_tickets_ms: int = RAISE_TICKETS_MS,
+        keep_reports_ms: int = KEEP_REPORTS_MS,
     ) -> None:
         """``page_options``: keyword arguments for a page's factory, by page key (tests
         switch the queue's polling off this way). ``raise_tickets_ms``: how often the due
-        maintenance tickets are raised; 0 never (tests that are not about it)."""
+        maintenance tickets are raised; ``keep_reports_ms``: how often a manager's last
+        complete month is counted and kept (:mod:`ui.reports.keeper`); 0 never."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow):
         self.raise_timer.setInterval(max(raise_tickets_ms, 0))
         self.raise_timer.timeout.connect(self.raise_maintenance_tickets)
         self._raises_tickets = raise_tickets_ms > 0
+        self.report_keeper = ReportKeeper(keep_reports_ms, self)
 
         self.opening = QLabel("Opening the database…")
         self.opening.setObjectName("openingPage")
@@ -213,6 +217,7 @@ class MainWindow(QMainWindow):
         if self._raises_tickets:
             self.raise_maintenance_tickets()
             self.raise_timer.start()
+        self.report_keeper.start(context, lambda: self.damaged_banner is not None)
 
     # -- maintenance tickets ------------------------------------------------------------------
     def raise_maintenance_tickets(self) -> None:
