@@ -143,7 +143,7 @@ class Store:
                 session.execute(delete(R).where(*self._key(kind, period)))
                 session.add(row)
         except (DBAPIError, DatabaseError) as error:
-            log.info("Report figures of %s not kept: %s", period.code, error)
+            log.warning("Report figures of %s not kept: %s", period.code, error)
             return None
         return row.id
 
@@ -153,4 +153,4 @@ class Store:
             with write_session(self.engine) as session:
                 session.execute(update(R).where(col(R.id) == claim).values(body=body))
         except (DBAPIError, DatabaseError) as error:
-            log.info("Report figures not kept: %s", error)
+            log.warning("Report figures not kept: %s", error)
