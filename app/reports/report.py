@@ -10,7 +10,7 @@ already read opens at once; the rest is counted every time.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +26,7 @@ from app.reports.operations import Operations, operations
 from app.reports.people import PhoneDesk, StaffRow, phone_desk, staff_names, staff_rows
 from app.reports.period import Period, Sites, last_complete_month, report_sites
 from app.reports.readings import KeyFigure, key_figures
-from app.reports.stored import Store, reference_digest
+from app.reports.stored import Part, Store, reference_digest
 from app.reports.tickets import (
     REPEAT_DAYS,
     Breakdowns,
@@ -44,6 +44,7 @@ from models.org import SiteClosure
 
 T = TypeVar("T")
 Progress = Callable[[int, str], None]  # (percent done, what is being read)
+MONTH = Part("month", MonthCounts)  # a month's counts for the twelve-month trend
 
 
 @dataclass(frozen=True)
@@ -100,25 +101,23 @@ def monthly_report(
             return part(connection)
 
     def kept_summary(when: Period, at: Calendars | None) -> Summary:
-        kind = "summary business" if at is not None else "summary"
-        w = sites.windows(when)
-        return store.kept(
-            kind,
-            when,
-            w,
+        part = Part(
+            "summary business" if at is not None else "summary",
             Summary,
-            lambda: read(lambda c: summary(c, w, at, categories)),
             looks_back=timedelta(days=REPEAT_DAYS),
             with_backlog=True,
         )
-
-    def kept_month(month: Period) -> MonthCounts:
+        w = sites.windows(when)
         return store.kept(
-            "month",
-            month,
-            sites.windows(month),
-            MonthCounts,
-            lambda: read(lambda c: month_counts(c, month, sites)),
+            part, [when], sites.windows, lambda _: [read(lambda c: summary(c, w, at, categories))]
+        )[0]
+
+    def kept_months(months: Sequence[Period]) -> list[MonthCounts]:
+        return store.kept(
+            MONTH,
+            months,
+            sites.windows,
+            lambda missing: read(lambda c: [month_counts(c, m, sites) for m in missing]),
         )
 
     # The parts run side by side, each on its own connection: while one walks its rows in
@@ -126,7 +125,7 @@ def monthly_report(
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="report") as pool:
         before = pool.submit(kept_summary, period.previous(), None)
         rest = pool.submit(
-            read, lambda c: (phone_desk(c, windows, names), trend(c, period, sites, kept_month))
+            read, lambda c: (phone_desk(c, windows, names), trend(c, period, sites, kept_months))
         )
         running = pool.submit(operations, engine, period, sites, now)
         current = kept_summary(period, calendars)

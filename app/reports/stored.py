@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, delete, select, text, update
@@ -66,6 +66,19 @@ def reference_digest(connection: Connection, sites: Iterable[Site]) -> str:
 
 
 @dataclass(frozen=True)
+class Part(Generic[T]):
+    """A part of the report that can be kept: its ``kind``, the ``shape`` of its figures,
+    how far before its period it counts from (``looks_back``: repeat incidents look 30 days
+    back), and whether it holds the backlog at the period's end (``with_backlog``), which
+    older tickets' closing changes."""
+
+    kind: str
+    shape: type[T]
+    looks_back: timedelta = timedelta(0)
+    with_backlog: bool = False
+
+
+@dataclass(frozen=True)
 class Store:
     """The kept parts of one report's site (``site_key``: a site's code, or "" for every
     site), valid for ``reference``, with "now" to tell a finished period."""
@@ -77,80 +90,104 @@ class Store:
 
     def kept(
         self,
-        kind: str,
-        period: Period,
-        windows: tuple[SiteWindow, ...],
-        shape: type[T],
-        count: Callable[[], T],
-        *,
-        looks_back: timedelta = timedelta(0),
-        with_backlog: bool = False,
-    ) -> T:
-        """The ``kind`` part of ``period`` as kept, or as ``count`` counts it now (kept for
-        next time if the period is over). ``count`` must open its own connection, so that it
-        reads after the claim (see :mod:`models.report_store`); ``looks_back`` widens what
-        the part was counted from before the period (repeat incidents look 30 days back);
-        ``with_backlog`` says it holds the backlog at the period's end."""
-        if not windows or max(w.end for w in windows) > self.now:
-            return count()
-        adapter = TypeAdapter(shape)
-        with read_connection(self.engine) as connection:
-            body = connection.execute(
-                select(col(R.body)).where(
-                    *self._key(kind, period), col(R.reference) == self.reference
-                )
-            ).scalar_one_or_none()
-        if body is not None:
-            return adapter.validate_json(body)
-        lo = min(w.start for w in windows) - looks_back
-        claim = self._claim(kind, period, lo, max(w.end for w in windows), with_backlog)
-        value = count()
-        if claim is not None:
-            self._fill(claim, adapter.dump_json(value).decode())
-        return value
+        part: Part[T],
+        periods: Sequence[Period],
+        windows_of: Callable[[Period], tuple[SiteWindow, ...]],
+        count: Callable[[Sequence[Period]], Sequence[T]],
+    ) -> list[T]:
+        """The ``part`` of each of ``periods``, as kept or as ``count`` counts the others
+        now (all in one call), in the order of ``periods``; those that are over are kept for
+        next time. ``count`` must open its own connection, so that it reads after the claim
+        (see :mod:`models.report_store`)."""
+        windows = {period: windows_of(period) for period in periods}
+        over = [p for p in periods if windows[p] and max(w.end for w in windows[p]) <= self.now]
+        adapter = TypeAdapter(part.shape)
+        found = {
+            period: adapter.validate_json(body) for period, body in self._read(part, over).items()
+        }
+        missing = [period for period in periods if period not in found]
+        if not missing:
+            return [found[period] for period in periods]
+        claims = self._claim(part, [p for p in missing if p in over], windows)
+        counted = dict(zip(missing, count(missing), strict=True))
+        self._fill({claim: adapter.dump_json(counted[p]).decode() for p, claim in claims.items()})
+        return [found[period] if period in found else counted[period] for period in periods]
 
-    def _key(self, kind: str, period: Period) -> tuple:
-        return (
-            col(R.kind) == kind,
-            col(R.site_key) == self.site_key,
-            col(R.first_day) == period.first,
-            col(R.last_day) == period.last,
-        )
+    def _read(self, part: Part[T], periods: Sequence[Period]) -> dict[Period, str]:
+        """The kept figures of those of ``periods`` that have them, as stored."""
+        if not periods:
+            return {}
+        wanted = {(period.first, period.last): period for period in periods}
+        with read_connection(self.engine) as connection:
+            rows = connection.execute(
+                select(col(R.first_day), col(R.last_day), col(R.body)).where(
+                    col(R.kind) == part.kind,
+                    col(R.site_key) == self.site_key,
+                    col(R.reference) == self.reference,
+                    col(R.first_day).in_([period.first for period in periods]),
+                    col(R.body).is_not(None),
+                )
+            ).all()
+        return {
+            wanted[first, last]: body
+            for first, last, body in rows
+            if (first, last) in wanted and body is not None
+        }
 
     def _claim(
-        self, kind: str, period: Period, lo: datetime, hi: datetime, with_backlog: bool
-    ) -> uuid.UUID | None:
-        """An empty row for the part, committed before its figures are read: a change to
-        what it counts from, made from now on, deletes it. On PostgreSQL the ticket
-        table is locked against writes for the moment of the claim, so no change already under
-        way can slip between the claim and the reading. (Ticket events are written at the
-        moment they happen, after any finished period; only an import writes older ones.)"""
-        row = R(
-            kind=kind,
-            site_key=self.site_key,
-            first_day=period.first,
-            last_day=period.last,
-            lo=lo,
-            hi=hi,
-            with_backlog=with_backlog,
-            reference=self.reference,
-            made_at=self.now,
-        )
+        self,
+        part: Part[T],
+        periods: Sequence[Period],
+        windows: Mapping[Period, tuple[SiteWindow, ...]],
+    ) -> dict[Period, uuid.UUID]:
+        """An empty row for each period's part, committed before its figures are read: a
+        change to what it counts from, made from now on, deletes it. On PostgreSQL the
+        ticket table is locked against writes for the moment of the claim, so no change
+        already under way can slip between the claim and the reading. (Ticket events are
+        written at the moment they happen, after any finished period; only an import writes
+        older ones.)"""
+        if not periods:
+            return {}
+        rows = {
+            period: R(
+                kind=part.kind,
+                site_key=self.site_key,
+                first_day=period.first,
+                last_day=period.last,
+                lo=min(w.start for w in windows[period]) - part.looks_back,
+                hi=max(w.end for w in windows[period]),
+                with_backlog=part.with_backlog,
+                reference=self.reference,
+                made_at=self.now,
+            )
+            for period in periods
+        }
         try:
             with write_session(self.engine) as session:
                 if not is_sqlite(self.engine):  # SQLite's writers already take turns
                     session.execute(text("LOCK TABLE ticket IN SHARE MODE"))
-                session.execute(delete(R).where(*self._key(kind, period)))
-                session.add(row)
+                for period in periods:
+                    session.execute(
+                        delete(R).where(
+                            col(R.kind) == part.kind,
+                            col(R.site_key) == self.site_key,
+                            col(R.first_day) == period.first,
+                            col(R.last_day) == period.last,
+                        )
+                    )
+                session.add_all(rows.values())
         except (DBAPIError, DatabaseError) as error:
-            log.warning("Report figures of %s not kept: %s", period.code, error)
-            return None
-        return row.id
+            log.warning("Report figures (%s) not kept: %s", part.kind, error)
+            return {}
+        return {period: row.id for period, row in rows.items()}
 
-    def _fill(self, claim: uuid.UUID, body: str) -> None:
-        """The figures into the claimed row, unless a change deleted it meanwhile."""
+    def _fill(self, bodies: Mapping[uuid.UUID, str]) -> None:
+        """The figures into the claimed rows, except those a change deleted meanwhile."""
+        if not bodies:
+            return
         try:
             with write_session(self.engine) as session:
-                session.execute(update(R).where(col(R.id) == claim).values(body=body))
+                for claim, body in bodies.items():
+                    session.execute(update(R).where(col(R.id) == claim).values(body=body))
         except (DBAPIError, DatabaseError) as error:
             log.warning("Report figures not kept: %s", error)

@@ -10,7 +10,7 @@ created in between plus those closed in between.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +77,12 @@ def trend(
     connection: Connection,
     period: Period,
     sites: Sites,
-    counted: Callable[[Period], MonthCounts],
+    counted: Callable[[Sequence[Period]], Sequence[MonthCounts]],
 ) -> tuple[TrendMonth, ...]:
-    """The twelve months ending with the one ``period`` ends in; ``counted`` gives a month's
-    counts (:func:`month_counts`, or kept ones)."""
+    """The twelve months ending with the one ``period`` ends in; ``counted`` gives the
+    months' counts (:func:`month_counts` of each, or kept ones)."""
     months = period.trend_months()
-    counts = [counted(month) for month in months]
+    counts = counted(months)
     backlogs = [0] * len(months)
     backlogs[-1] = backlog(connection, sites.windows(months[-1]))
     for index in range(len(months) - 2, -1, -1):
