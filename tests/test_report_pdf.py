@@ -13,13 +13,16 @@ import statistics
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy
+import pypdfium2 as pdfium
 import pytest
+from PIL import Image as PILImage
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
@@ -540,3 +543,47 @@ def test_a_cancelled_export_leaves_the_file_that_was_there(
 def test_the_paper_follows_the_locale(locale_name: str, paper: str) -> None:
     """The README: Letter in the US and Canada, A4 elsewhere."""
     assert paper_for_locale(locale_name) == paper
+
+
+# -- the logo ----------------------------------------------------------------------------------
+
+LOGO_RED = (208, 16, 16)
+
+
+def _logo(kind: str) -> tuple[bytes, str]:
+    """A plain red logo, 120 x 50, in the format ``kind``."""
+    if kind == "svg":
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="50">'
+            '<rect width="120" height="50" fill="#d01010"/></svg>'
+        )
+        return svg.encode(), "image/svg+xml"
+    if kind == "broken svg":
+        return b"<svg><rect", "image/svg+xml"
+    buffer = BytesIO()
+    PILImage.new("RGB", (120, 50), LOGO_RED).save(buffer, kind.upper())
+    return buffer.getvalue(), f"image/{kind}"
+
+
+def _red_on_title_page(data: bytes) -> int:
+    """How many pixels of the title page (72 dpi) are the logo's red."""
+    page = pdfium.PdfDocument(data)[0]
+    pixels = numpy.asarray(page.render(scale=1).to_pil().convert("RGB")).astype(int)
+    red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    # JPEG blurs the colour a little.
+    return int(((abs(red - LOGO_RED[0]) < 40) & (green < 70) & (blue < 70)).sum())
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [("png", 120 * 50), ("jpeg", 120 * 50), ("svg", 170 * 70), ("broken svg", 0)],
+)
+def test_the_title_page_shows_the_logo_in_each_format(
+    printed: Printed, kind: str, shown: int
+) -> None:
+    """A PNG or JPEG at its own size (at most 60 x 25 mm), an SVG drawn to fill that box; an
+    SVG that cannot be read is left out and the report is made all the same."""
+    logo, media = _logo(kind)
+    data = report_pdf(replace(printed.report, logo=logo, logo_type=media), "a4")
+    assert _red_on_title_page(data) == pytest.approx(shown, rel=0.1, abs=10)
+    assert ORGANISATION in _pages(data)[0]

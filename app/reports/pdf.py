@@ -14,6 +14,7 @@ import locale
 from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, LETTER
@@ -172,16 +173,37 @@ def _contents() -> TableOfContents:
     return contents
 
 
-def _logo(report: Report) -> Image | None:
-    """The organisation's logo, at most 60 x 25 mm (PNG or JPEG; an SVG logo is shown in the
-    window only, as reportlab draws no SVG)."""
-    if not report.logo or report.logo_type not in ("image/png", "image/jpeg"):
+LOGO_BOX = (60 * mm, 25 * mm)  # the most a logo takes on the title page
+
+
+def _logo(report: Report) -> Flowable | None:
+    """The organisation's logo in :data:`LOGO_BOX`: a PNG or JPEG no larger than it is, an
+    SVG drawn as vectors at the box's size (svglib). An SVG it cannot read is left out, as
+    the window leaves it out."""
+    if not report.logo:
         return None
+    if report.logo_type == "image/svg+xml":
+        return _svg(report.logo)
     image = Image(BytesIO(report.logo))
-    scale = min(60 * mm / image.imageWidth, 25 * mm / image.imageHeight, 1.0)
+    scale = min(LOGO_BOX[0] / image.imageWidth, LOGO_BOX[1] / image.imageHeight, 1.0)
     image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
     image.hAlign = "LEFT"
     return image
+
+
+def _svg(data: bytes) -> Flowable | None:
+    from svglib.svglib import svg2rlg
+
+    # The logo came from a file anyone could have made: it may not pull in other files.
+    with TemporaryDirectory() as nowhere:
+        drawing = svg2rlg(BytesIO(data), external_reference_root=nowhere)
+    if drawing is None or not drawing.width or not drawing.height:
+        return None
+    scale = min(LOGO_BOX[0] / drawing.width, LOGO_BOX[1] / drawing.height)
+    drawing.scale(scale, scale)
+    drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+    drawing.hAlign = "LEFT"
+    return drawing
 
 
 # -- the sections -----------------------------------------------------------------------------
