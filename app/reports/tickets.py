@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -36,7 +35,6 @@ from app.reports.measures import Share, Times
 from app.reports.period import SiteWindow, within, within_by_site
 from app.reports.times import ANSWER, RESOLUTION, Calendars, Durations, durations
 from app.tickets.escalations import escalation_counts
-from models.engine import read_connection
 from models.enums import Channel, EventKind, Priority
 from models.org import Category, Team
 from models.people import Asset, Caller
@@ -49,7 +47,6 @@ TOP = 10
 
 T = Ticket
 E = TicketEvent
-R = TypeVar("R")  # what a count apart gives
 
 
 @dataclass(frozen=True)
@@ -213,42 +210,25 @@ def summary(
     categories: Mapping[uuid.UUID, str],
 ) -> Summary:
     """The key figures of the period the windows cover; business hours only with
-    ``calendars`` (the period before is compared in calendar hours).
-
-    The counts the database does alone (repeat incidents, reopenings, escalations) run on
-    connections of their own while this one's rows are walked in Python, which holds the
-    interpreter's lock the database does not need."""
-    engine = connection.engine
-
-    def apart(count: Callable[[Connection], R]) -> Future[R]:
-        def run() -> R:
-            with read_connection(engine) as own:
-                return count(own)
-
-        return pool.submit(run)
-
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="summary") as pool:
-        repeats = apart(lambda c: _repeats(c, windows))
-        reopened = apart(lambda c: _reopened(c, windows))
-        escalations = apart(lambda c: [escalation_counts_of(c, w) for w in windows])
-        counted = created(connection, windows, categories)
-        desk = frozenset(
-            connection.execute(select(col(Team.id)).where(col(Team.is_service_desk))).scalars()
-        )
-        resolved = durations(connection, windows, RESOLUTION, categories, calendars, desk)
-        acknowledged = durations(connection, windows, ANSWER, categories, calendars)
-        volume = counted.volume
-        escalated = escalations.result()
-        return Summary(
-            created=counted,
-            resolved=resolved,
-            acknowledged=acknowledged,
-            backlog=backlog(connection, windows),
-            reopen=reopened.result(),
-            escalated_functional=Share(sum(e[0] for e in escalated), volume),
-            escalated_hierarchical=Share(sum(e[1] for e in escalated), volume),
-            repeat=Share(repeats.result(), volume),
-        )
+    ``calendars`` (the period before is compared in calendar hours)."""
+    counted = created(connection, windows, categories)
+    desk = frozenset(
+        connection.execute(select(col(Team.id)).where(col(Team.is_service_desk))).scalars()
+    )
+    resolved = durations(connection, windows, RESOLUTION, categories, calendars, desk)
+    acknowledged = durations(connection, windows, ANSWER, categories, calendars)
+    escalated = [escalation_counts_of(connection, w) for w in windows]
+    volume = counted.volume
+    return Summary(
+        created=counted,
+        resolved=resolved,
+        acknowledged=acknowledged,
+        backlog=backlog(connection, windows),
+        reopen=_reopened(connection, windows),
+        escalated_functional=Share(sum(e[0] for e in escalated), volume),
+        escalated_hierarchical=Share(sum(e[1] for e in escalated), volume),
+        repeat=Share(_repeats(connection, windows), volume),
+    )
 
 
 def _repeats(connection: Connection, windows: tuple[SiteWindow, ...]) -> int:
