@@ -21,7 +21,10 @@ range (:mod:`bench.figures`).
   kept, everything counted; with both baselines and its ratios to them;
 - ``report figures, kept``: the same for a month already read, its key figures and trend
   months read back from ``report_store`` (:mod:`app.reports.stored`);
-- ``report pdf, counted`` and ``report pdf, kept``: the figures and
+- ``report figures, new month``: the same on the first day of a month, as a scheduled
+  ``switchboard report`` meets it: the month itself counted, the month before (reported in
+  its time, or kept by a manager's window) and the trend's earlier months kept;
+- ``report pdf, counted``, ``kept`` and ``new month``: the figures and
   :func:`app.reports.pdf.report_pdf` (charts drawn, the PDF built in memory), as
   ``switchboard report --out`` makes it, less the file write;
 - ``report pdf peak memory``: counted, the peak of Python's allocations (``tracemalloc``,
@@ -178,6 +181,12 @@ def main() -> int:
         with write_session(engine) as session:
             session.execute(delete(ReportStore))
 
+    def new_month() -> None:
+        """Only the month itself is counted: its own parts forgotten, the month before kept
+        from its own report, and the trend's earlier months."""
+        with write_session(engine) as session:
+            session.execute(delete(ReportStore).where(col(ReportStore.first_day) == period.first))
+
     def counted(action: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
             forget()
@@ -206,10 +215,14 @@ def main() -> int:
             base_count, base_read = statistics.median(count), statistics.median(read)
             for name, action, before, extra in (
                 ("report figures, counted", figures, forget, {}),
-                ("report figures, kept", figures, None, {}),
                 ("report pdf, counted", pdf, forget, {"pdf_bytes": len(data)}),
+                ("report figures, kept", figures, None, {}),
                 ("report pdf, kept", pdf, None, {"pdf_bytes": len(data)}),
+                ("report figures, new month", figures, new_month, {}),
+                ("report pdf, new month", pdf, new_month, {"pdf_bytes": len(data)}),
             ):
+                if before is new_month:  # the month before was reported in its time
+                    monthly_report(engine, actor, period.previous(), args.site, now=now)
                 ours = timed(action, args.repeat, before)
                 mine = statistics.median(ours)
                 report(

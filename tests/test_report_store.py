@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, select, update
@@ -279,3 +280,22 @@ def test_kept_parts_hold_a_period_of_each_site_apart(w: World) -> None:
     assert keys == {"", "LON"}
     assert london.now.volume == 1 and everywhere.now.volume == 2
     assert monthly_report(w.engine, w.manager, OCTOBER, "LON", now=NOW).now == london.now
+
+
+def test_the_next_month_compares_itself_with_the_figures_kept_for_this_one(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    october_desk(w)
+    after_november = utc(2026, 12, 2, 9)
+    october = report(w, now=after_november)
+    counted: list[str] = []
+    counting = report_module.summary
+
+    def summary(connection: Any, windows: Any, *rest: Any) -> Any:
+        counted.append(f"{windows[0].start:%Y-%m}")
+        return counting(connection, windows, *rest)
+
+    monkeypatch.setattr(report_module, "summary", summary)
+    november = monthly_report(w.engine, w.manager, parse_month("2026-11"), now=after_november)
+    assert counted == ["2026-11"]  # October's figures, kept with its business hours, serve
+    assert november.before == october.now

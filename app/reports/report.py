@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -44,7 +44,17 @@ from models.org import SiteClosure
 
 T = TypeVar("T")
 Progress = Callable[[int, str], None]  # (percent done, what is being read)
-MONTH = Part("month", MonthCounts)  # a month's counts for the twelve-month trend
+# The kept parts: a period's key figures (the period before is compared in calendar hours,
+# so its business hours are counted only when it is kept from a report of its own) and a
+# month's counts for the twelve-month trend.
+SUMMARY = Part(
+    "summary business",
+    Summary,
+    looks_back=timedelta(days=REPEAT_DAYS),
+    with_backlog=True,
+)
+SUMMARY_WITHOUT_BUSINESS_HOURS = replace(SUMMARY, kind="summary", or_kept_as=(SUMMARY.kind,))
+MONTH = Part("month", MonthCounts)
 
 
 @dataclass(frozen=True)
@@ -101,15 +111,12 @@ def monthly_report(
             return part(connection)
 
     def kept_summary(when: Period, at: Calendars | None) -> Summary:
-        part = Part(
-            "summary business" if at is not None else "summary",
-            Summary,
-            looks_back=timedelta(days=REPEAT_DAYS),
-            with_backlog=True,
-        )
         w = sites.windows(when)
         return store.kept(
-            part, [when], sites.windows, lambda _: [read(lambda c: summary(c, w, at, categories))]
+            SUMMARY if at is not None else SUMMARY_WITHOUT_BUSINESS_HOURS,
+            [when],
+            sites.windows,
+            lambda _: [read(lambda c: summary(c, w, at, categories))],
         )[0]
 
     def kept_months(months: Sequence[Period]) -> list[MonthCounts]:

@@ -69,13 +69,15 @@ def reference_digest(connection: Connection, sites: Iterable[Site]) -> str:
 class Part(Generic[T]):
     """A part of the report that can be kept: its ``kind``, the ``shape`` of its figures,
     how far before its period it counts from (``looks_back``: repeat incidents look 30 days
-    back), and whether it holds the backlog at the period's end (``with_backlog``), which
-    older tickets' closing changes."""
+    back), whether it holds the backlog at the period's end (``with_backlog``), which older
+    tickets' closing changes, and the other kinds whose kept figures serve as well
+    (``or_kept_as``: figures with business hours serve where they are not needed)."""
 
     kind: str
     shape: type[T]
     looks_back: timedelta = timedelta(0)
     with_backlog: bool = False
+    or_kept_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class Store:
         with read_connection(self.engine) as connection:
             rows = connection.execute(
                 select(col(R.first_day), col(R.last_day), col(R.body)).where(
-                    col(R.kind) == part.kind,
+                    col(R.kind).in_([part.kind, *part.or_kept_as]),
                     col(R.site_key) == self.site_key,
                     col(R.reference) == self.reference,
                     col(R.first_day).in_([period.first for period in periods]),
