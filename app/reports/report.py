@@ -170,11 +170,14 @@ def monthly_report(
 
 
 def keep_last_month(engine: Engine, actor_id: uuid.UUID, now: datetime | None = None) -> None:
-    """Count the last complete month at every site, so that its figures are kept
-    (:mod:`app.reports.stored`) before a manager opens it: run in the background by a
-    manager's window, now and then, since any change to the month's tickets forgets them."""
+    """Count the last complete month for every site together and for each one, so that its
+    figures are kept (:mod:`app.reports.stored`) before a manager opens it: run in the
+    background by a manager's window, now and then, since any change to the month's tickets
+    forgets them. A month already kept is only read."""
     now = now or utcnow()
-    monthly_report(engine, actor_id, last_complete_month(now), now=now)
+    month = last_complete_month(now)
+    for code in (None, *(site.code for site in report_sites(engine, None).rows)):
+        monthly_report(engine, actor_id, month, code, now=now)
 
 
 def _calendars(connection: Connection, sites: Sites) -> dict[uuid.UUID, BusinessCalendar | None]:

@@ -1,6 +1,7 @@
 """Keeping the last complete month's report ready in a manager's window: now and then, off
-the GUI thread, the month is counted (:func:`app.reports.report.keep_last_month`), so the
-Reports page opens it at once instead of counting a month of tickets while the manager waits.
+the GUI thread, the month is counted for all sites and for each
+(:func:`app.reports.report.keep_last_month`), so the Reports page opens it at once instead of
+counting a month of tickets while the manager waits.
 
 Nothing the person asked for: a round that fails is logged, not shown, and the next round
 tries again; no round starts while one is under way, or for someone who may not run
