@@ -24,16 +24,20 @@ if TYPE_CHECKING:  # the window is made before the database layer is imported
 log = logging.getLogger(__name__)
 
 KEEP_REPORTS_MS = 60 * 60 * 1000  # an hour: a month's tickets change rarely once it is over
+FIRST_ROUND_MS = 60 * 1000  # the first minute after opening belongs to the person
 
 
 class ReportKeeper(QObject):
     kept = Signal()  # a round is over and the month is kept
 
-    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self, interval_ms: int, parent: QObject | None = None, first_ms: int = FIRST_ROUND_MS
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reportKeeper")
-        self.timer = QTimer(self)
-        self.timer.setInterval(max(interval_ms, 0))
+        self.interval_ms = max(interval_ms, 0)
+        self.timer = QTimer(self)  # the first round a minute after opening, then every hour
+        self.timer.setInterval(min(first_ms, self.interval_ms))
         self.timer.timeout.connect(self.keep)
         self._enabled = interval_ms > 0
         self._context: AppContext | None = None
@@ -48,10 +52,11 @@ class ReportKeeper(QObject):
         if not self._enabled or not context_may(context, Action.RUN_REPORTS):
             return
         self._context, self._damaged = context, damaged
-        self.keep()
         self.timer.start()
 
     def keep(self) -> None:
+        """A round now (the timer's, or the next one brought forward)."""
+        self.timer.setInterval(self.interval_ms)
         context = self._context
         if context is None or self.running or self._damaged():
             return
