@@ -229,7 +229,13 @@ def trend_chart(
     known = np.flatnonzero(~np.isnan(sla))  # the months with an SLA figure
     if not any(volume) and not any(backlog) and not known.size:
         return _empty(figure, axes)
-    left, right = 30.0, 30.0
+    # headroom: the bars end below three quarters of the height, under the SLA line, which
+    # mostly runs between 80 and 100 %
+    top = max(max(volume), max(backlog))
+    counts = MaxNLocator(nbins=5, integer=True)
+    ticks = counts.tick_values(0, top * 1.3 if top else 1)
+    left = max(_width(f"{tick:,.0f}") for tick in ticks) + 8  # room for the widest count
+    right = 30.0
     _place(figure, axes, left=left, right=right, top=TITLE_BAND, bottom=2 * SIZE + 10)
     count = len(months)
     slots = np.arange(count)
@@ -242,11 +248,8 @@ def trend_chart(
     axes.set_xlim(-0.6, count - 0.4 + extra)
     axes.bar(slots, volume, width=0.6, zorder=1, **_VOLUME)
     axes.plot(slots, backlog, zorder=3, **_BACKLOG)
-    # headroom: the bars end below three quarters of the height, under the SLA line, which
-    # mostly runs between 80 and 100 %
-    top = max(max(volume), max(backlog))
     axes.set_ylim(0, top * 1.3 if top else 1)
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    axes.yaxis.set_major_locator(counts)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     axes.grid(axis="y", color=LIGHT, linewidth=0.4)
     axes.set_axisbelow(True)
