@@ -268,6 +268,15 @@ def test_trend_leaves_a_gap_for_a_month_without_sla_and_labels_the_last_points()
     assert set(MONTHS) <= {t.replace("\n", " ") for t in texts(figure)}
 
 
+@pytest.mark.parametrize("most", [9, 900, 90_000, 9_000_000])
+def test_trend_counts_on_the_left_axis_stay_inside_the_chart(most: int) -> None:
+    figure = trend_chart("Trend", MONTHS, [most] * 12, [most // 3] * 12, [90.0] * 12)
+    figure.canvas.draw()
+    counts = [t for t in figure.axes[0].get_yticklabels() if t.get_visible() and t.get_text()]
+    assert counts
+    assert min(t.get_window_extent().x0 for t in counts) >= 0
+
+
 def test_trend_labels_the_sla_line_where_it_last_has_a_figure() -> None:
     sla = [*SLA[:-2], 88.0, None]
     figure = trend_chart("Trend", MONTHS, VOLUME, BACKLOG, sla)
