@@ -177,8 +177,13 @@ CHANGES: dict[str, tuple[Change, bool]] = {
     # The row stays, but it was made with names or hours that are no longer so: counted again.
     "a category is renamed": (lambda w, _t: _rename(w, w.printing, "Printers"), True),
     "a site's business hours change": (lambda w, _t: _longer_hours(w, w.lon), True),
+    "a site's time zone changes": (lambda w, _t: _zone(w, w.nyc, "America/Chicago"), True),
 }
-RECOUNTED = {"a category is renamed", "a site's business hours change"}
+RECOUNTED = {
+    "a category is renamed",
+    "a site's business hours change",
+    "a site's time zone changes",
+}
 
 
 def _create_today(w: World) -> None:
@@ -195,6 +200,11 @@ def _longer_hours(w: World, site: uuid.UUID) -> None:
     hours = {str(day): ["08:00", "18:00"] for day in range(5)}
     with write_session(w.engine) as session:
         session.execute(update(Site).where(col(Site.id) == site).values(business_hours=hours))
+
+
+def _zone(w: World, site: uuid.UUID, zone: str) -> None:
+    with write_session(w.engine) as session:
+        session.execute(update(Site).where(col(Site.id) == site).values(timezone=zone))
 
 
 def _rename(w: World, category: uuid.UUID, name: str) -> None:
