@@ -124,9 +124,10 @@ def test_a_month_still_running_is_counted_every_time_and_not_kept(w: World) -> N
 Change = Callable[[World, dict[str, uuid.UUID]], None]
 
 
-def _set(w: World, ticket: uuid.UUID, **values: object) -> None:
+def _set(w: World, row: uuid.UUID, table: Any = Ticket, **values: object) -> None:
+    """``values`` written straight into the ``table`` row ``row`` (a ticket by default)."""
     with write_session(w.engine) as session:
-        session.execute(update(Ticket).where(col(Ticket.id) == ticket).values(**values))
+        session.execute(update(table).where(table.id == row).values(**values))
 
 
 CHANGES: dict[str, tuple[Change, bool]] = {
@@ -175,9 +176,15 @@ CHANGES: dict[str, tuple[Change, bool]] = {
         False,
     ),
     # The row stays, but it was made with names or hours that are no longer so: counted again.
-    "a category is renamed": (lambda w, _t: _rename(w, w.printing, "Printers"), True),
-    "a site's business hours change": (lambda w, _t: _longer_hours(w, w.lon), True),
-    "a site's time zone changes": (lambda w, _t: _zone(w, w.nyc, "America/Chicago"), True),
+    "a category is renamed": (lambda w, _t: _set(w, w.printing, Category, name="Printers"), True),
+    "a site's business hours change": (
+        lambda w, _t: _set(w, w.lon, Site, business_hours={"0": ["08:00", "18:00"]}),
+        True,
+    ),
+    "a site's time zone changes": (
+        lambda w, _t: _set(w, w.nyc, Site, timezone="America/Chicago"),
+        True,
+    ),
 }
 RECOUNTED = {
     "a category is renamed",
@@ -194,22 +201,6 @@ def _delete(w: World, ticket: uuid.UUID) -> None:
     with write_session(w.engine) as session:
         session.execute(delete(TicketEvent).where(col(TicketEvent.ticket_id) == ticket))
         session.execute(delete(Ticket).where(col(Ticket.id) == ticket))
-
-
-def _longer_hours(w: World, site: uuid.UUID) -> None:
-    hours = {str(day): ["08:00", "18:00"] for day in range(5)}
-    with write_session(w.engine) as session:
-        session.execute(update(Site).where(col(Site.id) == site).values(business_hours=hours))
-
-
-def _zone(w: World, site: uuid.UUID, zone: str) -> None:
-    with write_session(w.engine) as session:
-        session.execute(update(Site).where(col(Site.id) == site).values(timezone=zone))
-
-
-def _rename(w: World, category: uuid.UUID, name: str) -> None:
-    with write_session(w.engine) as session:
-        session.execute(update(Category).where(col(Category.id) == category).values(name=name))
 
 
 @pytest.mark.parametrize("name", list(CHANGES))
@@ -230,7 +221,7 @@ def test_kept_figures_are_always_what_counting_gives(w: World, name: str) -> Non
 def test_the_renamed_category_is_named_as_it_is_now(w: World) -> None:
     october_desk(w)
     assert ("Printing", 1) in report(w).now.volume_by_category
-    _rename(w, w.printing, "Printers")
+    _set(w, w.printing, Category, name="Printers")
     assert ("Printers", 1) in report(w).now.volume_by_category
 
 
