@@ -130,6 +130,7 @@ def _set(w: World, row: uuid.UUID, table: Any = Ticket, **values: object) -> Non
         session.execute(update(table).where(table.id == row).values(**values))
 
 
+LONGER_HOURS = {str(day): ["08:00", "18:00"] for day in range(5)}  # London's were 09-17
 CHANGES: dict[str, tuple[Change, bool]] = {
     # (the change, whether October's key figures stay kept)
     "a ticket of the month gets another category": (
@@ -178,7 +179,7 @@ CHANGES: dict[str, tuple[Change, bool]] = {
     # The row stays, but it was made with names or hours that are no longer so: counted again.
     "a category is renamed": (lambda w, _t: _set(w, w.printing, Category, name="Printers"), True),
     "a site's business hours change": (
-        lambda w, _t: _set(w, w.lon, Site, business_hours={"0": ["08:00", "18:00"]}),
+        lambda w, _t: _set(w, w.lon, Site, business_hours=LONGER_HOURS),
         True,
     ),
     "a site's time zone changes": (
