@@ -18,7 +18,8 @@ window raises the maintenance tickets now due for the tasks the signed-in person
 two rounds at a time; every workstation may do it at once, each ticket is raised once). What
 was raised is said in the status bar and announced to the pages (:class:`TicketsRaised`); a
 failure is logged and said in the status bar, never in a dialog that would come back every
-15 minutes.
+15 minutes. For a manager or admin, a minute after opening and every hour, the last complete
+month's report is counted and kept in the background (:mod:`ui.reports.keeper`).
 """
 
 from __future__ import annotations
