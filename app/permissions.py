@@ -55,6 +55,11 @@ class Action(Enum):
     MANAGE_MAINTENANCE = "manage maintenance tasks"
     RECORD_MAINTENANCE = "mark their own or their team's maintenance done or skipped"
     DECLARE_MAJOR_INCIDENT = "declare and close major incidents"
+    MANAGE_PROBLEMS = "record and work on problems"
+    ESCALATE_TO_VENDOR = "escalate tickets to a vendor"
+    MANAGE_VENDORS = "manage vendors and contracts"
+    SET_ATTENTION_RULES = "set the management escalation rules"
+    ACKNOWLEDGE_ATTENTION = "acknowledge the manager's attention list"
     RUN_REPORTS = "run reports"
     MANAGE_STAFF = "manage staff and roles"
     BACK_UP = "back up the database"
@@ -92,6 +97,10 @@ _TECHNICIAN = _OPERATOR | {
     Action.REOPEN_TICKET,
     # Technicians handle the hardware, so they keep the asset register.
     Action.MANAGE_ASSETS,
+    # Tracing a root cause and calling the vendor about it is the work of whoever fixes it;
+    # the desk links its calls to known errors with EDIT_TICKET.
+    Action.MANAGE_PROBLEMS,
+    Action.ESCALATE_TO_VENDOR,
 }
 _MANAGER = _TECHNICIAN | {
     Action.CHANGE_PRIORITY_MATRIX,
@@ -104,6 +113,10 @@ _MANAGER = _TECHNICIAN | {
     # What is maintained when, and what every desk is told is down, is the manager's call.
     Action.MANAGE_MAINTENANCE,
     Action.DECLARE_MAJOR_INCIDENT,
+    # Contracts are money and commitments; what reaches upper management is theirs to say.
+    Action.MANAGE_VENDORS,
+    Action.SET_ATTENTION_RULES,
+    Action.ACKNOWLEDGE_ATTENTION,
     Action.EDIT_ROSTER,
     Action.EDIT_TRAINING_LOG,
     # Who can do what and when they work is the manager's to plan; roles stay with admins.

@@ -100,9 +100,27 @@ TABLE_GRANTS: dict[str, dict[StaffRole, str]] = {
     # Kept report figures are the report's, which is the manager's; the triggers that forget
     # them when a ticket changes run as the schema's owner (migration 0013).
     "report_store": {MANAGER: "SELECT, INSERT, UPDATE, DELETE"},
+    # Problems: technicians trace them; the desk links its calls to a known error, which
+    # writes the ticket and the problem's trail (insert-only), not the problem itself.
+    "problem": {OPERATOR: "SELECT", TECHNICIAN: "INSERT, UPDATE"},
+    "problem_asset": {OPERATOR: "SELECT", TECHNICIAN: "INSERT, DELETE"},
+    "problem_category": {OPERATOR: "SELECT", TECHNICIAN: "INSERT, DELETE"},
+    "problem_event": {OPERATOR: "SELECT, INSERT"},
+    # A dismissed candidate stays dismissed; a manager may take a dismissal back.
+    "candidate_dismissal": {OPERATOR: "SELECT", TECHNICIAN: "INSERT", MANAGER: "DELETE"},
+    # Vendors and contracts are the manager's; technicians escalate tickets to them.
+    "vendor": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "contract": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE, DELETE"},
+    "contract_asset": {OPERATOR: "SELECT", MANAGER: "INSERT, DELETE"},
+    "contract_category": {OPERATOR: "SELECT", MANAGER: "INSERT, DELETE"},
+    "vendor_escalation": {OPERATOR: "SELECT", TECHNICIAN: "INSERT, UPDATE"},
+    # Every running Switchboard adds what the rules raise, whoever is signed in; only a
+    # manager sets the rules and acknowledges an item.
+    "attention_rule": {OPERATOR: "SELECT", MANAGER: "INSERT, UPDATE"},
+    "attention_item": {OPERATOR: "SELECT, INSERT", MANAGER: "UPDATE"},
 }
 
-INSERT_ONLY = ("ticket_event", "audit_event")
+INSERT_ONLY = ("ticket_event", "audit_event", "problem_event")
 
 # Set (for one transaction) by the erasure of personal data, the one writer of audit rows.
 ERASING = "switchboard.erasing"

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from models.attention import AttentionItem, AttentionRule
 from models.audit import AuditEvent
 from models.imports import CallerImport, CallerImportUndo
 from models.maintenance import (
@@ -23,6 +24,7 @@ from models.org import (
     TeamMember,
 )
 from models.people import Asset, Caller, CallerPhone
+from models.problems import CandidateDismissal, Problem, ProblemAsset, ProblemCategory, ProblemEvent
 from models.report_store import ReportStore
 from models.roster import CategorySkill, CoverageMinimum, Shift, ShiftType, Skill, StaffSkill
 from models.tickets import Call, Ticket, TicketEvent
@@ -33,20 +35,27 @@ from models.training import (
     SessionAttendee,
     TrainingSession,
 )
+from models.vendors import Contract, ContractAsset, ContractCategory, Vendor, VendorEscalation
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "Asset",
+    "AttentionItem",
+    "AttentionRule",
     "AuditEvent",
     "Call",
     "Caller",
     "CallerImport",
     "CallerImportUndo",
     "CallerPhone",
+    "CandidateDismissal",
     "Category",
     "CategorySkill",
     "Completion",
+    "Contract",
+    "ContractAsset",
+    "ContractCategory",
     "Course",
     "CourseRequirement",
     "CoverageMinimum",
@@ -56,6 +65,10 @@ __all__ = [
     "MajorIncident",
     "Organisation",
     "PriorityRule",
+    "Problem",
+    "ProblemAsset",
+    "ProblemCategory",
+    "ProblemEvent",
     "ReportStore",
     "SessionAttendee",
     "Setting",
@@ -72,5 +85,7 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TrainingSession",
+    "Vendor",
+    "VendorEscalation",
     "metadata",
 ]

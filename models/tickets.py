@@ -152,6 +152,11 @@ class Ticket(Table, table=True):
     maintenance_task_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
     maintenance_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     major_incident_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
+    # The problem it is an incident of (at most one), and while it waits on an outside
+    # vendor who has not answered, when their response is due (models/vendors.py). No
+    # foreign keys, for the same reason as ``sla_policy_id``.
+    problem_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
+    vendor_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     version: int = Field(default=1, sa_column=_VERSION_COLUMN)
 
 

@@ -298,6 +298,11 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
 NO_SERVICE_YET = {
     Action.BACK_UP,
     Action.RESTORE,
+    Action.MANAGE_PROBLEMS,
+    Action.ESCALATE_TO_VENDOR,
+    Action.MANAGE_VENDORS,
+    Action.SET_ATTENTION_RULES,
+    Action.ACKNOWLEDGE_ATTENTION,
 }
 
 
