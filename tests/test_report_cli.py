@@ -53,6 +53,7 @@ TABLES = {
     "recurring_callers",
     "recurring_assets",
     "operations",
+    "problems",
     "coverage_gaps",
     "certifications_expiring",
     "definitions",

@@ -45,6 +45,7 @@ SECTIONS = (
     "Backlog and trend",
     "People",
     "Candidates for problem management",
+    "Problems and vendors",
     "Maintenance, roster and training",
     "Appendix: definitions",
 )

@@ -96,6 +96,24 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "the month after the period.",
     ),
     (
+        "Problems",
+        "Problems opened (created) and resolved in the period, and those open at its end "
+        "(created before it and not resolved by then). A site's report counts the problems "
+        "with an incident at the site; the report of every site counts them all.",
+    ),
+    (
+        "Incidents linked, known errors used",
+        "Tickets linked to a problem in the period, and tickets given a known error's "
+        "workaround at intake (which also links them), at the ticket's site.",
+    ),
+    (
+        "Vendor response compliance",
+        "Escalations to a vendor answered by the response time their contract gives / "
+        "escalations whose response came due in the period (up to now, for a period still "
+        "running). Escalations under no contract with a response time have no due time and "
+        "are left out.",
+    ),
+    (
         "Twelve-month trend",
         "Per calendar month: volume, backlog at the month's end and resolution SLA "
         "compliance, as defined above.",

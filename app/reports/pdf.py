@@ -323,6 +323,10 @@ def _sections(
             *_table(tables["recurring_assets"], width, (0.8, 0.2)),
         ],
         lambda: [
+            _heading("Problems and vendors", 0),
+            *_table(tables["problems"], width, (0.6, 0.4)),
+        ],
+        lambda: [
             _heading("Maintenance, roster and training", 0),
             *_table(tables["operations"], width, (0.6, 0.4)),
             _heading("Hours the desk was short of people", 1),

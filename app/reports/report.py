@@ -25,6 +25,7 @@ from app.permissions import Action, require_now
 from app.reports.operations import Operations, operations
 from app.reports.people import PhoneDesk, StaffRow, phone_desk, staff_names, staff_rows
 from app.reports.period import Period, Sites, last_complete_month, report_sites
+from app.reports.problem_figures import ProblemFigures, problem_figures
 from app.reports.readings import KeyFigure, key_figures
 from app.reports.stored import Part, Store, reference_digest
 from app.reports.tickets import (
@@ -74,6 +75,7 @@ class Report:
     staff: tuple[StaffRow, ...]
     trend: tuple[TrendMonth, ...]
     operations: Operations
+    problems: ProblemFigures
     without_business_hours: tuple[str, ...]  # the codes of sites that have none set
 
     @property
@@ -135,6 +137,9 @@ def monthly_report(
             read, lambda c: (phone_desk(c, windows, names), trend(c, period, sites, kept_months))
         )
         running = pool.submit(operations, engine, period, sites, now)
+        problem_work = pool.submit(
+            read, lambda c: problem_figures(c, windows, site_code is None, now)
+        )
         current = kept_summary(period, calendars)
         parts_read = pool.submit(read, lambda c: breakdowns(c, windows, current.created))
         step(40, "Reading the people of the period")
@@ -146,6 +151,7 @@ def monthly_report(
         parts = parts_read.result()
         step(90, "Reading maintenance, roster and training")
         upkeep = running.result()
+        problems = problem_work.result()
     about = organisation(engine)
     return Report(
         period=period,
@@ -163,6 +169,7 @@ def monthly_report(
         staff=staff,
         trend=months,
         operations=upkeep,
+        problems=problems,
         without_business_hours=tuple(
             site.code for site in sites.rows if calendars[site.id] is None
         ),

@@ -200,6 +200,7 @@ def report_tables(report: Report) -> dict[str, ReportTable]:
             tuple((name, count_text(n)) for name, n in parts.top_assets),
         ),
         _operations_table(report),
+        _problems_table(report),
         ReportTable(
             "coverage_gaps",
             "Hours the desk was short of people",
@@ -249,6 +250,27 @@ def _operations_table(report: Report) -> ReportTable:
             (
                 "Certifications expiring the month after",
                 count_text(len(report.operations.expiring)),
+            ),
+        ),
+    )
+
+
+def _problems_table(report: Report) -> ReportTable:
+    problems = report.problems
+    vendors = problems.vendor_responses
+    return ReportTable(
+        "problems",
+        "Problems and vendors",
+        ("Figure", "Value"),
+        (
+            ("Problems opened", count_text(problems.opened)),
+            ("Problems resolved", count_text(problems.resolved)),
+            ("Problems open at the period's end", count_text(problems.open_at_end)),
+            ("Incidents linked to a problem", count_text(problems.incidents_linked)),
+            ("Known errors used at intake", count_text(problems.known_errors_used)),
+            (
+                "Vendor responses on time",
+                f"{percent_text(vendors)} ({vendors.part:,} of {vendors.whole:,})",
             ),
         ),
     )
