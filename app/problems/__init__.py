@@ -1,0 +1,1 @@
+"""Problems: the causes behind recurring incidents, their known errors, and finding them."""
