@@ -17,7 +17,7 @@ and skips it quietly. Audit: the ticket's own events, the occurrence's ``recorde
 one MAINTENANCE_RECORDED row.
 
 **Done with the ticket.** When a ticket is resolved or closed
-(:func:`app.tickets.actions._enter_status` calls :func:`ticket_done`), an occurrence of a
+(:func:`app.tickets.actions.enter_status` calls :func:`ticket_done`), an occurrence of a
 task with ``close_marks_done`` whose ticket it is, still scheduled, is marked done by whoever
 resolved or closed it, if they may record it, in the ticket's own transaction: done at the
 ticket's resolution time, with the minutes logged on the ticket. Resolving is when the work

@@ -55,7 +55,7 @@ from app.errors import (
 )
 from app.permissions import Action, require
 from app.tickets.actions import TicketChange
-from app.tickets.actions import _enter_status as enter_ticket_status
+from app.tickets.actions import enter_status as enter_ticket_status
 from app.tickets.workflow import find_transition
 from models.engine import write_session
 from models.enums import EventKind, Priority, ProblemStatus, TicketStatus

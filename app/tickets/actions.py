@@ -444,7 +444,7 @@ def open_ticket(session: Session, draft: TicketDraft, actor_id: uuid.UUID, now: 
         if draft.resolved_on_first_contact:
             m.responded()
             ticket.first_contact_resolution = True
-            _enter_status(m, TicketStatus.RESOLVED, draft.resolution_note)
+            enter_status(m, TicketStatus.RESOLVED, draft.resolution_note)
         m.finish()
     return ticket
 
@@ -580,7 +580,10 @@ def _shown_value(m: TicketChange, name: str) -> str:
     return names[name] or "(none)"
 
 
-def _enter_status(m: TicketChange, target: TicketStatus, note: str) -> None:
+def enter_status(m: TicketChange, target: TicketStatus, note: str) -> None:
+    """Move the ticket of ``m`` to ``target`` with ``note``, as every status change does
+    (the SLA clock, the events, what closing means for maintenance): for services that
+    change many tickets in one transaction, such as resolving a problem's incidents."""
     ticket, now = m.ticket, m.now
     current = TicketStatus(ticket.status)
     if current == TicketStatus.WAITING_CALLER:
@@ -639,7 +642,7 @@ def change_status(
         ):
             raise ValidationError({"assignee": "Choose an assignee or a team first."})
         m.responded()
-        _enter_status(m, target, note.strip())
+        enter_status(m, target, note.strip())
     return ticket_detail(engine, ticket_id)
 
 
@@ -668,7 +671,7 @@ def escalate(
         m.ticket.first_contact_resolution = False
         _apply_assignment(m, None, team_id)
         if m.ticket.status == TicketStatus.IN_PROGRESS:
-            _enter_status(m, TicketStatus.ASSIGNED, "")
+            enter_status(m, TicketStatus.ASSIGNED, "")
     return ticket_detail(engine, ticket_id)
 
 

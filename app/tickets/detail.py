@@ -108,6 +108,10 @@ _WHAT = {
     EventKind.MANAGER_FLAGGED: "a flag to the manager",
     EventKind.REOPENED: "a reopening",
     EventKind.SLA_BREACHED: "an SLA breach",
+    EventKind.PROBLEM_LINKED: "a link to a problem",
+    EventKind.KNOWN_ERROR_USED: "a known error's workaround",
+    EventKind.VENDOR_ESCALATED: "an escalation to a vendor",
+    EventKind.VENDOR_RESPONDED: "the vendor's response",
 }
 
 
@@ -127,6 +131,8 @@ def describe_event(event: TicketEvent) -> str:
         return f"Escalated to {event.new_value}"
     if event.kind == EventKind.MANAGER_FLAGGED:  # hierarchical: the manager is asked to look
         return f"Flagged to manager: {event.new_value}"
+    if event.kind == EventKind.PROBLEM_LINKED and not event.new_value:
+        return f"Taken off problem {event.old_value}"
     return EventKind(event.kind).label + (f": {event.new_value}" if event.new_value else "")
 
 
