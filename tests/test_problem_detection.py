@@ -516,7 +516,7 @@ def problem_row(engine: Engine, **columns: object) -> uuid.UUID:
     return row.id
 
 
-def test_incidents_linked_to_a_problem_count_nowhere(engine: Engine, org: Org) -> None:
+def test_incidents_linked_to_a_problem_are_never_a_candidate_s(engine: Engine, org: Org) -> None:
     problem = problem_row(engine)
     add(
         engine,
@@ -527,6 +527,41 @@ def test_incidents_linked_to_a_problem_count_nowhere(engine: Engine, org: Org) -
         ],
     )
     assert find_candidates(engine, NOW) == []
+
+
+def test_incidents_linked_to_a_problem_count_in_the_weeks_before_not_in_the_week(
+    engine: Engine, org: Org
+) -> None:
+    # Four a week before, all linked to a problem, then nine: no more than chance gives at
+    # four a week. The week after, sixteen, twelve of them linked: four left, fewer than five.
+    problem = problem_row(engine)
+    add(
+        engine,
+        [
+            ticket(
+                org,
+                SPIKE_WEEK - timedelta(weeks=week) + timedelta(days=2, minutes=n),
+                category=org.wan,
+                problem=problem,
+            )
+            for week in range(1, STEADY_WEEKS + 1)
+            for n in range(4)
+        ]
+        + [
+            ticket(org, SPIKE_WEEK + timedelta(days=1, minutes=n), category=org.wan)
+            for n in range(9)
+        ]
+        + [
+            ticket(
+                org,
+                SPIKE_WEEK + timedelta(weeks=1, minutes=n),
+                category=org.wan,
+                problem=problem if n < 12 else None,
+            )
+            for n in range(16)
+        ],
+    )
+    assert of_rule(find_candidates(engine, NOW), Rule.SPIKE) == []
 
 
 def test_a_candidate_made_into_a_problem_is_not_offered_again(engine: Engine, org: Org) -> None:

@@ -1,8 +1,10 @@
 """Repeat-incident detection: candidates for a problem, each saying why, with its evidence.
 
 :func:`find_candidates` looks at the incidents of a window (the last 90 days by default)
-and applies four rules. Incidents already linked to a problem are left out of every rule,
-baselines included (they are explained); a candidate whose key was dismissed
+and applies four rules. An incident already linked to a problem is explained: it is never
+a candidate's and never counts towards a rule's bar, but it does count in a rule's baseline
+(the eight weeks' average, a word's usual rate), where leaving it out would make the weeks
+after a problem's incidents look busier than usual. A candidate whose key was dismissed
 (:func:`dismiss_candidate`) or made into a problem (:func:`problem_from_candidate`) is not
 offered again. Nothing is stored but those two: candidates are worked out afresh each run.
 
@@ -48,7 +50,8 @@ proves nothing; what marks a cluster is a word bunched in time beyond its usual 
    to a group's first summary; each distinct summary compared with the groups so far,
    never all pairs). The largest group of 4 or more is the candidate, unless it is all on
    one asset or all one caller's in one category: those belong to the rules above.
-   A cluster found through several of its words is offered once.
+   A cluster found again through another of its words or over other days shares incidents
+   with a larger one: only the larger is offered.
 
 Candidates are ordered by ``score`` (how far past its rule's bar: 1.0 is just past it),
 then the most recent last incident, then the key. On the 1,000,000-ticket demo database

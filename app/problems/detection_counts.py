@@ -36,7 +36,7 @@ K = TypeVar("K", bound=Hashable)
 def asset_rule(scene: Scene) -> list[Candidate]:
     """Assets with 3 or more incidents within 30 days."""
     found = []
-    by_asset: dict[RawId, list[Incident]] = _grouped(scene.in_window, _asset_of)
+    by_asset: dict[RawId, list[Incident]] = _grouped(scene.unexplained, _asset_of)
     for asset_id, incidents in by_asset.items():
         repeats = _repeats(incidents)
         if repeats is None:
@@ -67,7 +67,7 @@ def asset_rule(scene: Scene) -> list[Candidate]:
 def caller_rule(scene: Scene) -> list[Candidate]:
     """Callers with 3 or more incidents of one category within 30 days."""
     found = []
-    for (caller_id, category_id), incidents in _grouped(scene.in_window, _caller_of).items():
+    for (caller_id, category_id), incidents in _grouped(scene.unexplained, _caller_of).items():
         repeats = _repeats(incidents)
         if repeats is None:
             continue
@@ -171,7 +171,8 @@ def log_poisson_tail(count: int, expected: float) -> float:
 def spike_rule(scene: Scene) -> list[Candidate]:
     """A category at one site in one week (Monday to Sunday, in the site's time zone) more
     than twice as often as on average in the eight weeks before, at least 5 times, and
-    more than the average gives by chance once in 1,000 weeks."""
+    more than the average gives by chance once in 1,000 weeks. The week counts its
+    incidents linked to no problem; the average counts them all."""
     by_site: dict[RawId, list[Incident]] = _grouped(scene.incidents, _site_of)
     found = []
     for site_id, incidents in by_site.items():
@@ -205,7 +206,8 @@ def _site_spikes(
         if week >= 0 and incident.category_id is not None:
             weeks[(incident.category_id, week)].append(incident)
     found = []
-    for (category_id, week), members in weeks.items():
+    for (category_id, week), incidents_of_week in weeks.items():
+        members = [incident for incident in incidents_of_week if not incident.linked]
         count = len(members)
         if week < BASELINE_WEEKS or count < SPIKE_MIN:
             continue

@@ -2,11 +2,13 @@
 its candidates are written in.
 
 The rules of :mod:`app.problems.detection` all work on the same rows, so they are read in
-one statement: the tickets created from eight weeks before the window up to "now" that are
-linked to no problem, oldest first, through the ``(created_at, number)`` index. The eight
-weeks before the window are only the rules' baseline (the weekly average of a spike, the
-usual rate of a word); a candidate's incidents are always inside the window. Sites,
-categories and assets are small tables read whole.
+one statement: the tickets created from eight weeks before the window up to "now", oldest
+first, through the ``(created_at, number)`` index. The eight weeks before the window are
+only the rules' baseline (the weekly average of a spike, the usual rate of a word); a
+candidate's incidents are always inside the window and linked to no problem. Incidents
+already linked still count in the baselines: they happened, and leaving them out would make
+the weeks after a problem's incidents look busier than usual. Sites, categories and assets
+are small tables read whole.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Incident(NamedTuple):
     category_id: RawId | None
     summary: str
     created_at: datetime
+    linked: bool  # an incident of a problem already: explained, never a candidate's
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,9 @@ class Scene:
     assets: dict[RawId, AssetInfo]
 
     @property
-    def in_window(self) -> Sequence[Incident]:
-        return self.incidents[self.first_in_window :]
+    def unexplained(self) -> list[Incident]:
+        """The incidents of the window linked to no problem: what candidates are made of."""
+        return [i for i in self.incidents[self.first_in_window :] if not i.linked]
 
     def category(self, category_id: RawId | None) -> str:
         return self.categories.get(category_id, "no category") if category_id else "no category"
@@ -194,8 +198,8 @@ def _as_read(column: Any) -> Any:
 
 
 def read_scene(engine: Engine, now: datetime, window_days: int) -> Scene:
-    """The incidents (linked to no problem) of the window ending at ``now`` and of the
-    baseline weeks before it, with the names of sites, categories and assets."""
+    """The incidents of the window ending at ``now`` and of the baseline weeks before it,
+    with the names of sites, categories and assets."""
     window_start = now - timedelta(days=window_days)
     read_from = window_start - timedelta(weeks=BASELINE_WEEKS)
     t = Ticket
@@ -210,12 +214,9 @@ def read_scene(engine: Engine, now: datetime, window_days: int) -> Scene:
             _as_read(t.category_id),
             col(t.summary),
             col(t.created_at),
+            col(t.problem_id).is_not(None),
         )
-        .where(
-            col(t.created_at) >= read_from,
-            col(t.created_at) <= now,
-            col(t.problem_id).is_(None),
-        )
+        .where(col(t.created_at) >= read_from, col(t.created_at) <= now)
         .order_by(col(t.created_at), col(t.number))
     )
     with read_connection(engine) as connection:

@@ -81,8 +81,6 @@ class _Burst:
 
 def similar_rule(scene: Scene) -> list[Candidate]:
     """Alike summaries, at least 4 within 14 days, more than their categories explain."""
-    if scene.first_in_window >= len(scene.incidents):
-        return []
     found: dict[str, Candidate] = {}
     for burst in _bursts(scene):
         candidate = _candidate(scene, burst)
@@ -91,16 +89,15 @@ def similar_rule(scene: Scene) -> list[Candidate]:
         kept = found.get(candidate.key)
         if kept is None or _stronger(candidate, kept):
             found[candidate.key] = candidate
-    # A cluster found again inside a bigger one (through another of its words) is the same.
-    chosen = sorted(found.values(), key=lambda c: (-len(c.ticket_ids), c.first_at, c.key))
-    kept_sets: list[set[uuid.UUID]] = []
+    # A cluster found again through another of its words, or over other days, shares
+    # incidents with a bigger one: it is the same cluster, offered once (an incident can
+    # be linked to one problem only).
+    taken: set[uuid.UUID] = set()
     result = []
-    for candidate in chosen:
-        tickets = set(candidate.ticket_ids)
-        if any(tickets <= bigger for bigger in kept_sets):
-            continue
-        kept_sets.append(tickets)
-        result.append(candidate)
+    for candidate in sorted(found.values(), key=lambda c: (-len(c.ticket_ids), c.first_at, c.key)):
+        if taken.isdisjoint(candidate.ticket_ids):
+            taken.update(candidate.ticket_ids)
+            result.append(candidate)
     return result
 
 
@@ -162,20 +159,26 @@ def _postings(scene: Scene, days: _Days) -> dict[tuple[str, str], dict[int, list
 
 def _bursts(scene: Scene) -> list[_Burst]:
     """For each word (overall and per asset model) bunched beyond what its categories
-    explain, its bunches, most surprising first; in a stable order of words."""
+    explain, its bunches, most surprising first; in a stable order of words. Incidents
+    linked to a problem count in the rates and volumes, not in the bunch."""
     days = _Days(scene)
+    linked = {index for index, incident in enumerate(scene.incidents) if incident.linked}
     bursts: list[_Burst] = []
     for (model, word), by_category in sorted(_postings(scene, days).items()):
         indices = {c: sorted(found) for c, found in by_category.items()}
         on_day = {c: [days.day[i] for i in found] for c, found in indices.items()}
-        every_day = sorted(d for found in on_day.values() for d in found)
-        start = bisect_left(every_day, days.first_window_day)
-        if len(every_day) - start < SIMILAR_COUNT:
+        unexplained = sorted(
+            days.day[i]
+            for found in indices.values()
+            for i in (found if linked.isdisjoint(found) else set(found) - linked)
+        )
+        start = bisect_left(unexplained, days.first_window_day)
+        if len(unexplained) - start < SIMILAR_COUNT:
             continue
         spans = []
-        for day in sorted(set(every_day[start:])):
+        for day in sorted(set(unexplained[start:])):
             end = day + SIMILAR_DAYS
-            count = bisect_left(every_day, end) - bisect_left(every_day, day)
+            count = bisect_left(unexplained, end) - bisect_left(unexplained, day)
             if count < SIMILAR_COUNT:
                 continue
             expected = 0.0
@@ -197,6 +200,7 @@ def _bursts(scene: Scene) -> list[_Burst]:
                 for index in indices[category][
                     bisect_left(found, day) : bisect_left(found, day + SIMILAR_DAYS)
                 ]
+                if index not in linked
             )
             bursts.append(_Burst(model, word, day, -minus_count, expected, members))
     return bursts
