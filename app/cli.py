@@ -193,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.report_commands import add_report_command
     from app.roster_commands import add_roster_commands
     from app.training_commands import add_training_commands
+    from app.vendor_commands import add_vendor_commands
 
     for add in (
         add_admin_commands,
@@ -200,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_training_commands,
         add_maintenance_commands,
         add_report_command,
+        add_vendor_commands,
     ):
         add(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
     return parser
@@ -584,6 +586,18 @@ def _cmd_report(args: argparse.Namespace, url: str) -> int:
     return run_report(args, url)
 
 
+def _cmd_vendors(args: argparse.Namespace, url: str) -> int:
+    from app.vendor_commands import run_vendors
+
+    return run_vendors(args, url)
+
+
+def _cmd_escalation_pack(args: argparse.Namespace, url: str) -> int:
+    from app.vendor_commands import run_escalation_pack
+
+    return run_escalation_pack(args, url)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "check": _cmd_check,
     "init": _cmd_init,
@@ -599,6 +613,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "training": _cmd_training,
     "maintenance": _cmd_maintenance,
     "report": _cmd_report,
+    "vendors": _cmd_vendors,
+    "escalation-pack": _cmd_escalation_pack,
 }
 
 

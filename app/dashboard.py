@@ -48,6 +48,7 @@ from sqlalchemy import (
 )
 from sqlmodel import col
 
+from app.attention.items import AttentionEntry, attention_list, unacknowledged_count
 from app.calls.log import Period, period_start
 from app.maintenance.calendar import CalendarFilter, Occurrence, Status, days
 from app.permissions import Action, require
@@ -62,6 +63,7 @@ from models.tickets import OPEN_CONDITION, Call, Ticket
 
 DUE_SOON = timedelta(hours=2)  # "due soon": the SLA runs out within this, not yet passed
 LISTED = 5  # tickets named in each short list
+ATTENTION_LISTED = 50  # attention items listed; the count says how many wait in all
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,10 @@ class Dashboard:
     maintenance: tuple[Occurrence, ...]  # starting this week, cancelled ones left out
     month_end: date  # the last day of this month
     expiring: tuple[Expiring, ...]  # valid today, running out by ``month_end``, soonest first
+    # The manager's attention list (every site: an escalation is the manager's wherever it
+    # is): what waits for acknowledgement, newest first, then if asked what was acknowledged.
+    attention: tuple[AttentionEntry, ...] = ()
+    attention_waiting: int = 0
 
     @property
     def maintenance_to_do(self) -> tuple[Occurrence, ...]:
@@ -119,11 +125,17 @@ class Dashboard:
 
 
 def dashboard(
-    engine: Engine, actor_id: uuid.UUID, now: datetime, site_id: uuid.UUID | None = None
+    engine: Engine,
+    actor_id: uuid.UUID,
+    now: datetime,
+    site_id: uuid.UUID | None = None,
+    *,
+    acknowledged_too: bool = False,
 ) -> Dashboard:
     """The dashboard at ``now`` (UTC) for ``site_id`` (every site with None), as ``actor_id``
     may see it: refused with :class:`app.errors.PermissionDenied` unless they may run
-    reports."""
+    reports. ``acknowledged_too``: the attention list shows acknowledged items after the
+    waiting ones."""
     with read_connection(engine) as connection:
         require(connection, actor_id, Action.RUN_REPORTS)
         sites = site_choices(connection)
@@ -158,6 +170,10 @@ def dashboard(
             for e in expiring_soon(engine, (month_end - today).days, today)
             if home_staff is None or e.staff_id in home_staff
         ),
+        attention=tuple(
+            attention_list(engine, include_acknowledged=acknowledged_too, limit=ATTENTION_LISTED)
+        ),
+        attention_waiting=unacknowledged_count(engine),
     )
 
 

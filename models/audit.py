@@ -55,6 +55,9 @@ class AuditKind(StrEnum):
     MAINTENANCE_CHANGED = "maintenance task changed"
     MAINTENANCE_RECORDED = "maintenance recorded"
     MAJOR_INCIDENT = "major incident"
+    ATTENTION_RULE_CHANGED = "attention rule changed"
+    VENDOR_CHANGED = "vendor changed"
+    CONTRACT_CHANGED = "contract changed"
 
 
 class AuditEvent(Table, table=True):

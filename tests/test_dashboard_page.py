@@ -195,7 +195,7 @@ def test_a_failed_read_is_said_and_the_figures_stay(
 ) -> None:
     page = open_page(qtbot, manager)
 
-    def down(*_args: object) -> None:
+    def down(*_args: object, **_kwargs: object) -> None:
         raise SwitchboardError("The database server does not answer.")
 
     monkeypatch.setattr(dashboard_page, "dashboard", down)

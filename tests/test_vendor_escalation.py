@@ -379,8 +379,8 @@ def test_overdue_answers_are_flagged_until_answered_or_resolved(engine: Engine, 
     assert flagged[0].due_at == FRIDAY_4PM + timedelta(minutes=30)
     record_vendor_response(engine, late.id, org.bob, later, "On it", late.version)
     change_status(engine, early.id, early.version, TicketStatus.RESOLVED, org.bob, "Fixed", later)
-    # Resolved without the vendor's answer: its due time stays, but it is not flagged.
-    assert ticket_row(engine, early.id).vendor_due_at is not None
+    # Resolved without the vendor's answer: their answer is no longer awaited.
+    assert ticket_row(engine, early.id).vendor_due_at is None
     assert overdue_vendor_responses(engine, later + timedelta(days=3)) == []
 
 

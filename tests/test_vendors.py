@@ -18,8 +18,6 @@ from sqlmodel import col
 from app.errors import NotFoundError, PermissionDenied, ValidationError
 from app.vendors.coverage import CoverMatch, asset_cover, contract_for, contracts_ending
 from app.vendors.directory import (
-    CONTRACT_CHANGED,
-    VENDOR_CHANGED,
     ContractDraft,
     VendorDraft,
     contract_detail,
@@ -29,7 +27,7 @@ from app.vendors.directory import (
     save_vendor,
     vendor_detail,
 )
-from models.audit import AuditEvent
+from models.audit import AuditEvent, AuditKind
 from models.engine import read_session, write_session
 from models.org import Category
 from models.people import Asset
@@ -108,7 +106,7 @@ def test_a_vendor_is_saved_listed_and_audited(engine: Engine, org: Org) -> None:
         ("Acme Hardware", "Hardware", 1, True),
         ("Zebra Networks", "ISP", 0, True),
     ]
-    assert audit_details(engine, VENDOR_CHANGED)[0] == (
+    assert audit_details(engine, AuditKind.VENDOR_CHANGED)[0] == (
         "Added vendor Acme Hardware: kind Hardware; support phone +44 20 7946 0000; "
         "e-mail support@acme.example; portal https://support.acme.example; our account ACC-991"
     )
@@ -117,7 +115,7 @@ def test_a_vendor_is_saved_listed_and_audited(engine: Engine, org: Org) -> None:
     save_vendor(engine, org.mia, detail.draft, vendor_id)
     assert counts(engine) == before
     save_vendor(engine, org.mia, replace(detail.draft, kind="Printers", active=False), vendor_id)
-    assert audit_details(engine, VENDOR_CHANGED)[-1] == (
+    assert audit_details(engine, AuditKind.VENDOR_CHANGED)[-1] == (
         "Vendor Acme Hardware: kind Hardware → Printers; active yes → no"
     )
     assert not vendor_detail(engine, vendor_id).draft.active
@@ -185,7 +183,7 @@ def test_a_contract_is_saved_with_what_it_covers(engine: Engine, org: Org) -> No
     [row] = list_contracts(engine, vendor_id)
     assert (row.number, row.assets, row.categories, row.notice_days) == ("SC-1", 1, 1, 60)
     assert list_contracts(engine, uuid.uuid4()) == []
-    assert audit_details(engine, CONTRACT_CHANGED) == [
+    assert audit_details(engine, AuditKind.CONTRACT_CHANGED) == [
         "Added contract SC-1 with Acme Hardware: title Laptop support; period 1 Jan 2026 – "
         "31 Dec 2026; assets LT-0001; categories Printing; support hours Mon–Fri 08:00-18:00; "
         "Sat 09:00-12:00 (Europe/London); response 4 h; resolution 16 h; notice 60 days; "
@@ -219,7 +217,7 @@ def test_changing_a_contract_replaces_what_it_covers(engine: Engine, org: Org) -
     assert [c.name for c in detail.categories] == ["Network outage"]
     assert detail.draft.around_the_clock and detail.draft.support_hours == {}
     assert detail.draft.hours_text == "around the clock"
-    assert audit_details(engine, CONTRACT_CHANGED)[-1] == (
+    assert audit_details(engine, AuditKind.CONTRACT_CHANGED)[-1] == (
         "Contract SC-1 (Acme Hardware): period 1 Jan 2026 – 31 Dec 2026 → 1 Jan 2026 – "
         "31 Dec 2027; assets LT-0001 → PC-0002; categories none → Network outage; support "
         "hours Mon–Fri 08:00-18:00 (Europe/London) → around the clock"

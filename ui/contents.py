@@ -174,6 +174,17 @@ register_command(
 )
 register_command(
     Command(
+        "attention",
+        VIEW,
+        "Manager's &attention",
+        page="dashboard",
+        method="focus_attention",
+        shortcut="F9",
+        permission="ACKNOWLEDGE_ATTENTION",
+    )
+)
+register_command(
+    Command(
         "savedViews",
         VIEW,
         "Saved &views",
@@ -302,6 +313,15 @@ register_command(
         "&Priority matrix…",
         dialog="ui.settings.priority_matrix:PriorityMatrixDialog",
         permission="CHANGE_PRIORITY_MATRIX",
+    )
+)
+register_command(
+    Command(
+        "attentionRules",
+        SETTINGS,
+        "&Management escalation rules…",
+        dialog="ui.attention.rules_dialog:AttentionRulesDialog",
+        permission="SET_ATTENTION_RULES",
     )
 )
 

@@ -11,6 +11,7 @@ needs :attr:`Action.SET_ATTENTION_RULES` and the row keeps who changed it last a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,9 +21,11 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app.audit import record
 from app.errors import ValidationError
 from app.permissions import Action, require
 from models.attention import AttentionRule
+from models.audit import AuditKind
 from models.engine import read_connection, write_session
 from models.org import Staff
 
@@ -157,23 +160,43 @@ def set_rule(
 ) -> RuleSetting:
     """Turn ``key`` on or off and set its threshold (``minutes``: None keeps the current
     one; a rule without a threshold takes none). Returns the rule as it runs now."""
+    settings = set_rules(engine, [(key, enabled, minutes)], actor_id, now)
+    return next(setting for setting in settings if setting.key is key)
+
+
+def set_rules(
+    engine: Engine,
+    changes: Sequence[tuple[RuleKey, bool, int | None]],
+    actor_id: uuid.UUID,
+    now: datetime,
+) -> list[RuleSetting]:
+    """:func:`set_rule` for several rules in one transaction (the settings dialog saves them
+    all or none); each change is in the audit trail. Returns the rules as they run now."""
     with write_session(engine) as session:
         require(session, actor_id, Action.SET_ATTENTION_RULES)
-        current = next(s for s in _settings(session) if s.key is key)
-        threshold = _threshold(key, minutes, current)
-        values = {
-            "enabled": enabled,
-            "minutes": threshold,
-            "updated_by_id": actor_id,
-            "updated_at": now,
-        }
-        # Two managers saving the same rule for the first time: the later one wins, neither
-        # fails on the other's new row.
+        current = {s.key: s for s in _settings(session)}
         insert = insert_for(session.get_bind().dialect.name)
-        session.execute(
-            insert(AttentionRule)
-            .values(key=key.value, **values)
-            .on_conflict_do_update(index_elements=["key"], set_=values)
-        )
-        name = session.execute(select(col(Staff.name)).where(col(Staff.id) == actor_id)).scalar()
-    return RuleSetting(key, enabled, threshold, name or "", now)
+        for key, enabled, minutes in changes:
+            threshold = _threshold(key, minutes, current[key])
+            values = {
+                "enabled": enabled,
+                "minutes": threshold,
+                "updated_by_id": actor_id,
+                "updated_at": now,
+            }
+            # Two managers saving the same rule for the first time: the later one wins,
+            # neither fails on the other's new row.
+            session.execute(
+                insert(AttentionRule)
+                .values(key=key.value, **values)
+                .on_conflict_do_update(index_elements=["key"], set_=values)
+            )
+            after = RuleSetting(key, enabled, threshold)
+            record(
+                session,
+                actor_id,
+                AuditKind.ATTENTION_RULE_CHANGED,
+                f"{key.label}: {'on' if enabled else 'off'} — {after.description}",
+                at=now,
+            )
+        return _settings(session)

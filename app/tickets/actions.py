@@ -590,6 +590,10 @@ def enter_status(m: TicketChange, target: TicketStatus, note: str) -> None:
         policy = m.policy()
         if policy is not None:
             sla.resume(ticket, m.calendar_for(policy), now)
+    if current == TicketStatus.WAITING_VENDOR and target != current:
+        # The vendor's answer is no longer awaited here: the queue's overdue-vendor flag
+        # (app/vendors/escalation.py) stops, and the index holds only tickets still waiting.
+        ticket.vendor_due_at = None
     if target == TicketStatus.WAITING_CALLER:
         ticket.waiting_since = now
     elif target == TicketStatus.RESOLVED:

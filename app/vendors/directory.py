@@ -36,6 +36,7 @@ from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.audit import record
 from app.business_hours import BusinessCalendar
 from app.callers.csv_import import EMAIL
 from app.errors import ValidationError
@@ -44,19 +45,11 @@ from app.org.sla_policies import MAX_MINUTES, minutes_text
 from app.permissions import Action, require
 from app.rows import existing, gone
 from app.tickets.sla import ALWAYS_OPEN
-from models.audit import AuditEvent
-from models.clock import utcnow
+from models.audit import AuditKind
 from models.engine import read_session, write_session
 from models.org import Category
 from models.people import Asset
 from models.vendors import Contract, ContractAsset, ContractCategory, Vendor
-
-# The audit trail's kinds for vendors and contracts. They are not members of
-# models.audit.AuditKind yet (adding them is a change to models/): the rows are written with
-# these values meanwhile, which the members will have, and :func:`_audit` becomes
-# app.audit.record with them.
-VENDOR_CHANGED = "vendor changed"
-CONTRACT_CHANGED = "contract changed"
 
 # Longest text of each field (the columns of models.vendors).
 VENDOR_LENGTHS = {
@@ -396,7 +389,7 @@ def save_vendor(
             session.flush()
         except IntegrityError as taken:  # another workstation took the name a moment ago
             raise ValidationError({"name": _name_taken(clean.name)}) from taken
-        _audit(session, actor_id, VENDOR_CHANGED, detail, vendor.id)
+        record(session, actor_id, AuditKind.VENDOR_CHANGED, detail, subject_id=vendor.id)
         return vendor.id
 
 
@@ -507,7 +500,7 @@ def save_contract(
             raise ValidationError({"number": _number_taken(vendor_name, clean.number)}) from taken
         _set_cover(session, ContractAsset, contract.id, clean.asset_ids)
         _set_cover(session, ContractCategory, contract.id, clean.category_ids)
-        _audit(session, actor_id, CONTRACT_CHANGED, detail, contract.id)
+        record(session, actor_id, AuditKind.CONTRACT_CHANGED, detail, subject_id=contract.id)
         return contract.id
 
 
@@ -730,16 +723,6 @@ def _added(head: str, after: dict[str, str], labels: dict[str, str], skip: Colle
         if name not in skip and after[name] and not (name == "active" and after[name] == "yes")
     ]
     return head + (": " + "; ".join(parts) if parts else "")
-
-
-def _audit(
-    session: Session, actor_id: uuid.UUID, kind: str, detail: str, subject_id: uuid.UUID
-) -> None:
-    """One audit row in the save's transaction (app.audit.record, once ``kind`` is an
-    AuditKind member)."""
-    session.add(
-        AuditEvent(actor_id=actor_id, kind=kind, subject_id=subject_id, detail=detail, at=utcnow())
-    )
 
 
 def _vendor(session: Session, vendor_id: uuid.UUID) -> Vendor:

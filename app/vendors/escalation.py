@@ -27,9 +27,9 @@ VENDOR_RESPONDED event, and the due time cleared. The ticket stays waiting on th
 until someone moves it on ("Vendor replied", "Resolve"): an answer is not always a fix.
 
 A ticket that leaves Waiting on vendor another way (resolved, closed, "Vendor replied")
-keeps its ``vendor_due_at``, as that is app/tickets/actions.py's to clear;
-:func:`overdue_vendor_responses` therefore flags only tickets still waiting on a vendor, so
-a resolved or closed ticket never flags.
+no longer awaits the answer: the ticket workflow clears its ``vendor_due_at``
+(:func:`app.tickets.actions.enter_status`), so a due time on a ticket always means an
+answer still awaited, and :func:`overdue_vendor_responses` reads only those.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, Integer, and_, func, select, type_coerce, update
+from sqlalchemy import ColumnElement, Engine, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -423,13 +423,10 @@ def ticket_escalations(session: Session, ticket_id: uuid.UUID) -> list[Escalatio
 
 
 def vendor_overdue(now: datetime) -> ColumnElement[bool]:
-    """The condition on a ticket that its vendor's answer is overdue at ``now``: it waits
-    on a vendor whose answer was due before then (for the queue to flag its rows). The
-    status is tested as ``status + 0`` so that SQLite, before it has statistics, reads the
-    vendor due index (the few tickets with a due time) rather than the status index (every
-    ticket waiting on a vendor, answered or not)."""
-    status = type_coerce(col(Ticket.status), Integer) + 0
-    return and_(col(Ticket.vendor_due_at) < now, status == WAITING.value)
+    """The condition on a ticket that its vendor's answer is overdue at ``now`` (for the
+    queue to flag its rows): a range of the vendor due index, which holds only the tickets
+    still awaiting an answer."""
+    return col(Ticket.vendor_due_at) < now
 
 
 def overdue_vendor_responses(engine: Engine, now: datetime) -> list[OverdueVendor]:

@@ -58,6 +58,7 @@ from app.queue.query import QueueFilter, SavedView
 from app.roster.local_time import day_text
 from app.training.matrix import Expiring
 from models.clock import utcnow
+from ui.attention.panel import AttentionPanel
 from ui.kit.errors import show_failure
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
@@ -77,7 +78,7 @@ from ui.kit.widgets import (
 from ui.maintenance.notice_banner import NOTICE_MS
 from ui.queue.model import format_duration
 from ui.roster.on_now_panel import site_html, site_text
-from ui.shell.events import TicketsRaised
+from ui.shell.events import AttentionRaised, TicketsRaised
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest, TicketSaved
 
@@ -396,7 +397,9 @@ class DashboardPage(Page):
         self.side_lists = Reflow(self, LIST_CHARACTERS, balanced=True)
         for panel in self._build_side_panels():
             self.side_lists.add(panel)
-        for reflow in (self.tiles, self.ticket_lists, self.side_lists):
+        inner.addLayout(self.tiles.grid)
+        inner.addWidget(self._build_attention())
+        for reflow in (self.ticket_lists, self.side_lists):
             inner.addLayout(reflow.grid)
         inner.addStretch(1)
         self.scroller = named(QScrollArea(body), "dashboardScroll")
@@ -512,6 +515,24 @@ class DashboardPage(Page):
         )
         return [self.on_now_panel, self.maintenance_panel, self.expiring_panel]
 
+    def _build_attention(self) -> Panel:
+        self.attention = AttentionPanel(self._context)
+        self.attention.changed.connect(self.refresh)
+        self.attention.scope_changed.connect(self.refresh)
+        self.attention.open_ticket.connect(
+            lambda ticket_id: self.navigate.emit("ticket", TicketRequest(ticket_id=ticket_id))
+        )
+        self.attention.open_problem.connect(
+            lambda problem_id: self.navigate.emit("problems", problem_id)
+        )
+        self.attention_panel = Panel("panelAttention", "Manager's attention", self.attention)
+        return self.attention_panel
+
+    def focus_attention(self) -> None:
+        """The manager's attention list (F9 anywhere): the keyboard to its first item."""
+        if self._allowed:
+            self.attention.focus_list()
+
     # -- Page hooks -----------------------------------------------------------------------------
     def shown(self) -> None:
         """The keyboard goes to the most overdue tickets (Enter opens the first), or to the
@@ -532,8 +553,9 @@ class DashboardPage(Page):
             return
         engine, me = self._context.engine, self._context.me
         site_id = self.site_combo.currentData()
+        acknowledged_too = self.attention.acknowledged_too
         run_task(
-            lambda: dashboard(engine, me, utcnow(), site_id),
+            lambda: dashboard(engine, me, utcnow(), site_id, acknowledged_too=acknowledged_too),
             self._show,
             lambda error: show_failure(error, self._failed),
             parent=self,
@@ -543,7 +565,7 @@ class DashboardPage(Page):
     def notice(self, event: object) -> None:
         """A ticket saved or raised anywhere moves the figures: read them again if they are
         on screen (a hidden page reads when it comes into view)."""
-        if isinstance(event, TicketSaved | TicketsRaised) and self.isVisible():
+        if isinstance(event, TicketSaved | TicketsRaised | AttentionRaised) and self.isVisible():
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -577,6 +599,7 @@ class DashboardPage(Page):
         self._show_tickets(figures)
         self._show_on_now(figures)
         self._show_lists(figures)
+        self.attention.show_entries(figures.attention, figures.attention_waiting)
         self.content_shown()
 
     def _show_tiles(self, d: Dashboard) -> None:

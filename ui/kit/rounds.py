@@ -4,8 +4,8 @@ evaluating the management escalation rules on every desk).
 
 Nothing the person asked for: a round that fails is logged, not shown, and the next round
 tries again; no round starts while one is under way, or on a database found damaged (it
-takes no writes). The first round waits ``first_ms``: the first moments after opening
-belong to the person.
+takes no writes). The first round waits ``first_ms`` where the first moments after opening
+belong to the person, or runs at once (0) where it is light and wanted early.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ class Rounds(QObject):
         if not self._enabled or not self.wanted(context):
             return
         self._context, self._damaged = context, damaged
+        if self.timer.interval() == 0:
+            self.run_round()  # sets the interval
         self.timer.start()
 
     def run_round(self) -> None:

@@ -17,3 +17,11 @@ class TicketsRaised:
     tickets' numbers, earliest occurrence first."""
 
     numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AttentionRaised:
+    """The management escalation rules put new items on the manager's attention list
+    (ui/attention/watcher.py); ``count``: how many."""
+
+    count: int

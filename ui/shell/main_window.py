@@ -49,11 +49,13 @@ from PySide6.QtWidgets import (
 import ui.contents  # noqa: F401 - registers the pages and commands
 from app.config import program_version
 from resources import resource_path
+from ui.attention.tray import AttentionTray
+from ui.attention.watcher import EVALUATE_MS, AttentionWatcher
 from ui.kit.errors import problem_text
 from ui.kit.remembered import restore_window, save_window
 from ui.kit.tasks import run_task
 from ui.reports.keeper import KEEP_REPORTS_MS, ReportKeeper
-from ui.shell.events import TicketsRaised
+from ui.shell.events import AttentionRaised, TicketsRaised
 from ui.shell.pages import COMMANDS, MENUS, PAGES, PAGES_MENU, Command, Page, PageInfo, load
 
 log = logging.getLogger(__name__)
@@ -145,11 +147,14 @@ class MainWindow(QMainWindow):
         page_options: Mapping[str, Mapping[str, Any]] | None = None,
         raise_tickets_ms: int = RAISE_TICKETS_MS,
         keep_reports_ms: int = KEEP_REPORTS_MS,
+        evaluate_attention_ms: int = EVALUATE_MS,
     ) -> None:
         """``page_options``: keyword arguments for a page's factory, by page key (tests
         switch the queue's polling off this way). ``raise_tickets_ms``: how often the due
         maintenance tickets are raised; ``keep_reports_ms``: how often a manager's last
-        complete month is counted and kept (:mod:`ui.reports.keeper`); 0 never."""
+        complete month is counted and kept (:mod:`ui.reports.keeper`);
+        ``evaluate_attention_ms``: how often the management escalation rules are evaluated
+        (:mod:`ui.attention.watcher`); 0 never."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
@@ -166,6 +171,11 @@ class MainWindow(QMainWindow):
         self.raise_timer.timeout.connect(self.raise_maintenance_tickets)
         self._raises_tickets = raise_tickets_ms > 0
         self.report_keeper = ReportKeeper(keep_reports_ms, self)
+        self.attention_watcher = AttentionWatcher(evaluate_attention_ms, self)
+        self.attention_tray = AttentionTray(self)
+        self.attention_watcher.raised.connect(lambda count: self._announce(AttentionRaised(count)))
+        self.attention_watcher.arrived.connect(self.attention_tray.tell)
+        self.attention_tray.open_requested.connect(self.show_attention)
 
         self.opening = QLabel("Opening the database…")
         self.opening.setObjectName("openingPage")
@@ -219,6 +229,7 @@ class MainWindow(QMainWindow):
             self.raise_maintenance_tickets()
             self.raise_timer.start()
         self.report_keeper.start(context, lambda: self.damaged_banner is not None)
+        self.attention_watcher.start(context, lambda: self.damaged_banner is not None)
 
     # -- maintenance tickets ------------------------------------------------------------------
     def raise_maintenance_tickets(self) -> None:
@@ -577,6 +588,16 @@ class MainWindow(QMainWindow):
         dialog = load(factory)(self._context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_attention(self) -> None:
+        """The manager's attention list (the notification clicked): the window raised and
+        the list in front, as F9 does."""
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+        action = self._actions.get("attention")
+        if action is not None and action.isEnabled():
+            action.trigger()
 
     def refresh_page(self) -> None:
         page = self.current_page()
