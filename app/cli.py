@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common_options(assets, argparse.SUPPRESS)
     from app.admin_commands import add_admin_commands
     from app.maintenance_commands import add_maintenance_commands
+    from app.problem_commands import add_problem_commands
     from app.report_commands import add_report_command
     from app.roster_commands import add_roster_commands
     from app.training_commands import add_training_commands
@@ -201,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_training_commands,
         add_maintenance_commands,
         add_report_command,
+        add_problem_commands,
         add_vendor_commands,
     ):
         add(commands, lambda sub: _add_common_options(sub, argparse.SUPPRESS))
@@ -586,6 +588,12 @@ def _cmd_report(args: argparse.Namespace, url: str) -> int:
     return run_report(args, url)
 
 
+def _cmd_problems(args: argparse.Namespace, url: str) -> int:
+    from app.problem_commands import run_problems
+
+    return run_problems(args, url)
+
+
 def _cmd_vendors(args: argparse.Namespace, url: str) -> int:
     from app.vendor_commands import run_vendors
 
@@ -613,6 +621,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, str], int]] = {
     "training": _cmd_training,
     "maintenance": _cmd_maintenance,
     "report": _cmd_report,
+    "problems": _cmd_problems,
     "vendors": _cmd_vendors,
     "escalation-pack": _cmd_escalation_pack,
 }
