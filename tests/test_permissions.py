@@ -23,6 +23,8 @@ from app.assets.csv_import import import_assets
 from app.assets.csv_import import read_table as read_asset_table
 from app.assets.csv_import import suggest_mapping as asset_mapping
 from app.assets.register import AssetFields, save_asset
+from app.attention.items import acknowledge
+from app.attention.rules import RuleKey, set_rule
 from app.callers.csv_import import import_callers, read_table, suggest_mapping
 from app.callers.erase import erase_caller
 from app.callers.merge import merge_callers
@@ -47,6 +49,7 @@ from app.permissions import (
     require_now,
     roles_that_may,
 )
+from app.problems.records import ProblemDraft, create_problem
 from app.queue.query import SavedView
 from app.queue.saved_views import save_view
 from app.reports.period import parse_month
@@ -66,6 +69,9 @@ from app.tickets.detail import TicketDetail
 from app.tickets.priority import current_matrix, replace_matrix
 from app.training.completions import record_completion
 from app.training.courses import CourseDraft, save_course
+from app.vendors.directory import VendorDraft, save_vendor
+from app.vendors.escalation import VendorEscalationDraft, escalate_to_vendor
+from models.attention import AttentionItem
 from models.engine import read_connection, write_session
 from models.enums import CompletionResult, Priority, ShiftKind, StaffRole, TicketStatus
 from models.org import Staff
@@ -258,6 +264,36 @@ def _own_view(s: Scene) -> Perform:
     return lambda actor: save_view(s.engine, actor, SavedView("Mine"))
 
 
+def _problem(s: Scene) -> Perform:
+    return lambda actor: create_problem(s.engine, ProblemDraft("Printer jams weekly"), actor, NOW)
+
+
+def _vendor(s: Scene) -> Perform:
+    return lambda actor: save_vendor(s.engine, actor, VendorDraft(name="Acme Hardware"))
+
+
+def _vendor_escalation(s: Scene) -> Perform:
+    vendor = save_vendor(s.engine, s.org.ada, VendorDraft(name="Acme Hardware"))
+    t = s.ticket()
+    t = update_ticket(s.engine, t.id, t.version, {"assignee_id": s.org.bob}, s.org.ada)
+    draft = VendorEscalationDraft(vendor, None, "CS-1", "Sam at Acme")
+    return lambda actor: escalate_to_vendor(s.engine, t.id, draft, actor, NOW, t.version)
+
+
+def _attention_rules(s: Scene) -> Perform:
+    return lambda actor: set_rule(s.engine, RuleKey.P1_OPEN, True, 45, actor, NOW)
+
+
+def _acknowledge(s: Scene) -> Perform:
+    t = s.ticket()
+    item = AttentionItem(
+        rule=RuleKey.P1_OPEN.value, subject_id=t.id, ticket_id=t.id, reason="P1 open for 45 min"
+    )
+    with write_session(s.engine) as session:
+        session.add(item)
+    return lambda actor: acknowledge(s.engine, item.id, actor, NOW)
+
+
 SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.LOG_CALL: _log_call,
     Action.CREATE_TICKET: _create_ticket,
@@ -292,17 +328,17 @@ SERVICES: dict[Action, Callable[[Scene], Perform]] = {
     Action.MANAGE_MAINTENANCE: _maintenance_task,
     Action.RECORD_MAINTENANCE: _record_maintenance,
     Action.DECLARE_MAJOR_INCIDENT: _major_incident,
+    Action.MANAGE_PROBLEMS: _problem,
+    Action.ESCALATE_TO_VENDOR: _vendor_escalation,
+    Action.MANAGE_VENDORS: _vendor,
+    Action.SET_ATTENTION_RULES: _attention_rules,
+    Action.ACKNOWLEDGE_ATTENTION: _acknowledge,
 }
 
 # In the table, so the GUI and the README know them, but nothing in app/ does them yet.
 NO_SERVICE_YET = {
     Action.BACK_UP,
     Action.RESTORE,
-    Action.MANAGE_PROBLEMS,
-    Action.ESCALATE_TO_VENDOR,
-    Action.MANAGE_VENDORS,
-    Action.SET_ATTENTION_RULES,
-    Action.ACKNOWLEDGE_ATTENTION,
 }
 
 
