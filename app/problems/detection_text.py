@@ -71,7 +71,7 @@ class _Burst:
     """A word (within one asset model's incidents, or all) bunched in 14 days: ``count``
     incidents with it from day ``day`` where their categories' rate predicts ``expected``."""
 
-    model: str  # "" for all incidents
+    model: str  # "": all incidents
     word: str
     day: int
     count: int
@@ -119,13 +119,13 @@ class _Days:
         self.category = [categories.setdefault(i.category_id, len(categories)) for i in incidents]
         self.model = [scene.model(i) for i in incidents]
         daily: Counter[tuple[str, int, int]] = Counter(
-            zip(self.model, self.category, self.day, strict=True)
+            ("", c, d) for c, d in zip(self.category, self.day, strict=True)
         )
-        daily.update((ANY_MODEL, c, d) for c, d in zip(self.category, self.day, strict=True))
+        daily.update(
+            (m, c, d) for m, c, d in zip(self.model, self.category, self.day, strict=True) if m
+        )
         self.prefix: dict[tuple[str, int], list[int]] = {}
         for (model, category, day), n in daily.items():
-            if not model:
-                continue
             counts = self.prefix.setdefault((model, category), [0] * (self.count + 1))
             counts[day + 1] += n
         for counts in self.prefix.values():
@@ -133,16 +133,16 @@ class _Days:
                 counts[day] += counts[day - 1]
 
     def volume(self, model: str, category: int, first: int, end: int) -> tuple[int, int]:
-        """Incidents of ``category`` (of ``model``) on days ``first`` to ``end`` - 1, and
-        on the other days read."""
+        """Incidents of ``category`` (of ``model``; "": of any) on days ``first`` to
+        ``end`` - 1, and on the other days read."""
         counts = self.prefix[(model, category)]
         inside = counts[min(end, self.count)] - counts[first]
         return inside, counts[self.count] - inside
 
 
 def _postings(scene: Scene, days: _Days) -> dict[tuple[str, str], dict[int, list[int]]]:
-    """For each word, for all incidents (``ANY_MODEL``) and for each asset model's: the
-    incidents whose summary has it, by category, in time order."""
+    """For each word, among all incidents (model "") and among each asset model's: the
+    incidents whose summary has it, by category."""
     groups: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     for index, key in enumerate(
         zip((i.summary for i in scene.incidents), days.model, days.category, strict=True)
@@ -151,7 +151,7 @@ def _postings(scene: Scene, days: _Days) -> dict[tuple[str, str], dict[int, list
     postings: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for (summary, model, category), indices in groups.items():
         for word in words(summary):
-            postings[(ANY_MODEL, word)][category].extend(indices)
+            postings[("", word)][category].extend(indices)
             if model:
                 postings[(model, word)][category].extend(indices)
     return postings
@@ -251,6 +251,7 @@ def _candidate(scene: Scene, burst: _Burst) -> Candidate | None:
     models = {scene.model(i) for i in group}
     model = models.pop() if len(models) == 1 and "" not in models else ""
     summary = Counter(i.summary for i in group).most_common(1)[0][0]
+    said = [word for word in words(summary) if word in shared]  # as a person wrote them
     quoted = summary if len(summary) <= TITLE_SUMMARY else summary[: TITLE_SUMMARY - 1] + "…"
     on_model = f", all on {model}" if model else ""
     start = scene.read_from + burst.day * _DAY
@@ -260,10 +261,10 @@ def _candidate(scene: Scene, burst: _Burst) -> Candidate | None:
         f"similar:{model or ANY_MODEL}:{'+'.join(shared)}"[:KEY_MAX],
         f"{len(group)} alike incidents: “{quoted}”",
         f"{len(group)} incidents within {SIMILAR_DAYS} days have alike summaries sharing "
-        f"“{' '.join(shared)}”{on_model}: {burst.count} with “{burst.word}” where the usual "
+        f"“{' '.join(said)}”{on_model}: {burst.count} with “{burst.word}” where the usual "
         f"rate in their categories predicts {burst.expected:.1f}.",
         (
-            f"Shared words: {', '.join(shared)}{on_model}",
+            f"Shared words: {', '.join(said)}{on_model}",
             f"With “{burst.word}” in the {SIMILAR_DAYS} days from {start:%Y-%m-%d %H:%M} UTC: "
             f"{burst.count}; the usual rate in their categories predicts "
             f"{burst.expected:.1f}",
