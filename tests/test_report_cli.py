@@ -54,6 +54,7 @@ TABLES = {
     "recurring_assets",
     "operations",
     "problems",
+    "contracts_ending",
     "coverage_gaps",
     "certifications_expiring",
     "definitions",

@@ -143,3 +143,38 @@ def test_the_report_carries_them_in_its_problems_table(w: World) -> None:
 
     assert rows["Problems opened"] == "1"
     assert rows["Vendor responses on time"].endswith("(0 of 0)")
+
+
+def test_contracts_ending_after_the_period_or_inside_their_notice_are_reported(w: World) -> None:
+    with write_session(w.engine) as session:
+        vendor = Vendor(name="Acme Hardware")
+        session.add(vendor)
+        session.flush()
+        for number, ends_on, notice in (
+            ("SOON", date(2027, 1, 15), 0),  # 46 days after November
+            ("NOTICE", date(2027, 6, 30), 240),  # notice began in November
+            ("LATER", date(2027, 6, 30), 30),  # neither
+            ("OVER", date(2026, 11, 20), 0),  # already over at November's end
+        ):
+            session.add(
+                Contract(
+                    vendor_id=vendor.id,
+                    number=number,
+                    starts_on=date(2026, 1, 1),
+                    ends_on=ends_on,
+                    notice_days=notice,
+                )
+            )
+    report = monthly_report(w.engine, w.manager, NOVEMBER, now=LATE)
+
+    table = report_tables(report)["contracts_ending"]
+
+    assert [row[1] for row in table.rows] == ["SOON", "NOTICE"]
+    assert table.rows[0][3] == "ends in 46 days; no notice period"
+    assert "inside its 240-day notice period" in table.rows[1][3]
+    assert (
+        dict(report_tables(report)["problems"].rows)[
+            "Contracts ending or inside their notice period"
+        ]
+        == "2"
+    )

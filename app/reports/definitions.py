@@ -114,6 +114,12 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "are left out.",
     ),
     (
+        "Contracts ending",
+        "Support contracts (of every site) whose last day falls in the 90 days after the "
+        "period, or whose renewal notice period (the notice days before the last day) has "
+        "begun by the period's last day; contracts already over are left out.",
+    ),
+    (
         "Twelve-month trend",
         "Per calendar month: volume, backlog at the month's end and resolution SLA "
         "compliance, as defined above.",

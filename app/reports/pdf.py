@@ -325,6 +325,14 @@ def _sections(
         lambda: [
             _heading("Problems and vendors", 0),
             *_table(tables["problems"], width, (0.6, 0.4)),
+            _heading("Contracts ending or inside their notice period", 1),
+            *_table(
+                tables["contracts_ending"],
+                width,
+                (0.24, 0.16, 0.14, 0.46),
+                empty="No contract ends in the 90 days after the period or is inside its "
+                "notice period.",
+            ),
         ],
         lambda: [
             _heading("Maintenance, roster and training", 0),

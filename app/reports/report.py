@@ -39,6 +39,7 @@ from app.reports.tickets import (
 from app.reports.times import Calendars
 from app.reports.trend import MonthCounts, TrendMonth, month_counts, trend
 from app.tickets.sla import site_calendar
+from app.vendors.coverage import EndingContract, contracts_ending
 from models.clock import utcnow
 from models.engine import read_connection
 from models.org import SiteClosure
@@ -56,6 +57,7 @@ SUMMARY = Part(
 )
 SUMMARY_WITHOUT_BUSINESS_HOURS = replace(SUMMARY, kind="summary", or_kept_as=(SUMMARY.kind,))
 MONTH = Part("month", MonthCounts)
+CONTRACTS_AHEAD = 90  # days after the period in which a contract's end is reported
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class Report:
     trend: tuple[TrendMonth, ...]
     operations: Operations
     problems: ProblemFigures
+    # Contracts ending within CONTRACTS_AHEAD days after the period, or inside their renewal
+    # notice period at its end (every site's: a contract belongs to no one site).
+    contracts_ending: tuple[EndingContract, ...]
     without_business_hours: tuple[str, ...]  # the codes of sites that have none set
 
     @property
@@ -140,6 +145,7 @@ def monthly_report(
         problem_work = pool.submit(
             read, lambda c: problem_figures(c, windows, site_code is None, now)
         )
+        ending = pool.submit(contracts_ending, engine, period.last, CONTRACTS_AHEAD)
         current = kept_summary(period, calendars)
         parts_read = pool.submit(read, lambda c: breakdowns(c, windows, current.created))
         step(40, "Reading the people of the period")
@@ -152,6 +158,7 @@ def monthly_report(
         step(90, "Reading maintenance, roster and training")
         upkeep = running.result()
         problems = problem_work.result()
+        contracts = tuple(ending.result())
     about = organisation(engine)
     return Report(
         period=period,
@@ -170,6 +177,7 @@ def monthly_report(
         trend=months,
         operations=upkeep,
         problems=problems,
+        contracts_ending=contracts,
         without_business_hours=tuple(
             site.code for site in sites.rows if calendars[site.id] is None
         ),

@@ -202,6 +202,15 @@ def report_tables(report: Report) -> dict[str, ReportTable]:
         _operations_table(report),
         _problems_table(report),
         ReportTable(
+            "contracts_ending",
+            "Contracts ending or inside their notice period",
+            ("Vendor", "Contract", "Last day", "Why"),
+            tuple(
+                (c.vendor_name, c.number, c.ends_on.isoformat(), c.why)
+                for c in report.contracts_ending
+            ),
+        ),
+        ReportTable(
             "coverage_gaps",
             "Hours the desk was short of people",
             ("When", "People", "Minimum"),
@@ -268,6 +277,10 @@ def _problems_table(report: Report) -> ReportTable:
             ("Problems open at the period's end", count_text(problems.open_at_end)),
             ("Incidents linked to a problem", count_text(problems.incidents_linked)),
             ("Known errors used at intake", count_text(problems.known_errors_used)),
+            (
+                "Contracts ending or inside their notice period",
+                count_text(len(report.contracts_ending)),
+            ),
             (
                 "Vendor responses on time",
                 f"{percent_text(vendors)} ({vendors.part:,} of {vendors.whole:,})",
