@@ -427,6 +427,7 @@ def test_the_outline_and_the_contents_name_every_section(printed: Printed) -> No
         "By channel, priority and site",
         "By hour and weekday",
         "Twelve months",
+        "Contracts ending or inside their notice period",
         "Hours the desk was short of people",
         "Certifications expiring the month after",
     ]
