@@ -2,9 +2,11 @@
 
 Shows a :class:`app.callers.card.CallerCard` (plain data, loaded off the GUI thread by the
 call desk), with what is down at the caller's site now (a maintenance window, a major
-incident) under their name. The open-ticket list is also where the operator picks the
-ticket a note goes to; activating a ticket (double-click or Enter) asks for it to be opened
-in the editor.
+incident) under their name, and the known errors of their assets with the workarounds to
+give (:func:`app.problems.known_errors.known_error_hints`, read off the GUI thread once the
+card is painted: the card itself never waits for them). The open-ticket list is also where
+the operator picks the ticket a note goes to; activating a ticket (double-click or Enter)
+asks for it to be opened in the editor.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import Engine
 
 from app.callers.card import REPEAT_DAYS, CallerCard, CardCall, CardTicket
+from app.problems.known_errors import KnownErrorHint, known_error_hints
 from ui.calls.call_bar import elapsed_text
+from ui.kit.errors import show_failure
+from ui.kit.tasks import StaleGuard, after_paint_timer, run_task
 from ui.kit.widgets import chip_style, named, signals_blocked
 from ui.maintenance.notice_banner import INCIDENT_COLOURS, MAINTENANCE_COLOURS
+from ui.tickets.known_errors import hint_html, panel_style
 
 _TICKET_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_LIST_ROWS = 6  # lists taller than this scroll inside the card
@@ -86,17 +93,21 @@ def _fit(widget: QListWidget) -> None:
 
 
 class CallerCardView(QScrollArea):
-    """The card (object name ``callerCard``); empty until :meth:`show_card`."""
+    """The card (object name ``callerCard``); empty until :meth:`show_card`. With an
+    ``engine`` it offers the known errors of the caller's assets."""
 
     ticketActivated = Signal(object)  # uuid.UUID of an open or recent ticket
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, engine: Engine | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("callerCard")
         self.setAccessibleName("Caller card")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._card: CallerCard | None = None
+        self._engine = engine
+        self._known_errors = StaleGuard()  # only the shown caller's known errors count
+        self._known_errors_later = after_paint_timer(self, self._read_known_errors)
         body = named(QWidget(), "callerCardBody")
         body.setStyleSheet("QWidget#callerCardBody { background: #ffffff; }")
         outer = QVBoxLayout(body)
@@ -134,6 +145,15 @@ class CallerCardView(QScrollArea):
         self.notices_label.setWordWrap(True)
         self.notices_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.notices_label)
+        # The known errors of their assets: what they call about may have a workaround.
+        self.known_errors_label = named(QLabel(), "cardKnownErrors", "Known errors of their assets")
+        self.known_errors_label.setWordWrap(True)
+        self.known_errors_label.setTextFormat(Qt.TextFormat.RichText)  # hint_html: escaped
+        self.known_errors_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.known_errors_label.setStyleSheet(panel_style("cardKnownErrors", padding=6))
+        layout.addWidget(self.known_errors_label)
 
         self.details_label = named(QLabel(), "cardDetails")
         self.details_label.setTextFormat(Qt.TextFormat.RichText)
@@ -179,6 +199,7 @@ class CallerCardView(QScrollArea):
     def clear(self) -> None:
         """Back to "no caller chosen"."""
         self._card = None
+        self._forget_known_errors()
         self.content.hide()
         self.empty_label.show()
 
@@ -186,7 +207,8 @@ class CallerCardView(QScrollArea):
         """Show ``card``; the first open ticket is selected, ready for a note (the one
         picked before, when the same caller's card is shown again)."""
         picked = self.selected_open_ticket()
-        keep = picked.id if picked is not None and self._card and self._card.id == card.id else None
+        same_caller = self._card is not None and self._card.id == card.id
+        keep = picked.id if picked is not None and same_caller else None
         self._card = card
         self.empty_label.hide()
         self.content.show()
@@ -205,6 +227,10 @@ class CallerCardView(QScrollArea):
         )
         self.notes_label.setText(card.notes)
         self.notes_label.setVisible(bool(card.notes))
+        if not same_caller:
+            self._forget_known_errors()  # the last caller's are not this one's
+        if self._engine is not None and card.assets:
+            self._known_errors_later.start()
 
         shown = len(card.open_tickets)
         more = f", {shown} shown" if card.open_count > shown else ""
@@ -221,6 +247,36 @@ class CallerCardView(QScrollArea):
         assets = [f"{a.tag} · {a.kind.label} · {a.model}".rstrip(" ·") for a in card.assets]
         self._fill_lines(self.assets_list, assets, "No assets on record.")
         self.verticalScrollBar().setValue(0)
+
+    def _forget_known_errors(self) -> None:
+        self._known_errors_later.stop()
+        self._known_errors.drop_pending()
+        self.known_errors_label.hide()
+
+    def _read_known_errors(self) -> None:
+        """The known errors of the caller's assets, read now that the card is painted."""
+        card, engine = self._card, self._engine
+        if card is None or engine is None:
+            return
+        assets = [asset.id for asset in card.assets]
+        run_task(
+            lambda: known_error_hints(
+                engine, summary="", category_id=None, asset_id=None, caller_asset_ids=assets
+            ),
+            self._show_known_errors,
+            lambda error: show_failure(error, self._known_errors_failed),
+            parent=self,
+            guard=self._known_errors,
+        )
+
+    def _show_known_errors(self, hints: list[KnownErrorHint]) -> None:
+        lines = "".join(f"<p style='margin: 4px 0 0 0'>{hint_html(hint)}</p>" for hint in hints)
+        self.known_errors_label.setText(f"<b>Known errors of their assets</b>{lines}")
+        self.known_errors_label.setVisible(bool(hints))
+
+    def _known_errors_failed(self, text: str) -> None:
+        self.known_errors_label.setText(f"Known errors could not be read: {escape(text)}")
+        self.known_errors_label.show()
 
     def selected_open_ticket(self) -> CardTicket | None:
         """The open ticket picked in the list (the most urgent one unless changed)."""

@@ -14,6 +14,15 @@ While the editor is on screen it asks every few seconds whether the ticket was s
 elsewhere: with no field edits here it shows the new version and says who saved it; with
 edits it offers to reload, and a save merges. After each save or action the status line
 says what was done and when, until the next edit.
+
+Known errors matching what is typed are offered under the summary
+(:mod:`ui.tickets.known_errors`); Use known error (Alt+K) links the ticket to the problem and
+puts the workaround in the worklog, or, for a ticket not created yet, marks it to be given
+once the ticket is created, as Caused by… does with a cause. Escalate to vendor… opens
+:mod:`ui.tickets.vendor_dialog`; a ticket escalated to a vendor says under its SLA clocks
+whom it waits on and when their answer is due (read off the GUI thread with the ticket's
+escalations), with Record vendor's answer… and Escalation pack… (the PDF saved, then the
+mail program opened to the vendor).
 """
 
 from __future__ import annotations
@@ -24,14 +33,23 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol, TypeGuard
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -56,6 +74,7 @@ from app.maintenance.major_incidents import (
 from app.maintenance.notices import Notice
 from app.permissions import Action
 from app.pick_lists import Choice, TicketChoices, ticket_choices
+from app.problems.known_errors import KnownErrorHint, apply_known_error
 from app.tickets.actions import (
     SaveOutcome,
     add_note,
@@ -67,9 +86,10 @@ from app.tickets.actions import (
 )
 from app.tickets.detail import OtherChange, TicketDetail, TicketNews, get_ticket, news_since
 from app.tickets.workflow import Transition, is_reopen, status_change_needs
+from app.vendors.escalation import EscalationView, escalations, record_vendor_response
 from models.clock import utcnow
-from models.enums import TicketStatus
-from ui.kit.errors import show_failure
+from models.enums import EventKind, TicketStatus
+from ui.kit.errors import problem_text, show_failure
 from ui.kit.flow_layout import FlowLayout
 from ui.kit.paged_model import POLL_MS
 from ui.kit.remembered import remember_splitter
@@ -79,6 +99,7 @@ from ui.shell.pages import Page
 from ui.tickets.form import Permits, TicketForm
 from ui.tickets.requests import TicketPrefill, TicketRequest, TicketSaved
 from ui.tickets.timeline import TicketHeader, WorklogPane, format_clock
+from ui.tickets.vendor_dialog import VendorEscalationDialog
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +212,24 @@ def _joined(*parts: str) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def _then(
+    created: TicketDetail,
+    step: Callable[[TicketDetail], TicketDetail],
+    missed: list[str] | None = None,
+) -> TicketDetail:
+    """One more unit of work on a ticket just created (its cause, a known error). Refused
+    meanwhile (the incident deleted, the problem no longer a known error), the ticket stays
+    created without it, shown as it is, and the form is not left to create the ticket twice;
+    why goes to ``missed``."""
+    try:
+        return step(created)
+    except SwitchboardError as error:
+        log.warning("%s was created without all it was given", created.number, exc_info=True)
+        if missed is not None:
+            missed.append(problem_text(error) or str(error))
+        return created
+
+
 class TicketEditor(Page):
     """View and edit one ticket, or log a new one; see the module docstring. Other pages
     send it a :class:`TicketRequest`; every save is announced as :class:`TicketSaved`."""
@@ -223,6 +262,9 @@ class TicketEditor(Page):
         self._carried = ""  # a merge made by the save before an action, said with the action
         self._transition_buttons: list[QPushButton] = []
         self._pending_cause: Notice | None = None  # a new ticket's, linked once it is created
+        self._pending_hint: KnownErrorHint | None = None  # a new ticket's, given once created
+        self._escalation: EscalationView | None = None  # the shown ticket's latest to a vendor
+        self._vendor_reads = StaleGuard()  # only the shown ticket's escalation counts
         self._permits = Permits(context)
         self._build()
         # Deadlines pass while the ticket is on screen: "breached" must appear by itself.
@@ -272,11 +314,30 @@ class TicketEditor(Page):
             self._button("Dismiss", "dismissErrorButton", self._hide_error),
         )
         self.form = TicketForm(self._context)
+        self.form.known_errors.use_requested.connect(self._use_known_error)
         self.escalate_button = self._button(
             "Esc&alate…", "escalateButton", self._ask_escalation, "Hand over to another team"
         )
         self.flag_button = self._button(
             "Flag to manager…", "flagButton", self._ask_flag, "Draw the manager's attention"
+        )
+        self.vendor_button = self._button(
+            "Escalate to vendor…",
+            "vendorButton",
+            self.escalate_to_vendor,
+            "Hand the ticket to an outside vendor, with their case number",
+        )
+        self.answered_button = self._button(
+            "Record vendor's answer…",
+            "vendorAnswerButton",
+            self.record_vendor_response,
+            "Record what the vendor answered; the ticket waits on them until it is moved on",
+        )
+        self.pack_button = self._button(
+            "Escalation pack…",
+            "escalationPackButton",
+            self.save_escalation_pack,
+            "Save the one-page PDF for the vendor and write them an e-mail",
         )
         self.prompt = _ActionPrompt()
         self.prompt.confirmed.connect(self._prompt_confirmed)
@@ -297,8 +358,8 @@ class TicketEditor(Page):
         self.actions_row = named(QWidget(), "actionsRow", "Actions")
         self._actions = FlowLayout(self.actions_row)
         self._actions.setContentsMargins(0, 6, 0, 0)
-        self._actions.addWidget(self.escalate_button)
-        self._actions.addWidget(self.flag_button)
+        for button in self._fixed_actions():
+            self._actions.addWidget(button)
         # Why actions are disabled, in words: a tooltip needs a mouse, and Tab skips them.
         self.refused_label = named(QLabel(), "refusedLabel", "Not for your role")
         self.refused_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -433,14 +494,172 @@ class TicketEditor(Page):
             lambda d: f"{d.number} has no known cause now ({self._time(d)})",
         )
 
+    def _use_known_error(self, hint: KnownErrorHint) -> None:
+        """Use known error (Alt+K): link the ticket to the problem and put the workaround
+        in the worklog; a new ticket gets it once it is created (pressed again, it does
+        not)."""
+        if self._busy:
+            return
+        if self._detail is None:
+            pending = self._pending_hint
+            same = pending is not None and pending.problem_id == hint.problem_id
+            self._pending_hint = None if same else hint
+            self.form.known_errors.set_pending(self._pending_hint)
+            return
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: apply_known_error(engine, d.id, hint.problem_id, me, utcnow(), d.version),
+            (self.form.known_errors,),
+            lambda: None,
+            lambda d: (
+                f"Gave the workaround of {hint.reference} on {d.number} and linked it to "
+                f"the problem at {self._time(d)}"
+            ),
+        )
+
+    # ------------------------------------------------------------------ vendors
+
+    def _read_escalation(self, detail: TicketDetail) -> None:
+        """Read the ticket's latest escalation to a vendor, if it has one, for the line under
+        the SLA clocks and the vendor's actions; meanwhile the one known stays."""
+        self._show_escalation(self._escalation)
+        if not any(event.kind == EventKind.VENDOR_ESCALATED for event in detail.events):
+            self._vendor_reads.drop_pending()
+            self._show_escalation(None)
+            return
+        engine = self._context.engine
+        run_task(
+            lambda: escalations(engine, detail.id),
+            lambda found: self._show_escalation(found[-1] if found else None),
+            lambda error: show_failure(
+                error,
+                lambda text: self._show_quietly(
+                    self.error_banner, f"The ticket's vendor escalation could not be read: {text}"
+                ),
+            ),
+            parent=self,
+            guard=self._vendor_reads,
+        )
+
+    def _show_escalation(self, escalation: EscalationView | None) -> None:
+        """Who the ticket waits on and when their answer is due; Record vendor's answer…
+        while an answer is awaited, Escalation pack… once it was escalated."""
+        detail = self._detail
+        if detail is None:
+            return
+        self._escalation = escalation
+        self.header.show_vendor(escalation, detail, utcnow())
+        awaited = (
+            escalation is not None
+            and escalation.ended_at is None
+            and escalation.responded_at is None
+            and detail.status == TicketStatus.WAITING_VENDOR
+        )
+        self.answered_button.setVisible(awaited)
+        self.pack_button.setVisible(escalation is not None)
+        self._explain_refusals()
+
+    def _may_act(self, button: QPushButton) -> bool:
+        """``button``'s action may run now: a saved ticket, nothing running, the button
+        offered and permitted (its command's key reaches here without the button)."""
+        return (
+            self._detail is not None
+            and not self._busy
+            and not button.isHidden()
+            and not self._permits.refused(button)
+        )
+
+    def escalate_to_vendor(self) -> None:
+        """Escalate to vendor…: field edits saved first, then the dialog for the ticket as
+        saved; once it escalated, the ticket shows Waiting on vendor and the answer's due
+        time."""
+        if self._may_act(self.vendor_button):
+            self._save(then=self._ask_vendor)
+
+    def _ask_vendor(self) -> None:
+        detail = self._detail
+        assert detail is not None  # _save() runs this only for a saved ticket
+        dialog = VendorEscalationDialog(self._context, detail, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._escalated(dialog.outcome, dialog.summary()))
+        dialog.open()
+
+    def _escalated(self, outcome: object, summary: str) -> None:
+        assert isinstance(outcome, TicketDetail)  # escalate_to_vendor's answer
+        self._succeeded(outcome, None, lambda d: f"{summary} at {self._time(d)}")
+
+    def record_vendor_response(self) -> None:
+        """Record vendor's answer…: what they answered, typed in the prompt, recorded with
+        the time (the ticket waits on them until someone moves it on: Vendor replied)."""
+        detail, escalation = self._detail, self._escalation
+        if not self._may_act(self.answered_button) or detail is None or escalation is None:
+            return
+        vendor, case = escalation.vendor_name, escalation.case_number
+        self._ask(
+            f"What did {vendor} answer on case {case} ({detail.number})?",
+            "Record answer",
+            "What the vendor answered",
+            lambda note, _team: self._vendor_responded(vendor, note),
+        )
+
+    def _vendor_responded(self, vendor: str, note: str) -> None:
+        engine, me = self._context.engine, self._context.me
+        self._perform(
+            lambda d: record_vendor_response(engine, d.id, me, utcnow(), note, d.version),
+            (self.prompt,),
+            self.prompt.hide,
+            lambda d: f"Recorded {vendor}'s answer on {d.number} at {self._time(d)}",
+        )
+
+    def save_escalation_pack(self) -> None:
+        """Escalation pack…: the one-page PDF for the vendor, saved where the person says
+        (written off the GUI thread), then the mail program opened with the e-mail to the
+        vendor, for the person to attach it."""
+        detail = self._detail
+        if not self._may_act(self.pack_button) or detail is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Save the escalation pack",
+            str(Path(folder) / f"{detail.number}-escalation.pdf"),
+            "PDF files (*.pdf)",
+        )
+        if not name:
+            return
+        target = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
+        engine = self._context.engine
+
+        def write() -> str:
+            from app.vendors.pack import mailto_url, write_escalation_pack  # reportlab: now
+
+            write_escalation_pack(engine, detail.id, target, utcnow())
+            return mailto_url(engine, detail.id)
+
+        def written(mailto: str) -> None:
+            if QDesktopServices.openUrl(QUrl.fromEncoded(mailto.encode())):
+                self._say(f"Saved the escalation pack to {target}: attach it to the e-mail")
+            else:
+                self._say(f"Saved the escalation pack to {target}; no mail program opened")
+
+        def failed(error: Exception) -> None:
+            self.status_label.hide()  # "Saving…" is not what happened
+            show_failure(error, self.error_banner.show_message)
+
+        self._say("Saving the escalation pack…")
+        run_task(write, written, failed, parent=self)
+
     def _require_permissions(self) -> None:
         """What each control needs, as the service checks it (the save button's need
         depends on the ticket shown: :meth:`_show_new`, :meth:`_show_detail`)."""
         needs: list[tuple[QWidget, Action]] = [
             (self.escalate_button, Action.ESCALATE_TICKET),
             (self.flag_button, Action.FLAG_MANAGER),
+            (self.vendor_button, Action.ESCALATE_TO_VENDOR),
+            (self.answered_button, Action.ESCALATE_TO_VENDOR),
             (self.keep_button, Action.EDIT_TICKET),
             (self.cause_button, Action.EDIT_TICKET),
+            (self.form.known_errors.use_button, Action.EDIT_TICKET),
             (self.take_button, Action.EDIT_TICKET),
             (self.worklog.note_edit, Action.ADD_NOTE),
             (self.worklog.minutes_spin, Action.ADD_NOTE),
@@ -576,7 +795,10 @@ class TicketEditor(Page):
         self.refused_label.hide()
         self.worklog.hide()
         self.save_button.setText("Create ticket")
+        self._vendor_reads.drop_pending()
+        self._escalation = None
         self._pending_cause = None
+        self._pending_hint = None
         self._show_cause("")
         self._require_to_save(Action.CREATE_TICKET)
         self._update_dirty()
@@ -586,6 +808,8 @@ class TicketEditor(Page):
     def _show_detail(self, detail: TicketDetail) -> None:
         """Show ``detail`` as the ticket's current state: the form's edits are counted
         from it, and what others saved before it is no longer news."""
+        if self._detail is None or self._detail.id != detail.id:
+            self._escalation = None  # the last ticket's; this one's is read below
         self._detail = detail
         self._forget_others()
         self._known_version = detail.version
@@ -595,9 +819,12 @@ class TicketEditor(Page):
         self.form.show_ticket(detail)
         self.worklog.show_ticket(detail, now)
         self._pending_cause = None
+        self._pending_hint = None
         self._show_cause(linked_cause(detail))
         self._show_transitions(detail)
         self.escalate_button.setVisible(detail.status.is_open)
+        self.vendor_button.setVisible(detail.status.is_open)
+        self._read_escalation(detail)
         self.actions_row.show()
         self._explain_refusals()
         self.worklog.show()
@@ -610,9 +837,19 @@ class TicketEditor(Page):
         self.conflict_banner.hide()
         self.clash_banner.hide()
 
+    def _fixed_actions(self) -> tuple[QPushButton, ...]:
+        """The actions after the status changes, in the order of the row."""
+        return (
+            self.escalate_button,
+            self.flag_button,
+            self.vendor_button,
+            self.answered_button,
+            self.pack_button,
+        )
+
     def _explain_refusals(self) -> None:
         """Under the actions row: why the person signed in may not use some of them."""
-        row = (*self._transition_buttons, self.escalate_button, self.flag_button)
+        row = (*self._transition_buttons, *self._fixed_actions())
         refused = [self._permits.refused(button) for button in row if not button.isHidden()]
         text = " ".join(dict.fromkeys(why for why in refused if why))
         self.refused_label.setText(text)
@@ -632,7 +869,7 @@ class TicketEditor(Page):
             old.hide()
             old.setParent(None)  # gone from the editor now, deleted by the event loop
             old.deleteLater()
-        for fixed in (self.escalate_button, self.flag_button):
+        for fixed in self._fixed_actions():
             self._actions.removeWidget(fixed)
         self._transition_buttons = [
             self._button(
@@ -646,7 +883,7 @@ class TicketEditor(Page):
         for button, transition in zip(self._transition_buttons, detail.transitions, strict=True):
             self._permits.require(button, status_change_needs(detail.status, transition.target))
             self._permits.enable(button, not self._busy)
-        row = (*self._transition_buttons, self.escalate_button, self.flag_button)
+        row = (*self._transition_buttons, *self._fixed_actions())
         for button in row:
             self._actions.addWidget(button)
         # Tab goes from the fields along the row, as it reads, to the prompt below.
@@ -658,7 +895,9 @@ class TicketEditor(Page):
 
     def _refresh_clocks(self) -> None:
         if self._detail is not None:
-            self.header.show_ticket(self._detail, utcnow())
+            now = utcnow()
+            self.header.show_ticket(self._detail, now)
+            self.header.show_vendor(self._escalation, self._detail, now)
 
     def _update_dirty(self) -> None:
         """ "Unsaved changes" while there are any; the first edit ends the last save's
@@ -697,27 +936,32 @@ class TicketEditor(Page):
             return
         engine, me, detail = self._context.engine, self._context.me, self._detail
         if detail is None:
-            draft, cause = self.form.draft(), self._pending_cause
+            draft, cause, hint = self.form.draft(), self._pending_cause, self._pending_hint
+            missed: list[str] = []  # why the known error was not given, said once created
 
             def create() -> TicketDetail:
                 created = create_ticket(engine, draft, me)
-                # A second unit of work. A cause refused meanwhile (the incident deleted, the
-                # window cancelled) leaves the ticket created without it: it shows "No
-                # known cause", and the form is not left to create the ticket twice.
-                if cause is None:
-                    return created
-                try:
-                    return link_notice(engine, me, created.id, cause)
-                except SwitchboardError:
-                    log.warning("%s was created without its cause", created.number, exc_info=True)
-                    return created
+                if cause is not None:
+                    created = _then(created, lambda d: link_notice(engine, me, d.id, cause))
+                if hint is not None:
+                    created = _then(
+                        created,
+                        lambda d: apply_known_error(
+                            engine, d.id, hint.problem_id, me, utcnow(), d.version
+                        ),
+                        missed,
+                    )
+                return created
 
-            self._run(
-                create,
-                (self.form,),
-                None,
-                lambda d: f"Created {d.number} at {self._time(d)}",
-            )
+            def said(d: TicketDetail) -> str:
+                created = f"Created {d.number} at {self._time(d)}"
+                if hint is None:
+                    return created
+                if missed:
+                    return f"{created}; {hint.reference} was not given: {missed[0]}"
+                return f"{created} with the workaround of {hint.reference}"
+
+            self._run(create, (self.form,), None, said)
             return
         changes = self.form.changes()
         if not changes:
@@ -1038,6 +1282,7 @@ class TicketEditor(Page):
         if busy:
             self._focus = QApplication.focusWidget()
         buttons = [self.save_button, self.escalate_button, self.flag_button, self.cause_button]
+        buttons += [self.form.known_errors.use_button, self.vendor_button, self.answered_button]
         buttons += [self.worklog.add_button, self.prompt.confirm_button]
         buttons += [self.keep_button, self.take_button, self.conflict_banner.button]
         buttons += self._transition_buttons

@@ -3,9 +3,9 @@
 The form knows nothing about saving: it shows a ticket (or a blank one), reports what the
 user changed relative to what it showed, and puts each problem message under its field.
 Pick lists are loaded once per editor (:func:`app.pick_lists.ticket_choices`); only the
-caller picker (the call desk's ranked lookup), the caller's assets and the people suggested
-to take the ticket (:mod:`ui.tickets.suggestions`) are looked up while it is edited, off the
-UI thread.
+caller picker (the call desk's ranked lookup), the caller's assets, the people suggested to
+take the ticket (:mod:`ui.tickets.suggestions`) and the known errors matching what is typed
+(:mod:`ui.tickets.known_errors`) are looked up while it is edited, off the UI thread.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from app.tickets.priority import IMPACT_LABELS, URGENCY_LABELS, priority_for
 from models.enums import Channel, Priority
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import error_label, named, priority_chip_style, show_problems, text_box
+from ui.tickets.known_errors import KnownErrorPanel
 from ui.tickets.requests import TicketPrefill
 from ui.tickets.suggestions import AssigneeSuggestions
 
@@ -171,6 +172,7 @@ class TicketForm(QWidget):
         self._inputs: dict[str, QWidget] = {}
         self._new = False
         self._site_id: uuid.UUID | None = None  # the shown ticket's site (not a new one's)
+        self._ticket_id: uuid.UUID | None = None  # the shown ticket (None: a new one)
         self._open = True  # the shown ticket is open (a new one is): worth assigning
         self._caller_has_no_site = False  # known once the chosen caller is loaded
         self._showing = False  # filling the fields from a ticket is not the user editing
@@ -255,6 +257,8 @@ class TicketForm(QWidget):
         self.site_combo = named(QComboBox(), "siteCombo")
         self.suggestions = AssigneeSuggestions(self._context, self.team_combo, self)
         self.suggestions.chosen.connect(self._suggestion_chosen)
+        # Offered under the summary, where the operator is typing when they appear.
+        self.known_errors = KnownErrorPanel(self._context.engine, self)
         self.fcr_check = named(QCheckBox("Resolved &on the call"), "fcrCheck")
         self.fcr_check.setAccessibleName("Resolved on the call")
         self.resolution_edit = text_box("resolutionEdit", "How was it solved?", lines=3)
@@ -262,20 +266,21 @@ class TicketForm(QWidget):
         self._add("caller", "Ca&ller", self.caller_edit, (0, 0, 1))
         self._add("asset", "Asset", self.asset_combo, (0, 1, 1))
         self._add("summary", "S&ummary", self.summary_edit, (1, 0, 2))
-        self._add("description", "&Description", self.description_edit, (2, 0, 2))
-        self._add("category", "Categor&y", self.category_combo, (3, 0, 1))
-        self._add("channel", "Channel", self.channel_combo, (3, 1, 1))
-        self._add("impact", "&Impact", self.impact_combo, (4, 0, 1))
-        self._add("urgency", "U&rgency", self.urgency_combo, (4, 1, 1), urgency_row)
-        self._add("assignee", "Assi&gnee", self.assignee_combo, (5, 0, 1))
-        self._add("team", "Tea&m", self.team_combo, (5, 1, 1))
-        caption = self.suggestions.caption
-        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self._grid.addWidget(caption, 6 * 2, 0)
-        self._grid.addWidget(self.suggestions, 6 * 2, 1, 1, 3)
-        self._add("site", "Sit&e", self.site_combo, (7, 0, 1))
-        self._grid.addWidget(self.fcr_check, 7 * 2, 3)
-        self._add("resolution", "Resolution", self.resolution_edit, (8, 0, 2))
+        self._add_beside_caption(self.known_errors, self.known_errors.caption, 2)
+        self._add("description", "&Description", self.description_edit, (3, 0, 2))
+        self._add("category", "Categor&y", self.category_combo, (4, 0, 1))
+        self._add("channel", "Channel", self.channel_combo, (4, 1, 1))
+        self._add("impact", "&Impact", self.impact_combo, (5, 0, 1))
+        self._add("urgency", "U&rgency", self.urgency_combo, (5, 1, 1), urgency_row)
+        self._add("assignee", "Assi&gnee", self.assignee_combo, (6, 0, 1))
+        self._add("team", "Tea&m", self.team_combo, (6, 1, 1))
+        self._add_beside_caption(self.suggestions, self.suggestions.caption, 7)
+        self._add("site", "Sit&e", self.site_combo, (8, 0, 1))
+        self._grid.addWidget(self.fcr_check, 8 * 2, 3)
+        self._add("resolution", "Resolution", self.resolution_edit, (9, 0, 2))
+        # Tab goes from the summary to the known errors it brought up, then on.
+        QWidget.setTabOrder(self.summary_edit, self.known_errors.list)
+        QWidget.setTabOrder(self.known_errors.list, self.known_errors.use_button)
         for combo in self._combos():
             # Sized for a short entry, not the longest one: the form fits a 1024 px window
             # beside the timeline, and an open list still shows every entry whole.
@@ -283,6 +288,17 @@ class TicketForm(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(COMBO_CHARS)
+
+    def _add_beside_caption(self, widget: QWidget, caption: QLabel, row: int) -> None:
+        """A row of the form's own making (not a field), the width of the fields, with its
+        caption level with its first line."""
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self._grid.addWidget(caption, row * 2, 0)
+        self._grid.addWidget(widget, row * 2, 1, 1, 3)
+        # The captions' column keeps its width while the row is hidden: the fields stay put.
+        self._grid.setColumnMinimumWidth(
+            0, max(self._grid.columnMinimumWidth(0), caption.sizeHint().width())
+        )
 
     def _build_caller_picker(self) -> None:
         """Type-ahead over callers: debounced, looked up off-thread, stale answers dropped."""
@@ -315,6 +331,9 @@ class TicketForm(QWidget):
         self.fcr_check.toggled.connect(self._update_fcr)
         self.category_combo.currentIndexChanged.connect(self._suggest)
         self.site_combo.currentIndexChanged.connect(self._suggest)
+        self.summary_edit.textChanged.connect(self._match_known_errors)
+        self.category_combo.currentIndexChanged.connect(self._match_known_errors)
+        self.asset_combo.currentIndexChanged.connect(self._match_known_errors)
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return (
@@ -357,6 +376,9 @@ class TicketForm(QWidget):
 
     def show_ticket(self, detail: TicketDetail) -> None:
         self._showing = True
+        if detail.id != self._ticket_id:
+            self.known_errors.forget()  # the last ticket's; this one's own stay as it is saved
+        self._ticket_id = detail.id
         self._site_id, self._open = detail.site_id, detail.status.is_open
         self._set_new(False)
         self._set_caller(detail.caller_id, detail.caller_name)
@@ -377,7 +399,8 @@ class TicketForm(QWidget):
     def show_blank(self, prefill: TicketPrefill | None = None) -> None:
         """A new ticket: empty, or started from a call with ``prefill``."""
         self._showing = True
-        self._site_id, self._open = None, True
+        self.known_errors.forget()
+        self._ticket_id, self._site_id, self._open = None, None, True
         self._set_new(True)
         blank = FormValues()
         self._set_caller(None, "")
@@ -441,6 +464,7 @@ class TicketForm(QWidget):
         self._baseline = self.values()
         self._showing = False
         self._suggest()
+        self._match_known_errors()
 
     # ------------------------------------------------------------------ caller picker
 
@@ -530,6 +554,17 @@ class TicketForm(QWidget):
             self.suggestions.ask(_combo_id(self.category_combo), site)
         else:
             self.suggestions.forget()
+
+    def _match_known_errors(self) -> None:
+        """Look again for known errors matching the summary, category and asset; only for
+        an open ticket (a workaround helps nobody on a resolved one)."""
+        if self._showing:
+            return  # asked once the whole ticket is in the fields
+        if self._open:
+            category, asset = _combo_id(self.category_combo), _combo_id(self.asset_combo)
+            self.known_errors.look_up(self.summary_edit.text(), category, asset)
+        else:
+            self.known_errors.forget()
 
     def _suggestion_chosen(self, staff_id: uuid.UUID, name: str) -> None:
         """A suggested person becomes the assignee (saving assigns them)."""

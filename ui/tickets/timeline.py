@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.tickets.detail import EventView, TicketDetail
 from app.tickets.escalations import EscalationKind
+from app.vendors.escalation import EscalationView
 from models.clock import utcnow
 from models.enums import EventKind, TicketStatus
 from ui.kit.widgets import (
@@ -157,6 +158,26 @@ def sla_html(detail: TicketDetail, now: datetime) -> str:
     return " &nbsp;|&nbsp; ".join(parts) or "No SLA target"
 
 
+def vendor_html(escalation: EscalationView, detail: TicketDetail, now: datetime) -> str:
+    """Where the ticket's escalation to a vendor stands: waiting, with the vendor's answer
+    due ("overdue" in red once it is past), answered, or left behind (the ticket moved on
+    without an answer)."""
+    vendor = html.escape(escalation.vendor_name)
+    case = f"case {html.escape(escalation.case_number)}"
+    if escalation.responded_at is not None:
+        answered = format_local(escalation.responded_at, detail.site_timezone, now)
+        return f"{vendor} answered {answered} ({case})"
+    if detail.status != TicketStatus.WAITING_VENDOR:
+        return f"Escalated to {vendor} ({case})"
+    due = escalation.response_due_at
+    if due is None:
+        return f"Waiting on {vendor} ({case}) · no response time agreed"
+    text = f"Vendor response due {format_local(due, detail.site_timezone, now)}"
+    if now > due:
+        text = f"<span style='color:{RED}; font-weight:600'>{text} · overdue</span>"
+    return f"Waiting on {vendor} ({case}) · {text}"
+
+
 class TicketHeader(QWidget):
     """Number, status, priority, SLA clocks, dates and escalation at a glance."""
 
@@ -184,6 +205,10 @@ class TicketHeader(QWidget):
         self.info_label.setStyleSheet(f"color: {MUTED};")
         self.sla_label = named(QLabel(), "slaLabel")
         self.sla_label.setTextFormat(Qt.TextFormat.RichText)  # built by sla_html from our text
+        self.vendor_label = named(QLabel(), "vendorLabel", "Vendor escalation")
+        self.vendor_label.setTextFormat(Qt.TextFormat.RichText)  # vendor_html escapes names
+        self.vendor_label.setWordWrap(True)
+        self.vendor_label.hide()  # until the ticket's escalation to a vendor is read
         self.flag_label = named(QLabel(), "flagLabel")
         self.flag_label.setWordWrap(True)
         for label in (self.number_label, self.info_label, self.flag_label):
@@ -206,6 +231,7 @@ class TicketHeader(QWidget):
         layout.addLayout(top)
         self.sla_label.setAccessibleName("SLA")
         layout.addWidget(self.sla_label)
+        layout.addWidget(self.vendor_label)
         escalations = QHBoxLayout()
         escalations.setSpacing(10)
         escalations.addWidget(self.escalated_chip)
@@ -243,6 +269,13 @@ class TicketHeader(QWidget):
         ):
             widget.setVisible(shown)
 
+    def show_vendor(
+        self, escalation: EscalationView | None, detail: TicketDetail, now: datetime
+    ) -> None:
+        """The ticket's latest escalation to a vendor under the SLA line (none: no line)."""
+        self.vendor_label.setText(vendor_html(escalation, detail, now) if escalation else "")
+        self.vendor_label.setVisible(escalation is not None)
+
     def show_new(self) -> None:
         self.number_label.setText("New ticket")
         self.info_label.setText("Not saved yet")
@@ -252,6 +285,7 @@ class TicketHeader(QWidget):
             self.escalated_chip,
             self.flagged_chip,
             self.sla_label,
+            self.vendor_label,
             self.flag_label,
         ):
             widget.hide()
