@@ -203,6 +203,7 @@ QUIET = {
     "calls": {"on_now_ms": 0},
     "roster": {"on_now_ms": 0},
     "dashboard": {"refresh_ms": 0},
+    "problems": {"poll_ms": 0},
 }  # no polling: tests drive the changes
 
 

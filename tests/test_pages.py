@@ -115,6 +115,7 @@ def test_a_registered_page_is_in_the_navigation_and_its_command_in_the_menus(
         "Maintenance",
         "Dashboard",
         "Reports",
+        "Problems",
         "Notes",
     ]
     help_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help")

@@ -46,6 +46,9 @@ register_page(
     PageInfo("dashboard", "Dashboard", "dashboard", "ui.dashboard.page:DashboardPage", "Ctrl+9")
 )
 register_page(PageInfo("reports", "Reports", "reports", "ui.reports.page:ReportsPage", "Ctrl+0"))
+register_page(
+    PageInfo("problems", "Problems", "problems", "ui.problems.page:ProblemsPage", "Ctrl+Shift+P")
+)
 # The desk's set-up: reached from the Settings menu, not the navigation.
 for key, title, factory in (
     ("sites", "Sites", "ui.settings.sites_page:SitesPage"),
@@ -211,6 +214,50 @@ register_command(
         method="open_current",  # Enter in the queue's table; elsewhere Enter keeps its meaning
         icon="ticket",
         enabled=False,
+    )
+)
+register_command(
+    Command(
+        "newProblem",
+        TICKET,
+        "New pro&blem…",
+        page="problems",
+        method="new_problem",
+        shortcut="Ctrl+Shift+N",
+        permission="MANAGE_PROBLEMS",
+        separator_before=True,
+    )
+)
+register_command(
+    Command(
+        "escalateToVendor",
+        TICKET,
+        "Escalate to &vendor…",
+        page="ticket",
+        method="escalate_to_vendor",
+        shortcut="Ctrl+Shift+E",
+        separator_before=True,
+        permission="ESCALATE_TO_VENDOR",
+    )
+)
+register_command(
+    Command(
+        "recordVendorAnswer",
+        TICKET,
+        "Record vendor's &answer…",
+        page="ticket",
+        method="record_vendor_response",
+        shortcut="Ctrl+Shift+R",
+        permission="ESCALATE_TO_VENDOR",
+    )
+)
+register_command(
+    Command(
+        "escalationPack",
+        TICKET,
+        "Escalation &pack…",
+        page="ticket",
+        method="save_escalation_pack",
     )
 )
 register_command(

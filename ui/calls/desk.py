@@ -170,7 +170,7 @@ class CallDesk(Page):
         # bounds, so the desk fits 1024 px and a wide screen widens the card most.
         self.results.setMinimumWidth(190)
         self.results.setMaximumWidth(340)
-        self.card_view = CallerCardView()
+        self.card_view = CallerCardView(engine=self._context.engine)
 
         self.new_button = named(QPushButton("New ticket (F3)"), "newTicketButton")
         self.note_button = named(QPushButton("Add note (F4)"), "noteButton")

@@ -76,6 +76,7 @@ from ui.kit.widgets import (
     refill_filter,
 )
 from ui.maintenance.notice_banner import NOTICE_MS
+from ui.problems import ProblemRequest
 from ui.queue.model import format_duration
 from ui.roster.on_now_panel import site_html, site_text
 from ui.shell.events import AttentionRaised, TicketsRaised
@@ -523,7 +524,7 @@ class DashboardPage(Page):
             lambda ticket_id: self.navigate.emit("ticket", TicketRequest(ticket_id=ticket_id))
         )
         self.attention.open_problem.connect(
-            lambda problem_id: self.navigate.emit("problems", problem_id)
+            lambda problem_id: self.navigate.emit("problems", ProblemRequest(problem_id))
         )
         self.attention_panel = Panel("panelAttention", "Manager's attention", self.attention)
         return self.attention_panel

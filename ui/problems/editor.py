@@ -78,6 +78,7 @@ from app.problems.records import (
     unlink_incident,
     update_problem,
 )
+from app.problems.typed import assets_tagged, tickets_numbered, words
 from models.clock import utcnow
 from models.enums import Priority, ProblemStatus
 from ui.kit.errors import show_failure
@@ -105,7 +106,6 @@ from ui.kit.widgets import (
 )
 from ui.problems.chart import WeeklyChart
 from ui.problems.dialogs import NoteDialog, ResolveDialog
-from ui.problems.typed import assets_tagged, tickets_numbered, words
 
 STATUS_CHIPS = {
     ProblemStatus.NEW: ("#e3f2fd", "#0d47a1"),

@@ -105,8 +105,11 @@ def about_text() -> str:
         "caller as you type or from the phone's screen pop, with their tickets, calls and "
         "assets; caller import from directory exports and merging of duplicates; the staff "
         "roster with on-call rotas, conflicts and the desk's cover; the training log with "
-        "its matrix of certifications; the maintenance calendar; the manager's dashboard and "
-        "the monthly report as a PDF; backups and integrity checks of the database.<br><br>"
+        "its matrix of certifications; the maintenance calendar; problem management with "
+        "repeat-incident detection and known errors offered at intake; escalation to vendors "
+        "under their contracts and to management through the manager's attention list; the "
+        "manager's dashboard and the monthly report as a PDF; backups and integrity checks "
+        "of the database.<br><br>"
         f"Pages: {pages}.<br>"
         "Works on a local SQLite file, or shared by several workstations on PostgreSQL."
     )
