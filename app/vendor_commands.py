@@ -6,7 +6,8 @@ that many days or are inside their renewal notice period, with the last day to g
 them in time. ``escalation-pack TICKET --out FILE.pdf`` writes the one-page pack of a ticket
 escalated to a vendor (app/vendors/pack.py); TICKET is its number as people write it
 ("HQ-000123", "hq123"). Both only read. A bad number, a ticket not escalated, or an output
-that cannot be written get one clear line and exit status 2, and leave no file behind.
+that cannot be written get one clear line and exit status 2, and leave no file behind;
+``contracts-ending`` exits with status 1 when it lists any, so a scheduled job can warn.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-EXIT_OK = 0
+EXIT_OK, EXIT_FOUND = 0, 1
 DEFAULT_DAYS = 90
 
 
@@ -88,7 +89,7 @@ def _contracts_ending(args: argparse.Namespace, url: str) -> int:
         ]
         # In ASCII: no text from the database reaches the terminal as a control character.
         print(json.dumps(rows, indent=2))
-        return EXIT_OK
+        return EXIT_FOUND if ending else EXIT_OK
     what = f"within {args.days} days or inside their renewal notice period, as of {day_text(today)}"
     if not ending:
         print(f"No contract ends {what}.")
@@ -101,7 +102,7 @@ def _contracts_ending(args: argparse.Namespace, url: str) -> int:
                 f"  {day_text(contract.ends_on)}  {contract.vendor_name}  {named}: {contract.why}"
             )
         )
-    return EXIT_OK
+    return EXIT_FOUND
 
 
 def run_vendors(args: argparse.Namespace, url: str) -> int:

@@ -6,38 +6,23 @@ output that cannot be written. Run through a parser built from the module's own
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from app import config
-from app.errors import SwitchboardError
+from app.cli import main
 from app.tickets.actions import TicketDraft, create_ticket
-from app.vendor_commands import add_vendor_commands, run_escalation_pack, run_vendors
 from tests.conftest import Org, make_org, migrated_database
 from tests.test_escalation_pack import escalated_ticket
 from tests.test_roster_pdf import pages_of
 from tests.test_vendors import add_contract, add_vendor
 
-RUNNERS = {"vendors": run_vendors, "escalation-pack": run_escalation_pack}
-
 
 def switchboard(*argv: str) -> int:
-    """The command line as app/cli.py runs a command: its one-line refusals, exit status 2."""
-    parser = argparse.ArgumentParser(prog="switchboard")
-    commands = parser.add_subparsers(dest="command", required=True)
-    add_vendor_commands(commands, lambda sub: sub.add_argument("--db"))
-    args = parser.parse_args(argv)
-    try:
-        return RUNNERS[args.command](args, config.database_url(args.db, demo=False))
-    except SwitchboardError as error:
-        print(f"switchboard: {error}", file=sys.stderr)
-        return 2
+    return main(list(argv))
 
 
 @pytest.fixture
@@ -56,7 +41,7 @@ def test_contracts_ending_are_listed(
     database: tuple[list[str], Org], capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, _org = database
-    assert switchboard("vendors", "contracts-ending", *db) == 0  # 90 days by default
+    assert switchboard("vendors", "contracts-ending", *db) == 1  # 90 days by default; found
     assert capsys.readouterr().out == (
         "Contracts ending within 90 days or inside their renewal notice period, as of "
         "24 Nov 2026: 2\n"
@@ -64,7 +49,7 @@ def test_contracts_ending_are_listed(
         "  22 Feb 2027  Acme Hardware  SC-2 (Laptop support): ends in 90 days; inside its "
         "120-day notice period: notice was due by 25 Oct 2026\n"
     )
-    assert switchboard("vendors", "contracts-ending", "--days", "400", "--json", *db) == 0
+    assert switchboard("vendors", "contracts-ending", "--days", "400", "--json", *db) == 1
     rows = json.loads(capsys.readouterr().out)
     assert [row["number"] for row in rows] == ["SC-1", "SC-2", "SC-3"]
     assert rows[1] == {
@@ -86,7 +71,7 @@ def test_no_contract_ending_is_said(
     database: tuple[list[str], Org], capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, _org = database
-    assert switchboard("vendors", "contracts-ending", "--days", "0", *db) == 0
+    assert switchboard("vendors", "contracts-ending", "--days", "0", *db) == 1
     out = capsys.readouterr().out
     assert out.startswith("Contracts ending within 0 days") and "SC-2" in out
     assert "SC-1" not in out
@@ -94,6 +79,15 @@ def test_no_contract_ending_is_said(
     assert capsys.readouterr().err == (
         "switchboard: days: Give the days ahead as 0 or more, not -3.\n"
     )
+
+
+def test_none_ending_is_said_with_exit_status_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with migrated_database("sqlite", tmp_path) as engine:
+        make_org(engine)
+    assert switchboard("vendors", "contracts-ending", "--db", str(tmp_path / "switchboard.db")) == 0
+    assert capsys.readouterr().out.startswith("No contract ends within 90 days")
 
 
 def test_the_escalation_pack_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
