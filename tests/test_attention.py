@@ -211,8 +211,8 @@ def test_a_problem_past_its_target_date(engine: Engine, org: Org) -> None:
     problem(engine, 17, ProblemStatus.NEW, None)  # no target
     added = evaluate(engine, NOW)
     assert reasons(added, RuleKey.PROBLEM_OVERDUE) == {
-        "PRB-000012": "PRB-000012 is 3 days past its target date 2026-11-21",
-        "PRB-000015": "PRB-000015 is 1 day past its target date 2026-11-23",
+        "PRB-000012": "3 days past its target date 2026-11-21",
+        "PRB-000015": "1 day past its target date 2026-11-23",
     }
     assert {item.title for item in added} == {"Problem 12", "Problem 15"}
 

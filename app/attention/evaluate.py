@@ -224,7 +224,7 @@ class _Finder:
         for row in rows:
             reference, days = problem_reference(row.number), (today - row.target_date).days
             late = f"{days} day{'s' if days != 1 else ''}"
-            reason = f"{reference} is {late} past its target date {row.target_date:%Y-%m-%d}"
+            reason = f"{late} past its target date {row.target_date:%Y-%m-%d}"
             yield self._item(rule, reference, row.title, reason, problem_id=row.id)
 
 
