@@ -554,7 +554,7 @@ _TICKET_COLUMNS = (
     "updated_at", "first_response_at", "resolved_at", "closed_at", "response_due_at",
     "resolution_due_at", "sla_due_at", "waiting_since", "paused_minutes", "response_breached",
     "resolution_breached", "reopen_count", "first_contact_resolution", "escalated",
-    "manager_flagged", "manager_flag_reason", "version",
+    "manager_flagged", "manager_flag_reason", "version", "problem_id", "vendor_due_at",
 )  # fmt: skip
 _EVENT_COLUMNS = (
     "id", "ticket_id", "ticket_version", "at", "actor_id", "kind", "field", "old_value",
@@ -574,8 +574,31 @@ _CALL_TABLE: Table = metadata.tables["call"]
 _CALLER_TABLE: Table = metadata.tables["caller"]
 _PHONE_TABLE: Table = metadata.tables["caller_phone"]
 _ASSET_TABLE: Table = metadata.tables["asset"]
-# Loaded in bulk, emptied again if the load fails; children before parents.
-_BULK_TABLES = (_CALL_TABLE, _EVENT_TABLE, _TABLE, _PHONE_TABLE, _ASSET_TABLE, _CALLER_TABLE)
+# Loaded in bulk, emptied again if the load fails; children before parents. The vendors,
+# contracts and problems (app/demo/vendors.py, app/demo/problems.py) are few, but their load
+# is all or nothing with the rest.
+_BULK_TABLES = (
+    _CALL_TABLE,
+    _EVENT_TABLE,
+    *(
+        metadata.tables[name]
+        for name in (
+            "vendor_escalation",
+            "ticket",
+            "problem_event",
+            "problem_asset",
+            "problem_category",
+            "problem",
+            "contract_asset",
+            "contract_category",
+            "contract",
+            "vendor",
+        )
+    ),
+    _PHONE_TABLE,
+    _ASSET_TABLE,
+    _CALLER_TABLE,
+)
 
 # Integer codes, because the SQLite driver binds plain ints fastest.
 _S = TicketStatus

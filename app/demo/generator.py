@@ -112,7 +112,23 @@ from app.demo.common import (
     Progress,
     seeded_id,
 )
+from app.demo.problems import (
+    _PROBLEM_EVENT_COLUMNS,
+    _PROBLEM_EVENT_TABLE,
+    PlantedTicket,
+    ProblemBook,
+    ProblemLink,
+    plant_patterns,
+    write_weekly_printer,
+)
 from app.demo.spec import DemoSpec
+from app.demo.vendors import (
+    _ESCALATION_COLUMNS,
+    _ESCALATION_TABLE,
+    Case,
+    EscalationPlan,
+    VendorDesk,
+)
 from app.demo.writers import _Writer
 from app.org.teams import join_home_team
 from app.tickets import sla
@@ -143,6 +159,8 @@ class _TeamRef:
 class _AssetRef:
     id: Any
     label: str  # tag, or host name for infrastructure
+    model: str = ""
+    kind: int = 0  # AssetKind
 
 
 @dataclass(eq=False)
@@ -187,6 +205,7 @@ class _TicketState:
 
     __slots__ = (
         "assignee",
+        "case",
         "closed",
         "escalated",
         "events",
@@ -195,6 +214,7 @@ class _TicketState:
         "flag_reason",
         "flagged",
         "paused",
+        "problem",
         "rdue",
         "rdue_f",
         "reopens",
@@ -228,6 +248,8 @@ class _TicketState:
         self.rdue_f = 0.0
         self.sdue: datetime | None = None
         self.sdue_f = 0.0
+        self.case: Case | None = None  # the escalation to a vendor
+        self.problem: Any = None  # the problem it is an incident of
         # (at, actor id, kind, field, old, new, note, minutes)
         self.events: list[tuple[int, Any, int, str, str, str, str, int]] = []
 
@@ -275,6 +297,7 @@ class _Generator:
         self.start = int(self.start_dt.timestamp())
         self.sites: list[_SiteRef] = []
         self.teams: dict[str, _TeamRef] = {}
+        self.staff: dict[str, _Person] = {}  # by the demo's user name (catalog._STAFF)
         self.staff_count = 0
         self.categories: list[_CategoryRef] = []
         self.policies: dict[int, tuple[int, int] | None] = {}
@@ -292,6 +315,10 @@ class _Generator:
         self._monitored_cum: list[float] = []
         self._channels: list[int] = []
         self._channel_cum: list[float] = []
+        # Vendors, contracts and problems: app/demo/vendors.py and app/demo/problems.py.
+        self.vendors = VendorDesk(writer, self.uid, self.rng)
+        self.problems = ProblemBook(writer, self.uid)
+        self.links = self.problems.links  # by the everyday summary template
 
     # -- helpers
 
@@ -373,6 +400,7 @@ class _Generator:
                 s.flush()
                 join_home_team(s, row)
                 person = _Person(self.writer.uuid(row.id), row.name)
+                self.staff[_STAFF[index][1]] = person
                 if team_name:
                     self.teams[team_name].members.append(person)
                 if op_site:
@@ -530,13 +558,14 @@ class _Generator:
                     laptop = r < 0.62
                     prefix = "LT" if laptop else "DT"
                     tag = self._tag(prefix)
-                    device = _AssetRef(uid(), tag)
+                    kind = int(AssetKind.LAPTOP if laptop else AssetKind.DESKTOP)
+                    device = _AssetRef(uid(), tag, choice(_LAPTOPS if laptop else _DESKTOPS), kind)
                     assets.append(
                         (
                             device.id,
                             tag,
-                            int(AssetKind.LAPTOP if laptop else AssetKind.DESKTOP),
-                            choice(_LAPTOPS if laptop else _DESKTOPS),
+                            kind,
+                            device.model,
                             self._serial("S"),
                             site.id,
                             caller_id,
@@ -545,13 +574,13 @@ class _Generator:
                     )
                 if rand() < 0.22:
                     tag = self._tag("PH")
-                    phone = _AssetRef(uid(), tag)
+                    phone = _AssetRef(uid(), tag, choice(_PHONES), int(AssetKind.PHONE))
                     assets.append(
                         (
                             phone.id,
                             tag,
-                            int(AssetKind.PHONE),
-                            choice(_PHONES),
+                            phone.kind,
+                            phone.model,
                             self._serial("P"),
                             site.id,
                             caller_id,
@@ -586,15 +615,14 @@ class _Generator:
             printers = max(2, len(site.callers) // 30)
             for _ in range(printers):
                 tag = self._tag("PR")
-                ref = _AssetRef(uid(), tag)
+                ref = _AssetRef(uid(), tag, rng.choice(_PRINTERS), int(AssetKind.PRINTER))
                 site.printers.append(ref)
-                model = rng.choice(_PRINTERS)
                 rows.append(
                     (
                         ref.id,
                         tag,
-                        int(AssetKind.PRINTER),
-                        model,
+                        ref.kind,
+                        ref.model,
                         self._serial("R"),
                         site.id,
                         None,
@@ -609,14 +637,14 @@ class _Generator:
                         host = f"{site.d.host_prefix}-{role}-{n // len(_SERVER_ROLES) + 1:02d}"
                     else:
                         host = f"{site.d.host_prefix}-{prefix.lower()}-{n + 1:02d}"
-                    ref = _AssetRef(uid(), host)
+                    ref = _AssetRef(uid(), host, rng.choice(models), int(kind))
                     (site.servers if kind == AssetKind.SERVER else site.network).append(ref)
                     rows.append(
                         (
                             ref.id,
                             tag,
-                            int(kind),
-                            rng.choice(models),
+                            ref.kind,
+                            ref.model,
                             self._serial("X"),
                             site.id,
                             None,
@@ -651,12 +679,13 @@ class _Generator:
             day += timedelta(days=1)
         return starts, _cumulative(weights)
 
-    def _creation_keys(self) -> list[int]:
+    def _creation_keys(self, count: int, planted: Sequence[PlantedTicket]) -> list[int]:
         """Every ticket's creation second, site and kind, packed in one sortable int.
 
         Numbers are handed out in creation order per site, so all creation times are drawn
-        first and sorted; packing them as ``(second * sites + site) * 2 + monitoring``
-        keeps a million of them in a compact list of ints.
+        first and sorted; packing them as ``(second * sites + site) * kinds + kind`` keeps a
+        million of them in a compact list of ints. ``count`` everyday tickets are drawn
+        (kind 0, or 1 for monitoring); kind ``2 + i`` is ``planted[i]``.
         """
         rng = self.rng
         rand, randrange = rng.random, rng.randrange
@@ -665,8 +694,9 @@ class _Generator:
         people_share = _cumulative([len(site.callers) for site in self.sites])
         server_share = _cumulative([len(site.servers) for site in self.sites])
         span = self.now - self.start
+        kinds = 2 + len(planted)
         keys: list[int] = []
-        for _ in range(self.spec.tickets):
+        for _ in range(count):
             monitoring = rand() < _MONITORING_SHARE
             if monitoring:
                 site_index = bisect(server_share, rand() * server_share[-1])
@@ -679,18 +709,32 @@ class _Generator:
                     stamp = starts[min(slot, len(starts) - 1)] + randrange(3600)
                     if self.start <= stamp < self.now:
                         break
-            keys.append((stamp * nsites + site_index) * 2 + monitoring)
+            keys.append((stamp * nsites + site_index) * kinds + monitoring)
+        for kind, ticket in enumerate(planted, start=2):
+            keys.append((ticket.at * nsites + self.sites.index(ticket.site)) * kinds + kind)
         keys.sort()
         return keys
 
     # -- tickets
 
+    def extras(self) -> list[PlantedTicket]:
+        """Vendors, contracts and problems, written before the tickets that refer to them,
+        and the tickets to plant among the everyday ones (app/demo/problems.py and
+        app/demo/vendors.py), from a random source of their own."""
+        rng = random.Random(f"{self.spec.seed}-problems")
+        printer = write_weekly_printer(self, rng)
+        self.vendors.write(self, rng, [printer])
+        self.problems.write(self, rng)
+        return plant_patterns(self, rng, printer[1]) + self.vendors.plant(self, rng)
+
     def tickets(self) -> int:
         """Simulate every ticket's life in creation order and write them in batches."""
         self._prepare_impact_urgency()
-        keys = self._creation_keys()
+        planted = self.extras()
+        keys = self._creation_keys(self.spec.tickets - len(planted), planted)
         total = len(keys)
         nsites = len(self.sites)
+        kinds = 2 + len(planted)
         self._people = [c for c in self.categories if c.d.weight > 0]
         self._people_cum = _cumulative([c.d.weight for c in self._people])
         self._monitored = [c for c in self.categories if c.d.monitor_weight > 0]
@@ -703,18 +747,22 @@ class _Generator:
             events: list[tuple[Any, ...]] = []
             calls: list[tuple[Any, ...]] = []
             for key in keys[start : start + TICKET_BATCH]:
-                rest, monitoring = divmod(key, 2)
+                rest, kind = divmod(key, kinds)
                 stamp, site_index = divmod(rest, nsites)
-                self._ticket(
-                    stamp, self.sites[site_index], bool(monitoring), tickets, events, calls
-                )
+                if kind < 2:
+                    self._ticket(stamp, self.sites[site_index], bool(kind), tickets, events, calls)
+                else:
+                    self._planted(planted[kind - 2], tickets, events, calls)
             with writer.transaction():
                 writer.insert(_TABLE, _TICKET_COLUMNS, tickets)
                 writer.insert(_EVENT_TABLE, _EVENT_COLUMNS, events)
                 writer.insert(_CALL_TABLE, _CALL_COLUMNS, calls)
+                writer.insert(_ESCALATION_TABLE, _ESCALATION_COLUMNS, self.vendors.take())
+                writer.insert(_PROBLEM_EVENT_TABLE, _PROBLEM_EVENT_COLUMNS, self.problems.take())
             self.event_count += len(events)
             self.call_count += len(calls)
             self._report("Tickets", start + len(tickets), total)
+        self.problems.finish(self.engine)
         return total
 
     def _ticket(
@@ -726,10 +774,9 @@ class _Generator:
         events: list[tuple[Any, ...]],
         calls: list[tuple[Any, ...]],
     ) -> None:
-        """One ticket: what it is about, who raised it, and its life up to ``now``."""
-        rng = self.rng
-        rand, randint = rng.random, rng.randint
-        ts, uid = self.writer.ts, self.uid
+        """One everyday ticket: what it is about and who raised it; :meth:`_record` makes
+        the rest."""
+        rand = self.rng.random
 
         # What, how and who.
         caller: _CallerRef | None = None
@@ -782,6 +829,58 @@ class _Generator:
             description = _MONITOR_DESCRIPTION
         else:
             description = _DESCRIPTIONS[int(rand() * len(_DESCRIPTIONS))]
+        link = self.links.get(body)
+        if link is not None and not link.takes(t0, summary, site.d.code, asset, rand()):
+            link = None
+        self._record(
+            t0, site, category, channel, caller, creator, asset, summary, description, link, None,
+            tickets, events, calls,
+        )  # fmt: skip
+
+    def _planted(
+        self,
+        p: PlantedTicket,
+        tickets: list[tuple[Any, ...]],
+        events: list[tuple[Any, ...]],
+        calls: list[tuple[Any, ...]],
+    ) -> None:
+        """A planted ticket (app/demo/problems.py): who, what and when are given."""
+        operators = p.site.operators
+        creator = (
+            operators[int(self.rng.random() * len(operators))]
+            if p.channel in (_PHONE_CH, _WALK_IN_CH, _EMAIL_CH)
+            else None
+        )
+        self._record(
+            p.at, p.site, p.category, p.channel, p.caller, creator, p.asset, p.summary,
+            p.description, None, p.escalation, tickets, events, calls,
+        )  # fmt: skip
+
+    def _record(
+        self,
+        t0: int,
+        site: _SiteRef,
+        category: _CategoryRef,
+        channel: int,
+        caller: _CallerRef | None,
+        creator: _Person | None,
+        asset: _AssetRef | None,
+        summary: str,
+        description: str,
+        link: ProblemLink | None,
+        plan: EscalationPlan | None,
+        tickets: list[tuple[Any, ...]],
+        events: list[tuple[Any, ...]],
+        calls: list[tuple[Any, ...]],
+    ) -> None:
+        """A ticket's priority, SLA clock and life up to ``now``, as rows: the ticket, its
+        events, its calls (and its escalation to a vendor, for the batch's
+        ``vendors.take()``). ``link``: the problem it is an incident of; ``plan``: a planted
+        escalation's fixed life instead of a simulated one."""
+        rng = self.rng
+        rand, randint = rng.random, rng.randint
+        ts, uid = self.writer.ts, self.uid
+        operators = site.operators
         impact = bisect(category.impact_cum, rand() * category.impact_cum[-1]) + 1
         urgency = bisect(category.urgency_cum, rand() * category.urgency_cum[-1]) + 1
         size = len(self.matrix)
@@ -810,7 +909,9 @@ class _Generator:
             and category.team is desk
             and rand() < _FCR_P
         )
-        if fcr:
+        if plan is not None:
+            self._escalated_life(st, site, category, channel, plan)
+        elif fcr:
             assert creator is not None
             self._first_contact(st, t0, creator, desk, category)
         else:
@@ -824,12 +925,22 @@ class _Generator:
             due = st.rdue if st.first is None else st.sdue
         assignee, team = st.assignee, st.team
         site.seq += 1
+        number = f"{site.d.code}-{site.seq:06d}"
         ticket_id = uid()
+        if link is not None:
+            operator = creator.id if creator else None
+            st.problem = link.attach(st, t0, number, operator, randint, self.now)
         event_rows = st.events
+        case = st.case
+        vendor_due = None
+        if case is not None:
+            if status == _WAITING_VENDOR and case.responded is None:
+                vendor_due = case.due
+            self.vendors.finish(case, ticket_id)
         tickets.append(
             (
                 ticket_id,
-                f"{site.d.code}-{site.seq:06d}",
+                number,
                 site.id,
                 caller.id if caller else None,
                 asset.id if asset else None,
@@ -865,6 +976,8 @@ class _Generator:
                 st.flagged,
                 st.flag_reason,
                 1,
+                st.problem,
+                ts(vendor_due),
             )
         )
         for at, actor, kind, field_name, old, new, note, minutes in event_rows:
@@ -1061,8 +1174,10 @@ class _Generator:
             if moment > now:
                 return
             self._status(st, moment, assignee, _WAITING_VENDOR, rng.choice(_WAIT_VENDOR_NOTES))
+            case = self.vendors.escalate(st, moment, assignee.id, category.d.name, site.d.code)
             wait = randint(240, 4800)
             moment = at(offset + wait)
+            self.vendors.answer(st, case, moment, assignee.id)
             if moment > now:
                 return
             self._status(st, moment, assignee, _IN_PROGRESS, "Vendor replied.")
@@ -1112,6 +1227,36 @@ class _Generator:
             self._resolve(st, moment, assignee, rng.choice(resolutions), randint(1, 12) * 5)
 
         self._close(st, assignee)
+
+    def _escalated_life(
+        self,
+        st: _TicketState,
+        site: _SiteRef,
+        category: _CategoryRef,
+        channel: int,
+        plan: EscalationPlan,
+    ) -> None:
+        """A planted escalation's life (app/demo/vendors.py): taken by the category's team,
+        handed to the vendor, answered and resolved when the plan says."""
+        team = category.team
+        if channel in _ROUTED_AT_CREATION:
+            st.team, st.status = team, _ASSIGNED
+        assignee = self._pick(team, site)
+        st.events.append(
+            (plan.taken, assignee.id, _K_ASSIGNED, "assignee", "", assignee.name, "", 0)
+        )
+        st.first = plan.taken
+        st.response_breached = st.rdue is not None and plan.taken > st.rdue_f
+        st.assignee, st.team, st.status = assignee, team, _ASSIGNED
+        self._status(st, plan.escalated, assignee, _WAITING_VENDOR, _WAIT_VENDOR_NOTES[0])
+        case = self.vendors.escalate(st, plan.escalated, assignee.id, category.d.name, site.d.code)
+        if plan.answered is None:
+            return
+        self.vendors.answer(st, case, plan.answered, assignee.id, plan.answered)
+        self._status(st, plan.answered, assignee, _IN_PROGRESS, "Vendor replied.")
+        if plan.resolved is not None:
+            self._resolve(st, plan.resolved, assignee, plan.resolution, 45)
+            self._close(st, assignee)
 
     # -- the end
 
