@@ -155,7 +155,10 @@ class AttentionPanel(QWidget):
         self.acknowledged_box = named(
             QCheckBox("Show ackno&wledged", self), "attentionShowAcknowledged", "Show acknowledged"
         )
-        self.acknowledged_box.toggled.connect(lambda _on: self.scope_changed.emit())
+        self.acknowledged_box.toggled.connect(self._scope_toggled)
+        # Who acknowledged and when is only news among the acknowledged ones: hidden with
+        # them, so the reason has the room.
+        self.table.setColumnHidden(AttentionColumn.SEEN, True)
         self.summary = named(QLabel(self), "attentionSummary", "Items waiting")
         self.summary.setStyleSheet(f"color: {MUTED};")
         self.problem = message_label("attentionProblem", "Problem", RED)
@@ -171,6 +174,10 @@ class AttentionPanel(QWidget):
         layout.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self._enable()
+
+    def _scope_toggled(self, on: bool) -> None:
+        self.table.setColumnHidden(AttentionColumn.SEEN, not on)
+        self.scope_changed.emit()
 
     @property
     def acknowledged_too(self) -> bool:
