@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from app.context import AppContext
 from app.permissions import Action, context_may, refusal
 from models.clock import utcnow
 from ui.kit.errors import show_failure
+from ui.kit.rows_model import RowsModel
 from ui.kit.tasks import run_task
 from ui.kit.widgets import (
     GREEN,
@@ -50,33 +51,13 @@ def _when(moment: datetime) -> str:
     return f"{moment.astimezone():%a %d %b %H:%M}"
 
 
-class AttentionModel(QAbstractTableModel):
-    """The items of the last read; a few dozen at most, so the model holds them."""
+class AttentionModel(RowsModel[AttentionEntry]):
+    """The items of the last read; a few dozen at most."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries: tuple[AttentionEntry, ...] = ()
-
-    def set_entries(self, entries: tuple[AttentionEntry, ...]) -> None:
-        self.beginResetModel()
-        self._entries = entries
-        self.endResetModel()
+    titles = AttentionColumn.TITLES
 
     def entry(self, row: int) -> AttentionEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(AttentionColumn.TITLES)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return AttentionColumn.TITLES[section]
-        return None
+        return self.item(row)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
         entry = self.entry(index.row()) if index.isValid() else None
@@ -186,7 +167,7 @@ class AttentionPanel(QWidget):
     def show_entries(self, entries: tuple[AttentionEntry, ...], waiting: int) -> None:
         """What the dashboard read; the row of the keyboard stays on the same item."""
         current = self.model.entry(self.table.currentIndex().row())
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         rows = [number for number, e in enumerate(entries) if current and e.id == current.id]
         if entries:
             self.table.setCurrentIndex(self.model.index(rows[0] if rows else 0, 0))

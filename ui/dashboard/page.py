@@ -27,7 +27,6 @@ from datetime import datetime
 from typing import ClassVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -60,6 +59,7 @@ from app.training.matrix import Expiring
 from models.clock import utcnow
 from ui.attention.panel import AttentionPanel
 from ui.kit.errors import show_failure
+from ui.kit.rows_model import RowsModel
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
     AMBER,
@@ -110,40 +110,25 @@ class TicketColumn:
     }
 
 
-class TicketLines(QAbstractTableModel):
+class TicketLines(RowsModel[TicketLine]):
     """A short list of tickets with their SLA deadline against the read's "now": the most
-    overdue, or the due next. The list is a handful of rows answered whole, so the model
-    holds them (no paging)."""
+    overdue, or the due next."""
+
+    titles = TicketColumn.TITLES
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._lines: tuple[TicketLine, ...] = ()
         self._now: datetime | None = None
 
     def set_lines(self, lines: tuple[TicketLine, ...], now: datetime) -> None:
-        self.beginResetModel()
-        self._lines, self._now = lines, now
-        self.endResetModel()
+        self._now = now
+        self.set_rows(lines)
+        if self.rows:  # the same tickets: their deadlines still moved against the new now
+            last = self.index(len(self.rows) - 1, len(self.titles) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def line(self, row: int) -> TicketLine | None:
-        return self._lines[row] if 0 <= row < len(self._lines) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TicketColumn.TITLES)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(TicketColumn.TITLES)
-        ):
-            return TicketColumn.TITLES[section]
-        return None
+        return self.item(row)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
         line = self.line(index.row()) if index.isValid() else None

@@ -17,16 +17,14 @@ from __future__ import annotations
 import html
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -56,6 +54,7 @@ from app.problems.detection import (
 from models.clock import utcnow
 from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_columns, remember_splitter
+from ui.kit.rows_model import RowsModel
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, key_action, named, page_button, plural
 from ui.problems.dialogs import NoteDialog
@@ -81,47 +80,23 @@ def detect(engine: Engine, window_days: int) -> Run:
     return Run(found, began, time.monotonic() - start)
 
 
-class CandidateModel(QAbstractTableModel):
-    """The candidates of the last run, strongest first (a short list, held whole)."""
+class CandidateModel(RowsModel[Candidate]):
+    """The candidates of the last run, strongest first."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Candidate] = []
-
-    def set_candidates(self, candidates: Sequence[Candidate]) -> None:
-        self.beginResetModel()
-        self._rows = list(candidates)
-        self.endResetModel()
+    titles = HEADERS
 
     def candidate(self, row: int) -> Candidate | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.item(row)
 
     def row_of(self, key: str) -> int | None:
-        return next((n for n, c in enumerate(self._rows) if c.key == key), None)
+        return next((n for n, c in enumerate(self.rows) if c.key == key), None)
 
     def remove(self, key: str) -> None:
         row = self.row_of(key)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
+            del self.rows[row]
             self.endRemoveRows()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         candidate = self.candidate(index.row()) if index.isValid() else None
@@ -320,7 +295,7 @@ class CandidatesView(QWidget):
         self._running = False
         self._last = run
         kept = self._current_key()
-        self.model.set_candidates(run.candidates)
+        self.model.set_rows(run.candidates)
         self.run_line.setText(self._said_last())
         row = self.model.row_of(kept) if kept else None
         if row is None and self.model.rowCount():
