@@ -436,6 +436,7 @@ def test_the_escalation_filter_and_its_built_in_views(
         "Escalation: any",
         "⚑ Flagged to a manager",
         "⇪ Escalated to another team",
+        "☎ Vendor's answer overdue",
     ]
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # ⚑ Flagged to a manager

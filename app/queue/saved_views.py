@@ -102,6 +102,7 @@ def _decode(data: dict[str, Any]) -> SavedView:
         text=str(raw.get("text", "")),
         due_within_minutes=_optional_int(raw.get("due_within_minutes")),
         escalation=_optional_escalation(raw.get("escalation")),
+        vendor_overdue=bool(raw.get("vendor_overdue", False)),
     )
     sort = data.get("sort")
     view_sort = (

@@ -5,6 +5,10 @@ A :class:`ui.settings.staff_dialogs.WriteDialog`: the confirm button runs
 save landed; a refused save (a tag in use, dates the wrong way round, the role) leaves it
 open with each problem under its field, nothing typed lost.
 
+An asset already on the register also shows its support: the vendor contract covering it
+(kept on the Vendors page) and its warranty as saved, read off the GUI thread as the editor
+opens.
+
 Dates may be unknown: each has a "None" box beside it. The owner is looked up as the call
 desk looks callers up (name, e-mail, phone, employee id), typed in a search box whose hits
 are listed under it: Down moves into them, Enter (or a click) picks one, and an empty box
@@ -17,6 +21,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -37,9 +42,14 @@ from app.callers.lookup import CallerHit, lookup
 from app.context import AppContext
 from app.pick_lists import Choice
 from models.enums import AssetKind, AssetStatus
+from ui.assets.cover import contract_words, read_cover, sentence, warranty_words
+from ui.kit.errors import show_failure
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, key_action, named, text_box
 from ui.kit.write_dialog import WriteDialog
+
+if TYPE_CHECKING:
+    from app.vendors.coverage import AssetCover  # loaded with the first asset shown
 
 OWNER_DEBOUNCE_MS = 150
 OWNER_PICKS = 8
@@ -251,6 +261,10 @@ class AssetEditor(WriteDialog):
         self.warranty = DateField("assetWarranty", start.warranty_ends_on)
         self.notes_edit = text_box("assetNotes", "Anything the next person should know", 3)
         self.notes_edit.setPlainText(start.notes)
+        self.cover_label = named(QLabel("Reading the contract…"), "assetCover", "Support")
+        self.cover_label.setWordWrap(True)
+        self.cover_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cover_label.setStyleSheet(f"color: {MUTED};")
         for key, caption, field in (
             ("tag", "&Tag:", self.tag_edit),
             ("kind", "&Kind:", self.kind_combo),
@@ -266,8 +280,30 @@ class AssetEditor(WriteDialog):
             ("notes", "&Notes:", self.notes_edit),
         ):
             self.add_field(key, caption, field)
+        if detail is not None:
+            self.add_field("cover", "Support:", self.cover_label)
+            self._read_cover(detail.id)
         key_action(self.owner.edit, (Qt.Key.Key_Return, Qt.Key.Key_Enter), self._owner_enter)
         self.tag_edit.setFocus()
+
+    def _read_cover(self, asset_id: uuid.UUID) -> None:
+        engine = self.context.engine
+        run_task(
+            lambda: read_cover(engine, asset_id),
+            self._show_cover,
+            lambda error: show_failure(error, self.cover_label.setText),
+            parent=self,
+        )
+
+    def _show_cover(self, cover: AssetCover) -> None:
+        """ "Contract SC-7 with Acme, until 31 Dec 2026. Warranty ends on 30 Sep 2027, in
+        310 days." (as saved: a date typed above counts once saved)"""
+        contract = contract_words(cover)
+        if cover.ends_on is not None:
+            contract = f"Contract {contract}."
+        warranty = warranty_words(cover.warranty_ends_on, local_today())
+        warranty = f"Warranty {warranty}." if cover.warranty_ends_on else sentence(warranty) + "."
+        self.cover_label.setText(f"{contract} {warranty}")
 
     def _line(self, name: str, value: str, placeholder: str) -> QLineEdit:
         edit = named(QLineEdit(), name)

@@ -5,8 +5,9 @@ The table is the one SQL-paged model (:mod:`ui.kit.paged_model`) over
 :class:`app.assets.register.AssetQuery`, sorted by tag, so it stays quick with 100,000
 assets. A warranty that ended or ends within 90 days is marked in its column with a colour
 and a word (red "✕ … ended", amber "⚠ … ends soon"), never with colour alone. Under the
-table, the selected asset's details sit beside its tickets, newest first (Enter or a double
-click on a ticket opens it in the editor).
+table, the selected asset's details (with the vendor contract covering it, and its warranty)
+sit beside its tickets, newest first (Enter or a double click on a ticket opens it in the
+editor).
 
 Technicians and up add assets (Add…, Alt+A) and change them (Enter or a double click on a
 row, or Edit…, Alt+E) in :class:`ui.assets.editor.AssetEditor`; managers and admins import
@@ -24,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QColor
@@ -64,6 +65,7 @@ from app.context import AppContext
 from app.permissions import Action, context_may, refusal
 from app.pick_lists import Choice, sites
 from models.enums import AssetKind, AssetStatus
+from ui.assets.cover import contract_words, read_cover, sentence, warranty_words
 from ui.assets.editor import AssetEditor, add_sites, chosen_site, site_combo
 from ui.assets.import_dialog import AssetImportDialog
 from ui.kit.outcome import OutcomeLines
@@ -85,6 +87,9 @@ from ui.kit.widgets import (
 )
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
+
+if TYPE_CHECKING:
+    from app.vendors.coverage import AssetCover  # loaded with the first asset shown
 
 TEXT_DEBOUNCE_MS = 200
 FILTER_PLACEHOLDER = "Filter: tag, make, model, serial or owner"
@@ -134,18 +139,6 @@ _COLUMN_SAMPLES = {
 def make_and_model(make: str, model: str) -> str:
     """ "Lenovo ThinkPad T14"; "" when neither is known."""
     return " ".join(part for part in (make, model) if part)
-
-
-def warranty_words(ends_on: Any, today: Any) -> str:
-    """The warranty in a phrase: "ends on 31 Dec 2026, in 37 days", "ended on 1 Mar 2026"."""
-    if ends_on is None:
-        return "no warranty on record"
-    days = (ends_on - today).days
-    if days < 0:
-        return f"ended on {day_text(ends_on)}"
-    if days == 0:
-        return f"ends today ({day_text(ends_on)})"
-    return f"ends on {day_text(ends_on)}, in {days} day{'' if days == 1 else 's'}"
 
 
 def warranty_text(row: AssetRow, now: datetime) -> str:
@@ -234,6 +227,7 @@ class AssetsPage(Page):
         self._history: list[AssetTicket] = []
         self._select_after: uuid.UUID | None = None  # whom to select once the rows are read
         self._details, self._histories, self._openings = StaleGuard(), StaleGuard(), StaleGuard()
+        self._covers = StaleGuard()
         self.model = AssetModel(
             AssetQuery(context.engine), self, page_size=page_size, poll_ms=poll_ms
         )
@@ -347,6 +341,7 @@ class AssetsPage(Page):
             ("owner", "Owner"),
             ("purchased", "Purchased"),
             ("warranty", "Warranty"),
+            ("contract", "Contract"),
             ("notes", "Notes"),
         ):
             value = named(QLabel(details), f"assetDetail_{key}", caption)
@@ -560,6 +555,7 @@ class AssetsPage(Page):
         if asset_id is None:
             self._details.drop_pending()
             self._histories.drop_pending()
+            self._covers.drop_pending()
             self._show_detail(None)
             self._show_history([])
             return
@@ -577,6 +573,13 @@ class AssetsPage(Page):
             self.outcome.failed,
             parent=self,
             guard=self._histories,
+        )
+        run_task(
+            lambda: read_cover(engine, asset_id),
+            self._show_cover,
+            self.outcome.failed,
+            parent=self,
+            guard=self._covers,
         )
 
     def _show_detail(self, detail: AssetDetail | None) -> None:
@@ -597,7 +600,7 @@ class AssetsPage(Page):
             "location": detail.location,
             "owner": detail.owner_name or "nobody",
             "purchased": day_text(detail.purchased_on) if detail.purchased_on else "",
-            "warranty": warranty_words(detail.warranty_ends_on, today).capitalize(),
+            "warranty": sentence(warranty_words(detail.warranty_ends_on, today)),
             "notes": detail.notes,
         }
         self.detail_title.setText(detail.tag)
@@ -606,6 +609,10 @@ class AssetsPage(Page):
         state = warranty_state(detail.warranty_ends_on, today)
         colour = {WarrantyState.ENDED: RED, WarrantyState.ENDING: AMBER}.get(state, "")
         self.detail_values["warranty"].setStyleSheet(f"color: {colour};" if colour else "")
+
+    def _show_cover(self, cover: AssetCover) -> None:
+        """The contract covering the selected asset (its warranty comes with the details)."""
+        self.detail_values["contract"].setText(contract_words(cover))
 
     def _show_history(self, tickets: list[AssetTicket]) -> None:
         self._history = tickets

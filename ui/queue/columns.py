@@ -38,7 +38,7 @@ SAMPLES: dict[Column, Sample] = {
     Column.NUMBER: Sample("HQ-000000", "HQ-000000"),  # never shortened: the number is the key
     Column.PRIORITY: Sample("P3 Medium", "P3 Medium"),
     Column.STATUS: Sample("Waiting on vendor", "In progress"),
-    Column.ESCALATION: Sample("⚑⇪", "⚑⇪"),
+    Column.ESCALATION: Sample("⚑⇪☎", "⚑⇪"),
     Column.CALLER: Sample("Valentina Søndergaard", "Valentina S"),
     Column.ASSIGNEE: Sample("Olusegun Adeyemi", "Olusegun A"),
     Column.TEAM: Sample("Desktop support", "Service d"),

@@ -2,8 +2,9 @@
 
 The rows come from :class:`app.queue.query.QueueQuery`; this module only says what each
 column shows: the SLA countdown coloured ok / due soon / breached, the age, the escalation
-marker (⚑ flagged to a manager, ⇪ escalated to another team; in words as its tooltip), and
-the texts that may be elided (with the whole text as a tooltip).
+marker (⚑ flagged to a manager, ⇪ escalated to another team, ☎ a vendor's answer overdue,
+read from the ticket's own vendor due time so the page's query joins no other table; in
+words as its tooltip), and the texts that may be elided (with the whole text as a tooltip).
 """
 
 from __future__ import annotations
@@ -25,11 +26,16 @@ from ui.kit.widgets import ESCALATION_COLOURS
 DUE_SOON = timedelta(hours=1)
 
 
-# Flagged before escalated: the marker column shows "⚑⇪" when a ticket is both.
+# Flagged before escalated: the marker column shows "⚑⇪" when a ticket is both, and after
+# them the vendor's mark.
 _KINDS = (EscalationKind.HIERARCHICAL, EscalationKind.FUNCTIONAL)
+VENDOR_MARK = "☎"
+VENDOR_OVERDUE = "Vendor's answer overdue"
 ESCALATION_TITLE = "".join(kind.mark for kind in _KINDS)
-ESCALATION_HEADER_TIP = "Escalation: " + ", ".join(
-    f"{kind.mark} {kind.label.lower()}" for kind in _KINDS
+ESCALATION_HEADER_TIP = (
+    "Escalation: "
+    + ", ".join(f"{kind.mark} {kind.label.lower()}" for kind in _KINDS)
+    + f"; {VENDOR_MARK} {VENDOR_OVERDUE.lower()}"
 )
 
 
@@ -112,16 +118,34 @@ def _escalations(row: QueueRow) -> list[EscalationKind]:
     return [kind for kind, flagged in zip(_KINDS, flags, strict=True) if flagged]
 
 
-def _marker(row: QueueRow) -> str:
-    return "".join(kind.mark for kind in _escalations(row))
+def _vendor_late(row: QueueRow, now: datetime) -> bool:
+    """Whether the vendor the ticket waits on owed an answer before ``now``."""
+    return row.vendor_due_at is not None and row.vendor_due_at < now
 
 
-def _marker_tip(row: QueueRow) -> str:
-    """The marker in words: "⚑ Flagged to a manager: VIP caller", one line per kind."""
+def _since(moment: datetime, now: datetime) -> str:
+    """A past moment on this workstation's clock: "14:05" today, else "Mon 23 Nov 14:05"."""
+    local = moment.astimezone()
+    if local.date() == now.astimezone().date():
+        return f"{local:%H:%M}"
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _marker(row: QueueRow, now: datetime) -> str:
+    marks = "".join(kind.mark for kind in _escalations(row))
+    return marks + VENDOR_MARK if _vendor_late(row, now) else marks
+
+
+def _marker_tip(row: QueueRow, now: datetime) -> str:
+    """The marker in words: "⚑ Flagged to a manager: VIP caller", "☎ Vendor's answer
+    overdue since 14:05 (2h 10m)", one line per mark."""
     lines = []
     for kind in _escalations(row):
         reason = row.manager_flag_reason if kind is EscalationKind.HIERARCHICAL else ""
         lines.append(f"{kind.mark} {kind.label}" + (f": {reason}" if reason else ""))
+    if row.vendor_due_at is not None and _vendor_late(row, now):
+        since, late = _since(row.vendor_due_at, now), format_duration(now - row.vendor_due_at)
+        lines.append(f"{VENDOR_MARK} {VENDOR_OVERDUE} since {since} ({late})")
     return "\n".join(lines)
 
 
@@ -131,9 +155,11 @@ _MARKER_COLOURS: dict[EscalationKind, Colours] = {
 }
 
 
-def _marker_colours(row: QueueRow, _now: datetime) -> Colours:
+def _marker_colours(row: QueueRow, now: datetime) -> Colours:
     kinds = _escalations(row)
-    return _MARKER_COLOURS[kinds[0]] if kinds else (None, None)
+    if kinds:
+        return _MARKER_COLOURS[kinds[0]]
+    return _SLA_COLOURS[SlaState.DUE_SOON] if _vendor_late(row, now) else (None, None)
 
 
 def _sorted_by(sort: SortColumn) -> Callable[[bool], QueueSort]:
@@ -156,9 +182,10 @@ COLUMNS: tuple[ColumnSpec[QueueRow, QueueSort], ...] = (
     _column(Column.SUMMARY, _plain(lambda r: r.summary), full_text_tip=True),
     _column(
         Column.ESCALATION,
-        _plain(_marker),
-        tip=_plain(_marker_tip),
+        _marker,
+        tip=_marker_tip,
         colours=_marker_colours,
+        ticking=True,  # a vendor's answer falls due while the row is on screen
     ),
     _column(Column.CALLER, _plain(lambda r: r.caller_name), full_text_tip=True),
     _column(Column.ASSIGNEE, _plain(lambda r: r.assignee_name), full_text_tip=True),

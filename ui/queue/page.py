@@ -69,7 +69,7 @@ from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import MUTED, filter_line, key_action, named, paged_table, signals_blocked
 from ui.maintenance.notice_banner import NOTICE_MS, NoticeBanner
 from ui.queue.columns import ColumnFitter
-from ui.queue.model import Column, QueueModel
+from ui.queue.model import VENDOR_MARK, VENDOR_OVERDUE, Column, QueueModel
 from ui.shell.events import TicketsRaised
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest, TicketSaved
@@ -78,12 +78,16 @@ TEXT_DEBOUNCE_MS = 200
 DUE_SOON_MINUTES = 60
 FILTER_PLACEHOLDER = "Filter: number, summary or caller  (Ctrl+F)"
 _ASSIGNEE_WORDS = (("Anyone", "anyone"), ("Me", "me"), ("Unassigned", "unassigned"))
+# The escalation filter's choices: any, each kind, or a vendor's answer overdue (one box:
+# a filter for both an escalation kind and an overdue vendor is asked for by nobody).
+VENDOR_OVERDUE_CHOICE = "vendor"
 _ESCALATION_WORDS = (
     ("Escalation: any", ""),
     *(
         (f"{kind.mark} {kind.label}", kind.value)
         for kind in (EscalationKind.HIERARCHICAL, EscalationKind.FUNCTIONAL)
     ),
+    (f"{VENDOR_MARK} {VENDOR_OVERDUE}", VENDOR_OVERDUE_CHOICE),
 )
 NO_TICKETS_TITLE = "No tickets yet"
 NO_TICKETS_TEXT = (
@@ -582,7 +586,8 @@ class QueuePage(Page):
             (self.category_filter, f.category_id),
         ):
             _select_data(combo, str(value) if value else "")
-        _select_data(self.escalation_filter, f.escalation.value if f.escalation else "")
+        escalation = VENDOR_OVERDUE_CHOICE if f.vendor_overdue else ""
+        _select_data(self.escalation_filter, f.escalation.value if f.escalation else escalation)
 
     def apply_view(self, view: SavedView) -> None:
         """Show ``view``: set every control from it, then query once."""
@@ -620,6 +625,7 @@ class QueuePage(Page):
 
     def _current_filter(self) -> QueueFilter:
         escalation = self.escalation_filter.currentData()
+        vendor_overdue = escalation == VENDOR_OVERDUE_CHOICE
         return QueueFilter(
             statuses=self.status_filter.values(),
             priorities=self.priority_filter.values(),
@@ -629,8 +635,9 @@ class QueuePage(Page):
             category_id=_id_or_none(self.category_filter.currentData() or ""),
             text=self.filter_edit.text(),
             due_within_minutes=self._due_minutes if self.due_filter.isChecked() else None,
-            escalation=EscalationKind(escalation) if escalation else None,
+            escalation=EscalationKind(escalation) if escalation and not vendor_overdue else None,
             scope=self._scope,
+            vendor_overdue=vendor_overdue,
         )
 
     def _show_scope(self, scope: ReportScope | None) -> None:

@@ -57,7 +57,7 @@ class SiteFields(QWidget):
         self.address_edit.setAccessibleName("Address")
         self.timezone_edit = named(QLineEdit(host), "siteTimezone", "Time zone")
         self.timezone_edit.setPlaceholderText("Europe/London")
-        self.timezone_edit.setCompleter(_zone_completer(self.timezone_edit))
+        self.timezone_edit.setCompleter(zone_completer(self.timezone_edit))
         self.country_edit = named(QLineEdit(host), "siteHolidayCountry", "Holiday country")
         self.country_edit.setPlaceholderText("GB")
         self.subdiv_edit = named(QLineEdit(host), "siteHolidayRegion", "Holiday region")
@@ -182,8 +182,9 @@ class SiteFields(QWidget):
         self.code_edit.selectAll()
 
 
-def _zone_completer(parent: QLineEdit) -> QCompleter:
-    """Time zone names offered as the person types any part of one ("york")."""
+def zone_completer(parent: QLineEdit) -> QCompleter:
+    """Time zone names offered as the person types any part of one ("york"): for a site's
+    zone here, and a support contract's (ui/vendors/contract_dialog.py)."""
     from zoneinfo import available_timezones
 
     completer = QCompleter(QStringListModel(sorted(available_timezones()), parent), parent)

@@ -1,0 +1,1 @@
+"""The Vendors page: vendors, their support contracts, and the contracts ending soon."""
