@@ -105,8 +105,8 @@ def test_window_title_menus_navigation_and_status_bar(
     navigation = window.navigation
     assert navigation.objectName() == "navigation"
     entries = [navigation.item(i).text() for i in range(navigation.count())]
-    assert entries == [*pages, "Problems"]
-    assert shortcuts["Problems"] == "Ctrl+Shift+P"
+    assert entries == [*pages, "Problems", "Vendors"]
+    assert shortcuts["Problems"] == "Ctrl+Shift+P" and shortcuts["Vendors"] == "Ctrl+Shift+V"
     assert window.database_label.text() == database_label(context.engine.url)
     assert window.user_label.text() == "Ann Operator · Operator"
 
@@ -497,7 +497,7 @@ def test_the_about_box_describes_what_this_version_has(
     text = shown[0]
     assert (
         "Pages: Queue, Calls, Call log, Staff, Assets, Roster, Training, Maintenance, "
-        "Dashboard, Reports, Problems." in text
+        "Dashboard, Reports, Problems, Vendors." in text
     )
     assert "staff roster" in text and "training log" in text
     assert "monthly report" in text and "dashboard" in text

@@ -116,6 +116,7 @@ def test_a_registered_page_is_in_the_navigation_and_its_command_in_the_menus(
         "Dashboard",
         "Reports",
         "Problems",
+        "Vendors",
         "Notes",
     ]
     help_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help")

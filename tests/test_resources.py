@@ -30,6 +30,8 @@ ICONS = [
     "chevron-down",  # QComboBox arrow in style.qss
     "roster",
     "training",
+    "problems",
+    "vendors",
 ]
 
 

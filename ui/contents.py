@@ -49,6 +49,9 @@ register_page(PageInfo("reports", "Reports", "reports", "ui.reports.page:Reports
 register_page(
     PageInfo("problems", "Problems", "problems", "ui.problems.page:ProblemsPage", "Ctrl+Shift+P")
 )
+register_page(
+    PageInfo("vendors", "Vendors", "vendors", "ui.vendors.page:VendorsPage", "Ctrl+Shift+V")
+)
 # The desk's set-up: reached from the Settings menu, not the navigation.
 for key, title, factory in (
     ("sites", "Sites", "ui.settings.sites_page:SitesPage"),
@@ -78,6 +81,26 @@ register_command(
 register_command(
     Command(
         "addAsset", FILE, "Add &asset…", page="assets", method="add", permission="MANAGE_ASSETS"
+    )
+)
+register_command(
+    Command(
+        "addVendor",
+        FILE,
+        "Add &vendor…",
+        page="vendors",
+        method="add_vendor",
+        permission="MANAGE_VENDORS",
+    )
+)
+register_command(
+    Command(
+        "addContract",
+        FILE,
+        "Add c&ontract…",
+        page="vendors",
+        method="add_contract",
+        permission="MANAGE_VENDORS",
     )
 )
 register_command(
@@ -185,6 +208,9 @@ register_command(
         shortcut="F9",
         permission="ACKNOWLEDGE_ATTENTION",
     )
+)
+register_command(
+    Command("contractsEnding", VIEW, "Contracts &ending", page="vendors", method="show_ending")
 )
 register_command(
     Command(
