@@ -14,11 +14,15 @@ the median of ``--repeat`` warm runs in milliseconds and their range.
   from eight weeks before the window to now, in creation order, through ``sqlite3`` with no
   conversion at all: the floor for reading them once. Its query plan is printed with it
   (the ``(created_at, number)`` index);
-- ``read the scene``: :func:`app.problems.detection_scene.read_scene`, the same rows as the
-  rules use them;
+- ``raw counts of the year before the window``: the tickets per asset and per caller of the
+  year before the window (the asset and caller rules' usual rates), through ``sqlite3``,
+  with their query plans (the ``(asset_id, created_at)`` and ``(caller_id, created_at)``
+  indexes, no table row read);
+- ``read the scene``: :func:`app.problems.detection_scene.read_scene`, the same rows and
+  counts as the rules use them, with its ratio to the two raw figures together;
 - ``rule: ...``: each rule alone on the rows read once;
 - ``find candidates``: :func:`app.problems.detection.find_candidates`, the whole run (the
-  target: under 30 s), with its ratio to the raw read and the candidates by rule.
+  target: under 30 s), with its ratio to the two raw figures and the candidates by rule.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import statistics
 import sys
 from collections import Counter
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +54,10 @@ RAW_SQL = (
     "SELECT id, number, site_id, caller_id, caller_name, asset_id, category_id, summary, "
     "created_at, problem_id IS NOT NULL FROM ticket WHERE created_at >= ? AND created_at <= ? "
     "ORDER BY created_at, number"
+)
+HISTORY_SQL = (
+    "SELECT {key}, count(*) FROM ticket WHERE {key} IS NOT NULL AND created_at >= ? "
+    "AND created_at < ? GROUP BY {key}"
 )
 
 
@@ -88,12 +97,32 @@ def main() -> int:
         }
         read = timed(lambda: raw.execute(RAW_SQL, bounds).fetchall(), args.repeat)
         report("raw read of the period's ticket rows", read, None, plan=plan, **sizes)
-        base = statistics.median(read)
+        window_start = scene.window_start
+        year = (
+            (window_start - timedelta(days=scene.history.days)).strftime(_STAMP),
+            window_start.strftime(_STAMP),
+        )
+        counting = [HISTORY_SQL.format(key=key) for key in ("asset_id", "caller_id")]
+        counts = timed(lambda: [raw.execute(sql, year).fetchall() for sql in counting], args.repeat)
+        report(
+            "raw counts of the year before the window",
+            counts,
+            None,
+            plans=[
+                raw.execute("EXPLAIN QUERY PLAN " + sql, year).fetchall()[-1][-1]
+                for sql in counting
+            ],
+            history_days=round(scene.history.days, 1),
+            assets=len(scene.history.assets),
+            callers=len(scene.history.callers),
+        )
+        raws = [a + b for a, b in zip(read, counts, strict=True)]
+        base = statistics.median(raws)
         scenes = timed(lambda: read_scene(engine, now, args.days), args.repeat)
         report(
             "read the scene",
             scenes,
-            read,
+            raws,
             ratio=round(statistics.median(scenes) / base, 1),
             **sizes,
         )
@@ -104,13 +133,13 @@ def main() -> int:
             ("caller", caller_rule),
         ):
             found = len(rule(scene))
-            report(f"rule: {name}", timed(lambda r=rule: r(scene), args.repeat), None, found=found)
+            report(f"rule: {name}", timed(partial(rule, scene), args.repeat), None, found=found)
         whole = timed(lambda: find_candidates(engine, now, window_days=args.days), args.repeat)
         by_rule = Counter(c.rule.value for c in find_candidates(engine, now, window_days=args.days))
         report(
             "find candidates",
             whole,
-            read,
+            raws,
             ratio=round(statistics.median(whole) / base, 1),
             candidates=dict(sorted(by_rule.items())),
             **sizes,

@@ -3,20 +3,48 @@
 :func:`find_candidates` looks at the incidents of a window (the last 90 days by default)
 and applies four rules. An incident already linked to a problem is explained: it is never
 a candidate's and never counts towards a rule's bar, but it does count in a rule's baseline
-(the eight weeks' average, a word's usual rate), where leaving it out would make the weeks
-after a problem's incidents look busier than usual. A candidate whose key was dismissed
-(:func:`dismiss_candidate`) or made into a problem (:func:`problem_from_candidate`) is not
-offered again. Nothing is stored but those two: candidates are worked out afresh each run.
+(the eight weeks' average, a word's, an asset's or a caller's usual rate), where leaving it
+out would make the weeks after a problem's incidents look busier than usual. A candidate
+whose key was dismissed (:func:`dismiss_candidate`) or made into a problem
+(:func:`problem_from_candidate`) is not offered again. Nothing is stored but those two:
+candidates are worked out afresh each run.
 
 The rules, exactly:
 
 **Same asset** (``asset:<asset id>``): an asset with 3 or more incidents within 30 days
-(the last at most 30 x 24 hours after the first), inside the window. The candidate holds
-every incident of the window that lies in such 30 days. Dismissing it dismisses the asset
-for good: a dismissal says "this asset's tickets are no problem".
+(the last at most 30 x 24 hours after the first), inside the window, and more than its usual
+rate explains. A server or a busy printer has 3 in any 30 days, so the issue's 3 is only the
+least; the 30 days must also hold more than twice the asset's usual number in 30 days, and a
+number that usual rate gives by chance less than once in 10,000 times (the Poisson upper
+tail, as for a spike; rarer than a spike's 1 in 1,000 because thousands of assets and tens
+of thousands of callers' categories are tried, each over some sixty overlapping 30 days). The
+usual number in 30 days is the most of:
 
-**Same caller and category** (``caller:<caller id>:<category id>``): the same counting for
-one caller's incidents of one category.
+- its incidents in the year before the window (or since the desk's first ticket, if later;
+  eight weeks at least), counted in the ``(asset_id, created_at)`` index, per 30 days;
+- its incidents in the eight weeks before the window (already read), per 30 days: an asset
+  busier of late is judged by that;
+- one a year (0.08 in 30 days), for an asset with no record: then 3 in 30 days are a repeat
+  (chance 1 in 11,000), as the issue says.
+
+So an asset with no incidents before, or one a year, is a candidate at 3 in 30 days; one
+that usually has 2 a month at 10; 4 a month at 14; 11 a month at 26
+(:func:`app.problems.detection_counts.unusual_count`). The candidate holds the incidents of
+every 30 days inside the window that hold that many (the run: a weekly fault for ten weeks is
+one candidate of ten incidents, not five), and its title counts them: "12 incidents in 30
+days" when the run fits in 30 days, "12 incidents in 41 days" when it is longer, with the
+most any 30 days hold in the reason and the evidence beside the usual rate and its figures.
+Its score is that most over the fewest that are a repeat for it. Dismissing it dismisses
+the asset for good: a dismissal says "this asset's tickets are no problem".
+
+**Same caller and category** (``caller:<caller id>:<category id>``): the same rule for one
+caller's incidents of one category. A caller's incidents of one category over a year are in
+no index, so the year's part of the usual rate is the caller's incidents of every category
+in the year before the window (the ``(caller_id, created_at)`` index) times the category's
+share of all callers' incidents read (the window and the eight weeks before it): a caller
+with 50 tickets a year usually has 6 a year in a category that is 12% of the desk's, and
+takes 6 in 30 days to be a repeat, while an occasional caller's 3 are one. The eight weeks'
+part is the caller's own incidents of the category.
 
 **Spike at a site** (``spike:<site id>:<category id>:<ISO week>``): a category at one site
 in one week, Monday 00:00 to Monday 00:00 in the site's time zone, with more than twice its
@@ -66,7 +94,8 @@ before too), so a run reads them once, in one statement over the ``(created_at, 
 index, and groups them in memory, rather than asking the ``(asset_id, created_at)`` and
 ``(caller_id, created_at)`` indexes once per asset and per caller: on the 1,000,000-ticket
 demo database that is 400,000 rows read against some 20,000 statements (bench/detection.py
-measures it).
+measures it). The year before the window is only counted, per asset and per caller, in one
+statement each that those two indexes answer without reading a row.
 """
 
 from __future__ import annotations

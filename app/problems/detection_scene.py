@@ -4,11 +4,21 @@ its candidates are written in.
 The rules of :mod:`app.problems.detection` all work on the same rows, so they are read in
 one statement: the tickets created from eight weeks before the window up to "now", oldest
 first, through the ``(created_at, number)`` index. The eight weeks before the window are
-only the rules' baseline (the weekly average of a spike, the usual rate of a word); a
-candidate's incidents are always inside the window and linked to no problem. Incidents
-already linked still count in the baselines: they happened, and leaving them out would make
-the weeks after a problem's incidents look busier than usual. Sites, categories and assets
-are small tables read whole.
+only the rules' baseline (the weekly average of a spike, the usual rate of a word, an
+asset's or a caller's recent rate); a candidate's incidents are always inside the window and
+linked to no problem. Incidents already linked still count in the baselines: they happened,
+and leaving them out would make the weeks after a problem's incidents look busier than
+usual. Sites, categories and assets are small tables read whole.
+
+The same-asset and same-caller rules also need a subject's usual rate over a longer time
+than eight weeks: an asset with one incident a month has none in eight weeks one time in
+six, and would then look new. Two more statements count, per asset and per caller, the
+tickets of the year before the window (:data:`HISTORY_DAYS`; or since the first ticket, if
+the desk's records begin later). They are answered from the ``(asset_id, created_at)`` and
+``(caller_id, created_at)`` indexes alone, without reading a ticket row: about 0.2 s each on
+the 1,000,000-ticket demo database, where reading those rows would take seconds. A caller's
+count is over every category: the ``(caller, category)`` count of a year is not in any
+index.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select, type_coerce
+from sqlalchemy import Connection, Engine, func, select, type_coerce
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
@@ -33,6 +43,7 @@ from models.people import Asset
 from models.tickets import Ticket
 
 BASELINE_WEEKS = 8  # the spike rule's weeks before; also the text rule's extra baseline
+HISTORY_DAYS = 365  # an asset's and a caller's incidents counted before the window
 
 
 # A key as the database driver hands it over: 16 bytes on SQLite, a UUID on PostgreSQL. The
@@ -125,6 +136,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class History:
+    """Tickets per asset and per caller (of any category, linked or not) in the ``days``
+    before the window: the year before it, or from the first ticket where the records
+    begin later, counted as eight weeks at least (a record only weeks old is read as
+    eight weeks of it, as the spike rule counts weeks before the first ticket as zero)."""
+
+    days: float
+    assets: dict[RawId, int]
+    callers: dict[RawId, int]
+
+
+@dataclass(frozen=True)
 class Scene:
     """The rows of one run and their names. ``incidents`` are sorted by creation time and
     number; those from ``first_in_window`` on are in the window."""
@@ -138,6 +161,7 @@ class Scene:
     sites: dict[RawId, SiteInfo]
     categories: dict[RawId, str]
     assets: dict[RawId, AssetInfo]
+    history: History
 
     @property
     def unexplained(self) -> list[Incident]:
@@ -239,6 +263,7 @@ def read_scene(engine: Engine, now: datetime, window_days: int) -> Scene:
                 select(_as_read(Asset.id), col(Asset.tag), col(Asset.model))
             )
         }
+        history = _history(connection, window_start)
     first = bisect_left(incidents, window_start, key=attrgetter("created_at"))
     return Scene(
         now=now,
@@ -250,4 +275,30 @@ def read_scene(engine: Engine, now: datetime, window_days: int) -> Scene:
         sites=sites,
         categories=categories,
         assets=assets,
+        history=history,
     )
+
+
+def _history(connection: Connection, window_start: datetime) -> History:
+    """The tickets per asset and per caller before the window (see :class:`History`),
+    counted in the ``(asset_id, created_at)`` and ``(caller_id, created_at)`` indexes."""
+    t = Ticket
+    oldest = connection.execute(select(func.min(col(t.created_at)))).scalar_one()
+    start = window_start - timedelta(days=HISTORY_DAYS)
+    if oldest is not None and oldest > start:
+        start = oldest
+    days = max((window_start - start) / timedelta(days=1), BASELINE_WEEKS * 7)
+    counts: list[dict[RawId, int]] = []
+    for key in (t.asset_id, t.caller_id):
+        statement = (
+            select(_as_read(key), func.count())
+            .where(
+                col(key).is_not(None),
+                col(t.created_at) >= start,
+                col(t.created_at) < window_start,
+            )
+            .group_by(col(key))
+        )
+        counts.append({key_id: count for key_id, count in connection.execute(statement)})
+    assets, callers = counts
+    return History(days=days, assets=assets, callers=callers)
