@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -82,8 +81,8 @@ from ui.kit.widgets import (
     named,
     page_button,
     paged_table,
-    read_only_table,
     show_message,
+    ticket_list_table,
 )
 from ui.shell.pages import Page
 from ui.tickets.requests import TicketRequest
@@ -93,7 +92,6 @@ if TYPE_CHECKING:
 
 TEXT_DEBOUNCE_MS = 200
 FILTER_PLACEHOLDER = "Filter: tag, make, model, serial or owner"
-HISTORY_HEADERS = ("Ticket", "Summary", "Status", "Opened")
 _PLAIN: Colours = (None, None)
 _GREY: Colours = (QColor(MUTED), None)
 _WARRANTY_COLOURS: dict[WarrantyState, Colours] = {
@@ -359,19 +357,7 @@ class AssetsPage(Page):
         history = QWidget(lower)
         self.history_title = named(QLabel("Tickets", history), "assetHistoryTitle", "Tickets")
         self.history_title.setStyleSheet("font-weight: 600;")
-        self.history = read_only_table("assetHistory", "Tickets of the asset", HISTORY_HEADERS)
-        self.history.setTabKeyNavigation(False)
-        self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.history.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        metrics = self.fontMetrics()
-        for number, sample in ((0, "HQ-000000"), (2, "In progress"), (3, "30 Sep 2026")):
-            header.resizeSection(number, metrics.horizontalAdvance(sample) + 24)
-        remember_columns(header, "assetHistory")
+        self.history = ticket_list_table("assetHistory", "Tickets of the asset")
         self.history.doubleClicked.connect(lambda _index: self.open_ticket())
         self.history_note = named(QLabel("", history), "assetHistoryNote", "About the tickets")
         self.history_note.setStyleSheet(f"color: {MUTED};")

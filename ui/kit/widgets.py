@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.pick_lists import Choice
 from app.tickets.escalations import EscalationKind
 from models.enums import Priority
+from ui.kit.remembered import remember_columns
 
 W = TypeVar("W", bound=QWidget)
 
@@ -181,6 +182,30 @@ def read_only_table(
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     else:
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    return table
+
+
+TICKET_LIST_HEADERS = ("Ticket", "Summary", "Status", "Opened")
+
+
+def ticket_list_table(name: str, accessible: str) -> QTableWidget:
+    """A :func:`read_only_table` of tickets (number, summary, status, opened) filled whole: an
+    asset's tickets, a problem's incidents. The summary takes the room left; the person may
+    resize the rest, and the widths are remembered under ``name``."""
+    table = read_only_table(name, accessible, TICKET_LIST_HEADERS)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setHighlightSections(False)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    metrics = table.fontMetrics()
+    for number, sample in ((0, "HQ-000000"), (2, "In progress"), (3, "30 Sep 2026")):
+        header.resizeSection(number, metrics.horizontalAdvance(sample) + 24)
+    remember_columns(header, name)
     return table
 
 

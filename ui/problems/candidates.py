@@ -31,7 +31,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -56,7 +55,7 @@ from ui.kit.outcome import OutcomeLines
 from ui.kit.remembered import remember_columns, remember_splitter
 from ui.kit.rows_model import RowsModel
 from ui.kit.tasks import StaleGuard, run_task
-from ui.kit.widgets import MUTED, key_action, named, page_button, plural
+from ui.kit.widgets import MUTED, fit_columns, key_action, named, page_button, paged_table, plural
 from ui.problems.dialogs import NoteDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -187,30 +186,18 @@ class CandidatesView(QWidget):
 
     # -- building -----------------------------------------------------------------------------
     def _build_table(self) -> QTableView:
-        table = named(QTableView(self), "candidateTable", "Candidates")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setShowGrid(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = table.fontMetrics()
-        for column, sample in (
-            (RULE, "Same caller and category"),
-            (TITLE, "LT-002526 (Apple MacBook Pro 14): 5 incidents in 30 days"),
-            (COUNT, "Incidents"),
-        ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
-        remember_columns(header, "problemCandidates")
+        table = paged_table(self, self.model, "candidateTable", "Candidates")
+        fit_columns(
+            table,
+            {
+                RULE: "Same caller and category",
+                TITLE: "LT-002526 (Apple MacBook Pro 14): 5 incidents in 30 days",
+                COUNT: "Incidents",
+            },
+            lambda column: HEADERS[column],
+            None,
+        )
+        remember_columns(table.horizontalHeader(), "problemCandidates")
         table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_evidence(self.model.candidate(current.row()))
         )

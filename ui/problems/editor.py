@@ -83,7 +83,7 @@ from models.clock import utcnow
 from models.enums import Priority, ProblemStatus
 from ui.kit.errors import show_failure
 from ui.kit.flow_layout import FlowLayout
-from ui.kit.remembered import remember_columns, remember_splitter
+from ui.kit.remembered import remember_splitter
 from ui.kit.tasks import StaleGuard, run_task
 from ui.kit.widgets import (
     AMBER,
@@ -103,6 +103,7 @@ from ui.kit.widgets import (
     show_problems,
     signals_blocked,
     text_box,
+    ticket_list_table,
 )
 from ui.problems.chart import WeeklyChart
 from ui.problems.dialogs import NoteDialog, ResolveDialog
@@ -123,7 +124,6 @@ TRANSITION_TEXTS = {
     ProblemStatus.RESOLVED: "Reso&lve…",
     ProblemStatus.CLOSED: "Cl&ose",
 }
-INCIDENT_HEADERS = ("Ticket", "Summary", "Status", "Opened")
 CALLER_HEADERS = ("Caller", "Incidents")
 TEXT_FIELDS = ("title", "description", "root_cause", "workaround", "permanent_fix")
 
@@ -401,24 +401,7 @@ class ProblemEditor(QWidget):
         link_row.addWidget(self.link_edit, 1)
         link_row.addWidget(self.link_button)
 
-        self.incidents_table = read_only_table(
-            "problemIncidents", "Incidents of the problem", INCIDENT_HEADERS
-        )
-        self.incidents_table.setTabKeyNavigation(False)
-        self.incidents_table.setWordWrap(False)
-        self.incidents_table.verticalHeader().setDefaultSectionSize(
-            self.fontMetrics().height() + 10
-        )
-        header = self.incidents_table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        metrics = self.fontMetrics()
-        for number, sample in ((0, "HQ-000000"), (2, "In progress"), (3, "30 Sep 2026")):
-            header.resizeSection(number, metrics.horizontalAdvance(sample) + 24)
-        remember_columns(header, "problemIncidents")
+        self.incidents_table = ticket_list_table("problemIncidents", "Incidents of the problem")
         self.incidents_table.doubleClicked.connect(lambda _index: self.open_incident())
         enter = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         key_action(self.incidents_table, enter, self.open_incident)
@@ -441,7 +424,7 @@ class ProblemEditor(QWidget):
             "problemCallers", "Callers affected", CALLER_HEADERS, selectable=False
         )
         self.callers_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.callers_table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        self.callers_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         callers_header = self.callers_table.horizontalHeader()
         callers_header.setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
