@@ -88,6 +88,8 @@ def test_a_manager_is_told_once_and_f9_brings_the_list(
         assert tray.last_text.startswith("1 new item on the attention list (F9):")
         assert "HQ-000001: P1 open for 45 minutes" in tray.last_text
         assert "HQ-000002" not in tray.last_text
+        # No tray on the tests' offscreen desktop: the status bar says it instead.
+        assert made.statusBar().currentMessage() == tray.last_text.replace("\n", " ")
         assert ("p1_open", ticket) in items(engine)
 
         tray.last_text = ""
@@ -170,6 +172,14 @@ def test_an_operator_s_desk_evaluates_but_is_not_told(
         qtbot.waitUntil(lambda: not made.attention_watcher.running)
         assert made.attention_tray.last_text == ""
         assert not made.action("attention").isEnabled()
+
+
+def test_every_window_evaluates_the_rules_each_minute(qtbot: QtBot, context: AppContext) -> None:
+    made = MainWindow(context, page_options=QUIET, raise_tickets_ms=0, keep_reports_ms=0)
+    qtbot.addWidget(made)
+    watcher = made.attention_watcher
+    assert watcher.timer.isActive() and watcher.timer.interval() == 60 * 1000
+    qtbot.waitUntil(lambda: not watcher.running)
 
 
 def test_the_message_names_three_and_counts_the_rest() -> None:
