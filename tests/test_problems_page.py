@@ -483,10 +483,17 @@ def test_a_closed_problem_is_kept_as_it_was_but_takes_notes_and_is_asked_for_by_
         problem_detail(engine, closed, NOW).version,
     )
     assert page.handle(ProblemRequest(closed))  # from another page: shown, though not open
-    qtbot.waitUntil(lambda: editor.detail is not None and editor.detail.id == closed)
-    # The list shows the open ones (by default), so none of them is selected in its place.
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
-    assert page.status_combo.currentText() == "Open problems" and page.current() is None
+    qtbot.waitUntil(
+        lambda: (
+            editor.detail is not None
+            and editor.detail.id == closed
+            and editor.detail.status is ProblemStatus.CLOSED
+        )
+    )
+    # The list shows every status, so the closed one is listed and selected.
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    assert page.status_combo.currentText() == "Any status"
+    qtbot.waitUntil(lambda: page.current() is not None and page.current().id == closed)
     assert editor.status_chip.text() == "Closed" and editor._transition_buttons == []
     assert editor.closed_label.text() == (
         "PRB-000003 is closed, so it is kept as it was; notes can still be added."

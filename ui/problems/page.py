@@ -89,6 +89,7 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[ProblemStatus]], ...] = (
     ("Any status", frozenset(ProblemStatus)),
     *((status.label, frozenset({status})) for status in ProblemStatus),
 )
+ANY_STATUS = 1  # the status filter's "Any status"
 OWNER_CHOICES = (("Any owner", "anyone"), ("Mine", "me"), ("Unowned", "unowned"))
 PRIORITY_CHOICES: tuple[tuple[str, frozenset[Priority]], ...] = (
     ("Any priority", frozenset()),
@@ -417,13 +418,15 @@ class ProblemsPage(Page):
         dialog.open()
 
     def show_problem(self, problem_id: uuid.UUID, said: str = "") -> None:
-        """Bring that problem up: the filters back to their defaults (so it is listed), it
-        selected and in the editor; ``said``: what was done to it, in the editor's line."""
+        """Bring that problem up: the filters cleared (any status, so a resolved or closed one
+        is listed too), it selected and in the editor; ``said``: what was done to it, in the
+        editor's line."""
         self.tabs.setCurrentIndex(0)
         with signals_blocked(self.filter_edit):
             self.filter_edit.clear()
-        for combo in (self.status_combo, self.owner_combo, self.priority_combo):
-            combo.setCurrentIndex(0)
+        self.status_combo.setCurrentIndex(ANY_STATUS)
+        self.owner_combo.setCurrentIndex(0)
+        self.priority_combo.setCurrentIndex(0)
         self._select_after = problem_id
         self.editor.load(problem_id, said)
         self._apply_filters()
