@@ -27,6 +27,7 @@ from app.training.sessions import SessionDraft, list_sessions, save_session
 from models.enums import CompletionResult, StaffRole
 from tests.conftest import Org, answer_questions, as_manager
 from tests.test_caller_import_dialog import choose, counts, error_lines
+from ui.kit.tasks import pending
 from ui.training.completion_dialog import CompletionDialog
 from ui.training.course_dialog import CourseDialog
 from ui.training.import_dialog import TrainingImportDialog
@@ -464,3 +465,16 @@ def test_a_matrix_that_cannot_be_read_is_said_and_the_lists_are_read_all_the_sam
     qtbot.waitUntil(lambda: page.outcome.problem.isVisible())
     assert page.outcome.problem.text() == "The database is busy; try again in a moment."
     qtbot.waitUntil(lambda: page.tabs.tabText(COURSES_TAB) == "Co&urses (5)")
+
+
+@pytest.mark.usefixtures("courses")
+def test_a_page_closed_before_its_matrix_is_painted_reads_no_lists(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    page = open_page(qtbot, context)
+    qtbot.waitUntil(lambda: pending() == 0)
+    page.refresh()
+    qtbot.waitUntil(page._lists_later.isActive)  # the matrix is in: the lists come next
+    page.close()  # left (or its database closed) before they were asked for
+    page._lists_later.timeout.emit()
+    assert pending() == 0  # nothing read for a page nobody sees

@@ -448,8 +448,10 @@ class TrainingPage(Page):
         self._read_matrix()
 
     def _read_lists(self) -> None:
-        """The lists beside the matrix, once a refresh's matrix is painted (or failed)."""
-        if not self._lists_due:
+        """The lists beside the matrix, once a refresh's matrix is painted (or failed). Not
+        for a page closed or left meanwhile: it paints nothing, and its database may be gone
+        (another file opened); coming back into view refreshes it, lists and all."""
+        if not self._lists_due or not self.isVisible():
             return
         self._lists_due = False
         engine = self._context.engine
