@@ -60,10 +60,9 @@ def add_vendor_commands(
 
 
 def _contracts_ending(args: argparse.Namespace, url: str) -> int:
-    from app.assets.register import local_today
+    from app.assets.register import day_text, local_today
     from app.db_lifecycle import open_database
     from app.vendors.coverage import contracts_ending
-    from app.vendors.directory import day_text
 
     today = local_today()
     engine = open_database(url)

@@ -113,6 +113,7 @@ from app.problems.detection_counts import asset_rule, caller_rule, spike_rule
 from app.problems.detection_scene import Candidate, Rule, read_scene
 from app.problems.detection_text import similar_rule
 from app.problems.records import TITLE_MAX, ProblemDraft, create_problem
+from app.text import shortened
 from models.engine import read_connection, write_session
 from models.org import Category
 from models.problems import CandidateDismissal, Problem
@@ -178,8 +179,8 @@ def dismiss_candidate(
                 CandidateDismissal(
                     key=candidate.key,
                     rule=candidate.rule.value,
-                    title=_cut(candidate.title, _TITLE_MAX),
-                    reason=_cut(" ".join(reason.split()), _REASON_MAX),
+                    title=shortened(candidate.title, _TITLE_MAX),
+                    reason=shortened(" ".join(reason.split()), _REASON_MAX),
                     dismissed_by_id=actor_id,
                     dismissed_at=now,
                 )
@@ -203,7 +204,7 @@ def problem_from_candidate(
     description; returns the problem's id. Its key goes with it, so the candidate is not
     offered again. An incident linked to another problem since refuses it all."""
     draft = ProblemDraft(
-        title=_cut(candidate.title, TITLE_MAX),
+        title=shortened(candidate.title, TITLE_MAX),
         description="\n".join((candidate.reason, "", *candidate.evidence)),
         asset_ids=candidate.asset_ids,
         category_ids=_current(engine, candidate.category_ids),
@@ -232,7 +233,3 @@ def _current(engine: Engine, category_ids: tuple[uuid.UUID, ...]) -> tuple[uuid.
             ).scalars()
         )
     return tuple(c for c in category_ids if c not in retired)
-
-
-def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"

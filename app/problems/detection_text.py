@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 
 from app.problems.detection_counts import log_poisson_tail
 from app.problems.detection_scene import Candidate, Incident, Rule, Scene
+from app.text import shortened
 
 SIMILAR_COUNT = 4  # alike incidents at least...
 SIMILAR_DAYS = 14  # ...within this many days (periods of 24 hours counted back from now)
@@ -252,7 +253,7 @@ def _candidate(scene: Scene, burst: _Burst) -> Candidate | None:
     model = models.pop() if len(models) == 1 and "" not in models else ""
     summary = Counter(i.summary for i in group).most_common(1)[0][0]
     said = [word for word in words(summary) if word in shared]  # as a person wrote them
-    quoted = summary if len(summary) <= TITLE_SUMMARY else summary[: TITLE_SUMMARY - 1] + "…"
+    quoted = shortened(summary, TITLE_SUMMARY)
     on_model = f", all on {model}" if model else ""
     start = scene.read_from + burst.day * _DAY
     sites = sorted({scene.sites[i.site_id].code for i in group if i.site_id in scene.sites})

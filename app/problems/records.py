@@ -54,6 +54,7 @@ from app.errors import (
     ValidationError,
 )
 from app.permissions import Action, require
+from app.text import shortened
 from app.tickets.actions import TicketChange
 from app.tickets.actions import enter_status as enter_ticket_status
 from app.tickets.workflow import find_transition
@@ -276,8 +277,7 @@ class ProblemChange:
 
 def _cut(text: str) -> str:
     """A text as an event's old or new value holds it (400 characters)."""
-    text = " ".join(text.split())
-    return text if len(text) <= 400 else text[:399] + "…"
+    return shortened(" ".join(text.split()), 400)
 
 
 def _changes_since(session: Session, problem: Problem, version: int) -> list[ChangeSummary]:

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from app.assets.register import day_text
 from app.errors import NotFoundError, ValidationError
-from app.vendors.directory import day_text
 from models.engine import read_session
 from models.org import Category
 from models.people import Asset

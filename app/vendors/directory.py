@@ -36,6 +36,7 @@ from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.assets.register import day_text
 from app.audit import record
 from app.business_hours import BusinessCalendar
 from app.callers.csv_import import EMAIL
@@ -161,11 +162,6 @@ def support_hours_text(around_the_clock: bool, hours: Mapping[str, Any], timezon
         for first, last, text in runs
     )
     return f"{days or 'no support hours'} ({timezone})"
-
-
-def day_text(day: date) -> str:
-    """A date as the vendor pages and the audit trail write it: "31 Dec 2026"."""
-    return f"{day.day} {day:%b %Y}"
 
 
 # -- reading ------------------------------------------------------------------------------------

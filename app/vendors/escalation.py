@@ -43,6 +43,7 @@ from sqlalchemy import ColumnElement, Engine, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from app.assets.register import day_text
 from app.errors import NotFoundError, TransitionError, ValidationError
 from app.permissions import Action, require
 from app.rows import gone
@@ -50,7 +51,7 @@ from app.tickets.actions import TicketChange, ticket_change, ticket_detail
 from app.tickets.detail import TicketDetail
 from app.tickets.workflow import find_transition, status_change_needs
 from app.vendors.coverage import CoveringContract, covering
-from app.vendors.directory import day_text, support_calendar
+from app.vendors.directory import support_calendar
 from models.engine import read_connection, read_session
 from models.enums import EventKind, TicketStatus
 from models.org import Site, Staff

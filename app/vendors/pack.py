@@ -38,13 +38,13 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.assets.register import warranty_state
+from app.assets.register import day_text, warranty_state
 from app.errors import SwitchboardError
 from app.exports import check_output, write_output
 from app.org.sla_policies import minutes_text
 from app.paper import BOLD, EDGE, HEAD, MARGIN, MUTED, RED, REGULAR, RULE, STRIPE, build, style
 from app.tickets.detail import EventView, TicketDetail, load_detail
-from app.vendors.directory import day_text, support_hours_text
+from app.vendors.directory import support_hours_text
 from app.vendors.escalation import EscalationView, ticket_escalations
 from models.engine import read_session
 from models.enums import EventKind
