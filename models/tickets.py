@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import Column, Index, Integer, Text, text
-from sqlmodel import Field
+from sqlalchemy import Column, ColumnElement, Index, Integer, Text, text
+from sqlmodel import Field, col
 
 from models.clock import utcnow
 from models.enums import Channel, EventKind, Priority, TicketStatus
@@ -158,6 +158,13 @@ class Ticket(Table, table=True):
     problem_id: uuid.UUID | None = Field(default=None, sa_type=UUIDType, index=True)
     vendor_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     version: int = Field(default=1, sa_column=_VERSION_COLUMN)
+
+
+def vendor_answer_overdue(now: datetime) -> ColumnElement[bool]:
+    """A ticket whose vendor's answer was due before ``now``: a range of the vendor due
+    index, which holds only the tickets still awaiting an answer (the ticket workflow clears
+    ``vendor_due_at`` when one stops waiting). The queue's flag and the vendors' list alike."""
+    return col(Ticket.vendor_due_at) < now
 
 
 class TicketEvent(Table, table=True):

@@ -24,7 +24,7 @@ from models.clock import utcnow
 from models.engine import read_session
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from models.org import Site
-from models.tickets import Ticket
+from models.tickets import Ticket, vendor_answer_overdue
 
 # Below this offset plain OFFSET paging is cheap; beyond it, pages past the middle are read
 # with the order reversed so the last page costs what the first does.
@@ -203,10 +203,7 @@ def _conditions(
     if f.escalation is not None:
         conditions.append(_ESCALATION_FLAGS[f.escalation].is_(True))
     if f.vendor_overdue:
-        # app.vendors.escalation.vendor_overdue says the same; importing it here would load
-        # the vendor services with the queue, at the window's start. The ticket's own due
-        # time (set only while a vendor's answer is awaited): no join.
-        conditions.append(col(Ticket.vendor_due_at) < now)
+        conditions.append(vendor_answer_overdue(now))  # the ticket's own column: no join
     if f.scope is not None:
         moment = getattr(Ticket, f.scope.moment.value)
         conditions.append(within(col(Ticket.site_id), col(moment), f.scope.windows))

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -55,7 +55,7 @@ from app.vendors.directory import support_calendar
 from models.engine import read_connection, read_session
 from models.enums import EventKind, TicketStatus
 from models.org import Site, Staff
-from models.tickets import Ticket
+from models.tickets import Ticket, vendor_answer_overdue
 from models.vendors import Contract, Vendor, VendorEscalation
 
 CASE_MAX = 80  # VendorEscalation.case_number's column
@@ -423,13 +423,6 @@ def ticket_escalations(session: Session, ticket_id: uuid.UUID) -> list[Escalatio
     ]
 
 
-def vendor_overdue(now: datetime) -> ColumnElement[bool]:
-    """The condition on a ticket that its vendor's answer is overdue at ``now`` (for the
-    queue to flag its rows): a range of the vendor due index, which holds only the tickets
-    still awaiting an answer."""
-    return col(Ticket.vendor_due_at) < now
-
-
 def overdue_vendor_responses(engine: Engine, now: datetime) -> list[OverdueVendor]:
     """The tickets waiting on a vendor whose answer was due before ``now``, most overdue
     first: a range scan of the vendor due index (the few tickets with a due time), then
@@ -451,7 +444,7 @@ def overdue_vendor_responses(engine: Engine, now: datetime) -> list[OverdueVendo
             ),
         )
         .join(Vendor, col(Vendor.id) == col(VendorEscalation.vendor_id))
-        .where(vendor_overdue(now))
+        .where(vendor_answer_overdue(now))
         .order_by(col(Ticket.vendor_due_at), col(Ticket.number))
     )
     with read_connection(engine) as connection:
