@@ -39,6 +39,7 @@ from app.config import to_url  # noqa: E402
 from app.demo.spec import parse_as_of  # noqa: E402
 from app.queue.query import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
 from app.tickets.escalations import EscalationKind  # noqa: E402
+from bench.database import BenchDatabase  # noqa: E402
 from models.clock import use_source  # noqa: E402
 from models.engine import make_engine  # noqa: E402
 from models.enums import Priority, TicketStatus  # noqa: E402
@@ -71,27 +72,31 @@ def bench_clock() -> Iterator[None]:
         yield
 
 
-def check_as_of(path: Path) -> None:
-    """Warn (on stderr) when ``path`` does not look made with ``--as-of BENCH_AS_OF``: then
+def check_as_of(db: BenchDatabase | Path) -> None:
+    """Warn (on stderr) when ``db`` does not look made with ``--as-of BENCH_AS_OF``: then
     "now" is not the database's own and the figures do not compare with other runs."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        newest, oldest, count = connection.execute(
+    target = db if isinstance(db, BenchDatabase) else BenchDatabase.from_arg(db)
+    with target.connected(read_only=True) as raw:
+        newest, oldest, count = raw.one(
             "SELECT max(created_at), min(created_at), count(*) FROM ticket"
-        ).fetchone()
-    finally:
-        connection.close()
+        )
     if not count:
         return
+    newest, oldest = (
+        value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        for value in (newest, oldest)
+    )
+    newest, oldest = (value.replace(tzinfo=None) for value in (newest, oldest))
     end = BENCH_NOW.replace(tzinfo=None)
     # The newest ticket comes shortly before the end: sooner the more tickets there are.
-    slack = max(timedelta(days=3), (end - datetime.fromisoformat(oldest)) * 30 / count)
-    if end - slack <= datetime.fromisoformat(newest) < end:
+    slack = max(timedelta(days=3), (end - oldest) * 30 / count)
+    if end - slack <= newest < end:
         return
     print(
-        f"warning: {path} does not look generated with 'demo-data --as-of {BENCH_AS_OF}' "
-        f"(its newest ticket is from {newest[:16]}): figures that depend on the date will not "
-        "compare with other runs. Delete it to have it generated again.",
+        f"warning: {target.url} does not look generated with 'demo-data --as-of "
+        f"{BENCH_AS_OF}' (its newest ticket is from {newest:%Y-%m-%d %H:%M}): figures that "
+        "depend on the date will not compare with other runs. Delete it to have it "
+        "generated again.",
         file=sys.stderr,
     )
 

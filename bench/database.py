@@ -1,0 +1,131 @@
+"""The database a benchmark runs on, and its raw driver: the baseline's floor on each back end.
+
+Every benchmark takes ``--db`` as a SQLite file or a PostgreSQL URL
+(``postgresql+psycopg://user@host/db``). What the program does goes through its own engine;
+the baseline it is compared with goes through the bare driver of the same back end, the
+``sqlite3`` module or ``psycopg``, in the same run. :class:`RawConnection` lets one
+benchmark's hand-written SQL run on both: ``?`` placeholders and 16-byte UUIDs, as SQLite
+takes them, are turned into what psycopg takes.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from app.config import to_url
+from models.engine import make_engine, sqlite_path
+
+_QMARK = re.compile(r"\?")
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    """A UUID read raw: SQLite gives its 16 bytes, psycopg a ``uuid.UUID``."""
+    if isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(bytes=bytes(value))
+
+
+class RawConnection:
+    """The bare driver connection (``sqlite3`` or ``psycopg``) with one way to run SQL.
+
+    :meth:`rows` takes SQLite's spelling (``?`` placeholders, UUIDs as bytes, which
+    ``uuid.UUID.bytes`` gives) on both back ends; :meth:`replay` runs a statement captured from
+    the program's engine exactly as its driver was given it.
+    """
+
+    def __init__(self, driver: Any, sqlite: bool) -> None:
+        self.driver = driver
+        self.sqlite = sqlite
+
+    def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        if self.sqlite:
+            return self.driver.execute(sql, tuple(parameters)).fetchall()
+        values = tuple(
+            uuid.UUID(bytes=bytes(p)) if isinstance(p, bytes | bytearray | memoryview) else p
+            for p in parameters
+        )
+        return self.replay(_QMARK.sub("%s", sql.replace("%", "%%")), values)
+
+    def one(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        """The first row of ``sql`` (None when it has none)."""
+        found = self.rows(sql, parameters)
+        return found[0] if found else None
+
+    def replay(self, statement: str, parameters: Any) -> list[Any]:
+        """A statement in the driver's own form (as ``before_cursor_execute`` saw it)."""
+        if self.sqlite:
+            return self.driver.execute(statement, parameters).fetchall()
+        with self.driver.cursor() as cursor:
+            cursor.execute(statement, parameters)
+            return cursor.fetchall() if cursor.description else []
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    """``--db`` read: a SQLite file (``path``) or a server URL."""
+
+    url: str
+
+    @classmethod
+    def from_arg(cls, value: str | Path) -> BenchDatabase:
+        return cls(to_url(str(value)))
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, None for a server."""
+        return sqlite_path(self.url)
+
+    @property
+    def sqlite(self) -> bool:
+        return self.path is not None
+
+    @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql", for the figures."""
+        return "sqlite" if self.sqlite else make_url(self.url).get_backend_name()
+
+    def exists(self) -> bool:
+        """Whether there is something to measure (a server database is taken as given)."""
+        return self.path.exists() if self.path is not None else True
+
+    def engine(self) -> Engine:
+        return make_engine(self.url)
+
+    def libpq_url(self) -> str:
+        """The server URL as libpq reads it (no SQLAlchemy driver name)."""
+        return make_url(self.url).set(drivername="postgresql").render_as_string(False)
+
+    def raw(self, read_only: bool = False) -> RawConnection:
+        """A bare driver connection: every statement commits on its own (autocommit)."""
+        if self.path is not None:
+            if read_only:
+                target = f"{self.path.resolve().as_uri()}?mode=ro"
+                return RawConnection(sqlite3.connect(target, uri=True), sqlite=True)
+            return RawConnection(sqlite3.connect(self.path, isolation_level=None), sqlite=True)
+        import psycopg  # only server runs need the driver
+
+        driver = psycopg.connect(self.libpq_url(), autocommit=True)
+        if read_only:
+            driver.read_only = True
+        return RawConnection(driver, sqlite=False)
+
+    @contextmanager
+    def connected(self, read_only: bool = False) -> Iterator[RawConnection]:
+        raw = self.raw(read_only)
+        try:
+            yield raw
+        finally:
+            raw.close()
