@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from app.config import to_url
 from models.engine import make_engine, sqlite_path
 
 _QMARK = re.compile(r"\?")
+_STORED = "%Y-%m-%d %H:%M:%S.%f"  # a moment as the program stores it in SQLite (naive UTC)
 
 
 def as_uuid(value: Any) -> uuid.UUID:
@@ -33,6 +35,13 @@ def as_uuid(value: Any) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     return uuid.UUID(bytes=bytes(value))
+
+
+def as_moment(value: Any) -> datetime:
+    """A moment read raw, as an aware UTC datetime: SQLite gives naive-UTC text, psycopg an
+    aware datetime."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class RawConnection:
@@ -55,6 +64,12 @@ class RawConnection:
             for p in parameters
         )
         return self.replay(_QMARK.sub("%s", sql.replace("%", "%%")), values)
+
+    def moment(self, value: datetime) -> Any:
+        """An aware ``value`` as a parameter compared with stored moments: naive-UTC text as
+        the program stores it in SQLite (so text comparison orders it), the datetime itself
+        for psycopg (a ``timestamptz``)."""
+        return value.astimezone(UTC).strftime(_STORED) if self.sqlite else value
 
     def one(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
         """The first row of ``sql`` (None when it has none)."""
