@@ -1,13 +1,16 @@
 """Roster and training benchmark: what the roster, the training log and the ticket editor's
-suggestion ask of the database on a large team, each against the bare ``sqlite3`` reads of
-the same rows (the floor) in the same run.
+suggestion ask of the database on a large team, each against the bare driver's reads of the
+same rows (the floor: ``sqlite3`` or ``psycopg``, :mod:`bench.database`) in the same run.
 
-    python bench/roster.py --db FILE [--staff 200] [--weeks 104] [--repeat 9]
+    python bench/roster.py --db FILE_OR_URL [--staff 200] [--weeks 104] [--repeat 9]
 
-FILE is made here if it does not hold the team yet: the demo organisation (a small demo),
-then staff up to ``--staff`` and ``--weeks`` weeks of desk shifts and on-call nights ending at
-the benchmark's "now" (:data:`bench.run.BENCH_NOW`), 40 courses and their completions. One
-JSON object per figure: the median of ``--repeat`` warm runs in milliseconds.
+FILE_OR_URL (a SQLite file, or a PostgreSQL URL of an existing database, empty or not) is
+filled here if it does not hold the team yet: the demo organisation (a small demo, where it
+has no tickets), then staff up to ``--staff`` and ``--weeks`` weeks of desk shifts and on-call
+nights ending at the benchmark's "now" (:data:`bench.run.BENCH_NOW`), 40 courses and their
+completions, written through the program's engine; they stay for the next run. One JSON
+object per figure: the median of ``--repeat`` warm runs in milliseconds, with the back end
+(``backend``).
 
 - ``roster week``: :func:`app.roster.week.week` for the current week, every site: the rows,
   shifts, conflicts and coverage the page paints (target < 100 ms);
@@ -22,9 +25,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,13 +39,13 @@ sys.path.insert(0, str(ROOT))
 from dateutil.relativedelta import relativedelta  # noqa: E402
 from sqlalchemy import Engine, insert, select  # noqa: E402
 
-from app.config import to_url  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.demo import DemoSpec, generate  # noqa: E402
 from app.roster.local_time import monday_of, span_to_utc, week_window  # noqa: E402
 from app.roster.week import week  # noqa: E402
 from app.tickets.suggest import suggest_assignees  # noqa: E402
 from app.training.matrix import training_matrix  # noqa: E402
+from bench.database import BenchDatabase, RawConnection, as_uuid  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
 from bench.run import BENCH_NOW  # noqa: E402
 from models.clock import use_source  # noqa: E402
@@ -55,15 +58,16 @@ from models.training import Completion, Course, CourseRequirement  # noqa: E402
 COURSES = 40
 
 
-def build(path: Path, staff: int, weeks: int) -> None:
+def build(db: BenchDatabase, staff: int, weeks: int) -> None:
     """The demo organisation, then the team, its roster and its training, once."""
-    engine = open_database(to_url(str(path)), create=True)
+    engine = open_database(db.url, create=True)
     try:
-        with sqlite3.connect(path) as connection:
-            have = connection.execute("SELECT count(*) FROM staff").fetchone()[0]
+        with db.connected(read_only=True) as raw:
+            have = raw.one("SELECT count(*) FROM staff")[0]
+            tickets = raw.one("SELECT count(*) FROM ticket")[0]
         if have >= staff:
             return
-        if connection.execute("SELECT count(*) FROM ticket").fetchone()[0] == 0:
+        if tickets == 0:
             generate(engine, DemoSpec(callers=500, tickets=2000, months=2, now=BENCH_NOW))
         _team(engine, staff, weeks)
     finally:
@@ -177,77 +181,82 @@ def _team(engine: Engine, staff: int, weeks: int) -> None:
                 session.add(CategorySkill(category_id=category.id, skill_id=skill.id, level=1))
 
 
-def _raw_week(raw: sqlite3.Connection, monday: date) -> list[Any]:
+_WEEK_SQL = (
+    "SELECT s.id, s.staff_id, st.name, s.site_id, s.starts_at, s.ends_at, t.name, t.colour "
+    "FROM shift s JOIN staff st ON st.id = s.staff_id JOIN shift_type t ON t.id = "
+    "s.shift_type_id WHERE s.starts_at >= ? AND s.starts_at < ? ORDER BY st.name"
+)
+
+
+def _raw_week(raw: RawConnection, monday: date) -> Callable[[], list[Any]]:
     """The floor: the week's shifts with their people and types, nothing worked out."""
-    starts, ends = week_window(monday)
-    return raw.execute(
-        "SELECT s.id, s.staff_id, st.name, s.site_id, s.starts_at, s.ends_at, t.name, t.colour "
-        "FROM shift s JOIN staff st ON st.id = s.staff_id JOIN shift_type t ON t.id = "
-        "s.shift_type_id WHERE s.starts_at >= ? AND s.starts_at < ? ORDER BY st.name",
-        (starts.strftime("%Y-%m-%d %H:%M:%S"), ends.strftime("%Y-%m-%d %H:%M:%S")),
-    ).fetchall()
+    bounds = [raw.moment(moment) for moment in week_window(monday)]
+    return lambda: raw.rows(_WEEK_SQL, bounds)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=BenchDatabase.from_arg, required=True)
     parser.add_argument("--staff", type=int, default=200)
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
-    build(args.db, args.staff, args.weeks)
-    engine = open_database(to_url(str(args.db)))
+    db: BenchDatabase = args.db
+    build(db, args.staff, args.weeks)
+    engine = open_database(db.url)
     monday = monday_of(BENCH_NOW.date())
-    with use_source(lambda: BENCH_NOW), sqlite3.connect(args.db) as raw:
-        shifts = raw.execute("SELECT count(*) FROM shift").fetchone()[0]
-        sizes = {"staff": args.staff, "shifts": shifts}
+    with use_source(lambda: BENCH_NOW), db.connected(read_only=True) as raw:
+        shifts = raw.one("SELECT count(*) FROM shift")[0]
+        sizes = {"staff": args.staff, "shifts": shifts, "backend": db.backend}
         report(
             "roster week",
             timed(lambda: week(engine, monday), args.repeat),
-            timed(lambda: _raw_week(raw, monday), args.repeat),
+            timed(_raw_week(raw, monday), args.repeat),
             **sizes,
         )
         later = monday + timedelta(weeks=1)
         report(
             "roster next week",
             timed(lambda: week(engine, later), args.repeat),
-            timed(lambda: _raw_week(raw, later), args.repeat),
+            timed(_raw_week(raw, later), args.repeat),
             **sizes,
         )
         report(
             "training matrix",
             timed(lambda: training_matrix(engine, today=BENCH_NOW.date()), args.repeat),
             timed(
-                lambda: raw.execute(
+                lambda: raw.rows(
                     "SELECT staff_id, course_id, max(expires_on) FROM completion "
                     "WHERE result = 1 AND confirmed_by IS NOT NULL GROUP BY staff_id, course_id"
-                ).fetchall(),
+                ),
                 args.repeat,
             ),
             staff=args.staff,
             courses=COURSES,
+            backend=db.backend,
         )
-        category, site = raw.execute(
+        category, site = raw.one(
             "SELECT c.id, (SELECT id FROM site ORDER BY code LIMIT 1) FROM category_skill cs "
             "JOIN category c ON c.id = cs.category_id LIMIT 1"
-        ).fetchone()
-        now = BENCH_NOW.strftime("%Y-%m-%d %H:%M:%S")
+        )
         # The same bound as the service: a shift running now started within the last day.
-        since = (BENCH_NOW - timedelta(hours=25)).strftime("%Y-%m-%d %H:%M:%S")
+        running = (
+            raw.moment(BENCH_NOW - timedelta(hours=25)),
+            raw.moment(BENCH_NOW),
+            raw.moment(BENCH_NOW),
+        )
         report(
             "assignment suggestion",
             timed(
-                lambda: suggest_assignees(
-                    engine, uuid.UUID(bytes=category), uuid.UUID(bytes=site), BENCH_NOW
-                ),
+                lambda: suggest_assignees(engine, as_uuid(category), as_uuid(site), BENCH_NOW),
                 args.repeat,
             ),
             timed(
-                lambda: raw.execute(
+                lambda: raw.rows(
                     "SELECT staff_id FROM shift WHERE starts_at > ? AND starts_at <= ? "
                     "AND ends_at > ?",
-                    (since, now, now),
-                ).fetchall(),
+                    running,
+                ),
                 args.repeat,
             ),
             **sizes,

@@ -2,14 +2,15 @@
 the page on screen with it, in the real pages, against a bare table of as many text cells
 painted the same way in the same run.
 
-    python bench/roster_paint.py --db FILE [--staff 200] [--weeks 104] [--repeat 9]
+    python bench/roster_paint.py --db FILE_OR_URL [--staff 200] [--weeks 104] [--repeat 9]
 
-FILE is made by :func:`bench.roster.build` if it does not hold the team yet (the same database
-as ``bench/roster.py``). The pages run offscreen (``QT_QPA_PLATFORM=offscreen``) with the
-program's stylesheet, each alone in a visible window of 1920x1080, signed in as a manager,
-with "now" at the benchmark's (:data:`bench.run.BENCH_NOW`) and no remembered layout. One JSON
-object per figure, like ``bench/roster.py``: the median of ``--repeat`` warm runs in
-milliseconds, its range, and the baseline's median (``baseline_raw``).
+FILE_OR_URL (a SQLite file or a PostgreSQL URL) is filled by :func:`bench.roster.build` if it
+does not hold the team yet (the same database as ``bench/roster.py``). The pages run
+offscreen (``QT_QPA_PLATFORM=offscreen``) with the program's stylesheet, each alone in a
+visible window of 1920x1080, signed in as a manager, with "now" at the benchmark's
+(:data:`bench.run.BENCH_NOW`) and no remembered layout. One JSON object per figure, like
+``bench/roster.py``: the median of ``--repeat`` warm runs in milliseconds, its range, the
+baseline's median (``baseline_raw``) and the back end (``backend``).
 
 - ``roster week painted``: Home (what "This week" does) from ten weeks later (reached with
   the "Go to" date, untimed) until the grid is painted with this week, its conflicts listed
@@ -39,7 +40,6 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -70,12 +70,12 @@ from PySide6.QtWidgets import QApplication, QTableView, QWidget  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-from app.config import to_url  # noqa: E402
 from app.context import AppContext  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.roster.local_time import WEEK, monday_of  # noqa: E402
 from app.roster.week import week  # noqa: E402
 from app.training.matrix import training_matrix  # noqa: E402
+from bench.database import BenchDatabase  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
 from bench.roster import build  # noqa: E402
 from bench.run import bench_clock  # noqa: E402
@@ -276,7 +276,7 @@ def manager(engine: Engine) -> AppContext:
     )
 
 
-def bench_roster(context: AppContext, repeat: int, sizes: dict[str, int]) -> None:
+def bench_roster(context: AppContext, repeat: int, sizes: dict[str, Any]) -> None:
     page = RosterPage(context, on_now_ms=0)  # "who is on" reads only when asked
     show(page)
     grid = page.grid
@@ -333,7 +333,7 @@ def bench_roster(context: AppContext, repeat: int, sizes: dict[str, int]) -> Non
     page.close()
 
 
-def bench_training(context: AppContext, repeat: int) -> None:
+def bench_training(context: AppContext, repeat: int, backend: str) -> None:
     page = TrainingPage(context)
     show(page)
     model = page.model
@@ -357,6 +357,7 @@ def bench_training(context: AppContext, repeat: int) -> None:
         **split(samples, service),
         staff=model.rowCount(),
         courses=model.columnCount(),
+        backend=backend,
     )
     page.close()
 
@@ -374,26 +375,29 @@ def split(samples: list[Painted], service: list[float]) -> dict[str, float | int
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=BenchDatabase.from_arg, required=True)
     parser.add_argument("--staff", type=int, default=200)
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
-    build(args.db, args.staff, args.weeks)
+    db: BenchDatabase = args.db
+    build(db, args.staff, args.weeks)
     app = QApplication.instance() or QApplication([])
     configure_application(app)  # type: ignore[arg-type]
-    engine = open_database(to_url(str(args.db)))
+    engine = open_database(db.url)
     settle_heap()  # as the program does once its window is up
     # No remembered splitters or column widths: every run starts from the pages' own layout
     # (the settings folder is looked up each time a page remembers something).
     with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as settings:
         os.environ["XDG_CONFIG_HOME"] = settings
         try:
-            with bench_clock(), sqlite3.connect(args.db) as raw:
+            with db.connected(read_only=True) as raw:
+                shifts = raw.one("SELECT count(*) FROM shift")[0]
+            with bench_clock():
                 context = manager(engine)
-                shifts = raw.execute("SELECT count(*) FROM shift").fetchone()[0]
-                bench_roster(context, args.repeat, {"staff": args.staff, "shifts": shifts})
-                bench_training(context, args.repeat)
+                sizes = {"staff": args.staff, "shifts": shifts, "backend": db.backend}
+                bench_roster(context, args.repeat, sizes)
+                bench_training(context, args.repeat, db.backend)
         finally:
             settle()
             engine.dispose()
