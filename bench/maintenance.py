@@ -1,17 +1,21 @@
 """Maintenance calendar benchmark: what the calendar page, the overdue list and the iCalendar
 export ask of the database with 1,000 recurring tasks and five years of history, each
-against the bare ``sqlite3`` reads of the same rows (the floor) in the same run.
+against the bare driver's reads of the same rows (the floor: ``sqlite3`` or ``psycopg``,
+:mod:`bench.database`) in the same run.
 
-    python bench/maintenance.py --db FILE [--tasks 1000] [--years 5] [--repeat 9]
+    python bench/maintenance.py --db FILE_OR_URL [--tasks 1000] [--years 5] [--repeat 9]
         [--ics-repeat 3]
 
-FILE is made here if it does not hold the tasks yet: the demo organisation (a small demo,
-with its own sixty tasks), then tasks up to ``--tasks`` (daily, weekly, monthly, quarterly
-and yearly rules over both sites) whose first occurrence is ``--years`` years before the
-benchmark's "now" (:data:`bench.run.BENCH_NOW`). Their past occurrences are stored as done
-(a few skipped or cancelled, a handful left overdue), so each task's ``open_from`` is near
-now, as recording them would have left it. One JSON object per figure: the median and the
-range of ``--repeat`` warm runs in milliseconds, with the floor's median.
+FILE_OR_URL (a SQLite file, or a PostgreSQL URL of an existing database, empty or not) is
+filled here if it does not hold the tasks yet: the demo organisation (a small demo, with its
+own sixty tasks, where it has no tickets), then tasks up to ``--tasks`` (daily, weekly,
+monthly, quarterly and yearly rules over both sites) whose first occurrence is ``--years``
+years before the benchmark's "now" (:data:`bench.run.BENCH_NOW`). Their past occurrences are
+stored as done (a few skipped or cancelled, a handful left overdue), so each task's
+``open_from`` is near now, as recording them would have left it. They are written through the
+program's engine and stay for the next run. One JSON object per figure: the median and the
+range of ``--repeat`` warm runs in milliseconds, with the floor's median and the back end
+(``backend``).
 
 - ``month read``: :func:`app.maintenance.calendar.window` for the month of "now", every site:
   what the calendar page paints (target < 100 ms);
@@ -29,7 +33,6 @@ import argparse
 import importlib
 import json
 import random
-import sqlite3
 import sys
 import tempfile
 import uuid
@@ -46,12 +49,12 @@ from dateutil.relativedelta import relativedelta  # noqa: E402
 from dateutil.rrule import rrulestr  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from app.config import to_url  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.demo import DemoSpec, generate  # noqa: E402
 from app.maintenance.calendar import overdue, window  # noqa: E402
 from app.maintenance.recurrence import Frequency, Recurrence, occurrences, to_rrule  # noqa: E402
 from app.roster.local_time import wall_to_utc  # noqa: E402
+from bench.database import BenchDatabase, RawConnection, as_moment, as_uuid  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
 from bench.run import BENCH_NOW  # noqa: E402
 from models.clock import use_source  # noqa: E402
@@ -63,29 +66,38 @@ from models.org import Site, Staff, Team  # noqa: E402
 UTC = ZoneInfo("UTC")
 OVERDUE_EVERY = 200  # one task in this many has its last occurrence left overdue
 CHUNK = 5_000
-_STAMP = "%Y-%m-%d %H:%M:%S"
 
 
-def build(path: Path, tasks: int, years: int) -> None:
+def build(db: BenchDatabase, tasks: int, years: int) -> None:
     """The demo organisation, then the tasks and their history, once."""
-    engine = open_database(to_url(str(path)), create=True)
+    engine = open_database(db.url, create=True)
     try:
-        with sqlite3.connect(path) as connection:
-            have = connection.execute("SELECT count(*) FROM maintenance_task").fetchone()[0]
-            tickets = connection.execute("SELECT count(*) FROM ticket").fetchone()[0]
+        with db.connected(read_only=True) as raw:
+            have = _count(raw)
+            tickets = raw.one("SELECT count(*) FROM ticket")[0]
         if have >= tasks:
             return
         if tickets == 0:
             generate(engine, DemoSpec(callers=500, tickets=2000, months=2, now=BENCH_NOW))
-            have = _count(path)
+            with db.connected(read_only=True) as raw:
+                have = _count(raw)
         _tasks(engine, tasks - have, years)
     finally:
         engine.dispose()
 
 
-def _count(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
-        return int(connection.execute("SELECT count(*) FROM maintenance_task").fetchone()[0])
+def _count(raw: RawConnection) -> int:
+    return int(raw.one("SELECT count(*) FROM maintenance_task")[0])
+
+
+def sizes_of(db: BenchDatabase) -> dict[str, Any]:
+    """What every figure says of the database: its tasks, stored occurrences and back end."""
+    with db.connected(read_only=True) as raw:
+        return {
+            "tasks": _count(raw),
+            "stored": raw.one("SELECT count(*) FROM maintenance_occurrence")[0],
+            "backend": db.backend,
+        }
 
 
 def _rule(rng: random.Random) -> tuple[Recurrence, int]:
@@ -203,39 +215,35 @@ _TASKS_SQL = (
 )
 
 
-def _raw_window(raw: sqlite3.Connection, since: datetime, until: datetime) -> list[Any]:
+_STORED_SQL = (
+    "SELECT * FROM maintenance_occurrence WHERE (due_at >= ? AND due_at < ?) "
+    "OR (starts_at >= ? AND starts_at < ?)"
+)
+
+
+def _raw_window(raw: RawConnection, since: datetime, until: datetime) -> list[Any]:
     """The floor: the tasks and the stored occurrences in the range, nothing worked out."""
-    tasks = raw.execute(_TASKS_SQL).fetchall()
-    a, b = since.strftime(_STAMP), until.strftime(_STAMP)
-    stored = raw.execute(
-        "SELECT * FROM maintenance_occurrence WHERE (due_at >= ? AND due_at < ?) "
-        "OR (starts_at >= ? AND starts_at < ?)",
-        (a, b, a, b),
-    ).fetchall()
-    return [tasks, stored]
+    tasks = raw.rows(_TASKS_SQL)
+    a, b = raw.moment(since), raw.moment(until)
+    return [tasks, raw.rows(_STORED_SQL, (a, b, a, b))]
 
 
-def _raw_overdue(raw: sqlite3.Connection) -> list[Any]:
-    tasks = raw.execute(_TASKS_SQL).fetchall()
-    since = raw.execute("SELECT min(open_from) FROM maintenance_task").fetchone()[0]
-    stored = raw.execute(
-        "SELECT * FROM maintenance_occurrence WHERE (due_at >= ? AND due_at < ?) "
-        "OR (starts_at >= ? AND starts_at < ?)",
-        (since, BENCH_NOW.strftime(_STAMP), since, BENCH_NOW.strftime(_STAMP)),
-    ).fetchall()
-    return [tasks, stored]
+def _raw_overdue(raw: RawConnection) -> list[Any]:
+    since = raw.one("SELECT min(open_from) FROM maintenance_task")[0]
+    return _raw_window(raw, as_moment(since), BENCH_NOW)
 
 
-def _raw_site_schedule(raw: sqlite3.Connection, site: bytes) -> list[Any]:
-    tasks = raw.execute(_TASKS_SQL + " WHERE t.site_id = ?", (site,)).fetchall()
-    exceptions = raw.execute(
+def _raw_site_schedule(raw: RawConnection, site: Any) -> list[Any]:
+    """``site``: its id as read raw."""
+    tasks = raw.rows(_TASKS_SQL + " WHERE t.site_id = ?", (site,))
+    exceptions = raw.rows(
         "SELECT o.* FROM maintenance_occurrence o JOIN maintenance_task t ON t.id = o.task_id "
         "WHERE t.site_id = ? AND o.state IN (0, 3)",
         (site,),
-    ).fetchall()
-    assets = raw.execute(
+    )
+    assets = raw.rows(
         "SELECT a.task_id, s.tag FROM maintenance_task_asset a JOIN asset s ON s.id = a.asset_id"
-    ).fetchall()
+    )
     return [tasks, exceptions, assets]
 
 
@@ -263,7 +271,7 @@ def _ics_export() -> Callable[[Any, Path, uuid.UUID, str], Any] | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=BenchDatabase.from_arg, required=True)
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=9)
@@ -271,15 +279,13 @@ def main() -> int:
         "--ics-repeat", type=int, default=3, help="runs of the (slow) export; default 3"
     )
     args = parser.parse_args()
-    build(args.db, args.tasks, args.years)
-    engine = open_database(to_url(str(args.db)))
+    db: BenchDatabase = args.db
+    build(db, args.tasks, args.years)
+    engine = open_database(db.url)
     month = BENCH_NOW.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     later, after = month + relativedelta(months=1), month + relativedelta(months=2)
-    with use_source(lambda: BENCH_NOW), sqlite3.connect(args.db) as raw:
-        sizes = {
-            "tasks": raw.execute("SELECT count(*) FROM maintenance_task").fetchone()[0],
-            "stored": raw.execute("SELECT count(*) FROM maintenance_occurrence").fetchone()[0],
-        }
+    sizes = sizes_of(db)
+    with use_source(lambda: BENCH_NOW), db.connected(read_only=True) as raw:
         shown = len(window(engine, month, later, BENCH_NOW))
         report(
             "month read",
@@ -302,25 +308,27 @@ def main() -> int:
             overdue=len(overdue(engine, BENCH_NOW)),
             **sizes,
         )
-        site_id, code = raw.execute("SELECT id, code FROM site ORDER BY code LIMIT 1").fetchone()
+        site_id, code = raw.one("SELECT id, code FROM site ORDER BY code LIMIT 1")
         export = _ics_export()
         if export is None:
-            print(json.dumps({"name": "ics export of a site", "skipped": "no ics_export.py"}))
+            skipped = {"name": "ics export of a site", "skipped": "no ics_export.py"}
+            print(json.dumps({**skipped, "backend": db.backend}))
         else:
             with tempfile.TemporaryDirectory() as folder:
                 target = Path(folder) / "schedule.ics"
                 report(
                     "ics export of a site",
                     timed(
-                        lambda: export(engine, target, uuid.UUID(bytes=site_id), code),
+                        lambda: export(engine, target, as_uuid(site_id), code),
                         args.ics_repeat,
                     ),
                     timed(lambda: _raw_site_schedule(raw, site_id), args.ics_repeat),
                     site=code,
                     bytes=target.stat().st_size,
+                    backend=db.backend,
                 )
         series = []
-        for rule, first_day, starts in raw.execute(
+        for rule, first_day, starts in raw.rows(
             "SELECT rrule, first_day, start_time FROM maintenance_task WHERE rrule != ''"
         ):
             series.append((rule, datetime.fromisoformat(f"{first_day} {starts}")))

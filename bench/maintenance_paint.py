@@ -2,19 +2,20 @@
 to the page on screen with it, in the real page, against a bare table of as many text cells
 painted the same way in the same run.
 
-    python bench/maintenance_paint.py --db FILE [--tasks 1000] [--years 5] [--repeat 9]
+    python bench/maintenance_paint.py --db FILE_OR_URL [--tasks 1000] [--years 5] [--repeat 9]
 
-FILE is made by :func:`bench.maintenance.build` if it does not hold the tasks yet (the same
-database as ``bench/maintenance.py``: 1,000 tasks with five years of history). The page runs
-offscreen (``QT_QPA_PLATFORM=offscreen``) with the program's stylesheet, alone in a visible
-window of 1920x1080, signed in as a manager, with "now" held at the benchmark's
-(:data:`bench.run.BENCH_NOW`, as ``bench/maintenance.py`` holds it) and no remembered layout.
-The measuring is ``bench/roster_paint.py``'s (:func:`bench.roster_paint.measure`: Qt's own
-paints, timed as they happen). One JSON object per figure, like ``bench/roster_paint.py``: the
-median of ``--repeat`` warm runs in milliseconds, its range, the baseline's median
-(``baseline_raw``), the first run in the process (``first_in_process``: nothing remembered
-yet, as a person's first opening of the page) and where the time goes (``service``,
-``answered``, ``paint``, ``paints``).
+FILE_OR_URL (a SQLite file or a PostgreSQL URL) is filled by :func:`bench.maintenance.build`
+if it does not hold the tasks yet (the same database as ``bench/maintenance.py``: 1,000 tasks
+with five years of history). The page runs offscreen (``QT_QPA_PLATFORM=offscreen``) with the
+program's stylesheet, alone in a visible window of 1920x1080, signed in as a manager, with
+"now" held at the benchmark's (:data:`bench.run.BENCH_NOW`, as ``bench/maintenance.py`` holds
+it) and no remembered layout. The measuring is ``bench/roster_paint.py``'s
+(:func:`bench.roster_paint.measure`: Qt's own paints, timed as they happen). One JSON object
+per figure, like ``bench/roster_paint.py``: the median of ``--repeat`` warm runs in
+milliseconds, its range, the baseline's median (``baseline_raw``), the first run in the
+process (``first_in_process``: nothing remembered yet, as a person's first opening of the
+page), where the time goes (``service``, ``answered``, ``paint``, ``paints``) and the back end
+(``backend``).
 
 - ``month painted``: the page shown (:meth:`MaintenancePage.shown`, what the main window
   calls when a person opens the page: the periods read before are forgotten and the month of
@@ -44,13 +45,13 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,13 +62,13 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
-from app.config import to_url  # noqa: E402
 from app.context import AppContext  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.maintenance.calendar import CalendarFilter, days  # noqa: E402
 from app.maintenance.calendar import overdue as overdue_list  # noqa: E402
+from bench.database import BenchDatabase  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
-from bench.maintenance import build  # noqa: E402
+from bench.maintenance import build, sizes_of  # noqa: E402
 from bench.roster_paint import (  # noqa: E402
     Painted,
     bare_paints,
@@ -130,7 +131,7 @@ def shown_lines(grid: QTableView) -> QTableView:
     return stand_in
 
 
-def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> None:
+def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, Any]) -> None:
     page = MaintenancePage(context)
     show(page)
     grid, model = page.grid, page.model
@@ -242,30 +243,24 @@ def bench_calendar(context: AppContext, repeat: int, sizes: dict[str, int]) -> N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=BenchDatabase.from_arg, required=True)
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
-    build(args.db, args.tasks, args.years)
+    db: BenchDatabase = args.db
+    build(db, args.tasks, args.years)
     app = QApplication.instance() or QApplication([])
     configure_application(app)  # type: ignore[arg-type]
-    engine = open_database(to_url(str(args.db)))
+    engine = open_database(db.url)
     settle_heap()  # as the program does once its window is up
     # No remembered splitters or column widths: every run starts from the page's own layout.
     with tempfile.TemporaryDirectory(prefix="switchboard-bench-") as settings:
         os.environ["XDG_CONFIG_HOME"] = settings
         try:
             # "Now" held at BENCH_NOW, as bench/maintenance.py holds it.
-            with use_source(lambda: BENCH_NOW), sqlite3.connect(args.db) as raw:
-                context = manager(engine)
-                sizes = {
-                    "tasks": raw.execute("SELECT count(*) FROM maintenance_task").fetchone()[0],
-                    "stored": raw.execute("SELECT count(*) FROM maintenance_occurrence").fetchone()[
-                        0
-                    ],
-                }
-                bench_calendar(context, args.repeat, sizes)
+            with use_source(lambda: BENCH_NOW):
+                bench_calendar(manager(engine), args.repeat, sizes_of(db))
         finally:
             settle()
             engine.dispose()
