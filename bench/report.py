@@ -1,19 +1,22 @@
 """Monthly report benchmark: the figures the Reports page shows, the whole PDF and its peak
-memory, against bare ``sqlite3`` reads of the month's tickets measured in the same run.
+memory, against the bare driver's reads of the month's tickets (``sqlite3`` or ``psycopg``,
+:mod:`bench.database`) measured in the same run.
 
-    python bench/report.py --db FILE --month YYYY-MM [--site CODE] [--repeat 3]
+    python bench/report.py --db FILE_OR_URL --month YYYY-MM [--site CODE] [--repeat 3]
 
-FILE is an existing Switchboard SQLite database made by ``switchboard demo-data`` (it is
-opened as the command line opens it; the report keeps the figures of a finished month in its
-``report_store`` table, which the benchmark empties before each "counted" run). "Now" for
+FILE_OR_URL is an existing Switchboard database, a SQLite file or a PostgreSQL URL, made by
+``switchboard demo-data`` (it is opened as the command line opens it; the report keeps the
+figures of a finished month in its ``report_store`` table, which the benchmark empties before
+each "counted" run, so it writes to the database). "Now" for
 the report is 16:00 UTC on the day after the month (what ``demo-data --as-of`` calls the end
 of its data: the month's report as printed the next day), so the figures do not depend on
 the day the benchmark runs; the actor is the database's first manager by user name. Prints
 one JSON object per figure: the median of ``--repeat`` warm runs in milliseconds and their
-range (:mod:`bench.figures`).
+range (:mod:`bench.figures`), with the back end (``backend``).
 
 - ``raw count of the month``: ``SELECT count(*) FROM ticket WHERE created_at >= ? AND
-  created_at < ?`` over the month's UTC days (the floor for counting, an index range);
+  created_at < ?`` over the month's UTC days (the floor for counting, an index range), the
+  bounds as each back end stores a moment (naive-UTC text, ``timestamptz``);
 - ``raw read of the month's ticket rows``: the columns the report reads (:data:`COLUMNS`)
   of the same tickets, fetched: the floor for reading the month once;
 - ``report figures, counted``: :func:`app.reports.report.monthly_report`, what the screen
@@ -28,12 +31,13 @@ range (:mod:`bench.figures`).
   :func:`app.reports.pdf.report_pdf` (charts drawn, the PDF built in memory), as
   ``switchboard report --out`` makes it, less the file write;
 - ``report pdf peak memory``: counted, the peak of Python's allocations (``tracemalloc``,
-  numpy's arrays included; not matplotlib's Agg pixel buffers, PIL's images or SQLite's page
-  cache) above what was allocated before, during the figures and the PDF, each run;
+  numpy's arrays included; not matplotlib's Agg pixel buffers, PIL's images or the database
+  driver's buffers) above what was allocated before, during the figures and the PDF, each run;
 - ``report pdf rss growth``: for context, once, before anything else is measured: the
   process's resident-set high-water mark (``getrusage``) after the first export minus its
   resident set just before it (``psutil``), modules already imported: what the whole export
-  costs the machine, C buffers and SQLite's cache included.
+  costs the machine, C buffers and the driver's (SQLite's page cache, libpq's results)
+  included.
 
 Each figure carries the month's ticket count (the UTC month of the raw queries and the
 report's own, in each site's local days) and the database's total.
@@ -45,12 +49,11 @@ import argparse
 import gc
 import json
 import resource
-import sqlite3
 import statistics
 import sys
 import tracemalloc
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,19 +65,18 @@ from sqlalchemy import delete  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 import app.reports.charts  # noqa: E402, F401  (imported before memory is read)
-from app.config import to_url  # noqa: E402
 from app.demo.spec import parse_as_of  # noqa: E402
 from app.reports.pdf import report_pdf  # noqa: E402
 from app.reports.period import Period, parse_month  # noqa: E402
 from app.reports.report import Report, monthly_report  # noqa: E402
+from bench.database import BenchDatabase  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
 from models.clock import use_source  # noqa: E402
-from models.engine import make_engine, read_session, write_session  # noqa: E402
+from models.engine import read_session, write_session  # noqa: E402
 from models.enums import StaffRole  # noqa: E402
 from models.org import Staff  # noqa: E402
 from models.report_store import ReportStore  # noqa: E402
 
-_STAMP = "%Y-%m-%d %H:%M:%S.%f"  # as Switchboard stores a moment in SQLite (UTC, naive)
 # The ticket columns the report's queries read (app/reports/*.py).
 COLUMNS = (
     "id",
@@ -111,10 +113,9 @@ def _manager(engine: Any) -> Any:
     raise SystemExit("The database has no manager or admin to run the report as.")
 
 
-def _utc_month(period: Period) -> tuple[str, str]:
-    start = datetime.combine(period.first, datetime.min.time())
-    end = datetime.combine(period.last + timedelta(days=1), datetime.min.time())
-    return start.strftime(_STAMP), end.strftime(_STAMP)
+def _utc_month(period: Period) -> tuple[datetime, datetime]:
+    start = datetime.combine(period.first, datetime.min.time(), tzinfo=UTC)
+    return start, datetime.combine(period.last + timedelta(days=1), datetime.min.time(), UTC)
 
 
 def _rss_growth(export: Callable[[], Any]) -> float:
@@ -155,19 +156,22 @@ def _memory(name: str, megabytes: list[float], **extra: Any) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True, help="an existing demo database")
+    parser.add_argument(
+        "--db", type=BenchDatabase.from_arg, required=True, help="an existing demo database"
+    )
     parser.add_argument("--month", required=True, metavar="YYYY-MM")
     parser.add_argument("--site", metavar="CODE", help="one site only (default: every site)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; default 3")
     args = parser.parse_args()
-    if not args.db.is_file():
-        raise SystemExit(f"{args.db} is not a file; make it with switchboard demo-data first.")
+    db: BenchDatabase = args.db
+    if not db.exists():
+        raise SystemExit(f"{db.path} is not a file; make it with switchboard demo-data first.")
     period = parse_month(args.month)
     now = parse_as_of((period.last + timedelta(days=1)).isoformat())
-    engine = make_engine(to_url(str(args.db)))
+    engine = db.engine()
     actor = _manager(engine)
-    first, end = _utc_month(period)
-    raw = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
+    raw = db.raw(read_only=True)
+    month = [raw.moment(bound) for bound in _utc_month(period)]
     count_sql = "SELECT count(*) FROM ticket WHERE created_at >= ? AND created_at < ?"
     rows_sql = f"SELECT {', '.join(COLUMNS)} FROM ticket WHERE created_at >= ? AND created_at < ?"
 
@@ -199,17 +203,18 @@ def main() -> int:
             sizes: dict[str, Any] = {
                 "month": period.code,
                 "site": args.site or "all",
-                "month_tickets_utc": raw.execute(count_sql, (first, end)).fetchone()[0],
-                "total_tickets": raw.execute("SELECT count(*) FROM ticket").fetchone()[0],
+                "month_tickets_utc": raw.one(count_sql, month)[0],
+                "total_tickets": raw.one("SELECT count(*) FROM ticket")[0],
                 "repeat": args.repeat,
+                "backend": db.backend,
             }
             rss = _rss_growth(counted(pdf))  # the first export of the process
             shown = figures()
             sizes["month_tickets_report"] = shown.now.volume  # each site's local days
             data = pdf()
-            count = timed(lambda: raw.execute(count_sql, (first, end)).fetchone(), args.repeat)
-            read = timed(lambda: raw.execute(rows_sql, (first, end)).fetchall(), args.repeat)
-            rows = len(raw.execute(rows_sql, (first, end)).fetchall())
+            count = timed(lambda: raw.one(count_sql, month), args.repeat)
+            read = timed(lambda: raw.rows(rows_sql, month), args.repeat)
+            rows = len(raw.rows(rows_sql, month))
             report("raw count of the month", count, None, **sizes)
             report("raw read of the month's ticket rows", read, None, rows=rows, **sizes)
             base_count, base_read = statistics.median(count), statistics.median(read)
