@@ -144,3 +144,81 @@ class BenchDatabase:
             yield raw
         finally:
             raw.close()
+
+    def on_server(self, database: str) -> BenchDatabase:
+        """Another database of the same server (same user, host and port)."""
+        return BenchDatabase(make_url(self.url).set(database=database).render_as_string(False))
+
+    @contextmanager
+    def copy_of(self, folder: Path) -> Iterator[BenchDatabase]:
+        """A copy of this database for a benchmark to write to, removed when the block ends,
+        after an error or Ctrl+C too. This database is only read.
+
+        A SQLite file is copied into ``folder`` with the online backup API, through a
+        connection that cannot write to it. A server database is copied on the same server
+        under a name of its own with ``CREATE DATABASE ... TEMPLATE``, which copies the files
+        instead of running SQL; PostgreSQL copies only a database nobody is connected to, so
+        close connections and dispose of engines on this one first."""
+        if self.path is not None:
+            target = folder / f"{self.path.stem}-copy-{uuid.uuid4().hex[:8]}.db"
+            try:
+                _sqlite_backup(self.path, target)
+                yield BenchDatabase.from_arg(target)
+            finally:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{target}{suffix}").unlink(missing_ok=True)
+            return
+        source = make_url(self.url).database or ""
+        name = f"{source[:40]}_copy_{uuid.uuid4().hex[:8]}"
+        try:
+            _create_copy(self.on_server("postgres"), source, name)
+            yield self.on_server(name)
+        finally:
+            with self.on_server("postgres").connected() as server:
+                server.rows(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)")
+
+
+def _sqlite_backup(source: Path, target: Path) -> None:
+    """Copy ``source`` with the online backup API. Without a ``-wal`` file next to it (all
+    committed data is in the file) it is read immutable, so SQLite does not even create the
+    empty ``-wal`` and ``-shm`` files a read-only connection leaves behind."""
+    live = Path(f"{source}-wal").exists() or Path(f"{source}-shm").exists()
+    mode = "ro" if live else "ro&immutable=1"
+    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode={mode}", uri=True)
+    writer = sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
+
+
+def _create_copy(maintenance: BenchDatabase, source: str, name: str) -> None:
+    """``CREATE DATABASE name TEMPLATE source``, run from ``maintenance`` (another database of
+    the server), with who holds ``source`` open when PostgreSQL refuses to copy it. The file
+    copy strategy (PostgreSQL 15 and later) checkpoints before and after the copy instead of
+    writing all of it to the WAL, so the server does not checkpoint a large copy's worth of
+    WAL later, while a benchmark measures."""
+    import psycopg
+
+    with maintenance.connected() as server:
+        strategy = " STRATEGY file_copy" if server.driver.info.server_version >= 150000 else ""
+        try:
+            server.rows(f"CREATE DATABASE {_quoted(name)} TEMPLATE {_quoted(source)}{strategy}")
+        except psycopg.errors.ObjectInUse:
+            holders = server.rows(
+                "SELECT pid, application_name, coalesce(client_addr::text, 'local'), state "
+                "FROM pg_stat_activity WHERE datname = ?",
+                (source,),
+            )
+            raise SystemExit(
+                f"Cannot copy database {source}: PostgreSQL copies only a database nobody is "
+                f"connected to, and {len(holders)} connection(s) are open on it "
+                f"(pid, application, client, state: {holders}). Close them (the program, psql, "
+                "another benchmark) and run again."
+            ) from None
+
+
+def _quoted(name: str) -> str:
+    """A database name as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'

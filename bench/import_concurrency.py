@@ -1,36 +1,42 @@
 """Saves during a caller import: how long another process's save waits while
-``switchboard import callers`` writes 200,000 callers into the same SQLite file.
+``switchboard import callers`` writes 200,000 callers into the same database.
 
-    python bench/import_concurrency.py --db FILE [--rows 200000] [--seed 1] [--interval 0.2]
-                                       [--baseline-seconds 10] [--tmp-dir DIR]
+    python bench/import_concurrency.py --db FILE_OR_URL [--rows 200000] [--seed 1]
+                                       [--interval 0.2] [--baseline-seconds 10] [--tmp-dir DIR]
 
-FILE is a Switchboard SQLite database (``switchboard demo-data``); it is never written to: it is
-copied with the SQLite online backup API into a temporary folder (next to it, else the system
-one, or ``--tmp-dir``), the copy is migrated before anything is measured, and the folder is
-deleted at the end. The CSV is bench/import_callers.py's Active Directory export.
+FILE_OR_URL is a Switchboard database (``switchboard demo-data``), a SQLite file or a
+PostgreSQL URL; it is never written to: it is copied as bench/import_callers.py copies it (a
+SQLite file with the online backup API into a temporary folder next to it, else the system
+one, or ``--tmp-dir``; a PostgreSQL database with ``CREATE DATABASE ... TEMPLATE`` on the same
+server, which needs nobody else connected to it), the copy is migrated before anything is
+measured, and it is deleted at the end, after a failure or Ctrl+C too. The CSV is
+bench/import_callers.py's Active Directory export.
 
 Two processes work on the copy, as two workstations would:
 
 - the saver (this script again, with ``--saver``) adds a note to an open ticket every
   ``--interval`` seconds through ``app.tickets.actions.add_note``, the path every save in
-  the program takes (a write transaction that takes SQLite's write lock at BEGIN and waits
-  up to the busy timeout, 10 s, for it), and records how long each save took, start to
-  commit, and whether it failed;
-- the import: ``python -m app import callers CSV --db COPY``, started after the saver has
-  saved alone for ``--baseline-seconds``.
+  the program takes, and records how long each save took, start to commit, and whether it
+  failed. On SQLite its write transaction takes the database's write lock at BEGIN and
+  waits up to the busy timeout, 10 s, for it, so it queues behind the import's chunks; on
+  PostgreSQL it locks only the rows it writes, which the import does not touch, so what it
+  waits for is the server's time (CPU, disk, the commit) that the import shares;
+- the import: ``python -m app import callers CSV --db COPY`` (the copy's file, or its URL),
+  started after the saver has saved alone for ``--baseline-seconds``.
 
-Figures, one JSON object each on stdout (progress goes to stderr):
+Figures, one JSON object each on stdout (progress goes to stderr), each with its
+``"backend"`` (``"sqlite"`` or ``"postgresql"``):
 
 - ``save_wait_during_import``: the longest time a save took among those started while the
   import ran (its ``p50``/``p95``, how many there were and how many failed come with it);
   its baseline is the longest save of the same saver before the import started, in the
-  same run;
+  same run, on the same back end;
 - ``import_callers_beside_saves``: the import's wall time, start-up of the interpreter
   included (bench/import_callers.py measures it alone).
 
 Checks (``"check": true``): no save failed, saves ran while the import did, every save that
-succeeded left its note, and the import created every good row. The exit status is 1 if a
-check fails.
+succeeded left its note, the import created every good row, and the source is unchanged (as
+bench/import_callers.py checks it). The exit status is 1 if a check fails.
 """
 
 from __future__ import annotations
@@ -42,7 +48,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -51,20 +56,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.config import to_url  # noqa: E402
-from app.db_lifecycle import open_database  # noqa: E402
+from bench.database import BenchDatabase, as_uuid  # noqa: E402
 from bench.import_callers import (  # noqa: E402
     COMMAND_TIMEOUT,
     Checks,
-    backup_copy,
+    check_source_unchanged,
+    db_argument,
     emit,
     generate_csv,
     imported_counts,
     load,
-    read_only,
+    migrated_copy,
     say,
+    shown,
     site_codes,
+    source_argument,
     source_state,
+    work_folder,
 )
 
 NOTE = "bench: saved while an import runs"
@@ -107,29 +115,22 @@ def run_saver(url: str, ticket: str, actor: str, interval: float, stop: Path) ->
 # --- the benchmark ------------------------------------------------------------------------
 
 
-def pick_ticket_and_actor(db: Path) -> tuple[str, str]:
+def pick_ticket_and_actor(db: BenchDatabase) -> tuple[str, str]:
     """An open ticket to add notes to, and a staff member to add them."""
-    connection = read_only(db)
-    try:
-        ticket = connection.execute("SELECT id FROM ticket WHERE status < 6 LIMIT 1").fetchone()
-        actor = connection.execute("SELECT id FROM staff WHERE active LIMIT 1").fetchone()
-    finally:
-        connection.close()
+    with db.connected(read_only=True) as connection:
+        ticket = connection.one("SELECT id FROM ticket WHERE status < 6 LIMIT 1")
+        actor = connection.one("SELECT id FROM staff WHERE active LIMIT 1")
     if ticket is None or actor is None:
-        raise SystemExit(f"{db} has no open ticket or no staff: use a demo-data database.")
-    return str(uuid.UUID(bytes=bytes(ticket[0]))), str(uuid.UUID(bytes=bytes(actor[0])))
+        raise SystemExit(f"{shown(db)} has no open ticket or no staff: use a demo-data database.")
+    return str(as_uuid(ticket[0])), str(as_uuid(actor[0]))
 
 
-def notes_saved(db: Path) -> int:
-    connection = read_only(db)
-    try:
-        return int(
-            connection.execute(
-                "SELECT count(*) FROM ticket_event WHERE note LIKE ?", (f"{NOTE} (%",)
-            ).fetchone()[0]
+def notes_saved(db: BenchDatabase) -> int:
+    with db.connected(read_only=True) as connection:
+        found = connection.one(
+            "SELECT count(*) FROM ticket_event WHERE note LIKE ?", (f"{NOTE} (%",)
         )
-    finally:
-        connection.close()
+    return int(found[0])
 
 
 def summary(saves: list[dict[str, Any]]) -> dict[str, Any]:
@@ -146,10 +147,11 @@ def summary(saves: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def bench(args: argparse.Namespace, work: Path, check: Checks) -> None:
-    copy = work / "copy.db"
-    say(f"Copying {args.db} to {copy} (online backup API, read-only source)...")
-    say(f"  {backup_copy(args.db, copy):.1f} s")
-    open_database(to_url(str(copy))).dispose()  # migrates the copy now, not while measured
+    with migrated_copy(args.db, work) as copy:
+        measure(args, copy, work, check)
+
+
+def measure(args: argparse.Namespace, copy: BenchDatabase, work: Path, check: Checks) -> None:
     sites = site_codes(copy)
     generated = generate_csv(work / "ad-export.csv", args.rows, sites, args.seed)
     good = args.rows - len(generated.bad_ids)
@@ -158,15 +160,15 @@ def bench(args: argparse.Namespace, work: Path, check: Checks) -> None:
     env.pop("SWITCHBOARD_DB", None)
     stop = work / "stop-saving"
     saver_command = [sys.executable, str(Path(__file__).resolve()), "--saver"]
-    saver_command += [to_url(str(copy)), ticket, actor, str(args.interval), str(stop)]
+    saver_command += [copy.url, ticket, actor, str(args.interval), str(stop)]
     log = (work / "saves.jsonl").open("w")
     saver = subprocess.Popen(saver_command, cwd=ROOT, env=env, stdout=log, text=True)
     try:
         say(f"Saver: a note every {args.interval} s; {args.baseline_seconds} s alone first...")
         time.sleep(args.baseline_seconds)
         command = [sys.executable, "-m", "app", "import", "callers", str(generated.path)]
-        command += ["--db", str(copy)]
-        say(f"Import beside it: {' '.join(command)}")
+        command += ["--db", db_argument(copy)]
+        say(f"Import beside it: {' '.join(command[:-1])} {shown(copy)}")
         loadavg = load()
         began = time.monotonic()
         done = subprocess.run(
@@ -188,7 +190,12 @@ def bench(args: argparse.Namespace, work: Path, check: Checks) -> None:
     for save in during:
         if save["error"]:
             say(f"  save at +{save['start'] - began:.1f} s failed: {save['error']}")
-    context = {"rows": args.rows, "interval_s": args.interval, "loadavg_1m": loadavg}
+    context = {
+        "backend": copy.backend,
+        "rows": args.rows,
+        "interval_s": args.interval,
+        "loadavg_1m": loadavg,
+    }
     emit(
         {
             "name": "save_wait_during_import",
@@ -233,26 +240,19 @@ def main() -> int:
         run_saver(url, ticket, actor, float(interval), Path(stop))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True, help="database to copy (never written)")
+    parser.add_argument(
+        "--db", required=True, help="SQLite file or PostgreSQL URL to copy (never written)"
+    )
     parser.add_argument("--rows", type=int, default=200_000, help="rows in the CSV")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated CSV")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between saves")
     parser.add_argument(
         "--baseline-seconds", type=float, default=10.0, help="the saver alone, first"
     )
-    parser.add_argument("--tmp-dir", type=Path, help="where the copy goes (default: next to --db)")
+    parser.add_argument("--tmp-dir", type=Path, help="where the CSV and a SQLite copy go")
     args = parser.parse_args()
-    args.db = args.db.resolve()
-    if not args.db.is_file():
-        parser.error(f"{args.db} is not a file")
-    try:
-        work = Path(
-            tempfile.mkdtemp(prefix="bench-concurrency-", dir=args.tmp_dir or args.db.parent)
-        )
-    except OSError:
-        if args.tmp_dir:
-            raise
-        work = Path(tempfile.mkdtemp(prefix="bench-concurrency-"))
+    args.db = source_argument(parser, args.db)
+    work = work_folder("bench-concurrency-", args.db, args.tmp_dir)
     check = Checks()
     before = source_state(args.db)
     try:
@@ -260,9 +260,7 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         say(f"Removed {work}")
-    check(
-        "source_unchanged_during_run (size, mtime of FILE and -wal)", before, source_state(args.db)
-    )
+    check_source_unchanged(check, args.db, before)
     return 0 if check.ok else 1
 
 
