@@ -202,7 +202,8 @@ _WEEK_SQL = (
 
 
 def _raw_week(raw: RawConnection, monday: date) -> Callable[[], list[Any]]:
-    """The floor: the week's shifts with their people and types, nothing worked out."""
+    """The floor, to time: the week's shifts with their people and types, nothing worked out
+    (its bounds in the back end's form made once, outside the timing)."""
     bounds = [raw.moment(moment) for moment in week_window(monday)]
     return lambda: raw.rows(_WEEK_SQL, bounds)
 
