@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, Table, inspect, select
+from sqlalchemy import Engine, Table, select
 from sqlmodel import col
 from sqlmodel import select as sm_select
 
@@ -28,6 +28,7 @@ from app.defaults import ensure_defaults, ensure_staff
 from app.demo import DemoSpec, DemoSummary, _generate, as_of, generate, parse_as_of
 from app.demo.catalog import _FIRST_NAMES, _LAST_NAMES
 from app.demo.generator import _fold, _Generator
+from app.demo.writers import _SqliteWriter, _Writer
 from app.errors import SwitchboardError
 from app.tickets import sla
 from app.tickets.actions import change_status, update_ticket
@@ -36,6 +37,7 @@ from models.enums import Channel, EventKind, ShiftKind, StaffRole, TicketStatus
 from models.migrate import upgrade
 from models.org import Site, SlaPolicy, Staff, Team
 from models.people import Asset, Caller, CallerPhone
+from models.report_store import ReportStore
 from models.schema import metadata
 from models.tickets import Call, Ticket, TicketEvent
 from tests.conftest import BACK_ENDS, migrated_database
@@ -249,21 +251,28 @@ def test_as_of_a_day_is_that_afternoon_in_utc() -> None:
         parse_as_of("20261130")
 
 
-def test_fast_sqlite_path_writes_what_core_inserts_write(tmp_path: Path) -> None:
-    """The raw-driver path must store exactly what the type decorators would store."""
-    fast, core = _second_sqlite(tmp_path, "fast.db"), _second_sqlite(tmp_path, "core.db")
+@pytest.mark.parametrize("kind", BACK_ENDS)
+def test_fast_path_writes_what_core_inserts_write(kind: str, tmp_path: Path) -> None:
+    """The raw-driver path (SQLite's executemany, PostgreSQL's binary COPY) must store
+    exactly what the type decorators would store, and leave the schema as it found it."""
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "core").mkdir()
     spec = DemoSpec(callers=60, tickets=300, months=2, seed=3, now=NOW)
-    _generate(fast, spec, None, None, fast=True)
-    _generate(core, spec, None, None, fast=False)
-    for table in BULK_TABLES:
-        assert _rows(fast, table, "id") == _rows(core, table, "id"), table
-    with fast.connect() as a, core.connect() as b:
-        # Byte for byte, as stored (types and text formats included).
-        for table in ("ticket", "ticket_event"):
-            query = f"SELECT * FROM {table} ORDER BY id"
-            assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
-    fast.dispose()
-    core.dispose()
+    with (
+        migrated_database(kind, tmp_path / "fast") as fast,
+        migrated_database(kind, tmp_path / "core") as core,
+    ):
+        schema = _definitions(fast)
+        _generate(fast, spec, None, None, fast=True)
+        _generate(core, spec, None, None, fast=False)
+        assert _definitions(fast) == schema
+        for table in (*BULK_TABLES, "vendor_escalation", "problem_event"):
+            assert _rows(fast, table, "id") == _rows(core, table, "id"), table
+        with fast.connect() as a, core.connect() as b:
+            # As the driver reads them back (on SQLite the stored bytes and text formats).
+            for table in ("ticket", "ticket_event"):
+                query = f"SELECT * FROM {table} ORDER BY id"
+                assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
 
 
 # ----------------------------------------------------------------------------- refusing
@@ -296,22 +305,49 @@ def test_accepts_a_database_fresh_from_start_up(engine: Engine) -> None:
         assert len(s.exec(sm_select(Team).where(Team.name == "Service desk")).all()) == 1
 
 
+@pytest.mark.parametrize("late", [False, True], ids=["while-loading", "after-the-indexes"])
 def test_a_failed_load_leaves_the_database_empty_with_its_indexes(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, late: bool
 ) -> None:
-    before = _index_names(engine)
+    schema = _definitions(engine)
 
     def boom(self: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(_Generator, "tickets", boom)
+    if late:  # everything was put back already: putting it back again must do nothing
+        for writer in (_Writer, _SqliteWriter):
+            monkeypatch.setattr(writer, "analyze", boom)
+    else:
+        monkeypatch.setattr(_Generator, "tickets", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         generate(engine, SMALL)
     for table in BULK_TABLES:
         assert _count(engine, table) == 0
-    assert _index_names(engine) == before
+    assert _definitions(engine) == schema
     monkeypatch.undo()
     assert generate(engine, SMALL).tickets == 300
+
+
+def test_report_figures_kept_before_the_load_are_forgotten(engine: Engine) -> None:
+    """The fast paths load without the report_store triggers, so they must forget what the
+    triggers would have: a month's figures counted while the database was empty."""
+    with write_session(engine) as s:
+        s.add(
+            ReportStore(
+                kind="summary",
+                site_key="",
+                first_day=date(2026, 2, 1),
+                last_day=date(2026, 2, 28),
+                lo=datetime(2026, 2, 1, tzinfo=UTC),
+                hi=datetime(2026, 3, 1, tzinfo=UTC),
+                with_backlog=True,
+                reference="kept",
+                made_at=NOW,
+                body="{}",
+            )
+        )
+    generate(engine, SMALL)
+    assert _count(engine, "report_store") == 0
 
 
 # ----------------------------------------------------------------------------- invariants
@@ -485,27 +521,38 @@ def test_calls(demo: Demo, shared_engine: Engine) -> None:
 # ----------------------------------------------------------------------------- the database
 
 
-def _index_names(engine: Engine) -> dict[str, set[tuple[str, tuple[str, ...]]]]:
-    inspector = inspect(engine)
-    return {
-        table: {
-            (str(ix["name"]), tuple(str(c) for c in ix["column_names"]))
-            for ix in inspector.get_indexes(table)
-            if not ix.get("unique")
-        }
-        for table in BULK_TABLES
-    }
+def _definitions(engine: Engine) -> set[tuple[str, ...]]:
+    """Every index and trigger of the database as the catalogue defines it, and on PostgreSQL
+    every constraint (those of the engine's schema; SQLite keeps them in the table's DDL)."""
+    with engine.connect() as connection:
+        if is_sqlite(engine):
+            rows = connection.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master"
+                " WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+            )
+            return {tuple(row) for row in rows}
+        rows = connection.exec_driver_sql(
+            """SELECT 'index', indexname, indexdef FROM pg_indexes
+                WHERE schemaname = current_schema()
+            UNION ALL
+            SELECT 'trigger', t.tgname, pg_get_triggerdef(t.oid)
+              FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+             WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+            UNION ALL
+            SELECT 'constraint', conrelid::regclass::text || '.' || conname,
+                   pg_get_constraintdef(oid)
+              FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"""
+        )
+        return {tuple(row) for row in rows}
 
 
 def test_indexes_are_back_as_the_migration_made_them(engine: Engine) -> None:
-    before = _index_names(engine)
+    schema = _definitions(engine)
     generate(engine, SMALL)
-    assert _index_names(engine) == before
-    expected = {
-        (str(ix.name), tuple(c.name for c in ix.columns))
-        for ix in metadata.tables["ticket"].indexes
-    }
-    assert expected <= before["ticket"] and len(expected) >= 17
+    assert _definitions(engine) == schema
+    expected = {str(ix.name) for ix in metadata.tables["ticket"].indexes}
+    assert expected <= {name for kind, name, _ddl in schema if kind == "index"}
+    assert len(expected) >= 17
     if is_sqlite(engine):
         with engine.connect() as connection:
             # The generator's own speed settings do not leak into the pool.

@@ -12,10 +12,21 @@ in large batches:
 
 * on SQLite through the driver's ``executemany`` with values already in the stored form
   (UUIDs as 16 raw bytes, timestamps as SQLAlchemy's naive-UTC text), with the secondary
-  indexes dropped during the load and re-created afterwards from their exact ``CREATE INDEX``
-  text, and ``synchronous=OFF`` on this one connection only;
-* on every other back end (PostgreSQL) through SQLAlchemy Core inserts, whose type decorators
-  do the conversion.
+  indexes and the triggers dropped during the load and re-created afterwards from their exact
+  ``CREATE`` text, and ``synchronous=OFF`` on this one connection only;
+* on PostgreSQL (psycopg) through binary ``COPY ... FROM STDIN`` with values in the server's
+  binary form (UUIDs as 16 raw bytes, timestamps as microseconds since 2000), with every
+  index, key, foreign key and trigger of the loaded tables dropped during the load and
+  re-created afterwards from the catalogue's exact definitions (``pg_get_indexdef``,
+  ``pg_get_constraintdef``, ``pg_get_triggerdef``), and ``synchronous_commit`` off for the
+  load's own transactions;
+* on any other back end (or with ``fast=False``) through SQLAlchemy Core inserts, whose type
+  decorators do the conversion.
+
+The triggers skipped by the fast paths are the search indexes' on SQLite (rebuilt in one pass
+afterwards) and the ``report_store`` ones that forget kept report figures (all kept figures
+are forgotten at the end instead: see ``writers._forget_kept_figures``). A failed load is
+removed and whatever was dropped is put back, so the database is empty and whole again.
 
 What must still hold is what the service would have produced: the SLA due dates are computed
 with the very functions the service calls (``sla.due_dates`` over ``sla.policy_calendar``, the
@@ -43,7 +54,7 @@ from app.demo.generator import _Generator
 from app.demo.maintenance import generate_maintenance, wipe_maintenance
 from app.demo.roster import generate_roster, wipe_roster
 from app.demo.spec import DemoSpec, DemoSummary, as_of, parse_as_of
-from app.demo.writers import _SqliteWriter, _Writer
+from app.demo.writers import _PostgresWriter, _SqliteWriter, _Writer
 from app.errors import SwitchboardError, ValidationError
 from app.org.first_run import skip_set_up
 from models.engine import is_sqlite, write_session
@@ -108,6 +119,16 @@ def generate(
     return _generate(engine, spec, progress, operator_username, fast=True)
 
 
+def _writer(engine: Engine, fast: bool) -> _Writer:
+    """The back end's fast writer, or Core inserts (where there is none, or ``fast`` is
+    off)."""
+    if fast and is_sqlite(engine):
+        return _SqliteWriter(engine)
+    if fast and engine.dialect.driver == "psycopg":
+        return _PostgresWriter(engine)
+    return _Writer(engine)
+
+
 def _generate(
     engine: Engine,
     spec: DemoSpec,
@@ -116,12 +137,12 @@ def _generate(
     *,
     fast: bool,
 ) -> DemoSummary:
-    """``generate`` with the choice of writer (``fast=False`` forces Core inserts on SQLite;
-    the tests use it to prove both paths write identical rows)."""
+    """``generate`` with the choice of writer (``fast=False`` forces Core inserts; the tests
+    use it to prove both paths write identical rows)."""
     _check_spec(spec)
     _refuse_non_empty(engine)
     started = time.perf_counter()
-    writer = _SqliteWriter(engine) if fast and is_sqlite(engine) else _Writer(engine)
+    writer = _writer(engine, fast)
     gen = _Generator(engine, spec, writer, progress, operator_username)
     dropped: list[tuple[str, str]] = []
     try:
