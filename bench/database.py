@@ -44,6 +44,19 @@ def as_moment(value: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _server_sql(sql: str) -> str:
+    """SQL spelt for SQLite (``?`` placeholders) as psycopg takes it."""
+    return _QMARK.sub("%s", sql.replace("%", "%%"))
+
+
+def _server_values(parameters: Sequence[Any]) -> tuple[Any, ...]:
+    """Parameters given as SQLite takes them (UUIDs as 16 bytes) as psycopg takes them."""
+    return tuple(
+        uuid.UUID(bytes=bytes(p)) if isinstance(p, bytes | bytearray | memoryview) else p
+        for p in parameters
+    )
+
+
 class RawConnection:
     """The bare driver connection (``sqlite3`` or ``psycopg``) with one way to run SQL.
 
@@ -59,11 +72,22 @@ class RawConnection:
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         if self.sqlite:
             return self.driver.execute(sql, tuple(parameters)).fetchall()
-        values = tuple(
-            uuid.UUID(bytes=bytes(p)) if isinstance(p, bytes | bytearray | memoryview) else p
-            for p in parameters
-        )
-        return self.replay(_QMARK.sub("%s", sql.replace("%", "%%")), values)
+        return self.replay(_server_sql(sql), _server_values(parameters))
+
+    def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """``sql`` (spelt as :meth:`rows` takes it) once for each of ``rows``, in one
+        transaction: one commit for them all, not one a row."""
+        if not self.sqlite:
+            with self.driver.transaction(), self.driver.cursor() as cursor:
+                cursor.executemany(_server_sql(sql), [_server_values(row) for row in rows])
+            return
+        self.driver.execute("BEGIN")
+        try:
+            self.driver.executemany(sql, rows)
+        except BaseException:
+            self.driver.execute("ROLLBACK")
+            raise
+        self.driver.execute("COMMIT")
 
     def moment(self, value: datetime) -> Any:
         """An aware ``value`` as a parameter compared with stored moments: naive-UTC text as
