@@ -4,6 +4,7 @@ on both back ends."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, func, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col
 
 from app import config
@@ -31,6 +33,7 @@ from app.tickets.actions import TicketDraft, add_note, create_ticket
 from models import imports as journal
 from models.clock import utcnow
 from models.engine import is_sqlite, make_engine, read_session, write_session
+from models.errors import SERVER_GONE, environment_problem
 from models.imports import CallerImport, CallerImportUndo, ImportState
 from models.people import Caller, CallerPhone
 from models.tickets import Ticket, TicketEvent
@@ -271,6 +274,69 @@ def test_an_import_that_fails_part_way_is_rolled_back_whole(
     monkeypatch.undo()
     assert run(engine, path).created == 9
     assert {"Alice Schmidt", "Person 8"} <= names(engine)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_row_the_database_refuses_rolls_the_import_back_whole(
+    tmp_path: Path, engine: Engine, org: Org, desk: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new caller of the third chunk names a site that does not exist (as if removed
+    since the plan): the database refuses it inside the chunk's transaction (PostgreSQL's
+    COPY as SQLite's INSERT), the error is SQLAlchemy's on both, and nothing is kept."""
+    real = caller_import._Writer._new_caller
+    made: list[str] = []
+
+    def stray_site(writer: Any, values: Any) -> Any:
+        made.append(values.name)
+        if len(made) == 6:  # Person 5: the third chunk is Person 5 to 7
+            values = dataclasses.replace(values, site_id=uuid.uuid4())
+        return real(writer, values)
+
+    monkeypatch.setattr(caller_import._Writer, "_new_caller", stray_site)
+    path = changes_alice_and_adds_people(tmp_path)
+    with pytest.raises(IntegrityError):
+        run(engine, path)
+    assert_as_before(engine, org, desk)
+    assert runs(engine) == [(ImportState.ROLLED_BACK, 0)]
+    monkeypatch.undo()
+    assert run(engine, path).created == 9
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_server_lost_while_copying_is_reported_as_gone_and_nothing_is_kept(
+    tmp_path: Path, engine: Engine, org: Org, desk: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server ends the import's session just before the third chunk's COPY: the error
+    says the server is gone (what the command line and the window tell the person), the
+    broken connection is not used again, and the chunks written are undone."""
+    if is_sqlite(engine):
+        pytest.skip("a server's session: a SQLite file has none")
+    real = caller_import._Writer._decide
+    calls = []
+
+    def session_ended(writer: Any, *args: Any) -> Any:
+        decided = real(writer, *args)
+        calls.append(args)
+        if len(calls) == 3:
+            pid = writer.connection.connection.driver_connection.info.backend_pid
+            with engine.connect() as other:
+                ended = other.execute(
+                    text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid}
+                )
+                assert ended.scalar_one()  # waited for: the session is gone
+        return decided
+
+    monkeypatch.setattr(caller_import._Writer, "_decide", session_ended)
+    path = changes_alice_and_adds_people(tmp_path)
+    with pytest.raises(OperationalError) as raised:
+        run(engine, path)
+    assert raised.value.connection_invalidated
+    assert environment_problem(raised.value) == SERVER_GONE
+    assert "COPY caller" in str(raised.value)
+    assert_as_before(engine, org, desk)
+    assert runs(engine) == [(ImportState.ROLLED_BACK, 0)]
+    monkeypatch.undo()
+    assert run(engine, path).created == 9
 
 
 @pytest.mark.usefixtures("small_chunks")

@@ -27,7 +27,9 @@ Three steps, none of them touching Qt:
    ``caller_name`` updated too.
 
 A cell left empty never erases what the database holds: it means "not in the file". Writes go
-through SQLAlchemy Core in batches (no ORM object per row), so 200,000 callers take seconds.
+in batches, with no ORM object per row: new callers and their numbers straight through the
+driver (SQLite's ``executemany``, PostgreSQL's ``COPY``), changes through SQLAlchemy Core, so
+200,000 callers take seconds.
 """
 
 from __future__ import annotations
@@ -47,20 +49,24 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    BindParameter,
     ColumnElement,
     Connection,
     Engine,
     Integer,
+    String,
     Table,
+    any_,
     bindparam,
     delete,
     func,
-    insert,
     literal_column,
     or_,
     select,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from app import csv_table
 from app.callers.phones import DEFAULT_REGION, canonical_digits, phone_digits, phone_region
@@ -74,6 +80,7 @@ from models.org import Site
 from models.people import Caller, CallerPhone
 from models.search import sqlite_bulk_insert
 from models.tickets import Ticket
+from models.types import UUIDType
 
 log = logging.getLogger(__name__)
 
@@ -1083,11 +1090,13 @@ class _Writer:
         employee_ids = {row.employee_id for row in rows if row.employee_id}
         if not self.sqlite:
             # PostgreSQL has lower(email) and lower(employee_id) indexes (migration 0003).
+            # Each list is one array: the statement is the same for every chunk, where lists
+            # of placeholders (5,000 a chunk) took longer to build and parse than to run.
             return self._read(
                 or_(
-                    CALLERS.c.id.in_(planned),
-                    func.lower(CALLERS.c.email).in_([key.lower() for key in emails]),
-                    func.lower(CALLERS.c.employee_id).in_([key.lower() for key in employee_ids]),
+                    CALLERS.c.id == any_(bindparam("ids", planned, type_=ARRAY(UUIDType))),
+                    func.lower(CALLERS.c.email) == any_(_keys("emails", emails)),
+                    func.lower(CALLERS.c.employee_id) == any_(_keys("employee_ids", employee_ids)),
                 )
             )
         self._note_added()
@@ -1264,6 +1273,12 @@ class _Writer:
             )
 
 
+def _keys(name: str, keys: Iterable[str]) -> BindParameter[Sequence[str]]:
+    """E-mail addresses or employee ids as one array parameter, as lower() gives them."""
+    lowered: Sequence[str] = [key.lower() for key in keys]
+    return bindparam(name, lowered, type_=ARRAY(String))
+
+
 def _shares_key(caller: tuple[Any, ...] | None, email: str | None, employee_id: str | None) -> bool:
     return caller is not None and (
         (email is not None and _db_key(caller[2]) == email)
@@ -1295,14 +1310,20 @@ def _write(connection: Connection, chunk: _Chunk) -> None:
 
 
 def _insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys). On SQLite they go straight to the driver,
-    each value through its column's own bind processing: SQLAlchemy's generic per-row
-    parameter handling is most of an import's writing time (200,000 callers)."""
+    """Insert ``rows`` (dicts with the same keys) in the connection's transaction, straight
+    through the driver: SQLAlchemy's generic per-row parameter handling was most of an
+    import's writing time (200,000 callers)."""
     if not rows:
         return
-    if connection.dialect.name != "sqlite":
-        connection.execute(insert(table), list(rows))
-        return
+    if connection.dialect.name == "sqlite":
+        _sqlite_insert(connection, table, rows)
+    else:
+        _copy_in(connection, table, rows)
+
+
+def _sqlite_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One ``executemany`` through the sqlite3 module, each value through its column's own
+    bind processing (UUIDs as bytes, moments as naive UTC text)."""
     names = list(rows[0])
     dialect = connection.dialect
     processors = [
@@ -1322,6 +1343,44 @@ def _insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, 
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _copy_in(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: ``COPY ... FROM STDIN`` through psycopg, in the connection's own transaction
+    (the chunk's, so the rows commit or roll back with the rest of it). Through SQLAlchemy's
+    ``executemany``, psycopg took as long building each row's parameters as the server took
+    to run the INSERTs. The values go as psycopg takes them (``uuid.UUID``, aware
+    datetimes), which is what the columns' types bind on PostgreSQL. The columns are named:
+    the table has columns the server computes (``caller.caller_fts_words``), which no
+    writer may give."""
+    names = list(rows[0])
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    driver: Any = connection.connection.driver_connection
+    with (
+        _driver_errors(connection, statement),
+        driver.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
+@contextmanager
+def _driver_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The driver's errors raised as SQLAlchemy raises them for its own statements, with the
+    connection invalidated when the server is gone, so that the command line and the import
+    dialog tell a lost server or a full disk from a bug here as everywhere else."""
+    dialect = connection.dialect
+    error_class = dialect.loaded_dbapi.Error
+    try:
+        yield
+    except error_class as error:
+        gone = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+        if gone:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            statement, None, error, error_class, connection_invalidated=gone, dialect=dialect
+        ) from error
 
 
 def _phone_row(phone_id: uuid.UUID, caller_id: uuid.UUID, phone: PhoneValue) -> dict[str, Any]:
