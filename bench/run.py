@@ -1,15 +1,22 @@
 """Queue benchmarks on a large demo database, each against a baseline measured in the same run.
 
-    python bench/run.py [--db FILE] [--tickets N] [--callers N] [--json]
+    python bench/run.py [--db FILE_OR_URL] [--tickets N] [--callers N] [--json]
 
-Without ``--db`` the database ``bench/out/bench.db`` is generated on first use with
-``switchboard demo-data --as-of BENCH_AS_OF`` (1,000,000 tickets and 200,000 callers by
-default: a few minutes), so it holds the same rows whatever the day it is made on. While the
-queue is measured, the program's clock starts at the end of that day's period
-(:data:`BENCH_NOW`), so "now" in the queries (e.g. "due within the next hour") is the
-database's own.
-Prints one JSON object per figure with ``name``, ``value``, ``unit`` and, where a baseline
-exists, ``baseline`` and ``ratio``.
+``--db`` is a SQLite file or a PostgreSQL URL (``postgresql+psycopg://user@host/db``). A file
+that does not exist yet (without ``--db``: ``bench/out/bench.db``) is generated on first use
+with ``switchboard demo-data --as-of BENCH_AS_OF`` (1,000,000 tickets and 200,000 callers by
+default: a few minutes), so it holds the same rows whatever the day it is made on; a server
+database is only read, and must have been filled with that command first. While the queue
+is measured, the program's clock starts at the end of that day's period (:data:`BENCH_NOW`),
+so "now" in the queries (e.g. "due within the next hour") is the database's own.
+
+The baselines are measured on the same back end: the same SELECTs through its bare driver
+(the ``sqlite3`` module or ``psycopg``), and start-up memory against a new, empty database (a
+file, or a database made on the same server for the run and dropped after it, also after a
+failure).
+
+Prints one JSON object per figure with ``name``, ``value``, ``unit``, ``backend``
+("sqlite" or "postgresql") and, where a baseline exists, ``baseline`` and ``ratio``.
 """
 
 from __future__ import annotations
@@ -17,12 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
+import shlex
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -34,14 +42,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import event  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
-from app.config import to_url  # noqa: E402
 from app.demo.spec import parse_as_of  # noqa: E402
 from app.queue.query import QueueFilter, QueueQuery, QueueSort, SortColumn  # noqa: E402
 from app.tickets.escalations import EscalationKind  # noqa: E402
-from bench.database import BenchDatabase  # noqa: E402
+from bench.database import BenchDatabase, as_uuid  # noqa: E402
 from models.clock import use_source  # noqa: E402
-from models.engine import make_engine  # noqa: E402
 from models.enums import Priority, TicketStatus  # noqa: E402
 
 REPEAT = 5
@@ -101,36 +108,45 @@ def check_as_of(db: BenchDatabase | Path) -> None:
     )
 
 
-def ensure_database(path: Path, tickets: int, callers: int) -> None:
-    if path.exists():
-        check_as_of(path)
+def demo_data_arguments(target: str, tickets: int, callers: int) -> list[str]:
+    """``switchboard demo-data`` as every benchmark database is made (see BENCH_AS_OF)."""
+    return [
+        *("demo-data", "--db", target, "--tickets", str(tickets), "--callers", str(callers)),
+        *("--months", "12", "--seed", "1", "--as-of", BENCH_AS_OF),
+    ]
+
+
+def ensure_database(db: BenchDatabase, tickets: int, callers: int) -> None:
+    """A file is generated when missing; a server database is taken as given, and refused
+    (with the command that fills it) when it holds no tickets."""
+    if db.path is None:
+        refuse_empty_server(db, tickets, callers)
+    elif not db.path.exists():
+        generate_file(db.path, tickets, callers)
         return
+    check_as_of(db)
+
+
+def refuse_empty_server(db: BenchDatabase, tickets: int, callers: int) -> None:
+    with db.connected(read_only=True) as raw:
+        (table,) = raw.one("SELECT to_regclass('ticket')")
+        if table is not None and raw.one("SELECT EXISTS (SELECT 1 FROM ticket)")[0]:
+            return
+    shown = make_url(db.url).render_as_string(hide_password=True)
+    raise SystemExit(
+        f"{shown} holds no tickets to measure. The benchmark only reads a server database: "
+        f"fill it first (an empty database made with CREATE DATABASE will do) with\n"
+        f"  {shlex.join(['python', '-m', 'app', *demo_data_arguments(shown, tickets, callers)])}"
+    )
+
+
+def generate_file(path: Path, tickets: int, callers: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     print(f"Generating {tickets:,} tickets into {path} (first run only)...", file=sys.stderr)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "demo-data",
-            "--db",
-            str(partial),
-            "--tickets",
-            str(tickets),
-            "--callers",
-            str(callers),
-            "--months",
-            "12",
-            "--seed",
-            "1",
-            "--as-of",
-            BENCH_AS_OF,
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    arguments = demo_data_arguments(str(partial), tickets, callers)
+    subprocess.run([sys.executable, "-m", "app", *arguments], cwd=ROOT, check=True)
     partial.replace(path)
 
 
@@ -159,27 +175,25 @@ def median_ms(action: Callable[[], Any], repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
-def raw_ms(path: Path, statement: str, parameters: Any) -> float:
-    """The same SELECT through the bare sqlite3 module: the floor any layer adds to."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute(statement, parameters).fetchall()  # warm the page cache
-        return median_ms(lambda: connection.execute(statement, parameters).fetchall())
-    finally:
-        connection.close()
+def raw_ms(db: BenchDatabase, statement: str, parameters: Any) -> float:
+    """The same SELECT through the bare driver (sqlite3 or psycopg): the floor any layer
+    adds to."""
+    with db.connected(read_only=True) as raw:
+        raw.replay(statement, parameters)  # warm the page cache
+        return median_ms(lambda: raw.replay(statement, parameters))
 
 
 class QueueBench:
     """Drives the real queue model and view offscreen and times what a person waits for."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, db: BenchDatabase) -> None:
         from PySide6.QtWidgets import QApplication, QTableView
 
         from ui.queue.model import QueueModel
 
         self.app = QApplication.instance() or QApplication(sys.argv)
-        self.path = path
-        self.engine = make_engine(to_url(str(path)))
+        self.db = db
+        self.engine = db.engine()
         self.me = self._busiest_assignee()
         self.query = QueueQuery(self.engine, self.me)
         self.model_class = QueueModel
@@ -190,15 +204,13 @@ class QueueBench:
         self.rows_ready_ms = 0.0
         self.counted_ms = 0.0  # from the change to the count known: the table's full length
 
-    def _busiest_assignee(self) -> Any:
-        import uuid
-
-        with sqlite3.connect(self.path) as connection:
-            row = connection.execute(
+    def _busiest_assignee(self) -> uuid.UUID:
+        with self.db.connected(read_only=True) as raw:
+            (assignee,) = raw.one(
                 "SELECT assignee_id FROM ticket WHERE assignee_id IS NOT NULL AND status < 6 "
-                "GROUP BY assignee_id ORDER BY count(*) DESC LIMIT 1"
-            ).fetchone()
-        return uuid.UUID(bytes=row[0])
+                "GROUP BY assignee_id ORDER BY count(*) DESC, assignee_id LIMIT 1"
+            )
+        return as_uuid(assignee)
 
     def new_view(self) -> tuple[Any, Any]:
         model = self.model_class(self.query, poll_ms=0)
@@ -268,7 +280,7 @@ class QueueBench:
         with captured_sql(self.engine) as statements:
             self.query.page(f, sort, 0, 200)
         statement, parameters = statements[-1]
-        return raw_ms(self.path, statement, parameters)
+        return raw_ms(self.db, statement, parameters)
 
 
 def bench_first_page(bench: QueueBench) -> list[Figure]:
@@ -299,27 +311,25 @@ def bench_first_page(bench: QueueBench) -> list[Figure]:
 
 
 def filter_cases(bench: QueueBench) -> list[tuple[str, QueueFilter, QueueSort]]:
-    with sqlite3.connect(bench.path) as connection:
-        team = connection.execute("SELECT id FROM team ORDER BY name LIMIT 1").fetchone()[0]
-        site = connection.execute("SELECT id FROM site ORDER BY code DESC LIMIT 1").fetchone()[0]
-        category = connection.execute("SELECT id FROM category ORDER BY name").fetchone()[0]
-    import uuid
-
+    with bench.db.connected(read_only=True) as raw:
+        team = as_uuid(raw.one("SELECT id FROM team ORDER BY name LIMIT 1")[0])
+        site = as_uuid(raw.one("SELECT id FROM site ORDER BY code DESC LIMIT 1")[0])
+        category = as_uuid(raw.one("SELECT id FROM category ORDER BY name LIMIT 1")[0])
     everything = frozenset(TicketStatus)
     cases = [
         ("me", QueueFilter(assignee="me"), QueueSort()),
         ("unassigned", QueueFilter(assignee="unassigned"), QueueSort()),
         ("breaching_next_hour", QueueFilter(due_within_minutes=60), QueueSort()),
         ("priority_p1", QueueFilter(priorities=frozenset({Priority.CRITICAL})), QueueSort()),
-        ("team", QueueFilter(team_id=uuid.UUID(bytes=team)), QueueSort()),
+        ("team", QueueFilter(team_id=team), QueueSort()),
         (
             "site_all_statuses",
-            QueueFilter(statuses=everything, site_id=uuid.UUID(bytes=site)),
+            QueueFilter(statuses=everything, site_id=site),
             QueueSort(SortColumn.AGE),
         ),
         (
             "category_all_statuses",
-            QueueFilter(statuses=everything, category_id=uuid.UUID(bytes=category)),
+            QueueFilter(statuses=everything, category_id=category),
             QueueSort(SortColumn.AGE),
         ),
         ("text_open", QueueFilter(text="printer"), QueueSort()),
@@ -387,18 +397,19 @@ def bench_scroll(bench: QueueBench) -> list[Figure]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     everything = frozenset(TicketStatus)
-    with sqlite3.connect(bench.path) as connection:
-        rows = connection.execute(
-            "SELECT category_id, count(*) FROM ticket GROUP BY category_id"
-        ).fetchall()
-    import uuid
-
+    with bench.db.connected(read_only=True) as raw:
+        rows = raw.rows(
+            "SELECT category_id, count(*) FROM ticket GROUP BY category_id ORDER BY category_id"
+        )
     category, _count = min(rows, key=lambda r: abs(r[1] - 100_000))
-    f = QueueFilter(statuses=everything, category_id=uuid.UUID(bytes=category))
+    f = QueueFilter(statuses=everything, category_id=as_uuid(category))
     sort = QueueSort(SortColumn.AGE)
     model, view = bench.new_view()
     bench.wait_first_page(model, view, lambda: model.set_query(f, sort))
     total = model.rowCount()
+    # The view lays out the rows the count added on a later event; until then its scroll
+    # range is the first page's, and scrolling to the last row would stop short of it.
+    view.doItemsLayout()
 
     def wait_row(row: int) -> float:
         start = time.perf_counter()
@@ -465,7 +476,7 @@ def bench_scroll(bench: QueueBench) -> list[Figure]:
     ]
 
 
-def probe(db: Path, mode: str, *, as_bench: bool = True) -> dict[str, Any]:
+def probe(db: BenchDatabase, mode: str, *, as_bench: bool = True) -> dict[str, Any]:
     """Run the real program (python -m app) until ``mode`` happens; it reports and quits.
     ``as_bench``: as the demo's user "bench" (a database of made-up data lets --user name
     anyone); otherwise as this login, the only identity a new, empty database accepts."""
@@ -477,7 +488,7 @@ def probe(db: Path, mode: str, *, as_bench: bool = True) -> dict[str, Any]:
     )
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-m", "app", "--db", str(db), *(["--user", "bench"] if as_bench else [])],
+        [sys.executable, "-m", "app", "--db", db.url, *(["--user", "bench"] if as_bench else [])],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -522,12 +533,33 @@ def bare_window_ms() -> float:
     return (json.loads(result.stdout.strip().splitlines()[-1])["at"] - started) * 1000
 
 
-def bench_process(db: Path) -> list[Figure]:
+@contextmanager
+def empty_database(db: BenchDatabase) -> Iterator[BenchDatabase]:
+    """A new, empty database on ``db``'s back end, removed when the block ends (after an
+    error or Ctrl+C too): a file the program makes at its first start, or a database made on
+    the same server for the run with ``switchboard init`` (its login becomes the admin)."""
+    if db.sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            yield BenchDatabase.from_arg(Path(folder) / "empty.db")
+        return
+    name = f"switchboard_bench_empty_{uuid.uuid4().hex[:12]}"
+    with db.connected() as server:
+        server.rows(f'CREATE DATABASE "{name}"')
+    try:
+        empty = db.on_server(name)
+        command = [sys.executable, "-m", "app", "--db", empty.url, "init"]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True, timeout=120)
+        yield empty
+    finally:
+        with db.connected() as server:
+            server.rows(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench_process(db: BenchDatabase) -> list[Figure]:
     probe(db, "paint")  # warm the file cache once, as any second start would be
     starts = [probe(db, "paint")["elapsed_ms"] for _ in range(REPEAT)]
     bare = [bare_window_ms() for _ in range(REPEAT)]
-    with tempfile.TemporaryDirectory() as folder:
-        empty = Path(folder) / "empty.db"
+    with empty_database(db) as empty:
         rss_empty = statistics.median(
             probe(empty, "loaded", as_bench=False)["rss_mb"] for _ in range(3)
         )
@@ -561,7 +593,12 @@ def bench_process(db: Path) -> list[Figure]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, help="an existing Switchboard SQLite database")
+    parser.add_argument(
+        "--db",
+        metavar="FILE_OR_URL",
+        help="a Switchboard SQLite file (generated when missing; default bench/out/bench.db) "
+        "or the PostgreSQL URL of a database filled with demo-data",
+    )
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--callers", type=int, default=200_000)
     parser.add_argument(
@@ -571,7 +608,7 @@ def main() -> int:
         "--start-only", action="store_true", help="only start-up and memory, not the queue"
     )
     args = parser.parse_args()
-    db = args.db or ROOT / "bench" / "out" / "bench.db"
+    db = BenchDatabase.from_arg(args.db or ROOT / "bench" / "out" / "bench.db")
     ensure_database(db, args.tickets, args.callers)
     figures: list[Figure] = []
     if not args.start_only:
@@ -583,6 +620,7 @@ def main() -> int:
     # (all open tickets, by SLA due) selects the same rows on any date.
     figures.extend(bench_process(db))
     for item in figures:
+        item["backend"] = db.backend
         print(json.dumps(item))
     if not args.json:
         print_summary(figures)
