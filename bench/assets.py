@@ -1,23 +1,27 @@
 """Asset register benchmark: the count and first page of the Assets page's filters on a large
-register, against the same query through the bare ``sqlite3`` module (the floor).
+register, against the same query through the bare driver (the floor).
 
-    python bench/assets.py --db FILE [--assets 100000]
+    python bench/assets.py --db FILE_OR_URL [--assets 100000]
 
-FILE is made here (a new SQLite database, with a small demo organisation and ``--assets``
-assets of realistic tags, makes, serials, sites, owners and warranties), or reused if it
-already holds that many. Figures, one JSON object per filter: the count plus the first page
-through :class:`app.assets.register.AssetQuery` (what the page asks when a filter changes),
-median of ``--repeat`` warm runs, and the raw baseline measured in the same run.
+FILE_OR_URL is a SQLite file or a PostgreSQL URL. The register is made here, in a new SQLite
+file or in an existing empty database on the server: a small demo organisation and
+``--assets`` assets of realistic tags, makes, serials, sites, owners and warranties, then
+their statistics gathered (``ANALYZE``, as the demo's load does); a database that already
+holds that many is reused. Figures, one JSON object per filter, with ``backend`` ("sqlite" or
+"postgresql"): the count plus the first page through :class:`app.assets.register.AssetQuery`
+(what the page asks when a filter changes), median of ``--repeat`` warm runs, and the raw
+baseline measured in the same run through the bare driver of the same back end, ``sqlite3``
+or ``psycopg``.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
 import uuid
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.assets.register import AssetFilter, AssetQuery, Warranty  # noqa: E402
-from app.config import to_url  # noqa: E402
 from app.db_lifecycle import open_database  # noqa: E402
 from app.demo import DemoSpec, generate  # noqa: E402
+from bench.database import BenchDatabase, RawConnection, as_uuid  # noqa: E402
 from bench.figures import report, timed  # noqa: E402
 from bench.run import BENCH_NOW  # noqa: E402
 from models.enums import AssetKind, AssetStatus  # noqa: E402
@@ -42,12 +46,14 @@ MAKES = (
 )
 
 
-def build(path: Path, assets: int) -> None:
-    """A demo organisation, then ``assets`` assets written straight into the file."""
-    engine = open_database(to_url(str(path)), create=True)
+def build(db: BenchDatabase, assets: int) -> None:
+    """A demo organisation, then ``assets`` assets written straight into the database through
+    the bare driver (sites and owners in the order of their ids, so both back ends get the
+    same register), and the register's statistics gathered for the planner."""
+    engine = open_database(db.url, create=True)
     try:
-        with sqlite3.connect(path) as connection:
-            have = connection.execute("SELECT count(*) FROM asset").fetchone()[0]
+        with db.connected() as raw:
+            (have,) = raw.one("SELECT count(*) FROM asset")
         if have >= assets:
             return
         if have == 0:
@@ -55,10 +61,10 @@ def build(path: Path, assets: int) -> None:
     finally:
         engine.dispose()
     rng = random.Random(1)
-    with sqlite3.connect(path) as connection:
-        sites = [row[0] for row in connection.execute("SELECT id FROM site")]
-        owners = [row[0] for row in connection.execute("SELECT id FROM caller")]
-        start = connection.execute("SELECT count(*) FROM asset").fetchone()[0]
+    with db.connected() as raw:
+        sites = [row[0] for row in raw.rows("SELECT id FROM site ORDER BY id")]
+        owners = [row[0] for row in raw.rows("SELECT id FROM caller ORDER BY id")]
+        (start,) = raw.one("SELECT count(*) FROM asset")
         rows = []
         for n in range(start, assets):
             make, model = rng.choice(MAKES)
@@ -79,12 +85,13 @@ def build(path: Path, assets: int) -> None:
                     (bought + timedelta(days=365 * 3)).isoformat(),
                 )
             )
-        connection.executemany(
+        raw.write_many(
             "INSERT INTO asset (id, tag, kind, make, model, serial, status, site_id, location, "
             "owner_id, purchased_on, warranty_ends_on, notes) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
             rows,
         )
+    db.analyze(["asset"])
 
 
 RAW_PAGE = (
@@ -94,19 +101,33 @@ RAW_PAGE = (
 )
 
 
+def count_and_page(query: AssetQuery, f: AssetFilter) -> tuple[Any, ...]:
+    """What the Assets page asks when a filter changes."""
+    return query.count(f, BENCH_NOW), query.page(f, now=BENCH_NOW)
+
+
+def raw_count_and_page(
+    raw: RawConnection, count: str, page: str, params: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """The same through the bare driver."""
+    return raw.one(count, params), raw.rows(page, params)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument(
+        "--db", metavar="FILE_OR_URL", required=True, help="a SQLite file or PostgreSQL URL"
+    )
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
-    build(args.db, args.assets)
-    engine = open_database(to_url(str(args.db)))
+    db = BenchDatabase.from_arg(args.db)
+    build(db, args.assets)
+    engine = open_database(db.url)
     query = AssetQuery(engine)
     today = BENCH_NOW.date()
-    with sqlite3.connect(args.db) as raw:
-        site = raw.execute("SELECT id FROM site ORDER BY code LIMIT 1").fetchone()[0]
-        site_id = uuid.UUID(bytes=site)
+    with db.connected(read_only=True) as raw:
+        site_id = as_uuid(raw.one("SELECT id FROM site ORDER BY code LIMIT 1")[0])
         filters: dict[str, tuple[AssetFilter, str, tuple[Any, ...]]] = {
             "not retired (the page's first view)": (AssetFilter(), "a.status != 4", ()),
             "one kind": (
@@ -114,7 +135,11 @@ def main() -> int:
                 "a.kind = 1 AND a.status != 4",
                 (),
             ),
-            "one site": (AssetFilter(site_id=site_id), "a.site_id = ? AND a.status != 4", (site,)),
+            "one site": (
+                AssetFilter(site_id=site_id),
+                "a.site_id = ? AND a.status != 4",
+                (site_id.bytes,),
+            ),
             "warranty ends within 90 days": (
                 AssetFilter(warranty=Warranty.ENDING),
                 "a.warranty_ends_on BETWEEN ? AND ? AND a.status != 4",
@@ -132,19 +157,11 @@ def main() -> int:
             ),
         }
         for name, (f, where, params) in filters.items():
-            ours = timed(
-                lambda f=f: (query.count(f, BENCH_NOW), query.page(f, now=BENCH_NOW)), args.repeat
-            )
-            sql = RAW_PAGE.format(where=where)
+            ours = timed(partial(count_and_page, query, f), args.repeat)
             count = f"SELECT count(*) FROM asset a WHERE {where}"
-            base = timed(
-                lambda sql=sql, count=count, params=params: (
-                    raw.execute(count, params).fetchone(),
-                    raw.execute(sql, params).fetchall(),
-                ),
-                args.repeat,
-            )
-            report(f"assets: {name}", ours, base, assets=args.assets)
+            page = RAW_PAGE.format(where=where)
+            base = timed(partial(raw_count_and_page, raw, count, page, params), args.repeat)
+            report(f"assets: {name}", ours, base, assets=args.assets, backend=db.backend)
     engine.dispose()
     return 0
 
