@@ -3,16 +3,24 @@
 On SQLite, ``ticket_fts`` is an FTS5 external-content index over the ticket summary and
 caller name, kept in step by triggers (created by migration 0002); accents are folded, so
 ``Muller`` finds ``Müller``. ``caller_fts`` does the same for the caller's name, e-mail and
-employee id, and ``caller_phone_fts`` is a trigram index over phone digits, so digits from
-the middle of a number are found (both from migration 0003). PostgreSQL needs no extra
-table: the queue and the caller lookup match word prefixes with regular expressions there,
-phone digits through a pg_trgm index (``caller_phone_fts_digits``), e-mail and employee id
-through expression indexes (``caller_fts_email``, ``caller_fts_employee_id``). Anything
-that rewrites these tables wholesale (a batch migration, a bulk load with the triggers
-dropped) must call :func:`rebuild_sqlite_search` afterwards. So must a ``VACUUM``: the
-indexes follow SQLite's hidden rowids, which VACUUM may renumber on tables whose key is a
-UUID; Switchboard never runs VACUUM, and backups use the online backup API, which keeps them.
-"""
+employee id, with prefix indexes for one to three letters, and ``caller_phone_fts`` is a
+trigram index over phone digits, so digits from the middle of a number are found (migrations
+0003 and 0015).
+
+PostgreSQL needs no extra table. Each caller and ticket stores the words of those same
+columns as a ``tsvector`` (:data:`CALLER_WORDS`, :data:`TICKET_WORDS`), which the server
+computes on every write with the ``fts_words`` function (accents folded by unaccent, split
+where FTS5 splits), under a GIN index that answers word prefixes. Phone digits go through a
+pg_trgm index (``caller_phone_fts_digits``), e-mail and employee id through expression
+indexes (``caller_fts_email``, ``caller_fts_employee_id``), and the start of a ticket number
+or an asset tag through byte-ordered indexes (``ticket_fts_number``, ``asset_fts_tag``, the
+latter on SQLite too, where it ignores the case of ASCII letters).
+
+Anything that rewrites the SQLite tables wholesale (a batch migration, a bulk load with the
+triggers dropped) must call :func:`rebuild_sqlite_search` afterwards. So must a ``VACUUM``:
+the indexes follow SQLite's hidden rowids, which VACUUM may renumber on tables whose key is
+a UUID; Switchboard never runs VACUUM, and backups use the online backup API, which keeps
+them."""
 
 from __future__ import annotations
 
@@ -26,12 +34,15 @@ TICKET_FTS = "ticket_fts"
 CALLER_FTS = "caller_fts"
 CALLER_PHONE_FTS = "caller_phone_fts"
 SQLITE_FTS_TABLES = (TICKET_FTS, CALLER_FTS, CALLER_PHONE_FTS)
+CALLER_WORDS = "caller.caller_fts_words"  # PostgreSQL: the caller's words, a tsvector
+TICKET_WORDS = "ticket.ticket_fts_words"  # PostgreSQL: the ticket's words, a tsvector
+ASSET_TAG_INDEX = "asset_fts_tag"
 
 
 def is_search_object(name: str | None) -> bool:
     """Objects that belong to the search indexes (FTS5 adds shadow tables of its own; the
-    triggers and PostgreSQL's search indexes carry the same prefixes)."""
-    return bool(name) and str(name).startswith(SQLITE_FTS_TABLES)
+    triggers and the search columns and indexes of both back ends carry the same prefixes)."""
+    return bool(name) and str(name).startswith((*SQLITE_FTS_TABLES, ASSET_TAG_INDEX))
 
 
 def rebuild_sqlite_search(execute: Callable[[str], Any]) -> None:

@@ -8,22 +8,25 @@ The text is tried, in this order of rank, as:
    the region of every site, and as the digits typed), an exact e-mail address, a ticket
    number ("HQ-004211", "hq4211", "4211"), an asset tag or an employee id (all
    case-insensitive);
-2. digits from anywhere in a phone number (at least three: "555-1234", "7946"; leading
+2. the start of a ticket number ("HQ-00", "hq-0042") or of an asset tag ("LT-00", "lt-004";
+   any text without spaces, in ASCII, of two characters or more, with a digit or a dash),
+   in number and tag order;
+3. digits from anywhere in a phone number (at least three: "555-1234", "7946"; leading
    zeros are also tried without, since the stored E.164 digits have no trunk "0"); on
    SQLite only the first :data:`CONTAINS_SCAN` numbers containing them are ranked, so
    where more numbers contain them (four common digits) the two back ends may list
    different ones;
-3. words: each must start a word of the caller's name, e-mail or employee id, accents
-   folded ("Muller" finds "Müller").
+4. words: each must start a word of the caller's name, e-mail or employee id, accents
+   folded ("Muller" finds "Müller"), in name order.
 
 Every query stops early at ``limit`` rows: nothing is ever ranked over all matches. On
 SQLite the words go through the ``caller_fts`` FTS5 index and phone digits through the
-``caller_phone_fts`` trigram index (migration 0003); user text is never pasted into a MATCH
-expression (each word is quoted, inner quotes doubled, the prefix star outside). PostgreSQL
-applies the same rules with regular expressions over unaccent() and pg_trgm, so both back
-ends return the same callers (but for the case in 2.). Any text is a valid query: control
-characters are dropped, very long input is cut, and nothing the user types can raise.
-"""
+``caller_phone_fts`` trigram index; user text is never pasted into a MATCH expression (each
+word is quoted, inner quotes doubled, the prefix star outside). PostgreSQL applies the same
+rules through the callers' stored words (a ``tsvector`` under a GIN index) and pg_trgm, so
+both back ends return the same callers (but for the case in 3.). Any text is a valid query:
+control characters are dropped, very long input is cut, and nothing the user types can
+raise. See :mod:`models.search` for the indexes (migrations 0003 and 0015)."""
 
 from __future__ import annotations
 
@@ -38,7 +41,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Executable,
     Integer,
     Select,
     and_,
@@ -53,18 +55,28 @@ from sqlalchemy import (
 from sqlmodel import col
 
 from app.callers.phones import DEFAULT_REGION, phone_candidates, phone_fragments, phone_region
-from app.search_terms import WORD, fold, fts_query, number_condition
+from app.search_terms import (
+    WORD,
+    fold,
+    fts_query,
+    number_condition,
+    number_start,
+    starts_with,
+    words_match,
+)
 from models.clock import utcnow
 from models.engine import is_sqlite, read_connection
 from models.org import Site
 from models.people import Asset, Caller, CallerPhone
-from models.search import CALLER_FTS, CALLER_PHONE_FTS
+from models.search import CALLER_FTS, CALLER_PHONE_FTS, CALLER_WORDS
 from models.tickets import Call, Ticket
 
 MAX_TEXT = 200  # longer input is cut: no name, number or address is longer
 MAX_WORDS = 8
 RECENT_DAYS = 30
-DENSE_MATCHES = 400  # more word matches than this: read them in name order (see below)
+DENSE_MATCHES = 5000  # SQLite: more word matches than this are read in name order (below)
+WALK_BUDGET = 4000  # SQLite: callers read in name order before sorting the matches after all
+SERVER_WALK = 2000  # PostgreSQL: the same, on the server (see _first_by_name)
 NAME_INDEX = "ix_caller_name"
 CONTAINS_SCAN = 200  # phone numbers containing typed digits that are ranked (see lookup)
 
@@ -127,27 +139,15 @@ def _exact_column(
 def _words_condition(words: list[str], sqlite: bool) -> ColumnElement[bool]:
     if sqlite:
         return _fts_rowids("caller", fts_query(words), "words")
-    # PostgreSQL: the FTS5 rule with regular expressions over accent-folded text. A word
-    # starts after any non-alphanumeric character, underscores included, as FTS5 splits.
-    fields = (col(Caller.name), col(Caller.email), col(Caller.employee_id))
-    return and_(
-        *(
-            or_(
-                *(
-                    func.unaccent(field).regexp_match(f"(^|[^[:alnum:]]){fold(word)}", flags="i")
-                    for field in fields
-                )
-            )
-            for word in words
-        )
-    )
+    return words_match(literal_column(CALLER_WORDS), words)
 
 
-# The same query, made to walk the name index (SQLAlchemy renders no INDEXED BY for SQLite).
-_DENSE_BY_NAME = text(
+_LISTED = (col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
+
+# Every caller in name order, for the walk of _walk_by_name (SQLAlchemy renders no INDEXED BY).
+_BY_NAME = text(
     f"SELECT id, name, email, employee_id FROM caller INDEXED BY {NAME_INDEX} "
-    f"WHERE rowid IN (SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words) "
-    "ORDER BY name, id LIMIT :want"
+    "ORDER BY name, id LIMIT :budget"
 ).columns(*(Caller.__table__.c[name] for name in ("id", "name", "email", "employee_id")))  # type: ignore[attr-defined]
 
 
@@ -159,13 +159,94 @@ def _site_regions(connection: Connection) -> list[str]:
     return sorted({phone_region(country) for country in countries})
 
 
-def _many_word_matches(connection: Connection, words: list[str]) -> bool:
-    """Whether the words match more than :data:`DENSE_MATCHES` callers (counting stops there).
+def _numbers_containing(fragments: list[str], sqlite: bool) -> Select[Any, Any]:
+    """Callers and numbers among the first :data:`CONTAINS_SCAN` phone numbers that contain
+    one of the digit ``fragments``, in number order.
 
-    Sorting every match by name costs in proportion to the matches: 10 ms for the 4,500
-    callers whose name starts with "Kow" among 200,000. With that many, walking the name
-    index in order and keeping the matching callers finds the first few at once; with few
-    matches that walk would cross the whole index, and sorting them is the quick way."""
+    On SQLite the trigram FTS index lists them; on PostgreSQL pg_trgm does, in a subquery of
+    its own, for the planner would otherwise walk the numbers in order until enough contain
+    the digits: 125,000 of them for "4477"."""
+    order = (col(CallerPhone.digits), col(CallerPhone.caller_id))
+    if sqlite:
+        match = " OR ".join(_quoted(p) for p in fragments)
+        within = _fts_rowids("caller_phone", match, "digits", CONTAINS_SCAN)
+        return (
+            select(col(CallerPhone.caller_id), col(CallerPhone.number))
+            .where(within)
+            .order_by(*order)
+        )
+    # Digits only: nothing to escape in the pattern.
+    first = (
+        select(col(CallerPhone.caller_id), col(CallerPhone.number), col(CallerPhone.digits))
+        .where(or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in fragments)))
+        .limit(CONTAINS_SCAN)
+        .subquery("containing")
+    )
+    return select(first.c.caller_id, first.c.number).order_by(first.c.digits, first.c.caller_id)
+
+
+def _first_by_name(
+    connection: Connection, words: list[str], want: int, sqlite: bool
+) -> list[Any] | None:
+    """The first ``want`` callers in name order that the words match, found by reading
+    callers in name order while the matches are dense; None when they are not, and the
+    matches must be sorted instead (:func:`_sorted_by_name`).
+
+    Sorting every match by name costs in proportion to the matches: 10 ms for 4,500 of
+    200,000 callers, over 100 ms for all of them ("example", the domain of every address).
+    Where matches are dense, the first few in name order come after a few dozen callers.
+    Where they are sparse, or bunched further on in the name order (a first name such as
+    "Maria" sits in one stretch of it), that walk would read a large part of the table;
+    so it is cut short and the matches are sorted after all."""
+    if not sqlite:
+        return _walk_on_server(connection, words, want)
+    if not _many_word_matches(connection, words):
+        return None
+    return _walk_by_name(connection, words, want)
+
+
+def _walk_on_server(connection: Connection, words: list[str], want: int) -> list[Any] | None:
+    """PostgreSQL: the matches among the first :data:`SERVER_WALK` callers in name order,
+    if there are ``want`` of them. Left to itself, the planner walks the name index for any
+    word it believes common, and reads 116,000 callers for "maria" (1 % of the callers, all
+    in one stretch of the name order); the walk here is bounded whatever it believes."""
+    first = (
+        select(*_LISTED, literal_column(CALLER_WORDS).label("words"))
+        .order_by(col(Caller.name), col(Caller.id))
+        .limit(SERVER_WALK)
+        .subquery("first_callers")
+    )
+    found = connection.execute(
+        select(first.c.id, first.c.name, first.c.email, first.c.employee_id)
+        .where(words_match(first.c.words, words))
+        .order_by(first.c.name, first.c.id)
+        .limit(want)
+    ).all()
+    return list(found) if len(found) == want else None
+
+
+def _sorted_by_name(connection: Connection, words: list[str], want: int, sqlite: bool) -> list[Any]:
+    """The first ``want`` callers in name order that the words match, by sorting them all.
+    On PostgreSQL the matches are gathered first (a materialised CTE, through the GIN
+    index), so the planner cannot walk the name index instead (see :func:`_walk_on_server`)."""
+    matching = select(*_LISTED).where(_words_condition(words, sqlite))
+    if sqlite:
+        statement = matching.order_by(col(Caller.name), col(Caller.id)).limit(want)
+    else:
+        gathered = matching.cte("matching_callers").prefix_with("MATERIALIZED")
+        statement = select(gathered).order_by(gathered.c.name, gathered.c.id).limit(want)
+    return list(connection.execute(statement).all())
+
+
+def _many_word_matches(connection: Connection, words: list[str]) -> bool:
+    """SQLite: whether the words match more than :data:`DENSE_MATCHES` callers (counting
+    stops there; the one- to three-letter prefix indexes of ``caller_fts`` keep it quick).
+
+    Sorting every match by name costs in proportion to the matches: 10 ms for 4,500 of
+    200,000 callers, 100 ms for all of them ("example", the domain of every address). With
+    more than a few thousand, walking the callers in name order and keeping the matching ones
+    finds the first few sooner; with few matches that walk would cross the whole table, and
+    sorting them is the quick way."""
     probe = text(
         f"SELECT count(*) FROM (SELECT 1 FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :words "
         "LIMIT :cap)"
@@ -174,13 +255,49 @@ def _many_word_matches(connection: Connection, words: list[str]) -> bool:
     return int(found.scalar_one()) > DENSE_MATCHES
 
 
+def _walk_by_name(connection: Connection, words: list[str], want: int) -> list[Any] | None:
+    """SQLite: the first ``want`` callers in name order whose words start with ``words``,
+    found by reading callers in name order and testing each here; None when the first
+    :data:`WALK_BUDGET` callers hold fewer (the matches are bunched further on: a first name
+    such as "Maria" sits in one stretch of the name order).
+
+    The test is :func:`_word_starts`, which splits and folds as the FTS index does; it reads
+    each caller once, instead of the FTS index listing every match for the query to look up
+    (36 ms for "example" among 200,000 callers)."""
+    folded = [_folded(word) for word in words]
+    found = []
+    read = 0
+    result = connection.execute(_BY_NAME, {"budget": WALK_BUDGET})
+    try:
+        for row in result:
+            read += 1
+            fields = _folded(" ".join(filter(None, row[1:])))
+            if all(_word_starts(word, fields) for word in folded):
+                found.append(row)
+                if len(found) == want:
+                    return found
+    finally:
+        result.close()
+    return found if read < WALK_BUDGET else None  # fewer: the whole table was read
+
+
+def _folded(value: str) -> str:
+    """``value`` with accents folded and in lower case, as the FTS index keeps words."""
+    return (value if value.isascii() else fold(value)).casefold()
+
+
+def _word_starts(word: str, folded: str) -> bool:
+    """Whether ``word`` starts a word of ``folded`` (both :func:`_folded`)."""
+    return word in folded and any(token.startswith(word) for token in WORD.findall(folded))
+
+
 def _tokens(value: str | None) -> list[str]:
-    return [fold(t).casefold() for t in WORD.findall(value or "")]
+    return WORD.findall(_folded(value or ""))
 
 
 def _word_match(words: list[str], name: str, email: str | None, employee: str | None) -> str:
     """Which field the typed words were found in, for the hit's label."""
-    folded = [fold(w).casefold() for w in words]
+    folded = [_folded(w) for w in words]
 
     def all_in(tokens: list[str]) -> bool:
         return all(any(t.startswith(w) for t in tokens) for w in folded)
@@ -190,6 +307,18 @@ def _word_match(words: list[str], name: str, email: str | None, employee: str | 
     if all_in(_tokens(name) + _tokens(email)):
         return "email"
     return "employee id"
+
+
+def _may_start_tag(value: str) -> bool:
+    """Whether ``value`` may be the start of an asset tag: one piece of ASCII (tags are
+    codes such as "LT-004211") of two characters or more, with a digit or a dash, so that
+    a name typed ("Lo") never lists the tags that start like it."""
+    return (
+        len(value) >= 2
+        and value.isascii()
+        and not any(c.isspace() or c == "@" for c in value)
+        and any(c.isdigit() or c == "-" for c in value)
+    )
 
 
 def _found(hits: _Hits, matched: str) -> bool:
@@ -263,8 +392,11 @@ def lookup(
             # those at once; any other spelling goes through the case-insensitive match.
             by_email = select(col(Caller.id), col(Caller.email)).order_by(col(Caller.id))
             run(by_email.where(col(Caller.email).in_({value, value.lower()})), "email")
+            # Any other spelling of a whole address; never of a part ("@example.com"), which
+            # the index of words would have to list for every address of the domain.
+            local, _at, domain = value.partition("@")
             email = _exact_column(col(Caller.email), "email", value, sqlite)
-            if email is not None and not _found(hits, "email"):
+            if local and domain and email is not None and not _found(hits, "email"):
                 run(by_email.where(email), "email")
         number = number_condition(value)
         if number is not None:
@@ -290,40 +422,39 @@ def lookup(
                     .order_by(col(Caller.id)),
                     "employee id",
                 )
-        # 2. Digits from anywhere in a phone number. A fragment inside another one finds
+        # 2. The start of a ticket number or an asset tag, in byte order (see models.search).
+        start = number_start(value)
+        if start is not None:
+            numbers: Any = col(Ticket.number) if sqlite else col(Ticket.number).collate("C")
+            run(
+                select(col(Ticket.caller_id), col(Ticket.number))
+                .where(starts_with(numbers, start), col(Ticket.caller_id).is_not(None))
+                .order_by(numbers),
+                "ticket",
+            )
+        if _may_start_tag(value):
+            tag: Any = col(Asset.tag).collate("NOCASE")  # as asset_fts_tag is ordered
+            if not sqlite:
+                tag = func.upper(col(Asset.tag)).collate("C")
+            run(
+                select(col(Asset.owner_id), col(Asset.tag))
+                .where(starts_with(tag, value.upper()), col(Asset.owner_id).is_not(None))
+                .order_by(tag),
+                "asset",
+            )
+        # 3. Digits from anywhere in a phone number. A fragment inside another one finds
         # all the longer one finds, so only the shortest are searched. Four digits are in
-        # thousands of numbers: on SQLite only the first CONTAINS_SCAN of them are sorted,
-        # so the answer never waits for a sort of all of them (typing more narrows it).
+        # thousands of numbers: only the first CONTAINS_SCAN of them are sorted, so the
+        # answer never waits for a sort of all of them (typing more narrows it).
         fragments = [f for f in fragments if not any(o != f and o in f for o in fragments)]
         if fragments:
-            if sqlite:
-                within = _fts_rowids(
-                    "caller_phone",
-                    " OR ".join(_quoted(p) for p in fragments),
-                    "digits",
-                    CONTAINS_SCAN,
-                )
-            else:  # digits only: nothing to escape in the pattern; pg_trgm serves it
-                within = or_(*(col(CallerPhone.digits).like(f"%{p}%") for p in fragments))
-            run(
-                select(col(CallerPhone.caller_id), col(CallerPhone.number))
-                .where(within)
-                .order_by(col(CallerPhone.digits), col(CallerPhone.caller_id)),
-                "phone",
-            )
-        # 3. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
+            run(_numbers_containing(fragments, sqlite), "phone")
+        # 4. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
         # found its caller: its words ("example", "com") would match half the directory.
         if words and not hits.full and not _found(hits, "email"):
-            fields = (col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
-            by_name: Executable = (
-                select(*fields)
-                .where(_words_condition(words, sqlite))
-                .order_by(col(Caller.name), col(Caller.id))
-                .limit(hits.want)
-            )
-            if sqlite and _many_word_matches(connection, words):
-                by_name = _DENSE_BY_NAME.bindparams(words=fts_query(words), want=hits.want)
-            rows = connection.execute(by_name).all()
+            rows = _first_by_name(connection, words, hits.want, sqlite)
+            if rows is None:
+                rows = _sorted_by_name(connection, words, hits.want, sqlite)
             for caller_id, name, email, employee in rows:
                 matched = _word_match(words, name, email, employee)
                 detail = {"name": name, "email": email, "employee id": employee}[matched]
