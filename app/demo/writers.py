@@ -16,8 +16,8 @@ from psycopg.adapt import PyFormat
 from psycopg.postgres import types as pg_types
 from sqlalchemy import Engine, Table
 
-from app.demo.catalog import _BULK_TABLES
 from app.demo.common import _DAY, _EPOCH, _EPOCH_ORDINAL, Progress
+from models.engine import is_sqlite
 from models.search import is_search_object, rebuild_sqlite_search
 
 # ----------------------------------------------------------------------------- writers
@@ -68,9 +68,19 @@ class _Writer:
         return None
 
     def analyze(self) -> None:
-        with self.engine.begin() as connection:
-            for table in _BULK_TABLES:
-                connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+        """Statistics for the planner; on PostgreSQL a VACUUM as well, which marks the pages
+        all-visible: until then every index-only scan (the queue's counts, the report's)
+        still reads the table's rows, and a server whose autovacuum is off, or has not come
+        round yet, would leave it so."""
+        from models.schema import metadata
+
+        if is_sqlite(self.engine):
+            with self.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
+            return
+        tables = ", ".join(f'"{name}"' for name in sorted(metadata.tables))
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {tables}")
 
     def close(self) -> None:
         return None
