@@ -247,6 +247,22 @@ def test_an_occurrence_moved_later_is_not_overdue_until_its_new_window_ends(
     assert [o.due_at for o in overdue(engine, at(26, 0))] == [at(3), at(10), at(24), at(17)]
 
 
+def test_an_occurrence_moved_earlier_is_overdue_once_its_new_window_ends(
+    engine: Engine, org: Org, clock: RunningClock
+) -> None:
+    task = add(engine, org)
+    add(engine, org, title="Backup check")
+    for day in (3, 10, 17):
+        mark_done(engine, org.bob, task, at(day), Done())
+    move(engine, org.mia, task, at(1, month=12), datetime(2026, 11, 20, 22, 0))
+    assert [(o.title, o.due_at, o.starts_at) for o in overdue(engine, NOW)] == [
+        ("Backup check", at(3), at(3)),
+        ("Backup check", at(10), at(10)),
+        ("Backup check", at(17), at(17)),
+        ("Mail server patching", at(1, month=12), at(20)),
+    ]
+
+
 # -- from this date on ----------------------------------------------------------------------------
 
 
