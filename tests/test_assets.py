@@ -250,6 +250,8 @@ def test_text_matches_tag_make_model_serial_and_owner(engine: Engine, org: Org) 
     assert _tags(engine, AssetFilter(text="dell")) == ["SV-0001"]
     assert _tags(engine, AssetFilter(text="c-7")) == ["SV-0001"]  # inside the serial
     assert _tags(engine, AssetFilter(text="muller")) == ["LT-0001"]  # the owner, accents folded
+    assert _tags(engine, AssetFilter(text="MÜLL")) == ["LT-0001"]
+    assert _tags(engine, AssetFilter(text="example")) == []  # not the owner's e-mail address
     assert _tags(engine, AssetFilter(text="o'brien mac")) == ["LT-0002"]  # every word somewhere
     assert _tags(engine, AssetFilter(text="zoe thinkpad")) == []
     assert _tags(engine, AssetFilter(text="100%_")) == []  # wildcards are literal

@@ -188,6 +188,9 @@ def test_rows_are_newest_first_with_who_took_them_and_what_came_of_them(
         ("Muller ALI", ["+44 20 7946 0018", "020 7946 0018"]),
         ("brien", ["(212) 555-0100", "(212) 555-0100"]),
         ("lic", []),
+        ("müll", ["+44 20 7946 0018", "020 7946 0018"]),
+        # Only the name: not the words of the e-mail address ("alice@example.org").
+        ("example", []),
         # A number in any format finds it however the phone wrote it.
         ("020 7946 0018", ["+44 20 7946 0018", "020 7946 0018"]),
         ("+44 20 7946 0018", ["+44 20 7946 0018", "020 7946 0018"]),

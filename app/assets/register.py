@@ -5,7 +5,8 @@ The list is the paged table's query object (:class:`AssetQuery`), sorted by tag 
 tag's unique index; the filters narrow it on indexed columns (status, site, warranty end,
 owner), so 100,000 assets page as fast as a hundred. Free text must match every typed word
 somewhere: inside the tag, make, model or serial (any case), or at the start of a word of
-the owner's name (accents folded, through the caller name index as the call log does).
+the owner's name (accents folded, through the callers' word index, as the call log
+reads names: :func:`app.calls.log.caller_name_words`).
 
 Every change checks that its actor may manage the register and writes one ASSET_CHANGED
 audit row in its transaction, naming what changed in words ("Status In use → In repair;
@@ -25,25 +26,24 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Integer, Select, and_, column, func, or_, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.audit import record
 from app.callers.lookup import clean
+from app.calls.log import caller_name_words
 from app.errors import NotFoundError, ValidationError
 from app.permissions import Action, require
 from app.queue.query import REVERSE_FROM
-from app.search_terms import WORD, fold, fts_query, like_pattern
+from app.search_terms import WORD, like_pattern
 from models.audit import AuditEvent, AuditKind
 from models.clock import utcnow
 from models.engine import read_connection, read_session, write_session
 from models.enums import AssetKind, AssetStatus, TicketStatus
 from models.org import Site
 from models.people import Asset, Caller
-from models.search import CALLER_FTS
 from models.tickets import Ticket
 
 WARRANTY_SOON_DAYS = 90  # a warranty ending within this many days is flagged
@@ -170,20 +170,8 @@ def _row(values: Any) -> AssetRow:
 
 def _owners_named(tokens: list[str], dialect: str, key: str) -> Select[Any]:
     """The callers with a word of their name starting with each token."""
-    if dialect == "sqlite":
-        match = " AND ".join(f"name : {fts_query([token])}" for token in tokens)
-        rows = sql_text(f"SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :{key}")
-        named = column("rowid", Integer).in_(
-            rows.bindparams(**{key: match}).columns(column("rowid", Integer))
-        )
-        return select(col(Caller.id)).where(named).correlate(None)
-    starts = [f"(^|[^[:alnum:]]){fold(token)}" for token in tokens]
-    folded = func.unaccent(col(Caller.name))
-    return (
-        select(col(Caller.id))
-        .where(*(folded.regexp_match(start, flags="i") for start in starts))
-        .correlate(None)
-    )
+    named = caller_name_words(tokens, dialect, key)
+    return select(col(Caller.id)).where(named).correlate(None)
 
 
 def text_condition(value: str, dialect: str) -> ColumnElement[bool] | None:

@@ -6,8 +6,9 @@ query to a range of ``ix_call_started_at``, so a filter or a count never reads o
 the text narrows that range further:
 
 - words must each start a word of the caller's name, accents folded ("muller" finds
-  "Müller"): on SQLite through the ``caller_fts`` index, on PostgreSQL with the same
-  regular expressions over unaccent() that the queue uses;
+  "Müller"): on SQLite through the ``caller_fts`` index, on PostgreSQL through the
+  callers' stored words and their GIN index, each candidate's name then read with regular
+  expressions over unaccent() (:func:`caller_name_words`);
 - a phone number, in any format, is found among the digits of the number the call came
   from, as the caller lookup reads numbers (:func:`app.callers.phones.phone_fragments`:
   "020 7946 0018" finds a call from "+44 20 7946 0018", "7946" finds both);
@@ -43,12 +44,12 @@ from sqlmodel import col
 
 from app.callers.lookup import clean
 from app.callers.phones import DEFAULT_REGION, phone_fragments
-from app.search_terms import WORD, fold, fts_query, like_pattern, number_condition
+from app.search_terms import WORD, fold, fts_query, like_pattern, number_condition, words_match
 from models.clock import utcnow
 from models.engine import read_connection
 from models.org import Staff
 from models.people import Caller
-from models.search import CALLER_FTS
+from models.search import CALLER_FTS, CALLER_WORDS
 from models.tickets import Call, Ticket
 
 # A call is written when it ends: one that started before the newest call on record still
@@ -131,19 +132,27 @@ def _number_digits() -> ColumnElement[str]:
     return digits
 
 
-def _name_words(words: list[str], dialect: str) -> ColumnElement[bool]:
-    """Every word starts a word of the caller's name."""
+def caller_name_words(
+    words: list[str], dialect: str, key: str = "log_words"
+) -> ColumnElement[bool]:
+    """Every word starts a word of the caller's name, accents folded; a condition on the
+    ``caller`` table, its SQLite match bound as ``key``.
+
+    SQLite reads the name column of ``caller_fts``. PostgreSQL decides with regular
+    expressions over the name alone, after the callers' stored words (name, e-mail and
+    employee id, under a GIN index) have narrowed them to those that may match: without
+    that, the expressions ran over every caller (110 ms at 200,000)."""
     if dialect == "sqlite":
         match = " AND ".join(f"name : {fts_query([word])}" for word in words)
-        rows = text(f"SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :log_words")
+        rows = text(f"SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :{key}")
         return literal_column("caller.rowid").in_(
-            rows.bindparams(log_words=match).columns(column("rowid", Integer))
+            rows.bindparams(**{key: match}).columns(column("rowid", Integer))
         )
+    folded = [fold(word) for word in words]
+    name = func.unaccent(col(Caller.name))
     return and_(
-        *(
-            func.unaccent(col(Caller.name)).regexp_match(f"(^|[^[:alnum:]]){fold(word)}", flags="i")
-            for word in words
-        )
+        words_match(literal_column(CALLER_WORDS), folded),
+        *(name.regexp_match(f"(^|[^[:alnum:]]){word}", flags="i") for word in folded),
     )
 
 
@@ -159,7 +168,7 @@ def text_condition(value: str, dialect: str) -> ColumnElement[bool] | None:
             col(Caller.name).ilike(pattern, escape="\\"),
             col(Call.number).like(pattern, escape="\\"),
         )
-    terms = [_name_words(words, dialect)]
+    terms = [caller_name_words(words, dialect)]
     fragments = phone_fragments(value, DEFAULT_REGION)
     if fragments:  # digits only: nothing in them for LIKE to read as a wildcard
         digits = _number_digits()
