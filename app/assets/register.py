@@ -6,7 +6,7 @@ tag's unique index; the filters narrow it on indexed columns (status, site, warr
 owner), so 100,000 assets page as fast as a hundred. Free text must match every typed word
 somewhere: inside the tag, make, model or serial (any case), or at the start of a word of
 the owner's name (accents folded, through the callers' word index, as the call log
-reads names: :func:`app.calls.log.caller_name_words`).
+reads names: :func:`app.calls.log.callers_named`).
 
 Every change checks that its actor may manage the register and writes one ASSET_CHANGED
 audit row in its transaction, naming what changed in words ("Status In use → In repair;
@@ -26,14 +26,14 @@ from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.audit import record
 from app.callers.lookup import clean
-from app.calls.log import caller_name_words
+from app.calls.log import callers_named
 from app.errors import NotFoundError, ValidationError
 from app.permissions import Action, require
 from app.queue.query import REVERSE_FROM
@@ -168,12 +168,6 @@ def _row(values: Any) -> AssetRow:
     )
 
 
-def _owners_named(tokens: list[str], dialect: str, key: str) -> Select[Any]:
-    """The callers with a word of their name starting with each token."""
-    named = caller_name_words(tokens, dialect, key)
-    return select(col(Caller.id)).where(named).correlate(None)
-
-
 def text_condition(value: str, dialect: str) -> ColumnElement[bool] | None:
     """Every typed word inside the tag, make, model or serial, or starting a word of the
     owner's name (see the module docstring); None when the text is blank."""
@@ -189,7 +183,7 @@ def text_condition(value: str, dialect: str) -> ColumnElement[bool] | None:
         ]
         tokens = WORD.findall(word)
         if tokens:
-            owners = _owners_named(tokens, dialect, f"owner_words_{number}")
+            owners = callers_named(tokens, dialect, f"owner_words_{number}")
             terms.append(col(Asset.owner_id).in_(owners))
         conditions.append(or_(*terms))
     return and_(*conditions)
