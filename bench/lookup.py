@@ -92,7 +92,7 @@ def raw_query(text: str, sqlite: bool) -> tuple[str, tuple[Any, ...]]:
         return sql, (*(f"%{p}%" for p in digits), LIMIT)
     sql = (
         "SELECT id FROM caller WHERE caller_fts_words @@ "
-        "to_tsquery('simple'::regconfig, unaccent(?)) LIMIT ?"
+        "fts_query(?) LIMIT ?"
     )
     return sql, (tsquery_text(words), LIMIT)
 

