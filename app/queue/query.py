@@ -3,6 +3,10 @@
 Every sort order ends with the unique ticket number, so the order is total and matches an
 index (see ``models.tickets.Ticket``). Pages near the end of a long result are read with the
 order reversed, so jumping to the last row costs as little as reading the first.
+
+On PostgreSQL the free text is matched through the tickets' stored words and their GIN index;
+a page of matches is looked for among the first tickets in the sort's order before every
+match is gathered and sorted (see :func:`_text_page`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Engine, FromClause, Row, Select, func, literal_column, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import col
 
@@ -21,7 +26,7 @@ from app.queue.text_filter import text_condition
 from app.reports.period import SiteWindow, within
 from app.tickets.escalations import EscalationKind
 from models.clock import utcnow
-from models.engine import read_session
+from models.engine import is_sqlite, read_session
 from models.enums import OPEN_STATUSES, Priority, TicketStatus
 from models.org import Site
 from models.tickets import Ticket, vendor_answer_overdue
@@ -29,6 +34,9 @@ from models.tickets import Ticket, vendor_answer_overdue
 # Below this offset plain OFFSET paging is cheap; beyond it, pages past the middle are read
 # with the order reversed so the last page costs what the first does.
 REVERSE_FROM = 2000
+# PostgreSQL, free text: tickets read in the sort's order, for each row of the page asked for
+# (and each before it), while looking for the page among them (see _text_page).
+WALK_PER_ROW = 50
 
 AssigneeChoice = Literal["anyone", "me", "unassigned"] | uuid.UUID
 
@@ -48,20 +56,21 @@ class SortColumn(Enum):
     SLA_DUE = "SLA due"
 
 
-# The column each sort reads through an index; the site sorts by number (site code prefix),
-# and age ascending means youngest first, i.e. creation time descending.
-_SORT_KEYS: dict[SortColumn, tuple[Any, bool]] = {
-    SortColumn.NUMBER: (Ticket.number, False),
-    SortColumn.PRIORITY: (Ticket.priority, False),
-    SortColumn.STATUS: (Ticket.status, False),
-    SortColumn.SUMMARY: (Ticket.summary, False),
-    SortColumn.CALLER: (Ticket.caller_name, False),
-    SortColumn.ASSIGNEE: (Ticket.assignee_name, False),
-    SortColumn.TEAM: (Ticket.team_name, False),
-    SortColumn.SITE: (Ticket.number, False),
-    SortColumn.AGE: (Ticket.created_at, True),
-    SortColumn.SLA_DUE: (Ticket.sla_due_at, False),
+# The ticket column each sort reads through an index; the site sorts by number (site code
+# prefix), and age ascending means youngest first, i.e. creation time descending.
+_SORT_KEYS: dict[SortColumn, tuple[str, bool]] = {
+    SortColumn.NUMBER: ("number", False),
+    SortColumn.PRIORITY: ("priority", False),
+    SortColumn.STATUS: ("status", False),
+    SortColumn.SUMMARY: ("summary", False),
+    SortColumn.CALLER: ("caller_name", False),
+    SortColumn.ASSIGNEE: ("assignee_name", False),
+    SortColumn.TEAM: ("team_name", False),
+    SortColumn.SITE: ("number", False),
+    SortColumn.AGE: ("created_at", True),
+    SortColumn.SLA_DUE: ("sla_due_at", False),
 }
+_TICKET = Ticket.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -173,9 +182,8 @@ _ESCALATION_FLAGS = {
 }
 
 
-def _conditions(
-    f: QueueFilter, me: uuid.UUID | None, now: datetime, dialect: str
-) -> list[ColumnElement[bool]]:
+def _conditions(f: QueueFilter, me: uuid.UUID | None, now: datetime) -> list[ColumnElement[bool]]:
+    """The filter's conditions but for its free text (:func:`text_condition`)."""
     conditions: list[ColumnElement[bool]] = []
     if f.statuses and f.statuses != frozenset(TicketStatus):
         if all(status.is_open for status in f.statuses):
@@ -207,24 +215,31 @@ def _conditions(
     if f.scope is not None:
         moment = getattr(Ticket, f.scope.moment.value)
         conditions.append(within(col(Ticket.site_id), col(moment), f.scope.windows))
-    matches_text = text_condition(f.text, dialect)
-    if matches_text is not None:
-        conditions.append(matches_text)
     return conditions
 
 
-def _order(sort: QueueSort, reverse: bool) -> list[UnaryExpression[Any]]:
-    column, inverted = _SORT_KEYS[sort.column]
+def _order(sort: QueueSort, reverse: bool, source: FromClause) -> list[UnaryExpression[Any]]:
+    """The sort's keys over the ticket columns of ``source`` (the table, or tickets taken
+    from it); ``reverse`` reads the same order from its end.
+
+    The direction alone is given wherever the column cannot be empty: a b-tree read
+    backwards gives ``DESC NULLS FIRST``, so any other spelling of a descending order makes
+    PostgreSQL sort every row instead of reading the index. Tickets with no SLA deadline
+    running (paused, or resolved) come after the others both ways: the dashes stay below
+    the deadlines, which would otherwise sink under every closed ticket. Descending, that
+    is not a b-tree read backwards; PostgreSQL needs an index built in that order."""
+    name, inverted = _SORT_KEYS[sort.column]
     descending = sort.descending != inverted
     if reverse:
         descending = not descending
-    nulls_last = not reverse
+    column = source.c[name]
     key = column.desc() if descending else column.asc()
-    key = key.nulls_last() if nulls_last else key.nulls_first()
-    if column is Ticket.number:
+    if _TICKET.c[name].nullable:
+        key = key.nulls_first() if reverse else key.nulls_last()
+    if name == "number":
         return [key]
-    number = col(Ticket.number).desc() if descending else col(Ticket.number).asc()
-    return [key, number]
+    number = source.c.number
+    return [key, number.desc() if descending else number.asc()]
 
 
 def _row(values: Any) -> QueueRow:
@@ -248,27 +263,90 @@ def _row(values: Any) -> QueueRow:
     )
 
 
-_ROW_COLUMNS: tuple[Any, ...] = tuple(
-    col(c)
-    for c in (
-        Ticket.id,
-        Ticket.number,
-        Ticket.priority,
-        Ticket.status,
-        Ticket.summary,
-        Ticket.caller_name,
-        Ticket.assignee_name,
-        Ticket.team_name,
-        Site.code,
-        Ticket.created_at,
-        Ticket.sla_due_at,
-        Ticket.version,
-        Ticket.escalated,
-        Ticket.manager_flagged,
-        Ticket.manager_flag_reason,
-        Ticket.vendor_due_at,
-    )
+# The ticket's columns in a row (its site's code comes from the site), and those a page of
+# tickets taken from the table first needs besides.
+_ROW_FIELDS = (
+    "id",
+    "number",
+    "priority",
+    "status",
+    "summary",
+    "caller_name",
+    "assignee_name",
+    "team_name",
+    "created_at",
+    "sla_due_at",
+    "version",
+    "escalated",
+    "manager_flagged",
+    "manager_flag_reason",
+    "vendor_due_at",
 )
+_TAKEN = tuple(_TICKET.c[name] for name in (*_ROW_FIELDS, "site_id"))
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """Rows ``first .. first+count`` of a result in the sort's order, or with ``reverse`` in
+    the opposite order (a page near the end, read from there and turned round after)."""
+
+    sort: QueueSort
+    reverse: bool
+    first: int
+    count: int
+
+    @classmethod
+    def of(cls, sort: QueueSort, offset: int, limit: int, total: int | None) -> _Slice:
+        """Rows ``offset .. offset+limit``, read from the end when that is nearer."""
+        offset = max(0, offset)
+        if total is None or offset < REVERSE_FROM or offset <= total - offset - limit:
+            return cls(sort, False, offset, limit)
+        end = min(total, offset + limit)
+        return cls(sort, True, total - end, end - offset)
+
+    def read(self, source: FromClause, conditions: list[ColumnElement[bool]]) -> Select[Any]:
+        """These rows of the tickets in ``source`` that meet ``conditions``, each with its
+        site's code."""
+        return (
+            select(*(source.c[name] for name in _ROW_FIELDS), col(Site.code))
+            .join_from(source, Site, col(Site.id) == source.c.site_id)
+            .where(*conditions)
+            .order_by(*_order(self.sort, self.reverse, source))
+            .offset(self.first)
+            .limit(self.count)
+        )
+
+
+def _text_page(
+    session: Session, conditions: list[ColumnElement[bool]], text: str, rows: _Slice
+) -> list[Row[Any]]:
+    """PostgreSQL: ``rows`` of the tickets that meet ``conditions`` and match ``text``.
+
+    Left to itself, the planner reads the sort's index and tests every ticket for the text
+    wherever it believes the matches common, however far in that order they sit: "printer"
+    sorted by summary read 250,000 of 300,000 tickets (half a second), for the summaries
+    that start with "Printer" all sort under P. So only the first :data:`WALK_PER_ROW`
+    tickets for each row wanted are read in the sort's order and tested; where they hold
+    too few matches, every match is gathered through the words' GIN index (a materialised
+    CTE, which the planner cannot turn into that walk) and sorted, which is quick when the
+    matches are few. At 300,000 tickets the walk of 10,000 took 6 ms and gathering 4,500
+    matches 15 ms: the first page of a word in one ticket out of 50 or more is found by
+    the walk, and a rarer word has at most a fiftieth of the tickets to gather."""
+    tested = text_condition(text, "postgresql", once=True)
+    matches = text_condition(text, "postgresql")
+    assert tested is not None and matches is not None  # the text is not blank
+    walked = (
+        select(*_TAKEN, tested.label("matches"))
+        .where(*conditions)
+        .order_by(*_order(rows.sort, rows.reverse, _TICKET))
+        .limit(WALK_PER_ROW * (rows.first + rows.count))
+        .subquery("walked")
+    )
+    found = list(session.execute(rows.read(walked, [walked.c.matches])).all())
+    if len(found) == rows.count:
+        return found
+    gathered = select(*_TAKEN).where(*conditions, matches).cte("matching")
+    return list(session.execute(rows.read(gathered.prefix_with("MATERIALIZED"), [])).all())
 
 
 class QueueQuery:
@@ -279,11 +357,17 @@ class QueueQuery:
         self.me = me
 
     def _conditions(self, f: QueueFilter, now: datetime | None) -> list[ColumnElement[bool]]:
-        return _conditions(f, self.me, now or utcnow(), self.engine.dialect.name)
+        return _conditions(f, self.me, now or utcnow())
+
+    def _text(self, f: QueueFilter) -> ColumnElement[bool] | None:
+        return text_condition(f.text, self.engine.dialect.name)
 
     def count(self, f: QueueFilter, now: datetime | None = None) -> int:
+        matches = self._text(f)
         statement = select(func.count()).select_from(Ticket)
         statement = statement.where(*self._conditions(f, now))
+        if matches is not None:
+            statement = statement.where(matches)
         with read_session(self.engine) as session:
             return int(session.execute(statement).scalar_one())
 
@@ -297,25 +381,19 @@ class QueueQuery:
         now: datetime | None = None,
     ) -> list[QueueRow]:
         """Rows ``offset .. offset+limit`` of the result; ``total`` enables reading from the end."""
-        offset = max(0, offset)
-        reverse = total is not None and offset >= REVERSE_FROM and offset > total - offset - limit
-        statement: Select[Any] = (
-            select(*_ROW_COLUMNS)
-            .join(Site, col(Site.id) == col(Ticket.site_id))
-            .where(*self._conditions(f, now))
-        )
-        if reverse:
-            assert total is not None
-            end = min(total, offset + limit)
-            statement = statement.order_by(*_order(sort, True))
-            statement = statement.offset(total - end).limit(end - offset)
-        else:
-            statement = statement.order_by(*_order(sort, False)).offset(offset).limit(limit)
+        rows = _Slice.of(sort, offset, limit, total)
+        conditions, matches = self._conditions(f, now), self._text(f)
         with read_session(self.engine) as session:
-            rows = [_row(values) for values in session.execute(statement)]
-        if reverse:
-            rows.reverse()
-        return rows
+            if matches is not None and not is_sqlite(self.engine):
+                found = _text_page(session, conditions, f.text, rows)
+            else:
+                if matches is not None:
+                    conditions.append(matches)
+                found = list(session.execute(rows.read(_TICKET, conditions)).all())
+        page = [_row(values) for values in found]
+        if rows.reverse:
+            page.reverse()
+        return page
 
     @staticmethod
     def depends_on_now(f: QueueFilter) -> bool:
