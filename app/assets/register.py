@@ -6,7 +6,7 @@ tag's unique index; the filters narrow it on indexed columns (status, site, warr
 owner), so 100,000 assets page as fast as a hundred. Free text must match every typed word
 somewhere: inside the tag, make, model or serial (any case), or at the start of a word of
 the owner's name (accents folded, through the callers' word index, as the call log
-reads names: :func:`app.calls.log.callers_named`).
+reads names: :func:`app.callers.names.callers_named`).
 
 Every change checks that its actor may manage the register and writes one ASSET_CHANGED
 audit row in its transaction, naming what changed in words ("Status In use → In repair;
@@ -33,7 +33,7 @@ from sqlmodel import col
 
 from app.audit import record
 from app.callers.lookup import clean
-from app.calls.log import callers_named
+from app.callers.names import callers_named
 from app.errors import NotFoundError, ValidationError
 from app.permissions import Action, require
 from app.queue.query import REVERSE_FROM

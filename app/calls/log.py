@@ -8,7 +8,7 @@ the text narrows that range further:
 - words must each start a word of the caller's name, accents folded ("muller" finds
   "Müller"): on SQLite through the ``caller_fts`` index, on PostgreSQL through the
   callers' stored words and their GIN index, each candidate's name then read with regular
-  expressions over unaccent() (:func:`callers_named`);
+  expressions over unaccent() (:func:`app.callers.names.callers_named`);
 - a phone number, in any format, is found among the digits of the number the call came
   from, as the caller lookup reads numbers (:func:`app.callers.phones.phone_fragments`:
   "020 7946 0018" finds a call from "+44 20 7946 0018", "7946" finds both);
@@ -30,26 +30,21 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Engine,
-    Integer,
     Select,
-    and_,
-    column,
     func,
-    literal_column,
     or_,
     select,
-    text,
 )
 from sqlmodel import col
 
 from app.callers.lookup import clean
+from app.callers.names import caller_name_words, callers_named
 from app.callers.phones import DEFAULT_REGION, phone_fragments
-from app.search_terms import WORD, fold, fts_query, like_pattern, number_condition, words_match
+from app.search_terms import WORD, like_pattern, number_condition
 from models.clock import utcnow
 from models.engine import read_connection
 from models.org import Staff
 from models.people import Caller
-from models.search import CALLER_FTS, CALLER_WORDS
 from models.tickets import Call, Ticket
 
 # A call is written when it ends: one that started before the newest call on record still
@@ -130,35 +125,6 @@ def _number_digits() -> ColumnElement[str]:
     for mark in _PHONE_PUNCTUATION:
         digits = func.replace(digits, mark, "")
     return digits
-
-
-def caller_name_words(
-    words: list[str], dialect: str, key: str = "log_words"
-) -> ColumnElement[bool]:
-    """Every word starts a word of the caller's name, accents folded: a condition on the
-    ``caller`` table (its SQLite match bound as ``key``).
-
-    SQLite reads the name column of ``caller_fts``. PostgreSQL decides with regular
-    expressions over the name alone, after the callers' stored words (name, e-mail and
-    employee id, under a GIN index) have narrowed them to those that may match: without
-    that, the expressions ran over every caller (110 ms at 200,000)."""
-    if dialect == "sqlite":
-        match = " AND ".join(f"name : {fts_query([word])}" for word in words)
-        rows = text(f"SELECT rowid FROM {CALLER_FTS} WHERE {CALLER_FTS} MATCH :{key}")
-        return literal_column("caller.rowid").in_(
-            rows.bindparams(**{key: match}).columns(column("rowid", Integer))
-        )
-    folded = [fold(word) for word in words]
-    name = func.unaccent(col(Caller.name))
-    return and_(
-        words_match(literal_column(CALLER_WORDS), folded),
-        *(name.regexp_match(f"(^|[^[:alnum:]]){word}", flags="i") for word in folded),
-    )
-
-
-def callers_named(words: list[str], dialect: str, key: str = "log_words") -> Select[Any]:
-    """The ids of the callers :func:`caller_name_words` lets through."""
-    return select(col(Caller.id)).where(caller_name_words(words, dialect, key)).correlate(None)
 
 
 def _caller_term(words: list[str], dialect: str) -> ColumnElement[bool]:
