@@ -90,10 +90,7 @@ def raw_query(text: str, sqlite: bool) -> tuple[str, tuple[Any, ...]]:
         within = " OR ".join("digits LIKE ?" for _ in digits)
         sql = f"SELECT id FROM caller_phone WHERE {within} LIMIT ?"
         return sql, (*(f"%{p}%" for p in digits), LIMIT)
-    sql = (
-        "SELECT id FROM caller WHERE caller_fts_words @@ "
-        "fts_query(?) LIMIT ?"
-    )
+    sql = "SELECT id FROM caller WHERE caller_fts_words @@ fts_query(?) LIMIT ?"
     return sql, (tsquery_text(words), LIMIT)
 
 

@@ -27,7 +27,8 @@ from models.people import Asset, Caller, CallerPhone
 from models.problems import CandidateDismissal, Problem, ProblemAsset, ProblemCategory, ProblemEvent
 from models.report_store import ReportStore
 from models.roster import CategorySkill, CoverageMinimum, Shift, ShiftType, Skill, StaffSkill
-from models.tickets import Call, Ticket, TicketEvent
+from models.search import is_search_object
+from models.tickets import SERVER_SORT_INDEXES, Call, Ticket, TicketEvent
 from models.training import (
     Completion,
     Course,
@@ -38,6 +39,14 @@ from models.training import (
 from models.vendors import Contract, ContractAsset, ContractCategory, Vendor, VendorEscalation
 
 metadata = SQLModel.metadata
+
+
+def described_by_models(name: str | None) -> bool:
+    """Whether the schema object ``name`` is one the models describe: not a search object
+    (models.search) nor an index that only PostgreSQL has (SERVER_SORT_INDEXES). Alembic's
+    comparison of the database with the models leaves the others out."""
+    return not is_search_object(name) and name not in SERVER_SORT_INDEXES
+
 
 __all__ = [
     "Asset",
@@ -87,5 +96,6 @@ __all__ = [
     "TrainingSession",
     "Vendor",
     "VendorEscalation",
+    "described_by_models",
     "metadata",
 ]

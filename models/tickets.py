@@ -46,6 +46,11 @@ def _open_index(column: str) -> Index:
     return Index(f"ix_ticket_open_{column}", *columns, sqlite_where=where)
 
 
+# PostgreSQL only, made by migration 0016 and not described here: "SLA due, latest first"
+# with empty deadlines last (SQLite reads the ascending index for it).
+SERVER_SORT_INDEXES = ("ix_ticket_due_sort_desc", "ix_ticket_open_due_sort_desc")
+
+
 # Optimistic locking: SQLAlchemy bumps this on every UPDATE and refuses to overwrite a row
 # whose version moved on since it was read.
 _VERSION_COLUMN = Column("version", Integer, nullable=False)

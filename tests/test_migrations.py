@@ -34,9 +34,9 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from models.search import is_search_object
+    from models.schema import described_by_models
 
-    options = {"include_name": lambda name, _kind, _parent: not is_search_object(name)}
+    options = {"include_name": lambda name, _kind, _parent: described_by_models(name)}
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection, opts=options), metadata)
     assert diff == []

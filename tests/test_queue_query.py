@@ -176,16 +176,11 @@ def _plan(engine: Engine, read: Callable[[], object]) -> str:
 def test_every_sort_reads_an_index_in_its_order(
     engine: Engine,
     query: QueueQuery,
-    request: pytest.FixtureRequest,
     column: SortColumn,
     descending: bool,
 ) -> None:
     """Each order, and the same read from its end, comes from an index over open or all
     tickets, in either direction: a page never sorts the table."""
-    if engine.dialect.name != "sqlite" and (column, descending) == (SortColumn.SLA_DUE, True):
-        # Empty deadlines last when descending: a b-tree read backwards puts them first.
-        reason = "needs an index on (sla_due_at DESC NULLS LAST, number DESC)"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     sort = QueueSort(column, descending)
     sorting = re.compile(r"TEMP B-TREE FOR ORDER BY|\bSort\b")
     for f in (QueueFilter(), EVERYTHING):

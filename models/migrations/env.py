@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from models.schema import metadata
-from models.search import is_search_object
+from models.schema import described_by_models, metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -17,7 +16,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
-    include_name=lambda name, kind, _parent: not is_search_object(name),
+    include_name=lambda name, _kind, _parent: described_by_models(name),
 )
 with context.begin_transaction():
     context.run_migrations()
