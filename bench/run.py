@@ -479,7 +479,10 @@ def bench_scroll(bench: QueueBench) -> list[Figure]:
 def probe(db: BenchDatabase, mode: str, *, as_bench: bool = True) -> dict[str, Any]:
     """Run the real program (python -m app) until ``mode`` happens; it reports and quits.
     ``as_bench``: as the demo's user "bench" (a database of made-up data lets --user name
-    anyone); otherwise as this login, the only identity a new, empty database accepts."""
+    anyone); otherwise as this login, the only identity a new, empty database accepts. On a
+    server the login is who works there, whatever ``as_bench`` says: a staff member starts
+    without --user, so no check of the database for it comes before the window (on a server
+    that check is a connection of its own, 500 ms)."""
     # A channel of its own: a Switchboard open on this desktop must not take the start.
     env = dict(
         os.environ,
@@ -488,7 +491,14 @@ def probe(db: BenchDatabase, mode: str, *, as_bench: bool = True) -> dict[str, A
     )
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-m", "app", "--db", db.url, *(["--user", "bench"] if as_bench else [])],
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--db",
+            db.url,
+            *(["--user", "bench"] if as_bench and db.sqlite else []),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
