@@ -395,11 +395,11 @@ def lookup(
             )
         if "@" in value and " " not in value:
             # Addresses are mostly stored as typed or in lower case: the plain index answers
-            # those at once; any other spelling goes through the case-insensitive match.
+            # those at once. Any other spelling goes through the case-insensitive match, for
+            # a whole address only: for a part ("@example.com") the index of words would
+            # list every address of the domain.
             by_email = select(col(Caller.id), col(Caller.email)).order_by(col(Caller.id))
             run(by_email.where(col(Caller.email).in_({value, value.lower()})), "email")
-            # Any other spelling of a whole address; never of a part ("@example.com"), which
-            # the index of words would have to list for every address of the domain.
             local, _at, domain = value.partition("@")
             email = _exact_column(col(Caller.email), "email", value, sqlite)
             if local and domain and email is not None and not _found(hits, "email"):
