@@ -14,9 +14,10 @@ where FTS5 splits), under a GIN index that answers word prefixes (``fts_query`` 
 text the same way); ``caller_fts_walk`` holds the callers in name order with their words, for
 the lookup's walk in that order. Phone digits go through a pg_trgm index
 (``caller_phone_fts_digits``), e-mail and employee id through expression indexes
-(``caller_fts_email``, ``caller_fts_employee_id``), and the start of a ticket number or an
-asset tag through byte-ordered indexes (``ticket_fts_number``, ``asset_fts_tag``, the latter
-on SQLite too, where it ignores the case of ASCII letters).
+(``caller_fts_email``, ``caller_fts_employee_id``; on SQLite indexes of the same names in
+``NOCASE`` order, migration 0017), and the start of a ticket number or an asset tag through
+byte-ordered indexes (``ticket_fts_number``, ``asset_fts_tag``, the latter on SQLite too,
+where it ignores the case of ASCII letters).
 
 Anything that rewrites the SQLite tables wholesale (a batch migration, a bulk load with the
 triggers dropped) must call :func:`rebuild_sqlite_search` afterwards. So must a ``VACUUM``:

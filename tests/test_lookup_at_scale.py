@@ -18,7 +18,7 @@ from sqlmodel import col
 from app.callers import lookup as caller_lookup
 from app.callers.lookup import lookup
 from app.tickets.actions import TicketDraft, create_ticket
-from models.engine import read_session, write_session
+from models.engine import is_sqlite, read_session, write_session
 from models.people import Asset, Caller
 from tests.conftest import Org
 
@@ -205,3 +205,20 @@ def test_a_single_digit_finds_the_ticket_it_numbers(engine: Engine, org: Org) ->
     assert ticket.number == "HQ-000001"
     assert hits(engine, "1") == [(org.zoe, "ticket", "HQ-000001")]
     assert hits(engine, "0") == []
+
+
+def test_sqlite_reads_exact_addresses_and_employee_ids_from_indexes_that_ignore_case(
+    engine: Engine,
+) -> None:
+    """Not through the index of words, which lists every address for "example"."""
+    if not is_sqlite(engine):
+        pytest.skip("PostgreSQL reads them through lower() indexes (migration 0003)")
+    with engine.connect() as connection:
+        for column, index in (
+            ("email", "caller_fts_email"),
+            ("employee_id", "caller_fts_employee_id"),
+        ):
+            plan = connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN SELECT id FROM caller WHERE {column} = 'x' COLLATE NOCASE"
+            ).all()
+            assert any(f"USING INDEX {index} " in row[-1] for row in plan), plan

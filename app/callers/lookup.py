@@ -43,7 +43,6 @@ from sqlalchemy import (
     Engine,
     Integer,
     Select,
-    and_,
     column,
     func,
     literal,
@@ -122,19 +121,12 @@ def _fts_rowids(table: str, match: str, key: str, first: int | None = None) -> A
     )
 
 
-def _exact_column(
-    field: Any, fts_column: str, value: str, sqlite: bool
-) -> ColumnElement[bool] | None:
-    """Case-insensitive equality; on SQLite narrowed first through the FTS index (a phrase
-    of the value's words in that column), on PostgreSQL through an index on lower()."""
-    condition = func.lower(field) == value.lower()
-    if not sqlite:
-        return condition
-    words = WORD.findall(value)
-    if not words:
-        return None
-    phrase = f"{fts_column} : {_quoted(' '.join(words))}"
-    return and_(_fts_rowids("caller", phrase, f"{fts_column}_phrase"), condition)
+def _exact(field: Any, value: str, sqlite: bool) -> ColumnElement[bool]:
+    """Case-insensitive equality, through an index that ignores case: ``NOCASE`` on SQLite
+    (ASCII letters, as its ``lower()``), ``lower()`` on PostgreSQL (migrations 0003, 0017)."""
+    if sqlite:
+        return field.collate("NOCASE") == value
+    return func.lower(field) == value.lower()
 
 
 def _words_condition(words: list[str], sqlite: bool) -> ColumnElement[bool]:
@@ -406,9 +398,8 @@ def lookup(
             by_email = select(col(Caller.id), col(Caller.email)).order_by(col(Caller.id))
             run(by_email.where(col(Caller.email).in_({value, value.lower()})), "email")
             local, _at, domain = value.partition("@")
-            email = _exact_column(col(Caller.email), "email", value, sqlite)
-            if local and domain and email is not None and not _found(hits, "email"):
-                run(by_email.where(email), "email")
+            if local and domain and not _found(hits, "email"):
+                run(by_email.where(_exact(col(Caller.email), value, sqlite)), "email")
         number = number_condition(value)
         if number is not None:
             probe(
@@ -425,14 +416,12 @@ def lookup(
                 .order_by(col(Asset.tag)),
                 "asset",
             )
-            employee = _exact_column(col(Caller.employee_id), "employee_id", value, sqlite)
-            if employee is not None:
-                probe(
-                    select(col(Caller.id), col(Caller.employee_id))
-                    .where(employee)
-                    .order_by(col(Caller.id)),
-                    "employee id",
-                )
+            probe(
+                select(col(Caller.id), col(Caller.employee_id))
+                .where(_exact(col(Caller.employee_id), value, sqlite))
+                .order_by(col(Caller.id)),
+                "employee id",
+            )
         # 2. The start of a ticket number or an asset tag, in byte order (see models.search).
         start = number_start(value)
         if start is not None:
