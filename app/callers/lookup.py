@@ -192,43 +192,56 @@ def _first_by_name(
     "Maria" sits in one stretch of it), that walk would read a large part of the table;
     so it is cut short and the matches are sorted after all."""
     if not sqlite:
-        return _walk_on_server(connection, words, want)
+        return _by_name_on_server(connection, words, want)
     if not _many_word_matches(connection, words):
         return None
     return _walk_by_name(connection, words, want)
 
 
-def _walk_on_server(connection: Connection, words: list[str], want: int) -> list[Any] | None:
-    """PostgreSQL: the matches among the first :data:`SERVER_WALK` callers in name order,
-    if there are ``want`` of them. Left to itself, the planner walks the name index for any
-    word it believes common, and reads 116,000 callers for "maria" (1 % of the callers, all
-    in one stretch of the name order); the walk here is bounded whatever it believes."""
+def _by_name_on_server(connection: Connection, words: list[str], want: int) -> list[Any]:
+    """PostgreSQL: both ways of :func:`_first_by_name` in one statement. The matches among
+    the first :data:`SERVER_WALK` callers in name order, if there are ``want`` of them; else
+    every match, gathered through the GIN index (a materialised CTE, which the server reads
+    only when the walk fell short) and sorted.
+
+    Left to itself, the planner walks the name index for any word it believes common, and
+    reads 116,000 callers for "maria" (1 % of the callers, all in one stretch of the name
+    order); the walk here is bounded whatever it believes, and the gathering cannot turn
+    into such a walk."""
     first = (
         select(*_LISTED, literal_column(CALLER_WORDS).label("words"))
         .order_by(col(Caller.name), col(Caller.id))
         .limit(SERVER_WALK)
         .subquery("first_callers")
     )
-    found = connection.execute(
+    walked = (
         select(first.c.id, first.c.name, first.c.email, first.c.employee_id)
         .where(words_match(first.c.words, words, once=True))
         .order_by(first.c.name, first.c.id)
         .limit(want)
-    ).all()
-    return list(found) if len(found) == want else None
+        .cte("walked")
+    )
+    enough = select(func.count()).select_from(walked).scalar_subquery() == want
+    gathered = (
+        select(*_LISTED)
+        .where(_words_condition(words, sqlite=False))
+        .cte("matching_callers")
+        .prefix_with("MATERIALIZED")
+    )
+    sorted_matches = (
+        select(gathered).where(~enough).order_by(gathered.c.name, gathered.c.id).limit(want)
+    ).subquery("sorted_matches")
+    found = union_all(select(walked).where(enough), select(sorted_matches)).subquery("found")
+    return list(connection.execute(select(found).order_by(found.c.name, found.c.id)).all())
 
 
-def _sorted_by_name(connection: Connection, words: list[str], want: int, sqlite: bool) -> list[Any]:
-    """The first ``want`` callers in name order that the words match, by sorting them all.
-    On PostgreSQL the matches are gathered first (a materialised CTE, through the GIN
-    index), so the planner cannot walk the name index instead (see :func:`_walk_on_server`)."""
-    matching = select(*_LISTED).where(_words_condition(words, sqlite))
-    if sqlite:
-        statement = matching.order_by(col(Caller.name), col(Caller.id)).limit(want)
-    else:
-        gathered = matching.cte("matching_callers").prefix_with("MATERIALIZED")
-        statement = select(gathered).order_by(gathered.c.name, gathered.c.id).limit(want)
-    return list(connection.execute(statement).all())
+def _sorted_by_name(connection: Connection, words: list[str], want: int) -> list[Any]:
+    """SQLite: the first ``want`` callers in name order that the words match, by sorting
+    them all."""
+    matching = select(*_LISTED).where(_words_condition(words, sqlite=True))
+    return list(
+        connection.execute(matching.order_by(col(Caller.name), col(Caller.id)).limit(want)).all()
+    )
 
 
 def _many_word_matches(connection: Connection, words: list[str]) -> bool:
@@ -455,7 +468,7 @@ def lookup(
         if words and not hits.full and not _found(hits, "email"):
             rows = _first_by_name(connection, words, hits.callers_wanted, sqlite)
             if rows is None:
-                rows = _sorted_by_name(connection, words, hits.callers_wanted, sqlite)
+                rows = _sorted_by_name(connection, words, hits.callers_wanted)
             for caller_id, name, email, employee in rows:
                 matched = _word_match(words, name, email, employee)
                 detail = {"name": name, "email": email, "employee id": employee}[matched]
