@@ -26,15 +26,23 @@ class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
 _installed: list[logging.Handler] = []
 
 
-def setup_logging(*, verbose: bool = False, to_stderr: bool = False) -> Path | None:
-    """Configure the root logger; returns the log file path, or None if it cannot be written.
-    Calling it again replaces what it installed before (the CLI's tests call ``main`` many
-    times in one process)."""
+def remove_logging() -> None:
+    """Take away what :func:`setup_logging` installed. Its console handler writes to the
+    ``sys.stderr`` of the moment; one left behind after that stream closed (a test's captured
+    output) would fail on every later warning."""
     root = logging.getLogger()
     for old in _installed:
         root.removeHandler(old)
         old.close()
     _installed.clear()
+
+
+def setup_logging(*, verbose: bool = False, to_stderr: bool = False) -> Path | None:
+    """Configure the root logger; returns the log file path, or None if it cannot be written.
+    Calling it again replaces what it installed before (the CLI's tests call ``main`` many
+    times in one process)."""
+    remove_logging()
+    root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     path: Path | None = log_dir() / LOG_FILE

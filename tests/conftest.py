@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from app.context import AppContext
 from app.defaults import seed_sla_and_matrix
+from app.logging_setup import remove_logging
 from models.clock import use_source
 from models.engine import make_engine, write_session
 from models.enums import StaffRole
@@ -82,6 +83,14 @@ def no_keyring() -> Iterator[None]:
     keyring.set_keyring(NoKeyring())
     yield
     keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_logging() -> Iterator[None]:
+    """What a test's ``switchboard`` command installed for logging goes with the test: its
+    console handler writes to that test's captured stderr, closed once the test is over."""
+    yield
+    remove_logging()
 
 
 # "Now" in every test: a Tuesday morning, inside business hours at the sites of ``org``.
