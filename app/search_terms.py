@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import BindParameter, ColumnElement, and_, func, select
 from sqlmodel import col
 
 from models.org import Site
@@ -50,13 +50,18 @@ def tsquery_text(words: list[str]) -> str:
     return " & ".join(f"'{word}':*" for word in quoted)
 
 
-def words_match(vector: Any, words: list[str], *, once: bool = False) -> ColumnElement[bool]:
+def words_match(
+    vector: Any, words: list[str] | BindParameter[str], *, once: bool = False
+) -> ColumnElement[bool]:
     """PostgreSQL: every word starts a word of ``vector``, a stored ``tsvector`` column (see
     :mod:`models.search`), through its GIN index. The server folds the query as it folded
-    the stored words (``fts_query``, migration 0015). ``once``: the query is worked out in a
-    subquery of its own, once per statement, where a filter would otherwise parse it again for
-    every row it tests (in a generic plan, or a walk of thousands of rows)."""
-    query: Any = func.fts_query(tsquery_text(words))
+    the stored words (``fts_query``, migration 0015). ``words`` may be a bound parameter
+    that is given their :func:`tsquery_text` at execution, for a statement built once.
+    ``once``: the query is worked out in a subquery of its own, once per statement, where a
+    filter would otherwise parse it again for every row it tests (in a generic plan, or a
+    walk of thousands of rows)."""
+    query_text = words if isinstance(words, BindParameter) else tsquery_text(words)
+    query: Any = func.fts_query(query_text)
     if once:
         query = select(query).scalar_subquery()
     return vector.bool_op("@@")(query)

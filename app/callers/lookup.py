@@ -43,6 +43,8 @@ from sqlalchemy import (
     Engine,
     Integer,
     Select,
+    String,
+    bindparam,
     column,
     func,
     literal,
@@ -62,6 +64,7 @@ from app.search_terms import (
     number_condition,
     number_start,
     starts_with,
+    tsquery_text,
     words_match,
 )
 from models.clock import utcnow
@@ -70,6 +73,7 @@ from models.org import Site
 from models.people import Asset, Caller, CallerPhone
 from models.search import CALLER_FTS, CALLER_PHONE_FTS, CALLER_WORDS
 from models.tickets import Call, Ticket
+from models.types import UTCDateTime
 
 MAX_TEXT = 200  # longer input is cut: no name, number or address is longer
 MAX_WORDS = 8
@@ -200,15 +204,25 @@ def _first_by_name(
 
 
 def _by_name_on_server(connection: Connection, words: list[str], want: int) -> list[Any]:
-    """PostgreSQL: both ways of :func:`_first_by_name` in one statement. The matches among
-    the first :data:`SERVER_WALK` callers in name order, if there are ``want`` of them; else
-    every match, gathered through the GIN index (a materialised CTE, which the server reads
-    only when the walk fell short) and sorted.
+    """PostgreSQL: both ways of :func:`_first_by_name` in one statement (:data:`_ON_SERVER`)."""
+    parameters = {"query": tsquery_text(words), "want": want}
+    return list(connection.execute(_ON_SERVER, parameters).all())
+
+
+def _on_server() -> Select[Any, Any]:
+    """The statement of :func:`_by_name_on_server`: the matches among the first
+    :data:`SERVER_WALK` callers in name order, if there are ``want`` of them; else every
+    match, gathered through the GIN index (a materialised CTE, which the server reads only
+    when the walk fell short) and sorted. The words (``query``, their :func:`tsquery_text`)
+    and ``want`` are bound at execution: the statement is built once, for building it costs
+    more than the server takes to answer it.
 
     Left to itself, the planner walks the name index for any word it believes common, and
     reads 116,000 callers for "maria" (1 % of the callers, all in one stretch of the name
     order); the walk here is bounded whatever it believes, and the gathering cannot turn
     into such a walk."""
+    query = bindparam("query", type_=String)
+    want = bindparam("want", type_=Integer)
     first = (
         select(*_LISTED, literal_column(CALLER_WORDS).label("words"))
         .order_by(col(Caller.name), col(Caller.id))
@@ -217,7 +231,7 @@ def _by_name_on_server(connection: Connection, words: list[str], want: int) -> l
     )
     walked = (
         select(first.c.id, first.c.name, first.c.email, first.c.employee_id)
-        .where(words_match(first.c.words, words, once=True))
+        .where(words_match(first.c.words, query, once=True))
         .order_by(first.c.name, first.c.id)
         .limit(want)
         .cte("walked")
@@ -225,7 +239,7 @@ def _by_name_on_server(connection: Connection, words: list[str], want: int) -> l
     enough = select(func.count()).select_from(walked).scalar_subquery() == want
     gathered = (
         select(*_LISTED)
-        .where(_words_condition(words, sqlite=False))
+        .where(words_match(literal_column(CALLER_WORDS), query))
         .cte("matching_callers")
         .prefix_with("MATERIALIZED")
     )
@@ -233,7 +247,10 @@ def _by_name_on_server(connection: Connection, words: list[str], want: int) -> l
         select(gathered).where(~enough).order_by(gathered.c.name, gathered.c.id).limit(want)
     ).subquery("sorted_matches")
     found = union_all(select(walked).where(enough), select(sorted_matches)).subquery("found")
-    return list(connection.execute(select(found).order_by(found.c.name, found.c.id)).all())
+    return select(found).order_by(found.c.name, found.c.id)
+
+
+_ON_SERVER = _on_server()
 
 
 def _sorted_by_name(connection: Connection, words: list[str], want: int) -> list[Any]:
@@ -511,13 +528,10 @@ def _read_probes(
         hits.add([(caller_id, detail) for r, _n, caller_id, detail in rows if r == rank], matched)
 
 
-def _hits(connection: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
-    """The hits' callers as shown, in one statement: each round trip costs as much as a
-    small query (0.3 ms to a server, and as much again in SQLAlchemy)."""
-    ids = list(hits.found)
-    if not ids:
-        return []
-    since = now - timedelta(days=RECENT_DAYS)
+def _shown() -> Select[uuid.UUID, str, str | None, str | None, str | None, bool, bool]:
+    """The statement of :func:`_hits`, built once (the ``ids`` and ``since`` are bound at
+    execution): the callers as shown, and whether each has a ticket or a call since then."""
+    since = bindparam("since", type_=UTCDateTime)
     ticket_lately = (
         select(col(Ticket.id))
         .where(col(Ticket.caller_id) == col(Caller.id), col(Ticket.created_at) >= since)
@@ -528,22 +542,32 @@ def _hits(connection: Connection, hits: _Hits, now: datetime) -> list[CallerHit]
         .where(col(Call.caller_id) == col(Caller.id), col(Call.started_at) >= since)
         .exists()
     )
-    callers = {
-        row[0]: row
-        for row in connection.execute(
-            select(
-                col(Caller.id),
-                col(Caller.name),
-                col(Caller.email),
-                col(Caller.department),
-                col(Site.code),
-                col(Caller.vip),
-                or_(ticket_lately, call_lately),
-            )
-            .outerjoin(Site, col(Site.id) == col(Caller.site_id))
-            .where(col(Caller.id).in_(ids))
-        ).all()
-    }
+    return (
+        select(
+            col(Caller.id),
+            col(Caller.name),
+            col(Caller.email),
+            col(Caller.department),
+            col(Site.code),
+            col(Caller.vip),
+            or_(ticket_lately, call_lately),
+        )
+        .outerjoin(Site, col(Site.id) == col(Caller.site_id))
+        .where(col(Caller.id).in_(bindparam("ids", expanding=True)))
+    )
+
+
+_SHOWN = _shown()
+
+
+def _hits(connection: Connection, hits: _Hits, now: datetime) -> list[CallerHit]:
+    """The hits' callers as shown, in one statement: each round trip costs as much as a
+    small query (0.3 ms to a server, and as much again in SQLAlchemy)."""
+    ids = list(hits.found)
+    if not ids:
+        return []
+    parameters = {"ids": ids, "since": now - timedelta(days=RECENT_DAYS)}
+    callers = {row[0]: row for row in connection.execute(_SHOWN, parameters).all()}
     result = []
     for caller_id, (matched, detail) in hits.found.items():
         row = callers.get(caller_id)
