@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QRunnable
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QCoreApplication, QEvent, QRunnable
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -91,6 +91,26 @@ def no_leftover_logging() -> Iterator[None]:
     console handler writes to that test's captured stderr, closed once the test is over."""
     yield
     remove_logging()
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_window(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No main window outlives its test: its timers (the attention rules' round, the queue's
+    poll) would fire in a later test, on a database dropped since. Windows closed and handed
+    to ``deleteLater`` (qtbot's, :func:`dispose_window`) are deleted here first."""
+    yield
+    if QApplication.instance() is None:
+        return  # no window was ever made
+    from ui.shell.main_window import MainWindow
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    for window in left:  # not into the next test
+        window.close()
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if left:
+        pytest.fail(f"{request.node.nodeid} left {len(left)} main window(s) alive")
 
 
 # "Now" in every test: a Tuesday morning, inside business hours at the sites of ``org``.
@@ -337,7 +357,7 @@ def tasks(request: pytest.FixtureRequest) -> Iterator[InlinePool | None]:
 def drain_tasks() -> None:
     """Deliver every answer still on its way (waiting for worker threads, in a test that
     has them), so none outlives the test's database."""
-    from PySide6.QtCore import QCoreApplication, QThreadPool
+    from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone()
     for _ in range(20):  # an answer may start another task, whose answer comes next
@@ -376,8 +396,6 @@ def dispose_window(window: MainWindow) -> None:
     """End a test's window for good: hang up, close, and delete it now, so none of its
     timers (a filter typed a moment before the test ended) fires in the next test, on a
     database that is gone; then deliver the answers still on their way."""
-    from PySide6.QtCore import QCoreApplication, QEvent
-
     hang_up(window)
     window.close()
     window.deleteLater()
