@@ -133,12 +133,6 @@ def _exact(field: Any, value: str, sqlite: bool) -> ColumnElement[bool]:
     return func.lower(field) == value.lower()
 
 
-def _words_condition(words: list[str], sqlite: bool) -> ColumnElement[bool]:
-    if sqlite:
-        return _fts_rowids("caller", fts_query(words), "words")
-    return words_match(literal_column(CALLER_WORDS), words)
-
-
 _LISTED = (col(Caller.id), col(Caller.name), col(Caller.email), col(Caller.employee_id))
 
 # Every caller in name order, for the walk of _walk_by_name (SQLAlchemy renders no INDEXED BY).
@@ -256,7 +250,7 @@ _ON_SERVER = _on_server()
 def _sorted_by_name(connection: Connection, words: list[str], want: int) -> list[Any]:
     """SQLite: the first ``want`` callers in name order that the words match, by sorting
     them all."""
-    matching = select(*_LISTED).where(_words_condition(words, sqlite=True))
+    matching = select(*_LISTED).where(_fts_rowids("caller", fts_query(words), "words"))
     return list(
         connection.execute(matching.order_by(col(Caller.name), col(Caller.id)).limit(want)).all()
     )
