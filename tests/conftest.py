@@ -106,9 +106,7 @@ def no_leftover_window(request: pytest.FixtureRequest) -> Iterator[None]:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     left = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     for window in left:  # not into the next test
-        window.close()
-        window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        dispose_window(window)
     if left:
         pytest.fail(f"{request.node.nodeid} left {len(left)} main window(s) alive")
 
